@@ -1,0 +1,264 @@
+//! A beneficiary as the clerk sees them on the card: who they are, what is owed, what is paid,
+//! and whether anything stops payment.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::ledger::{Ledger, LedgerError};
+use crate::money::Dong;
+use crate::period::Period;
+use crate::roll::{BeneficiaryCode, LineKind, Proxy, Sex};
+use crate::stop::StopReason;
+
+/// Payment status of a beneficiary in the period, in the terms the state's software uses with
+/// the post office.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PayStatus {
+    /// Đã trả: every payable line paid.
+    Paid,
+    /// Some lines paid, some not.
+    PartlyPaid,
+    /// Chưa trả.
+    Unpaid,
+    /// Chưa trả và dừng chi trả: a stop blocks the rest.
+    Stopped,
+}
+
+impl PayStatus {
+    /// The status from what is unpaid (`due`), payable now, and paid.
+    pub fn from_amounts(due: Dong, payable: Dong, paid: Dong) -> PayStatus {
+        if due.is_positive() && !payable.is_positive() {
+            PayStatus::Stopped
+        } else if !due.is_positive() {
+            PayStatus::Paid
+        } else if paid.is_positive() {
+            PayStatus::PartlyPaid
+        } else {
+            PayStatus::Unpaid
+        }
+    }
+
+    /// The Vietnamese label.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            PayStatus::Paid => "Đã trả",
+            PayStatus::PartlyPaid => "Đã trả một phần",
+            PayStatus::Unpaid => "Chưa trả",
+            PayStatus::Stopped => "Chưa trả và dừng chi trả",
+        }
+    }
+}
+
+/// One line on the card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineView {
+    /// The line's id in the ledger.
+    pub id: i64,
+    /// Kind.
+    pub kind: LineKind,
+    /// Amount.
+    pub amount: Dong,
+    /// First month covered.
+    pub covers_from: String,
+    /// Last month covered.
+    pub covers_to: String,
+    /// Note.
+    pub note: String,
+    /// The payout that paid it, if paid (net of reversals).
+    pub paid_by: Option<Uuid>,
+    /// Blocked by a stop report.
+    pub stopped: bool,
+}
+
+/// The stop that applies to a beneficiary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StopView {
+    /// Why.
+    pub reason: StopReason,
+    /// Date of death or move, when known.
+    pub date: Option<NaiveDate>,
+    /// Note.
+    pub note: String,
+}
+
+/// Everything the card shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BeneficiaryView {
+    /// Row id in the ledger.
+    pub id: i64,
+    /// Period.
+    pub period: Period,
+    /// Code.
+    pub code: BeneficiaryCode,
+    /// Name.
+    pub name: String,
+    /// Year of birth.
+    pub birth_year: Option<u16>,
+    /// Sex.
+    pub sex: Option<Sex>,
+    /// Village.
+    pub village: String,
+    /// ID card.
+    pub id_card: Option<String>,
+    /// Category.
+    pub category: String,
+    /// Paid at home.
+    pub home_delivery: bool,
+    /// Authorised recipient.
+    pub proxy: Option<Proxy>,
+    /// Note.
+    pub note: String,
+    /// Lines owed (withdrawn lines left out).
+    pub lines: Vec<LineView>,
+    /// Stop report, if any.
+    pub stop: Option<StopView>,
+    /// Unpaid amount (payable or stopped).
+    pub due: Dong,
+    /// Paid amount, net of reversals.
+    pub paid: Dong,
+    /// Unpaid amount that may be paid now.
+    pub payable: Dong,
+    /// Status.
+    pub status: PayStatus,
+}
+
+impl Ledger {
+    /// The card of a beneficiary in the open period.
+    pub fn beneficiary(
+        &self,
+        code: &BeneficiaryCode,
+    ) -> Result<Option<BeneficiaryView>, LedgerError> {
+        let period = self.require_open_period()?;
+        self.beneficiary_in(period, code)
+    }
+
+    /// The card of a beneficiary in a given period.
+    pub fn beneficiary_in(
+        &self,
+        period: Period,
+        code: &BeneficiaryCode,
+    ) -> Result<Option<BeneficiaryView>, LedgerError> {
+        card_in(&self.conn, period, code)
+    }
+}
+
+/// The card read through any connection or open transaction (a payout reads it inside its own
+/// write transaction).
+pub(crate) fn card_in(
+    conn: &Connection,
+    period: Period,
+    code: &BeneficiaryCode,
+) -> Result<Option<BeneficiaryView>, LedgerError> {
+    let p = period.to_string();
+    let row = conn
+        .query_row(
+            "SELECT id, name, birth_year, sex, village, id_card, category, home_delivery,
+                        proxy_name, proxy_id_card, proxy_relationship, proxy_valid_until, note
+                 FROM beneficiaries WHERE period = ?1 AND code = ?2",
+            params![p, code.as_str()],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<u16>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, bool>(7)?,
+                    (
+                        r.get::<_, Option<String>>(8)?,
+                        r.get::<_, Option<String>>(9)?,
+                        r.get::<_, Option<String>>(10)?,
+                        r.get::<_, Option<String>>(11)?,
+                    ),
+                    r.get::<_, String>(12)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((id, name, birth_year, sex, village, id_card, category, home_delivery, proxy, note)) =
+        row
+    else {
+        return Ok(None);
+    };
+    let stop = crate::stop::stop_of(conn, code)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.id, l.kind, l.amount, l.covers_from, l.covers_to, l.note,
+                    (SELECT pl.payout_id FROM payout_lines pl WHERE pl.line_id = l.id
+                       AND NOT EXISTS (SELECT 1 FROM reversals r WHERE r.payout_id = pl.payout_id))
+             FROM lines l WHERE l.beneficiary_id = ?1
+               AND l.id NOT IN (SELECT line_id FROM line_removals) ORDER BY l.id",
+    )?;
+    let rows = stmt.query_map([id], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, Option<String>>(6)?,
+        ))
+    })?;
+    let corrupt = |w: String| LedgerError::Corrupt(w);
+    let mut lines = Vec::new();
+    let (mut due, mut paid, mut payable) = (Dong::ZERO, Dong::ZERO, Dong::ZERO);
+    for row in rows {
+        let (lid, kind, amount, covers_from, covers_to, note, paid_by) = row?;
+        let kind =
+            LineKind::parse(&kind).ok_or_else(|| corrupt(format!("loại khoản chi “{kind}”")))?;
+        let amount = Dong::new(amount)?;
+        let paid_by = paid_by
+            .map(|s| Uuid::parse_str(&s).map_err(|_| corrupt(format!("mã chi trả “{s}”"))))
+            .transpose()?;
+        let stopped = stop.is_some() && kind != LineKind::Funeral;
+        if paid_by.is_some() {
+            paid = paid.checked_add(amount)?;
+        } else {
+            due = due.checked_add(amount)?;
+            if !stopped {
+                payable = payable.checked_add(amount)?;
+            }
+        }
+        lines.push(LineView {
+            id: lid,
+            kind,
+            amount,
+            covers_from,
+            covers_to,
+            note,
+            paid_by,
+            stopped,
+        });
+    }
+    let status = PayStatus::from_amounts(due, payable, paid);
+    let proxy = crate::roll::proxy_from_columns(proxy).map_err(corrupt)?;
+    Ok(Some(BeneficiaryView {
+        id,
+        period,
+        code: code.clone(),
+        name,
+        birth_year,
+        sex: match sex.as_deref() {
+            Some("M") => Some(Sex::M),
+            Some("F") => Some(Sex::F),
+            _ => None,
+        },
+        village,
+        id_card,
+        category,
+        home_delivery,
+        proxy,
+        note,
+        lines,
+        stop,
+        due,
+        paid,
+        payable,
+        status,
+    }))
+}

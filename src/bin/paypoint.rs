@@ -1,0 +1,790 @@
+//! `paypoint`: every workflow of the pay point ledger from the command line, for admins, scripts
+//! and tests. Thin: it parses, calls the core, prints, and maps errors to an exit code.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use paypoint::cash::CashCount;
+use paypoint::clerk::{Pin, Role, SignedIn};
+use paypoint::payout::{PayoutRequest, Recipient};
+use paypoint::stop::StopReason;
+use paypoint::visit::VisitOutcome;
+use paypoint::{demo, BeneficiaryCode, Dong, Ledger, Period};
+use serde_json::json;
+use uuid::Uuid;
+
+const AFTER_HELP: &str = "\
+PIN: đọc từ biến môi trường PAYPOINT_PIN (người duyệt: PAYPOINT_APPROVER_PIN), nếu không có thì hỏi
+trên terminal. Nhân viên: --clerk ID hoặc PAYPOINT_CLERK; bỏ trống được khi sổ chỉ có một nhân viên.
+
+Ví dụ một ngày chi trả:
+  paypoint --db so.sqlite init --pay-point QH01 --name \"Bưu điện văn hóa xã Quảng Hưng\"
+  PAYPOINT_PIN=1234 paypoint --db so.sqlite clerk add --name \"Trần Thị Mai\"
+  PAYPOINT_PIN=9999 paypoint --db so.sqlite clerk add --name \"Lê Văn Nam\" --supervisor
+  paypoint --db so.sqlite roll demo --period 2026-12 --size 300
+  PAYPOINT_PIN=1234 paypoint --db so.sqlite --clerk 1 cash advance 900.000.000
+  paypoint --db so.sqlite search \"ng t huong\"
+  PAYPOINT_PIN=1234 paypoint --db so.sqlite pay QH01-000001 --clerk 1
+  PAYPOINT_PIN=1234 paypoint --db so.sqlite --clerk 1 cash count 500000=12 200000=3
+  paypoint --db so.sqlite status --json
+
+Mã thoát: 0 thành công; 1 bị từ chối (lý do in ra, sổ không thay đổi); 2 sai cú pháp lệnh.";
+
+/// Sổ chi trả: sổ chi trả trợ cấp ưu đãi người có công tại điểm chi trả (offline).
+#[derive(Parser)]
+#[command(name = "paypoint", version, about, after_help = AFTER_HELP)]
+struct Cli {
+    /// Tệp sổ (SQLite). Mặc định: thư mục dữ liệu của ứng dụng, dùng chung với ứng dụng máy tính.
+    #[arg(long, global = true, env = "PAYPOINT_DB", value_name = "FILE")]
+    db: Option<PathBuf>,
+    /// Nhân viên thực hiện (số ID). Mặc định: nhân viên duy nhất của sổ.
+    #[arg(long, global = true, env = "PAYPOINT_CLERK", value_name = "ID")]
+    clerk: Option<i64>,
+    /// In kết quả dạng JSON (số tiền là số nguyên đồng).
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Khởi tạo sổ mới cho một điểm chi trả.
+    Init {
+        /// Mã điểm chi trả.
+        #[arg(long)]
+        pay_point: String,
+        /// Tên điểm chi trả, ví dụ "Bưu điện văn hóa xã Quảng Hưng".
+        #[arg(long)]
+        name: String,
+    },
+    /// Nhân viên chi trả và giám sát viên.
+    #[command(subcommand)]
+    Clerk(ClerkCommand),
+    /// Danh sách chi trả của kỳ.
+    #[command(subcommand)]
+    Roll(RollCommand),
+    /// Tìm đối tượng (không dấu, viết tắt đầu từ): "ng t huong", mã, số CCCD, thôn. Bỏ trống để liệt kê cả danh sách.
+    Search {
+        /// Từ khóa.
+        #[arg(default_value = "")]
+        query: String,
+        /// Số kết quả tối đa.
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// Thẻ đối tượng: các khoản, đã trả, còn phải trả, báo giảm.
+    Show {
+        /// Mã đối tượng.
+        code: String,
+    },
+    /// Chi trả mọi khoản chưa trả của đối tượng trong kỳ đang mở.
+    Pay {
+        /// Mã đối tượng.
+        code: String,
+        #[command(flatten)]
+        proxy: ProxyArgs,
+        /// Chi tại nhà.
+        #[arg(long)]
+        home: bool,
+        /// Số tiền đã xác nhận với người nhận; từ chối nếu số phải trả đã khác.
+        #[arg(long, value_name = "AMOUNT")]
+        expect: Option<String>,
+    },
+    /// Hủy một lần chi trả (cần giám sát viên duyệt bằng PIN).
+    Reverse {
+        /// Mã lần chi trả (payout_id).
+        payout_id: String,
+        /// Lý do hủy.
+        #[arg(long)]
+        reason: String,
+        /// Giám sát viên duyệt (số ID); PIN từ PAYPOINT_APPROVER_PIN.
+        #[arg(long, env = "PAYPOINT_APPROVER")]
+        approver: i64,
+    },
+    /// Ghi kết quả đến nhà (chi tại nhà). "paid" chi trả luôn tại nhà.
+    Visit {
+        /// Mã đối tượng.
+        code: String,
+        /// Kết quả.
+        #[arg(long, value_enum)]
+        outcome: OutcomeArg,
+        /// Ghi chú.
+        #[arg(long, default_value = "")]
+        note: String,
+        #[command(flatten)]
+        proxy: ProxyArgs,
+    },
+    /// Báo giảm: dừng chi trả ngay (từ trần, chuyển đi, lý do khác).
+    Stop {
+        /// Mã đối tượng.
+        code: String,
+        /// Lý do.
+        #[arg(long, value_enum)]
+        reason: ReasonArg,
+        /// Ngày mất / ngày chuyển (YYYY-MM-DD).
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+        /// Ghi chú.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Quỹ tiền mặt: tạm ứng, nộp trả, kiểm quỹ.
+    #[command(subcommand)]
+    Cash(CashCommand),
+    /// Kỳ chi trả.
+    #[command(subcommand)]
+    Period(PeriodCommand),
+    /// Tình hình kỳ đang mở: đã trả, chưa trả, tồn quỹ.
+    Status,
+    /// Kiểm tra chuỗi băm của nhật ký và nội dung danh sách; báo mắt xích hỏng đầu tiên.
+    Verify,
+    /// Nhật ký sự kiện.
+    Events {
+        /// Chỉ các sự kiện sau số thứ tự này.
+        #[arg(long, default_value_t = 0)]
+        after: u64,
+        /// Số sự kiện tối đa.
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+    /// Đọc số tiền bằng chữ: 2055000 → "Hai triệu không trăm năm mươi lăm nghìn đồng".
+    Words {
+        /// Số tiền (1624000, 1.624.000 …).
+        amount: String,
+    },
+}
+
+#[derive(Args)]
+struct ProxyArgs {
+    /// Người nhận thay: họ tên (phải có giấy ủy quyền trong danh sách).
+    #[arg(long, requires = "proxy_id")]
+    proxy_name: Option<String>,
+    /// Người nhận thay: số CCCD.
+    #[arg(long, requires = "proxy_name")]
+    proxy_id: Option<String>,
+}
+
+impl ProxyArgs {
+    fn recipient(&self) -> Recipient {
+        match (&self.proxy_name, &self.proxy_id) {
+            (Some(name), Some(id)) => Recipient::Proxy {
+                name: name.clone(),
+                id_card: id.clone(),
+            },
+            _ => Recipient::Beneficiary,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum ClerkCommand {
+    /// Thêm nhân viên (PIN từ PAYPOINT_PIN hoặc hỏi).
+    Add {
+        /// Họ tên.
+        #[arg(long)]
+        name: String,
+        /// Là giám sát viên (được duyệt hủy chi trả).
+        #[arg(long)]
+        supervisor: bool,
+    },
+    /// Danh sách nhân viên.
+    List,
+}
+
+#[derive(Subcommand)]
+enum RollCommand {
+    /// Nạp danh sách mẫu (dữ liệu giả, có đánh dấu DEMO) để tập và thử.
+    Demo {
+        /// Kỳ, dạng YYYY-MM.
+        #[arg(long)]
+        period: Period,
+        /// Số đối tượng.
+        #[arg(long, default_value_t = 300)]
+        size: usize,
+        /// Hạt giống: cùng hạt giống cho cùng danh sách.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum CashCommand {
+    /// Ghi nhận tiền tạm ứng nhận về.
+    Advance {
+        /// Số tiền.
+        amount: String,
+        /// Ghi chú.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Ghi nhận nộp trả tiền thừa.
+    Return {
+        /// Số tiền.
+        amount: String,
+        /// Ghi chú.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Kiểm quỹ theo mệnh giá: 500000=12 200000=3 … (mệnh giá không ghi tính là 0 tờ).
+    Count {
+        /// MỆNH_GIÁ=SỐ_TỜ.
+        #[arg(required = true)]
+        notes: Vec<String>,
+    },
+    /// Tạm ứng, đã chi, tồn quỹ, lần kiểm quỹ gần nhất.
+    Status,
+}
+
+#[derive(Subcommand)]
+enum PeriodCommand {
+    /// Khóa sổ kỳ đang mở: không ghi thêm chi trả.
+    Close,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutcomeArg {
+    Paid,
+    Absent,
+    Hospital,
+    Deceased,
+    Moved,
+    Refused,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReasonArg {
+    Death,
+    Moved,
+    Other,
+}
+
+/// A refusal to print: the message the core gave, in Vietnamese.
+struct Failure(String);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure(e.to_string())
+    }
+}
+
+type Outcome = Result<(), Failure>;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(message)) => {
+            if json {
+                println!("{}", json!({"error": {"message": message}}));
+            }
+            eprintln!("Lỗi: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn db_path(cli: &Cli) -> PathBuf {
+    cli.db
+        .clone()
+        .unwrap_or_else(paypoint::ledger::default_path)
+}
+
+fn code(s: &str) -> Result<BeneficiaryCode, Failure> {
+    BeneficiaryCode::new(s).ok_or_else(|| Failure(format!("mã đối tượng “{s}” không hợp lệ")))
+}
+
+fn amount(s: &str) -> Result<Dong, Failure> {
+    Ok(s.parse::<Dong>()?)
+}
+
+/// Reads a PIN from the environment, or asks for it on the terminal without echo.
+fn read_pin(var: &str, prompt: &str) -> Result<Pin, Failure> {
+    if let Ok(v) = std::env::var(var) {
+        return Ok(Pin::new(&v)?);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure(format!(
+            "cần mã PIN: đặt biến môi trường {var} hoặc chạy trên terminal"
+        )));
+    }
+    let pin = rpassword::prompt_password(prompt)
+        .map_err(|e| Failure(format!("không đọc được PIN: {e}")))?;
+    Ok(Pin::new(&pin)?)
+}
+
+/// The acting clerk, signed in with their PIN.
+fn sign_in(ledger: &mut Ledger, clerk: Option<i64>) -> Result<SignedIn, Failure> {
+    let id = match clerk {
+        Some(id) => id,
+        None => {
+            let clerks = ledger.clerks()?;
+            match clerks.as_slice() {
+                [only] => only.id,
+                [] => {
+                    return Err(Failure(
+                        "sổ chưa có nhân viên: thêm bằng `paypoint clerk add --name TÊN`".into(),
+                    ))
+                }
+                _ => {
+                    return Err(Failure(
+                        "sổ có nhiều nhân viên: chọn người thực hiện bằng --clerk ID".into(),
+                    ))
+                }
+            }
+        }
+    };
+    let pin = read_pin("PAYPOINT_PIN", &format!("PIN của nhân viên số {id}: "))?;
+    Ok(ledger.sign_in(id, &pin)?)
+}
+
+fn print_json(v: &serde_json::Value) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(v).expect("JSON values serialise")
+    );
+}
+
+fn run(cli: Cli) -> Outcome {
+    let path = db_path(&cli);
+    let json = cli.json;
+    match &cli.command {
+        Command::Words { amount: a } => {
+            let d = amount(a)?;
+            if json {
+                print_json(
+                    &json!({"amount": d.as_i64(), "formatted": d.to_string(), "words": d.in_words()}),
+                );
+            } else {
+                println!("{}", d.in_words());
+            }
+            Ok(())
+        }
+        Command::Init { pay_point, name } => {
+            let ledger = Ledger::init(&path, pay_point, name)?;
+            let d = ledger.device();
+            if json {
+                print_json(
+                    &json!({"db": path, "pay_point": d.pay_point_code, "name": d.pay_point_name, "device": d.id}),
+                );
+            } else {
+                println!(
+                    "Đã khởi tạo sổ {} cho {} ({}).",
+                    path.display(),
+                    d.pay_point_name,
+                    d.pay_point_code
+                );
+            }
+            Ok(())
+        }
+        _ => {
+            let mut ledger = Ledger::open(&path)?;
+            run_on(&mut ledger, &cli, json)
+        }
+    }
+}
+
+fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
+    match &cli.command {
+        Command::Init { .. } | Command::Words { .. } => unreachable!("handled before opening"),
+        Command::Clerk(ClerkCommand::Add { name, supervisor }) => {
+            let pin = read_pin("PAYPOINT_PIN", "PIN mới (4–12 chữ số): ")?;
+            if std::env::var("PAYPOINT_PIN").is_err() {
+                let again = read_pin("PAYPOINT_PIN", "Nhập lại PIN: ")?;
+                if !pin.matches(&again) {
+                    return Err(Failure("hai lần nhập PIN không khớp".into()));
+                }
+            }
+            let role = if *supervisor {
+                Role::Supervisor
+            } else {
+                Role::Clerk
+            };
+            let c = ledger.add_clerk(name, role, &pin)?;
+            if json {
+                print_json(&json!({"id": c.id, "name": c.name, "role": c.role}));
+            } else {
+                println!("Đã thêm {} {} (số ID {}).", role_vi(c.role), c.name, c.id);
+            }
+        }
+        Command::Clerk(ClerkCommand::List) => {
+            let clerks = ledger.clerks()?;
+            if json {
+                print_json(&serde_json::to_value(&clerks)?);
+            } else {
+                for c in clerks {
+                    println!("{:>3}  {}  ({})", c.id, c.name, role_vi(c.role));
+                }
+            }
+        }
+        Command::Roll(RollCommand::Demo { period, size, seed }) => {
+            if *size == 0 || *size > paypoint::roll::MAX_ENTRIES {
+                return Err(Failure(format!(
+                    "--size phải từ 1 đến {}",
+                    paypoint::roll::MAX_ENTRIES
+                )));
+            }
+            let roll = demo::roll(
+                *period,
+                *size,
+                *seed,
+                &ledger.device().pay_point_code.clone(),
+            );
+            let s = ledger.load_roll(&roll, "demo", true)?;
+            if json {
+                print_json(&json!({
+                    "period": s.period, "version": s.version, "beneficiaries": s.beneficiaries,
+                    "lines": s.lines, "total": s.total, "demo": true,
+                }));
+            } else {
+                println!(
+                    "Đã nạp danh sách MẪU kỳ {}: {} đối tượng, {} khoản, tổng {} đ.",
+                    s.period, s.beneficiaries, s.lines, s.total
+                );
+            }
+        }
+        Command::Search { query, limit } => {
+            let hits = ledger.search(query, *limit)?;
+            if json {
+                print_json(&serde_json::to_value(&hits)?);
+            } else if hits.is_empty() {
+                println!("Không tìm thấy ai với “{query}”.");
+            } else {
+                println!(
+                    "{:<14} {:<28} {:<16} {:>14} {:>14}",
+                    "MÃ", "HỌ TÊN", "THÔN", "CÒN PHẢI TRẢ", "ĐÃ TRẢ"
+                );
+                for h in &hits {
+                    println!(
+                        "{:<14} {:<28} {:<16} {:>14} {:>14}{}",
+                        h.code,
+                        h.name,
+                        h.village,
+                        h.due,
+                        h.paid,
+                        if h.home_delivery {
+                            "  (chi tại nhà)"
+                        } else {
+                            ""
+                        }
+                    );
+                }
+                println!("{} người.", hits.len());
+            }
+        }
+        Command::Show { code: c } => {
+            let c = code(c)?;
+            let card = ledger.beneficiary(&c)?.ok_or_else(|| {
+                Failure(format!(
+                    "không tìm thấy đối tượng có mã “{c}” trong kỳ đang mở"
+                ))
+            })?;
+            if json {
+                print_json(&serde_json::to_value(&card)?);
+            } else {
+                println!("{} — {} ({})", card.code, card.name, card.village);
+                println!("Diện: {}", card.category);
+                for l in &card.lines {
+                    let state = if l.paid_by.is_some() {
+                        "đã trả"
+                    } else if l.stopped {
+                        "dừng chi trả"
+                    } else {
+                        "chưa trả"
+                    };
+                    println!("  {:<24} {:>14} đ  {}", l.kind.label_vi(), l.amount, state);
+                }
+                if let Some(p) = &card.proxy {
+                    println!(
+                        "Người nhận thay: {} ({}), CCCD {}, ủy quyền đến {}",
+                        p.name,
+                        p.relationship,
+                        p.id_card,
+                        p.valid_until.format("%d/%m/%Y")
+                    );
+                }
+                if let Some(s) = &card.stop {
+                    println!("BÁO GIẢM: {}", s.reason.label_vi());
+                }
+                println!(
+                    "Còn phải trả: {} đ — {}",
+                    card.payable,
+                    card.status.label_vi()
+                );
+            }
+        }
+        Command::Pay {
+            code: c,
+            proxy,
+            home,
+            expect,
+        } => {
+            let req = PayoutRequest {
+                code: code(c)?,
+                recipient: proxy.recipient(),
+                at_home: *home,
+                expected_total: expect.as_deref().map(amount).transpose()?,
+            };
+            let by = sign_in(ledger, cli.clerk)?;
+            let r = ledger.record_payout(&by, &req)?;
+            if json {
+                print_json(&json!({
+                    "payout_id": r.payout_id, "amount": r.amount, "amount_in_words": r.amount_in_words,
+                    "code": r.code, "name": r.name, "seq": r.seq, "cash_on_hand": r.cash_on_hand,
+                }));
+            } else {
+                println!(
+                    "Đã chi {} đ ({}) cho {} ({}).",
+                    r.amount, r.amount_in_words, r.name, r.code
+                );
+                println!("Mã lần chi trả: {}", r.payout_id);
+            }
+        }
+        Command::Reverse {
+            payout_id,
+            reason,
+            approver,
+        } => {
+            let pid = Uuid::parse_str(payout_id.trim())
+                .map_err(|_| Failure(format!("mã lần chi trả “{payout_id}” không hợp lệ")))?;
+            let by = sign_in(ledger, cli.clerk)?;
+            let pin = read_pin(
+                "PAYPOINT_APPROVER_PIN",
+                &format!("PIN của giám sát viên số {approver}: "),
+            )?;
+            let ok = ledger.sign_in(*approver, &pin)?;
+            let r = ledger.reverse_payout(&by, &ok, pid, reason)?;
+            if json {
+                print_json(
+                    &json!({"reversal_id": r.reversal_id, "payout_id": r.payout_id, "amount": r.amount, "seq": r.seq}),
+                );
+            } else {
+                println!(
+                    "Đã hủy lần chi trả {} ({} đ trả lại quỹ).",
+                    r.payout_id, r.amount
+                );
+            }
+        }
+        Command::Visit {
+            code: c,
+            outcome,
+            note,
+            proxy,
+        } => {
+            let c = code(c)?;
+            let outcome = match outcome {
+                OutcomeArg::Paid => VisitOutcome::Paid,
+                OutcomeArg::Absent => VisitOutcome::Absent,
+                OutcomeArg::Hospital => VisitOutcome::Hospital,
+                OutcomeArg::Deceased => VisitOutcome::Deceased,
+                OutcomeArg::Moved => VisitOutcome::Moved,
+                OutcomeArg::Refused => VisitOutcome::Refused,
+            };
+            let by = sign_in(ledger, cli.clerk)?;
+            let r = ledger.record_visit(&by, &c, outcome, proxy.recipient(), note)?;
+            if json {
+                print_json(&serde_json::to_value(&r)?);
+            } else {
+                println!("Đã ghi lần đến nhà {}: {}.", c, r.outcome.label_vi());
+                if let Some(p) = &r.payout {
+                    println!(
+                        "Đã chi {} đ tại nhà. Mã lần chi trả: {}",
+                        p.amount, p.payout_id
+                    );
+                }
+                if r.stop.is_some() {
+                    println!("Đã báo giảm: dừng chi trả cho {c}.");
+                }
+            }
+        }
+        Command::Stop {
+            code: c,
+            reason,
+            date,
+            note,
+        } => {
+            let c = code(c)?;
+            let reason = match reason {
+                ReasonArg::Death => StopReason::Death,
+                ReasonArg::Moved => StopReason::Moved,
+                ReasonArg::Other => StopReason::Other,
+            };
+            let by = sign_in(ledger, cli.clerk)?;
+            let r = ledger.report_stop(&by, &c, reason, *date, note)?;
+            if json {
+                print_json(&serde_json::to_value(&r)?);
+            } else {
+                println!(
+                    "Đã báo giảm {} ({}): dừng chi trả ngay.",
+                    r.code,
+                    r.reason.label_vi()
+                );
+                for p in &r.paid_after_stop {
+                    println!("CẢNH BÁO: lần chi trả {p} đã chi sau ngày báo giảm; cần báo huyện để thu hồi.");
+                }
+            }
+        }
+        Command::Cash(CashCommand::Advance { amount: a, note }) => {
+            let a = amount(a)?;
+            let by = sign_in(ledger, cli.clerk)?;
+            let id = ledger.record_advance(&by, a, note)?;
+            let on_hand = ledger.cash_on_hand()?;
+            if json {
+                print_json(&json!({"id": id, "amount": a, "cash_on_hand": on_hand}));
+            } else {
+                println!("Đã ghi nhận tạm ứng {a} đ. Tồn quỹ: {on_hand} đ.");
+            }
+        }
+        Command::Cash(CashCommand::Return { amount: a, note }) => {
+            let a = amount(a)?;
+            let by = sign_in(ledger, cli.clerk)?;
+            let id = ledger.record_return(&by, a, note)?;
+            let on_hand = ledger.cash_on_hand()?;
+            if json {
+                print_json(&json!({"id": id, "amount": a, "cash_on_hand": on_hand}));
+            } else {
+                println!("Đã ghi nhận nộp trả {a} đ. Tồn quỹ: {on_hand} đ.");
+            }
+        }
+        Command::Cash(CashCommand::Count { notes }) => {
+            let count = CashCount::parse_entries(notes)?;
+            let by = sign_in(ledger, cli.clerk)?;
+            let r = ledger.record_count(&by, &count)?;
+            if json {
+                print_json(&serde_json::to_value(&r)?);
+            } else {
+                for (d, q) in count.notes().filter(|(_, q)| *q > 0) {
+                    println!("  {:>9} đ × {:>5}", d, q);
+                }
+                println!(
+                    "Tiền đếm được: {} đ. Tồn quỹ theo sổ: {} đ.",
+                    r.counted, r.expected
+                );
+                match r.difference.as_i64().signum() {
+                    0 => println!("Khớp."),
+                    -1 => println!(
+                        "THIẾU {} đ — đã ghi nhận chênh lệch.",
+                        Dong::new(-r.difference.as_i64())?
+                    ),
+                    _ => println!("THỪA {} đ — đã ghi nhận chênh lệch.", r.difference),
+                }
+            }
+        }
+        Command::Cash(CashCommand::Status) => {
+            let s = ledger.cash_status()?;
+            if json {
+                print_json(&serde_json::to_value(&s)?);
+            } else {
+                println!("Tạm ứng:   {:>16} đ", s.advanced);
+                println!("Đã chi:    {:>16} đ", s.paid_out);
+                println!("Hủy chi:   {:>16} đ", s.reversed);
+                println!("Nộp trả:   {:>16} đ", s.returned);
+                println!("Tồn quỹ:   {:>16} đ", s.on_hand);
+                if let Some(c) = &s.last_count {
+                    println!(
+                        "Kiểm quỹ gần nhất: đếm {} đ, chênh lệch {} đ.",
+                        c.counted, c.difference
+                    );
+                }
+            }
+        }
+        Command::Period(PeriodCommand::Close) => {
+            let by = sign_in(ledger, cli.clerk)?;
+            let p = ledger.close_period(&by)?;
+            if json {
+                print_json(&json!({"closed": p}));
+            } else {
+                println!("Đã khóa sổ kỳ {p}.");
+            }
+        }
+        Command::Status => {
+            let s = ledger.status()?;
+            if json {
+                print_json(&serde_json::to_value(&s)?);
+            } else {
+                match s.period {
+                    None => println!(
+                        "{} ({}): chưa có kỳ chi trả đang mở. {} sự kiện.",
+                        s.pay_point_name, s.pay_point_code, s.events
+                    ),
+                    Some(p) => {
+                        println!(
+                            "{} ({}) — kỳ {}{}",
+                            s.pay_point_name,
+                            s.pay_point_code,
+                            p,
+                            if s.demo { " — DỮ LIỆU MẪU" } else { "" }
+                        );
+                        println!(
+                            "Đối tượng: {} (đã nhận {})",
+                            s.beneficiaries, s.paid_beneficiaries
+                        );
+                        println!("Phải trả:  {:>16} đ ({} khoản)", s.total_due, s.lines);
+                        println!(
+                            "Đã trả:    {:>16} đ ({} khoản)",
+                            s.paid_amount, s.paid_lines
+                        );
+                        println!(
+                            "Chưa trả:  {:>16} đ (trong đó dừng chi trả {} đ)",
+                            s.unpaid_amount, s.stopped_amount
+                        );
+                        println!("Tồn quỹ:   {:>16} đ", s.cash_on_hand);
+                        println!("Sự kiện:   {:>16}", s.events);
+                    }
+                }
+            }
+        }
+        Command::Verify => {
+            let chain = ledger.verify()?;
+            let bad_roll = ledger.verify_rolls()?;
+            if json {
+                print_json(&json!({
+                    "events": chain.events, "chain_ok": chain.chain_ok, "first_broken": chain.first_broken,
+                    "head": chain.head, "rolls_ok": bad_roll.is_none(),
+                    "bad_roll": bad_roll.map(|(p, v)| json!({"period": p, "version": v})),
+                }));
+            } else if let Some(b) = &chain.first_broken {
+                println!("HỎNG: sự kiện số {}: {}", b.seq, b.reason);
+            } else {
+                println!("Chuỗi băm nguyên vẹn: {} sự kiện.", chain.events);
+            }
+            if let Some((p, v)) = bad_roll {
+                if !json {
+                    println!("HỎNG: nội dung danh sách kỳ {p} (phiên bản {v}) khác với lúc nạp.");
+                }
+            }
+            if !chain.chain_ok || bad_roll.is_some() {
+                return Err(Failure(
+                    "sổ không còn nguyên vẹn; giữ nguyên tệp và báo cho huyện".into(),
+                ));
+            }
+        }
+        Command::Events { after, limit } => {
+            let events = ledger.events_after(*after, (*limit).min(10_000))?;
+            if json {
+                print_json(&serde_json::to_value(&events)?);
+            } else {
+                for e in events {
+                    println!(
+                        "{:>6}  {}  {:<18} {}",
+                        e.seq,
+                        e.time,
+                        e.kind.as_str(),
+                        paypoint::event::canonical_json(&e.payload)
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn role_vi(r: Role) -> &'static str {
+    match r {
+        Role::Clerk => "nhân viên",
+        Role::Supervisor => "giám sát viên",
+    }
+}

@@ -1,0 +1,602 @@
+//! The local ledger: one SQLite file per device, its pragmas, its migrations, and the one write
+//! path through which every event and its projection are committed together.
+
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use chrono::{Local, SecondsFormat};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use rusqlite_migration::{Migrations, M};
+use serde::Serialize;
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::event::{verify_chain, ChainReport, Event, EventKind, GENESIS_HASH};
+use crate::money::{Dong, MoneyError};
+use crate::period::Period;
+
+/// The ledger's schema, one numbered file per step, embedded at build time. Never edit an applied
+/// migration: add the next one.
+const MIGRATION_FILES: &[&str] = &[include_str!("../migrations/0001_ledger.sql")];
+const MIGRATIONS_COUNT: usize = MIGRATION_FILES.len();
+static MIGRATIONS: LazyLock<Migrations<'static>> =
+    LazyLock::new(|| Migrations::new(MIGRATION_FILES.iter().map(|sql| M::up(sql)).collect()));
+
+/// How long a writer waits for another process holding the file before giving up. Long enough for
+/// a second clerk's payout or a sync to finish; short enough that a stuck process is noticed.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Longest pay point code and name accepted.
+const MAX_CODE_LEN: usize = 32;
+const MAX_NAME_LEN: usize = 200;
+
+/// Why the ledger could not be opened, read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    /// The file does not exist or holds no ledger yet.
+    #[error("sổ {0} chưa được khởi tạo: hãy chạy `paypoint --db {0} init --pay-point MÃ --name TÊN` trước")]
+    NotInitialised(PathBuf),
+    /// `init` on a ledger that already has a pay point.
+    #[error("sổ {path} đã được khởi tạo cho điểm chi trả {code}; không khởi tạo lại")]
+    AlreadyInitialised {
+        /// The file.
+        path: PathBuf,
+        /// The pay point it belongs to.
+        code: String,
+    },
+    /// A pay point code or name that cannot be used.
+    #[error("{0}")]
+    InvalidPayPoint(String),
+    /// The file could not be opened or created.
+    #[error("không mở được tệp sổ {path}: {reason}")]
+    Open {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        reason: String,
+    },
+    /// The schema could not be brought up to date.
+    #[error("không nâng cấp được cấu trúc sổ: {0}")]
+    Migration(String),
+    /// No roll is loaded, or every loaded period is closed.
+    #[error("không có kỳ chi trả nào đang mở: hãy nạp danh sách chi trả của tháng")]
+    NoOpenPeriod,
+    /// An amount went out of range.
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+    /// The file holds something the ledger cannot read back.
+    #[error("sổ có dữ liệu không đọc được ({0}); hãy chạy `paypoint verify` và báo cho huyện")]
+    Corrupt(String),
+    /// SQLite refused or failed.
+    #[error("lỗi ghi/đọc sổ: {0}")]
+    Storage(#[from] rusqlite::Error),
+}
+
+/// The device this ledger belongs to, and its pay point.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Device {
+    /// The device's id, in every event it records.
+    pub id: Uuid,
+    /// The pay point's code.
+    pub pay_point_code: String,
+    /// The pay point's name ("Bưu điện văn hóa xã Quảng Hưng").
+    pub pay_point_name: String,
+}
+
+/// An open ledger file.
+pub struct Ledger {
+    pub(crate) conn: Connection,
+    device: Device,
+    path: PathBuf,
+}
+
+/// The event just appended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRef {
+    /// Its sequence number.
+    pub seq: u64,
+    /// Its UUIDv7.
+    pub id: Uuid,
+    /// Its hash, now the head of the chain.
+    pub hash: String,
+}
+
+/// A write transaction in progress (`BEGIN IMMEDIATE`): every event and its projection rows go
+/// through one of these, so either all of them are committed or none.
+pub struct Writer<'a> {
+    pub(crate) tx: rusqlite::Transaction<'a>,
+    device: &'a Device,
+}
+
+impl Writer<'_> {
+    /// Appends an event to the chain, returning its reference. The trigger on `events` checks the
+    /// sequence and the link again on the store's side.
+    pub fn append(
+        &self,
+        clerk: Option<i64>,
+        kind: EventKind,
+        payload: Value,
+    ) -> Result<EventRef, rusqlite::Error> {
+        let head: Option<(u64, String)> = self
+            .tx
+            .query_row(
+                "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let (prev_seq, prev) = head.unwrap_or((0, GENESIS_HASH.to_string()));
+        let mut event = Event {
+            seq: prev_seq + 1,
+            id: Uuid::now_v7(),
+            device: self.device.id,
+            clerk,
+            time: local_now(),
+            kind,
+            payload,
+            prev,
+            hash: String::new(),
+        };
+        event.hash = event.compute_hash();
+        self.tx.execute(
+            "INSERT INTO events (seq, id, device_id, clerk_id, local_time, kind, payload, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                event.seq,
+                event.id.to_string(),
+                event.device.to_string(),
+                event.clerk,
+                event.time,
+                kind.as_str(),
+                crate::event::canonical_json(&event.payload),
+                event.prev,
+                event.hash
+            ],
+        )?;
+        Ok(EventRef {
+            seq: event.seq,
+            id: event.id,
+            hash: event.hash,
+        })
+    }
+}
+
+/// The app's identifier: the folder of its data under the OS data directory, shared by the
+/// desktop app and the command line.
+pub const APP_IDENTIFIER: &str = "vn.paypoint.sochitra";
+
+/// Where the ledger lives when no path is given: `$XDG_DATA_HOME/vn.paypoint.sochitra/ledger.sqlite`
+/// on Linux (`~/.local/share/…` by default), the roaming app-data folder on Windows.
+pub fn default_path() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join(APP_IDENTIFIER)
+        .join("ledger.sqlite")
+}
+
+/// The device's local time in RFC 3339, as events record it.
+pub fn local_now() -> String {
+    Local::now().to_rfc3339_opts(SecondsFormat::Millis, false)
+}
+
+fn connect(path: &Path, create: bool) -> Result<Connection, LedgerError> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| LedgerError::Open {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            })?;
+        }
+    } else if !path.exists() {
+        return Err(LedgerError::NotInitialised(path.to_path_buf()));
+    }
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| LedgerError::Open {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // Money is recorded here: a commit must survive power loss, not only a crash (FULL, not NORMAL).
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(LedgerError::Open {
+            path: path.to_path_buf(),
+            reason: format!("không bật được chế độ WAL (đang là {mode})"),
+        });
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version < MIGRATIONS_COUNT as i64 {
+        let mut conn = conn;
+        MIGRATIONS
+            .to_latest(&mut conn)
+            .map_err(|e| LedgerError::Migration(e.to_string()))?;
+        return Ok(conn);
+    }
+    Ok(conn)
+}
+
+impl Ledger {
+    /// Creates a new ledger file for a pay point (the `init` step). Refuses a file that already
+    /// holds a ledger.
+    pub fn init(
+        path: &Path,
+        pay_point_code: &str,
+        pay_point_name: &str,
+    ) -> Result<Ledger, LedgerError> {
+        let code = pay_point_code.trim();
+        let name = pay_point_name.trim();
+        if code.is_empty()
+            || code.chars().count() > MAX_CODE_LEN
+            || code.chars().any(char::is_control)
+        {
+            return Err(LedgerError::InvalidPayPoint(format!(
+                "mã điểm chi trả “{code}” không hợp lệ: cần 1–{MAX_CODE_LEN} ký tự"
+            )));
+        }
+        if name.is_empty()
+            || name.chars().count() > MAX_NAME_LEN
+            || name.chars().any(char::is_control)
+        {
+            return Err(LedgerError::InvalidPayPoint(format!(
+                "tên điểm chi trả không hợp lệ: cần 1–{MAX_NAME_LEN} ký tự"
+            )));
+        }
+        let mut conn = connect(path, true)?;
+        let device = Device {
+            id: Uuid::now_v7(),
+            pay_point_code: code.to_string(),
+            pay_point_name: crate::text::nfc(name),
+        };
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let existing: Option<String> = tx
+            .query_row("SELECT pay_point_code FROM device", [], |r| r.get(0))
+            .optional()?;
+        if let Some(code) = existing {
+            return Err(LedgerError::AlreadyInitialised {
+                path: path.to_path_buf(),
+                code,
+            });
+        }
+        tx.execute(
+            "INSERT INTO device (singleton, device_id, pay_point_code, pay_point_name, created_at) VALUES (1, ?1, ?2, ?3, ?4)",
+            params![device.id.to_string(), device.pay_point_code, device.pay_point_name, local_now()],
+        )?;
+        {
+            let writer = Writer {
+                tx,
+                device: &device,
+            };
+            writer.append(
+                None,
+                EventKind::LedgerInitialised,
+                serde_json::json!({
+                    "pay_point": device.pay_point_code,
+                    "name": device.pay_point_name,
+                    "schema": MIGRATIONS_COUNT,
+                }),
+            )?;
+            writer.tx.commit()?;
+        }
+        Ok(Ledger {
+            conn,
+            device,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Opens an existing ledger, bringing its schema up to date.
+    pub fn open(path: &Path) -> Result<Ledger, LedgerError> {
+        let conn = connect(path, false)?;
+        let device = conn
+            .query_row(
+                "SELECT device_id, pay_point_code, pay_point_name FROM device",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((id, code, name)) = device else {
+            return Err(LedgerError::NotInitialised(path.to_path_buf()));
+        };
+        let id = Uuid::parse_str(&id)
+            .map_err(|_| LedgerError::Corrupt(format!("mã thiết bị “{id}”")))?;
+        Ok(Ledger {
+            conn,
+            device: Device {
+                id,
+                pay_point_code: code,
+                pay_point_name: name,
+            },
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The device and pay point of this ledger.
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
+    /// The file this ledger lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction and commits it, or commits nothing if `f`
+    /// fails. Immediate, because every writer reads before it writes: a deferred transaction would
+    /// fail at once with SQLITE_BUSY instead of waiting for the other writer.
+    pub fn write<T, E>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<rusqlite::Error>,
+    {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let writer = Writer {
+            tx,
+            device: &self.device,
+        };
+        let out = f(&writer)?;
+        writer.tx.commit()?;
+        Ok(out)
+    }
+
+    /// The period being paid: the latest period with a loaded roll that is not closed.
+    pub fn open_period(&self) -> Result<Option<Period>, LedgerError> {
+        let p: Option<String> = self.conn.query_row(
+            "SELECT max(period) FROM rolls WHERE period NOT IN (SELECT period FROM period_closes)",
+            [],
+            |r| r.get(0),
+        )?;
+        p.map(|s| {
+            s.parse()
+                .map_err(|_| LedgerError::Corrupt(format!("kỳ “{s}”")))
+        })
+        .transpose()
+    }
+
+    /// The open period, or an error saying that a roll must be loaded.
+    pub fn require_open_period(&self) -> Result<Period, LedgerError> {
+        self.open_period()?.ok_or(LedgerError::NoOpenPeriod)
+    }
+
+    /// How many events the ledger holds.
+    pub fn event_count(&self) -> Result<u64, LedgerError> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM events", [], |r| r.get(0))?)
+    }
+
+    /// Events with a sequence number above `after`, in order, at most `limit` of them.
+    pub fn events_after(&self, after: u64, limit: usize) -> Result<Vec<Event>, LedgerError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, id, device_id, clerk_id, local_time, kind, payload, prev_hash, hash
+             FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![after, limit as i64], |r| {
+            Ok((
+                r.get::<_, u64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, String>(8)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (seq, id, device, clerk, time, kind, payload, prev, hash) = row?;
+            let corrupt = |what: &str| LedgerError::Corrupt(format!("sự kiện số {seq}: {what}"));
+            out.push(Event {
+                seq,
+                id: Uuid::parse_str(&id).map_err(|_| corrupt("mã sự kiện"))?,
+                device: Uuid::parse_str(&device).map_err(|_| corrupt("mã thiết bị"))?,
+                clerk,
+                time,
+                kind: EventKind::parse(&kind).ok_or_else(|| corrupt("loại sự kiện"))?,
+                payload: serde_json::from_str(&payload).map_err(|_| corrupt("nội dung"))?,
+                prev,
+                hash,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Recomputes the whole hash chain and reports the first broken link. Reads in pages so that a
+    /// long log does not need to fit in memory.
+    pub fn verify(&self) -> Result<ChainReport, LedgerError> {
+        const PAGE: usize = 10_000;
+        let mut total = 0;
+        let mut next_seq = 1;
+        let mut prev = GENESIS_HASH.to_string();
+        loop {
+            let page = self.events_after(next_seq - 1, PAGE)?;
+            if page.is_empty() {
+                break;
+            }
+            let report = verify_chain(&page, next_seq, &prev);
+            total += report.events;
+            if !report.chain_ok {
+                return Ok(ChainReport {
+                    events: total,
+                    ..report
+                });
+            }
+            let last = page.last().expect("page is not empty");
+            next_seq = last.seq + 1;
+            prev = last.hash.clone();
+        }
+        Ok(ChainReport {
+            events: total,
+            chain_ok: true,
+            first_broken: None,
+            head: (total > 0).then_some(prev),
+        })
+    }
+
+    /// Cash in the box according to the events: advances − payouts + reversals − returns.
+    pub fn cash_on_hand(&self) -> Result<Dong, LedgerError> {
+        let n: i64 = self.conn.query_row(
+            "SELECT coalesce((SELECT balance_after FROM cash_movements ORDER BY seq DESC LIMIT 1), 0)",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(Dong::new(n)?)
+    }
+
+    /// Closes the open period (chốt kỳ): from this commit on, no payout or reversal may be recorded
+    /// in it. Returns the period closed.
+    pub fn close_period(&mut self, by: &crate::clerk::SignedIn) -> Result<Period, LedgerError> {
+        let period = self.require_open_period()?;
+        let status = self.status()?;
+        self.write(|w| {
+            let ev = w.append(
+                Some(by.id()),
+                EventKind::PeriodClosed,
+                serde_json::json!({
+                    "period": period.to_string(),
+                    "total_due": status.total_due.as_i64(),
+                    "paid_amount": status.paid_amount.as_i64(),
+                    "unpaid_amount": status.unpaid_amount.as_i64(),
+                    "cash_on_hand": status.cash_on_hand.as_i64(),
+                }),
+            )?;
+            w.tx.execute(
+                "INSERT INTO period_closes (period, event_seq) VALUES (?1, ?2)",
+                params![period.to_string(), ev.seq],
+            )?;
+            Ok::<_, LedgerError>(period)
+        })
+    }
+
+    /// The pay point's position for the open period.
+    pub fn status(&self) -> Result<Status, LedgerError> {
+        let period = self.open_period()?;
+        let events = self.event_count()?;
+        let cash_on_hand = self.cash_on_hand()?;
+        let Some(period) = period else {
+            return Ok(Status {
+                pay_point_code: self.device.pay_point_code.clone(),
+                pay_point_name: self.device.pay_point_name.clone(),
+                device: self.device.id,
+                period: None,
+                roll_version: None,
+                demo: false,
+                beneficiaries: 0,
+                paid_beneficiaries: 0,
+                lines: 0,
+                total_due: Dong::ZERO,
+                paid_lines: 0,
+                paid_amount: Dong::ZERO,
+                unpaid_amount: Dong::ZERO,
+                stopped_amount: Dong::ZERO,
+                cash_on_hand,
+                events,
+            });
+        };
+        let p = period.to_string();
+        let (roll_version, demo): (u32, bool) = self.conn.query_row(
+            "SELECT version, is_demo FROM rolls WHERE period = ?1 ORDER BY version DESC LIMIT 1",
+            [&p],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        // One pass over the period's live lines, each tagged paid / stopped.
+        let (lines, total_due, paid_lines, paid_amount, stopped_amount): (u64, i64, u64, i64, i64) = self.conn.query_row(
+            "WITH live AS (
+                SELECT l.id, l.amount,
+                       EXISTS (SELECT 1 FROM payout_lines pl WHERE pl.line_id = l.id
+                               AND NOT EXISTS (SELECT 1 FROM reversals r WHERE r.payout_id = pl.payout_id)) AS paid,
+                       (l.kind <> 'funeral' AND EXISTS (SELECT 1 FROM stops s WHERE s.code = b.code)) AS stopped
+                FROM lines l JOIN beneficiaries b ON b.id = l.beneficiary_id
+                WHERE b.period = ?1 AND l.id NOT IN (SELECT line_id FROM line_removals))
+             SELECT count(*), coalesce(sum(amount), 0),
+                    coalesce(sum(paid), 0), coalesce(sum(CASE WHEN paid THEN amount ELSE 0 END), 0),
+                    coalesce(sum(CASE WHEN stopped AND NOT paid THEN amount ELSE 0 END), 0)
+             FROM live",
+            [&p],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )?;
+        let beneficiaries: u64 = self.conn.query_row(
+            "SELECT count(*) FROM beneficiaries WHERE period = ?1",
+            [&p],
+            |r| r.get(0),
+        )?;
+        let paid_beneficiaries: u64 = self.conn.query_row(
+            "SELECT count(DISTINCT p.beneficiary_id) FROM payouts p JOIN beneficiaries b ON b.id = p.beneficiary_id
+             WHERE b.period = ?1 AND p.id NOT IN (SELECT payout_id FROM reversals)",
+            [&p],
+            |r| r.get(0),
+        )?;
+        let total_due = Dong::new(total_due)?;
+        let paid_amount = Dong::new(paid_amount)?;
+        Ok(Status {
+            pay_point_code: self.device.pay_point_code.clone(),
+            pay_point_name: self.device.pay_point_name.clone(),
+            device: self.device.id,
+            period: Some(period),
+            roll_version: Some(roll_version),
+            demo,
+            beneficiaries,
+            paid_beneficiaries,
+            lines,
+            total_due,
+            paid_lines,
+            paid_amount,
+            unpaid_amount: total_due.checked_sub(paid_amount)?,
+            stopped_amount: Dong::new(stopped_amount)?,
+            cash_on_hand,
+            events,
+        })
+    }
+}
+
+/// Where the pay point stands: the numbers of the Today screen and of `paypoint status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Status {
+    /// Pay point code.
+    pub pay_point_code: String,
+    /// Pay point name.
+    pub pay_point_name: String,
+    /// This device.
+    pub device: Uuid,
+    /// The open period, if a roll is loaded.
+    pub period: Option<Period>,
+    /// The roll version in force for that period.
+    pub roll_version: Option<u32>,
+    /// True when the roll is demo data.
+    pub demo: bool,
+    /// People on the roll.
+    pub beneficiaries: u64,
+    /// People paid at least one line.
+    pub paid_beneficiaries: u64,
+    /// Lines owed (withdrawn lines excluded).
+    pub lines: u64,
+    /// Sum of those lines.
+    pub total_due: Dong,
+    /// Lines paid, net of reversals.
+    pub paid_lines: u64,
+    /// Amount paid, net of reversals.
+    pub paid_amount: Dong,
+    /// `total_due − paid_amount`.
+    pub unpaid_amount: Dong,
+    /// Part of the unpaid amount that is stopped.
+    pub stopped_amount: Dong,
+    /// Cash in the box according to the events.
+    pub cash_on_hand: Dong,
+    /// Events in the log.
+    pub events: u64,
+}

@@ -1,0 +1,27 @@
+//! Sổ chi trả (`paypoint`): the offline ledger of a commune pay point that pays the monthly
+//! allowances to people with meritorious services to the revolution.
+//!
+//! The core holds every business rule: the money type, the SQLite ledger and its invariants, the
+//! event log, search, the demo roll. The command line, the desktop shell and the district hub
+//! are thin layers over it, so that they agree by construction.
+
+pub mod beneficiary;
+pub mod cash;
+pub mod clerk;
+pub mod demo;
+pub mod event;
+pub mod ledger;
+pub mod money;
+pub mod payout;
+pub mod period;
+pub mod policy;
+pub mod roll;
+pub mod search;
+pub mod stop;
+pub mod text;
+pub mod visit;
+
+pub use ledger::{Ledger, LedgerError, Status};
+pub use money::Dong;
+pub use period::Period;
+pub use roll::BeneficiaryCode;

@@ -1,0 +1,425 @@
+//! Payouts (chi trả) and their reversals.
+//!
+//! A payout pays every unpaid, payable line of one beneficiary in the open period, to them or to
+//! their authorised proxy, in one event. The checks here give the clerk a clear reason; the
+//! triggers in the ledger check the same invariants again for any writer.
+
+use chrono::Local;
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::beneficiary::BeneficiaryView;
+use crate::clerk::{ClerkError, SignedIn};
+use crate::event::EventKind;
+use crate::ledger::{Ledger, LedgerError, Writer};
+use crate::money::{Dong, MoneyError};
+use crate::roll::BeneficiaryCode;
+use crate::text;
+
+/// Longest reversal reason kept.
+const MAX_REASON_LEN: usize = 500;
+
+/// Why a payout or reversal was refused. Nothing is written when one is returned.
+#[derive(Debug, thiserror::Error)]
+pub enum PayoutError {
+    /// No such beneficiary in the open period.
+    #[error("không tìm thấy đối tượng có mã “{0}” trong danh sách kỳ này")]
+    UnknownBeneficiary(String),
+    /// Every line is already paid.
+    #[error("{name} ({code}) đã nhận đủ tiền kỳ này; không chi trả lần hai")]
+    AlreadyPaid {
+        /// Code.
+        code: String,
+        /// Name.
+        name: String,
+    },
+    /// A stop report blocks payment.
+    #[error("{name} ({code}) đã bị báo giảm ({reason}); không được chi trả")]
+    Stopped {
+        /// Code.
+        code: String,
+        /// Name.
+        name: String,
+        /// The stop's reason, in Vietnamese.
+        reason: String,
+    },
+    /// The period is closed.
+    #[error("kỳ chi trả đã khóa sổ; không ghi thêm chi trả")]
+    PeriodClosed,
+    /// The amount on screen is no longer what is owed (someone else paid a line meanwhile).
+    #[error("số tiền đã thay đổi: màn hình ghi {expected} đ nhưng số còn phải trả là {actual} đ; hãy xem lại")]
+    AmountChanged {
+        /// What the clerk confirmed.
+        expected: Dong,
+        /// What is owed now.
+        actual: Dong,
+    },
+    /// Not enough cash in the box.
+    #[error(
+        "không đủ tiền mặt: quỹ còn {on_hand} đ, cần chi {needed} đ; hãy ghi nhận tạm ứng trước"
+    )]
+    NotEnoughCash {
+        /// Cash in the box.
+        on_hand: Dong,
+        /// Amount to pay.
+        needed: Dong,
+    },
+    /// Proxy not authorised in the roll, or authorisation expired.
+    #[error("{0}")]
+    ProxyNotAuthorised(String),
+    /// No such payout.
+    #[error("không tìm thấy lần chi trả {0}")]
+    UnknownPayout(String),
+    /// The payout was already reversed.
+    #[error("lần chi trả {0} đã được hủy trước đó")]
+    AlreadyReversed(String),
+    /// A reversal without a reason.
+    #[error("cần ghi lý do hủy (tối đa {MAX_REASON_LEN} ký tự)")]
+    ReasonRequired,
+    /// Sign-in or approval problem.
+    #[error(transparent)]
+    Clerk(#[from] ClerkError),
+    /// Amount out of range.
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+    /// Storage failure, or an invariant refused by the store itself.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+}
+
+impl From<rusqlite::Error> for PayoutError {
+    fn from(e: rusqlite::Error) -> Self {
+        // The store's own guards speak in `ledger: …` messages: map them back to the clerk's words.
+        let msg = e.to_string();
+        if msg.contains("ledger: line already paid") {
+            return PayoutError::AlreadyPaid {
+                code: String::new(),
+                name: "Đối tượng".into(),
+            };
+        }
+        if msg.contains("ledger: period closed") {
+            return PayoutError::PeriodClosed;
+        }
+        if msg.contains("balance_after >= 0") {
+            return PayoutError::NotEnoughCash {
+                on_hand: Dong::ZERO,
+                needed: Dong::ZERO,
+            };
+        }
+        PayoutError::Ledger(LedgerError::Storage(e))
+    }
+}
+
+/// Who receives the money.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recipient {
+    /// The beneficiary in person.
+    Beneficiary,
+    /// The authorised proxy; name and ID card as presented at the counter.
+    Proxy {
+        /// Name as on the ID card.
+        name: String,
+        /// ID card number.
+        id_card: String,
+    },
+}
+
+/// What the clerk asks to pay.
+#[derive(Debug, Clone)]
+pub struct PayoutRequest {
+    /// Whom.
+    pub code: BeneficiaryCode,
+    /// To whom the money is handed.
+    pub recipient: Recipient,
+    /// Paid at the beneficiary's home.
+    pub at_home: bool,
+    /// The total the clerk confirmed on screen; refused if what is owed has changed since.
+    pub expected_total: Option<Dong>,
+}
+
+impl PayoutRequest {
+    /// Pay the beneficiary in person at the counter whatever is owed.
+    pub fn at_counter(code: BeneficiaryCode) -> PayoutRequest {
+        PayoutRequest {
+            code,
+            recipient: Recipient::Beneficiary,
+            at_home: false,
+            expected_total: None,
+        }
+    }
+}
+
+/// A recorded payout.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PayoutReceipt {
+    /// The payout's id (its event's UUIDv7).
+    pub payout_id: Uuid,
+    /// Total paid.
+    pub amount: Dong,
+    /// Amount in words.
+    pub amount_in_words: String,
+    /// Beneficiary code.
+    pub code: String,
+    /// Beneficiary name.
+    pub name: String,
+    /// Lines paid: (line id, amount).
+    pub lines: Vec<(i64, Dong)>,
+    /// Event sequence number.
+    pub seq: u64,
+    /// Cash left in the box.
+    pub cash_on_hand: Dong,
+}
+
+/// A recorded reversal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReversalReceipt {
+    /// The reversal's id.
+    pub reversal_id: Uuid,
+    /// The payout reversed.
+    pub payout_id: Uuid,
+    /// Amount returned to the cash box.
+    pub amount: Dong,
+    /// Event sequence number.
+    pub seq: u64,
+}
+
+fn normalise_id(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect::<String>()
+        .to_uppercase()
+}
+
+/// Records a payout inside an open write transaction. Shared by the counter and the home visit
+/// so that both obey exactly the same rules.
+pub(crate) fn pay_in(
+    w: &Writer<'_>,
+    card: &BeneficiaryView,
+    by: &SignedIn,
+    req: &PayoutRequest,
+) -> Result<PayoutReceipt, PayoutError> {
+    let code = card.code.to_string();
+    if let Some(stop) = &card.stop {
+        if !card.payable.is_positive() {
+            return Err(PayoutError::Stopped {
+                code,
+                name: card.name.clone(),
+                reason: stop.reason.label_vi().to_string(),
+            });
+        }
+    }
+    let closed: bool = w.tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM period_closes WHERE period = ?1)",
+        [card.period.to_string()],
+        |r| r.get(0),
+    )?;
+    if closed {
+        return Err(PayoutError::PeriodClosed);
+    }
+    let to_pay: Vec<_> = card
+        .lines
+        .iter()
+        .filter(|l| l.paid_by.is_none() && !l.stopped)
+        .collect();
+    if to_pay.is_empty() {
+        return Err(PayoutError::AlreadyPaid {
+            code,
+            name: card.name.clone(),
+        });
+    }
+    let amount = Dong::sum(to_pay.iter().map(|l| l.amount))?;
+    if let Some(expected) = req.expected_total {
+        if expected != amount {
+            return Err(PayoutError::AmountChanged {
+                expected,
+                actual: amount,
+            });
+        }
+    }
+    let (recipient, proxy_name, proxy_id) = match &req.recipient {
+        Recipient::Beneficiary => ("self", None, None),
+        Recipient::Proxy { name, id_card } => {
+            let Some(p) = &card.proxy else {
+                return Err(PayoutError::ProxyNotAuthorised(format!(
+                    "{} không có người nhận thay được ủy quyền trong danh sách; chỉ chi cho chính đối tượng",
+                    card.name
+                )));
+            };
+            if normalise_id(&p.id_card) != normalise_id(id_card) {
+                return Err(PayoutError::ProxyNotAuthorised(format!(
+                    "số CCCD “{}” không khớp với người nhận thay được ủy quyền ({})",
+                    id_card.trim(),
+                    p.name
+                )));
+            }
+            let today = Local::now().date_naive();
+            if p.valid_until < today {
+                return Err(PayoutError::ProxyNotAuthorised(format!(
+                    "giấy ủy quyền của {} đã hết hạn ngày {}; cần giấy ủy quyền mới có xác nhận của UBND xã",
+                    p.name,
+                    p.valid_until.format("%d/%m/%Y")
+                )));
+            }
+            (
+                "proxy",
+                Some(text::clean(name)),
+                Some(id_card.trim().to_string()),
+            )
+        }
+    };
+    let on_hand: i64 = w.tx.query_row(
+        "SELECT coalesce((SELECT balance_after FROM cash_movements ORDER BY seq DESC LIMIT 1), 0)",
+        [],
+        |r| r.get(0),
+    )?;
+    let on_hand = Dong::new(on_hand)?;
+    if on_hand < amount {
+        return Err(PayoutError::NotEnoughCash {
+            on_hand,
+            needed: amount,
+        });
+    }
+    let paid_at = crate::ledger::local_now();
+    let lines: Vec<(i64, Dong)> = to_pay.iter().map(|l| (l.id, l.amount)).collect();
+    let ev = w.append(
+        Some(by.id()),
+        EventKind::Payout,
+        serde_json::json!({
+            "period": card.period.to_string(),
+            "code": code,
+            "amount": amount.as_i64(),
+            "lines": lines.iter().map(|(id, a)| serde_json::json!({"line": id, "amount": a.as_i64()})).collect::<Vec<_>>(),
+            "recipient": recipient,
+            "proxy_name": proxy_name,
+            "proxy_id_card": proxy_id,
+            "at_home": req.at_home,
+        }),
+    )?;
+    let payout_id = ev.id;
+    w.tx.execute(
+        "INSERT INTO payouts (id, event_seq, beneficiary_id, recipient, proxy_name, proxy_id_card, at_home, clerk_id, paid_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![payout_id.to_string(), ev.seq, card.id, recipient, proxy_name, proxy_id, req.at_home, by.id(), paid_at],
+    )?;
+    let mut ins = w.tx.prepare_cached(
+        "INSERT INTO payout_lines (payout_id, line_id, amount) VALUES (?1, ?2, ?3)",
+    )?;
+    for (line, a) in &lines {
+        ins.execute(params![payout_id.to_string(), line, a.as_i64()])?;
+    }
+    let cash_on_hand = on_hand.checked_sub(amount)?;
+    // The store moved the cash itself (trigger); both sides of the write must agree.
+    let after: i64 = w.tx.query_row(
+        "SELECT balance_after FROM cash_movements ORDER BY seq DESC LIMIT 1",
+        [],
+        |r| r.get(0),
+    )?;
+    assert_eq!(
+        after,
+        cash_on_hand.as_i64(),
+        "cash movement must follow the payout"
+    );
+    Ok(PayoutReceipt {
+        payout_id,
+        amount,
+        amount_in_words: amount.in_words(),
+        code: card.code.to_string(),
+        name: card.name.clone(),
+        lines,
+        seq: ev.seq,
+        cash_on_hand,
+    })
+}
+
+impl Ledger {
+    /// Pays every unpaid, payable line of one beneficiary in the open period.
+    pub fn record_payout(
+        &mut self,
+        by: &SignedIn,
+        req: &PayoutRequest,
+    ) -> Result<PayoutReceipt, PayoutError> {
+        let period = self.require_open_period()?;
+        self.write(|w| {
+            // Read the card inside the write transaction: another process may have paid a line
+            // between the clerk's search and this commit.
+            let card = crate::beneficiary::card_in(&w.tx, period, &req.code)?
+                .ok_or_else(|| PayoutError::UnknownBeneficiary(req.code.to_string()))?;
+            pay_in(w, &card, by, req)
+        })
+    }
+
+    /// Reverses a payout: the lines become unpaid again and the cash returns to the box. Needs the
+    /// clerk and a different person who is a supervisor; the reason is kept.
+    pub fn reverse_payout(
+        &mut self,
+        by: &SignedIn,
+        approver: &SignedIn,
+        payout_id: Uuid,
+        reason: &str,
+    ) -> Result<ReversalReceipt, PayoutError> {
+        by.approved_by(approver)?;
+        let reason = text::clean(reason);
+        if reason.is_empty() || reason.chars().count() > MAX_REASON_LEN {
+            return Err(PayoutError::ReasonRequired);
+        }
+        let pid = payout_id.to_string();
+        self.write(|w| {
+            let found: Option<(String, String)> = w
+                .tx
+                .query_row(
+                    "SELECT b.code, b.period FROM payouts p JOIN beneficiaries b ON b.id = p.beneficiary_id WHERE p.id = ?1",
+                    [&pid],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let Some((code, period)) = found else {
+                return Err(PayoutError::UnknownPayout(pid.clone()));
+            };
+            let reversed: bool = w.tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM reversals WHERE payout_id = ?1)",
+                [&pid],
+                |r| r.get(0),
+            )?;
+            if reversed {
+                return Err(PayoutError::AlreadyReversed(pid.clone()));
+            }
+            let closed: bool = w.tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM period_closes WHERE period = ?1)",
+                [&period],
+                |r| r.get(0),
+            )?;
+            if closed {
+                return Err(PayoutError::PeriodClosed);
+            }
+            let amount: i64 = w.tx.query_row(
+                "SELECT coalesce(sum(amount), 0) FROM payout_lines WHERE payout_id = ?1",
+                [&pid],
+                |r| r.get(0),
+            )?;
+            let amount = Dong::new(amount)?;
+            let ev = w.append(
+                Some(by.id()),
+                EventKind::Reversal,
+                serde_json::json!({
+                    "payout": pid,
+                    "code": code,
+                    "period": period,
+                    "amount": amount.as_i64(),
+                    "reason": reason,
+                    "approver": approver.id(),
+                }),
+            )?;
+            w.tx.execute(
+                "INSERT INTO reversals (id, event_seq, payout_id, reason, clerk_id, approver_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![ev.id.to_string(), ev.seq, pid, reason, by.id(), approver.id()],
+            )?;
+            Ok(ReversalReceipt {
+                reversal_id: ev.id,
+                payout_id,
+                amount,
+                seq: ev.seq,
+            })
+        })
+    }
+}

@@ -1,0 +1,700 @@
+//! The roll (danh sách chi trả): a period's beneficiaries and the lines owed to each.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::event::{canonical_json, sha256_hex, EventKind};
+use crate::ledger::{Ledger, LedgerError};
+use crate::money::{Dong, MoneyError};
+use crate::period::Period;
+use crate::text;
+
+/// Most beneficiaries one roll may hold: a pay point has hundreds; the bound keeps a malformed
+/// file from filling the disk.
+pub const MAX_ENTRIES: usize = 2_000_000;
+/// Most lines one beneficiary may have in a period.
+pub const MAX_LINES_PER_ENTRY: usize = 50;
+
+/// Why a roll was refused. Nothing of a refused roll is written.
+#[derive(Debug, thiserror::Error)]
+pub enum RollError {
+    /// An entry is wrong; says which (1-based position in the roll) and why.
+    #[error("dòng {index} (mã “{code}”): {problem}")]
+    Entry {
+        /// 1-based position in the roll.
+        index: usize,
+        /// The beneficiary code as given.
+        code: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// Two entries share a code.
+    #[error("mã đối tượng “{code}” xuất hiện hai lần (dòng {first} và dòng {second})")]
+    DuplicateCode {
+        /// The code.
+        code: String,
+        /// First position.
+        first: usize,
+        /// Second position.
+        second: usize,
+    },
+    /// The roll's total is not what the file says.
+    #[error("tổng danh sách {actual} đ khác tổng ghi trong tệp {expected} đ")]
+    TotalMismatch {
+        /// The total stated by the source.
+        expected: Dong,
+        /// The sum of the lines.
+        actual: Dong,
+    },
+    /// The roll is empty or too large.
+    #[error("{0}")]
+    Size(String),
+    /// A roll for this period and version is already loaded.
+    #[error("kỳ {period} đã có danh sách chi trả (phiên bản {version}); không nạp lại")]
+    AlreadyLoaded {
+        /// The period.
+        period: Period,
+        /// The version in the ledger.
+        version: u32,
+    },
+    /// The roll belongs to a closed period.
+    #[error("kỳ {0} đã khóa sổ; không nạp danh sách vào kỳ đã khóa")]
+    PeriodClosed(Period),
+    /// An amount is out of range.
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+    /// Storage failure.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+}
+
+impl From<rusqlite::Error> for RollError {
+    fn from(e: rusqlite::Error) -> Self {
+        RollError::Ledger(LedgerError::Storage(e))
+    }
+}
+
+/// A beneficiary code (mã đối tượng / số hồ sơ): trimmed, 1–40 characters, no control characters.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct BeneficiaryCode(String);
+
+impl BeneficiaryCode {
+    /// A code from text, or `None` when it is empty, too long or has control characters.
+    pub fn new(s: &str) -> Option<BeneficiaryCode> {
+        let s = text::nfc(s.trim());
+        (!s.is_empty() && s.chars().count() <= 40 && !s.chars().any(char::is_control))
+            .then_some(BeneficiaryCode(s))
+    }
+
+    /// The code as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for BeneficiaryCode {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        BeneficiaryCode::new(&s).ok_or_else(|| format!("mã đối tượng “{s}” không hợp lệ"))
+    }
+}
+
+impl From<BeneficiaryCode> for String {
+    fn from(c: BeneficiaryCode) -> String {
+        c.0
+    }
+}
+
+impl fmt::Display for BeneficiaryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for BeneficiaryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "BeneficiaryCode({})", self.0)
+    }
+}
+
+/// Sex as the roll records it (the birth year column is split Nam / Nữ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Sex {
+    /// Nam.
+    M,
+    /// Nữ.
+    F,
+}
+
+/// The kind of an entitlement line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineKind {
+    /// Trợ cấp hàng tháng.
+    Monthly,
+    /// Phụ cấp.
+    Supplement,
+    /// Trợ cấp người phục vụ.
+    Carer,
+    /// Truy lĩnh.
+    Arrears,
+    /// Trợ cấp một lần.
+    OneOff,
+    /// Mai táng phí: paid to the family, so a death stop does not block it.
+    Funeral,
+}
+
+impl LineKind {
+    /// The name stored in the ledger.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineKind::Monthly => "monthly",
+            LineKind::Supplement => "supplement",
+            LineKind::Carer => "carer",
+            LineKind::Arrears => "arrears",
+            LineKind::OneOff => "one_off",
+            LineKind::Funeral => "funeral",
+        }
+    }
+
+    /// The Vietnamese label printed on sheets and shown on screen.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            LineKind::Monthly => "Trợ cấp hàng tháng",
+            LineKind::Supplement => "Phụ cấp",
+            LineKind::Carer => "Trợ cấp người phục vụ",
+            LineKind::Arrears => "Truy lĩnh",
+            LineKind::OneOff => "Trợ cấp một lần",
+            LineKind::Funeral => "Mai táng phí",
+        }
+    }
+
+    /// The kind of a stored name.
+    pub fn parse(s: &str) -> Option<LineKind> {
+        [
+            LineKind::Monthly,
+            LineKind::Supplement,
+            LineKind::Carer,
+            LineKind::Arrears,
+            LineKind::OneOff,
+            LineKind::Funeral,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
+/// An authorised recipient (người nhận thay), confirmed by the commune; valid at most 12 months.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proxy {
+    /// Full name.
+    pub name: String,
+    /// ID card number (CCCD).
+    pub id_card: String,
+    /// Relationship to the beneficiary ("con trai", "vợ" …).
+    pub relationship: String,
+    /// Last day the authorisation is valid.
+    pub valid_until: NaiveDate,
+}
+
+/// One amount owed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RollLine {
+    /// What it is.
+    pub kind: LineKind,
+    /// How much, whole đồng, above zero.
+    pub amount: Dong,
+    /// First month it covers.
+    pub covers_from: Period,
+    /// Last month it covers.
+    pub covers_to: Period,
+    /// Free note from the district.
+    pub note: String,
+}
+
+/// One beneficiary and the lines owed to them this period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RollEntry {
+    /// Mã đối tượng.
+    pub code: BeneficiaryCode,
+    /// Full name, NFC.
+    pub name: String,
+    /// Year of birth.
+    pub birth_year: Option<u16>,
+    /// Sex.
+    pub sex: Option<Sex>,
+    /// Village or address.
+    pub village: String,
+    /// ID card number.
+    pub id_card: Option<String>,
+    /// Diện đối tượng ("Thương binh 61%" …).
+    pub category: String,
+    /// Paid at home (sick, very old, disabled).
+    pub home_delivery: bool,
+    /// Authorised recipient, if any.
+    pub proxy: Option<Proxy>,
+    /// Note from the district.
+    pub note: String,
+    /// Lines owed.
+    pub lines: Vec<RollLine>,
+}
+
+impl RollEntry {
+    /// Sum of the entry's lines.
+    pub fn total(&self) -> Result<Dong, MoneyError> {
+        Dong::sum(self.lines.iter().map(|l| l.amount))
+    }
+}
+
+/// A period's roll for this pay point.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Roll {
+    /// The month paid.
+    pub period: Period,
+    /// Version, from 1; an amended roll has a higher one.
+    pub version: u32,
+    /// The entries, in the order of the source.
+    pub entries: Vec<RollEntry>,
+}
+
+/// What a loaded roll amounts to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RollSummary {
+    /// The period.
+    pub period: Period,
+    /// The version.
+    pub version: u32,
+    /// People.
+    pub beneficiaries: usize,
+    /// Lines.
+    pub lines: usize,
+    /// Sum of all lines.
+    pub total: Dong,
+    /// SHA-256 of the canonical roll, recorded in the event.
+    pub content_sha256: String,
+}
+
+impl Roll {
+    /// Sum of every line.
+    pub fn total(&self) -> Result<Dong, MoneyError> {
+        self.entries
+            .iter()
+            .try_fold(Dong::ZERO, |acc, e| acc.checked_add(e.total()?))
+    }
+
+    /// Checks the total against the one the source states (the TỔNG CỘNG row).
+    pub fn verify_total(&self, expected: Dong) -> Result<(), RollError> {
+        let actual = self.total()?;
+        if actual != expected {
+            return Err(RollError::TotalMismatch { expected, actual });
+        }
+        Ok(())
+    }
+
+    /// Checks every rule a roll must meet before it may be loaded.
+    pub fn validate(&self) -> Result<(), RollError> {
+        if self.entries.is_empty() {
+            return Err(RollError::Size("danh sách không có đối tượng nào".into()));
+        }
+        if self.entries.len() > MAX_ENTRIES {
+            return Err(RollError::Size(format!(
+                "danh sách có hơn {MAX_ENTRIES} đối tượng"
+            )));
+        }
+        let mut seen = std::collections::HashMap::with_capacity(self.entries.len());
+        for (i, e) in self.entries.iter().enumerate() {
+            let index = i + 1;
+            let bad = |problem: String| RollError::Entry {
+                index,
+                code: e.code.to_string(),
+                problem,
+            };
+            if let Some(first) = seen.insert(e.code.clone(), index) {
+                return Err(RollError::DuplicateCode {
+                    code: e.code.to_string(),
+                    first,
+                    second: index,
+                });
+            }
+            if e.name.trim().is_empty() || e.name.chars().count() > 120 {
+                return Err(bad("thiếu họ tên hoặc họ tên quá dài".into()));
+            }
+            if e.lines.is_empty() {
+                return Err(bad("không có khoản chi nào".into()));
+            }
+            if e.lines.len() > MAX_LINES_PER_ENTRY {
+                return Err(bad(format!("có hơn {MAX_LINES_PER_ENTRY} khoản chi")));
+            }
+            if let Some(y) = e.birth_year {
+                if !(1880..=2100).contains(&y) {
+                    return Err(bad(format!("năm sinh {y} không hợp lệ")));
+                }
+            }
+            for l in &e.lines {
+                if !l.amount.is_positive() {
+                    return Err(bad(format!("số tiền {} đ phải lớn hơn 0", l.amount)));
+                }
+                if l.covers_to < l.covers_from {
+                    return Err(bad(format!(
+                        "khoản chi từ {} đến {}: tháng cuối trước tháng đầu",
+                        l.covers_from, l.covers_to
+                    )));
+                }
+            }
+            if let Some(p) = &e.proxy {
+                if p.name.trim().is_empty() || p.id_card.trim().is_empty() {
+                    return Err(bad("người nhận thay thiếu họ tên hoặc số CCCD".into()));
+                }
+            }
+        }
+        self.total()?;
+        Ok(())
+    }
+
+    /// The roll with its text in the form the ledger stores: NFC, white space collapsed. Loading
+    /// and hashing use this form, so the roll read back from the ledger hashes the same.
+    pub fn normalised(&self) -> Roll {
+        let opt = |s: &Option<String>| {
+            s.as_deref()
+                .map(|x| text::clean(x))
+                .filter(|x| !x.is_empty())
+        };
+        Roll {
+            period: self.period,
+            version: self.version,
+            entries: self
+                .entries
+                .iter()
+                .map(|e| RollEntry {
+                    code: e.code.clone(),
+                    name: text::clean(&e.name),
+                    birth_year: e.birth_year,
+                    sex: e.sex,
+                    village: text::clean(&e.village),
+                    id_card: opt(&e.id_card),
+                    category: text::clean(&e.category),
+                    home_delivery: e.home_delivery,
+                    proxy: e.proxy.as_ref().map(|p| Proxy {
+                        name: text::clean(&p.name),
+                        id_card: text::clean(&p.id_card),
+                        relationship: text::clean(&p.relationship),
+                        valid_until: p.valid_until,
+                    }),
+                    note: text::clean(&e.note),
+                    lines: e
+                        .lines
+                        .iter()
+                        .map(|l| RollLine {
+                            note: text::clean(&l.note),
+                            ..l.clone()
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
+    /// SHA-256 of the roll's canonical JSON: recorded in the `roll_loaded` event, so that an
+    /// amount altered in the ledger's roll tables is detected by `verify`.
+    pub fn content_hash(&self) -> String {
+        let v = serde_json::to_value(self).expect("a roll always serialises");
+        sha256_hex(canonical_json(&v).as_bytes())
+    }
+}
+
+/// The proxy stored in a beneficiary row's four proxy columns (name, ID card, relationship,
+/// valid until), or the text that could not be read.
+pub(crate) fn proxy_from_columns(
+    cols: (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    ),
+) -> Result<Option<Proxy>, String> {
+    match cols {
+        (Some(name), Some(id_card), relationship, Some(until)) => Ok(Some(Proxy {
+            name,
+            id_card,
+            relationship: relationship.unwrap_or_default(),
+            valid_until: until
+                .parse()
+                .map_err(|_| format!("ngày ủy quyền “{until}”"))?,
+        })),
+        _ => Ok(None),
+    }
+}
+
+/// Accent-folded search terms of one beneficiary: name, code, ID card and its suffixes (so the
+/// last digits of a CCCD find the person), village.
+pub(crate) fn search_terms(code: &str, name: &str, id_card: Option<&str>, village: &str) -> String {
+    let mut terms = format!(
+        "{} {} {}",
+        text::fold(name),
+        text::fold(code),
+        text::fold(village)
+    );
+    // The code without its separators too: "QH-000123" is found as "qh000123".
+    let squashed: String = text::fold(code)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    terms.push(' ');
+    terms.push_str(&squashed);
+    if let Some(id) = id_card {
+        let digits: String = id.chars().filter(|c| c.is_ascii_digit()).collect();
+        for i in 0..digits.len().saturating_sub(2) {
+            terms.push(' ');
+            terms.push_str(&digits[i..]);
+        }
+    }
+    terms
+}
+
+impl Ledger {
+    /// Loads a roll into the ledger as one event, after checking every rule. A refused roll
+    /// writes nothing. `source` names where it came from (a file name, "demo", the hub).
+    pub fn load_roll(
+        &mut self,
+        roll: &Roll,
+        source: &str,
+        is_demo: bool,
+    ) -> Result<RollSummary, RollError> {
+        let roll = &roll.normalised();
+        roll.validate()?;
+        let total = roll.total()?;
+        let content_sha256 = roll.content_hash();
+        let period = roll.period;
+        let p = period.to_string();
+        let line_count: usize = roll.entries.iter().map(|e| e.lines.len()).sum();
+        self.write(|w| {
+            if let Some(version) = w
+                .tx
+                .query_row("SELECT max(version) FROM rolls WHERE period = ?1", [&p], |r| r.get::<_, Option<u32>>(0))?
+            {
+                return Err(RollError::AlreadyLoaded { period, version });
+            }
+            let closed: Option<String> = w
+                .tx
+                .query_row("SELECT period FROM period_closes WHERE period = ?1", [&p], |r| r.get(0))
+                .optional()?;
+            if closed.is_some() {
+                return Err(RollError::PeriodClosed(period));
+            }
+            let ev = w.append(
+                None,
+                EventKind::RollLoaded,
+                serde_json::json!({
+                    "period": p,
+                    "version": roll.version,
+                    "source": source,
+                    "demo": is_demo,
+                    "beneficiaries": roll.entries.len(),
+                    "lines": line_count,
+                    "total": total.as_i64(),
+                    "content_sha256": content_sha256,
+                }),
+            )?;
+            w.tx.execute(
+                "INSERT INTO rolls (period, version, source, is_demo, content_sha256, event_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![p, roll.version, source, is_demo, content_sha256, ev.seq],
+            )?;
+            let roll_id = w.tx.last_insert_rowid();
+            let mut ins_b = w.tx.prepare_cached(
+                "INSERT INTO beneficiaries (roll_id, period, code, name, birth_year, sex, village, id_card, category,
+                    home_delivery, proxy_name, proxy_id_card, proxy_relationship, proxy_valid_until, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            )?;
+            let mut ins_l = w.tx.prepare_cached(
+                "INSERT INTO lines (roll_id, beneficiary_id, kind, amount, covers_from, covers_to, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            let mut ins_s = w
+                .tx
+                .prepare_cached("INSERT INTO beneficiary_search (rowid, terms) VALUES (?1, ?2)")?;
+            let mut seen = HashSet::new();
+            for e in &roll.entries {
+                debug_assert!(seen.insert(e.code.clone()));
+                let proxy = e.proxy.as_ref();
+                ins_b.execute(params![
+                    roll_id,
+                    p,
+                    e.code.as_str(),
+                    e.name,
+                    e.birth_year,
+                    e.sex.map(|s| match s {
+                        Sex::M => "M",
+                        Sex::F => "F",
+                    }),
+                    e.village,
+                    e.id_card,
+                    e.category,
+                    e.home_delivery,
+                    proxy.map(|x| &x.name),
+                    proxy.map(|x| &x.id_card),
+                    proxy.map(|x| &x.relationship),
+                    proxy.map(|x| x.valid_until.to_string()),
+                    e.note,
+                ])?;
+                let bid = w.tx.last_insert_rowid();
+                for l in &e.lines {
+                    ins_l.execute(params![
+                        roll_id,
+                        bid,
+                        l.kind.as_str(),
+                        l.amount.as_i64(),
+                        l.covers_from.to_string(),
+                        l.covers_to.to_string(),
+                        l.note
+                    ])?;
+                }
+                ins_s.execute(params![bid, search_terms(e.code.as_str(), &e.name, e.id_card.as_deref(), &e.village)])?;
+            }
+            Ok(RollSummary {
+                period,
+                version: roll.version,
+                beneficiaries: roll.entries.len(),
+                lines: line_count,
+                total,
+                content_sha256: content_sha256.clone(),
+            })
+        })
+    }
+}
+
+impl Ledger {
+    /// The roll of a period as loaded (its first version), read back from the ledger.
+    pub fn roll(&self, period: Period, version: u32) -> Result<Option<Roll>, RollError> {
+        let p = period.to_string();
+        let roll_id: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM rolls WHERE period = ?1 AND version = ?2",
+                params![p, version],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(roll_id) = roll_id else {
+            return Ok(None);
+        };
+        let corrupt = |what: String| RollError::Ledger(LedgerError::Corrupt(what));
+        let mut lines_stmt = self.conn.prepare_cached(
+            "SELECT beneficiary_id, kind, amount, covers_from, covers_to, note FROM lines WHERE roll_id = ?1 ORDER BY id",
+        )?;
+        let mut lines: std::collections::HashMap<i64, Vec<RollLine>> =
+            std::collections::HashMap::new();
+        let rows = lines_stmt.query_map([roll_id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?;
+        for row in rows {
+            let (bid, kind, amount, from, to, note) = row?;
+            lines.entry(bid).or_default().push(RollLine {
+                kind: LineKind::parse(&kind)
+                    .ok_or_else(|| corrupt(format!("loại khoản chi “{kind}”")))?,
+                amount: Dong::new(amount)?,
+                covers_from: from.parse().map_err(|_| corrupt(format!("kỳ “{from}”")))?,
+                covers_to: to.parse().map_err(|_| corrupt(format!("kỳ “{to}”")))?,
+                note,
+            });
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, code, name, birth_year, sex, village, id_card, category, home_delivery,
+                    proxy_name, proxy_id_card, proxy_relationship, proxy_valid_until, note
+             FROM beneficiaries WHERE roll_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([roll_id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<u16>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, bool>(8)?,
+                (
+                    r.get::<_, Option<String>>(9)?,
+                    r.get::<_, Option<String>>(10)?,
+                    r.get::<_, Option<String>>(11)?,
+                    r.get::<_, Option<String>>(12)?,
+                ),
+                r.get::<_, String>(13)?,
+            ))
+        })?;
+        let mut entries = Vec::new();
+        for row in rows {
+            let (
+                bid,
+                code,
+                name,
+                birth_year,
+                sex,
+                village,
+                id_card,
+                category,
+                home_delivery,
+                proxy,
+                note,
+            ) = row?;
+            let proxy = proxy_from_columns(proxy).map_err(corrupt)?;
+            entries.push(RollEntry {
+                code: BeneficiaryCode::new(&code).ok_or_else(|| corrupt(format!("mã “{code}”")))?,
+                name,
+                birth_year,
+                sex: match sex.as_deref() {
+                    Some("M") => Some(Sex::M),
+                    Some("F") => Some(Sex::F),
+                    _ => None,
+                },
+                village,
+                id_card,
+                category,
+                home_delivery,
+                proxy,
+                note,
+                lines: lines.remove(&bid).unwrap_or_default(),
+            });
+        }
+        Ok(Some(Roll {
+            period,
+            version,
+            entries,
+        }))
+    }
+
+    /// Recomputes each loaded roll's content hash from the ledger's tables and compares it with the
+    /// hash its event recorded. Returns the first roll that differs.
+    pub fn verify_rolls(&self) -> Result<Option<(Period, u32)>, RollError> {
+        // The hash is read from the event, which the chain protects, not from the rolls table.
+        let mut stmt = self.conn.prepare(
+            "SELECT r.period, r.version, coalesce(json_extract(e.payload, '$.content_sha256'), '')
+             FROM rolls r JOIN events e ON e.seq = r.event_seq ORDER BY r.id",
+        )?;
+        let rolls: Vec<(String, u32, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        for (p, version, hash) in rolls {
+            let period: Period = p
+                .parse()
+                .map_err(|_| RollError::Ledger(LedgerError::Corrupt(format!("kỳ “{p}”"))))?;
+            let roll = self.roll(period, version)?;
+            if roll.map(|r| r.content_hash()) != Some(hash) {
+                return Ok(Some((period, version)));
+            }
+        }
+        Ok(None)
+    }
+}

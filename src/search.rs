@@ -1,0 +1,153 @@
+//! Finding a beneficiary as the clerk types: accent- and case-insensitive, every word a prefix.
+//!
+//! "nguyen thi huong", "ng t huong", "Hường", a beneficiary code, the first or last digits of an
+//! ID card, or a village all find "Nguyễn Thị Hường". The index is SQLite FTS5 over accent-folded
+//! terms (see `roll::search_terms`), queried with one prefix term per word, all required.
+
+use rusqlite::params;
+use serde::Serialize;
+
+use crate::beneficiary::PayStatus;
+use crate::ledger::{Ledger, LedgerError};
+use crate::money::Dong;
+use crate::text;
+
+/// Most words a query may have; more are ignored (a name has a handful).
+const MAX_QUERY_WORDS: usize = 8;
+
+/// One search result: what the result list shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SearchHit {
+    /// Beneficiary code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Village.
+    pub village: String,
+    /// Year of birth.
+    pub birth_year: Option<u16>,
+    /// Category.
+    pub category: String,
+    /// ID card number.
+    pub id_card: Option<String>,
+    /// Paid at home.
+    pub home_delivery: bool,
+    /// Unpaid amount.
+    pub due: Dong,
+    /// Paid amount, net of reversals.
+    pub paid: Dong,
+    /// Status.
+    pub status: PayStatus,
+}
+
+/// The FTS5 query for what the clerk typed: each folded word becomes a quoted prefix term.
+/// Returns `None` when nothing searchable is left (an empty query lists the whole roll).
+fn fts_query(query: &str) -> Option<String> {
+    let folded = text::fold(query);
+    let words: Vec<String> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(MAX_QUERY_WORDS)
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" AND "))
+}
+
+impl Ledger {
+    /// Beneficiaries of the open period matching `query`, in roll order, at most `limit` (all
+    /// when `None`). An empty query lists the whole roll.
+    pub fn search(&self, query: &str, limit: Option<usize>) -> Result<Vec<SearchHit>, LedgerError> {
+        let period = self.require_open_period()?.to_string();
+        let limit = limit.map(|l| l as i64).unwrap_or(-1);
+        let select = "SELECT b.code, b.name, b.village, b.birth_year, b.category, b.id_card, b.home_delivery,
+                    coalesce(sum(CASE WHEN pd.line_id IS NULL THEN l.amount END), 0) AS due,
+                    coalesce(sum(CASE WHEN pd.line_id IS NOT NULL THEN l.amount END), 0) AS paid,
+                    coalesce(sum(CASE WHEN pd.line_id IS NULL AND (s.code IS NULL OR l.kind = 'funeral') THEN l.amount END), 0) AS payable
+             FROM beneficiaries b
+             JOIN lines l ON l.beneficiary_id = b.id AND l.id NOT IN (SELECT line_id FROM line_removals)
+             LEFT JOIN (SELECT pl.line_id FROM payout_lines pl
+                        WHERE NOT EXISTS (SELECT 1 FROM reversals r WHERE r.payout_id = pl.payout_id)) pd
+                    ON pd.line_id = l.id
+             LEFT JOIN stops s ON s.code = b.code";
+        let sql_all = format!("{select} WHERE b.period = ?1 GROUP BY b.id ORDER BY b.id LIMIT ?2");
+        let sql_match = format!(
+            "{select} WHERE b.id IN (SELECT rowid FROM beneficiary_search WHERE beneficiary_search MATCH ?3)
+               AND b.period = ?1 GROUP BY b.id ORDER BY b.id LIMIT ?2"
+        );
+        let mut out = Vec::new();
+        let map = |r: &rusqlite::Row<'_>| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<u16>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, bool>(6)?,
+                r.get::<_, i64>(7)?,
+                r.get::<_, i64>(8)?,
+                r.get::<_, i64>(9)?,
+            ))
+        };
+        let rows: Vec<_> = match fts_query(query) {
+            None => {
+                let mut stmt = self.conn.prepare_cached(&sql_all)?;
+                let rows = stmt.query_map(params![period, limit], map)?;
+                rows.collect::<Result<_, _>>()?
+            }
+            Some(q) => {
+                let mut stmt = self.conn.prepare_cached(&sql_match)?;
+                let rows = stmt.query_map(params![period, limit, q], map)?;
+                rows.collect::<Result<_, _>>()?
+            }
+        };
+        for (
+            code,
+            name,
+            village,
+            birth_year,
+            category,
+            id_card,
+            home_delivery,
+            due,
+            paid,
+            payable,
+        ) in rows
+        {
+            let (due, paid, payable) = (Dong::new(due)?, Dong::new(paid)?, Dong::new(payable)?);
+            let status = PayStatus::from_amounts(due, payable, paid);
+            out.push(SearchHit {
+                code,
+                name,
+                village,
+                birth_year,
+                category,
+                id_card,
+                home_delivery,
+                due,
+                paid,
+                status,
+            });
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_are_folded_prefix_terms() {
+        assert_eq!(
+            fts_query("Ng T Hường").as_deref(),
+            Some("\"ng\"* AND \"t\"* AND \"huong\"*")
+        );
+        assert_eq!(fts_query("  ").as_deref(), None);
+        assert_eq!(fts_query("\"*)(").as_deref(), None);
+        assert_eq!(
+            fts_query("QH-00012").as_deref(),
+            Some("\"qh\"* AND \"00012\"*")
+        );
+    }
+}

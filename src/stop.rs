@@ -1,0 +1,203 @@
+//! Stop reports (báo giảm): death, move, other. A stop blocks payment at once, in every period,
+//! because the roll of the next month may have been made before the district heard of it.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::beneficiary::StopView;
+use crate::clerk::SignedIn;
+use crate::event::EventKind;
+use crate::ledger::{Ledger, LedgerError, Writer};
+use crate::roll::BeneficiaryCode;
+use crate::text;
+
+/// Why a stop report was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum StopError {
+    /// No such beneficiary on any roll.
+    #[error("không tìm thấy đối tượng có mã “{0}” trong danh sách")]
+    UnknownBeneficiary(String),
+    /// Already stopped.
+    #[error("đối tượng “{code}” đã được báo giảm trước đó ({reason})")]
+    AlreadyStopped {
+        /// Code.
+        code: String,
+        /// Reason of the earlier stop.
+        reason: String,
+    },
+    /// A date in the future.
+    #[error("ngày {0} ở tương lai; hãy kiểm tra lại ngày")]
+    DateInFuture(String),
+    /// Storage failure.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+}
+
+impl From<rusqlite::Error> for StopError {
+    fn from(e: rusqlite::Error) -> Self {
+        StopError::Ledger(LedgerError::Storage(e))
+    }
+}
+
+/// Why payment stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// Death.
+    Death,
+    /// Moved away.
+    Moved,
+    /// Anything else (imprisonment, missing, …).
+    Other,
+}
+
+impl StopReason {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopReason::Death => "death",
+            StopReason::Moved => "moved",
+            StopReason::Other => "other",
+        }
+    }
+
+    /// The reason of a stored name.
+    pub fn parse(s: &str) -> Option<StopReason> {
+        match s {
+            "death" => Some(StopReason::Death),
+            "moved" => Some(StopReason::Moved),
+            "other" => Some(StopReason::Other),
+            _ => None,
+        }
+    }
+
+    /// The Vietnamese label.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            StopReason::Death => "từ trần",
+            StopReason::Moved => "chuyển đi",
+            StopReason::Other => "lý do khác",
+        }
+    }
+}
+
+/// A recorded stop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StopReceipt {
+    /// Code.
+    pub code: String,
+    /// Reason.
+    pub reason: StopReason,
+    /// Date, when known.
+    pub date: Option<NaiveDate>,
+    /// Event sequence number.
+    pub seq: u64,
+    /// Payouts already made to this beneficiary after the date of death or move: the district
+    /// must recover them. Empty when there are none.
+    pub paid_after_stop: Vec<String>,
+}
+
+/// The stop that applies to a code, if any.
+pub(crate) fn stop_of(
+    conn: &Connection,
+    code: &BeneficiaryCode,
+) -> Result<Option<StopView>, LedgerError> {
+    let row: Option<(String, Option<String>, String)> = conn
+        .query_row(
+            "SELECT reason, effective_date, note FROM stops WHERE code = ?1",
+            [code.as_str()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    row.map(|(reason, date, note)| {
+        Ok(StopView {
+            reason: StopReason::parse(&reason)
+                .ok_or_else(|| LedgerError::Corrupt(format!("lý do báo giảm “{reason}”")))?,
+            date: date.and_then(|d| d.parse().ok()),
+            note,
+        })
+    })
+    .transpose()
+}
+
+/// Records a stop inside an open write transaction (also used by a visit that finds the person
+/// deceased or moved).
+pub(crate) fn stop_in(
+    w: &Writer<'_>,
+    by: &SignedIn,
+    code: &BeneficiaryCode,
+    reason: StopReason,
+    date: Option<NaiveDate>,
+    note: &str,
+) -> Result<StopReceipt, StopError> {
+    let known: bool = w.tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM beneficiaries WHERE code = ?1)",
+        [code.as_str()],
+        |r| r.get(0),
+    )?;
+    if !known {
+        return Err(StopError::UnknownBeneficiary(code.to_string()));
+    }
+    if let Some(existing) = stop_of(&w.tx, code)? {
+        return Err(StopError::AlreadyStopped {
+            code: code.to_string(),
+            reason: existing.reason.label_vi().to_string(),
+        });
+    }
+    if let Some(d) = date {
+        if d > chrono::Local::now().date_naive() {
+            return Err(StopError::DateInFuture(d.format("%d/%m/%Y").to_string()));
+        }
+    }
+    let note = text::clean(note);
+    let ev = w.append(
+        Some(by.id()),
+        EventKind::Stop,
+        serde_json::json!({
+            "code": code.as_str(),
+            "reason": reason.as_str(),
+            "date": date.map(|d| d.to_string()),
+            "note": note,
+        }),
+    )?;
+    w.tx.execute(
+        "INSERT INTO stops (code, reason, effective_date, note, event_seq) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![code.as_str(), reason.as_str(), date.map(|d| d.to_string()), note, ev.seq],
+    )?;
+    // Money already handed over after the date is a fact to report, not to hide.
+    let paid_after_stop: Vec<String> = match date {
+        None => Vec::new(),
+        Some(d) => {
+            let mut stmt = w.tx.prepare(
+                "SELECT p.id FROM payouts p JOIN beneficiaries b ON b.id = p.beneficiary_id
+                 WHERE b.code = ?1 AND substr(p.paid_at, 1, 10) > ?2
+                   AND p.id NOT IN (SELECT payout_id FROM reversals) ORDER BY p.paid_at",
+            )?;
+            let rows = stmt.query_map(params![code.as_str(), d.to_string()], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        }
+    };
+    Ok(StopReceipt {
+        code: code.to_string(),
+        reason,
+        date,
+        seq: ev.seq,
+        paid_after_stop,
+    })
+}
+
+impl Ledger {
+    /// Records a stop report. Payment of the person's lines (but a funeral allowance, which goes
+    /// to the family) is blocked from this commit on.
+    pub fn report_stop(
+        &mut self,
+        by: &SignedIn,
+        code: &BeneficiaryCode,
+        reason: StopReason,
+        date: Option<NaiveDate>,
+        note: &str,
+    ) -> Result<StopReceipt, StopError> {
+        self.write(|w| stop_in(w, by, code, reason, date, note))
+    }
+}

@@ -1,0 +1,182 @@
+//! Home delivery (chi trả tại nhà): the clerk goes to the homes of those who cannot come, and
+//! records each visit's outcome. A visit that pays obeys the counter's rules exactly; a visit that
+//! finds the person deceased or moved stops payment in the same commit.
+
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+
+use crate::clerk::SignedIn;
+use crate::event::EventKind;
+use crate::ledger::{Ledger, LedgerError};
+use crate::payout::{pay_in, PayoutError, PayoutReceipt, PayoutRequest, Recipient};
+use crate::roll::BeneficiaryCode;
+use crate::stop::{stop_in, StopError, StopReason, StopReceipt};
+use crate::text;
+
+/// Why a visit could not be recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum VisitError {
+    /// No such beneficiary in the open period.
+    #[error("không tìm thấy đối tượng có mã “{0}” trong danh sách kỳ này")]
+    UnknownBeneficiary(String),
+    /// The payment at the home was refused.
+    #[error(transparent)]
+    Payout(#[from] PayoutError),
+    /// The stop that the outcome implies was refused.
+    #[error(transparent)]
+    Stop(#[from] StopError),
+    /// Storage failure.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+}
+
+impl From<rusqlite::Error> for VisitError {
+    fn from(e: rusqlite::Error) -> Self {
+        VisitError::Ledger(LedgerError::Storage(e))
+    }
+}
+
+/// What the clerk found at the home.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitOutcome {
+    /// Paid at the home.
+    Paid,
+    /// Nobody home.
+    Absent,
+    /// In hospital.
+    Hospital,
+    /// Deceased: payment stops.
+    Deceased,
+    /// Moved away: payment stops.
+    Moved,
+    /// Refused the money.
+    Refused,
+}
+
+impl VisitOutcome {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VisitOutcome::Paid => "paid",
+            VisitOutcome::Absent => "absent",
+            VisitOutcome::Hospital => "hospital",
+            VisitOutcome::Deceased => "deceased",
+            VisitOutcome::Moved => "moved",
+            VisitOutcome::Refused => "refused",
+        }
+    }
+
+    /// The outcome of a stored name.
+    pub fn parse(s: &str) -> Option<VisitOutcome> {
+        [
+            VisitOutcome::Paid,
+            VisitOutcome::Absent,
+            VisitOutcome::Hospital,
+            VisitOutcome::Deceased,
+            VisitOutcome::Moved,
+            VisitOutcome::Refused,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == s)
+    }
+
+    /// The Vietnamese label.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            VisitOutcome::Paid => "Đã chi trả",
+            VisitOutcome::Absent => "Vắng nhà",
+            VisitOutcome::Hospital => "Đang nằm viện",
+            VisitOutcome::Deceased => "Đã từ trần",
+            VisitOutcome::Moved => "Đã chuyển đi",
+            VisitOutcome::Refused => "Từ chối nhận",
+        }
+    }
+}
+
+/// A recorded visit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VisitReceipt {
+    /// The visit's id.
+    pub visit_id: uuid::Uuid,
+    /// Outcome.
+    pub outcome: VisitOutcome,
+    /// The payout made at the home, for outcome `paid`.
+    pub payout: Option<PayoutReceipt>,
+    /// The stop recorded, for outcomes `deceased` and `moved`.
+    pub stop: Option<StopReceipt>,
+    /// Event sequence number of the visit.
+    pub seq: u64,
+}
+
+impl Ledger {
+    /// Records a home visit. Outcome `paid` pays every payable line at the home (to `recipient`),
+    /// `deceased` and `moved` record a stop report, all in the same commit as the visit.
+    pub fn record_visit(
+        &mut self,
+        by: &SignedIn,
+        code: &BeneficiaryCode,
+        outcome: VisitOutcome,
+        recipient: Recipient,
+        note: &str,
+    ) -> Result<VisitReceipt, VisitError> {
+        let period = self.require_open_period()?;
+        let note = text::clean(note);
+        self.write(|w| {
+            let card = crate::beneficiary::card_in(&w.tx, period, code)?
+                .ok_or_else(|| VisitError::UnknownBeneficiary(code.to_string()))?;
+            let payout = match outcome {
+                VisitOutcome::Paid => Some(pay_in(
+                    w,
+                    &card,
+                    by,
+                    &PayoutRequest {
+                        code: code.clone(),
+                        recipient,
+                        at_home: true,
+                        expected_total: None,
+                    },
+                )?),
+                _ => None,
+            };
+            let ev = w.append(
+                Some(by.id()),
+                EventKind::Visit,
+                serde_json::json!({
+                    "code": code.as_str(),
+                    "period": period.to_string(),
+                    "outcome": outcome.as_str(),
+                    "note": note,
+                    "payout": payout.as_ref().map(|p| p.payout_id.to_string()),
+                }),
+            )?;
+            w.tx.execute(
+                "INSERT INTO visits (id, event_seq, beneficiary_id, outcome, note, payout_id, visited_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    ev.id.to_string(),
+                    ev.seq,
+                    card.id,
+                    outcome.as_str(),
+                    note,
+                    payout.as_ref().map(|p| p.payout_id.to_string()),
+                    crate::ledger::local_now()
+                ],
+            )?;
+            let stop = match outcome {
+                // Already stopped (by the district or an earlier visit): the visit alone is news.
+                _ if card.stop.is_some() => None,
+                VisitOutcome::Deceased => Some(stop_in(w, by, code, StopReason::Death, None, "phát hiện khi đến nhà")?),
+                VisitOutcome::Moved => Some(stop_in(w, by, code, StopReason::Moved, None, "phát hiện khi đến nhà")?),
+                _ => None,
+            };
+            Ok(VisitReceipt {
+                visit_id: ev.id,
+                outcome,
+                payout,
+                stop,
+                seq: ev.seq,
+            })
+        })
+    }
+}
