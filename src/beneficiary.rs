@@ -154,31 +154,30 @@ pub(crate) fn card_in(
 ) -> Result<Option<BeneficiaryView>, LedgerError> {
     let p = period.to_string();
     let row = conn
-        .query_row(
+        .prepare_cached(
             "SELECT id, name, birth_year, sex, village, id_card, category, home_delivery,
                         proxy_name, proxy_id_card, proxy_relationship, proxy_valid_until, note
                  FROM beneficiaries WHERE period = ?1 AND code = ?2",
-            params![p, code.as_str()],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<u16>>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, String>(6)?,
-                    r.get::<_, bool>(7)?,
-                    (
-                        r.get::<_, Option<String>>(8)?,
-                        r.get::<_, Option<String>>(9)?,
-                        r.get::<_, Option<String>>(10)?,
-                        r.get::<_, Option<String>>(11)?,
-                    ),
-                    r.get::<_, String>(12)?,
-                ))
-            },
-        )
+        )?
+        .query_row(params![p, code.as_str()], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<u16>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, bool>(7)?,
+                (
+                    r.get::<_, Option<String>>(8)?,
+                    r.get::<_, Option<String>>(9)?,
+                    r.get::<_, Option<String>>(10)?,
+                    r.get::<_, Option<String>>(11)?,
+                ),
+                r.get::<_, String>(12)?,
+            ))
+        })
         .optional()?;
     let Some((id, name, birth_year, sex, village, id_card, category, home_delivery, proxy, note)) =
         row

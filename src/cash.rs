@@ -210,10 +210,10 @@ impl Ledger {
                 EventKind::CashAdvance,
                 serde_json::json!({"amount": amount.as_i64(), "note": note}),
             )?;
-            w.tx.execute(
+            w.tx.prepare_cached(
                 "INSERT INTO cash_advances (id, event_seq, amount, note) VALUES (?1, ?2, ?3, ?4)",
-                params![ev.id.to_string(), ev.seq, amount.as_i64(), note],
-            )?;
+            )?
+            .execute(params![ev.id.to_string(), ev.seq, amount.as_i64(), note])?;
             Ok(ev.id)
         })
     }
@@ -230,8 +230,7 @@ impl Ledger {
         }
         let note = text::clean(note);
         self.write(|w| {
-            let on_hand = Dong::new(w.tx.query_row(
-                "SELECT coalesce((SELECT balance_after FROM cash_movements ORDER BY seq DESC LIMIT 1), 0)",
+            let on_hand = Dong::new(w.tx.prepare_cached("SELECT coalesce((SELECT balance_after FROM cash_movements ORDER BY seq DESC LIMIT 1), 0)")?.query_row(
                 [],
                 |r| r.get(0),
             )?)?;
@@ -243,8 +242,7 @@ impl Ledger {
                 EventKind::CashReturn,
                 serde_json::json!({"amount": amount.as_i64(), "note": note}),
             )?;
-            w.tx.execute(
-                "INSERT INTO cash_returns (id, event_seq, amount, note) VALUES (?1, ?2, ?3, ?4)",
+            w.tx.prepare_cached("INSERT INTO cash_returns (id, event_seq, amount, note) VALUES (?1, ?2, ?3, ?4)")?.execute(
                 params![ev.id.to_string(), ev.seq, amount.as_i64(), note],
             )?;
             Ok(ev.id)
@@ -259,8 +257,7 @@ impl Ledger {
     ) -> Result<CountReceipt, CashError> {
         let counted = count.total()?;
         self.write(|w| {
-            let expected = Dong::new(w.tx.query_row(
-                "SELECT coalesce((SELECT balance_after FROM cash_movements ORDER BY seq DESC LIMIT 1), 0)",
+            let expected = Dong::new(w.tx.prepare_cached("SELECT coalesce((SELECT balance_after FROM cash_movements ORDER BY seq DESC LIMIT 1), 0)")?.query_row(
                 [],
                 |r| r.get(0),
             )?)?;
@@ -276,8 +273,7 @@ impl Ledger {
                     "difference": difference.as_i64(),
                 }),
             )?;
-            w.tx.execute(
-                "INSERT INTO cash_counts (id, event_seq, counted, expected, difference) VALUES (?1, ?2, ?3, ?4, ?5)",
+            w.tx.prepare_cached("INSERT INTO cash_counts (id, event_seq, counted, expected, difference) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(
                 params![ev.id.to_string(), ev.seq, counted.as_i64(), expected.as_i64(), difference.as_i64()],
             )?;
             let mut ins = w.tx.prepare_cached(
@@ -299,17 +295,17 @@ impl Ledger {
     /// The cash position: what came in, went out, and what is in the box.
     pub fn cash_status(&self) -> Result<CashStatus, CashError> {
         let sum = |kind: &str| -> Result<Dong, CashError> {
-            let n: i64 = self.conn.query_row(
-                "SELECT coalesce(sum(abs(delta)), 0) FROM cash_movements WHERE kind = ?1",
-                [kind],
-                |r| r.get(0),
-            )?;
+            let n: i64 = self
+                .conn
+                .prepare_cached(
+                    "SELECT coalesce(sum(abs(delta)), 0) FROM cash_movements WHERE kind = ?1",
+                )?
+                .query_row([kind], |r| r.get(0))?;
             Ok(Dong::new(n)?)
         };
         let last_count = self
             .conn
-            .query_row(
-                "SELECT c.id, c.counted, c.expected, c.difference, c.event_seq FROM cash_counts c ORDER BY c.event_seq DESC LIMIT 1",
+            .prepare_cached("SELECT c.id, c.counted, c.expected, c.difference, c.event_seq FROM cash_counts c ORDER BY c.event_seq DESC LIMIT 1")?.query_row(
                 [],
                 |r| {
                     Ok((

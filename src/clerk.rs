@@ -176,14 +176,13 @@ impl Ledger {
         }
         let pin_hash = hash_pin(pin);
         self.write(|w| {
-            let id: i64 = w.tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM clerks", [], |r| r.get(0))?;
+            let id: i64 = w.tx.prepare_cached("SELECT coalesce(max(id), 0) + 1 FROM clerks")?.query_row( [], |r| r.get(0))?;
             let ev = w.append(
                 None,
                 EventKind::ClerkAdded,
                 serde_json::json!({"clerk": id, "name": name, "role": role.as_str()}),
             )?;
-            w.tx.execute(
-                "INSERT INTO clerks (id, name, role, pin_hash, event_seq) VALUES (?1, ?2, ?3, ?4, ?5)",
+            w.tx.prepare_cached("INSERT INTO clerks (id, name, role, pin_hash, event_seq) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(
                 params![id, name, role.as_str(), pin_hash, ev.seq],
             )?;
             Ok(Clerk { id, name: name.clone(), role })
@@ -215,11 +214,8 @@ impl Ledger {
     pub fn sign_in(&mut self, clerk_id: i64, pin: &Pin) -> Result<SignedIn, ClerkError> {
         let row: Option<(String, String, String)> = self
             .conn
-            .query_row(
-                "SELECT name, role, pin_hash FROM clerks WHERE id = ?1",
-                [clerk_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
+            .prepare_cached("SELECT name, role, pin_hash FROM clerks WHERE id = ?1")?
+            .query_row([clerk_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
         let Some((name, role, pin_hash)) = row else {
             return Err(ClerkError::Unknown(clerk_id));
@@ -240,7 +236,8 @@ impl Ledger {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         if ok {
-            tx.execute("DELETE FROM clerk_lockout WHERE clerk_id = ?1", [clerk_id])?;
+            tx.prepare_cached("DELETE FROM clerk_lockout WHERE clerk_id = ?1")?
+                .execute([clerk_id])?;
             tx.commit()?;
             return Ok(SignedIn {
                 clerk: Clerk {
@@ -254,19 +251,19 @@ impl Ledger {
                 },
             });
         }
-        let failures: u32 = tx.query_row(
-            "INSERT INTO clerk_lockout (clerk_id, failures) VALUES (?1, 1)
+        let failures: u32 = tx
+            .prepare_cached(
+                "INSERT INTO clerk_lockout (clerk_id, failures) VALUES (?1, 1)
              ON CONFLICT (clerk_id) DO UPDATE SET failures = failures + 1
              RETURNING failures",
-            [clerk_id],
-            |r| r.get(0),
-        )?;
+            )?
+            .query_row([clerk_id], |r| r.get(0))?;
         if failures >= MAX_PIN_FAILURES {
             let until = now + Duration::minutes(LOCKOUT_MINUTES);
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE clerk_lockout SET failures = 0, locked_until = ?2 WHERE clerk_id = ?1",
-                params![clerk_id, until.to_rfc3339()],
-            )?;
+            )?
+            .execute(params![clerk_id, until.to_rfc3339()])?;
             tx.commit()?;
             return Err(locked(clerk_id, until, now));
         }
@@ -280,11 +277,8 @@ impl Ledger {
     fn locked_until(&self, clerk_id: i64) -> Result<Option<DateTime<Local>>, ClerkError> {
         let until: Option<String> = self
             .conn
-            .query_row(
-                "SELECT locked_until FROM clerk_lockout WHERE clerk_id = ?1",
-                [clerk_id],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT locked_until FROM clerk_lockout WHERE clerk_id = ?1")?
+            .query_row([clerk_id], |r| r.get(0))
             .optional()?
             .flatten();
         Ok(until

@@ -171,7 +171,7 @@ pub fn roll(period: Period, size: usize, seed: u64, pay_point: &str) -> Roll {
             let proxy_sex = if rng.gen_bool(0.5) { Sex::M } else { Sex::F };
             Proxy {
                 name: name(&mut rng, proxy_sex),
-                id_card: format!("0442{:08}", rng.gen_range(0..100_000_000u32)),
+                id_card: format!("044{:09}", rng.gen_range(0..1_000_000_000u32)),
                 relationship: pick(&mut rng, RELATIONSHIPS).to_string(),
                 valid_until,
             }

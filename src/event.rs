@@ -167,17 +167,22 @@ pub fn verify_chain<'a, I: IntoIterator<Item = &'a Event>>(
     start_seq: u64,
     start_prev: &str,
 ) -> ChainReport {
-    let mut expected_seq = start_seq;
     let mut prev = start_prev.to_string();
     let mut count = 0;
-    for e in events {
+    for (expected_seq, e) in (start_seq..).zip(events) {
         count += 1;
         let broken = if e.seq != expected_seq {
-            Some(format!("expected sequence {expected_seq}, found {}", e.seq))
+            Some(format!(
+                "cần số thứ tự {expected_seq} nhưng gặp {} (thiếu sự kiện)",
+                e.seq
+            ))
         } else if e.prev != prev {
-            Some("does not point to the hash of the event before it (an event was removed or altered)".to_string())
+            Some(
+                "không nối với mã băm của sự kiện trước (một sự kiện đã bị xóa hoặc sửa)"
+                    .to_string(),
+            )
         } else if e.compute_hash() != e.hash {
-            Some("content does not match its hash (the event was altered)".to_string())
+            Some("nội dung không khớp mã băm (sự kiện đã bị sửa)".to_string())
         } else {
             None
         };
@@ -190,7 +195,6 @@ pub fn verify_chain<'a, I: IntoIterator<Item = &'a Event>>(
             };
         }
         prev = e.hash.clone();
-        expected_seq += 1;
     }
     ChainReport {
         events: count,

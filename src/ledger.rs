@@ -120,11 +120,8 @@ impl Writer<'_> {
     ) -> Result<EventRef, rusqlite::Error> {
         let head: Option<(u64, String)> = self
             .tx
-            .query_row(
-                "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare_cached("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let (prev_seq, prev) = head.unwrap_or((0, GENESIS_HASH.to_string()));
         let mut event = Event {
@@ -139,9 +136,8 @@ impl Writer<'_> {
             hash: String::new(),
         };
         event.hash = event.compute_hash();
-        self.tx.execute(
-            "INSERT INTO events (seq, id, device_id, clerk_id, local_time, kind, payload, prev_hash, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        self.tx.prepare_cached("INSERT INTO events (seq, id, device_id, clerk_id, local_time, kind, payload, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?.execute(
             params![
                 event.seq,
                 event.id.to_string(),
@@ -201,7 +197,9 @@ fn connect(path: &Path, create: bool) -> Result<Connection, LedgerError> {
     })?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     // Money is recorded here: a commit must survive power loss, not only a crash (FULL, not NORMAL).
-    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    let mode: String = conn
+        .prepare_cached("PRAGMA journal_mode = WAL")?
+        .query_row([], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(LedgerError::Open {
             path: path.to_path_buf(),
@@ -211,7 +209,9 @@ fn connect(path: &Path, create: bool) -> Result<Connection, LedgerError> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let version: i64 = conn
+        .prepare_cached("PRAGMA user_version")?
+        .query_row([], |r| r.get(0))?;
     if version < MIGRATIONS_COUNT as i64 {
         let mut conn = conn;
         MIGRATIONS
@@ -256,7 +256,8 @@ impl Ledger {
         };
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let existing: Option<String> = tx
-            .query_row("SELECT pay_point_code FROM device", [], |r| r.get(0))
+            .prepare_cached("SELECT pay_point_code FROM device")?
+            .query_row([], |r| r.get(0))
             .optional()?;
         if let Some(code) = existing {
             return Err(LedgerError::AlreadyInitialised {
@@ -264,8 +265,7 @@ impl Ledger {
                 code,
             });
         }
-        tx.execute(
-            "INSERT INTO device (singleton, device_id, pay_point_code, pay_point_name, created_at) VALUES (1, ?1, ?2, ?3, ?4)",
+        tx.prepare_cached("INSERT INTO device (singleton, device_id, pay_point_code, pay_point_name, created_at) VALUES (1, ?1, ?2, ?3, ?4)")?.execute(
             params![device.id.to_string(), device.pay_point_code, device.pay_point_name, local_now()],
         )?;
         {
@@ -295,17 +295,14 @@ impl Ledger {
     pub fn open(path: &Path) -> Result<Ledger, LedgerError> {
         let conn = connect(path, false)?;
         let device = conn
-            .query_row(
-                "SELECT device_id, pay_point_code, pay_point_name FROM device",
-                [],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                    ))
-                },
-            )
+            .prepare_cached("SELECT device_id, pay_point_code, pay_point_name FROM device")?
+            .query_row([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
             .optional()?;
         let Some((id, code, name)) = device else {
             return Err(LedgerError::NotInitialised(path.to_path_buf()));
@@ -354,8 +351,7 @@ impl Ledger {
 
     /// The period being paid: the latest period with a loaded roll that is not closed.
     pub fn open_period(&self) -> Result<Option<Period>, LedgerError> {
-        let p: Option<String> = self.conn.query_row(
-            "SELECT max(period) FROM rolls WHERE period NOT IN (SELECT period FROM period_closes)",
+        let p: Option<String> = self.conn.prepare_cached("SELECT max(period) FROM rolls WHERE period NOT IN (SELECT period FROM period_closes)")?.query_row(
             [],
             |r| r.get(0),
         )?;
@@ -375,7 +371,8 @@ impl Ledger {
     pub fn event_count(&self) -> Result<u64, LedgerError> {
         Ok(self
             .conn
-            .query_row("SELECT count(*) FROM events", [], |r| r.get(0))?)
+            .prepare_cached("SELECT count(*) FROM events")?
+            .query_row([], |r| r.get(0))?)
     }
 
     /// Events with a sequence number above `after`, in order, at most `limit` of them.
@@ -450,8 +447,7 @@ impl Ledger {
 
     /// Cash in the box according to the events: advances − payouts + reversals − returns.
     pub fn cash_on_hand(&self) -> Result<Dong, LedgerError> {
-        let n: i64 = self.conn.query_row(
-            "SELECT coalesce((SELECT balance_after FROM cash_movements ORDER BY seq DESC LIMIT 1), 0)",
+        let n: i64 = self.conn.prepare_cached("SELECT coalesce((SELECT balance_after FROM cash_movements ORDER BY seq DESC LIMIT 1), 0)")?.query_row(
             [],
             |r| r.get(0),
         )?;
@@ -475,10 +471,8 @@ impl Ledger {
                     "cash_on_hand": status.cash_on_hand.as_i64(),
                 }),
             )?;
-            w.tx.execute(
-                "INSERT INTO period_closes (period, event_seq) VALUES (?1, ?2)",
-                params![period.to_string(), ev.seq],
-            )?;
+            w.tx.prepare_cached("INSERT INTO period_closes (period, event_seq) VALUES (?1, ?2)")?
+                .execute(params![period.to_string(), ev.seq])?;
             Ok::<_, LedgerError>(period)
         })
     }
@@ -509,14 +503,12 @@ impl Ledger {
             });
         };
         let p = period.to_string();
-        let (roll_version, demo): (u32, bool) = self.conn.query_row(
-            "SELECT version, is_demo FROM rolls WHERE period = ?1 ORDER BY version DESC LIMIT 1",
+        let (roll_version, demo): (u32, bool) = self.conn.prepare_cached("SELECT version, is_demo FROM rolls WHERE period = ?1 ORDER BY version DESC LIMIT 1")?.query_row(
             [&p],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         // One pass over the period's live lines, each tagged paid / stopped.
-        let (lines, total_due, paid_lines, paid_amount, stopped_amount): (u64, i64, u64, i64, i64) = self.conn.query_row(
-            "WITH live AS (
+        let (lines, total_due, paid_lines, paid_amount, stopped_amount): (u64, i64, u64, i64, i64) = self.conn.prepare_cached("WITH live AS (
                 SELECT l.id, l.amount,
                        EXISTS (SELECT 1 FROM payout_lines pl WHERE pl.line_id = l.id
                                AND NOT EXISTS (SELECT 1 FROM reversals r WHERE r.payout_id = pl.payout_id)) AS paid,
@@ -526,18 +518,16 @@ impl Ledger {
              SELECT count(*), coalesce(sum(amount), 0),
                     coalesce(sum(paid), 0), coalesce(sum(CASE WHEN paid THEN amount ELSE 0 END), 0),
                     coalesce(sum(CASE WHEN stopped AND NOT paid THEN amount ELSE 0 END), 0)
-             FROM live",
+             FROM live")?.query_row(
             [&p],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )?;
-        let beneficiaries: u64 = self.conn.query_row(
-            "SELECT count(*) FROM beneficiaries WHERE period = ?1",
-            [&p],
-            |r| r.get(0),
-        )?;
-        let paid_beneficiaries: u64 = self.conn.query_row(
-            "SELECT count(DISTINCT p.beneficiary_id) FROM payouts p JOIN beneficiaries b ON b.id = p.beneficiary_id
-             WHERE b.period = ?1 AND p.id NOT IN (SELECT payout_id FROM reversals)",
+        let beneficiaries: u64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM beneficiaries WHERE period = ?1")?
+            .query_row([&p], |r| r.get(0))?;
+        let paid_beneficiaries: u64 = self.conn.prepare_cached("SELECT count(DISTINCT p.beneficiary_id) FROM payouts p JOIN beneficiaries b ON b.id = p.beneficiary_id
+             WHERE b.period = ?1 AND p.id NOT IN (SELECT payout_id FROM reversals)")?.query_row(
             [&p],
             |r| r.get(0),
         )?;

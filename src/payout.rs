@@ -209,11 +209,9 @@ pub(crate) fn pay_in(
             });
         }
     }
-    let closed: bool = w.tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM period_closes WHERE period = ?1)",
-        [card.period.to_string()],
-        |r| r.get(0),
-    )?;
+    let closed: bool =
+        w.tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM period_closes WHERE period = ?1)")?
+            .query_row([card.period.to_string()], |r| r.get(0))?;
     if closed {
         return Err(PayoutError::PeriodClosed);
     }
@@ -268,8 +266,7 @@ pub(crate) fn pay_in(
             )
         }
     };
-    let on_hand: i64 = w.tx.query_row(
-        "SELECT coalesce((SELECT balance_after FROM cash_movements ORDER BY seq DESC LIMIT 1), 0)",
+    let on_hand: i64 = w.tx.prepare_cached("SELECT coalesce((SELECT balance_after FROM cash_movements ORDER BY seq DESC LIMIT 1), 0)")?.query_row(
         [],
         |r| r.get(0),
     )?;
@@ -297,9 +294,8 @@ pub(crate) fn pay_in(
         }),
     )?;
     let payout_id = ev.id;
-    w.tx.execute(
-        "INSERT INTO payouts (id, event_seq, beneficiary_id, recipient, proxy_name, proxy_id_card, at_home, clerk_id, paid_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    w.tx.prepare_cached("INSERT INTO payouts (id, event_seq, beneficiary_id, recipient, proxy_name, proxy_id_card, at_home, clerk_id, paid_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?.execute(
         params![payout_id.to_string(), ev.seq, card.id, recipient, proxy_name, proxy_id, req.at_home, by.id(), paid_at],
     )?;
     let mut ins = w.tx.prepare_cached(
@@ -310,11 +306,9 @@ pub(crate) fn pay_in(
     }
     let cash_on_hand = on_hand.checked_sub(amount)?;
     // The store moved the cash itself (trigger); both sides of the write must agree.
-    let after: i64 = w.tx.query_row(
-        "SELECT balance_after FROM cash_movements ORDER BY seq DESC LIMIT 1",
-        [],
-        |r| r.get(0),
-    )?;
+    let after: i64 =
+        w.tx.prepare_cached("SELECT balance_after FROM cash_movements ORDER BY seq DESC LIMIT 1")?
+            .query_row([], |r| r.get(0))?;
     assert_eq!(
         after,
         cash_on_hand.as_i64(),
@@ -367,8 +361,7 @@ impl Ledger {
         self.write(|w| {
             let found: Option<(String, String)> = w
                 .tx
-                .query_row(
-                    "SELECT b.code, b.period FROM payouts p JOIN beneficiaries b ON b.id = p.beneficiary_id WHERE p.id = ?1",
+                .prepare_cached("SELECT b.code, b.period FROM payouts p JOIN beneficiaries b ON b.id = p.beneficiary_id WHERE p.id = ?1")?.query_row(
                     [&pid],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
@@ -376,24 +369,21 @@ impl Ledger {
             let Some((code, period)) = found else {
                 return Err(PayoutError::UnknownPayout(pid.clone()));
             };
-            let reversed: bool = w.tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM reversals WHERE payout_id = ?1)",
+            let reversed: bool = w.tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM reversals WHERE payout_id = ?1)")?.query_row(
                 [&pid],
                 |r| r.get(0),
             )?;
             if reversed {
                 return Err(PayoutError::AlreadyReversed(pid.clone()));
             }
-            let closed: bool = w.tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM period_closes WHERE period = ?1)",
+            let closed: bool = w.tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM period_closes WHERE period = ?1)")?.query_row(
                 [&period],
                 |r| r.get(0),
             )?;
             if closed {
                 return Err(PayoutError::PeriodClosed);
             }
-            let amount: i64 = w.tx.query_row(
-                "SELECT coalesce(sum(amount), 0) FROM payout_lines WHERE payout_id = ?1",
+            let amount: i64 = w.tx.prepare_cached("SELECT coalesce(sum(amount), 0) FROM payout_lines WHERE payout_id = ?1")?.query_row(
                 [&pid],
                 |r| r.get(0),
             )?;
@@ -410,8 +400,7 @@ impl Ledger {
                     "approver": approver.id(),
                 }),
             )?;
-            w.tx.execute(
-                "INSERT INTO reversals (id, event_seq, payout_id, reason, clerk_id, approver_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            w.tx.prepare_cached("INSERT INTO reversals (id, event_seq, payout_id, reason, clerk_id, approver_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?.execute(
                 params![ev.id.to_string(), ev.seq, pid, reason, by.id(), approver.id()],
             )?;
             Ok(ReversalReceipt {

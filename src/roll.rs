@@ -359,11 +359,7 @@ impl Roll {
     /// The roll with its text in the form the ledger stores: NFC, white space collapsed. Loading
     /// and hashing use this form, so the roll read back from the ledger hashes the same.
     pub fn normalised(&self) -> Roll {
-        let opt = |s: &Option<String>| {
-            s.as_deref()
-                .map(|x| text::clean(x))
-                .filter(|x| !x.is_empty())
-        };
+        let opt = |s: &Option<String>| s.as_deref().map(text::clean).filter(|x| !x.is_empty());
         Roll {
             period: self.period,
             version: self.version,
@@ -432,23 +428,34 @@ pub(crate) fn proxy_from_columns(
 
 /// Accent-folded search terms of one beneficiary: name, code, ID card and its suffixes (so the
 /// last digits of a CCCD find the person), village.
-pub(crate) fn search_terms(code: &str, name: &str, id_card: Option<&str>, village: &str) -> String {
+pub(crate) fn search_terms(
+    period: Period,
+    code: &str,
+    name: &str,
+    id_card: Option<&str>,
+    village: &str,
+) -> String {
+    // The code as one term ("qh01000123"), and its last part on its own ("000123") so that the
+    // number alone finds it; never its pay point prefix alone, which every code shares.
+    let folded_code = text::fold(code);
+    let code_tail = folded_code
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
     let mut terms = format!(
-        "{} {} {}",
+        "{} {} {} {} {}",
+        crate::search::period_term(&period.to_string()),
         text::fold(name),
-        text::fold(code),
+        crate::search::squash(&folded_code),
+        code_tail,
         text::fold(village)
     );
-    // The code without its separators too: "QH-000123" is found as "qh000123".
-    let squashed: String = text::fold(code)
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .collect();
-    terms.push(' ');
-    terms.push_str(&squashed);
     if let Some(id) = id_card {
+        // Every tail of four digits or more, so that the last digits read off a card find it.
+        // Shorter tails would match half the roll and make every prefix lookup merge thousands
+        // of terms.
         let digits: String = id.chars().filter(|c| c.is_ascii_digit()).collect();
-        for i in 0..digits.len().saturating_sub(2) {
+        for i in 0..digits.len().saturating_sub(3) {
             terms.push(' ');
             terms.push_str(&digits[i..]);
         }
@@ -475,13 +482,13 @@ impl Ledger {
         self.write(|w| {
             if let Some(version) = w
                 .tx
-                .query_row("SELECT max(version) FROM rolls WHERE period = ?1", [&p], |r| r.get::<_, Option<u32>>(0))?
+                .prepare_cached("SELECT max(version) FROM rolls WHERE period = ?1")?.query_row( [&p], |r| r.get::<_, Option<u32>>(0))?
             {
                 return Err(RollError::AlreadyLoaded { period, version });
             }
             let closed: Option<String> = w
                 .tx
-                .query_row("SELECT period FROM period_closes WHERE period = ?1", [&p], |r| r.get(0))
+                .prepare_cached("SELECT period FROM period_closes WHERE period = ?1")?.query_row( [&p], |r| r.get(0))
                 .optional()?;
             if closed.is_some() {
                 return Err(RollError::PeriodClosed(period));
@@ -500,8 +507,7 @@ impl Ledger {
                     "content_sha256": content_sha256,
                 }),
             )?;
-            w.tx.execute(
-                "INSERT INTO rolls (period, version, source, is_demo, content_sha256, event_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            w.tx.prepare_cached("INSERT INTO rolls (period, version, source, is_demo, content_sha256, event_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?.execute(
                 params![p, roll.version, source, is_demo, content_sha256, ev.seq],
             )?;
             let roll_id = w.tx.last_insert_rowid();
@@ -553,7 +559,7 @@ impl Ledger {
                         l.note
                     ])?;
                 }
-                ins_s.execute(params![bid, search_terms(e.code.as_str(), &e.name, e.id_card.as_deref(), &e.village)])?;
+                ins_s.execute(params![bid, search_terms(period, e.code.as_str(), &e.name, e.id_card.as_deref(), &e.village)])?;
             }
             Ok(RollSummary {
                 period,
@@ -573,11 +579,8 @@ impl Ledger {
         let p = period.to_string();
         let roll_id: Option<i64> = self
             .conn
-            .query_row(
-                "SELECT id FROM rolls WHERE period = ?1 AND version = ?2",
-                params![p, version],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT id FROM rolls WHERE period = ?1 AND version = ?2")?
+            .query_row(params![p, version], |r| r.get(0))
             .optional()?;
         let Some(roll_id) = roll_id else {
             return Ok(None);

@@ -44,13 +44,28 @@ pub struct SearchHit {
 /// Returns `None` when nothing searchable is left (an empty query lists the whole roll).
 fn fts_query(query: &str) -> Option<String> {
     let folded = text::fold(query);
+    // A chunk between spaces is one word with its punctuation dropped: "QH01-000123" becomes the
+    // code's own term "qh01000123", not "qh01" (a term every code of the pay point shares, whose
+    // doclist a prefix query would have to read whole).
     let words: Vec<String> = folded
-        .split(|c: char| !c.is_alphanumeric())
+        .split_whitespace()
+        .map(squash)
         .filter(|w| !w.is_empty())
         .take(MAX_QUERY_WORDS)
         .map(|w| format!("\"{w}\"*"))
         .collect();
     (!words.is_empty()).then(|| words.join(" AND "))
+}
+
+/// The alphanumeric characters of a word, in order: how codes are indexed and queried.
+pub(crate) fn squash(word: &str) -> String {
+    word.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// The token that marks a beneficiary's period in the index, so that one index serves every
+/// period and the period filter runs inside the index, before the limit.
+pub(crate) fn period_term(period: &str) -> String {
+    format!("period{}", period.replace('-', ""))
 }
 
 impl Ledger {
@@ -59,48 +74,43 @@ impl Ledger {
     pub fn search(&self, query: &str, limit: Option<usize>) -> Result<Vec<SearchHit>, LedgerError> {
         let period = self.require_open_period()?.to_string();
         let limit = limit.map(|l| l as i64).unwrap_or(-1);
-        let select = "SELECT b.code, b.name, b.village, b.birth_year, b.category, b.id_card, b.home_delivery,
+        // Drive from the index: the matching rows of this period, in roll order, cut at the
+        // limit before anything is joined, so that a common word costs no more than the page.
+        let filter = match fts_query(query) {
+            Some(q) => format!("{} AND {q}", period_term(&period)),
+            None => period_term(&period),
+        };
+        let sql = "WITH m AS (SELECT rowid AS id FROM beneficiary_search WHERE beneficiary_search MATCH ?1
+                              ORDER BY rowid LIMIT ?2)
+             SELECT b.code, b.name, b.village, b.birth_year, b.category, b.id_card, b.home_delivery,
                     coalesce(sum(CASE WHEN pd.line_id IS NULL THEN l.amount END), 0) AS due,
                     coalesce(sum(CASE WHEN pd.line_id IS NOT NULL THEN l.amount END), 0) AS paid,
                     coalesce(sum(CASE WHEN pd.line_id IS NULL AND (s.code IS NULL OR l.kind = 'funeral') THEN l.amount END), 0) AS payable
-             FROM beneficiaries b
+             FROM m JOIN beneficiaries b ON b.id = m.id
              JOIN lines l ON l.beneficiary_id = b.id AND l.id NOT IN (SELECT line_id FROM line_removals)
              LEFT JOIN (SELECT pl.line_id FROM payout_lines pl
                         WHERE NOT EXISTS (SELECT 1 FROM reversals r WHERE r.payout_id = pl.payout_id)) pd
                     ON pd.line_id = l.id
-             LEFT JOIN stops s ON s.code = b.code";
-        let sql_all = format!("{select} WHERE b.period = ?1 GROUP BY b.id ORDER BY b.id LIMIT ?2");
-        let sql_match = format!(
-            "{select} WHERE b.id IN (SELECT rowid FROM beneficiary_search WHERE beneficiary_search MATCH ?3)
-               AND b.period = ?1 GROUP BY b.id ORDER BY b.id LIMIT ?2"
-        );
+             LEFT JOIN stops s ON s.code = b.code
+             GROUP BY b.id ORDER BY b.id";
         let mut out = Vec::new();
-        let map = |r: &rusqlite::Row<'_>| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<u16>>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, bool>(6)?,
-                r.get::<_, i64>(7)?,
-                r.get::<_, i64>(8)?,
-                r.get::<_, i64>(9)?,
-            ))
-        };
-        let rows: Vec<_> = match fts_query(query) {
-            None => {
-                let mut stmt = self.conn.prepare_cached(&sql_all)?;
-                let rows = stmt.query_map(params![period, limit], map)?;
-                rows.collect::<Result<_, _>>()?
-            }
-            Some(q) => {
-                let mut stmt = self.conn.prepare_cached(&sql_match)?;
-                let rows = stmt.query_map(params![period, limit, q], map)?;
-                rows.collect::<Result<_, _>>()?
-            }
-        };
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows: Vec<_> = stmt
+            .query_map(params![filter, limit], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<u16>>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, bool>(6)?,
+                    r.get::<_, i64>(7)?,
+                    r.get::<_, i64>(8)?,
+                    r.get::<_, i64>(9)?,
+                ))
+            })?
+            .collect::<Result<_, _>>()?;
         for (
             code,
             name,
@@ -145,9 +155,10 @@ mod tests {
         );
         assert_eq!(fts_query("  ").as_deref(), None);
         assert_eq!(fts_query("\"*)(").as_deref(), None);
+        assert_eq!(fts_query("QH-00012").as_deref(), Some("\"qh00012\"*"));
         assert_eq!(
-            fts_query("QH-00012").as_deref(),
-            Some("\"qh\"* AND \"00012\"*")
+            fts_query("Nguyễn-Thị  hường").as_deref(),
+            Some("\"nguyenthi\"* AND \"huong\"*")
         );
     }
 }

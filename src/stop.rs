@@ -104,11 +104,8 @@ pub(crate) fn stop_of(
     code: &BeneficiaryCode,
 ) -> Result<Option<StopView>, LedgerError> {
     let row: Option<(String, Option<String>, String)> = conn
-        .query_row(
-            "SELECT reason, effective_date, note FROM stops WHERE code = ?1",
-            [code.as_str()],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        .prepare_cached("SELECT reason, effective_date, note FROM stops WHERE code = ?1")?
+        .query_row([code.as_str()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     row.map(|(reason, date, note)| {
         Ok(StopView {
@@ -131,11 +128,9 @@ pub(crate) fn stop_in(
     date: Option<NaiveDate>,
     note: &str,
 ) -> Result<StopReceipt, StopError> {
-    let known: bool = w.tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM beneficiaries WHERE code = ?1)",
-        [code.as_str()],
-        |r| r.get(0),
-    )?;
+    let known: bool =
+        w.tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM beneficiaries WHERE code = ?1)")?
+            .query_row([code.as_str()], |r| r.get(0))?;
     if !known {
         return Err(StopError::UnknownBeneficiary(code.to_string()));
     }
@@ -161,8 +156,7 @@ pub(crate) fn stop_in(
             "note": note,
         }),
     )?;
-    w.tx.execute(
-        "INSERT INTO stops (code, reason, effective_date, note, event_seq) VALUES (?1, ?2, ?3, ?4, ?5)",
+    w.tx.prepare_cached("INSERT INTO stops (code, reason, effective_date, note, event_seq) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(
         params![code.as_str(), reason.as_str(), date.map(|d| d.to_string()), note, ev.seq],
     )?;
     // Money already handed over after the date is a fact to report, not to hide.

@@ -15,6 +15,15 @@ use paypoint::{demo, BeneficiaryCode, Dong, Ledger, Period};
 use serde_json::json;
 use uuid::Uuid;
 
+/// Prints a line on stdout. A closed pipe (`paypoint search | head`) is not an error of the
+/// command: what was recorded stays recorded and the exit code says so.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 const AFTER_HELP: &str = "\
 PIN: đọc từ biến môi trường PAYPOINT_PIN (người duyệt: PAYPOINT_APPROVER_PIN), nếu không có thì hỏi
 trên terminal. Nhân viên: --clerk ID hoặc PAYPOINT_CLERK; bỏ trống được khi sổ chỉ có một nhân viên.
@@ -261,12 +270,25 @@ enum ReasonArg {
     Other,
 }
 
-/// A refusal to print: the message the core gave, in Vietnamese.
-struct Failure(String);
+/// A refusal to print: the message the core gave, in Vietnamese. `reported` is set when the
+/// command already printed its JSON answer (a failed `verify`), so stdout holds one document.
+struct Failure {
+    message: String,
+    reported: bool,
+}
+
+impl Failure {
+    fn new(message: impl Into<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            reported: false,
+        }
+    }
+}
 
 impl<E: std::fmt::Display> From<E> for Failure {
     fn from(e: E) -> Self {
-        Failure(e.to_string())
+        Failure::new(e.to_string())
     }
 }
 
@@ -277,9 +299,9 @@ fn main() -> ExitCode {
     let json = cli.json;
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure(message)) => {
-            if json {
-                println!("{}", json!({"error": {"message": message}}));
+        Err(Failure { message, reported }) => {
+            if json && !reported {
+                say!("{}", json!({"error": {"message": message}}));
             }
             eprintln!("Lỗi: {message}");
             ExitCode::FAILURE
@@ -294,7 +316,7 @@ fn db_path(cli: &Cli) -> PathBuf {
 }
 
 fn code(s: &str) -> Result<BeneficiaryCode, Failure> {
-    BeneficiaryCode::new(s).ok_or_else(|| Failure(format!("mã đối tượng “{s}” không hợp lệ")))
+    BeneficiaryCode::new(s).ok_or_else(|| Failure::new(format!("mã đối tượng “{s}” không hợp lệ")))
 }
 
 fn amount(s: &str) -> Result<Dong, Failure> {
@@ -307,12 +329,12 @@ fn read_pin(var: &str, prompt: &str) -> Result<Pin, Failure> {
         return Ok(Pin::new(&v)?);
     }
     if !std::io::stdin().is_terminal() {
-        return Err(Failure(format!(
+        return Err(Failure::new(format!(
             "cần mã PIN: đặt biến môi trường {var} hoặc chạy trên terminal"
         )));
     }
     let pin = rpassword::prompt_password(prompt)
-        .map_err(|e| Failure(format!("không đọc được PIN: {e}")))?;
+        .map_err(|e| Failure::new(format!("không đọc được PIN: {e}")))?;
     Ok(Pin::new(&pin)?)
 }
 
@@ -325,13 +347,13 @@ fn sign_in(ledger: &mut Ledger, clerk: Option<i64>) -> Result<SignedIn, Failure>
             match clerks.as_slice() {
                 [only] => only.id,
                 [] => {
-                    return Err(Failure(
-                        "sổ chưa có nhân viên: thêm bằng `paypoint clerk add --name TÊN`".into(),
+                    return Err(Failure::new(
+                        "sổ chưa có nhân viên: thêm bằng `paypoint clerk add --name TÊN`",
                     ))
                 }
                 _ => {
-                    return Err(Failure(
-                        "sổ có nhiều nhân viên: chọn người thực hiện bằng --clerk ID".into(),
+                    return Err(Failure::new(
+                        "sổ có nhiều nhân viên: chọn người thực hiện bằng --clerk ID",
                     ))
                 }
             }
@@ -342,7 +364,7 @@ fn sign_in(ledger: &mut Ledger, clerk: Option<i64>) -> Result<SignedIn, Failure>
 }
 
 fn print_json(v: &serde_json::Value) {
-    println!(
+    say!(
         "{}",
         serde_json::to_string_pretty(v).expect("JSON values serialise")
     );
@@ -359,7 +381,7 @@ fn run(cli: Cli) -> Outcome {
                     &json!({"amount": d.as_i64(), "formatted": d.to_string(), "words": d.in_words()}),
                 );
             } else {
-                println!("{}", d.in_words());
+                say!("{}", d.in_words());
             }
             Ok(())
         }
@@ -371,7 +393,7 @@ fn run(cli: Cli) -> Outcome {
                     &json!({"db": path, "pay_point": d.pay_point_code, "name": d.pay_point_name, "device": d.id}),
                 );
             } else {
-                println!(
+                say!(
                     "Đã khởi tạo sổ {} cho {} ({}).",
                     path.display(),
                     d.pay_point_name,
@@ -395,7 +417,7 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
             if std::env::var("PAYPOINT_PIN").is_err() {
                 let again = read_pin("PAYPOINT_PIN", "Nhập lại PIN: ")?;
                 if !pin.matches(&again) {
-                    return Err(Failure("hai lần nhập PIN không khớp".into()));
+                    return Err(Failure::new("hai lần nhập PIN không khớp"));
                 }
             }
             let role = if *supervisor {
@@ -407,7 +429,7 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
             if json {
                 print_json(&json!({"id": c.id, "name": c.name, "role": c.role}));
             } else {
-                println!("Đã thêm {} {} (số ID {}).", role_vi(c.role), c.name, c.id);
+                say!("Đã thêm {} {} (số ID {}).", role_vi(c.role), c.name, c.id);
             }
         }
         Command::Clerk(ClerkCommand::List) => {
@@ -416,13 +438,13 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
                 print_json(&serde_json::to_value(&clerks)?);
             } else {
                 for c in clerks {
-                    println!("{:>3}  {}  ({})", c.id, c.name, role_vi(c.role));
+                    say!("{:>3}  {}  ({})", c.id, c.name, role_vi(c.role));
                 }
             }
         }
         Command::Roll(RollCommand::Demo { period, size, seed }) => {
             if *size == 0 || *size > paypoint::roll::MAX_ENTRIES {
-                return Err(Failure(format!(
+                return Err(Failure::new(format!(
                     "--size phải từ 1 đến {}",
                     paypoint::roll::MAX_ENTRIES
                 )));
@@ -440,9 +462,12 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
                     "lines": s.lines, "total": s.total, "demo": true,
                 }));
             } else {
-                println!(
+                say!(
                     "Đã nạp danh sách MẪU kỳ {}: {} đối tượng, {} khoản, tổng {} đ.",
-                    s.period, s.beneficiaries, s.lines, s.total
+                    s.period,
+                    s.beneficiaries,
+                    s.lines,
+                    s.total
                 );
             }
         }
@@ -451,14 +476,18 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
             if json {
                 print_json(&serde_json::to_value(&hits)?);
             } else if hits.is_empty() {
-                println!("Không tìm thấy ai với “{query}”.");
+                say!("Không tìm thấy ai với “{query}”.");
             } else {
-                println!(
+                say!(
                     "{:<14} {:<28} {:<16} {:>14} {:>14}",
-                    "MÃ", "HỌ TÊN", "THÔN", "CÒN PHẢI TRẢ", "ĐÃ TRẢ"
+                    "MÃ",
+                    "HỌ TÊN",
+                    "THÔN",
+                    "CÒN PHẢI TRẢ",
+                    "ĐÃ TRẢ"
                 );
                 for h in &hits {
-                    println!(
+                    say!(
                         "{:<14} {:<28} {:<16} {:>14} {:>14}{}",
                         h.code,
                         h.name,
@@ -472,21 +501,21 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
                         }
                     );
                 }
-                println!("{} người.", hits.len());
+                say!("{} người.", hits.len());
             }
         }
         Command::Show { code: c } => {
             let c = code(c)?;
             let card = ledger.beneficiary(&c)?.ok_or_else(|| {
-                Failure(format!(
+                Failure::new(format!(
                     "không tìm thấy đối tượng có mã “{c}” trong kỳ đang mở"
                 ))
             })?;
             if json {
                 print_json(&serde_json::to_value(&card)?);
             } else {
-                println!("{} — {} ({})", card.code, card.name, card.village);
-                println!("Diện: {}", card.category);
+                say!("{} — {} ({})", card.code, card.name, card.village);
+                say!("Diện: {}", card.category);
                 for l in &card.lines {
                     let state = if l.paid_by.is_some() {
                         "đã trả"
@@ -495,10 +524,10 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
                     } else {
                         "chưa trả"
                     };
-                    println!("  {:<24} {:>14} đ  {}", l.kind.label_vi(), l.amount, state);
+                    say!("  {:<24} {:>14} đ  {}", l.kind.label_vi(), l.amount, state);
                 }
                 if let Some(p) = &card.proxy {
-                    println!(
+                    say!(
                         "Người nhận thay: {} ({}), CCCD {}, ủy quyền đến {}",
                         p.name,
                         p.relationship,
@@ -507,9 +536,9 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
                     );
                 }
                 if let Some(s) = &card.stop {
-                    println!("BÁO GIẢM: {}", s.reason.label_vi());
+                    say!("BÁO GIẢM: {}", s.reason.label_vi());
                 }
-                println!(
+                say!(
                     "Còn phải trả: {} đ — {}",
                     card.payable,
                     card.status.label_vi()
@@ -536,11 +565,14 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
                     "code": r.code, "name": r.name, "seq": r.seq, "cash_on_hand": r.cash_on_hand,
                 }));
             } else {
-                println!(
+                say!(
                     "Đã chi {} đ ({}) cho {} ({}).",
-                    r.amount, r.amount_in_words, r.name, r.code
+                    r.amount,
+                    r.amount_in_words,
+                    r.name,
+                    r.code
                 );
-                println!("Mã lần chi trả: {}", r.payout_id);
+                say!("Mã lần chi trả: {}", r.payout_id);
             }
         }
         Command::Reverse {
@@ -549,8 +581,12 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
             approver,
         } => {
             let pid = Uuid::parse_str(payout_id.trim())
-                .map_err(|_| Failure(format!("mã lần chi trả “{payout_id}” không hợp lệ")))?;
+                .map_err(|_| Failure::new(format!("mã lần chi trả “{payout_id}” không hợp lệ")))?;
             let by = sign_in(ledger, cli.clerk)?;
+            if by.id() == *approver {
+                // Said before asking for the approver's PIN, which would count as a wrong try.
+                return Err(paypoint::clerk::ClerkError::SamePerson.into());
+            }
             let pin = read_pin(
                 "PAYPOINT_APPROVER_PIN",
                 &format!("PIN của giám sát viên số {approver}: "),
@@ -562,9 +598,10 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
                     &json!({"reversal_id": r.reversal_id, "payout_id": r.payout_id, "amount": r.amount, "seq": r.seq}),
                 );
             } else {
-                println!(
+                say!(
                     "Đã hủy lần chi trả {} ({} đ trả lại quỹ).",
-                    r.payout_id, r.amount
+                    r.payout_id,
+                    r.amount
                 );
             }
         }
@@ -588,15 +625,16 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
             if json {
                 print_json(&serde_json::to_value(&r)?);
             } else {
-                println!("Đã ghi lần đến nhà {}: {}.", c, r.outcome.label_vi());
+                say!("Đã ghi lần đến nhà {}: {}.", c, r.outcome.label_vi());
                 if let Some(p) = &r.payout {
-                    println!(
+                    say!(
                         "Đã chi {} đ tại nhà. Mã lần chi trả: {}",
-                        p.amount, p.payout_id
+                        p.amount,
+                        p.payout_id
                     );
                 }
                 if r.stop.is_some() {
-                    println!("Đã báo giảm: dừng chi trả cho {c}.");
+                    say!("Đã báo giảm: dừng chi trả cho {c}.");
                 }
             }
         }
@@ -617,13 +655,13 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
             if json {
                 print_json(&serde_json::to_value(&r)?);
             } else {
-                println!(
+                say!(
                     "Đã báo giảm {} ({}): dừng chi trả ngay.",
                     r.code,
                     r.reason.label_vi()
                 );
                 for p in &r.paid_after_stop {
-                    println!("CẢNH BÁO: lần chi trả {p} đã chi sau ngày báo giảm; cần báo huyện để thu hồi.");
+                    say!("CẢNH BÁO: lần chi trả {p} đã chi sau ngày báo giảm; cần báo huyện để thu hồi.");
                 }
             }
         }
@@ -635,7 +673,7 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
             if json {
                 print_json(&json!({"id": id, "amount": a, "cash_on_hand": on_hand}));
             } else {
-                println!("Đã ghi nhận tạm ứng {a} đ. Tồn quỹ: {on_hand} đ.");
+                say!("Đã ghi nhận tạm ứng {a} đ. Tồn quỹ: {on_hand} đ.");
             }
         }
         Command::Cash(CashCommand::Return { amount: a, note }) => {
@@ -646,7 +684,7 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
             if json {
                 print_json(&json!({"id": id, "amount": a, "cash_on_hand": on_hand}));
             } else {
-                println!("Đã ghi nhận nộp trả {a} đ. Tồn quỹ: {on_hand} đ.");
+                say!("Đã ghi nhận nộp trả {a} đ. Tồn quỹ: {on_hand} đ.");
             }
         }
         Command::Cash(CashCommand::Count { notes }) => {
@@ -657,19 +695,20 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
                 print_json(&serde_json::to_value(&r)?);
             } else {
                 for (d, q) in count.notes().filter(|(_, q)| *q > 0) {
-                    println!("  {:>9} đ × {:>5}", d, q);
+                    say!("  {:>9} đ × {:>5}", d, q);
                 }
-                println!(
+                say!(
                     "Tiền đếm được: {} đ. Tồn quỹ theo sổ: {} đ.",
-                    r.counted, r.expected
+                    r.counted,
+                    r.expected
                 );
                 match r.difference.as_i64().signum() {
-                    0 => println!("Khớp."),
-                    -1 => println!(
+                    0 => say!("Khớp."),
+                    -1 => say!(
                         "THIẾU {} đ — đã ghi nhận chênh lệch.",
                         Dong::new(-r.difference.as_i64())?
                     ),
-                    _ => println!("THỪA {} đ — đã ghi nhận chênh lệch.", r.difference),
+                    _ => say!("THỪA {} đ — đã ghi nhận chênh lệch.", r.difference),
                 }
             }
         }
@@ -678,15 +717,16 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
             if json {
                 print_json(&serde_json::to_value(&s)?);
             } else {
-                println!("Tạm ứng:   {:>16} đ", s.advanced);
-                println!("Đã chi:    {:>16} đ", s.paid_out);
-                println!("Hủy chi:   {:>16} đ", s.reversed);
-                println!("Nộp trả:   {:>16} đ", s.returned);
-                println!("Tồn quỹ:   {:>16} đ", s.on_hand);
+                say!("Tạm ứng:   {:>16} đ", s.advanced);
+                say!("Đã chi:    {:>16} đ", s.paid_out);
+                say!("Hủy chi:   {:>16} đ", s.reversed);
+                say!("Nộp trả:   {:>16} đ", s.returned);
+                say!("Tồn quỹ:   {:>16} đ", s.on_hand);
                 if let Some(c) = &s.last_count {
-                    println!(
+                    say!(
                         "Kiểm quỹ gần nhất: đếm {} đ, chênh lệch {} đ.",
-                        c.counted, c.difference
+                        c.counted,
+                        c.difference
                     );
                 }
             }
@@ -697,7 +737,7 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
             if json {
                 print_json(&json!({"closed": p}));
             } else {
-                println!("Đã khóa sổ kỳ {p}.");
+                say!("Đã khóa sổ kỳ {p}.");
             }
         }
         Command::Status => {
@@ -706,33 +746,38 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
                 print_json(&serde_json::to_value(&s)?);
             } else {
                 match s.period {
-                    None => println!(
+                    None => say!(
                         "{} ({}): chưa có kỳ chi trả đang mở. {} sự kiện.",
-                        s.pay_point_name, s.pay_point_code, s.events
+                        s.pay_point_name,
+                        s.pay_point_code,
+                        s.events
                     ),
                     Some(p) => {
-                        println!(
+                        say!(
                             "{} ({}) — kỳ {}{}",
                             s.pay_point_name,
                             s.pay_point_code,
                             p,
                             if s.demo { " — DỮ LIỆU MẪU" } else { "" }
                         );
-                        println!(
+                        say!(
                             "Đối tượng: {} (đã nhận {})",
-                            s.beneficiaries, s.paid_beneficiaries
+                            s.beneficiaries,
+                            s.paid_beneficiaries
                         );
-                        println!("Phải trả:  {:>16} đ ({} khoản)", s.total_due, s.lines);
-                        println!(
+                        say!("Phải trả:  {:>16} đ ({} khoản)", s.total_due, s.lines);
+                        say!(
                             "Đã trả:    {:>16} đ ({} khoản)",
-                            s.paid_amount, s.paid_lines
+                            s.paid_amount,
+                            s.paid_lines
                         );
-                        println!(
+                        say!(
                             "Chưa trả:  {:>16} đ (trong đó dừng chi trả {} đ)",
-                            s.unpaid_amount, s.stopped_amount
+                            s.unpaid_amount,
+                            s.stopped_amount
                         );
-                        println!("Tồn quỹ:   {:>16} đ", s.cash_on_hand);
-                        println!("Sự kiện:   {:>16}", s.events);
+                        say!("Tồn quỹ:   {:>16} đ", s.cash_on_hand);
+                        say!("Sự kiện:   {:>16}", s.events);
                     }
                 }
             }
@@ -747,19 +792,20 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
                     "bad_roll": bad_roll.map(|(p, v)| json!({"period": p, "version": v})),
                 }));
             } else if let Some(b) = &chain.first_broken {
-                println!("HỎNG: sự kiện số {}: {}", b.seq, b.reason);
+                say!("HỎNG: sự kiện số {}: {}", b.seq, b.reason);
             } else {
-                println!("Chuỗi băm nguyên vẹn: {} sự kiện.", chain.events);
+                say!("Chuỗi băm nguyên vẹn: {} sự kiện.", chain.events);
             }
             if let Some((p, v)) = bad_roll {
                 if !json {
-                    println!("HỎNG: nội dung danh sách kỳ {p} (phiên bản {v}) khác với lúc nạp.");
+                    say!("HỎNG: nội dung danh sách kỳ {p} (phiên bản {v}) khác với lúc nạp.");
                 }
             }
             if !chain.chain_ok || bad_roll.is_some() {
-                return Err(Failure(
-                    "sổ không còn nguyên vẹn; giữ nguyên tệp và báo cho huyện".into(),
-                ));
+                return Err(Failure {
+                    message: "sổ không còn nguyên vẹn; giữ nguyên tệp và báo cho huyện".into(),
+                    reported: true,
+                });
             }
         }
         Command::Events { after, limit } => {
@@ -768,7 +814,7 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
                 print_json(&serde_json::to_value(&events)?);
             } else {
                 for e in events {
-                    println!(
+                    say!(
                         "{:>6}  {}  {:<18} {}",
                         e.seq,
                         e.time,

@@ -1,0 +1,33 @@
+# Shared by scripts/run and scripts/test: make sure what the build needs is on the machine, or say
+# exactly what is missing.
+
+apt_install() {
+  # Installs Debian packages when we can (root, or sudo without a password); otherwise names them.
+  local missing=("$@")
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo"; else
+      echo "Thiếu gói hệ thống: ${missing[*]}. Cài bằng: sudo apt-get install -y ${missing[*]}" >&2
+      exit 1
+    fi
+  fi
+  if ! command -v apt-get >/dev/null; then
+    echo "Thiếu gói hệ thống: ${missing[*]} (máy không có apt-get: hãy cài bằng trình quản lý gói của máy)." >&2
+    exit 1
+  fi
+  echo "Cài gói hệ thống: ${missing[*]}" >&2
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+ensure_build_tools() {
+  if ! command -v cargo >/dev/null; then
+    echo "Thiếu Rust (cargo). Cài bằng rustup: https://rustup.rs (curl --proto '=https' -sSf https://sh.rustup.rs | sh), rồi mở lại terminal." >&2
+    exit 1
+  fi
+  local need=()
+  command -v cc >/dev/null || need+=(build-essential)
+  command -v pkg-config >/dev/null || need+=(pkg-config)
+  apt_install "${need[@]}"
+}

@@ -1,0 +1,395 @@
+//! The documented commands of the `paypoint` binary, and each money-safety invariant attacked
+//! through it: a refusal exits 1 with a clear Vietnamese reason and writes nothing.
+
+mod common;
+
+use common::{assert_verified, setup_ledger, Cli, CLERK_ID, SUPERVISOR_ID};
+
+/// Events in the log, to show that a refusal wrote nothing.
+fn event_count(cli: &Cli) -> u64 {
+    cli.status()["events"].as_u64().unwrap()
+}
+
+fn refused(cli: &Cli, args: &[&str], reason: &str) {
+    let before = event_count(cli);
+    let out = cli.run(args);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{args:?} should be refused: {out:?}"
+    );
+    assert!(
+        out.stderr.contains(reason),
+        "{args:?}: expected “{reason}” in {:?}",
+        out.stderr
+    );
+    assert!(out.stderr.starts_with("Lỗi: "), "{:?}", out.stderr);
+    assert_eq!(
+        event_count(cli),
+        before,
+        "{args:?} wrote something although refused"
+    );
+}
+
+#[test]
+fn a_day_at_the_counter_through_the_command_line() {
+    let f = setup_ledger(30);
+    let cli = &f.cli;
+    let clerk = CLERK_ID.to_string();
+
+    let s = cli.status();
+    for field in [
+        "period",
+        "beneficiaries",
+        "lines",
+        "total_due",
+        "paid_lines",
+        "paid_amount",
+        "unpaid_amount",
+        "cash_on_hand",
+        "events",
+    ] {
+        assert!(s.get(field).is_some(), "status lacks {field}: {s}");
+    }
+    assert_eq!(s["period"], "2026-12");
+    assert_eq!(s["beneficiaries"], 30);
+    assert_eq!(s["total_due"], f.total_due);
+    assert_eq!(s["cash_on_hand"], f.advance);
+
+    let code = &f.codes[3];
+    let found = cli.json(&["search", code]);
+    let hit = &found[0];
+    for field in ["code", "name", "village", "due", "paid"] {
+        assert!(hit.get(field).is_some(), "search hit lacks {field}: {hit}");
+    }
+    let due = hit["due"].as_i64().unwrap();
+    assert_eq!(hit["paid"], 0);
+
+    let paid = cli.json(&["pay", code, "--clerk", &clerk]);
+    assert_eq!(paid["amount"], due);
+    let payout_id = paid["payout_id"].as_str().unwrap().to_string();
+
+    // Invariant 1 through the CLI: the second payment is refused and writes nothing.
+    refused(cli, &["pay", code, "--clerk", &clerk], "đã nhận đủ tiền");
+    let hit = &cli.json(&["search", code])[0];
+    assert_eq!(
+        (hit["due"].as_i64(), hit["paid"].as_i64()),
+        (Some(0), Some(due))
+    );
+
+    // Reversal: needs the approver to be a supervisor, and a different person.
+    refused(
+        cli,
+        &[
+            "reverse",
+            &payout_id,
+            "--reason",
+            "nhầm",
+            "--clerk",
+            &clerk,
+            "--approver",
+            &clerk,
+        ],
+        "người khác",
+    );
+    let rev = cli.json(&[
+        "reverse",
+        &payout_id,
+        "--reason",
+        "trả nhầm người",
+        "--clerk",
+        &clerk,
+        "--approver",
+        &SUPERVISOR_ID.to_string(),
+    ]);
+    assert_eq!(rev["amount"], due);
+    assert_eq!(cli.status()["cash_on_hand"], f.advance);
+    // Wrong approver PIN: refused.
+    let out = cli.run_env(
+        &[
+            "reverse",
+            &payout_id,
+            "--reason",
+            "x",
+            "--clerk",
+            &clerk,
+            "--approver",
+            "2",
+        ],
+        &[("PAYPOINT_APPROVER_PIN", "0000")],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stderr.contains("sai mã PIN"), "{}", out.stderr);
+
+    // Home visit outcomes.
+    let other = &f.codes[4];
+    let v = cli.json(&[
+        "visit",
+        other,
+        "--outcome",
+        "absent",
+        "--note",
+        "đi vắng",
+        "--clerk",
+        &clerk,
+    ]);
+    assert_eq!(v["outcome"], "absent");
+    let v = cli.json(&["visit", other, "--outcome", "paid", "--clerk", &clerk]);
+    assert!(v["payout"]["payout_id"].is_string());
+
+    // Invariant 2 through the CLI: a stopped beneficiary cannot be paid.
+    let dead = &f.codes[5];
+    let st = cli.json(&[
+        "stop",
+        dead,
+        "--reason",
+        "death",
+        "--date",
+        "2026-11-20",
+        "--clerk",
+        &clerk,
+    ]);
+    assert_eq!(st["reason"], "death");
+    refused(cli, &["pay", dead, "--clerk", &clerk], "báo giảm");
+
+    // Cash count with a discrepancy, recorded as found.
+    let on_hand = cli.status()["cash_on_hand"].as_i64().unwrap();
+    let notes_500k = on_hand / 500_000;
+    let count = cli.json(&[
+        "cash",
+        "count",
+        &format!("500000={notes_500k}"),
+        "--clerk",
+        &clerk,
+    ]);
+    assert_eq!(count["expected"], on_hand);
+    assert_eq!(count["difference"], notes_500k * 500_000 - on_hand);
+    let cash = cli.json(&["cash", "status"]);
+    assert_eq!(
+        cash["on_hand"], on_hand,
+        "a count never changes cash on hand"
+    );
+
+    // Close the period: nothing more can be paid.
+    cli.json(&["period", "close", "--clerk", &clerk]);
+    refused(
+        cli,
+        &["pay", &f.codes[6], "--clerk", &clerk],
+        "không có kỳ chi trả nào đang mở",
+    );
+
+    assert_verified(cli);
+    let v = cli.verify();
+    assert_eq!(v["chain_ok"], true);
+    assert!(v["events"].as_u64().unwrap() > 10);
+}
+
+#[test]
+fn bad_input_is_refused_with_a_reason_and_changes_nothing() {
+    let f = setup_ledger(5);
+    let cli = &f.cli;
+    let clerk = CLERK_ID.to_string();
+    refused(
+        cli,
+        &["pay", "KHONG-CO", "--clerk", &clerk],
+        "không tìm thấy",
+    );
+    refused(
+        cli,
+        &["pay", &f.codes[0], "--clerk", "99"],
+        "không có nhân viên số 99",
+    );
+    refused(
+        cli,
+        &["cash", "advance", "1,5", "--clerk", &clerk],
+        "phần lẻ",
+    );
+    refused(
+        cli,
+        &["cash", "advance", "abc", "--clerk", &clerk],
+        "không phải số tiền",
+    );
+    refused(
+        cli,
+        &["cash", "count", "300000=2", "--clerk", &clerk],
+        "mệnh giá",
+    );
+    refused(
+        cli,
+        &["cash", "return", "999999999999999", "--clerk", &clerk],
+        "không thể nộp trả",
+    );
+    refused(
+        cli,
+        &[
+            "reverse",
+            "not-a-uuid",
+            "--reason",
+            "x",
+            "--clerk",
+            &clerk,
+            "--approver",
+            "2",
+        ],
+        "không hợp lệ",
+    );
+    refused(
+        cli,
+        &[
+            "stop",
+            &f.codes[0],
+            "--reason",
+            "death",
+            "--date",
+            "2999-01-01",
+            "--clerk",
+            &clerk,
+        ],
+        "tương lai",
+    );
+    refused(
+        cli,
+        &["roll", "demo", "--period", "2026-12", "--size", "3"],
+        "đã có danh sách",
+    );
+    refused(
+        cli,
+        &[
+            "pay",
+            &f.codes[0],
+            "--proxy-name",
+            "Ai Đó",
+            "--proxy-id",
+            "1",
+            "--clerk",
+            &clerk,
+        ],
+        "ủy quyền",
+    );
+    // Wrong PIN: refused, and counted toward the lock-out.
+    let out = cli.run_env(
+        &["pay", &f.codes[0], "--clerk", &clerk],
+        &[("PAYPOINT_PIN", "1111")],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stderr.contains("còn 4 lần thử"), "{}", out.stderr);
+    // No PIN and no terminal: a clear message, not a hang.
+    let mut c = cli.command(&["pay", &f.codes[0], "--clerk", &clerk]);
+    c.env_remove("PAYPOINT_PIN");
+    let out = c.output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PAYPOINT_PIN"));
+    // Usage errors exit 2.
+    assert_eq!(cli.run(&["pay"]).status.code(), Some(2));
+    assert_eq!(
+        cli.run(&["visit", &f.codes[0], "--outcome", "gone"])
+            .status
+            .code(),
+        Some(2)
+    );
+    // A JSON refusal is one JSON object naming the error.
+    let out = cli.run(&["pay", "KHONG-CO", "--clerk", &clerk, "--json"]);
+    assert!(out.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("KHONG-CO"));
+    assert_verified(cli);
+}
+
+#[test]
+fn init_and_open_say_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(dir.path().join("none.sqlite"));
+    let out = cli.run(&["status"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stderr.contains("chưa được khởi tạo") && out.stderr.contains("init"),
+        "{}",
+        out.stderr
+    );
+    assert!(!cli.db.exists());
+    cli.json(&[
+        "init",
+        "--pay-point",
+        "QH01",
+        "--name",
+        "Bưu điện văn hóa xã Quảng Hưng",
+    ]);
+    let out = cli.run(&["init", "--pay-point", "QH02", "--name", "Khác"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stderr.contains("đã được khởi tạo"));
+    // With no roll yet, status answers and pay says what is missing.
+    assert!(cli.status()["period"].is_null());
+    let out = cli.run_env(
+        &["clerk", "add", "--name", "Mai"],
+        &[("PAYPOINT_PIN", "1234")],
+    );
+    assert!(out.ok(), "{}", out.stderr);
+    let out = cli.run(&["pay", "X", "--clerk", "1"]);
+    assert!(out.stderr.contains("nạp danh sách"), "{}", out.stderr);
+    // The sole clerk is used when --clerk is left out.
+    cli.json(&["roll", "demo", "--period", "2026-12", "--size", "3"]);
+    let out = cli.run(&["cash", "advance", "100000000", "--json"]);
+    assert!(out.ok(), "{}", out.stderr);
+}
+
+#[test]
+fn words_reads_amounts_aloud() {
+    let cli = Cli::new("unused.sqlite");
+    for (amount, words) in [
+        ("0", "Không đồng"),
+        ("5", "Năm đồng"),
+        ("15", "Mười lăm đồng"),
+        ("21", "Hai mươi mốt đồng"),
+        ("25", "Hai mươi lăm đồng"),
+        ("105", "Một trăm linh năm đồng"),
+        ("1.005", "Một nghìn không trăm linh năm đồng"),
+        ("10.005", "Mười nghìn không trăm linh năm đồng"),
+        ("1.000.105", "Một triệu một trăm linh năm đồng"),
+        ("2.055.000", "Hai triệu không trăm năm mươi lăm nghìn đồng"),
+        ("511.000.000.000", "Năm trăm mười một tỷ đồng"),
+    ] {
+        let out = cli.run(&["words", amount]);
+        assert!(out.ok(), "{amount}: {}", out.stderr);
+        assert_eq!(out.stdout.trim(), words, "{amount}");
+    }
+    assert_eq!(cli.run(&["words", "1,5"]).status.code(), Some(1));
+}
+
+#[test]
+fn search_through_the_cli_is_accent_insensitive() {
+    let f = setup_ledger(200);
+    let all = f.cli.json(&["search", ""]);
+    assert_eq!(
+        all.as_array().unwrap().len(),
+        200,
+        "an empty query lists the whole roll"
+    );
+    // Take a real name from the roll and type it without accents, in part.
+    let name = all[17]["name"].as_str().unwrap().to_string();
+    let folded = paypoint::text::fold(&name);
+    let initials: Vec<String> = folded
+        .split_whitespace()
+        .enumerate()
+        .map(|(i, w)| {
+            if i == 2 {
+                w.to_string()
+            } else {
+                w[..w.len().min(2)].to_string()
+            }
+        })
+        .collect();
+    for q in [name.clone(), folded.clone(), initials.join(" ")] {
+        let hits = f.cli.json(&["search", &q]);
+        assert!(
+            hits.as_array()
+                .unwrap()
+                .iter()
+                .any(|h| h["name"] == name.as_str()),
+            "{q:?} should find {name}"
+        );
+    }
+    // The human table says how many were found.
+    let out = f.cli.run(&["search", &folded]);
+    assert!(out.stdout.contains("người."), "{}", out.stdout);
+}
