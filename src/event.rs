@@ -24,6 +24,8 @@ pub enum EventKind {
     ClerkAdded,
     /// A roll (or a new version of it) was loaded.
     RollLoaded,
+    /// A newer version of a period's roll: lines added and withdrawn, conflicts reported.
+    RollAmended,
     /// Lines were paid to a beneficiary or their proxy.
     Payout,
     /// A payout was reversed with a supervisor's approval.
@@ -49,6 +51,7 @@ impl EventKind {
             EventKind::LedgerInitialised => "ledger_initialised",
             EventKind::ClerkAdded => "clerk_added",
             EventKind::RollLoaded => "roll_loaded",
+            EventKind::RollAmended => "roll_amended",
             EventKind::Payout => "payout",
             EventKind::Reversal => "reversal",
             EventKind::Visit => "visit",

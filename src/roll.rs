@@ -463,6 +463,77 @@ pub(crate) fn search_terms(
     terms
 }
 
+/// Inserts one beneficiary row and its search terms; returns its id.
+fn insert_beneficiary(
+    conn: &rusqlite::Connection,
+    roll_id: i64,
+    period: Period,
+    e: &RollEntry,
+) -> Result<i64, rusqlite::Error> {
+    let proxy = e.proxy.as_ref();
+    conn.prepare_cached(
+        "INSERT INTO beneficiaries (roll_id, period, code, name, birth_year, sex, village, id_card, category,
+            home_delivery, proxy_name, proxy_id_card, proxy_relationship, proxy_valid_until, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    )?
+    .execute(params![
+        roll_id,
+        period.to_string(),
+        e.code.as_str(),
+        e.name,
+        e.birth_year,
+        e.sex.map(|s| match s {
+            Sex::M => "M",
+            Sex::F => "F",
+        }),
+        e.village,
+        e.id_card,
+        e.category,
+        e.home_delivery,
+        proxy.map(|x| &x.name),
+        proxy.map(|x| &x.id_card),
+        proxy.map(|x| &x.relationship),
+        proxy.map(|x| x.valid_until.to_string()),
+        e.note,
+    ])?;
+    let bid = conn.last_insert_rowid();
+    conn.prepare_cached("INSERT INTO beneficiary_search (rowid, terms) VALUES (?1, ?2)")?
+        .execute(params![
+            bid,
+            search_terms(
+                period,
+                e.code.as_str(),
+                &e.name,
+                e.id_card.as_deref(),
+                &e.village
+            )
+        ])?;
+    Ok(bid)
+}
+
+/// Inserts one entitlement line.
+fn insert_line(
+    conn: &rusqlite::Connection,
+    roll_id: i64,
+    bid: i64,
+    l: &RollLine,
+) -> Result<(), rusqlite::Error> {
+    conn.prepare_cached(
+        "INSERT INTO lines (roll_id, beneficiary_id, kind, amount, covers_from, covers_to, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        roll_id,
+        bid,
+        l.kind.as_str(),
+        l.amount.as_i64(),
+        l.covers_from.to_string(),
+        l.covers_to.to_string(),
+        l.note
+    ])?;
+    Ok(())
+}
+
 impl Ledger {
     /// Loads a roll into the ledger as one event, after checking every rule. A refused roll
     /// writes nothing. `source` names where it came from (a file name, "demo", the hub).
@@ -511,55 +582,11 @@ impl Ledger {
                 params![p, roll.version, source, is_demo, content_sha256, ev.seq],
             )?;
             let roll_id = w.tx.last_insert_rowid();
-            let mut ins_b = w.tx.prepare_cached(
-                "INSERT INTO beneficiaries (roll_id, period, code, name, birth_year, sex, village, id_card, category,
-                    home_delivery, proxy_name, proxy_id_card, proxy_relationship, proxy_valid_until, note)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-            )?;
-            let mut ins_l = w.tx.prepare_cached(
-                "INSERT INTO lines (roll_id, beneficiary_id, kind, amount, covers_from, covers_to, note)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
-            let mut ins_s = w
-                .tx
-                .prepare_cached("INSERT INTO beneficiary_search (rowid, terms) VALUES (?1, ?2)")?;
-            let mut seen = HashSet::new();
             for e in &roll.entries {
-                debug_assert!(seen.insert(e.code.clone()));
-                let proxy = e.proxy.as_ref();
-                ins_b.execute(params![
-                    roll_id,
-                    p,
-                    e.code.as_str(),
-                    e.name,
-                    e.birth_year,
-                    e.sex.map(|s| match s {
-                        Sex::M => "M",
-                        Sex::F => "F",
-                    }),
-                    e.village,
-                    e.id_card,
-                    e.category,
-                    e.home_delivery,
-                    proxy.map(|x| &x.name),
-                    proxy.map(|x| &x.id_card),
-                    proxy.map(|x| &x.relationship),
-                    proxy.map(|x| x.valid_until.to_string()),
-                    e.note,
-                ])?;
-                let bid = w.tx.last_insert_rowid();
+                let bid = insert_beneficiary(&w.tx, roll_id, period, e)?;
                 for l in &e.lines {
-                    ins_l.execute(params![
-                        roll_id,
-                        bid,
-                        l.kind.as_str(),
-                        l.amount.as_i64(),
-                        l.covers_from.to_string(),
-                        l.covers_to.to_string(),
-                        l.note
-                    ])?;
+                    insert_line(&w.tx, roll_id, bid, l)?;
                 }
-                ins_s.execute(params![bid, search_terms(period, e.code.as_str(), &e.name, e.id_card.as_deref(), &e.village)])?;
             }
             Ok(RollSummary {
                 period,
@@ -681,23 +708,440 @@ impl Ledger {
     /// Recomputes each loaded roll's content hash from the ledger's tables and compares it with the
     /// hash its event recorded. Returns the first roll that differs.
     pub fn verify_rolls(&self) -> Result<Option<(Period, u32)>, RollError> {
-        // The hash is read from the event, which the chain protects, not from the rolls table.
+        // The hashes are read from the events, which the chain protects, not from the rolls table.
+        // A first version is checked whole; an amendment by the lines it added.
         let mut stmt = self.conn.prepare(
-            "SELECT r.period, r.version, coalesce(json_extract(e.payload, '$.content_sha256'), '')
+            "SELECT r.id, r.period, r.version, e.kind,
+                    coalesce(json_extract(e.payload, '$.content_sha256'), ''),
+                    coalesce(json_extract(e.payload, '$.lines_sha256'), '')
              FROM rolls r JOIN events e ON e.seq = r.event_seq ORDER BY r.id",
         )?;
-        let rolls: Vec<(String, u32, String)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        let rolls: Vec<(i64, String, u32, String, String, String)> = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })?
             .collect::<Result<_, _>>()?;
-        for (p, version, hash) in rolls {
+        for (roll_id, p, version, kind, content, lines) in rolls {
             let period: Period = p
                 .parse()
                 .map_err(|_| RollError::Ledger(LedgerError::Corrupt(format!("kỳ “{p}”"))))?;
-            let roll = self.roll(period, version)?;
-            if roll.map(|r| r.content_hash()) != Some(hash) {
+            let intact = if kind == EventKind::RollAmended.as_str() {
+                lines_hash(lines_of_roll(&self.conn, roll_id)?) == lines
+            } else {
+                self.roll(period, version)?.map(|r| r.content_hash()) == Some(content)
+            };
+            if !intact {
                 return Ok(Some((period, version)));
             }
         }
         Ok(None)
     }
+}
+
+/// One added line as the amendment event records it and `verify` recomputes it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+struct LinePrint {
+    code: String,
+    kind: &'static str,
+    covers_from: String,
+    covers_to: String,
+    amount: i64,
+    note: String,
+}
+
+/// SHA-256 of the sorted added lines: what an amendment's event records.
+fn lines_hash(mut lines: Vec<LinePrint>) -> String {
+    lines.sort();
+    sha256_hex(canonical_json(&serde_json::to_value(&lines).expect("serialises")).as_bytes())
+}
+
+fn lines_of_roll(conn: &rusqlite::Connection, roll_id: i64) -> Result<Vec<LinePrint>, RollError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT b.code, l.kind, l.covers_from, l.covers_to, l.amount, l.note
+         FROM lines l JOIN beneficiaries b ON b.id = l.beneficiary_id WHERE l.roll_id = ?1",
+    )?;
+    let rows = stmt.query_map([roll_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, i64>(4)?,
+            r.get::<_, String>(5)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (code, kind, covers_from, covers_to, amount, note) = row?;
+        let kind = LineKind::parse(&kind)
+            .ok_or_else(|| {
+                RollError::Ledger(LedgerError::Corrupt(format!("loại khoản chi “{kind}”")))
+            })?
+            .as_str();
+        out.push(LinePrint {
+            code,
+            kind,
+            covers_from,
+            covers_to,
+            amount,
+            note,
+        });
+    }
+    Ok(out)
+}
+
+/// A difference between the amended roll and what was already paid: for the district to settle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RollConflict {
+    /// Beneficiary code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// The line's kind.
+    pub kind: LineKind,
+    /// The amount already paid.
+    pub paid_amount: Dong,
+    /// The amount in the new roll, or `None` when the new roll drops the line.
+    pub new_amount: Option<Dong>,
+}
+
+/// What loading a roll file changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RollChange {
+    /// The period.
+    pub period: Period,
+    /// The version now in force.
+    pub version: u32,
+    /// `loaded` (first roll of the period), `amended`, or `unchanged` (nothing written).
+    pub outcome: &'static str,
+    /// People added.
+    pub added_beneficiaries: usize,
+    /// Lines added (new, or replacing a changed amount).
+    pub added_lines: usize,
+    /// Lines withdrawn (dropped, or replaced by a changed amount).
+    pub removed_lines: usize,
+    /// Changes that touch lines already paid: not applied, reported.
+    pub conflicts: Vec<RollConflict>,
+    /// Details of people that differ in the new roll but are kept as first loaded (name, village,
+    /// proxy …): a warning for the clerk to check with the district.
+    pub detail_changes: Vec<String>,
+}
+
+struct LiveLine {
+    id: i64,
+    kind: LineKind,
+    amount: Dong,
+    covers_from: String,
+    covers_to: String,
+    paid: bool,
+}
+
+impl Ledger {
+    /// Loads the roll of a period, or, when the period already has one, applies the new version's
+    /// difference: new people and lines are added, dropped or changed lines are withdrawn (a
+    /// changed amount is a withdrawal and a new line), all in one event. A line already paid is
+    /// never touched: a change to it is reported as a conflict for the district. Loading the same
+    /// roll again changes nothing.
+    pub fn apply_roll(&mut self, roll: &Roll, source: &str) -> Result<RollChange, RollError> {
+        let period = roll.period;
+        let p = period.to_string();
+        let existing: Option<u32> = self
+            .conn
+            .prepare_cached("SELECT max(version) FROM rolls WHERE period = ?1")?
+            .query_row([&p], |r| r.get(0))?;
+        if existing.is_none() {
+            let s = self.load_roll(
+                &Roll {
+                    version: 1,
+                    ..roll.clone()
+                },
+                source,
+                false,
+            )?;
+            return Ok(RollChange {
+                period,
+                version: s.version,
+                outcome: "loaded",
+                added_beneficiaries: s.beneficiaries,
+                added_lines: s.lines,
+                removed_lines: 0,
+                conflicts: Vec::new(),
+                detail_changes: Vec::new(),
+            });
+        }
+        let roll = roll.normalised();
+        roll.validate()?;
+        self.write(|w| {
+            let version: u32 = w
+                .tx
+                .prepare_cached("SELECT max(version) FROM rolls WHERE period = ?1")?
+                .query_row([&p], |r| r.get(0))?;
+            let closed: bool = w
+                .tx
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM period_closes WHERE period = ?1)")?
+                .query_row([&p], |r| r.get(0))?;
+            if closed {
+                return Err(RollError::PeriodClosed(period));
+            }
+            // The period as it stands: each person and their live lines.
+            let current = live_state(&w.tx, &p)?;
+            let mut change = RollChange {
+                period,
+                version: version + 1,
+                outcome: "amended",
+                added_beneficiaries: 0,
+                added_lines: 0,
+                removed_lines: 0,
+                conflicts: Vec::new(),
+                detail_changes: Vec::new(),
+            };
+            let mut to_add: Vec<(Option<i64>, &RollEntry, Vec<&RollLine>)> = Vec::new();
+            let mut to_remove: Vec<i64> = Vec::new();
+            let mut seen = HashSet::new();
+            for e in &roll.entries {
+                seen.insert(e.code.to_string());
+                let Some((bid, old_entry, old_lines)) = current.get(e.code.as_str()) else {
+                    to_add.push((None, e, e.lines.iter().collect()));
+                    continue;
+                };
+                if *old_entry != (RollEntry { lines: Vec::new(), ..e.clone() }) {
+                    change.detail_changes.push(format!(
+                        "{} ({}): thông tin trong danh sách mới khác danh sách đã nạp; giữ thông tin cũ",
+                        e.name, e.code
+                    ));
+                }
+                let mut unmatched_old: Vec<&LiveLine> = old_lines.iter().collect();
+                let mut new_lines = Vec::new();
+                for l in &e.lines {
+                    let key = (l.kind, l.covers_from.to_string(), l.covers_to.to_string());
+                    let pos = unmatched_old
+                        .iter()
+                        .position(|o| (o.kind, o.covers_from.clone(), o.covers_to.clone()) == key);
+                    match pos.map(|i| unmatched_old.remove(i)) {
+                        Some(o) if o.amount == l.amount => {}
+                        Some(o) if o.paid => change.conflicts.push(RollConflict {
+                            code: e.code.to_string(),
+                            name: e.name.clone(),
+                            kind: o.kind,
+                            paid_amount: o.amount,
+                            new_amount: Some(l.amount),
+                        }),
+                        Some(o) => {
+                            to_remove.push(o.id);
+                            new_lines.push(l);
+                        }
+                        None => new_lines.push(l),
+                    }
+                }
+                for o in unmatched_old {
+                    if o.paid {
+                        change.conflicts.push(RollConflict {
+                            code: e.code.to_string(),
+                            name: e.name.clone(),
+                            kind: o.kind,
+                            paid_amount: o.amount,
+                            new_amount: None,
+                        });
+                    } else {
+                        to_remove.push(o.id);
+                    }
+                }
+                if !new_lines.is_empty() {
+                    to_add.push((Some(*bid), e, new_lines));
+                }
+            }
+            for (code, (_, old_entry, old_lines)) in &current {
+                if seen.contains(code.as_str()) {
+                    continue;
+                }
+                for o in old_lines {
+                    if o.paid {
+                        change.conflicts.push(RollConflict {
+                            code: code.clone(),
+                            name: old_entry.name.clone(),
+                            kind: o.kind,
+                            paid_amount: o.amount,
+                            new_amount: None,
+                        });
+                    } else {
+                        to_remove.push(o.id);
+                    }
+                }
+            }
+            change.conflicts.sort_by(|a, b| a.code.cmp(&b.code));
+            if to_add.is_empty() && to_remove.is_empty() {
+                change.version = version;
+                change.outcome = "unchanged";
+                // Nothing written: the transaction ends without a commit of anything.
+                return Ok(change);
+            }
+            let added: Vec<LinePrint> = to_add
+                .iter()
+                .flat_map(|(_, e, lines)| {
+                    lines.iter().map(|l| LinePrint {
+                        code: e.code.to_string(),
+                        kind: l.kind.as_str(),
+                        covers_from: l.covers_from.to_string(),
+                        covers_to: l.covers_to.to_string(),
+                        amount: l.amount.as_i64(),
+                        note: l.note.clone(),
+                    })
+                })
+                .collect();
+            let total = roll.total()?;
+            let ev = w.append(
+                None,
+                EventKind::RollAmended,
+                serde_json::json!({
+                    "period": p,
+                    "version": version + 1,
+                    "source": source,
+                    "total": total.as_i64(),
+                    "content_sha256": roll.content_hash(),
+                    "lines_sha256": lines_hash(added.clone()),
+                    "added": added,
+                    "removed": to_remove,
+                    "conflicts": change.conflicts,
+                }),
+            )?;
+            w.tx.prepare_cached(
+                "INSERT INTO rolls (period, version, source, is_demo, content_sha256, event_seq) VALUES (?1, ?2, ?3, 0, ?4, ?5)",
+            )?
+            .execute(params![p, version + 1, source, roll.content_hash(), ev.seq])?;
+            let roll_id = w.tx.last_insert_rowid();
+            for (bid, e, lines) in &to_add {
+                let bid = match bid {
+                    Some(b) => *b,
+                    None => {
+                        change.added_beneficiaries += 1;
+                        insert_beneficiary(&w.tx, roll_id, period, e)?
+                    }
+                };
+                for l in lines {
+                    insert_line(&w.tx, roll_id, bid, l)?;
+                    change.added_lines += 1;
+                }
+            }
+            for id in &to_remove {
+                w.tx.prepare_cached("INSERT INTO line_removals (line_id, event_seq) VALUES (?1, ?2)")?
+                    .execute(params![id, ev.seq])?;
+            }
+            change.removed_lines = to_remove.len();
+            Ok(change)
+        })
+    }
+
+    /// The versions of a period's roll, oldest first: (version, source, event time).
+    pub fn roll_versions(&self, period: Period) -> Result<Vec<(u32, String, String)>, RollError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.version, r.source, e.local_time FROM rolls r JOIN events e ON e.seq = r.event_seq
+             WHERE r.period = ?1 ORDER BY r.version",
+        )?;
+        let rows = stmt.query_map([period.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+type LiveState = std::collections::BTreeMap<String, (i64, RollEntry, Vec<LiveLine>)>;
+
+/// Every beneficiary of a period with their details (as a line-less entry) and live lines.
+fn live_state(conn: &rusqlite::Connection, period: &str) -> Result<LiveState, RollError> {
+    let corrupt = |what: String| RollError::Ledger(LedgerError::Corrupt(what));
+    let mut out = LiveState::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, code, name, birth_year, sex, village, id_card, category, home_delivery,
+                proxy_name, proxy_id_card, proxy_relationship, proxy_valid_until, note
+         FROM beneficiaries WHERE period = ?1",
+    )?;
+    let rows = stmt.query_map([period], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<u16>>(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, Option<String>>(6)?,
+            r.get::<_, String>(7)?,
+            r.get::<_, bool>(8)?,
+            (r.get(9)?, r.get(10)?, r.get(11)?, r.get(12)?),
+            r.get::<_, String>(13)?,
+        ))
+    })?;
+    for row in rows {
+        let (
+            bid,
+            code,
+            name,
+            birth_year,
+            sex,
+            village,
+            id_card,
+            category,
+            home_delivery,
+            proxy,
+            note,
+        ) = row?;
+        let entry = RollEntry {
+            code: BeneficiaryCode::new(&code).ok_or_else(|| corrupt(format!("mã “{code}”")))?,
+            name,
+            birth_year,
+            sex: match sex.as_deref() {
+                Some("M") => Some(Sex::M),
+                Some("F") => Some(Sex::F),
+                _ => None,
+            },
+            village,
+            id_card,
+            category,
+            home_delivery,
+            proxy: proxy_from_columns(proxy).map_err(corrupt)?,
+            note,
+            lines: Vec::new(),
+        };
+        out.insert(code, (bid, entry, Vec::new()));
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT b.code, l.id, l.kind, l.amount, l.covers_from, l.covers_to,
+                EXISTS (SELECT 1 FROM payout_lines pl WHERE pl.line_id = l.id
+                        AND NOT EXISTS (SELECT 1 FROM reversals r WHERE r.payout_id = pl.payout_id))
+         FROM lines l JOIN beneficiaries b ON b.id = l.beneficiary_id
+         WHERE b.period = ?1 AND l.id NOT IN (SELECT line_id FROM line_removals) ORDER BY l.id",
+    )?;
+    let rows = stmt.query_map([period], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, bool>(6)?,
+        ))
+    })?;
+    for row in rows {
+        let (code, id, kind, amount, covers_from, covers_to, paid) = row?;
+        let line = LiveLine {
+            id,
+            kind: LineKind::parse(&kind)
+                .ok_or_else(|| corrupt(format!("loại khoản chi “{kind}”")))?,
+            amount: Dong::new(amount)?,
+            covers_from,
+            covers_to,
+            paid,
+        };
+        if let Some(b) = out.get_mut(&code) {
+            b.2.push(line);
+        }
+    }
+    Ok(out)
 }

@@ -3,6 +3,8 @@
 //! Each test file that uses them says `mod common;`; not every file uses every helper.
 #![allow(dead_code)]
 
+pub mod rollfile;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};

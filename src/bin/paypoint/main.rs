@@ -1,6 +1,8 @@
 //! `paypoint`: every workflow of the pay point ledger from the command line, for admins, scripts
 //! and tests. Thin: it parses, calls the core, prints, and maps errors to an exit code.
 
+mod print;
+
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -159,6 +161,8 @@ enum Command {
         #[arg(long, default_value_t = 100)]
         limit: usize,
     },
+    /// In giấy tờ ra PDF: danh sách ký nhận, biên nhận, báo cáo ngày, danh sách chưa nhận, quyết toán, niêm yết.
+    Print(print::PrintArgs),
     /// Đọc số tiền bằng chữ: 2055000 → "Hai triệu không trăm năm mươi lăm nghìn đồng".
     Words {
         /// Số tiền (1624000, 1.624.000 …).
@@ -217,6 +221,32 @@ enum RollCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Nạp danh sách chi trả từ tệp Excel (.xlsx, .xls) hoặc CSV của huyện. Tệp không khớp tổng,
+    /// trùng mã, thiếu tên/mã, số tiền sai… bị từ chối cả tệp, lỗi ghi rõ dòng và cột. Nạp lại
+    /// phiên bản mới của cùng kỳ: chỉ áp dụng phần thay đổi, không đụng đến khoản đã chi.
+    Import {
+        /// Tệp danh sách.
+        file: PathBuf,
+        /// Kỳ, dạng YYYY-MM.
+        #[arg(long)]
+        period: Period,
+        /// Bảng mã chữ Việt của tệp: tự nhận biết, hoặc chỉ định khi nhận biết sai.
+        #[arg(long, value_enum, default_value = "auto")]
+        encoding: EncodingArg,
+        /// Chỉ xem trước: đọc và kiểm tra, không ghi gì vào sổ.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Các phiên bản danh sách của kỳ đang mở.
+    Versions,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EncodingArg {
+    Auto,
+    Unicode,
+    Tcvn3,
+    Vni,
 }
 
 #[derive(Subcommand)]
@@ -439,6 +469,124 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
             } else {
                 for c in clerks {
                     say!("{:>3}  {}  ({})", c.id, c.name, role_vi(c.role));
+                }
+            }
+        }
+        Command::Roll(RollCommand::Import {
+            file,
+            period,
+            encoding,
+            dry_run,
+        }) => {
+            use paypoint::encoding::TextEncoding;
+            use paypoint::import::{EncodingChoice, ImportOptions};
+            let opts = ImportOptions {
+                period: *period,
+                encoding: match encoding {
+                    EncodingArg::Auto => EncodingChoice::Auto,
+                    EncodingArg::Unicode => EncodingChoice::Force(TextEncoding::Unicode),
+                    EncodingArg::Tcvn3 => EncodingChoice::Force(TextEncoding::Tcvn3),
+                    EncodingArg::Vni => EncodingChoice::Force(TextEncoding::Vni),
+                },
+            };
+            let preview = match paypoint::import::read_roll(file, &opts) {
+                Ok(p) => p,
+                Err(e) => {
+                    if json {
+                        say!(
+                            "{}",
+                            json!({"error": {"message": e.to_string(), "problems": e.problems()}})
+                        );
+                    }
+                    return Err(Failure {
+                        message: e.to_string(),
+                        reported: json,
+                    });
+                }
+            };
+            let change = if *dry_run {
+                None
+            } else {
+                Some(ledger.apply_roll(&preview.roll, &preview.file)?)
+            };
+            if json {
+                print_json(&json!({
+                    "file": preview.file, "sheet": preview.sheet, "period": period,
+                    "beneficiaries": preview.beneficiaries, "lines": preview.lines,
+                    "total": preview.total, "stated_total": preview.stated_total,
+                    "encoding": preview.encoding, "encoding_sure": preview.encoding_sure,
+                    "warnings": preview.warnings, "dry_run": dry_run, "change": change,
+                }));
+            } else {
+                say!(
+                    "{} {}: {} đối tượng, {} khoản, tổng {} đ (bảng mã {}{}).",
+                    if *dry_run {
+                        "Xem trước"
+                    } else {
+                        "Đã đọc"
+                    },
+                    preview.file,
+                    preview.beneficiaries,
+                    preview.lines,
+                    preview.total,
+                    preview.encoding.as_str(),
+                    if preview.encoding_sure {
+                        ""
+                    } else {
+                        ", chưa chắc chắn"
+                    }
+                );
+                for w in &preview.warnings {
+                    say!("Lưu ý: {w}");
+                }
+                match &change {
+                    None => say!("Chưa ghi gì vào sổ (--dry-run)."),
+                    Some(c) if c.outcome == "unchanged" => {
+                        say!(
+                            "Danh sách giống hệt phiên bản {} đã nạp: không có gì thay đổi.",
+                            c.version
+                        )
+                    }
+                    Some(c) => {
+                        say!(
+                            "Đã nạp kỳ {} phiên bản {}: thêm {} đối tượng, thêm {} khoản, rút {} khoản.",
+                            c.period,
+                            c.version,
+                            c.added_beneficiaries,
+                            c.added_lines,
+                            c.removed_lines
+                        );
+                        for k in &c.conflicts {
+                            say!(
+                                "XUNG ĐỘT (báo huyện): {} ({}) đã nhận {} đ {}; danh sách mới {}.",
+                                k.name,
+                                k.code,
+                                k.paid_amount,
+                                k.kind.label_vi(),
+                                match k.new_amount {
+                                    Some(a) => format!("ghi {a} đ"),
+                                    None => "không còn khoản này".to_string(),
+                                }
+                            );
+                        }
+                        for d in &c.detail_changes {
+                            say!("Lưu ý: {d}");
+                        }
+                    }
+                }
+            }
+        }
+        Command::Roll(RollCommand::Versions) => {
+            let period = ledger.require_open_period()?;
+            let versions = ledger.roll_versions(period)?;
+            if json {
+                print_json(&json!(versions
+                    .iter()
+                    .map(|(v, src, t)| json!({"version": v, "source": src, "loaded_at": t}))
+                    .collect::<Vec<_>>()));
+            } else {
+                for (v, src, t) in versions {
+                    say!("Kỳ {period} phiên bản {v}: {src} (nạp lúc {t})");
                 }
             }
         }
@@ -808,6 +956,7 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
                 });
             }
         }
+        Command::Print(args) => print::run(ledger, args, json).map_err(Failure::new)?,
         Command::Events { after, limit } => {
             let events = ledger.events_after(*after, (*limit).min(10_000))?;
             if json {

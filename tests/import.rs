@@ -1,0 +1,873 @@
+//! Roll import from real files: each shape, each encoding, each way of being wrong, the amended
+//! roll, a round-trip property and a no-panic property over random bytes.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::rollfile::{write_csv, write_xlsx, Shape};
+use paypoint::encoding::TextEncoding;
+use paypoint::import::{read_roll, EncodingChoice, ImportError, ImportOptions};
+use paypoint::roll::{BeneficiaryCode, LineKind, Roll, RollEntry, RollLine, Sex};
+use paypoint::{Dong, Ledger, Period};
+use proptest::prelude::*;
+
+fn period() -> Period {
+    "2026-12".parse().unwrap()
+}
+
+fn line(kind: LineKind, amount: i64) -> RollLine {
+    RollLine {
+        kind,
+        amount: Dong::new(amount).unwrap(),
+        covers_from: period(),
+        covers_to: period(),
+        note: String::new(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn person(
+    code: &str,
+    name: &str,
+    year: u16,
+    sex: Sex,
+    village: &str,
+    category: &str,
+    monthly: i64,
+    arrears: i64,
+) -> RollEntry {
+    let mut lines = vec![line(LineKind::Monthly, monthly)];
+    if arrears > 0 {
+        lines.push(line(LineKind::Arrears, arrears));
+    }
+    RollEntry {
+        code: BeneficiaryCode::new(code).unwrap(),
+        name: name.into(),
+        birth_year: Some(year),
+        sex: Some(sex),
+        village: village.into(),
+        id_card: None,
+        category: category.into(),
+        home_delivery: false,
+        proxy: None,
+        note: String::new(),
+        lines,
+    }
+}
+
+/// A roll with the names that break naive readers: every tone, đ, ư, ơ, capitals.
+fn sample_roll() -> Roll {
+    let tb = "Thương binh";
+    let ls = "Thân nhân liệt sĩ";
+    let mut e = vec![
+        person(
+            "QH-0001",
+            "Nguyễn Thị Hường",
+            1948,
+            Sex::F,
+            "Thôn Đông",
+            ls,
+            2_789_000,
+            0,
+        ),
+        person(
+            "QH-0002",
+            "Trần Văn Bình",
+            1945,
+            Sex::M,
+            "Thôn Tây",
+            tb,
+            1_878_000,
+            5_634_000,
+        ),
+        person(
+            "QH-0003",
+            "Đặng Đình Đức",
+            1950,
+            Sex::M,
+            "Xóm Trại",
+            tb,
+            8_941_000,
+            0,
+        ),
+        person(
+            "QH-0004",
+            "Lê Thị Ngọc Ánh",
+            1952,
+            Sex::F,
+            "Thôn Hạ",
+            ls,
+            5_578_000,
+            0,
+        ),
+        person(
+            "QH-0005",
+            "Phạm Ngọc Quỳnh Hương",
+            1947,
+            Sex::F,
+            "Thôn Đông",
+            ls,
+            2_789_000,
+            2_789_000,
+        ),
+        person(
+            "QH-0006",
+            "Võ Hữu Lộc",
+            1949,
+            Sex::M,
+            "Thôn Phú Lộc",
+            tb,
+            1_878_000,
+            0,
+        ),
+        person(
+            "QH-0007",
+            "Hoàng Thị Thủy",
+            1951,
+            Sex::F,
+            "Xóm Bàu",
+            ls,
+            8_367_000,
+            0,
+        ),
+        person(
+            "QH-0008",
+            "Bùi Ứng Ước",
+            1944,
+            Sex::M,
+            "Thôn Thượng",
+            tb,
+            8_941_000,
+            0,
+        ),
+    ];
+    e[6].note = "Chi tại nhà".into();
+    e[6].home_delivery = true;
+    Roll {
+        period: period(),
+        version: 1,
+        entries: e,
+    }
+}
+
+fn opts() -> ImportOptions {
+    ImportOptions {
+        period: period(),
+        encoding: EncodingChoice::Auto,
+    }
+}
+
+fn dir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+/// The roll as the import gives it back: what the file can carry.
+fn expected(roll: &Roll) -> Roll {
+    roll.normalised()
+}
+
+fn read(path: &Path) -> Result<paypoint::import::ImportPreview, ImportError> {
+    read_roll(path, &opts())
+}
+
+#[test]
+fn the_standard_xlsx_reads_back_exactly() {
+    let d = dir();
+    let roll = sample_roll();
+    let path = d.path().join("ds.xlsx");
+    write_xlsx(&roll, &Shape::standard(&roll), &path);
+    let p = read(&path).unwrap();
+    assert_eq!(p.roll, expected(&roll));
+    assert_eq!(p.encoding, TextEncoding::Unicode);
+    assert!(p.encoding_sure);
+    assert_eq!(p.beneficiaries, 8);
+    assert_eq!(p.lines, 10);
+    assert_eq!(p.total, roll.total().unwrap());
+    assert_eq!(p.stated_total, Some(roll.total().unwrap()));
+    assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+    assert_eq!(p.sheet.as_deref(), Some("DS chi tra"));
+}
+
+#[test]
+fn every_shape_reads_back() {
+    let d = dir();
+    let roll = sample_roll();
+    let base = Shape::standard(&roll);
+    let shapes = [
+        (
+            "text-amounts",
+            Shape {
+                amounts_as_text: true,
+                ..base.clone()
+            },
+        ),
+        (
+            "no-sections",
+            Shape {
+                sections: false,
+                ..base.clone()
+            },
+        ),
+        (
+            "no-total",
+            Shape {
+                grand_total: false,
+                sections: false,
+                ..base.clone()
+            },
+        ),
+    ];
+    for (name, shape) in shapes {
+        let path = d.path().join(format!("{name}.xlsx"));
+        write_xlsx(&roll, &shape, &path);
+        let p = read(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(p.roll, expected(&roll), "{name}");
+        if !shape.grand_total {
+            assert!(
+                p.warnings.iter().any(|w| w.contains("TỔNG CỘNG")),
+                "{name}: {:?}",
+                p.warnings
+            );
+        }
+    }
+    // One header row: "Năm sinh" in one column (sex unknown), "Số tiền" one column (the total).
+    let path = d.path().join("single.xlsx");
+    write_xlsx(
+        &roll,
+        &Shape {
+            single_header: true,
+            ..base.clone()
+        },
+        &path,
+    );
+    let p = read(&path).unwrap();
+    assert_eq!(p.total, roll.total().unwrap());
+    assert_eq!(p.roll.entries[0].name, "Nguyễn Thị Hường");
+    assert_eq!(p.roll.entries[0].sex, None);
+    assert_eq!(p.roll.entries[0].birth_year, Some(1948));
+}
+
+#[test]
+fn csv_in_utf8_with_or_without_bom_comma_or_semicolon() {
+    let d = dir();
+    let roll = sample_roll();
+    let shape = Shape::standard(&roll);
+    for (name, delim, bom) in [
+        ("a.csv", b',', false),
+        ("b.csv", b';', true),
+        ("c.csv", b';', false),
+        ("d.csv", b',', true),
+    ] {
+        let path = d.path().join(name);
+        write_csv(
+            &roll,
+            &Shape {
+                amounts_as_text: delim == b';',
+                ..shape.clone()
+            },
+            &path,
+            delim,
+            bom,
+        );
+        let p = read(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(p.roll, expected(&roll), "{name}");
+    }
+}
+
+#[test]
+fn legacy_encodings_are_detected_and_names_come_back_exactly() {
+    let d = dir();
+    let roll = sample_roll();
+    for enc in [TextEncoding::Tcvn3, TextEncoding::Vni] {
+        let shape = Shape {
+            encoding: enc,
+            ..Shape::standard(&roll)
+        };
+        for (name, writer) in [("x.xlsx", 0), ("x.csv", 1)] {
+            let path = d.path().join(format!("{}-{name}", enc.as_str()));
+            if writer == 0 {
+                write_xlsx(&roll, &shape, &path);
+            } else {
+                write_csv(&roll, &shape, &path, b',', false);
+            }
+            let p = read(&path).unwrap_or_else(|e| panic!("{enc:?} {name}: {e}"));
+            assert_eq!(p.encoding, enc, "{name}");
+            assert_eq!(p.roll, expected(&roll), "{enc:?} {name}");
+            let names: Vec<&str> = p.roll.entries.iter().map(|e| e.name.as_str()).collect();
+            assert!(
+                names.contains(&"Nguyễn Thị Hường") && names.contains(&"Đặng Đình Đức"),
+                "{names:?}"
+            );
+            // Forcing the right encoding gives the same; forcing Unicode gives mojibake, not a crash.
+            let forced = read_roll(
+                &path,
+                &ImportOptions {
+                    encoding: EncodingChoice::Force(enc),
+                    ..opts()
+                },
+            )
+            .unwrap();
+            assert_eq!(forced.roll, p.roll);
+            let _ = read_roll(
+                &path,
+                &ImportOptions {
+                    encoding: EncodingChoice::Force(TextEncoding::Unicode),
+                    ..opts()
+                },
+            );
+        }
+    }
+}
+
+fn refused(path: &Path) -> Vec<paypoint::import::Problem> {
+    match read(path) {
+        Err(ImportError::Problems(p, _)) => p,
+        other => panic!(
+            "{} should be refused with located problems, got {other:?}",
+            path.display()
+        ),
+    }
+}
+
+#[test]
+fn a_wrong_grand_total_is_refused_with_its_row_and_both_amounts() {
+    let d = dir();
+    let roll = sample_roll();
+    let path = d.path().join("sai-tong.xlsx");
+    write_xlsx(
+        &roll,
+        &Shape {
+            grand_total_error: 1000,
+            ..Shape::standard(&roll)
+        },
+        &path,
+    );
+    let problems = refused(&path);
+    let p = problems
+        .iter()
+        .find(|p| p.message.contains("TỔNG CỘNG"))
+        .expect("the total's problem");
+    let total = roll.total().unwrap();
+    assert!(p.message.contains(&total.to_string()), "{p}");
+    assert!(
+        p.message.contains(
+            &total
+                .checked_add(Dong::new(1000).unwrap())
+                .unwrap()
+                .to_string()
+        ),
+        "{p}"
+    );
+    assert_eq!(p.column.as_deref(), Some("J"));
+    assert_eq!(p.file, "sai-tong.xlsx");
+    assert_eq!(p.sheet.as_deref(), Some("DS chi tra"));
+    let text = p.to_string();
+    assert!(
+        text.contains("dòng") && text.contains("cột J") && text.contains("sai-tong.xlsx"),
+        "{text}"
+    );
+}
+
+/// Writes the sample roll, then edits one cell of the written rows (by row of the roll and column).
+fn broken(d: &Path, name: &str, edit: impl Fn(&mut Vec<Vec<common::rollfile::V>>)) -> PathBuf {
+    use common::rollfile::V;
+    let roll = sample_roll();
+    let shape = Shape::standard(&roll);
+    let mut rows = common::rollfile::rows(&roll, &shape);
+    edit(&mut rows);
+    let path = d.join(name);
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_path(&path)
+        .unwrap();
+    for row in rows {
+        let rec: Vec<String> = row
+            .iter()
+            .map(|v| match v {
+                V::T(s) => s.clone(),
+                V::N(n) => n.to_string(),
+                V::E => String::new(),
+            })
+            .collect();
+        w.write_record(if rec.is_empty() {
+            vec![String::new()]
+        } else {
+            rec
+        })
+        .unwrap();
+    }
+    w.flush().unwrap();
+    path
+}
+
+/// Row index (0-based) in the written rows of the data row with this code.
+fn row_of(rows: &[Vec<common::rollfile::V>], code: &str) -> usize {
+    rows.iter()
+        .position(|r| matches!(r.get(4), Some(common::rollfile::V::T(s)) if s == code))
+        .unwrap()
+}
+
+#[test]
+fn each_way_of_being_wrong_is_named_with_its_place() {
+    use common::rollfile::V;
+    let d = dir();
+    type Edit = Box<dyn Fn(&mut Vec<Vec<V>>)>;
+    let cases: Vec<(&str, Edit, &str, &str)> = vec![
+        (
+            "trung-ma.csv",
+            Box::new(|r| {
+                let i = row_of(r, "QH-0003");
+                r[i][4] = V::T("QH-0001".into());
+            }),
+            "E",
+            "trùng",
+        ),
+        (
+            "am.csv",
+            Box::new(|r| {
+                let i = row_of(r, "QH-0002");
+                r[i][7] = V::N(-1_878_000);
+            }),
+            "H",
+            "âm",
+        ),
+        (
+            "le.csv",
+            Box::new(|r| {
+                let i = row_of(r, "QH-0002");
+                r[i][7] = V::T("1878000.5".into());
+            }),
+            "H",
+            "lẻ",
+        ),
+        (
+            "thieu-ten.csv",
+            Box::new(|r| {
+                let i = row_of(r, "QH-0004");
+                r[i][1] = V::E;
+            }),
+            "B",
+            "thiếu họ tên",
+        ),
+        (
+            "thieu-ma.csv",
+            Box::new(|r| {
+                let i = row_of(r, "QH-0004");
+                r[i][4] = V::E;
+            }),
+            "E",
+            "thiếu mã",
+        ),
+        (
+            "tong-dong.csv",
+            Box::new(|r| {
+                let i = row_of(r, "QH-0002");
+                r[i][9] = V::N(9_000_000);
+            }),
+            "J",
+            "trợ cấp",
+        ),
+        (
+            "chu.csv",
+            Box::new(|r| {
+                let i = row_of(r, "QH-0005");
+                r[i][7] = V::T("hai triệu".into());
+            }),
+            "H",
+            "không phải số tiền",
+        ),
+    ];
+    for (name, edit, column, words) in cases {
+        let path = broken(d.path(), name, edit);
+        let problems = refused(&path);
+        let p = problems
+            .iter()
+            .find(|p| p.column.as_deref() == Some(column) && p.message.contains(words))
+            .unwrap_or_else(|| panic!("{name}: expected a problem in column {column} saying “{words}”, got {problems:#?}"));
+        assert!(p.row.is_some() && p.field.is_some(), "{name}: {p:?}");
+        assert_eq!(p.file, name);
+    }
+    // The row named is the row of the spreadsheet (1-based).
+    let path = broken(d.path(), "dong.csv", |r: &mut Vec<Vec<V>>| {
+        let i = row_of(r, "QH-0004");
+        r[i][1] = V::E;
+    });
+    let rows = common::rollfile::rows(&sample_roll(), &Shape::standard(&sample_roll()));
+    let expected_row = row_of(&rows, "QH-0004") + 1;
+    assert_eq!(refused(&path)[0].row, Some(expected_row));
+}
+
+#[test]
+fn a_subtotal_that_disagrees_is_refused() {
+    use common::rollfile::V;
+    let d = dir();
+    let path = broken(d.path(), "cong-muc.csv", |r| {
+        let i = r
+            .iter()
+            .position(|row| matches!(row.get(1), Some(V::T(s)) if s == "Cộng I"))
+            .unwrap();
+        r[i][7] = V::N(1);
+    });
+    let problems = refused(&path);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.message.contains("Cộng I") && p.column.as_deref() == Some("H")),
+        "{problems:#?}"
+    );
+}
+
+#[test]
+fn a_file_of_another_month_or_without_a_table_is_refused() {
+    let d = dir();
+    let roll = sample_roll();
+    let path = d.path().join("thang11.xlsx");
+    write_xlsx(
+        &roll,
+        &Shape {
+            title: "DANH SÁCH CHI TRẢ THÁNG 11 NĂM 2026".into(),
+            ..Shape::standard(&roll)
+        },
+        &path,
+    );
+    match read(&path) {
+        Err(ImportError::WrongPeriod { found, .. }) => assert_eq!(found, "tháng 11 năm 2026"),
+        other => panic!("expected WrongPeriod, got {other:?}"),
+    }
+    let path = d.path().join("rong.csv");
+    std::fs::write(&path, "a,b,c\n1,2,3\n").unwrap();
+    let e = read(&path).unwrap_err().to_string();
+    assert!(e.contains("Họ và tên"), "{e}");
+    let path = d.path().join("hong.xlsx");
+    std::fs::write(&path, b"PK\x03\x04 not really a zip").unwrap();
+    assert!(matches!(read(&path), Err(ImportError::Unreadable { .. })));
+    let path = d.path().join("ds.pdf");
+    std::fs::write(&path, b"%PDF").unwrap();
+    assert!(read(&path).unwrap_err().to_string().contains(".xlsx"));
+    assert!(matches!(
+        read(&d.path().join("khong-co.xlsx")),
+        Err(ImportError::Unreadable { .. })
+    ));
+}
+
+#[test]
+fn import_loads_the_ledger_exactly_and_a_refused_file_changes_nothing() {
+    let d = dir();
+    let roll = sample_roll();
+    let path = d.path().join("ds.xlsx");
+    write_xlsx(
+        &roll,
+        &Shape {
+            encoding: TextEncoding::Tcvn3,
+            ..Shape::standard(&roll)
+        },
+        &path,
+    );
+    let mut ledger = Ledger::init(&d.path().join("l.sqlite"), "QH01", "Điểm").unwrap();
+    let bad = d.path().join("bad.xlsx");
+    write_xlsx(
+        &roll,
+        &Shape {
+            grand_total_error: -1000,
+            ..Shape::standard(&roll)
+        },
+        &bad,
+    );
+    assert!(read(&bad).is_err());
+    assert_eq!(ledger.event_count().unwrap(), 1);
+
+    let p = read(&path).unwrap();
+    let change = ledger.apply_roll(&p.roll, &p.file).unwrap();
+    assert_eq!(change.outcome, "loaded");
+    let s = ledger.status().unwrap();
+    assert_eq!(s.total_due, roll.total().unwrap());
+    assert_eq!(s.beneficiaries, 8);
+    for e in &roll.entries {
+        let hit = &ledger.search(e.code.as_str(), None).unwrap()[0];
+        assert_eq!(hit.name, e.name);
+        assert_eq!(hit.due, e.total().unwrap());
+    }
+    // The same file again: nothing changes.
+    let again = ledger.apply_roll(&p.roll, &p.file).unwrap();
+    assert_eq!(again.outcome, "unchanged");
+    assert_eq!(ledger.roll_versions(period()).unwrap().len(), 1);
+    assert!(ledger.verify().unwrap().chain_ok);
+    assert_eq!(ledger.verify_rolls().unwrap(), None);
+}
+
+#[test]
+fn an_amended_roll_applies_the_difference_and_never_touches_a_payout() {
+    use paypoint::clerk::{Pin, Role};
+    use paypoint::payout::PayoutRequest;
+    let d = dir();
+    let mut ledger = Ledger::init(&d.path().join("l.sqlite"), "QH01", "Điểm").unwrap();
+    ledger
+        .add_clerk("Mai", Role::Clerk, &Pin::new("1234").unwrap())
+        .unwrap();
+    let v1 = sample_roll();
+    ledger.apply_roll(&v1, "v1.xlsx").unwrap();
+    let clerk = ledger.sign_in(1, &Pin::new("1234").unwrap()).unwrap();
+    ledger
+        .record_advance(&clerk, Dong::new(100_000_000).unwrap(), "")
+        .unwrap();
+    // Paid before the amendment arrives: QH-0002 (monthly + arrears) and QH-0003.
+    for c in ["QH-0002", "QH-0003"] {
+        ledger
+            .record_payout(
+                &clerk,
+                &PayoutRequest::at_counter(BeneficiaryCode::new(c).unwrap()),
+            )
+            .unwrap();
+    }
+    let paid_before = ledger.status().unwrap().paid_amount;
+
+    let mut v2 = v1.clone();
+    v2.version = 2;
+    // Changed amount on an unpaid line: applied.
+    v2.entries[0].lines[0].amount = Dong::new(2_900_000).unwrap();
+    // Changed amount on a paid line: conflict, not applied.
+    v2.entries[2].lines[0].amount = Dong::new(9_000_000).unwrap();
+    // Dropped person already paid (QH-0002): conflict; dropped person unpaid (QH-0006): withdrawn.
+    v2.entries
+        .retain(|e| e.code.as_str() != "QH-0002" && e.code.as_str() != "QH-0006");
+    // New person, and a new arrears line for an existing one.
+    v2.entries.push(person(
+        "QH-0009",
+        "Ngô Thị Xuân",
+        1953,
+        Sex::F,
+        "Thôn Tây",
+        "Thân nhân liệt sĩ",
+        2_789_000,
+        0,
+    ));
+    v2.entries[2 - 1]
+        .lines
+        .push(line(LineKind::Arrears, 1_000_000)); // QH-0003 is now at index 1
+
+    let change = ledger.apply_roll(&v2, "v2.xlsx").unwrap();
+    assert_eq!(change.outcome, "amended");
+    assert_eq!(change.version, 2);
+    assert_eq!(change.added_beneficiaries, 1);
+    assert_eq!(
+        change.added_lines, 3,
+        "QH-0001's new amount, QH-0003's arrears, QH-0009"
+    );
+    assert_eq!(
+        change.removed_lines, 2,
+        "QH-0001's old amount, QH-0006's line"
+    );
+    let mut conflicts: Vec<(String, Option<i64>)> = change
+        .conflicts
+        .iter()
+        .map(|c| (c.code.clone(), c.new_amount.map(Dong::as_i64)))
+        .collect();
+    conflicts.sort();
+    assert_eq!(
+        conflicts,
+        vec![
+            ("QH-0002".to_string(), None),
+            ("QH-0002".to_string(), None),
+            ("QH-0003".to_string(), Some(9_000_000)),
+        ]
+    );
+    // Payouts untouched.
+    let s = ledger.status().unwrap();
+    assert_eq!(s.paid_amount, paid_before);
+    let card = ledger
+        .beneficiary(&BeneficiaryCode::new("QH-0001").unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(card.due, Dong::new(2_900_000).unwrap());
+    assert!(ledger
+        .beneficiary(&BeneficiaryCode::new("QH-0006").unwrap())
+        .unwrap()
+        .unwrap()
+        .lines
+        .is_empty());
+    let card = ledger
+        .beneficiary(&BeneficiaryCode::new("QH-0003").unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        card.payable,
+        Dong::new(1_000_000).unwrap(),
+        "the new arrears line can be paid"
+    );
+    assert_eq!(
+        ledger.search("QH-0009", None).unwrap()[0].name,
+        "Ngô Thị Xuân"
+    );
+    assert_eq!(ledger.roll_versions(period()).unwrap().len(), 2);
+    assert!(ledger.verify().unwrap().chain_ok);
+    assert_eq!(ledger.verify_rolls().unwrap(), None);
+    // Applying v2 again changes nothing.
+    assert_eq!(
+        ledger.apply_roll(&v2, "v2.xlsx").unwrap().outcome,
+        "unchanged"
+    );
+}
+
+#[test]
+fn the_cli_previews_imports_and_refuses_with_located_errors() {
+    let d = dir();
+    let roll = sample_roll();
+    let good = d.path().join("ds.xlsx");
+    write_xlsx(
+        &roll,
+        &Shape {
+            encoding: TextEncoding::Vni,
+            ..Shape::standard(&roll)
+        },
+        &good,
+    );
+    let bad = d.path().join("sai.xlsx");
+    write_xlsx(
+        &roll,
+        &Shape {
+            grand_total_error: 1000,
+            ..Shape::standard(&roll)
+        },
+        &bad,
+    );
+    let cli = common::Cli::new(d.path().join("so.sqlite"));
+    cli.json(&["init", "--pay-point", "QH01", "--name", "Điểm chi trả"]);
+    let good_s = good.to_str().unwrap();
+    let preview = cli.json(&["roll", "import", good_s, "--period", "2026-12", "--dry-run"]);
+    assert_eq!(preview["beneficiaries"], 8);
+    assert_eq!(preview["lines"], 10);
+    assert_eq!(preview["total"], roll.total().unwrap().as_i64());
+    assert_eq!(preview["encoding"], "vni");
+    assert_eq!(cli.status()["events"], 1, "a dry run writes nothing");
+
+    let out = cli.run(&[
+        "roll",
+        "import",
+        bad.to_str().unwrap(),
+        "--period",
+        "2026-12",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let problems = out.json()["error"]["problems"].as_array().unwrap().clone();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["column"] == "J" && p["row"].is_u64()),
+        "{problems:?}"
+    );
+    assert!(
+        out.stderr.contains("sai.xlsx")
+            && out.stderr.contains("dòng")
+            && out.stderr.contains("cột J"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(cli.status()["events"], 1, "a refused file writes nothing");
+
+    let done = cli.json(&["roll", "import", good_s, "--period", "2026-12"]);
+    assert_eq!(done["change"]["outcome"], "loaded");
+    let s = cli.status();
+    assert_eq!(s["total_due"], roll.total().unwrap().as_i64());
+    let hits = cli.json(&["search", "dang dinh duc"]);
+    assert_eq!(hits[0]["name"], "Đặng Đình Đức");
+    assert_eq!(hits[0]["due"], 8_941_000);
+    let out = cli.run(&["roll", "import", good_s, "--period", "2026-11"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stderr.contains("tháng 12 năm 2026"), "{}", out.stderr);
+}
+
+// A roll written to xlsx and read back is the same roll.
+
+const SYLLABLES: &[&str] = &[
+    "Nguyễn", "Trần", "Lê", "Phạm", "Đặng", "Thị", "Văn", "Hường", "Ánh", "Đức", "Quỳnh", "Hương",
+    "Ước", "Ứng", "Lộc", "Thủy", "Xuân", "Yến", "Bích", "Kiều", "Mỹ", "Tuệ", "Khuê", "Oanh",
+    "Ngọc", "Sơn", "Dũng", "Cường", "Hữu", "Nhẫn",
+];
+
+fn arb_entry(i: usize) -> impl Strategy<Value = RollEntry> {
+    (
+        proptest::collection::vec(proptest::sample::select(SYLLABLES), 2..5),
+        1920u16..1990,
+        any::<bool>(),
+        proptest::sample::select(&["Thôn Đông", "Xóm Trại", "Thôn Phú Lộc", "Bản Nà Ươi"][..]),
+        proptest::sample::select(&["Thương binh", "Thân nhân liệt sĩ", "Bệnh binh"][..]),
+        1_000u32..10_000u32,
+        proptest::option::of(1_000u32..40_000u32),
+    )
+        .prop_map(move |(name, year, female, village, cat, m, a)| {
+            person(
+                &format!("QH-{:05}", i + 1),
+                &name.join(" "),
+                year,
+                if female { Sex::F } else { Sex::M },
+                village,
+                cat,
+                m as i64 * 1000,
+                a.map(|a| a as i64 * 1000).unwrap_or(0),
+            )
+        })
+}
+
+fn arb_roll() -> impl Strategy<Value = Roll> {
+    (1usize..40)
+        .prop_flat_map(|n| (0..n).map(arb_entry).collect::<Vec<_>>())
+        .prop_map(|entries| Roll {
+            period: period(),
+            version: 1,
+            entries,
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+    #[test]
+    fn a_roll_written_to_xlsx_reads_back_the_same(
+        roll in arb_roll(),
+        enc in proptest::sample::select(&[TextEncoding::Unicode, TextEncoding::Tcvn3, TextEncoding::Vni][..]),
+        text_amounts in any::<bool>(),
+        sections in any::<bool>(),
+    ) {
+        let d = dir();
+        let path = d.path().join("ds.xlsx");
+        let shape = Shape { encoding: enc, amounts_as_text: text_amounts, sections, ..Shape::standard(&roll) };
+        write_xlsx(&roll, &shape, &path);
+        let p = read_roll(&path, &ImportOptions { encoding: EncodingChoice::Force(enc), ..opts() }).unwrap();
+        prop_assert_eq!(p.roll, expected(&roll));
+    }
+}
+
+// Random bytes, and damaged real files, give errors, never a panic.
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
+
+    #[test]
+    fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..4000), ext in proptest::sample::select(&["csv", "xlsx", "xls"][..])) {
+        let d = dir();
+        let path = d.path().join(format!("x.{ext}"));
+        std::fs::write(&path, &bytes).unwrap();
+        let _ = read(&path);
+    }
+
+    #[test]
+    fn damaged_files_never_panic(flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8), csv in any::<bool>()) {
+        let d = dir();
+        let roll = sample_roll();
+        let path = d.path().join(if csv { "x.csv" } else { "x.xlsx" });
+        if csv {
+            write_csv(&roll, &Shape::standard(&roll), &path, b',', true);
+        } else {
+            write_xlsx(&roll, &Shape::standard(&roll), &path);
+        }
+        let mut bytes = std::fs::read(&path).unwrap();
+        for (i, b) in flips {
+            let at = i.index(bytes.len());
+            bytes[at] = b;
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        let _ = read(&path);
+    }
+}
