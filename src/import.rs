@@ -198,6 +198,8 @@ impl Cell {
 struct Grid {
     name: Option<String>,
     rows: Vec<Vec<Cell>>,
+    /// Font of each text cell, where the reader exposes it (.xlsx): (row, column) → font name.
+    fonts: HashMap<(usize, usize), String>,
 }
 
 impl Grid {
@@ -260,7 +262,10 @@ fn read_grids(path: &Path) -> Result<Vec<Grid>, ImportError> {
                 let range = wb
                     .worksheet_range(&name)
                     .map_err(|e| unreadable(format!("trang “{name}”: {e}")))?;
-                grids.push(grid_of_range(Some(name), &range));
+                // Fonts say which legacy encoding a cell was typed in (.VnTime, VNI-Times) and
+                // whether it was a TCVN3 heading font (capitals). Only .xlsx exposes them.
+                let styles = wb.worksheet_style(&name).ok();
+                grids.push(grid_of_range(Some(name), &range, styles.as_ref()));
             }
             Ok(grids)
         }
@@ -270,10 +275,15 @@ fn read_grids(path: &Path) -> Result<Vec<Grid>, ImportError> {
     }
 }
 
-fn grid_of_range(name: Option<String>, range: &calamine::Range<Data>) -> Grid {
+fn grid_of_range(
+    name: Option<String>,
+    range: &calamine::Range<Data>,
+    styles: Option<&calamine::StyleRange>,
+) -> Grid {
     let mut rows: Vec<Vec<Cell>> = Vec::new();
+    let mut fonts = HashMap::new();
     let Some((r0, c0)) = range.start() else {
-        return Grid { name, rows };
+        return Grid { name, rows, fonts };
     };
     let (r0, c0) = (r0 as usize, c0 as usize);
     for (i, row) in range.rows().enumerate().take(MAX_ROWS) {
@@ -296,12 +306,25 @@ fn grid_of_range(name: Option<String>, range: &calamine::Range<Data>) -> Grid {
             });
         }
         let at = r0 + i;
+        if let Some(styles) = styles {
+            for (c, cell) in cells.iter().enumerate() {
+                if matches!(cell, Cell::Text(_)) {
+                    let font = styles
+                        .get((at as u32, c as u32))
+                        .and_then(|st| st.font.as_ref())
+                        .and_then(|f| f.name.clone());
+                    if let Some(font) = font {
+                        fonts.insert((at, c), font);
+                    }
+                }
+            }
+        }
         if rows.len() < at {
             rows.resize_with(at, Vec::new);
         }
         rows.push(cells);
     }
-    Grid { name, rows }
+    Grid { name, rows, fonts }
 }
 
 fn read_csv(bytes: &[u8]) -> Grid {
@@ -351,7 +374,11 @@ fn read_csv(bytes: &[u8]) -> Grid {
     } else {
         comma
     };
-    Grid { name: None, rows }
+    Grid {
+        name: None,
+        rows,
+        fonts: HashMap::new(),
+    }
 }
 
 /// What a column holds.
@@ -1134,26 +1161,65 @@ fn find_layout_decoded(
             _ => None,
         })
         .collect();
-    let (enc, sure) = match opts.encoding {
-        EncodingChoice::Force(e) => (e, true),
-        EncodingChoice::Auto => {
+    // The fonts of the cells are evidence too: a sheet typed in .VnTime is TCVN3 whatever the
+    // letters look like.
+    let font_votes = |e: TextEncoding| {
+        grid.fonts
+            .values()
+            .filter(|f| encoding::encoding_of_font(f) == Some(e))
+            .count()
+    };
+    let by_font = [TextEncoding::Tcvn3, TextEncoding::Vni]
+        .into_iter()
+        .map(|e| (e, font_votes(e)))
+        .max_by_key(|(_, n)| *n)
+        .filter(|(_, n)| *n * 2 > grid.fonts.len().max(1))
+        .map(|(e, _)| e);
+    let (enc, sure) = match (opts.encoding, by_font) {
+        (EncodingChoice::Force(e), _) => (e, true),
+        (EncodingChoice::Auto, Some(e)) => (e, true),
+        (EncodingChoice::Auto, None) => {
             let d = encoding::detect(samples.iter().map(String::as_str));
             (d.encoding, d.sure)
         }
     };
+    let forced = matches!(opts.encoding, EncodingChoice::Force(_));
+    let fonts = grid.fonts;
     let rows = grid
         .rows
         .into_iter()
-        .map(|row| {
+        .enumerate()
+        .map(|(r, row)| {
             row.into_iter()
-                .map(|c| match c {
+                .enumerate()
+                .map(|(c, cell)| match cell {
                     Cell::Text(s) => {
-                        let d = encoding::decode(&s, enc);
-                        Cell::Text(if enc == TextEncoding::Tcvn3 {
-                            restore_heading_caps(&d)
-                        } else {
-                            d
-                        })
+                        let font = fonts.get(&(r, c)).map(String::as_str);
+                        let d = match font {
+                            // The clerk's choice wins over the font; a heading font still
+                            // means capitals.
+                            Some(f) if forced => {
+                                let d = encoding::decode(&s, enc);
+                                if enc == TextEncoding::Tcvn3 && encoding::is_heading_font(f) {
+                                    d.to_uppercase()
+                                } else {
+                                    d
+                                }
+                            }
+                            Some(f) => encoding::decode_with_font(&s, Some(f), enc),
+                            None => encoding::decode(&s, enc),
+                        };
+                        // Without a font to say so, capitals typed with a heading font are
+                        // recognised from the cell itself.
+                        let tcvn3 = font.and_then(encoding::encoding_of_font).unwrap_or(enc)
+                            == TextEncoding::Tcvn3;
+                        Cell::Text(
+                            if tcvn3 && font.is_none_or(|f| !encoding::is_heading_font(f)) {
+                                restore_heading_caps(&d)
+                            } else {
+                                d
+                            },
+                        )
                     }
                     other => other,
                 })
@@ -1163,6 +1229,7 @@ fn find_layout_decoded(
     let grid = Grid {
         name: grid.name,
         rows,
+        fonts,
     };
     let layout = find_layout(&grid)?;
     Some(((grid, enc, sure), layout))

@@ -196,6 +196,9 @@ fn connect(path: &Path, create: bool) -> Result<Connection, LedgerError> {
         reason: e.to_string(),
     })?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // Every hot statement is prepared once per connection: the payout path alone uses a dozen,
+    // and re-preparing an INSERT compiles its triggers again.
+    conn.set_prepared_statement_cache_capacity(256);
     // Money is recorded here: a commit must survive power loss, not only a crash (FULL, not NORMAL).
     let mode: String = conn
         .prepare_cached("PRAGMA journal_mode = WAL")?

@@ -320,6 +320,53 @@ fn legacy_encodings_are_detected_and_names_come_back_exactly() {
     }
 }
 
+#[test]
+fn the_cell_font_says_the_encoding_and_the_heading_font_says_capitals() {
+    let d = dir();
+    let roll = sample_roll();
+    // Names typed in capitals with .VnTimeH: the accented letters come back as lower-case codes.
+    let path = d.path().join("hoa.xlsx");
+    write_xlsx(
+        &roll,
+        &Shape {
+            encoding: TextEncoding::Tcvn3,
+            heading_names: true,
+            ..Shape::standard(&roll)
+        },
+        &path,
+    );
+    let p = read(&path).unwrap();
+    let names: Vec<&str> = p.roll.entries.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names[0], "NGUYỄN THỊ HƯỜNG");
+    assert_eq!(names[2], "ĐẶNG ĐÌNH ĐỨC");
+    assert_eq!(names[7], "BÙI ỨNG ƯỚC");
+    assert_eq!(
+        p.roll.entries[0].village, "Thôn Đông",
+        "other cells keep their case"
+    );
+    // A roll whose text alone is ambiguous ("Lê" reads as valid in several encodings) is still
+    // read right when its cells are in .VnTime.
+    let mut tiny = sample_roll();
+    tiny.entries.truncate(1);
+    tiny.entries[0].name = "Lê Lê".into();
+    tiny.entries[0].village = "Thôn Mỹ".into();
+    tiny.entries[0].category = "Thương binh".into();
+    let path = d.path().join("mo-ho.xlsx");
+    write_xlsx(
+        &tiny,
+        &Shape {
+            encoding: TextEncoding::Tcvn3,
+            sections: false,
+            ..Shape::standard(&tiny)
+        },
+        &path,
+    );
+    let p = read(&path).unwrap();
+    assert_eq!(p.encoding, TextEncoding::Tcvn3);
+    assert!(p.encoding_sure);
+    assert_eq!(p.roll.entries[0].name, "Lê Lê");
+}
+
 fn refused(path: &Path) -> Vec<paypoint::import::Problem> {
     match read(path) {
         Err(ImportError::Problems(p, _)) => p,

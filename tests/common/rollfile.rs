@@ -28,6 +28,8 @@ pub struct Shape {
     pub single_header: bool,
     /// Title month written in the title block.
     pub title: String,
+    /// Names typed in capitals with the TCVN3 heading font (.VnTimeH), as many offices do.
+    pub heading_names: bool,
 }
 
 impl Shape {
@@ -39,6 +41,7 @@ impl Shape {
             grand_total: true,
             grand_total_error: 0,
             single_header: false,
+            heading_names: false,
             title: format!(
                 "DANH SÁCH CHI TRẢ TRỢ CẤP ƯU ĐÃI NGƯỜI CÓ CÔNG {}",
                 roll.period.label_vi().to_uppercase()
@@ -189,10 +192,15 @@ pub fn rows(roll: &Roll, shape: &Shape) -> Vec<Vec<V>> {
             a_sum += a;
             let year = e.birth_year.map(|y| V::N(y as i64)).unwrap_or(V::E);
             let note = t(&e.note);
+            let name = if shape.heading_names {
+                t(&e.name.to_uppercase())
+            } else {
+                t(&e.name)
+            };
             if shape.single_header {
                 out.push(vec![
                     V::N(stt),
-                    t(&e.name),
+                    name.clone(),
                     year,
                     V::T(e.code.to_string()),
                     t(&e.village),
@@ -208,7 +216,7 @@ pub fn rows(roll: &Roll, shape: &Shape) -> Vec<Vec<V>> {
                 };
                 out.push(vec![
                     V::N(stt),
-                    t(&e.name),
+                    name.clone(),
                     male,
                     female,
                     V::T(e.code.to_string()),
@@ -295,6 +303,9 @@ pub fn write_xlsx(roll: &Roll, shape: &Shape, path: &Path) {
     let fmt = Format::new()
         .set_font_name(font)
         .set_border(FormatBorder::Thin);
+    let heading = Format::new()
+        .set_font_name(".VnTimeH")
+        .set_border(FormatBorder::Thin);
     let rows = rows(roll, shape);
     let header = 6; // the (first) header row, after the title block
     if !shape.single_header {
@@ -319,7 +330,13 @@ pub fn write_xlsx(roll: &Roll, shape: &Shape, path: &Path) {
             }
             match v {
                 V::T(s) => {
-                    ws.write_string_with_format(r as u32, c as u16, s, &fmt)
+                    let data_row = matches!(row.first(), Some(V::N(_)));
+                    let f = if shape.heading_names && data_row && c == 1 {
+                        &heading
+                    } else {
+                        &fmt
+                    };
+                    ws.write_string_with_format(r as u32, c as u16, s, f)
                         .unwrap();
                 }
                 V::N(n) => {
