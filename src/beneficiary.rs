@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::ledger::{Ledger, LedgerError};
 use crate::money::Dong;
 use crate::period::Period;
-use crate::roll::{BeneficiaryCode, LineKind, Proxy, Sex};
+use crate::roll::{entry_of_row, BeneficiaryCode, LineKind, Proxy, Sex, ENTRY_COLUMNS};
 use crate::stop::StopReason;
 
 /// Payment status of a beneficiary in the period, in the terms the state's software uses with
@@ -154,34 +154,12 @@ pub(crate) fn card_in(
 ) -> Result<Option<BeneficiaryView>, LedgerError> {
     let p = period.to_string();
     let row = conn
-        .prepare_cached(
-            "SELECT id, name, birth_year, sex, village, id_card, category, home_delivery,
-                        proxy_name, proxy_id_card, proxy_relationship, proxy_valid_until, note
-                 FROM beneficiaries WHERE period = ?1 AND code = ?2",
-        )?
-        .query_row(params![p, code.as_str()], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<u16>>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, bool>(7)?,
-                (
-                    r.get::<_, Option<String>>(8)?,
-                    r.get::<_, Option<String>>(9)?,
-                    r.get::<_, Option<String>>(10)?,
-                    r.get::<_, Option<String>>(11)?,
-                ),
-                r.get::<_, String>(12)?,
-            ))
-        })
+        .prepare_cached(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM beneficiaries WHERE period = ?1 AND code = ?2"
+        ))?
+        .query_row(params![p, code.as_str()], entry_of_row)
         .optional()?;
-    let Some((id, name, birth_year, sex, village, id_card, category, home_delivery, proxy, note)) =
-        row
-    else {
+    let Some((id, entry)) = row.transpose().map_err(LedgerError::Corrupt)? else {
         return Ok(None);
     };
     let stop = crate::stop::stop_of(conn, code)?;
@@ -235,24 +213,19 @@ pub(crate) fn card_in(
         });
     }
     let status = PayStatus::from_amounts(due, payable, paid);
-    let proxy = crate::roll::proxy_from_columns(proxy).map_err(corrupt)?;
     Ok(Some(BeneficiaryView {
         id,
         period,
-        code: code.clone(),
-        name,
-        birth_year,
-        sex: match sex.as_deref() {
-            Some("M") => Some(Sex::M),
-            Some("F") => Some(Sex::F),
-            _ => None,
-        },
-        village,
-        id_card,
-        category,
-        home_delivery,
-        proxy,
-        note,
+        code: entry.code,
+        name: entry.name,
+        birth_year: entry.birth_year,
+        sex: entry.sex,
+        village: entry.village,
+        id_card: entry.id_card,
+        category: entry.category,
+        home_delivery: entry.home_delivery,
+        proxy: entry.proxy,
+        note: entry.note,
         lines,
         stop,
         due,

@@ -426,6 +426,48 @@ pub(crate) fn proxy_from_columns(
     }
 }
 
+/// The columns of a beneficiary row, in the order [`entry_of_row`] reads them.
+pub(crate) const ENTRY_COLUMNS: &str =
+    "id, code, name, birth_year, sex, village, id_card, category, \
+     home_delivery, proxy_name, proxy_id_card, proxy_relationship, proxy_valid_until, note";
+
+/// A beneficiary row (selected with [`ENTRY_COLUMNS`]) as its id and a line-less entry; the
+/// inner error names a stored value that cannot be read back.
+pub(crate) fn entry_of_row(
+    r: &rusqlite::Row<'_>,
+) -> rusqlite::Result<Result<(i64, RollEntry), String>> {
+    let code: String = r.get(1)?;
+    let proxy = proxy_from_columns((r.get(9)?, r.get(10)?, r.get(11)?, r.get(12)?));
+    let Some(code_ok) = BeneficiaryCode::new(&code) else {
+        return Ok(Err(format!("mã “{code}”")));
+    };
+    let proxy = match proxy {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e)),
+    };
+    let sex: Option<String> = r.get(4)?;
+    Ok(Ok((
+        r.get(0)?,
+        RollEntry {
+            code: code_ok,
+            name: r.get(2)?,
+            birth_year: r.get(3)?,
+            sex: match sex.as_deref() {
+                Some("M") => Some(Sex::M),
+                Some("F") => Some(Sex::F),
+                _ => None,
+            },
+            village: r.get(5)?,
+            id_card: r.get(6)?,
+            category: r.get(7)?,
+            home_delivery: r.get(8)?,
+            proxy,
+            note: r.get(13)?,
+            lines: Vec::new(),
+        },
+    )))
+}
+
 /// Accent-folded search terms of one beneficiary: name, code, ID card and its suffixes (so the
 /// last digits of a CCCD find the person), village.
 pub(crate) fn search_terms(
@@ -639,64 +681,14 @@ impl Ledger {
                 note,
             });
         }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, code, name, birth_year, sex, village, id_card, category, home_delivery,
-                    proxy_name, proxy_id_card, proxy_relationship, proxy_valid_until, note
-             FROM beneficiaries WHERE roll_id = ?1 ORDER BY id",
-        )?;
-        let rows = stmt.query_map([roll_id], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<u16>>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, Option<String>>(6)?,
-                r.get::<_, String>(7)?,
-                r.get::<_, bool>(8)?,
-                (
-                    r.get::<_, Option<String>>(9)?,
-                    r.get::<_, Option<String>>(10)?,
-                    r.get::<_, Option<String>>(11)?,
-                    r.get::<_, Option<String>>(12)?,
-                ),
-                r.get::<_, String>(13)?,
-            ))
-        })?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM beneficiaries WHERE roll_id = ?1 ORDER BY id"
+        ))?;
         let mut entries = Vec::new();
-        for row in rows {
-            let (
-                bid,
-                code,
-                name,
-                birth_year,
-                sex,
-                village,
-                id_card,
-                category,
-                home_delivery,
-                proxy,
-                note,
-            ) = row?;
-            let proxy = proxy_from_columns(proxy).map_err(corrupt)?;
-            entries.push(RollEntry {
-                code: BeneficiaryCode::new(&code).ok_or_else(|| corrupt(format!("mã “{code}”")))?,
-                name,
-                birth_year,
-                sex: match sex.as_deref() {
-                    Some("M") => Some(Sex::M),
-                    Some("F") => Some(Sex::F),
-                    _ => None,
-                },
-                village,
-                id_card,
-                category,
-                home_delivery,
-                proxy,
-                note,
-                lines: lines.remove(&bid).unwrap_or_default(),
-            });
+        for row in stmt.query_map([roll_id], entry_of_row)? {
+            let (bid, mut entry) = row?.map_err(corrupt)?;
+            entry.lines = lines.remove(&bid).unwrap_or_default();
+            entries.push(entry);
         }
         Ok(Some(Roll {
             period,
@@ -1057,58 +1049,12 @@ type LiveState = std::collections::BTreeMap<String, (i64, RollEntry, Vec<LiveLin
 fn live_state(conn: &rusqlite::Connection, period: &str) -> Result<LiveState, RollError> {
     let corrupt = |what: String| RollError::Ledger(LedgerError::Corrupt(what));
     let mut out = LiveState::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, code, name, birth_year, sex, village, id_card, category, home_delivery,
-                proxy_name, proxy_id_card, proxy_relationship, proxy_valid_until, note
-         FROM beneficiaries WHERE period = ?1",
-    )?;
-    let rows = stmt.query_map([period], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<u16>>(3)?,
-            r.get::<_, Option<String>>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, Option<String>>(6)?,
-            r.get::<_, String>(7)?,
-            r.get::<_, bool>(8)?,
-            (r.get(9)?, r.get(10)?, r.get(11)?, r.get(12)?),
-            r.get::<_, String>(13)?,
-        ))
-    })?;
-    for row in rows {
-        let (
-            bid,
-            code,
-            name,
-            birth_year,
-            sex,
-            village,
-            id_card,
-            category,
-            home_delivery,
-            proxy,
-            note,
-        ) = row?;
-        let entry = RollEntry {
-            code: BeneficiaryCode::new(&code).ok_or_else(|| corrupt(format!("mã “{code}”")))?,
-            name,
-            birth_year,
-            sex: match sex.as_deref() {
-                Some("M") => Some(Sex::M),
-                Some("F") => Some(Sex::F),
-                _ => None,
-            },
-            village,
-            id_card,
-            category,
-            home_delivery,
-            proxy: proxy_from_columns(proxy).map_err(corrupt)?,
-            note,
-            lines: Vec::new(),
-        };
-        out.insert(code, (bid, entry, Vec::new()));
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM beneficiaries WHERE period = ?1"
+    ))?;
+    for row in stmt.query_map([period], entry_of_row)? {
+        let (bid, entry) = row?.map_err(corrupt)?;
+        out.insert(entry.code.to_string(), (bid, entry, Vec::new()));
     }
     let mut stmt = conn.prepare_cached(
         "SELECT b.code, l.id, l.kind, l.amount, l.covers_from, l.covers_to,
