@@ -31,3 +31,25 @@ ensure_build_tools() {
   command -v pkg-config >/dev/null || need+=(pkg-config)
   apt_install "${need[@]}"
 }
+
+ensure_webkit() {
+  # The desktop app (Tauri v2) builds and runs against WebKitGTK 4.1.
+  if ! pkg-config --exists webkit2gtk-4.1 2>/dev/null; then
+    apt_install libwebkit2gtk-4.1-dev
+  fi
+}
+
+ensure_e2e_tools() {
+  # End-to-end tests of the real window: Xvfb, WebKitWebDriver, pdftotext, and tauri-driver.
+  local need=()
+  command -v xvfb-run >/dev/null || need+=(xvfb)
+  command -v xauth >/dev/null || need+=(xauth)
+  command -v WebKitWebDriver >/dev/null || need+=(webkit2gtk-driver)
+  command -v pdftotext >/dev/null || need+=(poppler-utils)
+  apt_install "${need[@]}"
+  export PATH="$HOME/.cargo/bin:$PATH"
+  if ! command -v tauri-driver >/dev/null; then
+    echo "Cài tauri-driver (cargo install tauri-driver --locked, khoảng 1–2 phút)…" >&2
+    cargo install tauri-driver --locked --quiet
+  fi
+}

@@ -18,7 +18,10 @@ use crate::period::Period;
 
 /// The ledger's schema, one numbered file per step, embedded at build time. Never edit an applied
 /// migration: add the next one.
-const MIGRATION_FILES: &[&str] = &[include_str!("../migrations/0001_ledger.sql")];
+const MIGRATION_FILES: &[&str] = &[
+    include_str!("../migrations/0001_ledger.sql"),
+    include_str!("../migrations/0002_sync.sql"),
+];
 const MIGRATIONS_COUNT: usize = MIGRATION_FILES.len();
 static MIGRATIONS: LazyLock<Migrations<'static>> =
     LazyLock::new(|| Migrations::new(MIGRATION_FILES.iter().map(|sql| M::up(sql)).collect()));

@@ -21,7 +21,9 @@ pub mod policy;
 pub mod roll;
 pub mod search;
 pub mod stop;
+pub mod sync;
 pub mod text;
+pub mod today;
 pub mod visit;
 
 pub use ledger::{Ledger, LedgerError, Status};

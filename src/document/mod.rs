@@ -1,1 +1,412 @@
-//! Documents (to be written).
+//! Documents: the papers a pay point prints, hands over and keeps for the auditors, as A4 PDF
+//! generated here in the core (printpdf) with an embedded, subset Liberation Serif (metric twin of
+//! Times New Roman, the font Decree 30/2020 asks for) so that the text extracts exactly as written.
+//!
+//! One module per paper, each with a `render(&Ledger, &Options) -> Result<Pdf, DocumentError>`:
+//!
+//! - [`sheet`]: the signature sheet (danh sách chi trả có ký nhận), for the roll or one village;
+//! - [`receipt`]: the home-delivery receipt (biên nhận chi trả tại nhà), two copies per A4;
+//! - [`day`]: the day report (báo cáo cuối ngày) with the cash count against the ledger;
+//! - [`unpaid`]: who has not been paid yet (danh sách chưa nhận);
+//! - [`settlement`]: the month settlement (bảng tổng hợp thanh quyết toán) and its appendix;
+//! - [`notice`]: the public notice (niêm yết): schedule, beneficiaries added and removed.
+//!
+//! Layout primitives (fonts, widths, wrapping, tables over pages, "Trang x/y") live in `pdf`; the
+//! read queries the papers need live in `data`.
+
+mod data;
+pub mod day;
+pub mod notice;
+pub(crate) mod pdf;
+pub mod receipt;
+pub mod settlement;
+pub mod sheet;
+pub mod unpaid;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::ledger::LedgerError;
+use crate::money::MoneyError;
+use crate::period::Period;
+use crate::text;
+
+pub use data::Context;
+use pdf::{Align, Doc, Face, BODY};
+
+/// Printed at the top of every page of a document made from demo data.
+pub const DEMO_MARK: &str = "DỮ LIỆU MẪU – KHÔNG DÙNG ĐỂ CHI TRẢ THẬT";
+
+/// A finished document.
+#[derive(Debug, Clone)]
+pub struct Pdf {
+    /// The PDF file's bytes.
+    pub bytes: Vec<u8>,
+    /// Number of pages.
+    pub pages: usize,
+    /// The document's title (also in its properties).
+    pub title: String,
+}
+
+impl Pdf {
+    /// Writes the file, replacing it if it exists; the file appears whole or not at all.
+    pub fn write_to(&self, path: &Path) -> Result<(), DocumentError> {
+        let err = |e: std::io::Error| DocumentError::Write {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        };
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "document.pdf".into());
+        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        std::fs::write(&tmp, &self.bytes).map_err(err)?;
+        std::fs::rename(&tmp, path).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            err(e)
+        })
+    }
+}
+
+/// Why a document could not be made. Nothing is written when one is returned.
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    /// No roll at all in the ledger.
+    #[error("sổ chưa có danh sách chi trả nào: hãy nạp danh sách của tháng (`paypoint roll import …`) rồi in lại")]
+    NoRoll,
+    /// No roll for the period asked.
+    #[error(
+        "sổ không có danh sách chi trả kỳ {0}: kiểm tra lại kỳ (dạng NĂM-THÁNG, ví dụ 2026-12)"
+    )]
+    NoRollForPeriod(Period),
+    /// A village that is not on the roll.
+    #[error("không có thôn/xóm “{village}” trong danh sách kỳ {period}; các thôn/xóm có trong danh sách: {known}")]
+    UnknownVillage {
+        /// As asked.
+        village: String,
+        /// The period.
+        period: Period,
+        /// The villages of the roll, comma-separated.
+        known: String,
+    },
+    /// A beneficiary code that is not on the roll.
+    #[error("không tìm thấy đối tượng có mã “{code}” trong danh sách kỳ {period}")]
+    UnknownBeneficiary {
+        /// As asked.
+        code: String,
+        /// The period.
+        period: Period,
+    },
+    /// A receipt for someone not paid.
+    #[error("{name} ({code}) chưa được chi trả trong kỳ {period}: biên nhận chỉ in được sau khi đã ghi nhận chi trả")]
+    NotPaid {
+        /// Code.
+        code: String,
+        /// Name.
+        name: String,
+        /// The period.
+        period: Period,
+    },
+    /// No such payout.
+    #[error("không tìm thấy lần chi trả “{0}” (nhập mã lần chi trả, ít nhất 8 ký tự đầu)")]
+    UnknownPayout(String),
+    /// Several payouts start with the characters given.
+    #[error("có nhiều lần chi trả bắt đầu bằng “{0}”: hãy nhập mã đầy đủ hơn")]
+    AmbiguousPayout(String),
+    /// A reversed payout.
+    #[error("lần chi trả {0} đã bị hủy: không in biên nhận cho lần chi đã hủy")]
+    PayoutReversed(String),
+    /// Neither a code nor a payout for a receipt.
+    #[error("cần chỉ rõ đối tượng (--code MÃ) hoặc lần chi trả (--payout MÃ) để in biên nhận")]
+    ReceiptTarget,
+    /// A schedule that makes no sense.
+    #[error("lịch chi trả không hợp lệ: {0}")]
+    BadSchedule(String),
+    /// A character the font has no glyph for (it would print as an empty box).
+    #[error("ký tự “{character}” trong “{text}” không in được bằng phông chữ của giấy tờ; hãy sửa dữ liệu nguồn (danh sách của huyện) rồi nạp lại")]
+    Unprintable {
+        /// The character.
+        character: char,
+        /// The text it is in.
+        text: String,
+    },
+    /// The PDF writer failed.
+    #[error("không tạo được tệp PDF: {0}")]
+    Pdf(String),
+    /// The file could not be written.
+    #[error("không ghi được tệp {path}: {reason}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        reason: String,
+    },
+    /// An amount out of range.
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+    /// The ledger could not be read.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+}
+
+impl From<rusqlite::Error> for DocumentError {
+    fn from(e: rusqlite::Error) -> Self {
+        DocumentError::Ledger(LedgerError::Storage(e))
+    }
+}
+
+/// The place written on the date line: the words after "xã", "phường" or "thị trấn" in the pay
+/// point's name ("Bưu điện văn hóa xã Quảng Hưng" → "Quảng Hưng"), else the whole name.
+pub fn place_from_pay_point(name: &str) -> String {
+    let name = text::clean(name);
+    let words: Vec<&str> = name.split(' ').collect();
+    let folded: Vec<String> = words.iter().map(|w| text::fold(w)).collect();
+    let mut start = None;
+    for i in 0..words.len() {
+        let one = folded[i].as_str();
+        let two = folded.get(i + 1).map(String::as_str);
+        if one == "xa" || one == "phuong" {
+            start = Some(i + 1);
+        } else if one == "thi" && two == Some("tran") {
+            start = Some(i + 2);
+        }
+    }
+    match start {
+        Some(s) if s < words.len() => words[s..].join(" "),
+        _ => name,
+    }
+}
+
+/// "Quảng Hưng, ngày 05 tháng 12 năm 2026" (Decree 30/2020: days below 10 and months 1–2 with a
+/// leading zero).
+pub fn date_line(place: &str, date: NaiveDate) -> String {
+    let month = if date.month() <= 2 {
+        format!("{:02}", date.month())
+    } else {
+        date.month().to_string()
+    };
+    format!(
+        "{}, ngày {:02} tháng {} năm {}",
+        text::clean(place),
+        date.day(),
+        month,
+        date.year()
+    )
+}
+
+/// `dd/mm/yyyy`.
+pub fn dmy(date: NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
+
+/// The date of a stored local time ("2026-12-05T09:31:02.123+07:00").
+pub(crate) fn date_of(local_time: &str) -> Option<NaiveDate> {
+    local_time.get(..10)?.parse().ok()
+}
+
+/// "09:31" of a stored local time.
+pub(crate) fn time_of(local_time: &str) -> String {
+    local_time.get(11..16).unwrap_or("").to_string()
+}
+
+/// `dd/mm/yyyy` of a stored local time.
+pub(crate) fn dmy_of(local_time: &str) -> String {
+    date_of(local_time).map(dmy).unwrap_or_default()
+}
+
+/// The header block of every paper: the post office and pay point on the left, the national
+/// title and motto on the right, each with its short rule under it.
+pub(crate) fn header_block(doc: &mut Doc, ctx: &Context) {
+    header_block_sized(doc, ctx, 12.0, BODY);
+}
+
+/// [`header_block`] with its type sizes: `size` for the names, `motto` for the motto line.
+pub(crate) fn header_block_sized(doc: &mut Doc, ctx: &Context, size: f32, motto_size: f32) {
+    let x = doc.left();
+    let cw = doc.content_width();
+    // The right block as wide as its longer line needs, the left block the rest.
+    let right_need = pdf::width("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", Face::Bold, size).max(
+        pdf::width("Độc lập - Tự do - Hạnh phúc", Face::Bold, motto_size),
+    ) + 6.0;
+    let left_w = (cw - right_need).clamp(cw * 0.35, cw * 0.5);
+    let right_w = cw - left_w;
+    let right_x = x + left_w;
+    let top = doc.y;
+
+    // Left: the post office (pay point) and its code.
+    doc.paragraph_in(
+        x,
+        left_w,
+        &ctx.pay_point_name.to_uppercase(),
+        Face::Bold,
+        size,
+        Align::Center,
+    );
+    doc.paragraph_in(
+        x,
+        left_w,
+        &format!("Điểm chi trả: {}", ctx.pay_point_code),
+        Face::Regular,
+        size,
+        Align::Center,
+    );
+    let left_bottom = doc.y;
+    doc.page().rule(
+        x + left_w / 2.0 - 15.0,
+        left_bottom + 0.8,
+        x + left_w / 2.0 + 15.0,
+        left_bottom + 0.8,
+        0.6,
+    );
+
+    // Right: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập - Tự do - Hạnh phúc".
+    doc.y = top;
+    doc.paragraph_in(
+        right_x,
+        right_w,
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        Face::Bold,
+        size,
+        Align::Center,
+    );
+    let motto = "Độc lập - Tự do - Hạnh phúc";
+    doc.paragraph_in(
+        right_x,
+        right_w,
+        motto,
+        Face::Bold,
+        motto_size,
+        Align::Center,
+    );
+    let mw = pdf::width(motto, Face::Bold, motto_size);
+    let my = doc.y + 0.8;
+    doc.page().rule(
+        right_x + (right_w - mw) / 2.0,
+        my,
+        right_x + (right_w + mw) / 2.0,
+        my,
+        0.6,
+    );
+    doc.y = doc.y.max(left_bottom) + size * 0.5;
+}
+
+/// Title lines, centred: the first in bold capitals, the others regular.
+pub(crate) fn title(doc: &mut Doc, title: &str, lines: &[String]) {
+    doc.paragraph(&title.to_uppercase(), Face::Bold, 14.0, Align::Center);
+    for l in lines {
+        doc.paragraph(l, Face::Regular, BODY, Align::Center);
+    }
+    doc.skip(3.0);
+}
+
+/// Space left under a signature title for the signature itself.
+const SIGN_SPACE: f32 = 24.0;
+
+/// Height of [`signatures`].
+pub(crate) fn signatures_height(date_line: Option<&str>) -> f32 {
+    let date_h = if date_line.is_some() {
+        pdf::line_height(BODY) + 1.0
+    } else {
+        0.0
+    };
+    4.0 + date_h + pdf::line_height(BODY) * 2.0 + pdf::line_height(11.0) + SIGN_SPACE
+}
+
+/// The place-and-date line (italic, over the right-hand blocks) and the signature blocks side by
+/// side: each a bold title, "(Ký, ghi rõ họ tên)" in italics, and room to sign.
+pub(crate) fn signatures(doc: &mut Doc, date_line: Option<&str>, blocks: &[(&str, &str)]) {
+    doc.ensure(signatures_height(date_line));
+    doc.skip(4.0);
+    let x = doc.left();
+    let cw = doc.content_width();
+    let n = blocks.len().max(1);
+    let bw = cw / n as f32;
+    if let Some(d) = date_line {
+        // Over the right half (or the last block when there are only two).
+        let span = if n >= 4 { 2 } else { 1 };
+        let dx = x + bw * (n - span) as f32;
+        let dw = bw * span as f32;
+        // One line whenever it fits the page: centred over the blocks, pulled in from the margin.
+        let lines = pdf::wrap(&pdf::prepare(d), Face::Italic, BODY, cw);
+        for l in lines {
+            let tw = pdf::width(&l, Face::Italic, BODY);
+            let lx = (dx + (dw - tw) / 2.0).min(x + cw - tw).max(x);
+            let baseline = doc.y + 4.0;
+            doc.page().text(lx, baseline, &l, Face::Italic, BODY);
+            doc.y += pdf::line_height(BODY);
+        }
+        doc.y += 1.0;
+    }
+    let top = doc.y;
+    let mut bottom = top;
+    for (i, (who, hint)) in blocks.iter().enumerate() {
+        doc.y = top;
+        let bx = x + bw * i as f32;
+        doc.paragraph_in(bx, bw, who, Face::Bold, BODY, Align::Center);
+        doc.paragraph_in(bx, bw, hint, Face::Italic, 11.0, Align::Center);
+        bottom = bottom.max(doc.y);
+    }
+    doc.y = bottom + SIGN_SPACE;
+}
+
+/// What two village names must share to be the same village: case, accents and spacing aside.
+pub(crate) fn village_key(s: &str) -> String {
+    text::fold(s)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether two village names are the same, ignoring case, accents and spacing.
+#[cfg(test)]
+fn same_village(a: &str, b: &str) -> bool {
+    village_key(a) == village_key(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn place_comes_from_the_pay_point_name() {
+        assert_eq!(
+            place_from_pay_point("Bưu điện văn hóa xã Quảng Hưng"),
+            "Quảng Hưng"
+        );
+        assert_eq!(place_from_pay_point("BĐVHX Xã Hải Hòa"), "Hải Hòa");
+        assert_eq!(place_from_pay_point("Bưu điện thị trấn Ba Đồn"), "Ba Đồn");
+        assert_eq!(
+            place_from_pay_point("Điểm chi trả Phú Lộc"),
+            "Điểm chi trả Phú Lộc"
+        );
+    }
+
+    #[test]
+    fn date_line_follows_decree_30() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(
+            date_line("Quảng Hưng", d(2026, 12, 5)),
+            "Quảng Hưng, ngày 05 tháng 12 năm 2026"
+        );
+        assert_eq!(
+            date_line("Quảng Hưng", d(2026, 3, 5)),
+            "Quảng Hưng, ngày 05 tháng 3 năm 2026"
+        );
+        assert_eq!(
+            date_line("Quảng Hưng", d(2027, 2, 14)),
+            "Quảng Hưng, ngày 14 tháng 02 năm 2027"
+        );
+        assert_eq!(dmy(d(2026, 12, 5)), "05/12/2026");
+    }
+
+    #[test]
+    fn villages_match_without_accents() {
+        assert!(same_village("Thôn Đông", "thon  dong"));
+        assert!(!same_village("Thôn Đông", "Thôn Tây"));
+    }
+}

@@ -2,6 +2,7 @@
 //! and tests. Thin: it parses, calls the core, prints, and maps errors to an exit code.
 
 mod print;
+mod sync;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -163,6 +164,8 @@ enum Command {
     },
     /// In giấy tờ ra PDF: danh sách ký nhận, biên nhận, báo cáo ngày, danh sách chưa nhận, quyết toán, niêm yết.
     Print(print::PrintArgs),
+    /// Đồng bộ với máy chủ huyện: đăng ký thiết bị, nhận danh sách và báo giảm, gửi nhật ký.
+    Sync(sync::SyncArgs),
     /// Đọc số tiền bằng chữ: 2055000 → "Hai triệu không trăm năm mươi lăm nghìn đồng".
     Words {
         /// Số tiền (1624000, 1.624.000 …).
@@ -957,6 +960,7 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
             }
         }
         Command::Print(args) => print::run(ledger, args, json).map_err(Failure::new)?,
+        Command::Sync(args) => sync::run(ledger, args, json).map_err(Failure::new)?,
         Command::Events { after, limit } => {
             let events = ledger.events_after(*after, (*limit).min(10_000))?;
             if json {

@@ -1,13 +1,202 @@
-//! `paypoint print …`: writes the pay point's documents as PDF (to be written).
+//! `paypoint print …`: writes one of the pay point's documents as an A4 PDF.
 
-use clap::Args;
-use paypoint::Ledger;
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use chrono::{Local, NaiveDate};
+use clap::{Args, ValueEnum};
+use paypoint::document::{
+    self, day::DayOptions, notice::NoticeOptions, receipt::ReceiptOptions,
+    settlement::SettlementOptions, sheet::SheetOptions, unpaid::UnpaidOptions, Pdf,
+};
+use paypoint::{Ledger, Period};
+use serde_json::json;
+
+/// Which document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Kind {
+    /// Danh sách chi trả có ký nhận (cả danh sách hoặc một thôn: --village).
+    Sheet,
+    /// Biên nhận chi trả tại nhà, hai liên trên một tờ A4 (--code MÃ hoặc --payout MÃ_LẦN_CHI).
+    Receipt,
+    /// Báo cáo cuối ngày: chi trả, hủy, đến nhà, báo giảm, kiểm quỹ (--date YYYY-MM-DD).
+    Day,
+    /// Danh sách đối tượng chưa nhận tiền (cả danh sách hoặc một thôn: --village).
+    Unpaid,
+    /// Bảng tổng hợp thanh quyết toán của kỳ, kèm phụ lục trạng thái từng đối tượng.
+    Settlement,
+    /// Thông báo niêm yết: lịch chi trả, đối tượng tăng, giảm so với kỳ trước.
+    Notice,
+}
 
 /// Arguments of `paypoint print`.
 #[derive(Args)]
-pub struct PrintArgs {}
+pub struct PrintArgs {
+    /// Giấy tờ cần in.
+    #[arg(value_enum)]
+    kind: Kind,
+    /// Tệp PDF ghi ra.
+    #[arg(long, value_name = "FILE.pdf")]
+    out: PathBuf,
+    /// Chỉ một thôn/xóm (sheet, unpaid); không phân biệt dấu, hoa thường.
+    #[arg(long, value_name = "THÔN")]
+    village: Option<String>,
+    /// Mã đối tượng (receipt: lần chi trả gần nhất chưa hủy của đối tượng trong kỳ).
+    #[arg(long, value_name = "MÃ")]
+    code: Option<String>,
+    /// Mã lần chi trả (receipt), đủ hoặc ít nhất 8 ký tự đầu.
+    #[arg(long, value_name = "MÃ_LẦN_CHI")]
+    payout: Option<String>,
+    /// Ngày (YYYY-MM-DD): ngày báo cáo (day) và ngày ghi ở dòng địa danh. Mặc định hôm nay
+    /// (receipt: ngày chi trả).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    date: Option<NaiveDate>,
+    /// Kỳ (YYYY-MM). Mặc định kỳ đang mở, hoặc kỳ gần nhất khi đã khóa sổ.
+    #[arg(long, value_name = "YYYY-MM")]
+    period: Option<Period>,
+    /// Địa danh ở dòng ngày tháng ("Quảng Hưng, ngày … tháng … năm …"). Mặc định lấy từ tên
+    /// điểm chi trả (phần sau chữ "xã").
+    #[arg(long, value_name = "ĐỊA_DANH")]
+    place: Option<String>,
+    /// Ngày chi trả trong tháng (notice), ví dụ 1-5 hoặc 1,2,3,6.
+    #[arg(long, value_name = "NGÀY", default_value = "1-5")]
+    days: String,
+    /// Giờ chi trả (notice).
+    #[arg(long, value_name = "GIỜ", default_value = document::notice::DEFAULT_HOURS)]
+    hours: String,
+    /// Địa điểm chi trả (notice). Mặc định tên điểm chi trả.
+    #[arg(long, value_name = "ĐỊA_ĐIỂM")]
+    venue: Option<String>,
+}
 
-/// Writes the document asked for; returns what to tell the user.
-pub fn run(_ledger: &mut Ledger, _args: &PrintArgs, _json: bool) -> Result<(), String> {
-    Err("chưa hỗ trợ in".into())
+impl PrintArgs {
+    /// Refuses options that the document does not use, rather than silently ignoring them.
+    fn check(&self) -> Result<(), String> {
+        let used: &[(&str, bool)] = &[
+            ("--village", self.village.is_some()),
+            ("--code", self.code.is_some()),
+            ("--payout", self.payout.is_some()),
+            ("--period", self.period.is_some()),
+            ("--venue", self.venue.is_some()),
+        ];
+        let allowed: &[&str] = match self.kind {
+            Kind::Sheet | Kind::Unpaid => &["--village", "--period"],
+            Kind::Receipt => &["--code", "--payout", "--period"],
+            Kind::Day => &[],
+            Kind::Settlement => &["--period"],
+            Kind::Notice => &["--period", "--venue"],
+        };
+        for (name, given) in used {
+            if *given && !allowed.contains(name) {
+                return Err(format!(
+                    "tùy chọn {name} không dùng cho `print {}`",
+                    self.kind
+                        .to_possible_value()
+                        .map(|v| v.get_name().to_string())
+                        .unwrap_or_default()
+                ));
+            }
+        }
+        if self.kind == Kind::Receipt && self.code.is_none() && self.payout.is_none() {
+            return Err(
+                "cần chỉ rõ đối tượng (--code MÃ) hoặc lần chi trả (--payout MÃ) để in biên nhận"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+}
+
+fn render(ledger: &Ledger, args: &PrintArgs) -> Result<Pdf, document::DocumentError> {
+    let today = Local::now().date_naive();
+    let date = args.date.unwrap_or(today);
+    match args.kind {
+        Kind::Sheet => document::sheet::render(
+            ledger,
+            &SheetOptions {
+                period: args.period,
+                village: args.village.clone(),
+                place: args.place.clone(),
+                date,
+            },
+        ),
+        Kind::Receipt => document::receipt::render(
+            ledger,
+            &ReceiptOptions {
+                period: args.period,
+                code: args.code.clone(),
+                payout: args.payout.clone(),
+                place: args.place.clone(),
+                date: args.date,
+            },
+        ),
+        Kind::Day => document::day::render(
+            ledger,
+            &DayOptions {
+                day: date,
+                place: args.place.clone(),
+                date,
+            },
+        ),
+        Kind::Unpaid => document::unpaid::render(
+            ledger,
+            &UnpaidOptions {
+                period: args.period,
+                village: args.village.clone(),
+                place: args.place.clone(),
+                date,
+                as_of: Local::now().naive_local(),
+            },
+        ),
+        Kind::Settlement => document::settlement::render(
+            ledger,
+            &SettlementOptions {
+                period: args.period,
+                place: args.place.clone(),
+                date,
+            },
+        ),
+        Kind::Notice => document::notice::render(
+            ledger,
+            &NoticeOptions {
+                period: args.period,
+                days: document::notice::parse_days(&args.days)?,
+                hours: args.hours.clone(),
+                venue: args.venue.clone(),
+                place: args.place.clone(),
+                date,
+            },
+        ),
+    }
+}
+
+/// Writes the document asked for and says where it went.
+pub fn run(ledger: &mut Ledger, args: &PrintArgs, json: bool) -> Result<(), String> {
+    args.check()?;
+    let pdf = render(ledger, args).map_err(|e| e.to_string())?;
+    pdf.write_to(&args.out).map_err(|e| e.to_string())?;
+    let mut out = std::io::stdout().lock();
+    // A closed pipe is not a failure: the file is written.
+    let _ = if json {
+        writeln!(
+            out,
+            "{}",
+            json!({
+                "out": args.out.display().to_string(),
+                "pages": pdf.pages,
+                "bytes": pdf.bytes.len(),
+                "title": pdf.title,
+            })
+        )
+    } else {
+        writeln!(
+            out,
+            "Đã in “{}”: {} ({} trang, {} byte).",
+            pdf.title,
+            args.out.display(),
+            pdf.pages,
+            pdf.bytes.len()
+        )
+    };
+    Ok(())
 }

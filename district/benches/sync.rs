@@ -1,0 +1,306 @@
+//! Sync benchmarks (results in BENCHMARKS.md, "## Sync"): `cargo bench -p paypoint-district`.
+//!
+//! 1. Bytes on the wire and time to sync a day of 300 payouts through a counting TCP proxy,
+//!    against the gzip and zstd sizes of a minimal CSV of the same facts.
+//! 2. Hub ingest: 184 devices pushing a month (30.000 payouts in all) at once.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::*;
+use ed25519_dalek::SigningKey;
+use paypoint::event::{Event, EventKind, GENESIS_HASH};
+use paypoint::sync::client;
+use paypoint::sync::protocol::{
+    self, EnrolRequest, PushBatch, HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP,
+};
+use uuid::Uuid;
+
+/// A pass-through proxy that counts the bytes each way.
+struct Counter {
+    addr: SocketAddr,
+    up: Arc<AtomicU64>,
+    down: Arc<AtomicU64>,
+}
+
+fn pump(mut from: TcpStream, mut to: TcpStream, count: Arc<AtomicU64>) {
+    let mut buf = [0u8; 16384];
+    while let Ok(n) = from.read(&mut buf) {
+        if n == 0 || to.write_all(&buf[..n]).is_err() {
+            break;
+        }
+        count.fetch_add(n as u64, Ordering::Relaxed);
+    }
+    let _ = to.shutdown(std::net::Shutdown::Write);
+}
+
+impl Counter {
+    fn start(upstream: SocketAddr) -> Counter {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap();
+        let up = Arc::new(AtomicU64::new(0));
+        let down = Arc::new(AtomicU64::new(0));
+        let (u, d) = (up.clone(), down.clone());
+        std::thread::spawn(move || {
+            for c in l.incoming().flatten() {
+                let s = TcpStream::connect(upstream).unwrap();
+                let (c2, s2) = (c.try_clone().unwrap(), s.try_clone().unwrap());
+                let (u, d) = (u.clone(), d.clone());
+                std::thread::spawn(move || pump(c, s, u));
+                std::thread::spawn(move || pump(s2, c2, d));
+            }
+        });
+        Counter { addr, up, down }
+    }
+
+    fn take(&self) -> (u64, u64) {
+        (
+            self.up.swap(0, Ordering::Relaxed),
+            self.down.swap(0, Ordering::Relaxed),
+        )
+    }
+}
+
+fn gzip_len(b: &[u8]) -> usize {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(b).unwrap();
+    e.finish().unwrap().len()
+}
+
+fn zstd_len(b: &[u8]) -> Option<usize> {
+    let mut c = std::process::Command::new("zstd")
+        .args(["-q", "-c", "-3"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .ok()?;
+    c.stdin.take().unwrap().write_all(b).ok()?;
+    let out = c.wait_with_output().ok()?;
+    Some(out.stdout.len())
+}
+
+fn day_of_300() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 300);
+    let counter = Counter::start(hub.addr);
+    let url = format!("http://{}", counter.addr);
+    let mut dev = Device::new(dir.path(), "a", "QH01");
+    let code = hub.enrol_code("QH01");
+    client::enrol(&mut dev.ledger, &url, &code, &fast_opts()).unwrap();
+    let t = Instant::now();
+    dev.sync().unwrap();
+    let roll_time = t.elapsed();
+    let (ru, rd) = counter.take();
+    dev.ledger
+        .record_advance(&dev.clerk, paypoint::Dong::new(5_000_000_000).unwrap(), "")
+        .unwrap();
+    let acked = client::status(&dev.ledger).unwrap().acknowledged;
+    dev.pay_first("QH01", 300);
+    let t = Instant::now();
+    let r = dev.sync().unwrap();
+    let day_time = t.elapsed();
+    let (up, down) = counter.take();
+    // The same facts as a minimal CSV: one row per event pushed.
+    let mut csv = String::from("seq,id,kind,time,clerk,code,amount\n");
+    for e in dev.ledger.events_after(acked, 10_000).unwrap() {
+        csv.push_str(&format!(
+            "{},{},{},{},{},{},{}\n",
+            e.seq,
+            e.id,
+            e.kind.as_str(),
+            e.time,
+            e.clerk.unwrap_or(0),
+            e.payload.get("code").and_then(|v| v.as_str()).unwrap_or(""),
+            e.payload
+                .get("amount")
+                .and_then(|v| v.as_i64())
+                .unwrap_or(0)
+        ));
+    }
+    // The same, with each event's SHA-256 (what lets the hub name a tampered event).
+    let mut csv_h = String::from("seq,id,kind,time,clerk,code,amount,hash\n");
+    for (line, e) in csv
+        .lines()
+        .skip(1)
+        .zip(dev.ledger.events_after(acked, 10_000).unwrap())
+    {
+        csv_h.push_str(&format!("{line},{}\n", e.hash));
+    }
+    let gz_h = gzip_len(csv_h.as_bytes());
+    let zs_h = zstd_len(csv_h.as_bytes());
+    let gz = gzip_len(csv.as_bytes());
+    let zs = zstd_len(csv.as_bytes());
+    println!(
+        "## day of 300 payouts ({} events, {} batches)",
+        r.events_acknowledged, r.batches
+    );
+    println!("roll pull (300 people, signed): {ru} B up, {rd} B down, {roll_time:.2?}");
+    println!(
+        "push: {up} B up, {down} B down, total {} B, {day_time:.2?}",
+        up + down
+    );
+    println!(
+        "minimal CSV: {} B raw, {gz} B gzip, {} B zstd -3",
+        csv.len(),
+        zs.map_or("n/a".to_string(), |z| z.to_string())
+    );
+    println!(
+        "CSV with the hash column: {} B raw, {gz_h} B gzip, {} B zstd -3; wire/gzip: {:.2}",
+        csv_h.len(),
+        zs_h.map_or("n/a".to_string(), |z| z.to_string()),
+        (up + down) as f64 / gz_h as f64
+    );
+    println!(
+        "ratio wire/gzip CSV: {:.2}; wire/zstd CSV: {}",
+        (up + down) as f64 / gz as f64,
+        zs.map_or("n/a".to_string(), |z| format!(
+            "{:.2}",
+            (up + down) as f64 / z as f64
+        ))
+    );
+}
+
+fn signed_post(
+    http: &reqwest::blocking::Client,
+    url: &str,
+    path: &str,
+    body: &[u8],
+    device: Uuid,
+    key: &SigningKey,
+) -> (u16, String) {
+    let ts = chrono::Utc::now().timestamp();
+    let nonce = hex::encode(rand::random::<[u8; 16]>());
+    let sig = protocol::sign_request(key, "POST", path, ts, &nonce, body);
+    let resp = http
+        .post(format!("{url}{path}"))
+        .header(HEADER_DEVICE, device.to_string())
+        .header(HEADER_TIMESTAMP, ts.to_string())
+        .header(HEADER_NONCE, nonce)
+        .header(HEADER_SIGNATURE, sig)
+        .body(body.to_vec())
+        .send()
+        .unwrap();
+    let s = resp.status().as_u16();
+    (s, resp.text().unwrap())
+}
+
+/// A month of one device: `n` payouts, chained as the ledger chains them.
+fn month(device: Uuid, pay_point: &str, first: usize, n: usize) -> Vec<Event> {
+    let mut prev = GENESIS_HASH.to_string();
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let code = format!("{pay_point}-{:06}", first + i);
+        let mut e = Event {
+            seq: i as u64 + 1,
+            id: Uuid::now_v7(),
+            device,
+            clerk: Some(1),
+            time: paypoint::ledger::local_now(),
+            kind: EventKind::Payout,
+            payload: serde_json::json!({
+                "period": PERIOD, "code": code, "amount": 2_789_000,
+                "lines": [{"line": i + 1, "amount": 2_789_000}],
+                "recipient": "self", "proxy_name": null, "proxy_id_card": null, "at_home": false,
+            }),
+            prev: prev.clone(),
+            hash: String::new(),
+        };
+        e.hash = e.compute_hash();
+        prev = e.hash.clone();
+        out.push(e);
+    }
+    out
+}
+
+fn ingest_184_devices() {
+    const DEVICES: usize = 184;
+    const PAYOUTS: usize = 30_000;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("hub");
+    for i in 0..DEVICES {
+        let pp = format!("P{i:03}");
+        assert!(admin(&data, &["pay-point", "add", &pp, "--name", &pp])
+            .status
+            .success());
+    }
+    let hub = HubProc::start(&data);
+    let url = hub.url();
+    let http = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(120))
+        .build()
+        .unwrap();
+    // Enrol every device (one code each), and make its month.
+    let district = district::Hub::open(&data).unwrap();
+    let mut devices = Vec::new();
+    for i in 0..DEVICES {
+        let pp = format!("P{i:03}");
+        let key = SigningKey::generate(&mut rand::rngs::OsRng);
+        let id = Uuid::now_v7();
+        let req = EnrolRequest {
+            code: district.enrol_code(&pp).unwrap(),
+            device: id,
+            pay_point: pp.clone(),
+            public_key: protocol::public_key_hex(&key.verifying_key()),
+        };
+        let (s, b) = signed_post(
+            &http,
+            &url,
+            "/v1/enrol",
+            &serde_json::to_vec(&req).unwrap(),
+            id,
+            &key,
+        );
+        assert_eq!(s, 200, "{b}");
+        let n = PAYOUTS / DEVICES + usize::from(i < PAYOUTS % DEVICES);
+        devices.push((pp.clone(), id, key, month(id, &pp, 1, n)));
+    }
+    let total: usize = devices.iter().map(|d| d.3.len()).sum();
+    let bytes = Arc::new(AtomicU64::new(0));
+    let t = Instant::now();
+    let handles: Vec<_> = devices
+        .into_iter()
+        .map(|(pp, id, key, events)| {
+            let (http, url, bytes) = (http.clone(), url.clone(), bytes.clone());
+            std::thread::spawn(move || {
+                let path = format!("/v1/pay-points/{pp}/batches");
+                for chunk in events.chunks(protocol::BATCH_EVENTS) {
+                    let batch = PushBatch::new(id, chunk.to_vec());
+                    let body = serde_json::to_vec(&batch).unwrap();
+                    bytes.fetch_add(body.len() as u64, Ordering::Relaxed);
+                    let (s, b) = signed_post(&http, &url, &path, &body, id, &key);
+                    assert_eq!(s, 200, "{b}");
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    let elapsed = t.elapsed();
+    let stored: i64 = hub
+        .store()
+        .query_row("SELECT count(*) FROM payouts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored as usize, total);
+    println!("## hub ingest: {DEVICES} devices, {total} payouts pushed concurrently");
+    println!(
+        "{elapsed:.2?} wall, {:.0} events/s, {} MB of JSON (uncompressed)",
+        total as f64 / elapsed.as_secs_f64(),
+        bytes.load(Ordering::Relaxed) / 1_000_000
+    );
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing: run only under bench.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    day_of_300();
+    ingest_184_devices();
+}

@@ -1,0 +1,290 @@
+//! The hub's HTTP face: `/v1` (JSON, gzip both ways, every request signed by a device) and the
+//! district officer's page at `/`. Each handler parses, calls one [`Hub`] method on a blocking
+//! thread, and maps the error.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use paypoint::sync::protocol::{HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP};
+use serde::Deserialize;
+use tower_http::compression::CompressionLayer;
+use tower_http::decompression::RequestDecompressionLayer;
+
+use crate::{ApiError, Hub, RequestAuth};
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    /// The hub.
+    pub hub: Arc<Hub>,
+    /// Token for the officer's page from anywhere but loopback; `None`: loopback only.
+    pub token: Option<String>,
+}
+
+/// The router: `/v1/…` and `/`.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(page))
+        .route("/v1/enrol", post(enrol))
+        .route("/v1/pay-points/{code}/rolls/{period}", get(roll))
+        .route("/v1/pay-points/{code}/amendments", get(amendments))
+        .route("/v1/pay-points/{code}/batches", post(batches))
+        .route("/v1/pay-points/{code}/status", get(status))
+        .layer(RequestDecompressionLayer::new())
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+fn json_answer(status: u16, body: String) -> Response {
+    (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
+}
+
+fn error(e: ApiError) -> Response {
+    json_answer(
+        e.status,
+        serde_json::to_string(&e.body).expect("serialises"),
+    )
+}
+
+fn auth_of(headers: &HeaderMap) -> RequestAuth {
+    let h = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    RequestAuth {
+        device: h(HEADER_DEVICE),
+        timestamp: h(HEADER_TIMESTAMP),
+        nonce: h(HEADER_NONCE),
+        signature: h(HEADER_SIGNATURE),
+    }
+}
+
+fn path_of(uri: &Uri) -> String {
+    uri.path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| uri.path().to_string())
+}
+
+/// Runs a hub call on a blocking thread (SQLite and signatures) and answers its JSON.
+async fn call<F>(f: F) -> Response
+where
+    F: FnOnce() -> Result<String, ApiError> + Send + 'static,
+{
+    match tokio::task::spawn_blocking(f).await {
+        Ok(Ok(body)) => json_answer(200, body),
+        Ok(Err(e)) => error(e),
+        Err(e) => error(ApiError::new(500, format!("lỗi máy chủ: {e}"))),
+    }
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("serialises")
+}
+
+async fn enrol(
+    State(st): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let auth = auth_of(&headers);
+    call(move || {
+        st.hub
+            .enrol(method.as_str(), &path_of(&uri), &auth, &body)
+            .map(|r| to_json(&r))
+    })
+    .await
+}
+
+async fn roll(
+    State(st): State<AppState>,
+    Path((code, period)): Path<(String, String)>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let auth = auth_of(&headers);
+    call(move || {
+        let dev = st
+            .hub
+            .authenticate(method.as_str(), &path_of(&uri), &auth, &body)?;
+        st.hub.roll_document(&dev, &code, &period)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct After {
+    #[serde(default)]
+    after: u64,
+}
+
+async fn amendments(
+    State(st): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<After>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let auth = auth_of(&headers);
+    call(move || {
+        let dev = st
+            .hub
+            .authenticate(method.as_str(), &path_of(&uri), &auth, &body)?;
+        st.hub.amendments(&dev, &code, q.after).map(|r| to_json(&r))
+    })
+    .await
+}
+
+async fn batches(
+    State(st): State<AppState>,
+    Path(code): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let auth = auth_of(&headers);
+    call(move || {
+        let dev = st
+            .hub
+            .authenticate(method.as_str(), &path_of(&uri), &auth, &body)?;
+        st.hub.ingest(&dev, &code, &body)
+    })
+    .await
+}
+
+async fn status(
+    State(st): State<AppState>,
+    Path(code): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let auth = auth_of(&headers);
+    call(move || {
+        let dev = st
+            .hub
+            .authenticate(method.as_str(), &path_of(&uri), &auth, &body)?;
+        st.hub.device_status(&dev, &code).map(|r| to_json(&r))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct TokenQuery {
+    token: Option<String>,
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn money(n: i64) -> String {
+    paypoint::Dong::new(n)
+        .map(|d| d.to_string())
+        .unwrap_or_else(|_| n.to_string())
+}
+
+/// The district officer's page: each pay point's progress, last sync, flags and totals. Open on
+/// loopback; from anywhere else (or whenever a token is configured) `?token=` is required.
+async fn page(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Query(q): Query<TokenQuery>,
+    headers: HeaderMap,
+) -> Response {
+    // A request relayed by a reverse proxy arrives from loopback too: only a direct local
+    // request is let in without the token.
+    let relayed = ["forwarded", "x-forwarded-for", "x-real-ip"]
+        .iter()
+        .any(|h| headers.contains_key(*h));
+    let allowed = match &st.token {
+        Some(t) => q.token.as_deref() == Some(t.as_str()),
+        None => peer.ip().is_loopback() && !relayed,
+    };
+    if !allowed {
+        return (
+            StatusCode::FORBIDDEN,
+            "Cần mã truy cập (?token=…) để xem trang này từ ngoài máy chủ.\n",
+        )
+            .into_response();
+    }
+    let hub = st.hub.clone();
+    let data = tokio::task::spawn_blocking(move || {
+        Ok::<_, crate::HubError>((hub.overview()?, hub.flags(None)?))
+    })
+    .await;
+    let (rows, flags) = match data {
+        Ok(Ok(d)) => d,
+        Ok(Err(e)) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    };
+    let mut html = String::from(
+        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"60\">\
+         <title>Sổ chi trả — huyện</title><style>body{font:16px system-ui,sans-serif;margin:2em}\
+         table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em .6em}td.n{text-align:right}\
+         .flag{color:#a00;font-weight:bold}</style></head><body><h1>Tình hình chi trả các điểm</h1>\
+         <table><tr><th>Mã</th><th>Điểm chi trả</th><th>Kỳ</th><th>Đã chi / tổng số người</th><th>Tiến độ</th>\
+         <th>Đã chi (đ)</th><th>Phải chi (đ)</th><th>Thiết bị</th><th>Đồng bộ gần nhất</th><th>Sự kiện</th><th>Cảnh báo</th></tr>",
+    );
+    for r in &rows {
+        let pct = if r.total_due > 0 {
+            r.paid_amount as f64 * 100.0 / r.total_due as f64
+        } else {
+            0.0
+        };
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=n>{} / {}</td><td class=n>{pct:.1}%</td><td class=n>{}</td>\
+             <td class=n>{}</td><td class=n>{}</td><td>{}</td><td class=n>{}</td><td class=\"n{}\">{}</td></tr>",
+            escape(&r.code),
+            escape(&r.name),
+            escape(r.period.as_deref().unwrap_or("—")),
+            r.paid_beneficiaries,
+            r.beneficiaries,
+            money(r.paid_amount),
+            money(r.total_due),
+            r.devices,
+            escape(r.last_sync_at.as_deref().unwrap_or("chưa")),
+            r.events,
+            if r.flags > 0 { " flag" } else { "" },
+            r.flags,
+        ));
+    }
+    html.push_str("</table><h2>Cảnh báo cần xử lý</h2><table><tr><th>Điểm</th><th>Loại</th><th>Mã đối tượng</th><th>Kỳ</th><th>Chi tiết</th><th>Lúc</th></tr>");
+    for f in &flags {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td class=flag>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&f.pay_point),
+            escape(&f.flag.kind),
+            escape(&f.flag.code),
+            escape(&f.flag.period),
+            escape(&f.flag.detail),
+            escape(&f.created_at),
+        ));
+    }
+    html.push_str("</table></body></html>");
+    Html(html).into_response()
+}

@@ -1,0 +1,282 @@
+//! `paypoint-district`: the district hub server and its admin commands. Thin over [`district::Hub`].
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use district::http::{router, AppState};
+use district::Hub;
+use paypoint::Period;
+
+/// Máy chủ huyện của Sổ chi trả: nhận dữ liệu của các điểm chi trả, phát hành danh sách có chữ ký.
+#[derive(Parser)]
+#[command(name = "paypoint-district", version, about)]
+struct Cli {
+    /// Thư mục dữ liệu của huyện (tệp hub.sqlite ở trong đó).
+    #[arg(
+        long,
+        global = true,
+        env = "PAYPOINT_DISTRICT_DATA",
+        default_value = "district-data"
+    )]
+    data: PathBuf,
+    /// In kết quả dạng JSON.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Chạy máy chủ (mặc định chỉ nghe trên 127.0.0.1; đặt TLS phía trước khi mở ra ngoài).
+    Serve {
+        /// Địa chỉ nghe, ví dụ 127.0.0.1:8750 (cổng 0: chọn cổng trống, in ra khi chạy).
+        #[arg(long, default_value = "127.0.0.1:8750")]
+        bind: SocketAddr,
+        /// Mã truy cập trang tình hình khi xem từ máy khác (hoặc qua proxy TLS).
+        #[arg(long, env = "PAYPOINT_DISTRICT_TOKEN")]
+        token: Option<String>,
+    },
+    /// Điểm chi trả.
+    #[command(subcommand)]
+    PayPoint(PayPointCommand),
+    /// Danh sách chi trả.
+    #[command(subcommand)]
+    Roll(RollCommand),
+    /// Cấp mã đăng ký dùng một lần cho thiết bị của một điểm chi trả (hạn 7 ngày).
+    EnrolCode {
+        /// Mã điểm chi trả.
+        #[arg(long)]
+        pay_point: String,
+    },
+    /// Ghi nhận báo giảm tại huyện; thiết bị của điểm nhận ở lần đồng bộ sau và dừng chi ngay.
+    Stop {
+        /// Mã đối tượng.
+        code: String,
+        /// Mã điểm chi trả.
+        #[arg(long)]
+        pay_point: String,
+        /// death, moved hoặc other.
+        #[arg(long)]
+        reason: String,
+        /// Ngày (YYYY-MM-DD).
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+        /// Ghi chú.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Cảnh báo: chi sau báo giảm, một người được chi trên hai thiết bị.
+    Flags {
+        /// Chỉ một điểm chi trả.
+        #[arg(long)]
+        pay_point: Option<String>,
+    },
+    /// Quyết toán tổng hợp các điểm chi trả.
+    Settlement {
+        /// Kỳ (YYYY-MM); mặc định mọi kỳ.
+        #[arg(long)]
+        period: Option<Period>,
+        /// In dạng CSV.
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Khóa công khai của huyện (hex).
+    Key,
+}
+
+#[derive(Subcommand)]
+enum PayPointCommand {
+    /// Thêm điểm chi trả.
+    Add {
+        /// Mã điểm.
+        code: String,
+        /// Tên điểm.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum RollCommand {
+    /// Nạp danh sách (Excel/CSV) cho một điểm và kỳ, bằng bộ đọc của lõi; chưa phát hành.
+    Import {
+        /// Tệp.
+        file: PathBuf,
+        /// Mã điểm chi trả.
+        #[arg(long)]
+        pay_point: String,
+        /// Kỳ (YYYY-MM).
+        #[arg(long)]
+        period: Period,
+    },
+    /// Ký và phát hành phiên bản mới nhất của danh sách cho thiết bị của điểm.
+    Publish {
+        /// Mã điểm chi trả.
+        #[arg(long)]
+        pay_point: String,
+        /// Kỳ (YYYY-MM).
+        #[arg(long)]
+        period: Period,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(m) => {
+            eprintln!("Lỗi: {m}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn out(s: &str) {
+    let mut o = std::io::stdout().lock();
+    let _ = writeln!(o, "{s}");
+    let _ = o.flush();
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let hub = Hub::open(&cli.data).map_err(|e| e.to_string())?;
+    let json = cli.json;
+    let e = |e: district::HubError| e.to_string();
+    match cli.command {
+        Command::Serve { bind, token } => serve(hub, bind, token),
+        Command::PayPoint(PayPointCommand::Add { code, name }) => {
+            hub.add_pay_point(&code, &name).map_err(e)?;
+            out(&format!("Đã thêm điểm chi trả {code}."));
+            Ok(())
+        }
+        Command::Roll(RollCommand::Import {
+            file,
+            pay_point,
+            period,
+        }) => {
+            let (version, p) = hub.import_roll(&pay_point, period, &file).map_err(e)?;
+            if json {
+                out(&serde_json::json!({"version": version, "beneficiaries": p.beneficiaries, "lines": p.lines, "total": p.total.as_i64()}).to_string());
+            } else {
+                out(&format!(
+                    "Đã nạp danh sách {pay_point} kỳ {period} phiên bản {version}: {} người, {} khoản, {} đ (chưa phát hành).",
+                    p.beneficiaries, p.lines, p.total
+                ));
+            }
+            Ok(())
+        }
+        Command::Roll(RollCommand::Publish { pay_point, period }) => {
+            let v = hub.publish_roll(&pay_point, period).map_err(e)?;
+            out(&format!(
+                "Đã phát hành danh sách {pay_point} kỳ {period} phiên bản {v}."
+            ));
+            Ok(())
+        }
+        Command::EnrolCode { pay_point } => {
+            let code = hub.enrol_code(&pay_point).map_err(e)?;
+            if json {
+                out(&serde_json::json!({"code": code, "pay_point": pay_point}).to_string());
+            } else {
+                out(&code);
+            }
+            Ok(())
+        }
+        Command::Stop {
+            code,
+            pay_point,
+            reason,
+            date,
+            note,
+        } => {
+            let id = hub
+                .record_stop(&pay_point, &code, &reason, date, &note)
+                .map_err(e)?;
+            out(&format!(
+                "Đã ghi báo giảm {code} (thay đổi số {id} của điểm {pay_point})."
+            ));
+            Ok(())
+        }
+        Command::Flags { pay_point } => {
+            let flags = hub.flags(pay_point.as_deref()).map_err(e)?;
+            if json {
+                out(&serde_json::to_string_pretty(&flags).expect("serialises"));
+            } else if flags.is_empty() {
+                out("Không có cảnh báo.");
+            } else {
+                for f in flags {
+                    out(&format!(
+                        "{}\t{}\t{}\t{}\t{}",
+                        f.pay_point, f.flag.kind, f.flag.code, f.flag.period, f.flag.detail
+                    ));
+                }
+            }
+            Ok(())
+        }
+        Command::Settlement { period, csv } => {
+            if csv {
+                print!("{}", hub.settlement_csv(period).map_err(e)?);
+                return Ok(());
+            }
+            let rows = hub.settlement(period).map_err(e)?;
+            if json {
+                out(&serde_json::to_string_pretty(&rows).expect("serialises"));
+            } else {
+                for r in rows {
+                    out(&format!(
+                        "{} {} kỳ {}: phải chi {} đ, đã chi {} đ ({} lần), còn {} đ, báo giảm {}, cảnh báo {}",
+                        r.pay_point,
+                        r.name,
+                        r.period,
+                        r.total_due,
+                        r.paid_amount,
+                        r.payouts,
+                        r.unpaid_amount,
+                        r.stops,
+                        r.flags
+                    ));
+                }
+            }
+            Ok(())
+        }
+        Command::Key => {
+            out(&hub.public_key_hex());
+            Ok(())
+        }
+    }
+}
+
+fn serve(hub: Hub, bind: SocketAddr, token: Option<String>) -> Result<(), String> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(bind)
+            .await
+            .map_err(|e| format!("không nghe được trên {bind}: {e}"))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        if !addr.ip().is_loopback() && token.is_none() {
+            eprintln!(
+                "Cảnh báo: máy chủ nghe trên {addr} (không phải 127.0.0.1) — đặt TLS phía trước và --token cho trang tình hình."
+            );
+        }
+        out(&format!("paypoint-district: listening on http://{addr}"));
+        let app = router(AppState {
+            hub: Arc::new(hub),
+            token,
+        });
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())
+    })
+}

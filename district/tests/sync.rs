@@ -1,0 +1,443 @@
+//! End-to-end sync between real device ledgers and the real hub process on loopback: round trip,
+//! stops from the district, two devices paying the same person, and the security cases.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use ed25519_dalek::SigningKey;
+use paypoint::sync::client;
+use paypoint::sync::protocol::{
+    self, PushBatch, HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP,
+};
+
+#[test]
+fn round_trip_enrol_pull_pay_offline_sync_totals_equal() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 40);
+    let mut dev = Device::new(dir.path(), "a", "QH01");
+    dev.enrol_and_pull(&hub, &hub.url(), "QH01");
+    let st = dev.ledger.status().unwrap();
+    assert_eq!(st.beneficiaries, 40, "the signed roll was loaded");
+    let due = hub.settlement("QH01")["total_due"].as_i64().unwrap();
+    assert_eq!(
+        st.total_due.as_i64(),
+        due,
+        "the device owes what the district published"
+    );
+
+    // Pay offline, then one round.
+    dev.pay_first("QH01", 25);
+    let r = dev.sync().unwrap();
+    assert!(r.events_acknowledged >= 26);
+    assert!(r.flags.is_empty());
+    assert_converged(&hub, &[&dev], "QH01");
+    let s = hub.settlement("QH01");
+    assert_eq!(s["payouts"], 25);
+    assert_eq!(
+        s["unpaid_amount"].as_i64().unwrap(),
+        due - dev.paid_amount()
+    );
+
+    // Every receipt kept, signed by the hub; a round with nothing new sends nothing.
+    let st = client::status(&dev.ledger).unwrap();
+    assert!(st.receipts >= 2);
+    let again = dev.sync().unwrap();
+    assert_eq!(again.batches, 0);
+    // The receipts table refuses edits.
+    let c = rusqlite::Connection::open(&dev.path).unwrap();
+    assert!(c.execute("DELETE FROM sync_receipts", []).is_err());
+    assert!(c.execute("UPDATE sync_receipts SET flags = 0", []).is_err());
+
+    // The officer's page on loopback, and the CSV settlement.
+    let page = reqwest::blocking::get(hub.url()).unwrap();
+    assert!(page.status().is_success());
+    let html = page.text().unwrap();
+    assert!(html.contains("QH01") && html.contains("Tình hình chi trả"));
+    // Relayed by a reverse proxy (still from loopback): the page needs a token.
+    let relayed = reqwest::blocking::Client::new()
+        .get(hub.url())
+        .header("X-Forwarded-For", "203.0.113.9")
+        .send()
+        .unwrap();
+    assert_eq!(relayed.status().as_u16(), 403);
+    let csv = hub.admin_ok(&["settlement", "--csv"]);
+    assert!(csv.starts_with("pay_point,name,period"));
+    assert!(csv.contains(&format!(",{},", dev.paid_amount())));
+}
+
+#[test]
+fn a_stop_from_the_district_blocks_payment_and_a_payout_after_it_is_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 10);
+    let mut a = Device::new(dir.path(), "a", "QH01");
+    let mut b = Device::new(dir.path(), "b", "QH01");
+    a.enrol_and_pull(&hub, &hub.url(), "QH01");
+    b.enrol_and_pull(&hub, &hub.url(), "QH01");
+    hub.admin_ok(&[
+        "stop",
+        &code("QH01", 3),
+        "--pay-point",
+        "QH01",
+        "--reason",
+        "death",
+    ]);
+    // Device a pulls the stop: payment is blocked at once.
+    let r = a.sync().unwrap();
+    assert_eq!(r.stops_applied, 1);
+    let refused = a.ledger.record_payout(
+        &a.clerk,
+        &paypoint::payout::PayoutRequest::at_counter(
+            paypoint::BeneficiaryCode::new(&code("QH01", 3)).unwrap(),
+        ),
+    );
+    assert!(matches!(
+        refused,
+        Err(paypoint::payout::PayoutError::Stopped { .. })
+    ));
+    // Device b paid offline before it heard: the fact is stored and flagged.
+    b.pay(&code("QH01", 3));
+    let r = b.sync().unwrap();
+    assert!(r.flags.iter().any(|f| f.kind == "paid_after_stop"));
+    assert_converged(&hub, &[&a, &b], "QH01");
+    let flags = hub.admin_ok(&["flags", "--json"]);
+    assert!(flags.contains("paid_after_stop"));
+}
+
+#[test]
+fn two_devices_paying_the_same_beneficiary_offline_are_both_stored_and_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 10);
+    let mut a = Device::new(dir.path(), "a", "QH01");
+    let mut b = Device::new(dir.path(), "b", "QH01");
+    a.enrol_and_pull(&hub, &hub.url(), "QH01");
+    b.enrol_and_pull(&hub, &hub.url(), "QH01");
+    let pa = a.pay(&code("QH01", 5));
+    let pb = b.pay(&code("QH01", 5));
+    a.pay(&code("QH01", 6));
+    assert!(a.sync().unwrap().flags.is_empty());
+    let r = b.sync().unwrap();
+    let flag = r
+        .flags
+        .iter()
+        .find(|f| f.kind == "paid_by_two_devices")
+        .expect("the pair is flagged in b's receipt");
+    assert_eq!(flag.code, code("QH01", 5));
+    assert_eq!(
+        flag.other.as_deref(),
+        Some(pa.payout_id.to_string().as_str())
+    );
+    assert_eq!(flag.event, pb.payout_id);
+    assert_converged(&hub, &[&a, &b], "QH01");
+    assert_eq!(client::status(&b.ledger).unwrap().flagged, 1);
+}
+
+/// Sends a request signed (or not) as the test says.
+fn raw(
+    url: &str,
+    method: &str,
+    path: &str,
+    body: &[u8],
+    device: &str,
+    key: Option<&SigningKey>,
+    nonce: &str,
+) -> (u16, String) {
+    let http = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let ts = chrono::Utc::now().timestamp();
+    let mut req = match method {
+        "GET" => http.get(format!("{url}{path}")),
+        _ => http.post(format!("{url}{path}")).body(body.to_vec()),
+    }
+    .header(HEADER_DEVICE, device)
+    .header(HEADER_TIMESTAMP, ts.to_string())
+    .header(HEADER_NONCE, nonce);
+    if let Some(k) = key {
+        req = req.header(
+            HEADER_SIGNATURE,
+            protocol::sign_request(k, method, path, ts, nonce, body),
+        );
+    }
+    let resp = req.send().unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.text().unwrap())
+}
+
+fn device_key(dev: &Device) -> SigningKey {
+    let c = rusqlite::Connection::open(&dev.path).unwrap();
+    let hex_key: String = c
+        .query_row("SELECT secret_key FROM sync_device_key", [], |r| r.get(0))
+        .unwrap();
+    protocol::parse_secret_key(&hex_key).unwrap()
+}
+
+#[test]
+fn unsigned_wrongly_signed_replayed_and_cross_pay_point_requests_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01", "QH02"], 5);
+    let mut dev = Device::new(dir.path(), "a", "QH01");
+    dev.enrol_and_pull(&hub, &hub.url(), "QH01");
+    let id = dev.ledger.device().id.to_string();
+    let key = device_key(&dev);
+    let url = hub.url();
+    let path = "/v1/pay-points/QH01/amendments?after=0";
+
+    let (s, body) = raw(
+        &url,
+        "GET",
+        path,
+        b"",
+        &id,
+        None,
+        "00112233445566778899aabbccddeeff",
+    );
+    assert_eq!(s, 401, "unsigned: {body}");
+    let other = SigningKey::from_bytes(&[9; 32]);
+    let (s, body) = raw(
+        &url,
+        "GET",
+        path,
+        b"",
+        &id,
+        Some(&other),
+        "10112233445566778899aabbccddeeff",
+    );
+    assert_eq!(s, 401, "wrongly signed: {body}");
+    let (s, body) = raw(
+        &url,
+        "GET",
+        path,
+        b"",
+        &id,
+        Some(&key),
+        "20112233445566778899aabbccddeeff",
+    );
+    assert_eq!(s, 200, "well signed: {body}");
+    let (s, body) = raw(
+        &url,
+        "GET",
+        path,
+        b"",
+        &id,
+        Some(&key),
+        "20112233445566778899aabbccddeeff",
+    );
+    assert_eq!(s, 401, "replayed: {body}");
+    assert!(body.contains("phát lại"), "{body}");
+    let (s, body) = raw(
+        &url,
+        "GET",
+        "/v1/pay-points/QH02/rolls/2026-12",
+        b"",
+        &id,
+        Some(&key),
+        "30112233445566778899aabbccddeeff",
+    );
+    assert_eq!(s, 403, "cross pay point: {body}");
+    // A signature over another path does not open this one.
+    let (s, _) = raw(
+        &url,
+        "GET",
+        "/v1/pay-points/QH01/status",
+        b"",
+        &id,
+        Some(&key),
+        "40112233445566778899aabbccddeeff",
+    );
+    assert_eq!(s, 200);
+    // An unknown device.
+    let (s, _) = raw(
+        &url,
+        "GET",
+        path,
+        b"",
+        &uuid::Uuid::now_v7().to_string(),
+        Some(&key),
+        "50112233445566778899aabbccddeeff",
+    );
+    assert_eq!(s, 401);
+    // A used enrolment code does not enrol another device.
+    let mut intruder = Device::new(dir.path(), "x", "QH01");
+    let code = hub.enrol_code("QH01");
+    let mut other_dev = Device::new(dir.path(), "y", "QH01");
+    client::enrol(&mut other_dev.ledger, &url, &code, &fast_opts()).unwrap();
+    let e = client::enrol(&mut intruder.ledger, &url, &code, &fast_opts()).unwrap_err();
+    assert!(e.to_string().contains("đã được dùng"), "{e}");
+}
+
+#[test]
+fn a_tampered_event_is_refused_whole_and_named_and_later_valid_batches_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 10);
+    let mut dev = Device::new(dir.path(), "a", "QH01");
+    dev.enrol_and_pull(&hub, &hub.url(), "QH01");
+    dev.pay_first("QH01", 4);
+    let key = device_key(&dev);
+    let acked = client::status(&dev.ledger).unwrap().acknowledged;
+    let mut events = dev.ledger.events_after(acked, 100).unwrap();
+    // Change the amount of the second payout, keep its hash: the chain names it.
+    let victim = events
+        .iter_mut()
+        .filter(|e| e.kind == paypoint::event::EventKind::Payout)
+        .nth(1)
+        .unwrap();
+    victim.payload["amount"] = serde_json::json!(1);
+    let victim_seq = victim.seq;
+    let batch = PushBatch::new(dev.ledger.device().id, events);
+    let body = serde_json::to_vec(&batch).unwrap();
+    let (s, answer) = raw(
+        &hub.url(),
+        "POST",
+        "/v1/pay-points/QH01/batches",
+        &body,
+        &dev.ledger.device().id.to_string(),
+        Some(&key),
+        "60112233445566778899aabbccddeeff",
+    );
+    assert_eq!(s, 422, "{answer}");
+    let err: protocol::ErrorBody = serde_json::from_str(&answer).unwrap();
+    assert_eq!(err.event_seq, Some(victim_seq));
+    assert!(
+        err.error.contains(&format!("sự kiện số {victim_seq}")),
+        "{}",
+        err.error
+    );
+    assert_eq!(
+        hub_events(&hub, dev.ledger.device().id).len() as u64,
+        acked,
+        "nothing applied"
+    );
+    // The real events go through afterwards.
+    dev.sync().unwrap();
+    assert_converged(&hub, &[&dev], "QH01");
+}
+
+#[test]
+fn the_same_batch_twice_gets_the_same_receipt_and_a_gap_gets_409_with_where_to_resume() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 10);
+    let mut dev = Device::new(dir.path(), "a", "QH01");
+    dev.enrol_and_pull(&hub, &hub.url(), "QH01");
+    dev.pay_first("QH01", 3);
+    let key = device_key(&dev);
+    let id = dev.ledger.device().id;
+    let acked = client::status(&dev.ledger).unwrap().acknowledged;
+    let events = dev.ledger.events_after(acked, 100).unwrap();
+    let path = "/v1/pay-points/QH01/batches";
+    // A gap: the batch starts after the next sequence the hub needs.
+    let gap = PushBatch::new(id, events[1..].to_vec());
+    let (s, answer) = raw(
+        &hub.url(),
+        "POST",
+        path,
+        &serde_json::to_vec(&gap).unwrap(),
+        &id.to_string(),
+        Some(&key),
+        "70112233445566778899aabbccddeeff",
+    );
+    assert_eq!(s, 409, "{answer}");
+    let err: protocol::ErrorBody = serde_json::from_str(&answer).unwrap();
+    assert_eq!(err.resume_from, Some(acked + 1));
+    let batch = PushBatch::new(id, events);
+    let body = serde_json::to_vec(&batch).unwrap();
+    let (s1, r1) = raw(
+        &hub.url(),
+        "POST",
+        path,
+        &body,
+        &id.to_string(),
+        Some(&key),
+        "80112233445566778899aabbccddeeff",
+    );
+    let (s2, r2) = raw(
+        &hub.url(),
+        "POST",
+        path,
+        &body,
+        &id.to_string(),
+        Some(&key),
+        "90112233445566778899aabbccddeeff",
+    );
+    assert_eq!((s1, s2), (200, 200), "{r1} {r2}");
+    assert_eq!(r1, r2, "the same batch gets the same signed receipt");
+    let receipt: protocol::Receipt = serde_json::from_str(&r1).unwrap();
+    let hub_key = protocol::parse_public_key(hub.admin_ok(&["key"]).trim()).unwrap();
+    assert!(receipt.verify(&hub_key).is_ok());
+    assert_eq!(receipt.body.accepted_through, batch.last_seq);
+    // The device, which never saw that receipt, resumes and converges.
+    dev.sync().unwrap();
+    assert_converged(&hub, &[&dev], "QH01");
+}
+
+#[test]
+fn a_roll_or_amendment_not_signed_by_the_enrolled_hub_is_refused_and_nothing_is_loaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 5);
+    let mut dev = Device::new(dir.path(), "a", "QH01");
+    let code = hub.enrol_code("QH01");
+    client::enrol(&mut dev.ledger, &hub.url(), &code, &fast_opts()).unwrap();
+    // The device now trusts another key than the one that signs this hub's documents (as if
+    // the answers came from an impostor).
+    let other = SigningKey::from_bytes(&[7; 32]);
+    rusqlite::Connection::open(&dev.path)
+        .unwrap()
+        .execute(
+            "UPDATE sync_hub SET hub_public_key = ?1",
+            [protocol::public_key_hex(&other.verifying_key())],
+        )
+        .unwrap();
+    let e = dev.sync().unwrap_err();
+    assert!(
+        matches!(e, client::SyncError::BadSignature(_)),
+        "refused for its signature: {e}"
+    );
+    assert!(
+        e.to_string().contains("chữ ký của huyện không hợp lệ"),
+        "{e}"
+    );
+    assert_eq!(
+        dev.ledger.status().unwrap().beneficiaries,
+        0,
+        "no amount trusted"
+    );
+    assert!(client::status(&dev.ledger)
+        .unwrap()
+        .last_error
+        .unwrap()
+        .contains("chữ ký"));
+}
+
+#[test]
+fn the_officers_page_needs_the_token_when_one_is_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("hub");
+    assert!(admin(&data, &["pay-point", "add", "QH01", "--name", "BĐ"])
+        .status
+        .success());
+    let mut child = std::process::Command::new(hub_bin())
+        .arg("--data")
+        .arg(&data)
+        .args(["serve", "--bind", "127.0.0.1:0", "--token", "s3cret"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    let no = reqwest::blocking::get(&url).unwrap().status().as_u16();
+    let yes = reqwest::blocking::get(format!("{url}/?token=s3cret"))
+        .unwrap()
+        .status()
+        .as_u16();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!((no, yes), (403, 200));
+}

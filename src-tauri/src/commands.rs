@@ -1,0 +1,1122 @@
+//! The Tauri commands: each parses what the window sent, calls the core, and maps the error. No
+//! business rule lives here; the core decides, the shell only asks and reports.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{Local, NaiveDate};
+use paypoint::beneficiary::BeneficiaryView;
+use paypoint::cash::{CashCount, CashStatus, CountReceipt, Denomination};
+use paypoint::clerk::{Clerk, Pin, Role};
+use paypoint::encoding::TextEncoding;
+use paypoint::event::EventKind;
+use paypoint::import::{EncodingChoice, ImportOptions};
+use paypoint::payout::{PayoutError, PayoutReceipt, PayoutRequest, Recipient, ReversalReceipt};
+use paypoint::roll::RollChange;
+use paypoint::search::SearchHit;
+use paypoint::stop::{StopReason, StopReceipt};
+use paypoint::today::{days_until_deadline, ExpiringProxy, HomeDelivery, VisitSummary};
+use paypoint::visit::{VisitOutcome, VisitReceipt};
+use paypoint::{policy, BeneficiaryCode, Dong, Period, Status};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tauri::State;
+
+use crate::error::ApiError;
+use crate::state::{AppState, DEMO_CLERKS, DEMO_PAY_POINT_CODE};
+
+type R<T> = Result<T, ApiError>;
+
+/// Most search results sent to the window: a page the clerk can scan, cheap to render.
+pub const SEARCH_LIMIT: usize = 50;
+
+fn code_of(s: &str) -> R<BeneficiaryCode> {
+    BeneficiaryCode::new(s.trim()).ok_or_else(|| {
+        ApiError::invalid(
+            format!(
+                "Mã đối tượng “{}” không hợp lệ: hãy tìm và chọn người trong danh sách",
+                s.trim()
+            ),
+            format!(
+                "“{}” is not a beneficiary code: search and choose the person from the list",
+                s.trim()
+            ),
+        )
+    })
+}
+
+fn today() -> NaiveDate {
+    Local::now().date_naive()
+}
+
+/// A date typed as `dd/mm/yyyy` (or `yyyy-mm-dd`).
+pub fn parse_date(s: &str) -> R<NaiveDate> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%d/%m/%Y")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d-%m-%Y"))
+        .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
+        .map_err(|_| {
+            ApiError::invalid(
+                format!(
+                    "Ngày “{s}” không đọc được: hãy nhập dạng ngày/tháng/năm, ví dụ 03/12/2026"
+                ),
+                format!("“{s}” is not a date: type day/month/year, e.g. 03/12/2026"),
+            )
+        })
+}
+
+fn parse_period(s: &str) -> R<Period> {
+    s.trim().parse::<Period>().map_err(|_| {
+        ApiError::invalid(
+            format!(
+                "Kỳ “{}” không hợp lệ: cần dạng NĂM-THÁNG, ví dụ 2026-12",
+                s.trim()
+            ),
+            format!(
+                "“{}” is not a period: write YEAR-MONTH, e.g. 2026-12",
+                s.trim()
+            ),
+        )
+    })
+}
+
+fn parse_amount(s: &str) -> R<Dong> {
+    Ok(s.parse::<Dong>()?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start, sign in
+
+/// A demo clerk and their PIN, shown on a demo ledger's sign-in screen.
+#[derive(Serialize)]
+pub struct DemoClerk {
+    id: i64,
+    name: String,
+    pin: &'static str,
+    supervisor: bool,
+}
+
+/// What the window needs before anything else.
+#[derive(Serialize)]
+pub struct AppInfo {
+    startup_error: Option<ApiError>,
+    demo: bool,
+    created_demo: bool,
+    pay_point_name: String,
+    pay_point_code: String,
+    period: Option<Period>,
+    data_dir: String,
+    ledger_path: String,
+    documents_dir: String,
+    version: &'static str,
+    clerks: Vec<Clerk>,
+    demo_clerks: Vec<DemoClerk>,
+    signed_in: Option<Clerk>,
+    today: String,
+}
+
+/// The pay point, the clerks, whether this is demo data, and who is signed in.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn app_info(state: State<'_, AppState>) -> R<AppInfo> {
+    let mut info = AppInfo {
+        startup_error: state.startup_error.clone(),
+        demo: false,
+        created_demo: state.created_demo,
+        pay_point_name: String::new(),
+        pay_point_code: String::new(),
+        period: None,
+        data_dir: state.data_dir.display().to_string(),
+        ledger_path: crate::state::ledger_path(&state.data_dir)
+            .display()
+            .to_string(),
+        documents_dir: state.documents_dir().display().to_string(),
+        version: env!("CARGO_PKG_VERSION"),
+        clerks: Vec::new(),
+        demo_clerks: Vec::new(),
+        signed_in: state.clerk().ok().map(|s| s.clerk().clone()),
+        today: today().format("%d/%m/%Y").to_string(),
+    };
+    if info.startup_error.is_some() {
+        return Ok(info);
+    }
+    state.with_ledger(|l| {
+        let s = l.status()?;
+        info.clerks = l.clerks()?;
+        info.demo = s.demo || s.pay_point_code == DEMO_PAY_POINT_CODE;
+        info.pay_point_name = s.pay_point_name;
+        info.pay_point_code = s.pay_point_code;
+        info.period = s.period;
+        if info.demo {
+            info.demo_clerks = DEMO_CLERKS
+                .iter()
+                .filter_map(|(name, role, pin)| {
+                    let c = info.clerks.iter().find(|c| c.name == *name)?;
+                    Some(DemoClerk {
+                        id: c.id,
+                        name: c.name.clone(),
+                        pin,
+                        supervisor: *role == Role::Supervisor,
+                    })
+                })
+                .collect();
+        }
+        Ok(())
+    })?;
+    Ok(info)
+}
+
+/// Signs a clerk in with their PIN.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn sign_in(state: State<'_, AppState>, clerk_id: i64, pin: String) -> R<Clerk> {
+    let pin = Pin::new(&pin)?;
+    let who = state.with_ledger(|l| Ok(l.sign_in(clerk_id, &pin)?))?;
+    let clerk = who.clerk().clone();
+    state.set_clerk(Some(who));
+    Ok(clerk)
+}
+
+/// Signs out.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn sign_out(state: State<'_, AppState>) -> R<()> {
+    state.set_clerk(None);
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Today
+
+/// The Today screen.
+#[derive(Serialize)]
+pub struct Today {
+    status: Status,
+    today: String,
+    deadline: Option<String>,
+    days_left: Option<i64>,
+    unsynced_events: u64,
+    expiring_proxies: Vec<ExpiringProxy>,
+    not_visited: Vec<HomeDelivery>,
+    home_deliveries: usize,
+    cash: CashStatus,
+}
+
+/// Where the pay point stands today.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn today_status(state: State<'_, AppState>) -> R<Today> {
+    state.clerk()?;
+    let now = today();
+    state.with_ledger(|l| {
+        let status = l.status()?;
+        let (expiring_proxies, not_visited, home_deliveries) = match status.period {
+            Some(_) => {
+                let homes = l.home_deliveries()?;
+                let n = homes.len();
+                (
+                    l.proxies_expiring(now)?,
+                    homes
+                        .into_iter()
+                        .filter(HomeDelivery::awaiting_visit)
+                        .collect(),
+                    n,
+                )
+            }
+            None => (Vec::new(), Vec::new(), 0),
+        };
+        Ok(Today {
+            deadline: status
+                .period
+                .map(|p| p.pay_deadline().format("%d/%m/%Y").to_string()),
+            days_left: status.period.map(|p| days_until_deadline(p, now)),
+            today: now.format("%d/%m/%Y").to_string(),
+            unsynced_events: l.unsynced_events()?,
+            cash: l.cash_status()?,
+            status,
+            expiring_proxies,
+            not_visited,
+            home_deliveries,
+        })
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pay
+
+/// Beneficiaries matching what the clerk typed (accent-insensitive, prefixes), at most
+/// [`SEARCH_LIMIT`].
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn search(
+    state: State<'_, AppState>,
+    query: String,
+    limit: Option<usize>,
+) -> R<Vec<SearchHit>> {
+    state.clerk()?;
+    let limit = limit.unwrap_or(SEARCH_LIMIT).clamp(1, 500);
+    state.with_ledger(|l| Ok(l.search(&query, Some(limit))?))
+}
+
+/// Why the card cannot be paid, in words for the clerk.
+#[derive(Debug, Serialize)]
+pub struct Blocked {
+    code: &'static str,
+    message_vi: String,
+    message_en: String,
+}
+
+/// The beneficiary card.
+#[derive(Serialize)]
+pub struct Card {
+    #[serde(flatten)]
+    view: BeneficiaryView,
+    payable_words: String,
+    can_pay: bool,
+    blocked: Option<Blocked>,
+    last_visit: Option<VisitSummary>,
+    proxy_expired: bool,
+    cash_on_hand: Dong,
+}
+
+/// Why a card cannot be paid now, if it cannot: the same conditions the core refuses on, said
+/// before the clerk tries.
+fn blocked(view: &BeneficiaryView, cash_on_hand: Dong) -> Option<Blocked> {
+    let b = |code, vi: String, en: String| {
+        Some(Blocked {
+            code,
+            message_vi: crate::error::sentence(&vi),
+            message_en: crate::error::sentence(&en),
+        })
+    };
+    if let Some(stop) = &view.stop {
+        if !view.payable.is_positive() {
+            let date = stop
+                .date
+                .map(|d| format!(", ngày {}", d.format("%d/%m/%Y")))
+                .unwrap_or_default();
+            let date_en = stop
+                .date
+                .map(|d| format!(" on {}", d.format("%d/%m/%Y")))
+                .unwrap_or_default();
+            let reason_en = match stop.reason {
+                StopReason::Death => "death",
+                StopReason::Moved => "moved away",
+                StopReason::Other => "other reason",
+            };
+            return b(
+                "stopped",
+                format!(
+                    "Đã báo giảm ({}{date}): dừng chi trả, không được chi. Nếu báo giảm nhầm, hãy báo huyện",
+                    stop.reason.label_vi()
+                ),
+                format!("Stop reported ({reason_en}{date_en}): payment is stopped. If the report was wrong, tell the district office"),
+            );
+        }
+    }
+    if view.lines.is_empty() {
+        return b(
+            "no_lines",
+            "Kỳ này không có khoản nào phải trả cho người này".into(),
+            "Nothing is owed to this person this period".into(),
+        );
+    }
+    if !view.due.is_positive() {
+        return b(
+            "already_paid",
+            format!(
+                "Đã nhận đủ tiền kỳ này ({} đ): không chi trả lần hai. Nếu đã chi nhầm, hãy hủy lần chi ở màn hình Nhật ký (cần PIN giám sát viên)",
+                view.paid
+            ),
+            format!(
+                "Already paid in full this period ({} đ): no second payment. If it was paid by mistake, reverse it in the Journal (needs a supervisor's PIN)",
+                view.paid
+            ),
+        );
+    }
+    if view.payable > cash_on_hand {
+        return b(
+            "not_enough_cash",
+            format!(
+                "Không đủ tiền mặt: quỹ còn {cash_on_hand} đ, cần chi {} đ. Hãy ghi nhận tạm ứng ở màn hình Quỹ",
+                view.payable
+            ),
+            format!(
+                "Not enough cash: {cash_on_hand} đ in the box, {} đ needed. Record the cash advance on the Cash screen",
+                view.payable
+            ),
+        );
+    }
+    None
+}
+
+/// The card of one beneficiary: lines, totals, proxy, home delivery, stop, and whether and why
+/// not it can be paid.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn beneficiary(state: State<'_, AppState>, code: String) -> R<Card> {
+    state.clerk()?;
+    let code = code_of(&code)?;
+    state.with_ledger(|l| {
+        let view = l.beneficiary(&code)?.ok_or_else(|| {
+            ApiError::new(
+                "unknown_beneficiary",
+                format!("Không tìm thấy đối tượng có mã “{code}” trong danh sách kỳ này: hãy tìm lại theo tên"),
+                format!("No beneficiary with code “{code}” on this period's roll: search again by name"),
+            )
+        })?;
+        let cash_on_hand = l.cash_on_hand()?;
+        let last_visit = l.last_visit(&code)?;
+        Ok(Card {
+            payable_words: view.payable.in_words(),
+            blocked: blocked(&view, cash_on_hand),
+            can_pay: blocked(&view, cash_on_hand).is_none(),
+            proxy_expired: view
+                .proxy
+                .as_ref()
+                .is_some_and(|p| p.valid_until < today()),
+            last_visit,
+            cash_on_hand,
+            view,
+        })
+    })
+}
+
+/// Who receives the money, as the window sends it.
+#[derive(Debug, Deserialize)]
+pub struct RecipientIn {
+    /// `self` or `proxy`.
+    kind: String,
+    name: Option<String>,
+    id_card: Option<String>,
+}
+
+impl RecipientIn {
+    fn parse(&self) -> R<Recipient> {
+        match self.kind.as_str() {
+            "self" => Ok(Recipient::Beneficiary),
+            "proxy" => {
+                let name = self.name.as_deref().unwrap_or("").trim().to_string();
+                let id_card = self.id_card.as_deref().unwrap_or("").trim().to_string();
+                if name.is_empty() || id_card.is_empty() {
+                    return Err(ApiError::invalid(
+                        "Hãy nhập họ tên và số CCCD của người nhận thay, như trên giấy tờ họ đưa",
+                        "Type the proxy's name and ID card number as on the papers they show",
+                    ));
+                }
+                Ok(Recipient::Proxy { name, id_card })
+            }
+            other => Err(ApiError::invalid(
+                format!(
+                    "Người nhận “{other}” không hợp lệ: chọn chính đối tượng hoặc người nhận thay"
+                ),
+                format!("“{other}” is not a recipient: choose the beneficiary or the proxy"),
+            )),
+        }
+    }
+}
+
+/// Pays every payable line of a beneficiary, refused if the amount confirmed on screen is no
+/// longer what is owed.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn pay(
+    state: State<'_, AppState>,
+    code: String,
+    recipient: RecipientIn,
+    expected_total: i64,
+    at_home: Option<bool>,
+) -> R<PayoutReceipt> {
+    let by = state.clerk()?;
+    let req = PayoutRequest {
+        code: code_of(&code)?,
+        recipient: recipient.parse()?,
+        at_home: at_home.unwrap_or(false),
+        expected_total: Some(Dong::new(expected_total)?),
+    };
+    state.with_ledger(|l| Ok(l.record_payout(&by, &req)?))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Home delivery, stop
+
+/// The home-delivery list, by village, with each last visit.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn home_list(state: State<'_, AppState>) -> R<Vec<HomeDelivery>> {
+    state.clerk()?;
+    state.with_ledger(|l| Ok(l.home_deliveries()?))
+}
+
+/// Records a home visit; outcome `paid` pays at the home under the counter's rules.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn record_visit(
+    state: State<'_, AppState>,
+    code: String,
+    outcome: String,
+    note: Option<String>,
+    recipient: Option<RecipientIn>,
+    expected_total: Option<i64>,
+) -> R<VisitReceipt> {
+    let by = state.clerk()?;
+    let code = code_of(&code)?;
+    let outcome = VisitOutcome::parse(&outcome).ok_or_else(|| {
+        ApiError::invalid(
+            format!("Kết quả “{outcome}” không hợp lệ: chọn một kết quả trong danh sách"),
+            format!("“{outcome}” is not a visit outcome: choose one from the list"),
+        )
+    })?;
+    let recipient = match &recipient {
+        Some(r) => r.parse()?,
+        None => Recipient::Beneficiary,
+    };
+    state.with_ledger(|l| {
+        if let (VisitOutcome::Paid, Some(expected)) = (outcome, expected_total) {
+            // The lock is held from this check to the commit: nothing in this app pays between.
+            let expected = Dong::new(expected)?;
+            if let Some(card) = l.beneficiary(&code)? {
+                if card.payable != expected && card.payable.is_positive() {
+                    return Err(PayoutError::AmountChanged {
+                        expected,
+                        actual: card.payable,
+                    }
+                    .into());
+                }
+            }
+        }
+        Ok(l.record_visit(
+            &by,
+            &code,
+            outcome,
+            recipient,
+            note.as_deref().unwrap_or(""),
+        )?)
+    })
+}
+
+/// Records a stop report: payment stops at once.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn report_stop(
+    state: State<'_, AppState>,
+    code: String,
+    reason: String,
+    date: Option<String>,
+    note: Option<String>,
+) -> R<StopReceipt> {
+    let by = state.clerk()?;
+    let code = code_of(&code)?;
+    let reason = StopReason::parse(&reason).ok_or_else(|| {
+        ApiError::invalid(
+            format!("Lý do “{reason}” không hợp lệ: chọn từ trần, chuyển đi hoặc lý do khác"),
+            format!("“{reason}” is not a reason: choose death, moved or other"),
+        )
+    })?;
+    let date = match date.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(d) => Some(parse_date(d)?),
+    };
+    if reason == StopReason::Death && date.is_none() {
+        return Err(ApiError::invalid(
+            "Hãy nhập ngày mất (ngày/tháng/năm) như trên giấy báo tử hoặc xác nhận của xã",
+            "Type the date of death (day/month/year) as on the death notice",
+        ));
+    }
+    state.with_ledger(|l| {
+        Ok(l.report_stop(&by, &code, reason, date, note.as_deref().unwrap_or(""))?)
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cash
+
+/// The cash position and the denominations to count.
+#[derive(Serialize)]
+pub struct CashOut {
+    status: CashStatus,
+    denominations: Vec<Dong>,
+}
+
+/// The cash box: advances, paid out, on hand, last count.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn cash_status(state: State<'_, AppState>) -> R<CashOut> {
+    state.clerk()?;
+    state.with_ledger(|l| {
+        Ok(CashOut {
+            status: l.cash_status()?,
+            denominations: Denomination::ALL.iter().map(|d| d.value()).collect(),
+        })
+    })
+}
+
+/// Records a cash advance received.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn record_advance(
+    state: State<'_, AppState>,
+    amount: String,
+    note: Option<String>,
+) -> R<CashOut> {
+    let by = state.clerk()?;
+    let amount = parse_amount(&amount)?;
+    state.with_ledger(|l| {
+        l.record_advance(&by, amount, note.as_deref().unwrap_or(""))?;
+        Ok(CashOut {
+            status: l.cash_status()?,
+            denominations: Denomination::ALL.iter().map(|d| d.value()).collect(),
+        })
+    })
+}
+
+/// Records a count by denomination: `[[500000, 12], [200000, 3], …]`. A difference is recorded as
+/// found.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn record_count(state: State<'_, AppState>, notes: Vec<(i64, u32)>) -> R<CountReceipt> {
+    let by = state.clerk()?;
+    let mut count = CashCount::new();
+    for (value, quantity) in notes {
+        let d = u32::try_from(value)
+            .ok()
+            .and_then(Denomination::new)
+            .ok_or_else(|| paypoint::cash::CashError::UnknownDenomination(value.to_string()))?;
+        count.set(d, quantity)?;
+    }
+    state.with_ledger(|l| Ok(l.record_count(&by, &count)?))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Roll
+
+/// A spreadsheet found in the usual folders, offered for import.
+#[derive(Serialize)]
+pub struct RollFile {
+    path: String,
+    name: String,
+    folder: String,
+    modified: String,
+}
+
+fn is_roll_file(p: &Path) -> bool {
+    matches!(
+        p.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("xlsx" | "xls" | "xlsm" | "ods" | "csv")
+    )
+}
+
+/// Spreadsheets in the app's import folder, Downloads, Desktop and Documents (newest first), so
+/// the clerk can choose one with the arrow keys.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn list_roll_files(state: State<'_, AppState>) -> R<Vec<RollFile>> {
+    state.clerk()?;
+    let mut folders: Vec<PathBuf> = vec![state.data_dir.join("import")];
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
+        for sub in [
+            "Downloads",
+            "Tải về",
+            "Desktop",
+            "Màn hình nền",
+            "Documents",
+            "Tài liệu",
+        ] {
+            folders.push(home.join(sub));
+        }
+        folders.push(home);
+    }
+    let mut found: Vec<(std::time::SystemTime, RollFile)> = Vec::new();
+    for folder in folders {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for e in entries.flatten().take(2000) {
+            let p = e.path();
+            if !p.is_file() || !is_roll_file(&p) {
+                continue;
+            }
+            let modified = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .unwrap_or(std::time::UNIX_EPOCH);
+            let local: chrono::DateTime<Local> = modified.into();
+            found.push((
+                modified,
+                RollFile {
+                    name: p
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    folder: folder.display().to_string(),
+                    path: p.display().to_string(),
+                    modified: local.format("%d/%m/%Y %H:%M").to_string(),
+                },
+            ));
+        }
+    }
+    found.sort_by_key(|f| std::cmp::Reverse(f.0));
+    Ok(found.into_iter().take(30).map(|(_, f)| f).collect())
+}
+
+/// Saves a file the clerk chose in the window (`<input type=file>`: the page has its bytes, not
+/// its path) into the app's import folder and returns the path to preview.
+#[tauri::command(async)]
+pub fn upload_roll_file(state: State<'_, AppState>, request: tauri::ipc::Request<'_>) -> R<String> {
+    state.clerk()?;
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(ApiError::invalid(
+            "Không nhận được nội dung tệp: hãy chọn lại tệp",
+            "The file's content did not arrive: choose the file again",
+        ));
+    };
+    let name = request
+        .headers()
+        .get("x-file-name")
+        .and_then(|v| v.to_str().ok())
+        .map(percent_decode)
+        .unwrap_or_else(|| "danh-sach.xlsx".into());
+    // Only the last component, and nothing that could leave the folder.
+    let name: String = Path::new(&name)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "danh-sach.xlsx".into());
+    let dir = state.data_dir.join("import");
+    let path = dir.join(&name);
+    std::fs::create_dir_all(&dir)
+        .and_then(|_| std::fs::write(&path, bytes))
+        .map_err(|e| ApiError::internal("lưu tệp danh sách vào thư mục dữ liệu", e))?;
+    Ok(path.display().to_string())
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn import_options(period: &str, encoding: &str) -> R<ImportOptions> {
+    Ok(ImportOptions {
+        period: parse_period(period)?,
+        encoding: match encoding {
+            "tcvn3" => EncodingChoice::Force(TextEncoding::Tcvn3),
+            "vni" => EncodingChoice::Force(TextEncoding::Vni),
+            "unicode" => EncodingChoice::Force(TextEncoding::Unicode),
+            _ => EncodingChoice::Auto,
+        },
+    })
+}
+
+fn roll_path(path: &str) -> R<PathBuf> {
+    let p = PathBuf::from(path.trim());
+    if path.trim().is_empty() {
+        return Err(ApiError::invalid(
+            "Hãy chọn tệp danh sách (Excel hoặc CSV) của huyện",
+            "Choose the district's roll file (Excel or CSV)",
+        ));
+    }
+    if !p.is_file() {
+        return Err(ApiError::new(
+            "file_not_found",
+            format!(
+                "Không thấy tệp “{}”: hãy kiểm tra đường dẫn hoặc chọn tệp trong danh sách",
+                p.display()
+            ),
+            format!(
+                "There is no file “{}”: check the path or choose a file from the list",
+                p.display()
+            ),
+        ));
+    }
+    Ok(p)
+}
+
+/// What a roll file holds, read and checked: nothing is written.
+#[derive(Serialize)]
+pub struct Preview {
+    file: String,
+    sheet: Option<String>,
+    header_row: usize,
+    encoding: TextEncoding,
+    encoding_sure: bool,
+    beneficiaries: usize,
+    lines: usize,
+    total: Dong,
+    stated_total: Option<Dong>,
+    warnings: Vec<String>,
+    period: Period,
+    loaded_version: Option<u32>,
+}
+
+/// Reads and checks a roll file; the errors come located by row and column.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn import_preview(
+    state: State<'_, AppState>,
+    path: String,
+    period: String,
+    encoding: String,
+) -> R<Preview> {
+    state.clerk()?;
+    let opts = import_options(&period, &encoding)?;
+    let path = roll_path(&path)?;
+    let p = paypoint::import::read_roll(&path, &opts)?;
+    let loaded_version =
+        state.with_ledger(|l| Ok(l.roll_versions(opts.period)?.last().map(|(v, _, _)| *v)))?;
+    Ok(Preview {
+        file: p.file,
+        sheet: p.sheet,
+        header_row: p.header_row,
+        encoding: p.encoding,
+        encoding_sure: p.encoding_sure,
+        beneficiaries: p.beneficiaries,
+        lines: p.lines,
+        total: p.total,
+        stated_total: p.stated_total,
+        warnings: p.warnings,
+        period: opts.period,
+        loaded_version,
+    })
+}
+
+/// Loads the roll file (a first roll, or the difference of a newer version).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn import_apply(
+    state: State<'_, AppState>,
+    path: String,
+    period: String,
+    encoding: String,
+) -> R<RollChange> {
+    state.clerk()?;
+    let opts = import_options(&period, &encoding)?;
+    let path = roll_path(&path)?;
+    let p = paypoint::import::read_roll(&path, &opts)?;
+    state.with_ledger(|l| Ok(l.apply_roll(&p.roll, &p.file)?))
+}
+
+/// One version of the roll.
+#[derive(Serialize)]
+pub struct RollVersion {
+    period: Period,
+    version: u32,
+    source: String,
+    loaded_at: String,
+}
+
+/// The versions of the open period's roll.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn roll_versions(state: State<'_, AppState>) -> R<Vec<RollVersion>> {
+    state.clerk()?;
+    state.with_ledger(|l| {
+        let Some(period) = l.open_period()? else {
+            return Ok(Vec::new());
+        };
+        Ok(l.roll_versions(period)?
+            .into_iter()
+            .map(|(version, source, loaded_at)| RollVersion {
+                period,
+                version,
+                source,
+                loaded_at,
+            })
+            .collect())
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Journal
+
+/// One event as the journal lists it.
+#[derive(Serialize)]
+pub struct JournalRow {
+    seq: u64,
+    id: String,
+    time: String,
+    clerk_id: Option<i64>,
+    clerk_name: Option<String>,
+    kind: EventKind,
+    payload: Value,
+    name: Option<String>,
+    reversed: bool,
+}
+
+/// The journal page.
+#[derive(Serialize)]
+pub struct Journal {
+    rows: Vec<JournalRow>,
+    total: u64,
+    matched: usize,
+}
+
+fn kind_group(k: EventKind) -> &'static str {
+    match k {
+        EventKind::Payout => "payout",
+        EventKind::Reversal => "reversal",
+        EventKind::Visit => "visit",
+        EventKind::Stop => "stop",
+        EventKind::CashAdvance | EventKind::CashReturn | EventKind::CashCount => "cash",
+        EventKind::RollLoaded | EventKind::RollAmended => "roll",
+        _ => "other",
+    }
+}
+
+/// Every event, newest first, filtered by group (`payout`, `cash` …) and by words (code, name,
+/// anything in the event), at most `limit`.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn journal(
+    state: State<'_, AppState>,
+    group: Option<String>,
+    query: Option<String>,
+    limit: Option<usize>,
+) -> R<Journal> {
+    state.clerk()?;
+    let limit = limit.unwrap_or(300).clamp(1, 5000);
+    let words: Vec<String> = paypoint::text::fold(query.as_deref().unwrap_or(""))
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    let group = group.filter(|g| !g.is_empty() && g != "all");
+    state.with_ledger(|l| {
+        let clerks = l.clerks()?;
+        let names: std::collections::HashMap<String, String> = match l.open_period()? {
+            Some(_) => l
+                .search("", None)?
+                .into_iter()
+                .map(|h| (h.code, h.name))
+                .collect(),
+            None => Default::default(),
+        };
+        let mut reversed = std::collections::HashSet::new();
+        let mut all = Vec::new();
+        let mut after = 0;
+        loop {
+            let page = l.events_after(after, 10_000)?;
+            let Some(last) = page.last() else { break };
+            after = last.seq;
+            for e in page {
+                if e.kind == EventKind::Reversal {
+                    if let Some(p) = e.payload.get("payout").and_then(Value::as_str) {
+                        reversed.insert(p.to_string());
+                    }
+                }
+                all.push(e);
+            }
+        }
+        let total = all.len() as u64;
+        let mut rows: Vec<JournalRow> = Vec::new();
+        let mut matched = 0;
+        for e in all.into_iter().rev() {
+            if group.as_deref().is_some_and(|g| g != kind_group(e.kind)) {
+                continue;
+            }
+            let name = e
+                .payload
+                .get("code")
+                .and_then(Value::as_str)
+                .and_then(|c| names.get(c))
+                .cloned();
+            if !words.is_empty() {
+                let hay = paypoint::text::fold(&format!(
+                    "{} {} {} {}",
+                    e.seq,
+                    e.kind.as_str(),
+                    name.as_deref().unwrap_or(""),
+                    e.payload
+                ));
+                if !words.iter().all(|w| hay.contains(w.as_str())) {
+                    continue;
+                }
+            }
+            matched += 1;
+            if rows.len() >= limit {
+                continue;
+            }
+            let id = e.id.to_string();
+            rows.push(JournalRow {
+                seq: e.seq,
+                reversed: e.kind == EventKind::Payout && reversed.contains(&id),
+                id,
+                time: e.time,
+                clerk_name: e
+                    .clerk
+                    .and_then(|c| clerks.iter().find(|k| k.id == c))
+                    .map(|k| k.name.clone()),
+                clerk_id: e.clerk,
+                kind: e.kind,
+                payload: e.payload,
+                name,
+            });
+        }
+        Ok(Journal {
+            rows,
+            total,
+            matched,
+        })
+    })
+}
+
+/// Reverses a payout: needs the reason and a supervisor's PIN (someone other than the clerk).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn reverse(
+    state: State<'_, AppState>,
+    payout_id: String,
+    reason: String,
+    approver_id: i64,
+    approver_pin: String,
+) -> R<ReversalReceipt> {
+    let by = state.clerk()?;
+    let pid = uuid::Uuid::parse_str(payout_id.trim()).map_err(|_| {
+        ApiError::invalid(
+            format!(
+                "Mã lần chi trả “{}” không hợp lệ: hãy chọn lần chi trong Nhật ký",
+                payout_id.trim()
+            ),
+            format!(
+                "“{}” is not a payout id: choose the payout in the Journal",
+                payout_id.trim()
+            ),
+        )
+    })?;
+    if by.id() == approver_id {
+        // Said before the PIN is checked, which would count as a wrong try.
+        return Err(paypoint::clerk::ClerkError::SamePerson.into());
+    }
+    if reason.trim().is_empty() {
+        return Err(PayoutError::ReasonRequired.into());
+    }
+    let pin = Pin::new(&approver_pin)?;
+    state.with_ledger(|l| {
+        let approver = l.sign_in(approver_id, &pin)?;
+        Ok(l.reverse_payout(&by, &approver, pid, &reason)?)
+    })
+}
+
+/// The chain check.
+#[derive(Serialize)]
+pub struct Verify {
+    events: u64,
+    chain_ok: bool,
+    first_broken: Option<paypoint::event::BrokenLink>,
+    rolls_ok: bool,
+    bad_roll: Option<String>,
+}
+
+/// Recomputes the hash chain and the rolls' content hashes.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn verify(state: State<'_, AppState>) -> R<Verify> {
+    state.clerk()?;
+    state.with_ledger(|l| {
+        let chain = l.verify()?;
+        let bad_roll = l.verify_rolls()?;
+        Ok(Verify {
+            events: chain.events,
+            chain_ok: chain.chain_ok,
+            first_broken: chain.first_broken,
+            rolls_ok: bad_roll.is_none(),
+            bad_roll: bad_roll.map(|(p, v)| format!("{p} v{v}")),
+        })
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Policy
+
+/// The allowance categories and amounts matching the words typed (all when empty).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn policy_rates(query: String) -> R<Vec<&'static policy::Rate>> {
+    Ok(policy::find(&query))
+}
+
+/// The amount in words ("Một triệu … đồng"), for the confirm dialogs.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn amount_in_words(amount: i64) -> R<String> {
+    Ok(Dong::new(amount)?.in_words())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Print
+
+/// Writes a document as PDF into the documents folder, then opens it in the system viewer or
+/// sends it to the default printer.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn print_document(
+    state: State<'_, AppState>,
+    request: crate::print::PrintRequest,
+) -> R<crate::print::Printed> {
+    state.clerk()?;
+    let (pdf, period) = state.with_ledger(|l| {
+        let pdf = crate::print::render(l, &request)?;
+        Ok((pdf, l.open_period()?))
+    })?;
+    let name = crate::print::file_name(&request, period);
+    crate::print::deliver(&pdf, &state.documents_dir(), &name, &request.action)
+}
+
+/// A document already written.
+#[derive(Serialize)]
+pub struct DocumentFile {
+    path: String,
+    name: String,
+    modified: String,
+}
+
+/// The documents written so far, newest first.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn list_documents(state: State<'_, AppState>) -> R<Vec<DocumentFile>> {
+    state.clerk()?;
+    Ok(crate::print::list(&state.documents_dir())
+        .into_iter()
+        .take(50)
+        .map(|(p, m)| {
+            let local: chrono::DateTime<Local> = m.into();
+            DocumentFile {
+                name: p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                path: p.display().to_string(),
+                modified: local.format("%d/%m/%Y %H:%M").to_string(),
+            }
+        })
+        .collect())
+}
+
+/// Opens (or prints) a document already written; only files of the documents folder.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn open_document(state: State<'_, AppState>, path: String, action: String) -> R<&'static str> {
+    state.clerk()?;
+    let dir = state.documents_dir();
+    let p = PathBuf::from(&path);
+    let inside = p.parent().is_some_and(|d| d == dir) && p.is_file();
+    if !inside {
+        return Err(ApiError::invalid(
+            "Chỉ mở được giấy tờ trong thư mục giấy tờ của ứng dụng: hãy chọn trong danh sách",
+            "Only documents in the app's documents folder can be opened: choose one from the list",
+        ));
+    }
+    if std::env::var_os("PAYPOINT_NO_OPEN").is_some_and(|v| !v.is_empty() && v != "0") {
+        return Ok("saved");
+    }
+    if action == "print" {
+        crate::print::send_to_printer(&p)?;
+        Ok("printed")
+    } else {
+        crate::print::open_in_viewer(&p)?;
+        Ok("opened")
+    }
+}
+
+/// The villages of the open period's roll, for the print options.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn villages(state: State<'_, AppState>) -> R<Vec<String>> {
+    state.clerk()?;
+    state.with_ledger(|l| {
+        if l.open_period()?.is_none() {
+            return Ok(Vec::new());
+        }
+        let mut v: Vec<String> = l.search("", None)?.into_iter().map(|h| h.village).collect();
+        v.sort_by_key(|s| paypoint::text::fold(s));
+        v.dedup();
+        Ok(v)
+    })
+}

@@ -1,0 +1,429 @@
+//! Every error that reaches the window: a stable `code` for the UI and the tests, a Vietnamese
+//! sentence that says what to do (the core's own words wherever they already do), and an English
+//! one for the English UI. Raw system errors go to stderr, never to the clerk.
+
+use paypoint::cash::CashError;
+use paypoint::clerk::ClerkError;
+use paypoint::import::{ImportError, Problem};
+use paypoint::money::MoneyError;
+use paypoint::payout::PayoutError;
+use paypoint::roll::RollError;
+use paypoint::stop::StopError;
+use paypoint::visit::VisitError;
+use paypoint::LedgerError;
+use serde::Serialize;
+
+/// An error as the UI receives it (the `catch` of `invoke`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiError {
+    /// Stable identifier: `wrong_pin`, `locked_out`, `already_paid`, `not_signed_in` …
+    pub code: &'static str,
+    /// What happened and what to do, in Vietnamese.
+    pub message_vi: String,
+    /// The same in English.
+    pub message_en: String,
+    /// Located problems of a refused roll file (row, column …), empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<Problem>,
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message_vi)
+    }
+}
+
+/// A message as a sentence: capital first letter, final full stop.
+pub fn sentence(s: &str) -> String {
+    let s = s.trim();
+    let mut chars = s.chars();
+    let mut out: String = match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    if !out.ends_with(['.', '!', '?', ':']) {
+        out.push('.');
+    }
+    out
+}
+
+impl ApiError {
+    /// An error with both sentences given.
+    pub fn new(code: &'static str, vi: impl AsRef<str>, en: impl AsRef<str>) -> ApiError {
+        ApiError {
+            code,
+            message_vi: sentence(vi.as_ref()),
+            message_en: sentence(en.as_ref()),
+            problems: Vec::new(),
+        }
+    }
+
+    /// Nobody is signed in (or the session ended).
+    pub fn not_signed_in() -> ApiError {
+        ApiError::new(
+            "not_signed_in",
+            "Chưa đăng nhập: hãy chọn tên nhân viên và nhập mã PIN",
+            "Not signed in: choose your name and enter your PIN",
+        )
+    }
+
+    /// A field the clerk typed that cannot be read.
+    pub fn invalid(vi: impl AsRef<str>, en: impl AsRef<str>) -> ApiError {
+        ApiError::new("invalid_input", vi, en)
+    }
+
+    /// Something failed that the clerk cannot fix by retyping: logged in full on stderr, told
+    /// plainly on screen.
+    pub fn internal(context: &str, detail: impl std::fmt::Display) -> ApiError {
+        eprintln!("paypoint-desktop: {context}: {detail}");
+        ApiError::new(
+            "internal",
+            format!("Có lỗi khi {context}. Hãy thử lại; nếu vẫn lỗi, đóng và mở lại ứng dụng rồi báo cho huyện"),
+            format!("Something went wrong while trying to {context}. Try again; if it persists, restart the app and tell the district office"),
+        )
+    }
+}
+
+impl From<LedgerError> for ApiError {
+    fn from(e: LedgerError) -> Self {
+        match &e {
+            LedgerError::NotInitialised(_) => ApiError::new(
+                "not_initialised",
+                "Sổ chưa được khởi tạo. Hãy đóng và mở lại ứng dụng; nếu vẫn lỗi, báo cho huyện",
+                "The ledger is not set up. Close and reopen the app; if it persists, tell the district office",
+            ),
+            LedgerError::NoOpenPeriod => ApiError::new(
+                "no_open_period",
+                "Chưa có kỳ chi trả nào đang mở: hãy nạp danh sách chi trả của tháng ở màn hình Danh sách",
+                "No pay period is open: load this month's roll on the Roll screen",
+            ),
+            LedgerError::Money(m) => m.clone().into(),
+            LedgerError::Corrupt(what) => {
+                eprintln!("paypoint-desktop: corrupt ledger: {what}");
+                ApiError::new(
+                    "corrupt",
+                    format!("Sổ có dữ liệu không đọc được ({what}). Đừng xóa tệp sổ: mở màn hình Nhật ký, bấm “Kiểm tra chuỗi” và báo cho huyện"),
+                    format!("The ledger holds data that cannot be read ({what}). Do not delete the file: open the Journal, run the chain check and tell the district office"),
+                )
+            }
+            LedgerError::Open { path, reason } => {
+                eprintln!("paypoint-desktop: cannot open {}: {reason}", path.display());
+                ApiError::new(
+                    "cannot_open",
+                    format!("Không mở được tệp sổ {}. Hãy kiểm tra ổ đĩa còn chỗ trống và quyền ghi thư mục, rồi mở lại ứng dụng", path.display()),
+                    format!("Cannot open the ledger file {}. Check the disk has free space and the folder is writable, then reopen the app", path.display()),
+                )
+            }
+            LedgerError::Storage(inner) => storage(&inner.to_string()),
+            _ => {
+                eprintln!("paypoint-desktop: {e}");
+                ApiError::new(
+                    "ledger",
+                    e.to_string(),
+                    "The ledger refused this. Restart the app; if it persists, tell the district office",
+                )
+            }
+        }
+    }
+}
+
+fn storage(msg: &str) -> ApiError {
+    eprintln!("paypoint-desktop: storage: {msg}");
+    if msg.contains("database is locked") || msg.contains("busy") {
+        return ApiError::new(
+            "busy",
+            "Sổ đang bận vì một chương trình khác đang ghi. Hãy chờ vài giây rồi thử lại",
+            "The ledger is busy: another program is writing to it. Wait a few seconds and try again",
+        );
+    }
+    if msg.contains("disk") || msg.contains("full") || msg.contains("readonly") {
+        return ApiError::new(
+            "disk",
+            "Không ghi được vào ổ đĩa. Hãy kiểm tra ổ đĩa còn chỗ trống, rồi thử lại; chưa có gì được ghi",
+            "Cannot write to the disk. Check there is free space and try again; nothing was recorded",
+        );
+    }
+    ApiError::new(
+        "storage",
+        "Không ghi/đọc được sổ; chưa có gì được ghi. Hãy thử lại; nếu vẫn lỗi, đóng và mở lại ứng dụng rồi báo cho huyện",
+        "The ledger could not be read or written; nothing was recorded. Try again; if it persists, restart the app and tell the district office",
+    )
+}
+
+impl From<MoneyError> for ApiError {
+    fn from(e: MoneyError) -> Self {
+        let en = match &e {
+            MoneyError::Invalid(s) => {
+                format!("“{s}” is not an amount: type whole đồng, e.g. 1.624.000")
+            }
+            MoneyError::Fractional(s) => format!("{s} has a fraction: the đồng has no minor unit"),
+            MoneyError::Overflow => "The amount is beyond what the ledger can record".into(),
+        };
+        ApiError::new("invalid_amount", e.to_string(), en)
+    }
+}
+
+impl From<ClerkError> for ApiError {
+    fn from(e: ClerkError) -> Self {
+        let (code, en) = match &e {
+            ClerkError::BadPinFormat => ("bad_pin_format", "The PIN must be 4 to 12 digits".to_string()),
+            ClerkError::BadName => ("invalid_input", "The clerk's name must be 1 to 100 characters".into()),
+            ClerkError::Unknown(id) => ("unknown_clerk", format!("There is no clerk number {id}: choose a name from the list")),
+            ClerkError::WrongPin { left, .. } => (
+                "wrong_pin",
+                format!("Wrong PIN. {left} tries left before this clerk is locked for {} minutes", paypoint::clerk::LOCKOUT_MINUTES),
+            ),
+            ClerkError::LockedOut { minutes_left, until, .. } => (
+                "locked_out",
+                format!("Locked after {} wrong PINs. Try again in {minutes_left} minutes (at {until}), or sign in as another clerk", paypoint::clerk::MAX_PIN_FAILURES),
+            ),
+            ClerkError::NotSupervisor(_) => ("not_supervisor", "The approver must be a supervisor: choose a supervisor and enter their PIN".into()),
+            ClerkError::SamePerson => ("same_person", "The approver must be someone other than the clerk who asks".into()),
+            ClerkError::Ledger(_) => {
+                let ClerkError::Ledger(l) = e else { unreachable!() };
+                return l.into();
+            }
+        };
+        let mut vi = e.to_string();
+        if code == "locked_out" {
+            vi.push_str(", hoặc đăng nhập bằng nhân viên khác");
+        }
+        ApiError::new(code, vi, en)
+    }
+}
+
+impl From<PayoutError> for ApiError {
+    fn from(e: PayoutError) -> Self {
+        let (code, en) = match &e {
+            PayoutError::UnknownBeneficiary(c) => ("unknown_beneficiary", format!("No beneficiary with code “{c}” on this period's roll")),
+            PayoutError::AlreadyPaid { name, code } => (
+                "already_paid",
+                format!("{name} ({code}) has already received everything due this period: no second payment"),
+            ),
+            PayoutError::Stopped { name, code, .. } => (
+                "stopped",
+                format!("{name} ({code}) has a stop report: payment is not allowed"),
+            ),
+            PayoutError::PeriodClosed => ("period_closed", "The period is closed: no more payments can be recorded".into()),
+            PayoutError::AmountChanged { expected, actual } => (
+                "amount_changed",
+                format!("The amount changed: the screen showed {expected} đ but {actual} đ is now due; open the card again"),
+            ),
+            PayoutError::NotEnoughCash { on_hand, needed } => (
+                "not_enough_cash",
+                format!("Not enough cash: {on_hand} đ in the box, {needed} đ needed; record the cash advance first (Cash screen)"),
+            ),
+            PayoutError::ProxyNotAuthorised(_) => (
+                "proxy_not_authorised",
+                "This person is not the authorised proxy on the roll, or the authorisation has expired: pay only the beneficiary or a valid proxy".into(),
+            ),
+            PayoutError::UnknownPayout(id) => ("unknown_payout", format!("No payout {id}")),
+            PayoutError::AlreadyReversed(id) => ("already_reversed", format!("Payout {id} was already reversed")),
+            PayoutError::ReasonRequired => ("reason_required", "Write the reason for the reversal (at most 500 characters)".into()),
+            PayoutError::Clerk(_) | PayoutError::Money(_) | PayoutError::Ledger(_) => {
+                return match e {
+                    PayoutError::Clerk(c) => c.into(),
+                    PayoutError::Money(m) => m.into(),
+                    PayoutError::Ledger(l) => l.into(),
+                    _ => unreachable!(),
+                };
+            }
+        };
+        let vi = match &e {
+            PayoutError::AlreadyPaid { name, code } if code.is_empty() => {
+                format!("{name} đã nhận đủ tiền kỳ này; không chi trả lần hai")
+            }
+            PayoutError::NotEnoughCash { needed, .. } if !needed.is_positive() => {
+                "không đủ tiền mặt trong quỹ; hãy ghi nhận tạm ứng trước (màn hình Quỹ)".into()
+            }
+            PayoutError::NotEnoughCash { .. } => format!("{e} (màn hình Quỹ)"),
+            _ => e.to_string(),
+        };
+        ApiError::new(code, vi, en)
+    }
+}
+
+impl From<StopError> for ApiError {
+    fn from(e: StopError) -> Self {
+        let (code, en) = match &e {
+            StopError::UnknownBeneficiary(c) => (
+                "unknown_beneficiary",
+                format!("No beneficiary with code “{c}” on the roll"),
+            ),
+            StopError::AlreadyStopped { code, .. } => (
+                "already_stopped",
+                format!("{code} already has a stop report"),
+            ),
+            StopError::DateInFuture(d) => (
+                "date_in_future",
+                format!("{d} is in the future: check the date"),
+            ),
+            StopError::Ledger(_) => {
+                let StopError::Ledger(l) = e else {
+                    unreachable!()
+                };
+                return l.into();
+            }
+        };
+        ApiError::new(code, e.to_string(), en)
+    }
+}
+
+impl From<VisitError> for ApiError {
+    fn from(e: VisitError) -> Self {
+        match e {
+            VisitError::UnknownBeneficiary(c) => ApiError::new(
+                "unknown_beneficiary",
+                format!("không tìm thấy đối tượng có mã “{c}” trong danh sách kỳ này"),
+                format!("No beneficiary with code “{c}” on this period's roll"),
+            ),
+            VisitError::Payout(p) => p.into(),
+            VisitError::Stop(s) => s.into(),
+            VisitError::Ledger(l) => l.into(),
+        }
+    }
+}
+
+impl From<CashError> for ApiError {
+    fn from(e: CashError) -> Self {
+        let (code, en) = match &e {
+            CashError::NotPositive => (
+                "invalid_amount",
+                "The amount must be above zero".to_string(),
+            ),
+            CashError::MoreThanOnHand { amount, on_hand } => (
+                "more_than_on_hand",
+                format!("Cannot hand back {amount} đ: only {on_hand} đ in the box"),
+            ),
+            CashError::UnknownDenomination(d) => {
+                ("unknown_denomination", format!("There is no {d} đ note"))
+            }
+            CashError::BadCountEntry(s) => ("invalid_input", format!("“{s}” cannot be read")),
+            CashError::TooManyNotes(n) => (
+                "too_many_notes",
+                format!("{n} notes is too many for one denomination: check the count"),
+            ),
+            CashError::Money(_) | CashError::Ledger(_) => {
+                return match e {
+                    CashError::Money(m) => m.into(),
+                    CashError::Ledger(l) => l.into(),
+                    _ => unreachable!(),
+                };
+            }
+        };
+        ApiError::new(code, e.to_string(), en)
+    }
+}
+
+impl From<RollError> for ApiError {
+    fn from(e: RollError) -> Self {
+        let (code, en) = match &e {
+            RollError::Entry {
+                index,
+                code,
+                problem,
+            } => (
+                "roll_entry",
+                format!("Row {index} (code “{code}”): {problem}"),
+            ),
+            RollError::DuplicateCode {
+                code,
+                first,
+                second,
+            } => (
+                "roll_duplicate",
+                format!("Code “{code}” appears twice (rows {first} and {second})"),
+            ),
+            RollError::TotalMismatch { expected, actual } => (
+                "roll_total",
+                format!("The lines add up to {actual} đ but the file states {expected} đ"),
+            ),
+            RollError::Size(_) => ("roll_size", "The roll is empty or too large".into()),
+            RollError::AlreadyLoaded { period, version } => (
+                "roll_already_loaded",
+                format!("Period {period} already has a roll (version {version})"),
+            ),
+            RollError::PeriodClosed(p) => (
+                "period_closed",
+                format!("Period {p} is closed: no roll can be loaded into it"),
+            ),
+            RollError::Money(_) | RollError::Ledger(_) => {
+                return match e {
+                    RollError::Money(m) => m.into(),
+                    RollError::Ledger(l) => l.into(),
+                    _ => unreachable!(),
+                };
+            }
+        };
+        ApiError::new(
+            code,
+            format!("Danh sách bị từ chối, không nạp gì: {e}"),
+            format!("Roll refused, nothing loaded: {en}"),
+        )
+    }
+}
+
+impl From<ImportError> for ApiError {
+    fn from(e: ImportError) -> Self {
+        match e {
+            ImportError::Problems(problems, more) => {
+                let n = problems.len() + more;
+                let mut err = ApiError::new(
+                    "roll_problems",
+                    format!("Danh sách bị từ chối, không nạp gì: có {n} lỗi, ghi rõ dòng và cột bên dưới. Hãy sửa tệp (hoặc báo huyện gửi lại) rồi nạp lại"),
+                    format!("Roll refused, nothing loaded: {n} problems, located by row and column below. Fix the file (or ask the district for a new one) and import again"),
+                );
+                err.problems = problems;
+                err
+            }
+            ImportError::Unreadable { file, reason } => ApiError::new(
+                "roll_unreadable",
+                format!("Không đọc được tệp “{file}”: {reason}. Hãy chọn tệp Excel (.xlsx, .xls, .ods) hoặc CSV của huyện"),
+                format!("Cannot read “{file}”: it is not a roll spreadsheet we can read. Choose the district's Excel (.xlsx, .xls, .ods) or CSV file"),
+            ),
+            ImportError::WrongPeriod { file, found, expected } => ApiError::new(
+                "roll_wrong_period",
+                format!("Tệp “{file}” là danh sách {found}, không phải kỳ {expected}: hãy chọn đúng kỳ hoặc đúng tệp"),
+                format!("“{file}” is the roll of {found}, not of period {expected}: choose the right period or file"),
+            ),
+            ImportError::Roll(r) => r.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_start_with_a_capital_and_end_with_a_stop() {
+        assert_eq!(sentence("đã nhận đủ tiền"), "Đã nhận đủ tiền.");
+        assert_eq!(sentence("Xong."), "Xong.");
+    }
+
+    #[test]
+    fn core_errors_become_sentences_in_both_languages() {
+        let e: ApiError = ClerkError::WrongPin { clerk: 1, left: 3 }.into();
+        assert_eq!(e.code, "wrong_pin");
+        assert!(e.message_vi.starts_with("Sai mã PIN"), "{}", e.message_vi);
+        assert!(e.message_en.contains("3 tries left"));
+        let e: ApiError = ClerkError::LockedOut {
+            clerk: 1,
+            until: "10:15".into(),
+            minutes_left: 14,
+        }
+        .into();
+        assert_eq!(e.code, "locked_out");
+        assert!(e.message_vi.contains("14 phút"), "{}", e.message_vi);
+        // A raw SQLite failure never reaches the clerk as such.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.sqlite");
+        std::fs::write(&p, vec![7u8; 4096]).unwrap();
+        let Err(err) = paypoint::Ledger::open(&p) else {
+            panic!("a file of garbage is no ledger")
+        };
+        let e: ApiError = err.into();
+        assert!(!e.message_vi.contains("not a database"), "{}", e.message_vi);
+        assert!(e.message_vi.ends_with('.'));
+    }
+}

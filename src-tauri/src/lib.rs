@@ -1,0 +1,102 @@
+//! Sổ chi trả, the desktop app: a thin Tauri shell over the `paypoint` core. Each command parses
+//! what the window sent, calls one core function and maps its error to a Vietnamese sentence
+//! (and an English one); the window (`ui/`) is static HTML, CSS and ES modules.
+
+pub mod commands;
+pub mod error;
+pub mod print;
+pub mod state;
+
+use tauri::Manager;
+
+/// Why the app cannot start here, if it cannot: on Linux, a window needs a display.
+pub fn display_problem() -> Option<String> {
+    if !cfg!(target_os = "linux") {
+        return None;
+    }
+    let set = |v: &str| std::env::var_os(v).is_some_and(|s| !s.is_empty());
+    if set("DISPLAY") || set("WAYLAND_DISPLAY") {
+        return None;
+    }
+    Some(
+        "Không có màn hình (biến DISPLAY và WAYLAND_DISPLAY đều trống): hãy chạy ứng dụng trong phiên \
+         đồ họa, hoặc trên máy chủ không màn hình thì chạy qua Xvfb: `xvfb-run -a paypoint-desktop` \
+         (hoặc `bash scripts/run --xvfb`).\n\
+         No display (DISPLAY and WAYLAND_DISPLAY are unset): run the app in a graphical session, or \
+         on a headless machine under Xvfb: `xvfb-run -a paypoint-desktop` (or `bash scripts/run --xvfb`)."
+            .to_string(),
+    )
+}
+
+/// WebKitGTK's GPU compositing costs this app more than it gives: on the office laptops this
+/// runs on (often no GPU driver, so Mesa's software GL), it measured +140 MiB in the web process
+/// and ~40 ms more from a keystroke to the painted results (BENCHMARKS.md, "Desktop"). A form app
+/// needs none of it, so it is off unless the user set WebKit's variable themselves or asks for it
+/// with `PAYPOINT_WEBKIT_COMPOSITING=1`. Called first thing, before any thread exists.
+pub fn prefer_non_composited_webkit() {
+    if cfg!(target_os = "linux")
+        && std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none()
+        && std::env::var_os("PAYPOINT_WEBKIT_COMPOSITING").is_none_or(|v| v.is_empty() || v == "0")
+    {
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
+}
+
+/// Builds and runs the app. Returns the process exit code.
+pub fn run() -> i32 {
+    if let Some(msg) = display_problem() {
+        eprintln!("{msg}");
+        return 1;
+    }
+    prefer_non_composited_webkit();
+    let result = tauri::Builder::default()
+        .setup(|app| {
+            // $XDG_DATA_HOME/vn.paypoint.sochitra on Linux: the CLI's default folder too.
+            let data_dir = match app.path().app_data_dir() {
+                Ok(d) => d,
+                Err(_) => paypoint::ledger::default_path()
+                    .parent()
+                    .map(std::path::Path::to_path_buf)
+                    .unwrap_or_else(|| std::path::PathBuf::from(".")),
+            };
+            app.manage(state::AppState::open(&data_dir));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::sign_in,
+            commands::sign_out,
+            commands::today_status,
+            commands::search,
+            commands::beneficiary,
+            commands::pay,
+            commands::home_list,
+            commands::record_visit,
+            commands::report_stop,
+            commands::cash_status,
+            commands::record_advance,
+            commands::record_count,
+            commands::list_roll_files,
+            commands::upload_roll_file,
+            commands::import_preview,
+            commands::import_apply,
+            commands::roll_versions,
+            commands::journal,
+            commands::reverse,
+            commands::verify,
+            commands::policy_rates,
+            commands::amount_in_words,
+            commands::print_document,
+            commands::list_documents,
+            commands::open_document,
+            commands::villages,
+        ])
+        .run(tauri::generate_context!());
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("Không khởi động được ứng dụng: {e}\nThe app could not start: {e}");
+            1
+        }
+    }
+}

@@ -1,0 +1,340 @@
+//! Printing: the core writes the PDF; the shell saves it in the app data folder's `documents/`
+//! and hands it to the system: the PDF viewer (`xdg-open`, `start`, `open`) or the default
+//! printer (`lp`, the shell's print verb). Never the webview's own printing.
+//!
+//! `PAYPOINT_NO_OPEN=1` saves the file without opening or printing it (tests, headless use).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use paypoint::document::{self, DocumentError, Pdf};
+use paypoint::{Ledger, Period};
+use serde::{Deserialize, Serialize};
+
+use crate::error::ApiError;
+
+/// The documents the Print screen offers, by the name the window sends.
+pub const KINDS: [&str; 6] = ["sheet", "receipt", "day", "unpaid", "settlement", "notice"];
+
+/// What the window asks to print.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PrintRequest {
+    /// One of [`KINDS`].
+    pub kind: String,
+    /// One village (signature sheet, unpaid list); the whole roll when empty.
+    pub village: Option<String>,
+    /// The beneficiary of a receipt.
+    pub code: Option<String>,
+    /// Or the payout of a receipt.
+    pub payout: Option<String>,
+    /// `open` (the PDF viewer), `print` (the default printer) or `save` (only write the file).
+    pub action: String,
+}
+
+/// What was done.
+#[derive(Debug, Clone, Serialize)]
+pub struct Printed {
+    /// The PDF file written.
+    pub path: String,
+    /// Its pages.
+    pub pages: usize,
+    /// Its title.
+    pub title: String,
+    /// `opened`, `printed` or `saved`.
+    pub done: &'static str,
+}
+
+fn nonempty(s: &Option<String>) -> Option<String> {
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+impl From<DocumentError> for ApiError {
+    fn from(e: DocumentError) -> Self {
+        let (code, en) = match &e {
+            DocumentError::NoRoll | DocumentError::NoRollForPeriod(_) => {
+                return ApiError::new(
+                    "no_roll",
+                    "Sổ chưa có danh sách chi trả của kỳ này: hãy nạp danh sách ở màn hình Danh sách rồi in lại",
+                    "There is no roll for this period yet: load it on the Roll screen, then print again",
+                )
+            }
+            DocumentError::UnknownVillage { village, .. } => (
+                "unknown_village",
+                format!("There is no village “{village}” on the roll: choose one from the list"),
+            ),
+            DocumentError::UnknownBeneficiary { code, .. } => (
+                "unknown_beneficiary",
+                format!("No beneficiary with code “{code}” on the roll"),
+            ),
+            DocumentError::NotPaid { name, code, .. } => (
+                "not_paid",
+                format!("{name} ({code}) has not been paid this period: a receipt is printed after the payment is recorded"),
+            ),
+            DocumentError::UnknownPayout(p) => ("unknown_payout", format!("No payout “{p}”")),
+            DocumentError::AmbiguousPayout(p) => ("ambiguous_payout", format!("Several payouts start with “{p}”: type more of the id")),
+            DocumentError::PayoutReversed(p) => ("payout_reversed", format!("Payout {p} was reversed: no receipt for a reversed payout")),
+            DocumentError::ReceiptTarget => {
+                return ApiError::new(
+                    "receipt_target",
+                    "Hãy chọn người đã nhận tiền (ở màn hình Chi trả hoặc Chi tại nhà) để in biên nhận",
+                    "Choose a person who has been paid (Pay or Home delivery screen) to print their receipt",
+                )
+            }
+            DocumentError::Unprintable { character, .. } => (
+                "unprintable",
+                format!("The character “{character}” cannot be printed with the documents' font: correct the source roll and load it again"),
+            ),
+            DocumentError::Write { path, .. } => {
+                return ApiError::new(
+                    "cannot_write",
+                    format!("Không ghi được tệp {}: hãy kiểm tra ổ đĩa còn chỗ trống rồi in lại", path.display()),
+                    format!("Cannot write {}: check the disk has free space, then print again", path.display()),
+                )
+            }
+            DocumentError::Money(_) | DocumentError::Ledger(_) => {
+                return match e {
+                    DocumentError::Money(m) => m.into(),
+                    DocumentError::Ledger(l) => l.into(),
+                    _ => unreachable!(),
+                }
+            }
+            _ => {
+                eprintln!("paypoint-desktop: document: {e}");
+                ("document", "The document could not be made; try again, and tell the district office if it persists".into())
+            }
+        };
+        ApiError::new(code, e.to_string(), en)
+    }
+}
+
+/// Makes the PDF asked for.
+pub fn render(ledger: &Ledger, req: &PrintRequest) -> Result<Pdf, ApiError> {
+    use document::{day, notice, receipt, settlement, sheet, unpaid};
+    let village = nonempty(&req.village);
+    Ok(match req.kind.as_str() {
+        "sheet" => sheet::render(
+            ledger,
+            &sheet::SheetOptions {
+                village,
+                ..Default::default()
+            },
+        )?,
+        "receipt" => receipt::render(
+            ledger,
+            &receipt::ReceiptOptions {
+                code: nonempty(&req.code),
+                payout: nonempty(&req.payout),
+                ..Default::default()
+            },
+        )?,
+        "day" => day::render(ledger, &day::DayOptions::default())?,
+        "unpaid" => unpaid::render(
+            ledger,
+            &unpaid::UnpaidOptions {
+                village,
+                ..Default::default()
+            },
+        )?,
+        "settlement" => settlement::render(ledger, &settlement::SettlementOptions::default())?,
+        "notice" => notice::render(ledger, &notice::NoticeOptions::default())?,
+        other => {
+            return Err(ApiError::invalid(
+                format!("Không có loại giấy tờ “{other}”: chọn một giấy tờ trong danh sách"),
+                format!("There is no document “{other}”: choose one from the list"),
+            ))
+        }
+    })
+}
+
+/// A file name that says what the document is: `danh-sach-ky-nhan-2026-12-thon-dong.pdf`.
+pub fn file_name(req: &PrintRequest, period: Option<Period>) -> String {
+    let base = match req.kind.as_str() {
+        "sheet" => "danh-sach-ky-nhan",
+        "receipt" => "bien-nhan",
+        "day" => "bao-cao-ngay",
+        "unpaid" => "danh-sach-chua-nhan",
+        "settlement" => "thanh-quyet-toan",
+        "notice" => "niem-yet",
+        _ => "giay-to",
+    };
+    let mut parts = vec![base.to_string()];
+    if let Some(p) = period {
+        parts.push(p.to_string());
+    }
+    for extra in [&req.village, &req.code, &req.payout] {
+        if let Some(x) = nonempty(extra) {
+            parts.push(slug(&x));
+        }
+    }
+    if req.kind == "day" || req.kind == "receipt" {
+        parts.push(chrono::Local::now().format("%Y%m%d-%H%M%S").to_string());
+    }
+    format!("{}.pdf", parts.join("-"))
+}
+
+fn slug(s: &str) -> String {
+    let folded = paypoint::text::fold(s);
+    let mut out = String::new();
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').chars().take(40).collect()
+}
+
+/// Writes the PDF into `dir` and hands it to the system as asked.
+pub fn deliver(pdf: &Pdf, dir: &Path, name: &str, action: &str) -> Result<Printed, ApiError> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        eprintln!("paypoint-desktop: create {}: {e}", dir.display());
+        ApiError::new(
+            "cannot_write",
+            format!(
+                "Không tạo được thư mục {}: hãy kiểm tra ổ đĩa còn chỗ trống rồi in lại",
+                dir.display()
+            ),
+            format!(
+                "Cannot create {}: check the disk has free space, then print again",
+                dir.display()
+            ),
+        )
+    })?;
+    let path = dir.join(name);
+    pdf.write_to(&path)?;
+    let done = if std::env::var_os("PAYPOINT_NO_OPEN").is_some_and(|v| !v.is_empty() && v != "0") {
+        "saved"
+    } else {
+        match action {
+            "print" => {
+                send_to_printer(&path)?;
+                "printed"
+            }
+            "save" => "saved",
+            _ => {
+                open_in_viewer(&path)?;
+                "opened"
+            }
+        }
+    };
+    Ok(Printed {
+        path: path.display().to_string(),
+        pages: pdf.pages,
+        title: pdf.title.clone(),
+        done,
+    })
+}
+
+/// Opens a file in the system's viewer, without waiting for the viewer to close.
+pub fn open_in_viewer(path: &Path) -> Result<(), ApiError> {
+    let mut cmd = if cfg!(target_os = "windows") {
+        let mut c = Command::new("cmd");
+        c.args(["/C", "start", ""]).arg(path);
+        c
+    } else if cfg!(target_os = "macos") {
+        let mut c = Command::new("open");
+        c.arg(path);
+        c
+    } else {
+        let mut c = Command::new("xdg-open");
+        c.arg(path);
+        c
+    };
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| {
+            eprintln!("paypoint-desktop: open {}: {e}", path.display());
+            ApiError::new(
+                "no_viewer",
+                format!("Không mở được trình xem PDF. Tệp đã lưu ở {}: hãy mở tệp đó bằng trình xem PDF (trên Linux cần gói xdg-utils)", path.display()),
+                format!("Could not open a PDF viewer. The file is saved at {}: open it with a PDF viewer (on Linux, install xdg-utils)", path.display()),
+            )
+        })?;
+    reap(child);
+    Ok(())
+}
+
+/// Sends a PDF to the default printer and waits for the spooler's answer.
+pub fn send_to_printer(path: &Path) -> Result<(), ApiError> {
+    let out = if cfg!(target_os = "windows") {
+        let ps = format!(
+            "Start-Process -FilePath '{}' -Verb Print",
+            path.display().to_string().replace('\'', "''")
+        );
+        Command::new("powershell")
+            .args(["-NoProfile", "-NonInteractive", "-Command", &ps])
+            .stdin(Stdio::null())
+            .output()
+    } else {
+        Command::new("lp")
+            .arg("--")
+            .arg(path)
+            .stdin(Stdio::null())
+            .output()
+    };
+    let failed = |why: String| {
+        eprintln!("paypoint-desktop: print {}: {why}", path.display());
+        ApiError::new(
+            "no_printer",
+            format!("Không gửi được tới máy in ({}). Tệp PDF đã lưu ở {}: hãy kiểm tra máy in mặc định đã được cài và bật, hoặc bấm “Mở” để in từ trình xem PDF", why.trim(), path.display()),
+            format!("Could not send to the printer ({}). The PDF is saved at {}: check a default printer is set up and on, or use “Open” and print from the viewer", why.trim(), path.display()),
+        )
+    };
+    match out {
+        Ok(o) if o.status.success() => Ok(()),
+        Ok(o) => Err(failed(String::from_utf8_lossy(&o.stderr).into_owned())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(failed(
+            "chưa cài hệ thống in: cups-client / no printing system installed".into(),
+        )),
+        Err(e) => Err(failed(e.to_string())),
+    }
+}
+
+fn reap(mut child: std::process::Child) {
+    std::thread::spawn(move || {
+        let _ = child.wait();
+    });
+}
+
+/// The documents already written, newest first.
+pub fn list(dir: &Path) -> Vec<(PathBuf, std::time::SystemTime)> {
+    let mut out: Vec<_> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .filter_map(|p| {
+            let m = std::fs::metadata(&p).and_then(|m| m.modified()).ok()?;
+            Some((p, m))
+        })
+        .collect();
+    out.sort_by_key(|f| std::cmp::Reverse(f.1));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_say_what_and_for_whom() {
+        let req = PrintRequest {
+            kind: "sheet".into(),
+            village: Some("Thôn Đông".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            file_name(&req, "2026-12".parse().ok()),
+            "danh-sach-ky-nhan-2026-12-thon-dong.pdf"
+        );
+        assert_eq!(slug("../../etc/passwd"), "etc-passwd");
+    }
+}

@@ -1,0 +1,411 @@
+//! The day report (báo cáo cuối ngày): the payouts of a date, the reversals, the home visits and
+//! their outcomes, the stop reports, the cash box over the day, and the last cash count of the date
+//! by denomination against the cash the ledger expected, with the discrepancy as found.
+
+use chrono::{Local, NaiveDate};
+
+use super::data::Day;
+use super::pdf::{self, Align, Column, Doc, Face, Orientation, Row, Table, TableOptions};
+use super::{DocumentError, Pdf};
+use crate::ledger::Ledger;
+use crate::money::Dong;
+
+/// What to print.
+#[derive(Debug, Clone)]
+pub struct DayOptions {
+    /// The day reported (device local time).
+    pub day: NaiveDate,
+    /// The place on the date line; from the pay point's name when `None`.
+    pub place: Option<String>,
+    /// The date on the date line (usually the day itself).
+    pub date: NaiveDate,
+}
+
+impl Default for DayOptions {
+    fn default() -> Self {
+        let today = Local::now().date_naive();
+        DayOptions {
+            day: today,
+            place: None,
+            date: today,
+        }
+    }
+}
+
+const SIGNERS: [(&str, &str); 3] = [
+    ("Nhân viên chi trả", "(Ký, ghi rõ họ tên)"),
+    ("Kế toán", "(Ký, ghi rõ họ tên)"),
+    ("Giám đốc Bưu điện", "(Ký, ghi rõ họ tên)"),
+];
+
+fn table(columns: Vec<Column>) -> Table {
+    Table {
+        columns,
+        header_size: 10.5,
+        body_size: 10.5,
+        numbering: false,
+        min_row: 6.5,
+    }
+}
+
+/// A section: its heading and its table, kept on one page when the table is short (and the
+/// heading with the first rows when it is long).
+fn part(doc: &mut Doc, heading: &str, table: &Table, rows: &[Row], opts: &TableOptions) {
+    let keep = Doc::table_height(table, rows, opts).min(60.0) + pdf::line_height(pdf::BODY) + 3.0;
+    doc.ensure(keep);
+    doc.skip(2.0);
+    doc.paragraph(heading, Face::Bold, pdf::BODY, Align::Left);
+    doc.skip(1.0);
+    doc.table(table, rows, opts);
+}
+
+/// "+15.000 đồng (thừa)", "-20.000 đồng (thiếu)", "0 đồng (khớp)".
+pub(crate) fn discrepancy(d: Dong) -> String {
+    if d.is_positive() {
+        format!("+{d} đồng (thừa so với sổ)")
+    } else if d.is_negative() {
+        format!("{d} đồng (thiếu so với sổ)")
+    } else {
+        "0 đồng (khớp với sổ)".to_string()
+    }
+}
+
+/// Renders the day report.
+pub fn render(ledger: &Ledger, opts: &DayOptions) -> Result<Pdf, DocumentError> {
+    let _snapshot = ledger.document_snapshot()?;
+    let ctx = ledger.document_context(None)?;
+    let day: Day = ledger.document_day(opts.day)?;
+    let place = opts
+        .place
+        .clone()
+        .unwrap_or_else(|| super::place_from_pay_point(&ctx.pay_point_name));
+    let title = format!(
+        "Báo cáo chi trả cuối ngày {} – {}",
+        super::dmy(opts.day),
+        ctx.pay_point_name
+    );
+    let mut doc = Doc::new(&title, Orientation::Portrait, ctx.demo);
+    doc.describe("Báo cáo chi trả cuối ngày và kiểm quỹ", &ctx.pay_point_name);
+    super::header_block(&mut doc, &ctx);
+    super::title(
+        &mut doc,
+        "Báo cáo chi trả cuối ngày",
+        &[format!(
+            "Ngày {} – kỳ chi trả {}",
+            super::dmy(opts.day),
+            ctx.period.label_vi()
+        )],
+    );
+
+    // I. Payouts.
+    let paid_total = Dong::sum(day.payouts.iter().map(|p| p.amount))?;
+    let heading = format!(
+        "I. Chi trả trong ngày: {} lần chi, {} đồng",
+        day.payouts.len(),
+        paid_total
+    );
+    let rows: Vec<Row> = day
+        .payouts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            Row::new(vec![
+                (i + 1).to_string(),
+                p.time.clone(),
+                p.name.clone(),
+                p.code.clone(),
+                p.proxy_name
+                    .as_ref()
+                    .map(|n| format!("Nhận thay: {n}"))
+                    .unwrap_or_else(|| "Bản thân".into()),
+                if p.at_home { "Tại nhà" } else { "Quầy" }.to_string(),
+                p.amount.to_string(),
+                if p.reversed { "Đã hủy" } else { "" }.to_string(),
+            ])
+            .with_amount(p.amount)
+        })
+        .collect();
+    part(
+        &mut doc,
+        &heading,
+        &table(vec![
+            Column::new("STT", 10.0, Align::Center),
+            Column::new("Giờ", 11.0, Align::Center),
+            Column::new("Họ và tên", 36.0, Align::Left),
+            Column::new("Mã đối tượng", 26.0, Align::Center),
+            Column::new("Người nhận", 28.0, Align::Left),
+            Column::new("Nơi chi", 15.0, Align::Center),
+            Column::new("Số tiền (đồng)", 22.0, Align::Right),
+            Column::new("Ghi chú", 17.0, Align::Center),
+        ]),
+        &rows,
+        &TableOptions {
+            grand_total: Some(("Cộng chi trả trong ngày".into(), paid_total, 6)),
+            continuation: Some(format!("Chi trả ngày {} (tiếp theo)", super::dmy(opts.day))),
+            ..TableOptions::default()
+        },
+    );
+    // Who paid, and how many times.
+    let mut clerks: Vec<(String, usize, Dong)> = Vec::new();
+    for p in &day.payouts {
+        match clerks.iter_mut().find(|c| c.0 == p.clerk) {
+            Some(c) => {
+                c.1 += 1;
+                c.2 = c.2.checked_add(p.amount)?;
+            }
+            None => clerks.push((p.clerk.clone(), 1, p.amount)),
+        }
+    }
+    if !clerks.is_empty() {
+        let list: Vec<String> = clerks
+            .iter()
+            .map(|(n, k, a)| format!("{n}: {k} lần, {a} đồng"))
+            .collect();
+        doc.skip(1.0);
+        doc.paragraph(
+            &format!("Nhân viên chi trả trong ngày – {}.", list.join("; ")),
+            Face::Italic,
+            11.0,
+            Align::Left,
+        );
+    }
+
+    // II. Reversals.
+    let reversed_total = Dong::sum(day.reversals.iter().map(|r| r.amount))?;
+    let heading = format!(
+        "II. Hủy chi trả trong ngày: {} lần, {} đồng hoàn lại quỹ",
+        day.reversals.len(),
+        reversed_total
+    );
+    let rows: Vec<Row> = day
+        .reversals
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            Row::new(vec![
+                (i + 1).to_string(),
+                r.time.clone(),
+                r.name.clone(),
+                r.code.clone(),
+                r.reason.clone(),
+                format!("{} / {}", r.clerk, r.approver),
+                r.amount.to_string(),
+            ])
+            .with_amount(r.amount)
+        })
+        .collect();
+    part(
+        &mut doc,
+        &heading,
+        &table(vec![
+            Column::new("STT", 10.0, Align::Center),
+            Column::new("Giờ", 12.0, Align::Center),
+            Column::new("Họ và tên", 33.0, Align::Left),
+            Column::new("Mã đối tượng", 26.0, Align::Center),
+            Column::new("Lý do hủy", 36.0, Align::Left),
+            Column::new("Người hủy / người duyệt", 26.0, Align::Left),
+            Column::new("Số tiền (đồng)", 22.0, Align::Right),
+        ]),
+        &rows,
+        &TableOptions {
+            grand_total: (!rows.is_empty()).then(|| ("Cộng hủy chi trả".into(), reversed_total, 6)),
+            ..TableOptions::default()
+        },
+    );
+
+    // III. Home visits.
+    let heading = format!(
+        "III. Chi trả tại nhà – kết quả đến nhà: {} lượt",
+        day.visits.len()
+    );
+    let rows: Vec<Row> = day
+        .visits
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            Row::new(vec![
+                (i + 1).to_string(),
+                v.time.clone(),
+                v.name.clone(),
+                v.code.clone(),
+                v.village.clone(),
+                v.outcome.label_vi().to_string(),
+                v.note.clone(),
+            ])
+        })
+        .collect();
+    part(
+        &mut doc,
+        &heading,
+        &table(vec![
+            Column::new("STT", 10.0, Align::Center),
+            Column::new("Giờ", 12.0, Align::Center),
+            Column::new("Họ và tên", 35.0, Align::Left),
+            Column::new("Mã đối tượng", 26.0, Align::Center),
+            Column::new("Thôn/xóm", 25.0, Align::Left),
+            Column::new("Kết quả", 24.0, Align::Left),
+            Column::new("Ghi chú", 33.0, Align::Left),
+        ]),
+        &rows,
+        &TableOptions::default(),
+    );
+
+    // IV. Stop reports.
+    let heading = format!("IV. Báo giảm trong ngày: {} đối tượng", day.stops.len());
+    let rows: Vec<Row> = day
+        .stops
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            Row::new(vec![
+                (i + 1).to_string(),
+                s.time.clone(),
+                s.name.clone(),
+                s.code.clone(),
+                s.reason.label_vi().to_string(),
+                s.date.map(super::dmy).unwrap_or_default(),
+                s.note.clone(),
+            ])
+        })
+        .collect();
+    part(
+        &mut doc,
+        &heading,
+        &table(vec![
+            Column::new("STT", 10.0, Align::Center),
+            Column::new("Giờ", 12.0, Align::Center),
+            Column::new("Họ và tên", 35.0, Align::Left),
+            Column::new("Mã đối tượng", 26.0, Align::Center),
+            Column::new("Lý do", 22.0, Align::Left),
+            Column::new("Ngày mất / chuyển đi", 22.0, Align::Center),
+            Column::new("Ghi chú", 38.0, Align::Left),
+        ]),
+        &rows,
+        &TableOptions::default(),
+    );
+
+    // V. Cash box over the day.
+    let c = &day.cash;
+    let money = |label: &str, d: Dong| Row::new(vec![label.to_string(), d.to_string()]);
+    let rows = vec![
+        money("Tồn quỹ đầu ngày", c.opening),
+        money("Tạm ứng nhận trong ngày (+)", c.advanced),
+        money("Chi trả cho đối tượng (−)", c.paid_out),
+        money("Hoàn quỹ do hủy chi trả (+)", c.reversed),
+        money("Nộp trả (−)", c.returned),
+        Row {
+            bold: true,
+            ..money("Tồn quỹ cuối ngày theo sổ", c.closing)
+        },
+    ];
+    part(
+        &mut doc,
+        "V. Quỹ tiền mặt trong ngày (theo sổ)",
+        &table(vec![
+            Column::new("Nội dung", 120.0, Align::Left),
+            Column::new("Số tiền (đồng)", 45.0, Align::Right),
+        ]),
+        &rows,
+        &TableOptions::default(),
+    );
+
+    let date_line = super::date_line(&place, opts.date);
+
+    // VI. Cash count.
+    match &day.count {
+        Some(k) => {
+            let heading = format!(
+                "VI. Kiểm quỹ theo mệnh giá lúc {} ngày {}{}",
+                k.time,
+                super::dmy(opts.day),
+                if k.clerk.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (người kiểm: {})", k.clerk)
+                }
+            );
+            let mut rows = Vec::new();
+            for (i, (denomination, quantity)) in k.notes.iter().enumerate() {
+                let value = denomination.checked_mul(*quantity as i64)?;
+                rows.push(
+                    Row::new(vec![
+                        (i + 1).to_string(),
+                        denomination.to_string(),
+                        quantity.to_string(),
+                        value.to_string(),
+                    ])
+                    .with_amount(value),
+                );
+            }
+            let words = format!("Bằng chữ: {}.", k.counted.in_words());
+            let w = doc.content_width();
+            // The words, the difference and the signatures stay with the count.
+            let after = Doc::paragraph_height(&words, Face::Italic, pdf::BODY, w)
+                + 3.0 * pdf::line_height(pdf::BODY)
+                + super::signatures_height(Some(&date_line));
+            part(
+                &mut doc,
+                &heading,
+                &table(vec![
+                    Column::new("STT", 10.0, Align::Center),
+                    Column::new("Mệnh giá (đồng)", 50.0, Align::Right),
+                    Column::new("Số tờ", 40.0, Align::Right),
+                    Column::new("Thành tiền (đồng)", 65.0, Align::Right),
+                ]),
+                &rows,
+                &TableOptions {
+                    grand_total: Some(("Tổng số tiền kiểm đếm".into(), k.counted, 3)),
+                    keep_with_last: after,
+                    ..TableOptions::default()
+                },
+            );
+            doc.skip(1.0);
+            doc.paragraph(&words, Face::Italic, pdf::BODY, Align::Left);
+            doc.paragraph(
+                &format!("Tồn quỹ theo sổ lúc kiểm quỹ: {} đồng.", k.expected),
+                Face::Regular,
+                pdf::BODY,
+                Align::Left,
+            );
+            doc.paragraph(
+                &format!("Chênh lệch (thực tế − sổ): {}.", discrepancy(k.difference)),
+                Face::Bold,
+                pdf::BODY,
+                Align::Left,
+            );
+            if k.expected != c.closing {
+                doc.paragraph(
+                    &format!(
+                        "Lưu ý: sau lần kiểm quỹ này sổ còn ghi thêm biến động; tồn quỹ cuối ngày theo sổ là {} đồng.",
+                        c.closing
+                    ),
+                    Face::Italic,
+                    11.0,
+                    Align::Left,
+                );
+            }
+        }
+        None => {
+            doc.ensure(30.0);
+            doc.skip(2.0);
+            doc.paragraph(
+                "VI. Kiểm quỹ theo mệnh giá",
+                Face::Bold,
+                pdf::BODY,
+                Align::Left,
+            );
+            doc.paragraph(
+                &format!(
+                    "Chưa kiểm quỹ trong ngày {}: hãy đếm tiền theo mệnh giá và ghi nhận (`paypoint cash count …`) rồi in lại báo cáo.",
+                    super::dmy(opts.day)
+                ),
+                Face::Italic,
+                pdf::BODY,
+                Align::Left,
+            );
+        }
+    }
+
+    super::signatures(&mut doc, Some(&date_line), &SIGNERS);
+    doc.finish()
+}

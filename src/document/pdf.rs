@@ -1,0 +1,1215 @@
+//! Layout primitives shared by every document: the embedded fonts and their advance widths, word
+//! wrapping, pages with absolutely placed text and rules, tables whose header repeats on every page
+//! (with an optional "Cộng trang" row per page and a grand total on the last), and the final pass
+//! that numbers the pages "Trang x/y" and writes the PDF.
+//!
+//! Units: millimetres from the top-left corner of the page everywhere in this module; the
+//! conversion to PDF points from the bottom-left happens only when the page's operations are
+//! written. Text is measured from the font's own advance widths (no kerning, which is what the
+//! PDF viewer applies too), so right alignment and wrapping are exact.
+
+use std::sync::LazyLock;
+
+use printpdf::{
+    Color, FontId, Greyscale, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFont,
+    PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Point, Pt, TextItem,
+};
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+use super::{DocumentError, Pdf};
+use crate::money::Dong;
+
+/// Points per millimetre.
+pub(crate) const PT_PER_MM: f32 = 72.0 / 25.4;
+
+/// Liberation Serif 2.1.5 (SIL OFL 1.1, metric-compatible with Times New Roman): see
+/// `assets/fonts/LICENSE-OFL-1.1.txt`.
+static REGULAR_TTF: &[u8] = include_bytes!("../../assets/fonts/LiberationSerif-Regular.ttf");
+static BOLD_TTF: &[u8] = include_bytes!("../../assets/fonts/LiberationSerif-Bold.ttf");
+static ITALIC_TTF: &[u8] = include_bytes!("../../assets/fonts/LiberationSerif-Italic.ttf");
+static BOLD_ITALIC_TTF: &[u8] = include_bytes!("../../assets/fonts/LiberationSerif-BoldItalic.ttf");
+
+/// A face of the document font.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Face {
+    Regular,
+    Bold,
+    Italic,
+    BoldItalic,
+}
+
+impl Face {
+    const ALL: [Face; 4] = [Face::Regular, Face::Bold, Face::Italic, Face::BoldItalic];
+
+    fn index(self) -> usize {
+        match self {
+            Face::Regular => 0,
+            Face::Bold => 1,
+            Face::Italic => 2,
+            Face::BoldItalic => 3,
+        }
+    }
+}
+
+/// Resource names of the four faces in every document.
+const FONT_IDS: [&str; 4] = ["SCTREG", "SCTBLD", "SCTITA", "SCTBIT"];
+
+/// Characters below this code point have their advance precomputed (Latin, Vietnamese in Latin
+/// Extended Additional, general punctuation, the đồng sign); others are looked up when met.
+const TABLE_LIMIT: u32 = 0x2100;
+/// Marks "no glyph" in the advance table.
+const NO_GLYPH: u16 = u16::MAX;
+
+/// One parsed face and its advance widths.
+struct FaceData {
+    font: ParsedFont,
+    units_per_em: f32,
+    advances: Vec<u16>,
+}
+
+impl FaceData {
+    fn parse(bytes: &[u8]) -> FaceData {
+        let font = ParsedFont::from_bytes(bytes, 0, &mut Vec::new())
+            .expect("the embedded Liberation Serif font parses");
+        let units_per_em = f32::from(font.pdf_font_metrics.units_per_em.max(1));
+        let advances = (0..TABLE_LIMIT)
+            .map(|cp| match font.lookup_glyph_index(cp) {
+                Some(g) if g != 0 => font.get_horizontal_advance(g),
+                _ => NO_GLYPH,
+            })
+            .collect();
+        FaceData {
+            font,
+            units_per_em,
+            advances,
+        }
+    }
+
+    /// Advance of a character in font units, or `None` when the font has no glyph for it.
+    fn advance(&self, c: char) -> Option<u16> {
+        let cp = c as u32;
+        if cp < TABLE_LIMIT {
+            let a = self.advances[cp as usize];
+            (a != NO_GLYPH).then_some(a)
+        } else {
+            match self.font.lookup_glyph_index(cp) {
+                Some(g) if g != 0 => Some(self.font.get_horizontal_advance(g)),
+                _ => None,
+            }
+        }
+    }
+}
+
+static FACES: LazyLock<[FaceData; 4]> = LazyLock::new(|| {
+    [
+        FaceData::parse(REGULAR_TTF),
+        FaceData::parse(BOLD_TTF),
+        FaceData::parse(ITALIC_TTF),
+        FaceData::parse(BOLD_ITALIC_TTF),
+    ]
+});
+
+fn face(f: Face) -> &'static FaceData {
+    &FACES[f.index()]
+}
+
+/// Characters that carry no ink and that spreadsheets leave behind (zero-width space, joiners,
+/// byte-order mark, soft hyphen): dropped before layout rather than printed as empty boxes.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{202A}'..='\u{202E}'
+    )
+}
+
+/// The text as it is laid out: NFC (the font maps characters to glyphs without shaping, so a
+/// decomposed "ễ" would print with misplaced marks), invisible characters dropped, tabs and
+/// non-breaking spaces as plain spaces.
+pub(crate) fn prepare(s: &str) -> String {
+    let cleaned = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !is_invisible(*c))
+            .map(|c| match c {
+                '\t' | '\u{00A0}' | '\u{2007}' | '\u{202F}' => ' ',
+                c => c,
+            })
+            .collect()
+    };
+    if is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        cleaned(s)
+    } else {
+        cleaned(&s.nfc().collect::<String>())
+    }
+}
+
+/// The first character of `s` (after [`prepare`]) that the font cannot print, if any.
+pub(crate) fn unprintable(s: &str) -> Option<char> {
+    let f = face(Face::Regular);
+    s.chars()
+        .find(|c| !c.is_control() && f.advance(*c).is_none())
+}
+
+/// Width of `s` in millimetres at `size` points. Characters without a glyph count as nothing;
+/// [`Page::text`] refuses them before they get here.
+pub(crate) fn width(s: &str, f: Face, size: f32) -> f32 {
+    let fd = face(f);
+    let units: u32 = s.chars().map(|c| fd.advance(c).unwrap_or(0) as u32).sum();
+    units as f32 / fd.units_per_em * size / PT_PER_MM
+}
+
+/// Height of one line of text at `size` points, in millimetres (1.2 em, as word processors set
+/// single spacing for Times).
+pub(crate) fn line_height(size: f32) -> f32 {
+    size * 1.2 / PT_PER_MM
+}
+
+/// Distance from the top of a line box to its baseline, in millimetres.
+fn ascent(size: f32) -> f32 {
+    size * 0.93 / PT_PER_MM
+}
+
+/// Splits `s` into lines no wider than `max` millimetres: at spaces, and inside a word only when
+/// the word alone is wider than the line. Nothing is ever dropped: the lines joined by spaces give
+/// back the words of `s`. Explicit newlines start a new line.
+pub(crate) fn wrap(s: &str, f: Face, size: f32, max: f32) -> Vec<String> {
+    let mut out = Vec::new();
+    let space = width(" ", f, size);
+    for para in s.split('\n') {
+        let mut line = String::new();
+        let mut line_w = 0.0;
+        for word in para.split_whitespace() {
+            let w = width(word, f, size);
+            if line.is_empty() && w <= max {
+                line.push_str(word);
+                line_w = w;
+            } else if !line.is_empty() && line_w + space + w <= max {
+                line.push(' ');
+                line.push_str(word);
+                line_w += space + w;
+            } else {
+                if !line.is_empty() {
+                    out.push(std::mem::take(&mut line));
+                }
+                if w <= max {
+                    line.push_str(word);
+                    line_w = w;
+                } else {
+                    // A word wider than the cell (a long code): break it between characters.
+                    let mut piece = String::new();
+                    let mut piece_w = 0.0;
+                    for c in word.chars() {
+                        let cw = width(c.encode_utf8(&mut [0; 4]), f, size);
+                        if !piece.is_empty() && piece_w + cw > max {
+                            out.push(std::mem::take(&mut piece));
+                            piece_w = 0.0;
+                        }
+                        piece.push(c);
+                        piece_w += cw;
+                    }
+                    line = piece;
+                    line_w = piece_w;
+                }
+            }
+        }
+        out.push(line);
+    }
+    // A paragraph that was only white space still takes its line; trailing empty lines do not.
+    while out.len() > 1 && out.last().is_some_and(String::is_empty) {
+        out.pop();
+    }
+    out
+}
+
+/// Horizontal alignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Align {
+    Left,
+    Center,
+    Right,
+}
+
+/// Page orientation (A4 either way).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Orientation {
+    Portrait,
+    Landscape,
+}
+
+#[derive(Debug, Clone)]
+struct TextRun {
+    x: f32,
+    baseline: f32,
+    text: String,
+    face: Face,
+    size: f32,
+    grey: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Rule {
+    x1: f32,
+    y1: f32,
+    x2: f32,
+    y2: f32,
+    thickness: f32,
+}
+
+/// One page being drawn.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Page {
+    texts: Vec<TextRun>,
+    rules: Vec<Rule>,
+}
+
+impl Page {
+    /// Places `s` with its left end at `x` and its baseline at `baseline`.
+    pub(crate) fn text(&mut self, x: f32, baseline: f32, s: &str, face: Face, size: f32) {
+        if s.is_empty() {
+            return;
+        }
+        self.texts.push(TextRun {
+            x,
+            baseline,
+            text: s.to_string(),
+            face,
+            size,
+            grey: false,
+        });
+    }
+
+    /// Places `s` inside `[x, x + w]` with the given alignment.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn text_in(
+        &mut self,
+        x: f32,
+        w: f32,
+        baseline: f32,
+        s: &str,
+        face: Face,
+        size: f32,
+        align: Align,
+    ) {
+        let tw = width(s, face, size);
+        let x = match align {
+            Align::Left => x,
+            Align::Center => x + (w - tw) / 2.0,
+            Align::Right => x + w - tw,
+        };
+        self.text(x, baseline, s, face, size);
+    }
+
+    /// A grey text, for the demo mark.
+    fn grey_text(&mut self, x: f32, baseline: f32, s: &str, face: Face, size: f32) {
+        self.texts.push(TextRun {
+            x,
+            baseline,
+            text: s.to_string(),
+            face,
+            size,
+            grey: true,
+        });
+    }
+
+    /// A straight rule from (x1, y1) to (x2, y2), `thickness` in points.
+    pub(crate) fn rule(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, thickness: f32) {
+        self.rules.push(Rule {
+            x1,
+            y1,
+            x2,
+            y2,
+            thickness,
+        });
+    }
+
+    fn into_ops(self, page_h: f32, fonts: &[FontId; 4]) -> Vec<Op> {
+        // Positions to a hundredth of a point: as exact as any printer, and shorter to write
+        // ("85.04" rather than "85.039375") in a stream that repeats them thousands of times.
+        let round = |pt: f32| Pt((pt * 100.0).round() / 100.0);
+        let x = |mm: f32| round(mm * PT_PER_MM);
+        let y = |mm: f32| round((page_h - mm) * PT_PER_MM);
+        let mut ops = Vec::with_capacity(self.rules.len() + self.texts.len() * 2 + 8);
+        if !self.rules.is_empty() {
+            ops.push(Op::SaveGraphicsState);
+            let mut thickness = f32::NAN;
+            for r in &self.rules {
+                if r.thickness != thickness {
+                    thickness = r.thickness;
+                    ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
+                }
+                ops.push(Op::DrawLine {
+                    line: Line {
+                        points: vec![
+                            LinePoint {
+                                p: Point {
+                                    x: x(r.x1),
+                                    y: y(r.y1),
+                                },
+                                bezier: false,
+                            },
+                            LinePoint {
+                                p: Point {
+                                    x: x(r.x2),
+                                    y: y(r.y2),
+                                },
+                                bezier: false,
+                            },
+                        ],
+                        is_closed: false,
+                    },
+                });
+            }
+            ops.push(Op::RestoreGraphicsState);
+        }
+        if !self.texts.is_empty() {
+            ops.push(Op::StartTextSection);
+            let mut current: Option<(Face, f32)> = None;
+            let mut grey = false;
+            // Each text is placed relative to the one before (`Td`), from exact hundredths of a
+            // point, so nothing drifts; shorter than an absolute `Tm` per text.
+            let hundredths = |pt: f32| (pt * 100.0).round() as i64;
+            let mut at: (i64, i64) = (0, 0);
+            for t in self.texts {
+                if t.grey != grey {
+                    grey = t.grey;
+                    ops.push(Op::SetFillColor {
+                        col: Color::Greyscale(Greyscale {
+                            percent: if grey { 0.45 } else { 0.0 },
+                            icc_profile: None,
+                        }),
+                    });
+                }
+                if current != Some((t.face, t.size)) {
+                    current = Some((t.face, t.size));
+                    ops.push(Op::SetFont {
+                        font: PdfFontHandle::External(fonts[t.face.index()].clone()),
+                        size: Pt(t.size),
+                    });
+                }
+                let to = (
+                    hundredths(t.x * PT_PER_MM),
+                    hundredths((page_h - t.baseline) * PT_PER_MM),
+                );
+                ops.push(Op::SetTextCursor {
+                    pos: Point {
+                        x: Pt((to.0 - at.0) as f32 / 100.0),
+                        y: Pt((to.1 - at.1) as f32 / 100.0),
+                    },
+                });
+                at = to;
+                ops.push(Op::ShowText {
+                    items: vec![TextItem::Text(t.text)],
+                });
+            }
+            ops.push(Op::EndTextSection);
+        }
+        ops
+    }
+}
+
+/// Page margins in millimetres (Decree 30/2020: top and bottom 20–25, left 30–35, right 15–20).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Margins {
+    pub top: f32,
+    pub bottom: f32,
+    pub left: f32,
+    pub right: f32,
+}
+
+impl Margins {
+    pub(crate) const DECREE_30: Margins = Margins {
+        top: 20.0,
+        bottom: 20.0,
+        left: 30.0,
+        right: 15.0,
+    };
+}
+
+/// Body text size (Decree 30: 13–14 pt).
+pub(crate) const BODY: f32 = 13.0;
+/// Text size inside tables.
+pub(crate) const CELL: f32 = 11.0;
+/// Space between a cell's border and its text.
+const PAD: f32 = 1.2;
+/// Height of a total row ("Cộng trang", "TỔNG CỘNG").
+const TOTAL_ROW: f32 = 7.5;
+
+/// A document being laid out: its pages, the page in progress and the vertical position on it.
+pub(crate) struct Doc {
+    title: String,
+    subject: String,
+    author: String,
+    width: f32,
+    height: f32,
+    margins: Margins,
+    demo: bool,
+    pages: Vec<Page>,
+    /// Vertical position on the current page, from the top, in mm.
+    pub y: f32,
+}
+
+impl Doc {
+    /// A new document with one empty page.
+    pub(crate) fn new(title: &str, orientation: Orientation, demo: bool) -> Doc {
+        let (width, height) = match orientation {
+            Orientation::Portrait => (210.0, 297.0),
+            Orientation::Landscape => (297.0, 210.0),
+        };
+        let margins = Margins::DECREE_30;
+        Doc {
+            title: prepare(title),
+            subject: String::new(),
+            author: String::new(),
+            width,
+            height,
+            margins,
+            demo,
+            pages: vec![Page::default()],
+            y: margins.top,
+        }
+    }
+
+    /// Changes the margins (before anything is drawn).
+    pub(crate) fn set_margins(&mut self, m: Margins) {
+        self.margins = m;
+        self.y = m.top;
+    }
+
+    /// Sets the subject and author written in the document's properties.
+    pub(crate) fn describe(&mut self, subject: &str, author: &str) {
+        self.subject = prepare(subject);
+        self.author = prepare(author);
+    }
+
+    /// Left edge of the text area.
+    pub(crate) fn left(&self) -> f32 {
+        self.margins.left
+    }
+
+    /// Width of the text area.
+    pub(crate) fn content_width(&self) -> f32 {
+        self.width - self.margins.left - self.margins.right
+    }
+
+    /// Top of the text area.
+    pub(crate) fn top(&self) -> f32 {
+        self.margins.top
+    }
+
+    /// Bottom of the text area.
+    pub(crate) fn bottom(&self) -> f32 {
+        self.height - self.margins.bottom
+    }
+
+    /// Height left on the current page.
+    pub(crate) fn remaining(&self) -> f32 {
+        self.bottom() - self.y
+    }
+
+    /// The page being drawn.
+    pub(crate) fn page(&mut self) -> &mut Page {
+        self.pages.last_mut().expect("a document has a page")
+    }
+
+    /// Starts a new page and puts the position at its top.
+    pub(crate) fn new_page(&mut self) {
+        self.pages.push(Page::default());
+        self.y = self.margins.top;
+    }
+
+    /// Starts a new page unless `h` millimetres fit on this one.
+    pub(crate) fn ensure(&mut self, h: f32) {
+        if h > self.remaining() && self.y > self.margins.top {
+            self.new_page();
+        }
+    }
+
+    /// Moves down.
+    pub(crate) fn skip(&mut self, h: f32) {
+        self.y += h;
+    }
+
+    /// Writes a paragraph across the text area (or `[x, x + w]`), wrapped, breaking pages between
+    /// lines. Returns the number of lines.
+    pub(crate) fn paragraph(&mut self, s: &str, f: Face, size: f32, align: Align) -> usize {
+        let (x, w) = (self.left(), self.content_width());
+        self.paragraph_in(x, w, s, f, size, align)
+    }
+
+    /// Like [`Doc::paragraph`] inside `[x, x + w]`.
+    pub(crate) fn paragraph_in(
+        &mut self,
+        x: f32,
+        w: f32,
+        s: &str,
+        f: Face,
+        size: f32,
+        align: Align,
+    ) -> usize {
+        let s = prepare(s);
+        let lines = wrap(&s, f, size, w);
+        let lh = line_height(size);
+        for line in &lines {
+            self.ensure(lh);
+            let baseline = self.y + ascent(size) - 0.6;
+            self.page().text_in(x, w, baseline, line, f, size, align);
+            self.y += lh;
+        }
+        lines.len()
+    }
+
+    /// Height a paragraph would take in `[_, w]`.
+    pub(crate) fn paragraph_height(s: &str, f: Face, size: f32, w: f32) -> f32 {
+        wrap(&prepare(s), f, size, w).len() as f32 * line_height(size)
+    }
+
+    /// Draws a table starting at the current position: the header (and numbering row) repeated at
+    /// the top of every page it spans, the rows never split across pages, a "Cộng trang" row at
+    /// the foot of every page when asked, and the grand total after the last row. `keep_with_last`
+    /// is the height of what follows the table (amount in words, signatures): rows are moved to a
+    /// new page, when needed, so that it fits on the table's last page with them.
+    pub(crate) fn table(&mut self, t: &Table, rows: &[Row], opts: &TableOptions) {
+        let header_h = t.header_height();
+        let caption_h = if opts.continuation.is_some() {
+            line_height(CELL) + 1.0
+        } else {
+            0.0
+        };
+        let page_total_h = if opts.page_total.is_some() {
+            TOTAL_ROW
+        } else {
+            0.0
+        };
+        let grand_h = if opts.grand_total.is_some() {
+            TOTAL_ROW
+        } else {
+            0.0
+        };
+        let measured: Vec<Measured> = rows.iter().map(|r| t.measure(r)).collect();
+        let fresh = self.bottom() - self.top() - caption_h - header_h - page_total_h;
+
+        // Plan the pages: which rows go on which page.
+        let mut plan: Vec<Vec<usize>> = Vec::new();
+        let mut start_new = false;
+        let mut avail = self.remaining() - header_h - page_total_h;
+        let first_h = measured.first().map_or(TOTAL_ROW, |m| m.height);
+        if avail < first_h {
+            start_new = true;
+            avail = fresh;
+        }
+        let mut cur: Vec<usize> = Vec::new();
+        let mut used = 0.0;
+        let mut page_avail = avail;
+        for (i, m) in measured.iter().enumerate() {
+            if !cur.is_empty() && used + m.height > page_avail {
+                plan.push(std::mem::take(&mut cur));
+                used = 0.0;
+                page_avail = fresh;
+            }
+            cur.push(i);
+            used += m.height;
+        }
+        plan.push(cur);
+        // The last page must also hold the grand total, and preferably what follows the table.
+        let need = grand_h + opts.keep_with_last;
+        let last_avail = if plan.len() == 1 { avail } else { fresh };
+        let last = plan.last().expect("plan has a page").clone();
+        let used_last: f32 = last.iter().map(|&i| measured[i].height).sum();
+        if used_last + need > last_avail && !last.is_empty() {
+            // How many rows fit on a fresh page together with the closing block.
+            let mut fit = 0;
+            let mut h = 0.0;
+            for &i in last.iter().rev() {
+                if h + measured[i].height + need > fresh {
+                    break;
+                }
+                h += measured[i].height;
+                fit += 1;
+            }
+            let fit = fit.max(1);
+            if last.len() >= 2 {
+                let k = fit.min(last.len() - 1);
+                let split = last.len() - k;
+                let (keep, moved) = last.split_at(split);
+                let n = plan.len();
+                plan[n - 1] = keep.to_vec();
+                plan.push(moved.to_vec());
+            } else if plan.len() == 1 && used_last + grand_h > last_avail {
+                // A lone row that cannot take the grand total under it starts on a new page.
+                start_new = true;
+            }
+        }
+
+        if start_new {
+            self.new_page();
+            self.continuation_caption(opts);
+        }
+        let pages = plan.len();
+        for (p, page_rows) in plan.iter().enumerate() {
+            if p > 0 {
+                self.new_page();
+                self.continuation_caption(opts);
+            }
+            let top = self.y;
+            self.draw_header(t);
+            if page_rows.is_empty() && rows.is_empty() {
+                let h = TOTAL_ROW;
+                let y = self.y;
+                let (x, w) = (self.left(), t.width());
+                let note = opts.empty.as_deref().unwrap_or("(Không có)");
+                self.page().text_in(
+                    x,
+                    w,
+                    y + (h - line_height(CELL)) / 2.0 + ascent(CELL) - 0.6,
+                    note,
+                    Face::Italic,
+                    CELL,
+                    Align::Center,
+                );
+                self.y += h;
+                let y2 = self.y;
+                self.page().rule(x, y2, x + w, y2, 0.5);
+            }
+            for &i in page_rows {
+                self.draw_row(t, &measured[i], rows[i].bold);
+            }
+            let totals_top = self.y;
+            let mut span = t.columns.len();
+            if let Some(pt) = &opts.page_total {
+                let sum = Dong::sum(page_rows.iter().filter_map(|&i| rows[i].amount))
+                    .unwrap_or(Dong::ZERO);
+                self.draw_total_row(t, &pt.label, pt.amount_col, sum);
+                span = span.min(pt.amount_col);
+            }
+            if p + 1 == pages {
+                if let Some((label, amount, col)) = &opts.grand_total {
+                    self.draw_total_row(t, label, *col, *amount);
+                    span = span.min(*col);
+                }
+            }
+            // Inside the label of the total rows there are no column rules.
+            let bottom = self.y;
+            let x0 = self.left();
+            let mut x = x0;
+            self.page().rule(x, top, x, bottom, 0.5);
+            let n = t.columns.len();
+            for (b, c) in t.columns.iter().enumerate() {
+                x += c.width;
+                let end = if b + 1 < span && b + 1 < n {
+                    totals_top
+                } else {
+                    bottom
+                };
+                self.page().rule(x, top, x, end, 0.5);
+            }
+        }
+    }
+
+    /// Height of a whole table drawn on one page (header, rows, totals).
+    pub(crate) fn table_height(t: &Table, rows: &[Row], opts: &TableOptions) -> f32 {
+        let body: f32 = if rows.is_empty() {
+            TOTAL_ROW
+        } else {
+            rows.iter().map(|r| t.measure(r).height).sum()
+        };
+        let totals = [opts.page_total.is_some(), opts.grand_total.is_some()]
+            .iter()
+            .filter(|x| **x)
+            .count() as f32
+            * TOTAL_ROW;
+        t.header_height() + body + totals
+    }
+
+    fn continuation_caption(&mut self, opts: &TableOptions) {
+        if let Some(c) = &opts.continuation {
+            let (x, w) = (self.left(), self.content_width());
+            let baseline = self.y + ascent(CELL) - 0.6;
+            let c = prepare(c);
+            self.page()
+                .text_in(x, w, baseline, &c, Face::Italic, CELL, Align::Left);
+            self.y += line_height(CELL) + 1.0;
+        }
+    }
+
+    fn draw_header(&mut self, t: &Table) {
+        let x0 = self.left();
+        let w = t.width();
+        let y0 = self.y;
+        self.page().rule(x0, y0, x0 + w, y0, 0.8);
+        let h = t.header_cells_height();
+        let mut x = x0;
+        for (c, lines) in t.columns.iter().zip(t.header_lines()) {
+            let lh = line_height(t.header_size);
+            let block = lines.len() as f32 * lh;
+            let mut baseline = y0 + (h - block) / 2.0 + ascent(t.header_size) - 0.6;
+            for line in lines {
+                self.page().text_in(
+                    x + PAD,
+                    c.width - 2.0 * PAD,
+                    baseline,
+                    &line,
+                    Face::Bold,
+                    t.header_size,
+                    Align::Center,
+                );
+                baseline += lh;
+            }
+            x += c.width;
+        }
+        self.y += h;
+        let y = self.y;
+        self.page().rule(x0, y, x0 + w, y, 0.5);
+        if t.numbering {
+            let nh = line_height(9.0) + 1.0;
+            let mut x = x0;
+            for (i, c) in t.columns.iter().enumerate() {
+                let label = format!("({})", i + 1);
+                self.page().text_in(
+                    x,
+                    c.width,
+                    y + ascent(9.0) + 0.2,
+                    &label,
+                    Face::Italic,
+                    9.0,
+                    Align::Center,
+                );
+                x += c.width;
+            }
+            self.y += nh;
+            let y = self.y;
+            self.page().rule(x0, y, x0 + w, y, 0.5);
+        }
+    }
+
+    fn draw_row(&mut self, t: &Table, m: &Measured, bold: bool) {
+        let x0 = self.left();
+        let y0 = self.y;
+        let face = if bold { Face::Bold } else { Face::Regular };
+        let lh = line_height(t.body_size);
+        let mut x = x0;
+        for (c, lines) in t.columns.iter().zip(&m.cells) {
+            let block = lines.len() as f32 * lh;
+            let mut baseline = y0 + (m.height - block) / 2.0 + ascent(t.body_size) - 0.6;
+            for line in lines {
+                self.page().text_in(
+                    x + PAD,
+                    c.width - 2.0 * PAD,
+                    baseline,
+                    line,
+                    face,
+                    t.body_size,
+                    c.align,
+                );
+                baseline += lh;
+            }
+            x += c.width;
+        }
+        self.y += m.height;
+        let y = self.y;
+        self.page().rule(x0, y, x0 + t.width(), y, 0.4);
+    }
+
+    /// A total row: the label across the columns before `amount_col`, the amount in it.
+    fn draw_total_row(&mut self, t: &Table, label: &str, amount_col: usize, amount: Dong) {
+        let x0 = self.left();
+        let y0 = self.y;
+        let baseline = y0 + (TOTAL_ROW - line_height(t.body_size)) / 2.0 + ascent(t.body_size);
+        let label_w: f32 = t.columns[..amount_col.min(t.columns.len())]
+            .iter()
+            .map(|c| c.width)
+            .sum();
+        let label = prepare(label);
+        self.page().text_in(
+            x0 + PAD,
+            label_w - 2.0 * PAD,
+            baseline,
+            &label,
+            Face::Bold,
+            t.body_size,
+            Align::Center,
+        );
+        let ax: f32 = x0 + t.columns[..amount_col].iter().map(|c| c.width).sum::<f32>();
+        let aw = t.columns[amount_col].width;
+        let text = amount.to_string();
+        // A total never spills out of its cell: a smaller size if it must.
+        let mut size = t.body_size;
+        while size > 7.0 && width(&text, Face::Bold, size) > aw - 2.0 * PAD {
+            size -= 0.5;
+        }
+        self.page().text_in(
+            ax + PAD,
+            aw - 2.0 * PAD,
+            baseline,
+            &text,
+            Face::Bold,
+            size,
+            Align::Right,
+        );
+        self.y += TOTAL_ROW;
+        let y = self.y;
+        self.page().rule(x0, y, x0 + t.width(), y, 0.8);
+    }
+
+    /// Numbers the pages "Trang x/y", marks demo data on every page, and writes the PDF.
+    pub(crate) fn finish(mut self) -> Result<Pdf, DocumentError> {
+        let total = self.pages.len();
+        let (w, h) = (self.width, self.height);
+        let footer_y = h - self.margins.bottom * 0.45;
+        let demo = self.demo;
+        let top = self.margins.top;
+        let (left, cw) = (self.left(), self.content_width());
+        for (i, page) in self.pages.iter_mut().enumerate() {
+            let label = format!("Trang {}/{}", i + 1, total);
+            page.text_in(
+                left,
+                cw,
+                footer_y,
+                &label,
+                Face::Italic,
+                10.0,
+                Align::Center,
+            );
+            if demo {
+                let mark = super::DEMO_MARK;
+                let mw = width(mark, Face::Bold, 12.0);
+                page.grey_text(left + (cw - mw) / 2.0, top * 0.6, mark, Face::Bold, 12.0);
+            }
+        }
+        // Nothing reaches the PDF that the font cannot print.
+        for page in &self.pages {
+            for t in &page.texts {
+                if let Some(c) = unprintable(&t.text) {
+                    return Err(DocumentError::Unprintable {
+                        character: c,
+                        text: t.text.clone(),
+                    });
+                }
+            }
+        }
+
+        let mut doc = PdfDocument::new(&self.title);
+        let now = chrono::Utc::now();
+        let stamp = pdf_datetime(now);
+        let info = &mut doc.metadata.info;
+        info.creation_date = stamp;
+        info.modification_date = stamp;
+        info.metadata_date = stamp;
+        info.creator = "Sổ chi trả (paypoint)".to_string();
+        info.producer = format!("paypoint {} / printpdf", env!("CARGO_PKG_VERSION"));
+        info.subject = self.subject.clone();
+        info.author = self.author.clone();
+        // Short, fixed resource names (six capitals: the first six also make the subset tag)
+        // rather than printpdf's random 32-letter ones, repeated on every font change.
+        let fonts: [FontId; 4] = Face::ALL.map(|f| {
+            let id = FontId(FONT_IDS[f.index()].to_string());
+            doc.resources
+                .fonts
+                .map
+                .insert(id.clone(), PdfFont::new(face(f).font.clone()));
+            id
+        });
+        let pages: Vec<PdfPage> = std::mem::take(&mut self.pages)
+            .into_iter()
+            .map(|p| PdfPage::new(Mm(w), Mm(h), p.into_ops(h, &fonts)))
+            .collect();
+        doc.with_pages(pages);
+        let mut warnings = Vec::new();
+        let bytes = doc.save(&PdfSaveOptions::default(), &mut warnings);
+        if let Some(e) = warnings
+            .iter()
+            .find(|w| w.severity == PdfParseErrorSeverity::Error)
+        {
+            return Err(DocumentError::Pdf(e.msg.clone()));
+        }
+        Ok(Pdf {
+            bytes,
+            pages: total,
+            title: self.title,
+        })
+    }
+}
+
+/// A UTC time as printpdf writes it (its serializer always writes the offset +00'00').
+fn pdf_datetime(t: chrono::DateTime<chrono::Utc>) -> printpdf::OffsetDateTime {
+    use chrono::{Datelike, Timelike};
+    printpdf::OffsetDateTime::new_in_offset(
+        printpdf::Date {
+            year: t.year(),
+            month: t.month() as u8,
+            day: t.day() as u8,
+        },
+        printpdf::Time {
+            hour: t.hour() as u8,
+            minute: t.minute() as u8,
+            second: t.second() as u8,
+            millisecond: 0,
+        },
+        printpdf::Offset {
+            hours: 0,
+            minutes: 0,
+            seconds: 0,
+            milliseconds: 0,
+        },
+    )
+}
+
+/// A column of a table.
+#[derive(Debug, Clone)]
+pub(crate) struct Column {
+    pub title: String,
+    pub width: f32,
+    pub align: Align,
+}
+
+impl Column {
+    pub(crate) fn new(title: &str, width: f32, align: Align) -> Column {
+        Column {
+            title: title.to_string(),
+            width,
+            align,
+        }
+    }
+}
+
+/// A table's shape.
+#[derive(Debug, Clone)]
+pub(crate) struct Table {
+    pub columns: Vec<Column>,
+    pub header_size: f32,
+    pub body_size: f32,
+    /// A row "(1) (2) …" under the header, as on state forms.
+    pub numbering: bool,
+    /// Least height of a row (12 mm on the signature sheet, to sign in).
+    pub min_row: f32,
+}
+
+/// One row's cell texts; `amount` is what the page total adds up.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Row {
+    pub cells: Vec<String>,
+    pub amount: Option<Dong>,
+    pub bold: bool,
+}
+
+impl Row {
+    pub(crate) fn new(cells: Vec<String>) -> Row {
+        Row {
+            cells,
+            amount: None,
+            bold: false,
+        }
+    }
+
+    pub(crate) fn with_amount(mut self, amount: Dong) -> Row {
+        self.amount = Some(amount);
+        self
+    }
+}
+
+/// The per-page total row.
+#[derive(Debug, Clone)]
+pub(crate) struct PageTotal {
+    pub label: String,
+    /// The column whose amounts are added; the label spans the columns before it.
+    pub amount_col: usize,
+}
+
+/// How a table flows over pages.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TableOptions {
+    pub page_total: Option<PageTotal>,
+    /// Label, amount and amount column of the grand total row after the last row.
+    pub grand_total: Option<(String, Dong, usize)>,
+    /// Height that should stay on the same page as the last row.
+    pub keep_with_last: f32,
+    /// Caption printed above the repeated header on continuation pages.
+    pub continuation: Option<String>,
+    /// Text of the single row of an empty table ("(Không có)" by default).
+    pub empty: Option<String>,
+}
+
+struct Measured {
+    cells: Vec<Vec<String>>,
+    height: f32,
+}
+
+impl Table {
+    pub(crate) fn width(&self) -> f32 {
+        self.columns.iter().map(|c| c.width).sum()
+    }
+
+    fn header_lines(&self) -> Vec<Vec<String>> {
+        self.columns
+            .iter()
+            .map(|c| {
+                wrap(
+                    &prepare(&c.title),
+                    Face::Bold,
+                    self.header_size,
+                    c.width - 2.0 * PAD,
+                )
+            })
+            .collect()
+    }
+
+    fn header_cells_height(&self) -> f32 {
+        let lines = self.header_lines().iter().map(Vec::len).max().unwrap_or(1);
+        lines as f32 * line_height(self.header_size) + 2.0 * PAD + 0.8
+    }
+
+    /// Height of the header and numbering rows.
+    pub(crate) fn header_height(&self) -> f32 {
+        self.header_cells_height()
+            + if self.numbering {
+                line_height(9.0) + 1.0
+            } else {
+                0.0
+            }
+    }
+
+    fn measure(&self, row: &Row) -> Measured {
+        let face = if row.bold { Face::Bold } else { Face::Regular };
+        let cells: Vec<Vec<String>> = self
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let text = row.cells.get(i).map(String::as_str).unwrap_or("");
+                let text = prepare(text);
+                if text.trim().is_empty() {
+                    Vec::new()
+                } else {
+                    wrap(&text, face, self.body_size, c.width - 2.0 * PAD)
+                }
+            })
+            .collect();
+        let lines = cells.iter().map(Vec::len).max().unwrap_or(0).max(1);
+        let height = (lines as f32 * line_height(self.body_size) + 2.0 * PAD).max(self.min_row);
+        Measured { cells, height }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_font_covers_vietnamese() {
+        let lower = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ";
+        let all: String = lower.chars().chain(lower.to_uppercase().chars()).collect();
+        // 72 vowel forms (a ă â e ê i o ô ơ u ư y, each with its five tones) and đ, both cases.
+        assert_eq!(all.chars().count(), 2 * 73);
+        for f in Face::ALL {
+            for c in all.chars() {
+                assert!(face(f).advance(c).is_some(), "{c} in {f:?}");
+            }
+        }
+        assert_eq!(unprintable("Nguyễn Thị Hường ₫ – “x”"), None);
+        assert_eq!(unprintable("字"), Some('字'));
+    }
+
+    #[test]
+    fn widths_follow_times_metrics() {
+        // Times New Roman: digits are half an em; at 12 pt "0" is 6 pt.
+        let w = width("0000000000", Face::Regular, 12.0);
+        assert!((w - 60.0 / PT_PER_MM).abs() < 0.01, "{w}");
+        assert!(width("Đ", Face::Bold, 12.0) > width("Đ", Face::Regular, 12.0) * 0.95);
+    }
+
+    #[test]
+    fn wrapping_never_loses_text() {
+        let s = "Thương binh suy giảm khả năng lao động từ 81% trở lên có vết thương đặc biệt nặng";
+        let lines = wrap(s, Face::Regular, 11.0, 30.0);
+        assert!(lines.len() > 2);
+        assert_eq!(lines.join(" "), s);
+        for l in &lines {
+            assert!(width(l, Face::Regular, 11.0) <= 30.0 + 1e-3, "{l}");
+        }
+        // A word wider than the cell is broken between characters, never cut.
+        let code = "QH01-0000000000000000000000001";
+        let lines = wrap(code, Face::Regular, 11.0, 15.0);
+        assert!(lines.len() > 1);
+        assert_eq!(lines.concat(), code);
+        assert_eq!(wrap("", Face::Regular, 11.0, 10.0), vec![String::new()]);
+    }
+
+    #[test]
+    fn a_character_the_font_lacks_is_refused_not_dropped() {
+        let mut doc = Doc::new("x", Orientation::Portrait, false);
+        doc.paragraph("Nguyễn Văn 字", Face::Regular, BODY, Align::Left);
+        match doc.finish() {
+            Err(DocumentError::Unprintable { character, text }) => {
+                assert_eq!(character, '字');
+                assert_eq!(text, "Nguyễn Văn 字");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_table_keeps_its_rows_whole_and_its_header_on_every_page() {
+        let t = Table {
+            columns: vec![
+                Column::new("STT", 12.0, Align::Center),
+                Column::new("Họ và tên", 60.0, Align::Left),
+                Column::new("Số tiền", 30.0, Align::Right),
+            ],
+            header_size: 11.0,
+            body_size: 11.0,
+            numbering: true,
+            min_row: 12.0,
+        };
+        let rows: Vec<Row> = (1..=60)
+            .map(|i| {
+                Row::new(vec![i.to_string(), format!("Người {i}"), "1.000".into()])
+                    .with_amount(Dong::new(1000).unwrap())
+            })
+            .collect();
+        let mut doc = Doc::new("x", Orientation::Landscape, false);
+        doc.table(
+            &t,
+            &rows,
+            &TableOptions {
+                page_total: Some(PageTotal {
+                    label: "Cộng trang".into(),
+                    amount_col: 2,
+                }),
+                grand_total: Some(("TỔNG CỘNG".into(), Dong::new(60_000).unwrap(), 2)),
+                keep_with_last: 50.0,
+                ..TableOptions::default()
+            },
+        );
+        let pages = doc.pages.len();
+        assert!(pages >= 6, "60 rows of 12 mm on landscape pages: {pages}");
+        let mut names = 0;
+        for p in &doc.pages {
+            let texts: Vec<&str> = p.texts.iter().map(|t| t.text.as_str()).collect();
+            assert!(texts.contains(&"Họ và tên"), "header on every page");
+            assert!(texts.contains(&"Cộng trang"));
+            names += texts.iter().filter(|t| t.starts_with("Người ")).count();
+            // Nothing below the bottom margin.
+            for t in &p.texts {
+                assert!(
+                    t.baseline <= doc.bottom() + 0.01,
+                    "{} at {}",
+                    t.text,
+                    t.baseline
+                );
+            }
+        }
+        assert_eq!(names, 60);
+        // The last page keeps room for what follows the table.
+        assert!(doc.remaining() >= 50.0, "{}", doc.remaining());
+        let last: Vec<&str> = doc.pages[pages - 1]
+            .texts
+            .iter()
+            .map(|t| t.text.as_str())
+            .collect();
+        assert!(last.contains(&"TỔNG CỘNG"));
+        assert!(last.iter().any(|t| t.starts_with("Người ")));
+    }
+
+    #[test]
+    fn text_is_normalised_before_layout() {
+        assert_eq!(prepare("Nguye\u{302}\u{303}n\u{200B}\tA"), "Nguyễn A");
+    }
+}

@@ -1,0 +1,283 @@
+//! The home-delivery receipt (biên nhận chi trả tại nhà): one payout to one beneficiary, its lines
+//! and amounts, the amount in words, who received the money (the beneficiary, or the authorised
+//! proxy with their ID card number), the clerk and the date. Two copies on one A4 sheet, cut along
+//! the middle: one stays with the pay point, one with the family.
+
+use chrono::{Local, NaiveDate};
+
+use super::data::PayoutDoc;
+use super::pdf::{Align, Column, Doc, Face, Margins, Orientation, Row, Table, TableOptions};
+use super::{DocumentError, Pdf};
+use crate::ledger::Ledger;
+use crate::money::Dong;
+use crate::period::Period;
+
+/// What to print.
+#[derive(Debug, Clone, Default)]
+pub struct ReceiptOptions {
+    /// The period of the beneficiary looked up by code; the open one (or the latest) when `None`.
+    pub period: Option<Period>,
+    /// The beneficiary: their latest payout, not reversed, of the period.
+    pub code: Option<String>,
+    /// Or a payout by its id (a unique prefix of at least 8 characters will do).
+    pub payout: Option<String>,
+    /// The place on the date line; from the pay point's name when `None`.
+    pub place: Option<String>,
+    /// The date on the date line; the payout's date when `None`.
+    pub date: Option<NaiveDate>,
+}
+
+/// Half an A4 page, where the sheet is cut.
+const HALF: f32 = 297.0 / 2.0;
+const SIZE: f32 = 10.5;
+
+fn lines_table() -> Table {
+    Table {
+        columns: vec![
+            Column::new("STT", 10.0, Align::Center),
+            Column::new("Khoản chi", 70.0, Align::Left),
+            Column::new("Tháng", 45.0, Align::Center),
+            Column::new("Số tiền (đồng)", 45.0, Align::Right),
+        ],
+        header_size: SIZE,
+        body_size: SIZE,
+        numbering: false,
+        min_row: 5.5,
+    }
+}
+
+/// Draws one copy from the current position.
+fn copy(doc: &mut Doc, ctx: &super::Context, p: &PayoutDoc, which: &str, date_line: &str) {
+    super::header_block_sized(doc, ctx, SIZE, 11.5);
+    let title = if p.at_home {
+        "Biên nhận chi trả tại nhà"
+    } else {
+        "Biên nhận chi trả"
+    };
+    doc.paragraph(&title.to_uppercase(), Face::Bold, 13.0, Align::Center);
+    doc.paragraph(
+        &format!(
+            "Trợ cấp ưu đãi người có công {} – {which}",
+            p.period.label_vi()
+        ),
+        Face::Italic,
+        SIZE,
+        Align::Center,
+    );
+    doc.skip(1.0);
+    let b = &p.person;
+    let who = format!(
+        "Họ và tên đối tượng: {}    Mã đối tượng: {}    Năm sinh: {}",
+        b.name,
+        b.code,
+        b.birth_year.map(|y| y.to_string()).unwrap_or_default()
+    );
+    doc.paragraph(&who, Face::Regular, SIZE, Align::Left);
+    doc.paragraph(
+        &format!("Địa chỉ: {}    Diện đối tượng: {}", b.village, b.category),
+        Face::Regular,
+        SIZE,
+        Align::Left,
+    );
+    doc.skip(0.5);
+    let rows: Vec<Row> = p
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, (kind, amount, from, to, note))| {
+            let mut label = kind.label_vi().to_string();
+            if !note.is_empty() {
+                label.push_str(&format!(" ({note})"));
+            }
+            Row::new(vec![
+                (i + 1).to_string(),
+                label,
+                super::sheet::months(from, to),
+                amount.to_string(),
+            ])
+            .with_amount(*amount)
+        })
+        .collect();
+    let total = Dong::sum(p.lines.iter().map(|l| l.1)).unwrap_or(Dong::ZERO);
+    doc.table(
+        &lines_table(),
+        &rows,
+        &TableOptions {
+            grand_total: Some(("Cộng".into(), total, 3)),
+            ..TableOptions::default()
+        },
+    );
+    doc.skip(0.5);
+    doc.paragraph(
+        &format!("Số tiền bằng chữ: {}.", total.in_words()),
+        Face::Italic,
+        SIZE,
+        Align::Left,
+    );
+    let recipient = match &p.proxy {
+        Some((name, id_card)) => {
+            let rel = b
+                .proxy
+                .as_ref()
+                .map(|x| x.relationship.clone())
+                .filter(|r| !r.is_empty())
+                .map(|r| format!(", quan hệ: {r}"))
+                .unwrap_or_default();
+            format!(
+                "Người nhận tiền: {name} – người nhận thay theo giấy ủy quyền, CCCD số {id_card}{rel}."
+            )
+        }
+        None => format!(
+            "Người nhận tiền: {} – chính đối tượng{}.",
+            b.name,
+            b.id_card
+                .as_ref()
+                .map(|c| format!(", CCCD số {c}"))
+                .unwrap_or_default()
+        ),
+    };
+    doc.paragraph(&recipient, Face::Regular, SIZE, Align::Left);
+    let place = if p.at_home {
+        "tại nhà đối tượng"
+    } else {
+        "tại điểm chi trả"
+    };
+    doc.paragraph(
+        &format!(
+            "Chi trả lúc {} ngày {} {place}; nhân viên chi trả: {}; mã lần chi trả: {}.",
+            super::time_of(&p.paid_at),
+            super::dmy_of(&p.paid_at),
+            p.clerk,
+            p.id
+        ),
+        Face::Regular,
+        SIZE,
+        Align::Left,
+    );
+    // Date line and the two signatures, the clerk's name printed under theirs.
+    let x = doc.left();
+    let cw = doc.content_width();
+    doc.skip(0.5);
+    doc.paragraph_in(
+        x + cw / 2.0,
+        cw / 2.0,
+        date_line,
+        Face::Italic,
+        SIZE,
+        Align::Center,
+    );
+    let top = doc.y;
+    doc.paragraph_in(
+        x,
+        cw / 2.0,
+        "Người nhận tiền",
+        Face::Bold,
+        SIZE,
+        Align::Center,
+    );
+    doc.paragraph_in(
+        x,
+        cw / 2.0,
+        "(Ký hoặc điểm chỉ, ghi rõ họ tên)",
+        Face::Italic,
+        10.0,
+        Align::Center,
+    );
+    doc.y = top;
+    doc.paragraph_in(
+        x + cw / 2.0,
+        cw / 2.0,
+        "Nhân viên chi trả",
+        Face::Bold,
+        SIZE,
+        Align::Center,
+    );
+    doc.paragraph_in(
+        x + cw / 2.0,
+        cw / 2.0,
+        "(Ký, ghi rõ họ tên)",
+        Face::Italic,
+        10.0,
+        Align::Center,
+    );
+    doc.skip(11.0);
+    doc.paragraph_in(
+        x + cw / 2.0,
+        cw / 2.0,
+        &p.clerk,
+        Face::Bold,
+        SIZE,
+        Align::Center,
+    );
+}
+
+/// Renders the receipt of one payout, two copies on one sheet.
+pub fn render(ledger: &Ledger, opts: &ReceiptOptions) -> Result<Pdf, DocumentError> {
+    let _snapshot = ledger.document_snapshot()?;
+    let ctx = ledger.document_context(opts.period)?;
+    let p = ledger.receipt_payout(ctx.period, opts.code.as_deref(), opts.payout.as_deref())?;
+    // The payout's own period (a payout named by id may belong to another month).
+    let ctx = ledger.document_context(Some(p.period))?;
+    let place = opts
+        .place
+        .clone()
+        .unwrap_or_else(|| super::place_from_pay_point(&ctx.pay_point_name));
+    let date = opts
+        .date
+        .or_else(|| super::date_of(&p.paid_at))
+        .unwrap_or_else(|| Local::now().date_naive());
+    let date_line = super::date_line(&place, date);
+    let title = format!(
+        "Biên nhận chi trả {} – {} ({})",
+        p.period.label_vi(),
+        p.person.name,
+        p.person.code
+    );
+    let mut doc = Doc::new(&title, Orientation::Portrait, ctx.demo);
+    doc.set_margins(Margins {
+        top: 12.0,
+        bottom: 14.0,
+        left: 25.0,
+        right: 15.0,
+    });
+    doc.describe(
+        "Biên nhận chi trả trợ cấp ưu đãi người có công",
+        &ctx.pay_point_name,
+    );
+    copy(
+        &mut doc,
+        &ctx,
+        &p,
+        "Liên 1: lưu tại điểm chi trả",
+        &date_line,
+    );
+    if doc.y + 4.0 <= HALF && doc.y > doc.top() {
+        // Cut line across the middle of the sheet, then the second copy under it.
+        let x0 = 8.0;
+        let mut x = x0;
+        while x < 202.0 {
+            doc.page().rule(x, HALF, (x + 2.0).min(202.0), HALF, 0.4);
+            x += 4.0;
+        }
+        doc.page().text_in(
+            0.0,
+            210.0,
+            HALF - 1.2,
+            "cắt theo đường này",
+            Face::Italic,
+            7.0,
+            Align::Center,
+        );
+        doc.y = HALF + 6.0;
+    } else {
+        doc.new_page();
+    }
+    copy(
+        &mut doc,
+        &ctx,
+        &p,
+        "Liên 2: giao người nhận tiền",
+        &date_line,
+    );
+    doc.finish()
+}

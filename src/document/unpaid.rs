@@ -1,0 +1,214 @@
+//! The unpaid list (danh sách chưa nhận), printable at any time of the month: who has not been
+//! paid yet, how much, their village, whether they are paid at home and what the last home visit
+//! found. Those whose payment is stopped are listed too, marked, because their money is not paid
+//! out either and the district must hear of them.
+
+use chrono::{Local, NaiveDate, NaiveDateTime};
+
+use super::data::Person;
+use super::pdf::{
+    self, Align, Column, Doc, Face, Orientation, PageTotal, Row, Table, TableOptions,
+};
+use super::sheet::{select_village, villages};
+use super::{DocumentError, Pdf};
+use crate::ledger::Ledger;
+use crate::money::Dong;
+use crate::period::Period;
+
+/// What to print.
+#[derive(Debug, Clone)]
+pub struct UnpaidOptions {
+    /// The period; the open one (or the latest) when `None`.
+    pub period: Option<Period>,
+    /// One village only; the whole roll when `None`.
+    pub village: Option<String>,
+    /// The place on the date line; from the pay point's name when `None`.
+    pub place: Option<String>,
+    /// The date on the date line.
+    pub date: NaiveDate,
+    /// The moment the list is "as of", printed under the title.
+    pub as_of: NaiveDateTime,
+}
+
+impl Default for UnpaidOptions {
+    fn default() -> Self {
+        let now = Local::now().naive_local();
+        UnpaidOptions {
+            period: None,
+            village: None,
+            place: None,
+            date: now.date(),
+            as_of: now,
+        }
+    }
+}
+
+const SIGNERS: [(&str, &str); 3] = [
+    ("Người lập biểu", "(Ký, ghi rõ họ tên)"),
+    ("Kế toán", "(Ký, ghi rõ họ tên)"),
+    ("Giám đốc Bưu điện", "(Ký, ghi rõ họ tên, đóng dấu)"),
+];
+
+const AMOUNT_COL: usize = 5;
+
+fn table() -> Table {
+    Table {
+        columns: vec![
+            Column::new("STT", 10.0, Align::Center),
+            Column::new("Họ và tên", 42.0, Align::Left),
+            Column::new("Mã đối tượng", 27.0, Align::Center),
+            Column::new("Thôn/xóm", 28.0, Align::Left),
+            Column::new("Diện đối tượng", 40.0, Align::Left),
+            Column::new("Số tiền chưa nhận (đồng)", 25.0, Align::Right),
+            Column::new("Chi tại nhà", 14.0, Align::Center),
+            Column::new("Lần đến nhà gần nhất", 34.0, Align::Left),
+            Column::new("Ghi chú", 32.0, Align::Left),
+        ],
+        header_size: 11.0,
+        body_size: pdf::CELL,
+        numbering: false,
+        min_row: 8.0,
+    }
+}
+
+fn last_visit(p: &Person) -> String {
+    match &p.last_visit {
+        Some((outcome, at)) => format!(
+            "{} ({} {})",
+            outcome.label_vi(),
+            super::time_of(at),
+            super::dmy_of(at)
+        ),
+        None if p.home_delivery => "Chưa đến".to_string(),
+        None => String::new(),
+    }
+}
+
+fn note(p: &Person) -> String {
+    let mut parts = Vec::new();
+    if let Some((reason, date)) = p.stop {
+        let mut s = format!("Dừng chi trả: báo giảm ({})", reason.label_vi());
+        if let Some(d) = date {
+            s.push_str(&format!(" ngày {}", super::dmy(d)));
+        }
+        parts.push(s);
+    } else if p.paid().is_positive() {
+        parts.push(format!("Đã nhận một phần {} đ", p.paid()));
+    }
+    if let Some(proxy) = &p.proxy {
+        parts.push(format!("Nhận thay: {}", proxy.name));
+    }
+    parts.join("; ")
+}
+
+/// Renders the unpaid list.
+pub fn render(ledger: &Ledger, opts: &UnpaidOptions) -> Result<Pdf, DocumentError> {
+    let _snapshot = ledger.document_snapshot()?;
+    let ctx = ledger.document_context(opts.period)?;
+    let people = ledger.document_people(ctx.period)?;
+    let all_villages = villages(&people).len();
+    let people = select_village(people, opts.village.as_deref(), ctx.period)?;
+    let village = opts.village.as_ref().map(|_| people[0].village.clone());
+    let place = opts
+        .place
+        .clone()
+        .unwrap_or_else(|| super::place_from_pay_point(&ctx.pay_point_name));
+    let unpaid: Vec<&Person> = people.iter().filter(|p| p.unpaid().is_positive()).collect();
+
+    let mut title = format!(
+        "Danh sách đối tượng chưa nhận trợ cấp {} – {}",
+        ctx.period.label_vi(),
+        ctx.pay_point_name
+    );
+    if let Some(v) = &village {
+        title.push_str(&format!(" – {v}"));
+    }
+    let mut doc = Doc::new(&title, Orientation::Landscape, ctx.demo);
+    doc.describe(
+        "Danh sách đối tượng chưa nhận trợ cấp ưu đãi người có công",
+        &ctx.pay_point_name,
+    );
+    super::header_block(&mut doc, &ctx);
+    let scope = match &village {
+        Some(v) => format!("Thôn/xóm: {v}"),
+        None => format!("Toàn điểm chi trả ({all_villages} thôn/xóm)"),
+    };
+    super::title(
+        &mut doc,
+        "Danh sách đối tượng chưa nhận trợ cấp",
+        &[
+            format!(
+                "Tháng {} năm {} – {}",
+                ctx.period.month(),
+                ctx.period.year(),
+                scope
+            ),
+            format!(
+                "Tính đến {} ngày {}",
+                opts.as_of.format("%H:%M"),
+                super::dmy(opts.as_of.date())
+            ),
+        ],
+    );
+
+    let rows: Vec<Row> = unpaid
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            Row::new(vec![
+                (i + 1).to_string(),
+                p.name.clone(),
+                p.code.clone(),
+                p.village.clone(),
+                p.category.clone(),
+                p.unpaid().to_string(),
+                if p.home_delivery { "x" } else { "" }.to_string(),
+                last_visit(p),
+                note(p),
+            ])
+            .with_amount(p.unpaid())
+        })
+        .collect();
+    let total = Dong::sum(unpaid.iter().map(|p| p.unpaid()))?;
+    let stopped = Dong::sum(unpaid.iter().map(|p| p.unpaid_stopped()))?;
+    let home = unpaid.iter().filter(|p| p.home_delivery).count();
+    let summary = format!(
+        "Tổng số: {} / {} đối tượng chưa nhận, số tiền {} đồng (trong đó dừng chi trả {} đồng); {} đối tượng chi tại nhà.",
+        unpaid.len(),
+        people.len(),
+        total,
+        stopped,
+        home
+    );
+    let words = format!("Bằng chữ: {}.", total.in_words());
+    let date_line = super::date_line(&place, opts.date);
+    let w = doc.content_width();
+    let closing = 2.0
+        + Doc::paragraph_height(&summary, Face::Regular, pdf::BODY, w)
+        + Doc::paragraph_height(&words, Face::Italic, pdf::BODY, w)
+        + super::signatures_height(Some(&date_line));
+    doc.table(
+        &table(),
+        &rows,
+        &TableOptions {
+            page_total: Some(PageTotal {
+                label: "Cộng trang".into(),
+                amount_col: AMOUNT_COL,
+            }),
+            grand_total: Some(("TỔNG CỘNG".into(), total, AMOUNT_COL)),
+            keep_with_last: closing,
+            continuation: Some(format!(
+                "Danh sách chưa nhận {} – {} (tiếp theo)",
+                ctx.period.label_vi(),
+                village.as_deref().unwrap_or(&ctx.pay_point_name)
+            )),
+            empty: Some("Mọi đối tượng đã nhận đủ tiền kỳ này".into()),
+        },
+    );
+    doc.ensure(closing);
+    doc.skip(2.0);
+    doc.paragraph(&summary, Face::Regular, pdf::BODY, Align::Left);
+    doc.paragraph(&words, Face::Italic, pdf::BODY, Align::Left);
+    super::signatures(&mut doc, Some(&date_line), &SIGNERS);
+    doc.finish()
+}

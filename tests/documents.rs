@@ -1,0 +1,1184 @@
+//! The pay point's documents, generated from real ledger files through the real `paypoint print`
+//! command and read back with poppler's own tools (`pdftotext`, `pdfinfo`, `pdffonts`,
+//! `pdftoppm`): what a district accountant's PDF viewer or search would see.
+//!
+//! Needs poppler-utils (`apt-get install poppler-utils`). Page 1 of every document is rendered to
+//! `docs/documents/*.png` for a reviewer to look at.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{setup_ledger, Cli, Fixture, CLERK_ID, PERIOD, SUPERVISOR_ID};
+use paypoint::{demo, Ledger, Period};
+use serde_json::Value;
+use unicode_normalization::UnicodeNormalization;
+
+/// The fixed date printed on the date line, so that the text is the same on every run.
+const DATE: &str = "2026-12-05";
+const DATE_LINE: &str = "Quảng Hưng, ngày 05 tháng 12 năm 2026";
+
+fn tool(name: &str) -> Command {
+    let probe = Command::new(name).arg("-v").output();
+    if probe.is_err() {
+        panic!(
+            "`{name}` (poppler-utils) is missing: these tests read the PDFs back with it. \
+             Install it with `apt-get install poppler-utils` (CI does)."
+        );
+    }
+    Command::new(name)
+}
+
+fn run_tool(name: &str, args: &[&str]) -> String {
+    let out = tool(name).args(args).output().expect("tool runs");
+    assert!(
+        out.status.success(),
+        "{name} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("poppler prints UTF-8")
+}
+
+/// The document's text as `pdftotext -layout` extracts it, one string per page.
+fn pages_of(pdf: &Path) -> Vec<String> {
+    let text = run_tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
+    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
+    // pdftotext ends the last page with a form feed too.
+    if pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    pages
+}
+
+/// The text in the order it is drawn (`pdftotext -raw`), white space collapsed: a cell's wrapped
+/// lines come one after the other, so a phrase split over lines of a cell reads whole.
+fn flat_of(pdf: &Path) -> String {
+    collapse(&run_tool(
+        "pdftotext",
+        &["-raw", pdf.to_str().unwrap(), "-"],
+    ))
+}
+
+/// What is printed on the row of `code`: from the code to the next code (in drawing order).
+fn row_of<'a>(flat: &'a str, code: &str) -> &'a str {
+    let start = flat
+        .find(code)
+        .unwrap_or_else(|| panic!("{code} not printed"));
+    let rest = &flat[start + code.len()..];
+    let end = rest.find("QH01-").unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// `pdfinfo -isodates` as a map.
+fn info_of(pdf: &Path) -> HashMap<String, String> {
+    // The first of each key: the PDF/X block after "PDF subtype" repeats "Title".
+    let mut out = HashMap::new();
+    for l in run_tool("pdfinfo", &["-isodates", pdf.to_str().unwrap()]).lines() {
+        if let Some((k, v)) = l.split_once(':') {
+            out.entry(k.trim().to_string())
+                .or_insert_with(|| v.trim().to_string());
+        }
+    }
+    out
+}
+
+/// White space collapsed: for phrases that may wrap over two lines.
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Reads "1.624.000" (or "-10.000", "3").
+fn is_amount(tok: &str) -> bool {
+    let t = tok.strip_prefix('-').unwrap_or(tok);
+    let groups: Vec<&str> = t.split('.').collect();
+    !t.is_empty()
+        && groups
+            .iter()
+            .all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))
+        && groups[0].len() <= 3
+        && groups[1..].iter().all(|g| g.len() == 3)
+}
+
+fn amount(tok: &str) -> i64 {
+    assert!(is_amount(tok), "not an amount: {tok}");
+    tok.replace('.', "").parse().unwrap()
+}
+
+/// The amounts written on a line of text, left to right.
+fn amounts(line: &str) -> Vec<i64> {
+    line.split_whitespace()
+        .filter(|t| is_amount(t))
+        .map(amount)
+        .collect()
+}
+
+/// Lines of a page containing `label`.
+fn lines_with<'a>(page: &'a str, label: &str) -> Vec<&'a str> {
+    page.lines().filter(|l| l.contains(label)).collect()
+}
+
+/// Runs `paypoint print ARGS --out DIR/NAME.pdf --json`, requires success, checks what the JSON
+/// says against the file, and returns the file.
+fn print(cli: &Cli, dir: &Path, name: &str, args: &[&str]) -> PathBuf {
+    let out = dir.join(format!("{name}.pdf"));
+    let mut a = vec!["print"];
+    a.extend_from_slice(args);
+    a.extend_from_slice(&["--out", out.to_str().unwrap()]);
+    let v = cli.json(&a);
+    assert_eq!(v["out"], out.to_str().unwrap());
+    let bytes = std::fs::metadata(&out).expect("the PDF is written").len();
+    assert_eq!(v["bytes"].as_u64(), Some(bytes));
+    let info = info_of(&out);
+    assert_eq!(
+        info["Pages"].parse::<u64>().unwrap(),
+        v["pages"].as_u64().unwrap(),
+        "pages in JSON and in the file"
+    );
+    assert!(
+        info["Page size"].contains("(A4)"),
+        "{:?}",
+        info["Page size"]
+    );
+    // To look at every page: PAYPOINT_TEST_PDF_DIR=/some/dir cargo test --test documents
+    if let Ok(keep) = std::env::var("PAYPOINT_TEST_PDF_DIR") {
+        std::fs::create_dir_all(&keep).unwrap();
+        std::fs::copy(&out, Path::new(&keep).join(format!("{name}.pdf"))).unwrap();
+    }
+    out
+}
+
+/// Checks what every document must have: title and creation date in its properties, the font
+/// embedded and subset with a Unicode map, "Trang x/y" on every page, text in NFC.
+fn check_common(pdf: &Path, title_starts: &str, demo: bool) -> Vec<String> {
+    let info = info_of(pdf);
+    assert!(
+        info["Title"].starts_with(title_starts),
+        "title {:?} should start with {title_starts:?}",
+        info["Title"]
+    );
+    // Creation date: set (printpdf's default is 1970), and now.
+    let created = chrono::DateTime::parse_from_rfc3339(&info["CreationDate"])
+        .unwrap_or_else(|e| panic!("creation date {:?}: {e}", info["CreationDate"]));
+    let age = chrono::Utc::now().signed_duration_since(created);
+    assert!(
+        age.num_seconds().abs() < 600,
+        "creation date {created} is not now"
+    );
+    let fonts = run_tool("pdffonts", &[pdf.to_str().unwrap()]);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "no font in {pdf:?}");
+    for row in rows {
+        assert!(row.contains("LiberationSerif"), "{row}");
+        // name, type…, then emb sub uni.
+        assert!(
+            row.contains(" yes yes yes "),
+            "font not embedded, subset and mapped to Unicode: {row}"
+        );
+    }
+    let pages = pages_of(pdf);
+    let n = pages.len();
+    assert_eq!(n.to_string(), info["Pages"]);
+    for (i, p) in pages.iter().enumerate() {
+        let label = format!("Trang {}/{}", i + 1, n);
+        assert_eq!(
+            p.matches(&label).count(),
+            1,
+            "page {} should say {label} once:\n{p}",
+            i + 1
+        );
+        assert_eq!(
+            p.contains("DỮ LIỆU MẪU"),
+            demo,
+            "demo mark on page {} (demo data: {demo})",
+            i + 1
+        );
+        let nfc: String = p.nfc().collect();
+        assert_eq!(&nfc, p, "text of page {} is not NFC", i + 1);
+    }
+    pages
+}
+
+/// Renders page 1 to `docs/documents/NAME.png` (60 dpi) for reviewers.
+fn keep_png(pdf: &Path, name: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/documents");
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = dir.join(name);
+    run_tool(
+        "pdftoppm",
+        &[
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            pdf.to_str().unwrap(),
+            base.to_str().unwrap(),
+        ],
+    );
+    assert!(dir.join(format!("{name}.png")).exists());
+}
+
+/// Codes `QH01-…` in the text, with how often each appears.
+fn code_counts(text: &str) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for tok in text.split_whitespace() {
+        let tok = tok.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
+        if tok.starts_with("QH01-") {
+            *out.entry(tok.to_string()).or_insert(0) += 1;
+        }
+    }
+    out
+}
+
+/// The "Cộng trang" amounts, one per page, and the TỔNG CỘNG amount (last page).
+fn page_totals(pages: &[String]) -> (Vec<i64>, i64) {
+    let mut per_page = Vec::new();
+    for (i, p) in pages.iter().enumerate() {
+        let lines = lines_with(p, "Cộng trang");
+        assert_eq!(lines.len(), 1, "one Cộng trang on page {}:\n{p}", i + 1);
+        per_page.push(*amounts(lines[0]).last().expect("an amount on Cộng trang"));
+    }
+    let last = pages.last().unwrap();
+    let grand = lines_with(last, "TỔNG CỘNG");
+    assert_eq!(grand.len(), 1, "TỔNG CỘNG once on the last page");
+    for p in &pages[..pages.len() - 1] {
+        assert!(!p.contains("TỔNG CỘNG"), "TỔNG CỘNG only on the last page");
+    }
+    (per_page, *amounts(grand[0]).last().unwrap())
+}
+
+/// Word boxes of `pdftotext -bbox` on one page: (word, xMin, yMin, xMax, yMax) in points.
+fn words_on(pdf: &Path, page: usize) -> Vec<(String, f32, f32, f32, f32)> {
+    let p = page.to_string();
+    let html = run_tool(
+        "pdftotext",
+        &["-bbox", "-f", &p, "-l", &p, pdf.to_str().unwrap(), "-"],
+    );
+    let attr = |l: &str, k: &str| -> f32 {
+        let start = l.find(&format!("{k}=\"")).unwrap() + k.len() + 2;
+        let end = start + l[start..].find('"').unwrap();
+        l[start..end].parse().unwrap()
+    };
+    html.lines()
+        .filter(|l| l.trim_start().starts_with("<word"))
+        .map(|l| {
+            let text = l[l.find('>').unwrap() + 1..l.rfind("</word>").unwrap()].to_string();
+            let text = text
+                .replace("&amp;", "&")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"");
+            (
+                text,
+                attr(l, "xMin"),
+                attr(l, "yMin"),
+                attr(l, "xMax"),
+                attr(l, "yMax"),
+            )
+        })
+        .collect()
+}
+
+const PT_PER_MM: f32 = 72.0 / 25.4;
+
+fn roll_total(cli: &Cli) -> i64 {
+    cli.status()["total_due"].as_i64().unwrap()
+}
+
+#[test]
+fn signature_sheet_of_the_demo_roll() {
+    let fx = setup_ledger(120);
+    let dir = fx.dir.path();
+    let pdf = print(&fx.cli, dir, "sheet", &["sheet", "--date", DATE]);
+    let pages = check_common(
+        &pdf,
+        "Danh sách chi trả có ký nhận tháng 12 năm 2026 – Bưu điện văn hóa xã Quảng Hưng",
+        true,
+    );
+    keep_png(&pdf, "sheet");
+    let n = pages.len();
+    assert!(
+        n >= 5,
+        "120 people on 12 mm rows take several pages, not {n}"
+    );
+    let first = &pages[0];
+    for s in [
+        "BƯU ĐIỆN VĂN HÓA XÃ QUẢNG HƯNG",
+        "Điểm chi trả: QH01",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "DANH SÁCH CHI TRẢ TRỢ CẤP ƯU ĐÃI NGƯỜI CÓ CÔNG",
+        "Tháng 12 năm 2026",
+    ] {
+        assert!(first.contains(s), "page 1 lacks {s:?}:\n{first}");
+    }
+    // The header and the numbering row on every page.
+    for (i, p) in pages.iter().enumerate() {
+        for s in [
+            "STT",
+            "Họ và tên",
+            "Mã đối tượng",
+            "Ký nhận",
+            "Ghi chú",
+            "(1)",
+            "(9)",
+        ] {
+            assert!(p.contains(s), "page {} lacks the header {s:?}", i + 1);
+        }
+    }
+    // Every name, exactly as written (NFC, diacritics intact), and every code once.
+    let roll = fx.cli.roll();
+    let text = pages.join("\n");
+    for (code, hit) in &roll {
+        let name = hit["name"].as_str().unwrap();
+        assert!(text.contains(name), "{code}: name {name:?} not found");
+    }
+    let counts = code_counts(&text);
+    assert_eq!(
+        counts.keys().cloned().collect::<BTreeSet<_>>(),
+        roll.keys().cloned().collect::<BTreeSet<_>>()
+    );
+    assert!(counts.values().all(|&c| c == 1), "a code printed twice");
+    // Totals: the page totals add up to TỔNG CỘNG, which is the roll's total, in words too.
+    let (per_page, grand) = page_totals(&pages);
+    assert_eq!(per_page.len(), n);
+    assert_eq!(per_page.iter().sum::<i64>(), grand);
+    assert_eq!(grand, roll_total(&fx.cli));
+    assert_eq!(grand, fx.total_due);
+    let words = fx.cli.json(&["words", &grand.to_string()])["words"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let last = collapse(&pages[n - 1]);
+    assert!(
+        last.contains(&format!("Bằng chữ: {words}.")),
+        "amount in words {words:?} not on the last page:\n{last}"
+    );
+    for s in [
+        DATE_LINE,
+        "Người lập biểu",
+        "Kế toán",
+        "Giám đốc Bưu điện",
+        "Đại diện UBND xã",
+    ] {
+        assert!(last.contains(s), "last page lacks {s:?}");
+    }
+    // Proxies are named in the note column.
+    let with_proxy: Vec<Value> = roll
+        .keys()
+        .take(40)
+        .map(|c| fx.cli.json(&["show", c]))
+        .filter(|v| !v["proxy"].is_null())
+        .collect();
+    assert!(!with_proxy.is_empty());
+    let flat = flat_of(&pdf);
+    for v in &with_proxy {
+        let name = v["proxy"]["name"].as_str().unwrap();
+        assert!(flat.contains(&format!("Nhận thay: {name}")), "proxy {name}");
+    }
+    // Rows are tall enough to sign in: 12 mm between consecutive codes on a page.
+    for page in [1, 2, n] {
+        let mut ys: Vec<f32> = words_on(&pdf, page)
+            .into_iter()
+            .filter(|w| w.0.starts_with("QH01-"))
+            .map(|w| w.2)
+            .collect();
+        ys.sort_by(f32::total_cmp);
+        assert!(ys.len() >= 2 || page == n);
+        for pair in ys.windows(2) {
+            let gap = (pair[1] - pair[0]) / PT_PER_MM;
+            assert!(gap >= 11.99, "row of {gap:.2} mm on page {page}");
+        }
+    }
+}
+
+#[test]
+fn a_1000_row_sheet_has_every_beneficiary_exactly_once() {
+    let fx = setup_ledger(1000);
+    let pdf = print(
+        &fx.cli,
+        fx.dir.path(),
+        "sheet1000",
+        &["sheet", "--date", DATE],
+    );
+    let pages = check_common(&pdf, "Danh sách chi trả có ký nhận", true);
+    let text = pages.join("\n");
+    let counts = code_counts(&text);
+    assert_eq!(counts.len(), 1000);
+    let expected: BTreeSet<String> = fx.codes.iter().cloned().collect();
+    assert_eq!(counts.keys().cloned().collect::<BTreeSet<_>>(), expected);
+    for (code, c) in &counts {
+        assert_eq!(*c, 1, "{code} printed {c} times");
+    }
+    // Row numbers 1…1000, each once, in order.
+    let mut stt = Vec::new();
+    for p in &pages {
+        for l in p.lines() {
+            let toks: Vec<&str> = l.split_whitespace().collect();
+            if toks.iter().any(|t| t.starts_with("QH01-")) {
+                stt.push(toks[0].parse::<usize>().expect("STT first on a row's line"));
+            }
+        }
+    }
+    assert_eq!(stt, (1..=1000).collect::<Vec<_>>());
+    let (per_page, grand) = page_totals(&pages);
+    assert_eq!(per_page.len(), pages.len());
+    assert_eq!(per_page.iter().sum::<i64>(), grand);
+    assert_eq!(grand, fx.total_due);
+}
+
+#[test]
+fn sheet_of_one_village() {
+    let fx = setup_ledger(80);
+    let roll = fx.cli.roll();
+    let village = "Thôn Đông";
+    let ours: BTreeSet<String> = roll
+        .iter()
+        .filter(|(_, h)| h["village"] == village)
+        .map(|(c, _)| c.clone())
+        .collect();
+    assert!(!ours.is_empty());
+    let total: i64 = ours
+        .iter()
+        .map(|c| roll[c]["due"].as_i64().unwrap() + roll[c]["paid"].as_i64().unwrap())
+        .sum();
+    // Typed without accents, as a clerk would.
+    let pdf = print(
+        &fx.cli,
+        fx.dir.path(),
+        "village",
+        &["sheet", "--village", "thon dong", "--date", DATE],
+    );
+    let pages = check_common(&pdf, "Danh sách chi trả có ký nhận", true);
+    let text = pages.join("\n");
+    assert!(text.contains("Thôn/xóm: Thôn Đông"));
+    assert_eq!(
+        code_counts(&text).keys().cloned().collect::<BTreeSet<_>>(),
+        ours
+    );
+    let (per_page, grand) = page_totals(&pages);
+    assert_eq!(per_page.iter().sum::<i64>(), grand);
+    assert_eq!(grand, total);
+
+    // A village that is not there: refused, with the villages that are.
+    let out = fx.cli.run(&[
+        "print",
+        "sheet",
+        "--village",
+        "Thôn Không Có",
+        "--out",
+        fx.dir.path().join("x.pdf").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stderr
+            .contains("Lỗi: không có thôn/xóm “Thôn Không Có”"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("Thôn Đông"), "{}", out.stderr);
+    assert!(!fx.dir.path().join("x.pdf").exists());
+}
+
+#[test]
+fn long_text_wraps_inside_its_cell_and_nothing_is_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("so.sqlite");
+    let period: Period = PERIOD.parse().unwrap();
+    let mut roll = demo::roll(period, 3, 1, "QH01");
+    for e in &mut roll.entries {
+        e.proxy = None;
+    }
+    // Decomposed (NFD) on input, as some Excel exports write it.
+    let long_name = "Công Tằng Tôn Nữ Hoàng Phương Khuê Diễm Kiều Trinh Nguyệt Ánh";
+    let nfd: String = long_name.nfd().collect();
+    roll.entries[1].name = nfd;
+    roll.entries[1].village =
+        "Xóm Đồng Bàu Mới phía nam đường liên xã gần Trường Tiểu học số hai".into();
+    roll.entries[1].category =
+        "Người hoạt động kháng chiến bị nhiễm chất độc hóa học suy giảm khả năng lao động từ 81% trở lên".into();
+    {
+        let mut ledger = Ledger::init(&db, "QH01", "Bưu điện văn hóa xã Quảng Hưng").unwrap();
+        ledger.load_roll(&roll, "test", false).unwrap();
+    }
+    let cli = Cli::new(&db);
+    let pdf = print(&cli, dir.path(), "wrap", &["sheet", "--date", DATE]);
+    let pages = check_common(&pdf, "Danh sách chi trả có ký nhận", false);
+    let text = pages.join("\n");
+    let flat = collapse(&text);
+    // Every word is there, in NFC.
+    for w in long_name
+        .split(' ')
+        .chain(roll.entries[1].village.split(' '))
+        .chain(roll.entries[1].category.split(' '))
+    {
+        assert!(flat.contains(w), "word {w:?} lost");
+    }
+    assert!(
+        !text.contains('\u{303}'),
+        "a combining mark leaked into the text"
+    );
+    assert_eq!(code_counts(&text)["QH01-000002"], 1);
+    // The name's words stay inside the name column: x from 42 to 82 mm (left margin 30, STT 12),
+    // on more than one line; the row grew to hold it while the others kept their 12 mm.
+    let name_words: BTreeSet<&str> = ["Tằng", "Khuê", "Diễm", "Kiều", "Trinh", "Nguyệt", "Ánh"]
+        .into_iter()
+        .collect();
+    let mut lines = BTreeSet::new();
+    let mut found = BTreeSet::new();
+    for page in 1..=pages.len() {
+        let words = words_on(&pdf, page);
+        for (w, x0, y0, x1, _) in &words {
+            if name_words.contains(w.as_str()) {
+                assert!(
+                    *x0 >= 42.0 * PT_PER_MM - 0.5 && *x1 <= 82.0 * PT_PER_MM + 0.5,
+                    "{w} at {x0}..{x1} pt is outside the name column"
+                );
+                lines.insert((page, (*y0 * 10.0) as i64));
+                found.insert(w.clone());
+            }
+        }
+        let mut codes: Vec<(&str, f32)> = words
+            .iter()
+            .filter(|w| w.0.starts_with("QH01-"))
+            .map(|w| (w.0.as_str(), w.2))
+            .collect();
+        codes.sort_by(|a, b| a.1.total_cmp(&b.1));
+        for pair in codes.windows(2) {
+            let gap = (pair[1].1 - pair[0].1) / PT_PER_MM;
+            let least = if pair[0].0 == "QH01-000002" {
+                14.0
+            } else {
+                11.99
+            };
+            assert!(gap >= least, "row {} is {gap:.1} mm", pair[0].0);
+        }
+    }
+    assert_eq!(found.len(), name_words.len(), "{found:?}");
+    assert!(lines.len() >= 2, "the long name should wrap over lines");
+}
+
+/// A day at the counter and on the road, for the day report, receipt, unpaid list and
+/// settlement.
+struct Day {
+    fx: Fixture,
+    /// Paid and not reversed: code → amount.
+    paid: BTreeMap<String, i64>,
+    /// Paid then reversed.
+    reversed: String,
+    /// Paid at home to a proxy: code, proxy name, proxy ID card.
+    proxy: (String, String, String),
+    /// Visited, nobody home.
+    absent: String,
+    /// Found deceased.
+    deceased: String,
+    /// Stop report: moved.
+    moved: String,
+    /// Every payout of the day, reversed or not: amounts.
+    payouts: Vec<i64>,
+    /// The cash count's shortage.
+    shortage: i64,
+}
+
+fn busy_day() -> Day {
+    let fx = setup_ledger(40);
+    let cli = &fx.cli;
+    let cards: Vec<Value> = fx.codes.iter().map(|c| cli.json(&["show", c])).collect();
+    let clerk = CLERK_ID.to_string();
+    let mut paid = BTreeMap::new();
+    let mut payouts = Vec::new();
+    let mut used = BTreeSet::new();
+    // A home visit that pays the authorised proxy.
+    let card = cards
+        .iter()
+        .find(|c| !c["proxy"].is_null() && c["home_delivery"] == true)
+        .expect("the demo roll has a proxy at home");
+    let code = card["code"].as_str().unwrap().to_string();
+    let pname = card["proxy"]["name"].as_str().unwrap().to_string();
+    let pid = card["proxy"]["id_card"].as_str().unwrap().to_string();
+    let v = cli.json(&[
+        "--clerk",
+        &clerk,
+        "visit",
+        &code,
+        "--outcome",
+        "paid",
+        "--proxy-name",
+        &pname,
+        "--proxy-id",
+        &pid,
+    ]);
+    let a = v["payout"]["amount"].as_i64().unwrap();
+    paid.insert(code.clone(), a);
+    payouts.push(a);
+    used.insert(code.clone());
+    let proxy = (code, pname, pid);
+    // Three at the counter.
+    let counter: Vec<String> = fx
+        .codes
+        .iter()
+        .filter(|c| !used.contains(*c))
+        .take(4)
+        .cloned()
+        .collect();
+    for c in &counter {
+        let v = cli.json(&["pay", c, "--clerk", &clerk]);
+        let a = v["amount"].as_i64().unwrap();
+        payouts.push(a);
+        paid.insert(c.clone(), a);
+        used.insert(c.clone());
+    }
+    // The fourth is reversed.
+    let reversed = counter[3].clone();
+    let pay_id = cli.json(&["show", &reversed])["lines"][0]["paid_by"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    cli.json(&[
+        "reverse",
+        &pay_id,
+        "--reason",
+        "Nhầm người nhận, chi lại sau",
+        "--clerk",
+        &clerk,
+        "--approver",
+        &SUPERVISOR_ID.to_string(),
+    ]);
+    paid.remove(&reversed);
+    // Home visits: nobody home, deceased.
+    let home: Vec<String> = cards
+        .iter()
+        .filter(|c| c["home_delivery"] == true && !used.contains(c["code"].as_str().unwrap()))
+        .map(|c| c["code"].as_str().unwrap().to_string())
+        .take(2)
+        .collect();
+    let absent = home[0].clone();
+    let deceased = home[1].clone();
+    cli.json(&[
+        "--clerk",
+        &clerk,
+        "visit",
+        &absent,
+        "--outcome",
+        "absent",
+        "--note",
+        "Đi viện tỉnh",
+    ]);
+    cli.json(&[
+        "--clerk",
+        &clerk,
+        "visit",
+        &deceased,
+        "--outcome",
+        "deceased",
+    ]);
+    used.insert(absent.clone());
+    used.insert(deceased.clone());
+    // A stop report: moved away, three days ago.
+    let moved = fx
+        .codes
+        .iter()
+        .rev()
+        .find(|c| !used.contains(*c))
+        .unwrap()
+        .clone();
+    let when = (chrono::Local::now().date_naive() - chrono::Duration::days(3)).to_string();
+    cli.json(&[
+        "--clerk",
+        &clerk,
+        "stop",
+        &moved,
+        "--reason",
+        "moved",
+        "--date",
+        &when,
+        "--note",
+        "Theo con vào TP. Hồ Chí Minh",
+    ]);
+    // Count the cash: ten thousand short.
+    let expected = cli.status()["cash_on_hand"].as_i64().unwrap();
+    let shortage = 10_000;
+    let counted = expected - shortage;
+    let big = counted / 500_000;
+    let rest = (counted % 500_000) / 1_000;
+    let c = cli.json(&[
+        "--clerk",
+        &clerk,
+        "cash",
+        "count",
+        &format!("500000={big}"),
+        &format!("1000={rest}"),
+    ]);
+    assert_eq!(c["difference"].as_i64(), Some(-shortage));
+    Day {
+        fx,
+        paid,
+        reversed,
+        proxy,
+        absent,
+        deceased,
+        moved,
+        payouts,
+        shortage,
+    }
+}
+
+#[test]
+fn home_delivery_receipt_has_two_copies() {
+    let d = busy_day();
+    let cli = &d.fx.cli;
+    let (code, pname, pid) = &d.proxy;
+    let pdf = print(
+        cli,
+        d.fx.dir.path(),
+        "receipt",
+        &["receipt", "--code", code],
+    );
+    let pages = check_common(&pdf, "Biên nhận chi trả tháng 12 năm 2026", true);
+    keep_png(&pdf, "receipt");
+    assert_eq!(pages.len(), 1, "two copies on one A4 sheet");
+    let text = flat_of(&pdf);
+    let card = cli.json(&["show", code]);
+    let name = card["name"].as_str().unwrap();
+    let amount = d.paid[code];
+    let formatted = paypoint::Dong::new(amount).unwrap().to_string();
+    let words = paypoint::Dong::new(amount).unwrap().in_words();
+    assert_eq!(text.matches("BIÊN NHẬN CHI TRẢ TẠI NHÀ").count(), 2);
+    assert!(text.contains("Liên 1: lưu tại điểm chi trả"));
+    assert!(text.contains("Liên 2: giao người nhận tiền"));
+    for (what, n) in [
+        (format!("Họ và tên đối tượng: {name}"), 2),
+        (format!("Mã đối tượng: {code}"), 2),
+        (format!("Số tiền bằng chữ: {words}."), 2),
+        (
+            format!("Người nhận tiền: {pname} – người nhận thay theo giấy ủy quyền, CCCD số {pid}"),
+            2,
+        ),
+        ("nhân viên chi trả: Trần Thị Mai".to_string(), 2),
+        ("tại nhà đối tượng".to_string(), 2),
+    ] {
+        assert_eq!(text.matches(&what).count(), n, "{what:?} in:\n{text}");
+    }
+    // The amount: on each line of the table and on the total row, in both copies.
+    let cong: Vec<&str> = lines_with(&pages[0], "Cộng");
+    assert_eq!(cong.len(), 2);
+    for l in cong {
+        assert_eq!(amounts(l).last(), Some(&amount), "{l}");
+    }
+    assert!(text.contains(&formatted));
+    // Someone not paid has no receipt.
+    let unpaid =
+        d.fx.codes
+            .iter()
+            .find(|c| !d.paid.contains_key(*c) && **c != d.reversed)
+            .unwrap();
+    let out = cli.run(&[
+        "print",
+        "receipt",
+        "--code",
+        unpaid,
+        "--out",
+        d.fx.dir.path().join("r.pdf").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stderr.contains("chưa được chi trả"), "{}", out.stderr);
+    // Nor a reversed payout; and the receipt needs to know whom.
+    let out = cli.run(&[
+        "print",
+        "receipt",
+        "--code",
+        &d.reversed,
+        "--out",
+        "/tmp/none.pdf",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = cli.run(&["print", "receipt", "--out", "/tmp/none.pdf"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stderr.contains("--code"), "{}", out.stderr);
+}
+
+#[test]
+fn day_report_shows_the_day_and_the_cash_count() {
+    let d = busy_day();
+    let cli = &d.fx.cli;
+    let pdf = print(cli, d.fx.dir.path(), "day", &["day"]);
+    let pages = check_common(&pdf, "Báo cáo chi trả cuối ngày", true);
+    keep_png(&pdf, "day");
+    let text = pages.join("\n");
+    let flat = flat_of(&pdf);
+    let roll = cli.roll();
+    let name = |c: &str| roll[c]["name"].as_str().unwrap().to_string();
+    for c in d.paid.keys().chain(std::iter::once(&d.reversed)) {
+        assert!(flat.contains(&name(c)), "payout of {c} missing");
+        assert!(flat.contains(c.as_str()));
+    }
+    let gross: i64 = d.payouts.iter().sum();
+    let line = lines_with(&text, "Cộng chi trả trong ngày");
+    assert_eq!(amounts(line[0]).last(), Some(&gross));
+    assert!(flat.contains(&format!(
+        "I. Chi trả trong ngày: {} lần chi",
+        d.payouts.len()
+    )));
+    assert!(flat.contains("Đã hủy"));
+    assert!(flat.contains("Nhầm người nhận, chi lại sau"));
+    assert!(flat.contains("Trần Thị Mai / Lê Văn Nam"));
+    assert!(flat.contains(&format!("Nhận thay: {}", d.proxy.1)));
+    // Visits and outcomes.
+    assert!(flat.contains("III. Chi trả tại nhà – kết quả đến nhà: 3 lượt"));
+    for (c, outcome) in [
+        (&d.absent, "Vắng nhà"),
+        (&d.deceased, "Đã từ trần"),
+        (&d.proxy.0, "Đã chi trả"),
+    ] {
+        // The visits table is the only place where a row carries an outcome.
+        assert!(
+            flat.matches(c.as_str()).any(|_| true) && flat.contains(outcome),
+            "{c} {outcome}"
+        );
+        let visit_rows: Vec<&str> = flat
+            .match_indices(c.as_str())
+            .map(|(i, _)| &flat[i..])
+            .collect();
+        assert!(
+            visit_rows.iter().any(|r| row_of(r, c).contains(outcome)),
+            "{c}: {outcome} not on its visit row"
+        );
+    }
+    assert!(flat.contains("Đi viện tỉnh"));
+    // Stop reports: the move, and the death found at the door.
+    assert!(flat.contains("IV. Báo giảm trong ngày: 2 đối tượng"));
+    assert!(flat.contains(&name(&d.moved)));
+    assert!(flat.contains("chuyển đi"));
+    assert!(flat.contains("Theo con vào TP. Hồ Chí Minh"));
+    // Cash: the box over the day and the count.
+    let status = cli.status();
+    let on_hand = status["cash_on_hand"].as_i64().unwrap();
+    let closing = lines_with(&text, "Tồn quỹ cuối ngày theo sổ");
+    assert_eq!(amounts(closing[0]).last(), Some(&on_hand));
+    let advance = lines_with(&text, "Tạm ứng nhận trong ngày");
+    assert_eq!(amounts(advance[0]).last(), Some(&d.fx.advance));
+    let counted = lines_with(&text, "Tổng số tiền kiểm đếm");
+    assert_eq!(amounts(counted[0]).last(), Some(&(on_hand - d.shortage)));
+    assert!(flat.contains("500.000"));
+    assert!(flat.contains("Chênh lệch (thực tế − sổ): -10.000 đồng (thiếu so với sổ)."));
+    let words = paypoint::Dong::new(on_hand - d.shortage)
+        .unwrap()
+        .in_words();
+    assert!(flat.contains(&format!("Bằng chữ: {words}.")));
+    for s in ["Nhân viên chi trả", "Kế toán", "Giám đốc Bưu điện"] {
+        assert!(collapse(pages.last().unwrap()).contains(s));
+    }
+}
+
+#[test]
+fn unpaid_list_at_any_time() {
+    let d = busy_day();
+    let cli = &d.fx.cli;
+    let pdf = print(cli, d.fx.dir.path(), "unpaid", &["unpaid", "--date", DATE]);
+    let pages = check_common(&pdf, "Danh sách đối tượng chưa nhận trợ cấp", true);
+    keep_png(&pdf, "unpaid");
+    let text = pages.join("\n");
+    let roll = cli.roll();
+    let unpaid: BTreeSet<String> = roll
+        .iter()
+        .filter(|(_, h)| h["due"].as_i64().unwrap() > 0)
+        .map(|(c, _)| c.clone())
+        .collect();
+    assert!(unpaid.contains(&d.reversed));
+    assert!(unpaid.contains(&d.moved), "stopped, so still unpaid");
+    let counts = code_counts(&text);
+    assert_eq!(counts.keys().cloned().collect::<BTreeSet<_>>(), unpaid);
+    assert!(counts.values().all(|&c| c == 1));
+    for c in d.paid.keys() {
+        assert!(!counts.contains_key(c), "{c} is paid");
+    }
+    let (per_page, grand) = page_totals(&pages);
+    assert_eq!(per_page.iter().sum::<i64>(), grand);
+    let status = cli.status();
+    assert_eq!(grand, status["unpaid_amount"].as_i64().unwrap());
+    let flat = flat_of(&pdf);
+    assert!(flat.contains(&format!(
+        "Tổng số: {} / 40 đối tượng chưa nhận",
+        unpaid.len()
+    )));
+    assert!(flat.contains(&format!(
+        "trong đó dừng chi trả {} đồng",
+        paypoint::Dong::new(status["stopped_amount"].as_i64().unwrap()).unwrap()
+    )));
+    // The last visit's outcome, and the home-delivery flag.
+    let absent_row = row_of(&flat, &d.absent);
+    assert!(
+        absent_row.contains(" x Vắng nhà ("),
+        "home delivery flag and last visit: {absent_row}"
+    );
+    assert!(flat.contains("Dừng chi trả: báo giảm (chuyển đi)"));
+    assert!(flat.contains(DATE_LINE));
+    let words = paypoint::Dong::new(grand).unwrap().in_words();
+    assert!(flat.contains(&format!("Bằng chữ: {words}.")));
+}
+
+#[test]
+fn month_settlement_reconciles() {
+    let d = busy_day();
+    let cli = &d.fx.cli;
+    // A cash return before closing the month.
+    cli.json(&[
+        "--clerk",
+        &CLERK_ID.to_string(),
+        "cash",
+        "return",
+        "1000000",
+    ]);
+    let before_close = cli.status();
+    cli.json(&["--clerk", &CLERK_ID.to_string(), "period", "close"]);
+    // After closing, the settlement is of the latest period.
+    let pdf = print(
+        cli,
+        d.fx.dir.path(),
+        "settlement",
+        &["settlement", "--date", DATE],
+    );
+    let pages = check_common(
+        &pdf,
+        "Bảng tổng hợp thanh quyết toán tháng 12 năm 2026",
+        true,
+    );
+    keep_png(&pdf, "settlement");
+    let text = pages.join("\n");
+    let flat = flat_of(&pdf);
+    let total_due = before_close["total_due"].as_i64().unwrap();
+    let paid = before_close["paid_amount"].as_i64().unwrap();
+    let stopped = before_close["stopped_amount"].as_i64().unwrap();
+    let unpaid = before_close["unpaid_amount"].as_i64().unwrap() - stopped;
+    // The summary's total row: on the roll, paid, unpaid (carried over), stopped.
+    let total_row = lines_with(&pages[0], "TỔNG CỘNG");
+    assert_eq!(total_row.len(), 1, "{}", pages[0]);
+    let n = amounts(total_row[0]);
+    assert_eq!(n.len(), 8, "{}", total_row[0]);
+    assert_eq!(n[0], 40);
+    assert_eq!(n[1], total_due);
+    assert_eq!(n[3], paid);
+    assert_eq!(n[5], unpaid);
+    assert_eq!(n[7], stopped);
+    assert_eq!(n[1], n[3] + n[5] + n[7]);
+    assert_eq!(n[2] as usize, d.paid.len());
+    assert!(flat.contains("Trợ cấp hàng tháng"));
+    // Cash: advanced, paid out, returned, on hand.
+    let line = |label: &str| {
+        amounts(lines_with(&text, label)[0])
+            .last()
+            .copied()
+            .unwrap()
+    };
+    assert_eq!(line("Tạm ứng nhận trong kỳ"), d.fx.advance);
+    assert_eq!(
+        line("Đã chi trả cho đối tượng"),
+        d.payouts.iter().sum::<i64>()
+    );
+    assert_eq!(line("Đã nộp trả"), 1_000_000);
+    assert_eq!(
+        line("Tồn quỹ cuối kỳ theo sổ"),
+        before_close["cash_on_hand"].as_i64().unwrap()
+    );
+    assert!(flat.contains("-10.000 đồng (thiếu so với sổ)"));
+    // The appendix: each beneficiary once, with their status.
+    let appendix: Vec<String> = pages
+        .iter()
+        .skip_while(|p| !p.contains("PHỤ LỤC: TRẠNG THÁI CHI TRẢ TỪNG ĐỐI TƯỢNG"))
+        .cloned()
+        .collect();
+    assert!(!appendix.is_empty());
+    let appendix_text = appendix.join("\n");
+    let counts = code_counts(&appendix_text);
+    assert_eq!(counts.len(), 40);
+    let appendix_flat = &flat[flat.find("PHỤ LỤC").unwrap()..];
+    let status_of = |c: &str| row_of(appendix_flat, c).to_string();
+    for c in d.paid.keys() {
+        assert!(status_of(c).contains(" Đã trả"), "{}", status_of(c));
+    }
+    for c in [&d.moved, &d.deceased] {
+        assert!(
+            status_of(c).contains("Chưa trả và dừng chi trả"),
+            "{}",
+            status_of(c)
+        );
+    }
+    for c in [&d.reversed, &d.absent] {
+        let s = status_of(c);
+        assert!(s.contains("Chưa trả") && !s.contains("dừng"), "{s}");
+    }
+    let (per_page, grand) = page_totals(&appendix);
+    assert_eq!(per_page.iter().sum::<i64>(), grand);
+    assert_eq!(grand, total_due);
+    for s in [DATE_LINE, "Người lập biểu", "Giám đốc Bưu điện"] {
+        assert!(flat.contains(s), "{s}");
+    }
+}
+
+#[test]
+fn public_notice_lists_the_schedule_and_the_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("so.sqlite");
+    let nov: Period = "2026-11".parse().unwrap();
+    let dec: Period = PERIOD.parse().unwrap();
+    let previous = demo::roll(nov, 60, 1, "QH01");
+    let mut current = demo::roll(dec, 62, 1, "QH01");
+    // Three leave the roll, two join it.
+    let gone: Vec<usize> = vec![4, 9, 20];
+    for &i in gone.iter().rev() {
+        current.entries.remove(i);
+    }
+    let joined: Vec<String> = current.entries[57..]
+        .iter()
+        .map(|e| e.name.clone())
+        .collect();
+    assert_eq!(joined.len(), 2);
+    let cli = Cli::new(&db);
+    {
+        let mut ledger = Ledger::init(&db, "QH01", "Bưu điện văn hóa xã Quảng Hưng").unwrap();
+        ledger.load_roll(&previous, "nov.xlsx", false).unwrap();
+    }
+    // With only one roll there is nothing to compare with.
+    let pdf = print(
+        &cli,
+        dir.path(),
+        "notice-first",
+        &["notice", "--date", "2026-11-28"],
+    );
+    check_common(&pdf, "Thông báo lịch chi trả", false);
+    assert!(flat_of(&pdf).contains("Sổ chưa có danh sách chi trả kỳ trước để so sánh"));
+    {
+        let mut ledger = Ledger::open(&db).unwrap();
+        ledger.load_roll(&current, "dec.xlsx", false).unwrap();
+    }
+    let pdf = print(
+        &cli,
+        dir.path(),
+        "notice",
+        &["notice", "--date", "2026-11-28"],
+    );
+    let pages = check_common(
+        &pdf,
+        "Thông báo lịch chi trả và danh sách đối tượng tăng, giảm tháng 12 năm 2026",
+        false,
+    );
+    keep_png(&pdf, "notice");
+    let text = pages.join("\n");
+    let flat = flat_of(&pdf);
+    for s in [
+        "THÔNG BÁO",
+        "I. Lịch chi trả",
+        "Thứ Ba, 01/12/2026",
+        "Thứ Bảy, 05/12/2026",
+        "Thứ Ba, 01/12/2026 7h30 – 11h30 và 13h30 – 17h00 Bưu điện văn hóa xã Quảng Hưng",
+        "Quảng Hưng, ngày 28 tháng 11 năm 2026",
+        "II. Đối tượng được bổ sung (báo tăng) so với danh sách tháng 11 năm 2026: 2 người",
+        "III. Đối tượng thôi hưởng, dừng chi trả (báo giảm) so với danh sách tháng 11 năm 2026: 3 người",
+    ] {
+        assert!(flat.contains(s), "{s:?} not in:\n{text}");
+    }
+    assert!(!flat.contains("Thứ Bảy, 06/12/2026"));
+    for n in &joined {
+        assert!(flat.contains(n.as_str()), "added {n}");
+    }
+    for &i in &gone {
+        let n = &previous.entries[i].name;
+        assert!(flat.contains(n.as_str()), "removed {n}");
+    }
+    assert!(flat.contains("Không còn trong danh sách tháng 12 năm 2026"));
+    // An amended December roll drops one more person: off the sheet, onto the removed list.
+    let dropped = current.entries[30].clone();
+    let mut amended = current.clone();
+    amended.entries.remove(30);
+    {
+        let mut ledger = Ledger::open(&db).unwrap();
+        let change = ledger.apply_roll(&amended, "dec-v2.xlsx").unwrap();
+        assert_eq!(change.outcome, "amended");
+    }
+    let pdf = print(
+        &cli,
+        dir.path(),
+        "sheet-amended",
+        &["sheet", "--date", DATE],
+    );
+    let text = pages_of(&pdf).join("\n");
+    assert!(!code_counts(&text).contains_key(dropped.code.as_str()));
+    assert_eq!(code_counts(&text).len(), amended.entries.len());
+    let pdf = print(&cli, dir.path(), "notice-amended", &["notice"]);
+    let flat_amended = flat_of(&pdf);
+    assert!(flat_amended.contains(&dropped.name), "{}", dropped.name);
+    assert!(flat_amended.contains("so với danh sách tháng 11 năm 2026: 4 người"));
+    // A schedule from options.
+    let pdf = print(
+        &cli,
+        dir.path(),
+        "notice2",
+        &[
+            "notice",
+            "--days",
+            "2,4",
+            "--hours",
+            "Cả ngày",
+            "--venue",
+            "Nhà văn hóa thôn Đông",
+        ],
+    );
+    let flat = flat_of(&pdf);
+    assert!(
+        flat.contains("Thứ Tư, 02/12/2026 Cả ngày Nhà văn hóa thôn Đông"),
+        "{flat}"
+    );
+    assert!(!flat.contains("01/12/2026"));
+    let out = cli.run(&["print", "notice", "--days", "31,32", "--out", "/tmp/n.pdf"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stderr.contains("không có ngày 32"), "{}", out.stderr);
+}
+
+#[test]
+fn print_refuses_what_it_cannot_do() {
+    let fx = setup_ledger(5);
+    let out_pdf = fx.dir.path().join("x.pdf");
+    let out = out_pdf.to_str().unwrap();
+    for (args, says) in [
+        (
+            vec!["print", "day", "--village", "Thôn Đông", "--out", out],
+            "--village",
+        ),
+        (
+            vec!["print", "sheet", "--period", "2025-01", "--out", out],
+            "2025-01",
+        ),
+        (
+            vec!["print", "receipt", "--payout", "abc", "--out", out],
+            "abc",
+        ),
+    ] {
+        let r = fx.cli.run(&args);
+        assert_eq!(r.status.code(), Some(1), "{args:?}");
+        assert!(r.stderr.starts_with("Lỗi: "), "{}", r.stderr);
+        assert!(r.stderr.contains(says), "{args:?}: {}", r.stderr);
+        assert!(!out_pdf.exists());
+    }
+    // No roll yet.
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(dir.path().join("so.sqlite"));
+    cli.json(&[
+        "init",
+        "--pay-point",
+        "QH01",
+        "--name",
+        "Bưu điện văn hóa xã Quảng Hưng",
+    ]);
+    let r = cli.run(&["print", "sheet", "--out", out]);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(
+        r.stderr.contains("chưa có danh sách chi trả"),
+        "{}",
+        r.stderr
+    );
+}

@@ -1,0 +1,151 @@
+// The window: boot, sign-in gate, header, navigation, global keys. Each screen is a module with
+// { id, nav, key, mount(root), show(), onKey(e) }.
+import { call, errorText, whenSignedOut } from "./api.js";
+import { $, $$, fill, h, monthYear } from "./dom.js";
+import { applyI18n, currentLang, setLang, t } from "./i18n.js";
+import * as modal from "./modal.js";
+import signin from "./screens/signin.js";
+import today from "./screens/today.js";
+import pay from "./screens/pay.js";
+import home from "./screens/home.js";
+import stop from "./screens/stop.js";
+import cash from "./screens/cash.js";
+import roll from "./screens/roll.js";
+import print from "./screens/print.js";
+import journal from "./screens/journal.js";
+import policy from "./screens/policy.js";
+
+const screens = [today, pay, home, stop, cash, roll, print, journal, policy];
+const all = [signin, ...screens];
+/** Screens built in the previous language, relabelled when next shown. */
+const stale = new Set();
+export const app = { info: null, clerk: null, screen: null, go, refreshHeader, setInfo };
+
+window.__perf = { boot: performance.now(), searchTimings: [] };
+// Errors of the page itself, kept for the end-to-end tests (which fail on any).
+window.__errors = [];
+window.addEventListener("error", (e) => window.__errors.push(String(e.message)));
+window.addEventListener("unhandledrejection", (e) => window.__errors.push(String(e.reason?.message_vi || e.reason?.message || e.reason)));
+
+function setInfo(info) {
+  app.info = info;
+  app.clerk = info.signed_in;
+}
+
+async function boot() {
+  document.documentElement.lang = currentLang();
+  applyI18n(document);
+  for (const s of all) s.mount(document.getElementById(`screen-${s.id}`), app);
+  buildNav();
+  let info;
+  try {
+    info = await call("app_info");
+  } catch (e) {
+    return showStartupError(e);
+  }
+  setInfo(info);
+  if (info.startup_error) return showStartupError(info.startup_error);
+  whenSignedOut(() => {
+    app.clerk = null;
+    go("signin");
+  });
+  document.addEventListener("keydown", onKey, true);
+  $("#lang-switch").addEventListener("click", toggleLang);
+  $("#sign-out").addEventListener("click", signOut);
+  go(app.clerk ? "pay" : "signin");
+}
+
+function showStartupError(err) {
+  const box = $("#startup-error");
+  fill(box, h("h1", {}, t("startup_error_title")), h("p", { "data-testid": "startup-error" }, errorText(err)));
+  box.hidden = false;
+  $("main").hidden = true;
+}
+
+function buildNav() {
+  const nav = $("#nav");
+  fill(
+    nav,
+    screens.map((s, i) =>
+      h(
+        "button",
+        { class: "nav-item", id: `nav-${s.id}`, "data-screen": s.id, "data-testid": `nav-${s.id}`, onclick: () => go(s.id) },
+        h("span", { class: "nav-key", title: `Alt+${(i + 1) % 10}` }, String((i + 1) % 10)),
+        h("span", { "data-i18n": `nav_${s.id}` }, t(`nav_${s.id}`)),
+      ),
+    ),
+  );
+}
+
+/** Shows a screen. */
+function go(id, params) {
+  if (id !== "signin" && !app.clerk) id = "signin";
+  modal.close();
+  const target = all.find((s) => s.id === id) || pay;
+  for (const s of all) document.getElementById(`screen-${s.id}`).hidden = s !== target;
+  app.screen = target;
+  const signedIn = target !== signin;
+  $("#topbar").hidden = false;
+  $("#nav").hidden = !signedIn;
+  $("#sign-out").hidden = !signedIn;
+  for (const b of $$(".nav-item")) b.classList.toggle("active", b.dataset.screen === target.id);
+  document.body.dataset.screen = target.id;
+  refreshHeader();
+  target.show(stale.delete(target) ? { ...params, relabel: true } : params);
+}
+
+function refreshHeader() {
+  const info = app.info || {};
+  $("#pp-name").textContent = info.pay_point_name || "";
+  $("#pp-period").textContent = info.period ? t("period_label", { period: monthYear(info.period) }) : t("no_period");
+  $("#demo-badge").hidden = !info.demo;
+  $("#clerk-name").textContent = app.clerk ? t("signed_in_as", { name: app.clerk.name }) : "";
+}
+
+function toggleLang() {
+  setLang(currentLang() === "vi" ? "en" : "vi");
+  for (const s of all) if (s !== app.screen) stale.add(s);
+  buildNav();
+  for (const b of $$(".nav-item")) b.classList.toggle("active", b.dataset.screen === app.screen?.id);
+  refreshHeader();
+  app.screen?.show({ relabel: true });
+}
+
+async function signOut() {
+  try {
+    await call("sign_out");
+  } catch {
+    /* signing out cannot fail in a way the clerk must act on */
+  }
+  app.clerk = null;
+  go("signin");
+}
+
+function onKey(e) {
+  if (e.altKey && !e.ctrlKey && (e.key === "l" || e.key === "L")) {
+    e.preventDefault();
+    return toggleLang();
+  }
+  if (modal.isOpen()) {
+    if (e.key === "Escape") {
+      e.preventDefault();
+      modal.close();
+    }
+    return;
+  }
+  if (app.clerk && e.altKey && !e.ctrlKey && /^[0-9]$/.test(e.key)) {
+    const i = e.key === "0" ? 9 : Number(e.key) - 1;
+    if (screens[i]) {
+      e.preventDefault();
+      go(screens[i].id);
+    }
+    return;
+  }
+  if (app.screen?.onKey?.(e)) return;
+  if (e.key === "Escape" && app.clerk && app.screen !== pay) {
+    e.preventDefault();
+    go("pay");
+  }
+}
+
+boot();

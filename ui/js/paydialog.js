@@ -1,0 +1,126 @@
+// The payment dialog, shared by the counter and the home visit: who receives the money (the
+// beneficiary, or the authorised proxy with name and ID number), the amount in figures and in
+// words, Enter to confirm; then the receipt is offered.
+import { call, errorText } from "./api.js";
+import { $, fill, h, money, notice } from "./dom.js";
+import { t } from "./i18n.js";
+import * as modal from "./modal.js";
+
+/** Opens the dialog for a card. `onDone()` runs when the clerk moves on after paying. */
+export function openPay(card, { atHome = false, onDone } = {}) {
+  let recipient = "self";
+  let busy = false;
+  let receipt = null;
+  const proxyAllowed = !!card.proxy && !card.proxy_expired;
+  const err = h("div", { id: "pay-error-box" });
+  const proxyName = h("input", { id: "proxy-name", "data-testid": "proxy-name", autocomplete: "off", value: card.proxy?.name || "" });
+  const proxyId = h("input", { id: "proxy-id", "data-testid": "proxy-id", autocomplete: "off", inputmode: "numeric" });
+  const proxyFields = h(
+    "div",
+    { class: "proxy-fields", hidden: true },
+    h("label", { class: "label", for: "proxy-name" }, t("dlg_proxy_name")),
+    proxyName,
+    h("label", { class: "label", for: "proxy-id" }, t("dlg_proxy_id")),
+    proxyId,
+  );
+  const radio = (value, label, disabled) =>
+    h(
+      "label",
+      { class: `radio${disabled ? " disabled" : ""}` },
+      h("input", { type: "radio", name: "recipient", value, "data-testid": `recipient-${value}`, checked: value === "self", disabled, onchange: () => choose(value) }),
+      " ",
+      label,
+    );
+  const confirmBtn = h("button", { class: "primary big", id: "confirm-pay", "data-testid": "confirm-pay", onclick: confirm }, t("dlg_confirm"));
+  const body = h(
+    "div",
+    { class: "pay-dialog" },
+    h("h2", {}, t(atHome ? "dlg_pay_home_title" : "dlg_pay_title", { name: card.name })),
+    h("div", { class: "muted" }, `${card.code} · ${card.village}`),
+    h("h3", {}, t("dlg_recipient")),
+    radio("self", t("dlg_recipient_self"), false),
+    radio("proxy", t("dlg_recipient_proxy"), !proxyAllowed),
+    card.proxy ? null : h("div", { class: "muted small" }, t("dlg_no_proxy")),
+    card.proxy_expired ? notice("warn", t("card_proxy_expired")) : null,
+    proxyFields,
+    h("div", { class: "confirm-amount" }, h("div", { class: "label" }, t("dlg_amount")), h("div", { class: "amount-huge", "data-testid": "confirm-amount" }, `${money(card.payable)} đ`), h("div", { class: "in-words", "data-testid": "confirm-words" }, card.payable_words)),
+    h("p", { class: "muted" }, t("dlg_check_id")),
+    err,
+    h("div", { class: "actions" }, confirmBtn, h("button", { "data-testid": "cancel-pay", onclick: () => modal.close() }, t("dlg_cancel"))),
+  );
+  body.addEventListener("keydown", onKey);
+  modal.open(body, { testid: "pay-dialog", wide: true, onClose: () => receipt && onDone?.(receipt) });
+  confirmBtn.focus();
+
+  function choose(value) {
+    recipient = value;
+    for (const r of body.querySelectorAll('input[name="recipient"]')) r.checked = r.value === value;
+    proxyFields.hidden = value !== "proxy";
+    if (value === "proxy") proxyId.focus();
+  }
+
+  function onKey(e) {
+    const typing = e.target.tagName === "INPUT" && e.target.type !== "radio";
+    if (!receipt && !typing && (e.key === "1" || e.key === "2")) {
+      e.preventDefault();
+      if (e.key === "1") choose("self");
+      else if (proxyAllowed) choose("proxy");
+    } else if (e.key === "Enter" && e.target.dataset?.testid !== "cancel-pay") {
+      e.preventDefault();
+      if (receipt) modal.close();
+      else confirm();
+    } else if (receipt && (e.key === "p" || e.key === "P")) {
+      e.preventDefault();
+      printReceipt();
+    }
+  }
+
+  async function confirm() {
+    if (busy || receipt) return;
+    busy = true;
+    confirmBtn.disabled = true;
+    confirmBtn.textContent = t("dlg_working");
+    const rec = recipient === "proxy" ? { kind: "proxy", name: proxyName.value, id_card: proxyId.value } : { kind: "self" };
+    try {
+      if (atHome) {
+        const v = await call("record_visit", { code: card.code, outcome: "paid", note: "", recipient: rec, expected_total: card.payable });
+        receipt = v.payout;
+      } else {
+        receipt = await call("pay", { code: card.code, recipient: rec, expected_total: card.payable, at_home: false });
+      }
+      showReceipt();
+    } catch (e) {
+      fill(err, notice("error", errorText(e), "pay-error"));
+      confirmBtn.disabled = false;
+      confirmBtn.textContent = t("dlg_confirm");
+    } finally {
+      busy = false;
+    }
+  }
+
+  function showReceipt() {
+    const printMsg = h("div", { id: "receipt-print-msg" });
+    const next = h("button", { class: "primary big", "data-testid": "next-person", onclick: () => modal.close() }, t("dlg_next"));
+    fill(
+      body,
+      h("h2", {}, t("dlg_paid_title")),
+      notice("ok", t("dlg_paid_line", { amount: money(receipt.amount), name: receipt.name, code: receipt.code }), "paid-message"),
+      h("div", { class: "in-words" }, receipt.amount_in_words),
+      h("div", { class: "muted small", "data-testid": "payout-id" }, t("dlg_payout_id", { id: receipt.payout_id })),
+      h("div", {}, t("dlg_cash_left", { amount: money(receipt.cash_on_hand) })),
+      printMsg,
+      h("div", { class: "actions" }, next, h("button", { "data-testid": "print-receipt", onclick: printReceipt }, t("dlg_print_receipt"))),
+    );
+    next.focus();
+  }
+
+  async function printReceipt() {
+    const box = $("#receipt-print-msg");
+    try {
+      const p = await call("print_document", { request: { kind: "receipt", payout: receipt.payout_id, action: "open" } });
+      fill(box, notice("ok", `${t("print_done_" + p.done, { title: p.title, pages: p.pages })} ${t("print_saved_at", { path: p.path })}`, "receipt-printed"));
+    } catch (e) {
+      fill(box, notice("error", errorText(e), "receipt-print-error"));
+    }
+  }
+}

@@ -1,0 +1,104 @@
+// Today: the period, days left until the 5th, progress, cash on hand, unsent events, and what
+// needs attention (proxies whose authorisation ends this month, home deliveries not visited).
+import { call, errorText } from "../api.js";
+import { dmy, fill, h, money, monthYear, notice } from "../dom.js";
+import { t } from "../i18n.js";
+
+let root, app;
+
+function tile(label, value, sub, testid) {
+  return h("div", { class: "tile", "data-testid": testid }, h("div", { class: "tile-label" }, label), h("div", { class: "tile-value" }, value), sub ? h("div", { class: "tile-sub" }, sub) : null);
+}
+
+function deadlineText(d) {
+  if (d.days_left === null || d.days_left === undefined) return "";
+  if (d.days_left > 0) return t("today_days_left", { n: d.days_left });
+  if (d.days_left === 0) return t("today_deadline_today");
+  return t("today_deadline_past", { n: -d.days_left });
+}
+
+async function render() {
+  let d;
+  try {
+    d = await call("today_status");
+  } catch (e) {
+    return fill(root, notice("error", errorText(e), "today-error"));
+  }
+  const s = d.status;
+  const info = app.info;
+  const head = h("h1", {}, t("today_title", { date: d.today }));
+  const demo = info.demo
+    ? h("div", { class: "demo-panel small", "data-testid": "today-demo" }, h("strong", {}, t("demo_badge")), " ", t("demo_note"), " ", t("demo_pins") + ": ", (info.demo_clerks || []).map((c) => t("demo_pin_line", { name: c.name, pin: c.pin })).join(" · "))
+    : null;
+  if (!s.period) {
+    return fill(root, head, demo, notice("warn", t("today_no_roll"), "today-no-roll"));
+  }
+  const ratio = s.total_due > 0 ? s.paid_amount / s.total_due : 0;
+  const pct = (100 * ratio).toLocaleString("vi-VN", { maximumFractionDigits: ratio < 0.1 ? 1 : 0 });
+  const tiles = h(
+    "div",
+    { class: "tiles" },
+    tile(t("today_period"), monthYear(s.period), [t("today_deadline", { date: d.deadline }), h("br"), h("strong", { "data-testid": "days-left" }, deadlineText(d))], "tile-period"),
+    tile(t("today_people"), `${s.paid_beneficiaries} / ${s.beneficiaries}`, t("today_left", { n: s.beneficiaries - s.paid_beneficiaries }), "tile-people"),
+    tile(t("today_amount"), `${money(s.paid_amount)} đ`, [t("today_of", { total: money(s.total_due) + " đ" }), s.stopped_amount > 0 ? [h("br"), t("today_stopped", { amount: money(s.stopped_amount) })] : null], "tile-amount"),
+    tile(t("today_cash"), `${money(s.cash_on_hand)} đ`, d.cash.last_count ? t("today_last_count", { diff: money(d.cash.last_count.difference) }) : null, "tile-cash"),
+    tile(t("today_unsynced"), String(d.unsynced_events), t("today_unsynced_note"), "tile-unsynced"),
+  );
+  const progress = h("div", { class: "progress", "data-testid": "progress" }, h("div", { class: "progress-bar", style: "" }), h("span", { class: "progress-text" }, `${pct}%`));
+  progress.firstChild.style.width = `${100 * ratio}%`;
+
+  const warnings = [];
+  if (d.expiring_proxies.length) {
+    warnings.push(
+      h(
+        "div",
+        { class: "warn-block", "data-testid": "warn-expiring" },
+        h("h3", {}, t("today_expiring", { n: d.expiring_proxies.length })),
+        h(
+          "ul",
+          {},
+          d.expiring_proxies.slice(0, 8).map((p) =>
+            h("li", {}, t("today_expiring_line", { name: p.name, code: p.code, proxy: p.proxy_name, date: dmy(p.valid_until) }), p.expired ? h("span", { class: "badge status-stopped" }, t("today_expired_tag")) : null),
+          ),
+          d.expiring_proxies.length > 8 ? h("li", { class: "muted" }, "…") : null,
+        ),
+      ),
+    );
+  }
+  if (d.not_visited.length) {
+    warnings.push(
+      h(
+        "div",
+        { class: "warn-block", "data-testid": "warn-not-visited" },
+        h("h3", {}, t("today_not_visited", { n: d.not_visited.length, total: d.home_deliveries })),
+        h(
+          "ul",
+          {},
+          d.not_visited.slice(0, 8).map((p) => h("li", {}, `${p.name} (${p.code}) — ${p.village} — ${money(p.due)} đ`)),
+          d.not_visited.length > 8 ? h("li", { class: "muted" }, "…") : null,
+        ),
+      ),
+    );
+  }
+  fill(
+    root,
+    head,
+    demo,
+    tiles,
+    progress,
+    h("h2", {}, t("today_warnings")),
+    warnings.length ? h("div", { class: "warn-grid" }, warnings) : h("p", { class: "muted" }, t("today_none")),
+    h("div", { class: "actions" }, h("button", { class: "primary big", "data-testid": "go-pay", onclick: () => app.go("pay") }, t("today_go_pay"))),
+  );
+}
+
+export default {
+  id: "today",
+  mount(el, a) {
+    root = el;
+    app = a;
+  },
+  show() {
+    render();
+  },
+};
