@@ -573,9 +573,15 @@ fn is_numbering(t: &str) -> bool {
     !inner.is_empty() && inner.len() <= 3 && inner.chars().all(|c| c.is_ascii_digit())
 }
 
+/// A row under the header that holds an amount or a year (a number of four digits or more, as a
+/// number or as text, as CSV gives everything) is a person, never a second header row.
 fn looks_like_data(row: &[Cell]) -> bool {
     row.iter()
-        .filter(|c| matches!(c, Cell::Number(n) if *n >= 1000.0))
+        .filter(|c| match c {
+            Cell::Number(n) => *n >= 1000.0,
+            Cell::Text(_) => amount_of(c).is_ok_and(|d| d.as_i64() >= 1000),
+            Cell::Empty => false,
+        })
         .count()
         >= 1
 }

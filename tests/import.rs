@@ -367,6 +367,27 @@ fn the_cell_font_says_the_encoding_and_the_heading_font_says_capitals() {
     assert_eq!(p.roll.entries[0].name, "Lê Lê");
 }
 
+#[test]
+fn a_csv_with_one_header_row_and_no_numbering_row_keeps_its_first_person() {
+    let d = dir();
+    let path = d.path().join("g.csv");
+    std::fs::write(
+        &path,
+        "STT,Họ và tên,Năm sinh,Mã đối tượng,Thôn,Diện đối tượng,Số tiền\n\
+         1,Nguyễn Thị Hường,1948,QH-0001,Thôn Đông,Thân nhân liệt sĩ,2789000\n\
+         2,Trần Văn Bình,1945,QH-0002,Thôn Tây,Thương binh,1878000\n\
+         3,Lê Văn An,1950,QH-0003,Thôn Hạ,Thương binh,2789000\n",
+    )
+    .unwrap();
+    let p = read(&path).unwrap();
+    assert_eq!(
+        p.beneficiaries, 3,
+        "the first person must not be taken for a header row"
+    );
+    assert_eq!(p.roll.entries[0].name, "Nguyễn Thị Hường");
+    assert_eq!(p.total.as_i64(), 7_456_000);
+}
+
 fn refused(path: &Path) -> Vec<paypoint::import::Problem> {
     match read(path) {
         Err(ImportError::Problems(p, _)) => p,

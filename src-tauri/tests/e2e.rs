@@ -106,21 +106,18 @@ fn home_visit_recorded_and_paid_at_home() {
         sign_in_demo(&c).await?;
         nav(&c, "home").await?;
         wait_id(&c, "home-table").await?;
-        wait_id(&c, "home-waiting").await?.click().await?;
+        click_id(&c, "home-waiting").await?;
         let rows = c.find_all(Locator::Css(&tid("home-row"))).await?;
         assert!(rows.len() >= 2, "the demo roll has home deliveries");
         let first = rows[0].attr("data-code").await?.unwrap();
-        rows[0]
-            .find(Locator::Css(&tid("home-name")))
-            .await?
-            .click()
-            .await?;
+        click(
+            &c,
+            &format!("[data-testid=home-row][data-code=\"{first}\"] [data-testid=home-name]"),
+        )
+        .await?;
         wait(&c, &format!("[data-testid=card][data-code=\"{first}\"]")).await?;
-        wait_id(&c, "visit-note")
-            .await?
-            .send_keys("hàng xóm nói đi viện huyện")
-            .await?;
-        wait_id(&c, "outcome-absent").await?.click().await?;
+        type_id(&c, "visit-note", "hàng xóm nói đi viện huyện").await?;
+        click_id(&c, "outcome-absent").await?;
         wait_text(&c, &tid("home-message"), "Vắng nhà").await?;
         // Visited: gone from the "not yet visited" list; in the full list with its outcome.
         wait_js(
@@ -128,7 +125,7 @@ fn home_visit_recorded_and_paid_at_home() {
             &format!("!document.querySelector('[data-testid=home-row][data-code=\"{first}\"]')"),
         )
         .await?;
-        wait_id(&c, "home-waiting").await?.click().await?;
+        click_id(&c, "home-waiting").await?;
         wait_text(
             &c,
             &format!("[data-testid=home-row][data-code=\"{first}\"] [data-testid=home-last]"),
@@ -144,19 +141,18 @@ fn home_visit_recorded_and_paid_at_home() {
             )
             .await?;
         let second = second.as_str().unwrap().to_string();
-        c.find(Locator::Css(&format!(
-            "[data-testid=home-row][data-code=\"{second}\"] [data-testid=home-name]"
-        )))
-        .await?
-        .click()
+        click(
+            &c,
+            &format!("[data-testid=home-row][data-code=\"{second}\"] [data-testid=home-name]"),
+        )
         .await?;
         wait(&c, &format!("[data-testid=card][data-code=\"{second}\"]")).await?;
-        wait_id(&c, "outcome-paid").await?.click().await?;
-        wait_id(&c, "confirm-pay").await?.click().await?;
+        click_id(&c, "outcome-paid").await?;
+        click_id(&c, "confirm-pay").await?;
         wait_id(&c, "paid-message").await?;
-        wait_id(&c, "print-receipt").await?.click().await?;
+        click_id(&c, "print-receipt").await?;
         wait_text(&c, &tid("receipt-printed"), ".pdf").await?;
-        wait_id(&c, "next-person").await?.click().await?;
+        click_id(&c, "next-person").await?;
         wait_text(&c, &tid("home-message"), "Đã chi trả").await?;
         screenshot(&c, "04-home").await?;
         Ok(())
@@ -172,18 +168,15 @@ fn stop_report_stops_payment_at_once() {
         let code = who["code"].as_str().unwrap().to_string();
         nav(&c, "stop").await?;
         open_card(&c, "stop-search", &code, &code).await?;
-        wait_id(&c, "stop-reason-death").await?.click().await?;
+        click_id(&c, "stop-reason-death").await?;
         let today = chrono::Local::now()
             .date_naive()
             .format("%d/%m/%Y")
             .to_string();
-        wait_id(&c, "stop-date").await?.send_keys(&today).await?;
-        wait_id(&c, "stop-note")
-            .await?
-            .send_keys("giấy báo tử của UBND xã")
-            .await?;
-        wait_id(&c, "stop-submit").await?.click().await?;
-        wait_id(&c, "confirm-yes").await?.click().await?;
+        type_id(&c, "stop-date", &today).await?;
+        type_id(&c, "stop-note", "giấy báo tử của UBND xã").await?;
+        click_id(&c, "stop-submit").await?;
+        click_id(&c, "confirm-yes").await?;
         wait_text(&c, &tid("stop-message"), "dừng chi trả ngay").await?;
         wait_id(&c, "card-stop").await?;
         wait_js(
@@ -213,15 +206,15 @@ fn cash_count_with_a_discrepancy_is_recorded() {
         wait_text(&c, &tid("cash-on-hand"), "2.000.000.000 đ").await?;
         let adv = wait_id(&c, "advance-amount").await?;
         adv.send_keys("50000000").await?;
-        wait_id(&c, "advance-submit").await?.click().await?;
+        click_id(&c, "advance-submit").await?;
         wait_text(&c, &tid("cash-on-hand"), "2.050.000.000 đ").await?;
         // 4.000 × 500.000 + 240 × 200.000 = 2.048.000.000: 2.000.000 short.
-        wait_id(&c, "count-500000").await?.send_keys("4000").await?;
-        wait_id(&c, "count-200000").await?.send_keys("240").await?;
+        type_id(&c, "count-500000", "4000").await?;
+        type_id(&c, "count-200000", "240").await?;
         wait_text(&c, &tid("count-total"), "2.048.000.000 đ").await?;
         wait_text(&c, &tid("count-diff"), "THIẾU 2.000.000 đ").await?;
         screenshot(&c, "06-cash").await?;
-        wait_id(&c, "count-submit").await?.click().await?;
+        click_id(&c, "count-submit").await?;
         wait_text(&c, &tid("count-result"), "THIẾU 2.000.000 đ").await?;
         wait_text(&c, &tid("last-count"), "-2.000.000").await?;
         Ok(())
@@ -289,10 +282,10 @@ fn roll_import_lists_errors_by_row_and_column_then_loads() {
         let path = wait_id(&c, "roll-path").await?;
         path.clear().await?;
         path.send_keys(good.to_str().unwrap()).await?;
-        wait_id(&c, "roll-preview-button").await?.click().await?;
+        click_id(&c, "roll-preview-button").await?;
         wait_text(&c, &tid("roll-preview"), "3 đối tượng").await?;
         wait_text(&c, &tid("roll-preview"), "6.545.000").await?;
-        wait_id(&c, "roll-apply").await?.click().await?;
+        click_id(&c, "roll-apply").await?;
         wait_text(&c, &tid("roll-applied"), "phiên bản 1").await?;
         wait_text(&c, &tid("roll-versions"), "ds-dung.csv").await?;
 
@@ -329,12 +322,9 @@ fn print_signature_sheet_writes_a_readable_pdf() {
         let first = hits["ok"][0].clone();
         let village = first["village"].as_str().unwrap().to_string();
         nav(&c, "print").await?;
-        wait_id(&c, "doc-sheet").await?.click().await?;
-        wait_id(&c, "print-village")
-            .await?
-            .select_by_value(&village)
-            .await?;
-        wait_id(&c, "print-open").await?.click().await?;
+        click_id(&c, "doc-sheet").await?;
+        select_id(&c, "print-village", &village).await?;
+        click_id(&c, "print-open").await?;
         let el = wait_id(&c, "print-result").await?;
         let path = el.attr("data-path").await?.expect("the PDF's path");
         assert!(
@@ -369,8 +359,8 @@ fn print_signature_sheet_writes_a_readable_pdf() {
             ("settlement", "thanh-quyet-toan", "QUYẾT TOÁN"),
             ("notice", "niem-yet", "NIÊM YẾT"),
         ] {
-            wait_id(&c, &format!("doc-{doc}")).await?.click().await?;
-            wait_id(&c, "print-save").await?.click().await?;
+            click_id(&c, &format!("doc-{doc}")).await?;
+            click_id(&c, "print-save").await?;
             let el = wait(
                 &c,
                 &format!("[data-testid=print-result][data-path*=\"{file}\"]"),
@@ -407,39 +397,30 @@ fn reversal_needs_the_supervisor_pin() {
         .await?;
         let payout = r["ok"]["payout_id"].as_str().expect("paid").to_string();
         nav(&c, "journal").await?;
-        wait_id(&c, "journal-group")
-            .await?
-            .select_by_value("payout")
-            .await?;
+        select_id(&c, "journal-group", "payout").await?;
         wait_js(
             &c,
             "(rows => rows.length > 0 && rows.every(r => r.dataset.kind === 'payout'))([...document.querySelectorAll('[data-testid=journal-row]')])",
         )
         .await?;
-        let button = wait(
+        click(
             &c,
             &format!("[data-testid=reverse-button][data-payout=\"{payout}\"]"),
         )
         .await?;
-        button.click().await?;
-        wait_id(&c, "rev-reason")
-            .await?
-            .send_keys("chi nhầm người")
-            .await?;
-        let pin = wait_id(&c, "rev-pin").await?;
-        pin.send_keys("1111").await?;
-        wait_id(&c, "rev-confirm").await?.click().await?;
+        type_id(&c, "rev-reason", "chi nhầm người").await?;
+        fill_id(&c, "rev-pin", "1111").await?;
+        click_id(&c, "rev-confirm").await?;
         wait_text(&c, &tid("reverse-error"), "Sai mã PIN").await?;
-        let pin = wait_id(&c, "rev-pin").await?;
-        pin.send_keys("9999").await?;
-        pin.send_keys(&Key::Enter.to_string()).await?;
-        wait_text(&c, &tid("reverse-result"), "trả lại quỹ").await?;
-        wait_id(&c, "journal-group")
+        fill_id(&c, "rev-pin", "9999").await?;
+        wait_id(&c, "rev-pin")
             .await?
-            .select_by_value("all")
+            .send_keys(&Key::Enter.to_string())
             .await?;
+        wait_text(&c, &tid("reverse-result"), "trả lại quỹ").await?;
+        select_id(&c, "journal-group", "all").await?;
         wait(&c, "[data-testid=journal-row][data-kind=reversal]").await?;
-        wait_id(&c, "verify-button").await?.click().await?;
+        click_id(&c, "verify-button").await?;
         wait_text(&c, &tid("verify-result"), "nguyên vẹn").await?;
         screenshot(&c, "09-journal").await?;
         let card = invoke(&c, "beneficiary", json!({"code": code})).await?;
@@ -476,17 +457,14 @@ fn policy_language_and_lockout() {
             .send_keys(&(Key::Alt + "9"))
             .await?;
         wait_js(&c, "document.body.dataset.screen === 'policy'").await?;
-        wait_id(&c, "policy-search")
-            .await?
-            .send_keys("thuong binh")
-            .await?;
+        type_id(&c, "policy-search", "thuong binh").await?;
         wait_js(
             &c,
             "[...document.querySelectorAll('[data-testid=rate]')].every(r => r.textContent.includes('Thương binh')) && document.querySelectorAll('[data-testid=rate]').length > 0",
         )
         .await?;
         screenshot(&c, "10-policy").await?;
-        wait_id(&c, "lang-switch").await?.click().await?;
+        click_id(&c, "lang-switch").await?;
         wait_text(&c, &tid("nav-pay"), "Pay").await?;
         nav(&c, "pay").await?;
         wait_text(&c, "label[for=pay-search]", "Find the recipient").await?;

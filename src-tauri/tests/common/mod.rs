@@ -298,6 +298,72 @@ pub async fn wait_id(c: &Client, id: &str) -> Result<Element, CmdError> {
     wait(c, &tid(id)).await
 }
 
+fn is_stale(e: &CmdError) -> bool {
+    matches!(e, CmdError::Standard(w) if w.error == fantoccini::error::ErrorStatus::StaleElementReference)
+}
+
+/// Finds the element by CSS and clicks it, finding it again if the page re-rendered it in
+/// between (the UI rebuilds lists and panels after every answer from the ledger).
+pub async fn click(c: &Client, css: &str) -> Result<(), CmdError> {
+    let deadline = Instant::now() + STEP;
+    loop {
+        let e = wait(c, css).await?;
+        match e.click().await {
+            Err(err) if is_stale(&err) && Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            r => return r,
+        }
+    }
+}
+
+/// Clicks the element with this test id (see [`click`]).
+pub async fn click_id(c: &Client, id: &str) -> Result<(), CmdError> {
+    click(c, &tid(id)).await
+}
+
+/// Chooses an option of the `<select>` with this test id, finding it again if it was re-rendered.
+pub async fn select_id(c: &Client, id: &str, value: &str) -> Result<(), CmdError> {
+    let deadline = Instant::now() + STEP;
+    loop {
+        let e = wait_id(c, id).await?;
+        match e.select_by_value(value).await {
+            Err(err) if is_stale(&err) && Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            r => return r,
+        }
+    }
+}
+
+/// Types into the element with this test id, finding it again if it was re-rendered.
+pub async fn type_id(c: &Client, id: &str, text: &str) -> Result<(), CmdError> {
+    let deadline = Instant::now() + STEP;
+    loop {
+        let e = wait_id(c, id).await?;
+        match e.send_keys(text).await {
+            Err(err) if is_stale(&err) && Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            r => return r,
+        }
+    }
+}
+
+/// Types `text` into the (empty) field with this test id and checks it arrived whole: WebDriver
+/// keystrokes can land while the page is still handling earlier ones. Retries a few times.
+pub async fn fill_id(c: &Client, id: &str, text: &str) -> Result<(), CmdError> {
+    for _ in 0..4 {
+        let e = wait_id(c, id).await?;
+        let _ = e.clear().await;
+        if e.send_keys(text).await.is_ok() && e.prop("value").await?.as_deref() == Some(text) {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("could not type “{text}” into {id}");
+}
+
 /// Waits until the element's text contains `needle`; returns the text.
 pub async fn wait_text(c: &Client, css: &str, needle: &str) -> Result<String, CmdError> {
     let deadline = Instant::now() + STEP;
@@ -361,9 +427,11 @@ pub async fn sign_in(c: &Client, clerk_index: usize, pin: &str) -> Result<(), Cm
     for _ in 0..clerk_index {
         pin_field.send_keys(&Key::Down.to_string()).await?;
     }
-    let pin_field = wait_id(c, "pin").await?;
-    pin_field.send_keys(pin).await?;
-    pin_field.send_keys(&Key::Enter.to_string()).await?;
+    fill_id(c, "pin", pin).await?;
+    wait_id(c, "pin")
+        .await?
+        .send_keys(&Key::Enter.to_string())
+        .await?;
     Ok(())
 }
 
@@ -380,7 +448,7 @@ pub async fn sign_in_demo(c: &Client) -> Result<(), CmdError> {
 
 /// Clicks a navigation button.
 pub async fn nav(c: &Client, screen: &str) -> Result<(), CmdError> {
-    wait_id(c, &format!("nav-{screen}")).await?.click().await?;
+    click_id(c, &format!("nav-{screen}")).await?;
     wait_js(c, &format!("document.body.dataset.screen === '{screen}'")).await?;
     Ok(())
 }

@@ -26,13 +26,17 @@ async function run(action) {
   await render();
 }
 
+let renderSeq = 0;
+
 async function render() {
+  const my = ++renderSeq;
   let docs = [];
   try {
     docs = await call("list_documents");
   } catch {
     docs = [];
   }
+  if (my !== renderSeq) return; // a later render is on its way
   const kind = DOCS[index];
   const villageSelect = h(
     "select",
