@@ -230,10 +230,7 @@ impl Ledger {
         }
         let note = text::clean(note);
         self.write(|w| {
-            let on_hand = Dong::new(w.tx.prepare_cached("SELECT coalesce((SELECT balance_after FROM cash_movements ORDER BY seq DESC LIMIT 1), 0)")?.query_row(
-                [],
-                |r| r.get(0),
-            )?)?;
+            let on_hand = crate::ledger::cash_on_hand_in(&w.tx)?;
             if amount > on_hand {
                 return Err(CashError::MoreThanOnHand { amount, on_hand });
             }
@@ -242,9 +239,10 @@ impl Ledger {
                 EventKind::CashReturn,
                 serde_json::json!({"amount": amount.as_i64(), "note": note}),
             )?;
-            w.tx.prepare_cached("INSERT INTO cash_returns (id, event_seq, amount, note) VALUES (?1, ?2, ?3, ?4)")?.execute(
-                params![ev.id.to_string(), ev.seq, amount.as_i64(), note],
-            )?;
+            w.tx.prepare_cached(
+                "INSERT INTO cash_returns (id, event_seq, amount, note) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![ev.id.to_string(), ev.seq, amount.as_i64(), note])?;
             Ok(ev.id)
         })
     }
@@ -257,10 +255,7 @@ impl Ledger {
     ) -> Result<CountReceipt, CashError> {
         let counted = count.total()?;
         self.write(|w| {
-            let expected = Dong::new(w.tx.prepare_cached("SELECT coalesce((SELECT balance_after FROM cash_movements ORDER BY seq DESC LIMIT 1), 0)")?.query_row(
-                [],
-                |r| r.get(0),
-            )?)?;
+            let expected = crate::ledger::cash_on_hand_in(&w.tx)?;
             let difference = counted.checked_sub(expected)?;
             let notes: BTreeMap<String, u32> = count.notes().map(|(d, q)| (d.value().as_i64().to_string(), q)).collect();
             let ev = w.append(

@@ -161,6 +161,17 @@ impl Writer<'_> {
     }
 }
 
+/// Cash on hand read through any connection or open transaction: the balance after the last
+/// cash movement (the store keeps it checked), or zero before the first one.
+pub(crate) fn cash_on_hand_in(conn: &Connection) -> Result<Dong, LedgerError> {
+    let n: i64 = conn
+        .prepare_cached(
+            "SELECT coalesce((SELECT balance_after FROM cash_movements ORDER BY seq DESC LIMIT 1), 0)",
+        )?
+        .query_row([], |r| r.get(0))?;
+    Ok(Dong::new(n)?)
+}
+
 /// The app's identifier: the folder of its data under the OS data directory, shared by the
 /// desktop app and the command line.
 pub const APP_IDENTIFIER: &str = "vn.paypoint.sochitra";
@@ -453,11 +464,7 @@ impl Ledger {
 
     /// Cash in the box according to the events: advances − payouts + reversals − returns.
     pub fn cash_on_hand(&self) -> Result<Dong, LedgerError> {
-        let n: i64 = self.conn.prepare_cached("SELECT coalesce((SELECT balance_after FROM cash_movements ORDER BY seq DESC LIMIT 1), 0)")?.query_row(
-            [],
-            |r| r.get(0),
-        )?;
-        Ok(Dong::new(n)?)
+        cash_on_hand_in(&self.conn)
     }
 
     /// Closes the open period (chốt kỳ): from this commit on, no payout or reversal may be recorded

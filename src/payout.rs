@@ -266,11 +266,7 @@ pub(crate) fn pay_in(
             )
         }
     };
-    let on_hand: i64 = w.tx.prepare_cached("SELECT coalesce((SELECT balance_after FROM cash_movements ORDER BY seq DESC LIMIT 1), 0)")?.query_row(
-        [],
-        |r| r.get(0),
-    )?;
-    let on_hand = Dong::new(on_hand)?;
+    let on_hand = crate::ledger::cash_on_hand_in(&w.tx)?;
     if on_hand < amount {
         return Err(PayoutError::NotEnoughCash {
             on_hand,
@@ -306,12 +302,9 @@ pub(crate) fn pay_in(
     }
     let cash_on_hand = on_hand.checked_sub(amount)?;
     // The store moved the cash itself (trigger); both sides of the write must agree.
-    let after: i64 =
-        w.tx.prepare_cached("SELECT balance_after FROM cash_movements ORDER BY seq DESC LIMIT 1")?
-            .query_row([], |r| r.get(0))?;
     assert_eq!(
-        after,
-        cash_on_hand.as_i64(),
+        crate::ledger::cash_on_hand_in(&w.tx)?,
+        cash_on_hand,
         "cash movement must follow the payout"
     );
     Ok(PayoutReceipt {
