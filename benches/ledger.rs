@@ -34,10 +34,22 @@ fn bench_dir() -> tempfile::TempDir {
     tempfile::tempdir_in(base).unwrap()
 }
 
-fn payout_commit(samples: usize) {
+fn payout_commit(samples: usize, encrypted: bool) {
     let dir = bench_dir();
     let period: Period = "2026-12".parse().unwrap();
-    let mut ledger = Ledger::init(&dir.path().join("ledger.sqlite"), "QH01", "Bench").unwrap();
+    let path = dir.path().join("ledger.sqlite");
+    // The shipped ledger is encrypted (SQLCipher); the plain one shows what encryption costs.
+    let key = paypoint::vault::LedgerKey::generate();
+    let mut ledger = if encrypted {
+        Ledger::init_encrypted(&path, "QH01", "Bench", &key).unwrap()
+    } else {
+        Ledger::init(&path, "QH01", "Bench").unwrap()
+    };
+    let label = if encrypted {
+        "encrypted"
+    } else {
+        "unencrypted"
+    };
     ledger
         .add_clerk("Mai", Role::Clerk, &Pin::new("1234").unwrap())
         .unwrap();
@@ -85,7 +97,7 @@ fn payout_commit(samples: usize) {
     let (p50, p99) = (percentile(&payout, 0.5), percentile(&payout, 0.99));
     let (b50, b99) = (percentile(&insert, 0.5), percentile(&insert, 0.99));
     println!(
-        "| durable payout commit ({samples} payouts, ledger of {samples}) | {:.3} ms | {:.3} ms |",
+        "| durable payout commit, {label} ({samples} payouts, ledger of {samples}) | {:.3} ms | {:.3} ms |",
         ms(p50),
         ms(p99)
     );
@@ -95,7 +107,7 @@ fn payout_commit(samples: usize) {
         ms(b99)
     );
     println!(
-        "| ratio payout / bare INSERT | {:.2}× | {:.2}× |",
+        "| ratio payout ({label}) / bare INSERT | {:.2}× | {:.2}× |",
         p50.as_secs_f64() / b50.as_secs_f64(),
         p99.as_secs_f64() / b99.as_secs_f64()
     );
@@ -121,7 +133,9 @@ fn search(size: usize, rounds: usize) {
     let path = dir.path().join("ledger.sqlite");
     let period: Period = "2026-12".parse().unwrap();
     let t = Instant::now();
-    let mut ledger = Ledger::init(&path, "QH01", "Bench").unwrap();
+    // Searched as shipped: encrypted.
+    let key = paypoint::vault::LedgerKey::generate();
+    let mut ledger = Ledger::init_encrypted(&path, "QH01", "Bench", &key).unwrap();
     let roll = demo::roll(period, size, 5, "QH01");
     // Codes and ID cards of people on the roll, typed in part, as the clerk does.
     let mut queries: Vec<String> = QUERIES.iter().map(|s| s.to_string()).collect();
@@ -135,6 +149,8 @@ fn search(size: usize, rounds: usize) {
 
     // The baseline: the same folded text in a plain table, searched with LIKE '%word%' per word.
     let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"{}\";", *key.sqlcipher_key()))
+        .unwrap();
     conn.execute_batch("CREATE TABLE plain (id INTEGER PRIMARY KEY, terms TEXT NOT NULL)")
         .unwrap();
     {
@@ -228,7 +244,8 @@ fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     println!("| what | p50 | p99 |");
     println!("|---|---|---|");
-    payout_commit(if quick { 300 } else { 2000 });
+    payout_commit(if quick { 300 } else { 2000 }, true);
+    payout_commit(if quick { 300 } else { 2000 }, false);
     search(10_000, 20);
     if !quick {
         search(1_000_000, 5);

@@ -29,6 +29,10 @@ ensure_build_tools() {
   local need=()
   command -v cc >/dev/null || need+=(build-essential)
   command -v pkg-config >/dev/null || need+=(pkg-config)
+  # The ledger is encrypted by SQLCipher, which links the system's libcrypto; the OS key store
+  # (Secret Service) is reached over D-Bus.
+  [ -f /usr/include/openssl/evp.h ] || need+=(libssl-dev)
+  pkg-config --exists dbus-1 2>/dev/null || need+=(libdbus-1-dev)
   apt_install "${need[@]}"
 }
 

@@ -189,6 +189,32 @@ impl Ledger {
         })
     }
 
+    /// Lifts a clerk's lock-out (too many wrong PINs) before its time runs out. Only a
+    /// supervisor, signed in with their own PIN, and not for themselves: a locked-out supervisor
+    /// waits, or another supervisor unlocks them. Recorded as an event, so the district sees who
+    /// unlocked whom and when.
+    pub fn unlock_clerk(&mut self, clerk_id: i64, by: &SignedIn) -> Result<(), ClerkError> {
+        if by.clerk.role != Role::Supervisor {
+            return Err(ClerkError::NotSupervisor(by.id()));
+        }
+        if by.id() == clerk_id {
+            return Err(ClerkError::SamePerson);
+        }
+        if !self.clerks()?.iter().any(|c| c.id == clerk_id) {
+            return Err(ClerkError::Unknown(clerk_id));
+        }
+        self.write(|w| {
+            w.append(
+                None,
+                EventKind::ClerkUnlocked,
+                serde_json::json!({"clerk": clerk_id, "by": by.id()}),
+            )?;
+            w.tx.prepare_cached("DELETE FROM clerk_lockout WHERE clerk_id = ?1")?
+                .execute([clerk_id])?;
+            Ok(())
+        })
+    }
+
     /// Every clerk, in order of their id.
     pub fn clerks(&self) -> Result<Vec<Clerk>, ClerkError> {
         let mut stmt = self

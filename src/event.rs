@@ -42,6 +42,8 @@ pub enum EventKind {
     CashCount,
     /// The period was closed: no more payouts.
     PeriodClosed,
+    /// A supervisor lifted a clerk's lock-out after too many wrong PINs.
+    ClerkUnlocked,
 }
 
 impl EventKind {
@@ -60,6 +62,7 @@ impl EventKind {
             EventKind::CashReturn => "cash_return",
             EventKind::CashCount => "cash_count",
             EventKind::PeriodClosed => "period_closed",
+            EventKind::ClerkUnlocked => "clerk_unlocked",
         }
     }
 

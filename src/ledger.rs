@@ -15,6 +15,13 @@ use uuid::Uuid;
 use crate::event::{verify_chain, ChainReport, Event, EventKind, GENESIS_HASH};
 use crate::money::{Dong, MoneyError};
 use crate::period::Period;
+use crate::vault::LedgerKey;
+
+fn wal_file(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
 
 /// The ledger's schema, one numbered file per step, embedded at build time. Never edit an applied
 /// migration: add the next one.
@@ -74,6 +81,20 @@ pub enum LedgerError {
     /// SQLite refused or failed.
     #[error("lỗi ghi/đọc sổ: {0}")]
     Storage(#[from] rusqlite::Error),
+    /// An encrypted ledger opened without its key.
+    #[error("sổ {0} đã được mã hoá: cần khoá (kho khoá của máy hoặc mật khẩu người phụ trách)")]
+    Encrypted(PathBuf),
+    /// A key that does not open this ledger (or a file that is not a ledger at all).
+    #[error("khoá không mở được sổ {0}: sai khoá, hoặc tệp không phải sổ chi trả")]
+    WrongKey(PathBuf),
+    /// Converting a plain ledger to an encrypted one failed; the plain ledger is unchanged.
+    #[error("chưa mã hoá được sổ {path} (sổ cũ giữ nguyên): {reason}")]
+    Encrypt {
+        /// The ledger.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
 }
 
 /// The device this ledger belongs to, and its pay point.
@@ -190,7 +211,44 @@ pub fn local_now() -> String {
     Local::now().to_rfc3339_opts(SecondsFormat::Millis, false)
 }
 
-fn connect(path: &Path, create: bool) -> Result<Connection, LedgerError> {
+/// What [`Ledger::encrypt_file`] did.
+#[derive(Debug, Clone, Serialize)]
+pub struct EncryptReport {
+    /// Events carried over (all of them).
+    pub events: u64,
+    /// Head of the hash chain, the same before and after.
+    pub head: Option<String>,
+}
+
+/// Gives the connection its SQLCipher key and proves it opens the file. Without a key, an
+/// encrypted file is named as such instead of SQLite's "file is not a database".
+fn unlock_connection(
+    conn: &Connection,
+    path: &Path,
+    key: Option<&LedgerKey>,
+) -> Result<(), LedgerError> {
+    if let Some(key) = key {
+        let pragma = zeroize::Zeroizing::new(format!("PRAGMA key = \"{}\";", *key.sqlcipher_key()));
+        conn.execute_batch(&pragma)?;
+    }
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    }) {
+        Ok(_) => Ok(()),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::NotADatabase =>
+        {
+            Err(if key.is_some() {
+                LedgerError::WrongKey(path.to_path_buf())
+            } else {
+                LedgerError::Encrypted(path.to_path_buf())
+            })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn connect(path: &Path, create: bool, key: Option<&LedgerKey>) -> Result<Connection, LedgerError> {
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
         | OpenFlags::SQLITE_OPEN_URI;
@@ -209,6 +267,14 @@ fn connect(path: &Path, create: bool) -> Result<Connection, LedgerError> {
         path: path.to_path_buf(),
         reason: e.to_string(),
     })?;
+    #[cfg(unix)]
+    if create {
+        // Names and ID numbers live here: readable by the clerk's OS account only (SQLite gives
+        // the WAL and shared-memory files the same mode).
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+    }
+    unlock_connection(&conn, path, key)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     // Every hot statement is prepared once per connection: the payout path alone uses a dozen,
     // and re-preparing an INSERT compiles its triggers again.
@@ -240,12 +306,32 @@ fn connect(path: &Path, create: bool) -> Result<Connection, LedgerError> {
 }
 
 impl Ledger {
-    /// Creates a new ledger file for a pay point (the `init` step). Refuses a file that already
-    /// holds a ledger.
+    /// Creates a new ledger file for a pay point (the `init` step), unencrypted: for tests and
+    /// tools. The shells create ledgers with [`Ledger::init_encrypted`]. Refuses a file that
+    /// already holds a ledger.
     pub fn init(
         path: &Path,
         pay_point_code: &str,
         pay_point_name: &str,
+    ) -> Result<Ledger, LedgerError> {
+        Ledger::init_with(path, pay_point_code, pay_point_name, None)
+    }
+
+    /// Creates a new ledger file encrypted under `key` (see [`crate::vault`]).
+    pub fn init_encrypted(
+        path: &Path,
+        pay_point_code: &str,
+        pay_point_name: &str,
+        key: &LedgerKey,
+    ) -> Result<Ledger, LedgerError> {
+        Ledger::init_with(path, pay_point_code, pay_point_name, Some(key))
+    }
+
+    fn init_with(
+        path: &Path,
+        pay_point_code: &str,
+        pay_point_name: &str,
+        key: Option<&LedgerKey>,
     ) -> Result<Ledger, LedgerError> {
         let code = pay_point_code.trim();
         let name = pay_point_name.trim();
@@ -265,7 +351,7 @@ impl Ledger {
                 "tên điểm chi trả không hợp lệ: cần 1–{MAX_NAME_LEN} ký tự"
             )));
         }
-        let mut conn = connect(path, true)?;
+        let mut conn = connect(path, true, key)?;
         let device = Device {
             id: Uuid::now_v7(),
             pay_point_code: code.to_string(),
@@ -308,9 +394,20 @@ impl Ledger {
         })
     }
 
-    /// Opens an existing ledger, bringing its schema up to date.
+    /// Opens an existing unencrypted ledger, bringing its schema up to date. An encrypted one is
+    /// refused with [`LedgerError::Encrypted`]: use [`Ledger::open_encrypted`].
     pub fn open(path: &Path) -> Result<Ledger, LedgerError> {
-        let conn = connect(path, false)?;
+        Ledger::open_with(path, None)
+    }
+
+    /// Opens an existing ledger encrypted under `key`, bringing its schema up to date.
+    pub fn open_encrypted(path: &Path, key: &LedgerKey) -> Result<Ledger, LedgerError> {
+        Ledger::open_with(path, Some(key))
+    }
+
+    /// Opens a ledger with or without a key (the shells decide from [`crate::vault::is_encrypted`]).
+    pub fn open_with(path: &Path, key: Option<&LedgerKey>) -> Result<Ledger, LedgerError> {
+        let conn = connect(path, false, key)?;
         let device = conn
             .prepare_cached("SELECT device_id, pay_point_code, pay_point_name FROM device")?
             .query_row([], |r| {
@@ -334,6 +431,101 @@ impl Ledger {
                 pay_point_name: name,
             },
             path: path.to_path_buf(),
+        })
+    }
+
+    /// Converts the unencrypted ledger at `path` into one encrypted under `key`, in place.
+    ///
+    /// Every event and the hash chain are carried over and checked before the encrypted copy
+    /// replaces the plain file: the same number of events, the same head hash, the chain
+    /// verified. Refused while another program (the desktop app) has the ledger open, because a
+    /// program holding the old file would go on writing into it after the swap. On any failure
+    /// the plain ledger is left as it was.
+    pub fn encrypt_file(path: &Path, key: &LedgerKey) -> Result<EncryptReport, LedgerError> {
+        let fail = |reason: String| LedgerError::Encrypt {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let plain = Ledger::open_with(path, None)?;
+        let before = plain.verify()?;
+        if !before.chain_ok {
+            return Err(fail(
+                "chuỗi sự kiện của sổ cũ bị hỏng; chạy `paypoint verify` và báo cho huyện".into(),
+            ));
+        }
+        let conn = &plain.conn;
+        // In WAL mode every open connection holds a shared lock on the file; the exclusive
+        // lock below is granted only when no other program has the ledger open.
+        conn.busy_timeout(Duration::from_millis(200))?;
+        conn.query_row("PRAGMA locking_mode = EXCLUSIVE", [], |_| Ok(()))?;
+        conn.execute_batch("BEGIN EXCLUSIVE; COMMIT;").map_err(|_| {
+            fail("một chương trình khác (ứng dụng Sổ chi trả?) đang mở sổ; hãy đóng nó rồi chạy lại".into())
+        })?;
+        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+        let mut tmp_name = path.as_os_str().to_owned();
+        tmp_name.push(".encrypting");
+        let tmp = PathBuf::from(tmp_name);
+        for leftover in [tmp.clone(), wal_file(&tmp, "-wal"), wal_file(&tmp, "-shm")] {
+            let _ = std::fs::remove_file(leftover);
+        }
+        // The ledger's connection was opened without the create flag, which ATTACH inherits: an
+        // empty file is an empty database to SQLite.
+        std::fs::File::create(&tmp).map_err(|e| fail(e.to_string()))?;
+        let attach = zeroize::Zeroizing::new(format!(
+            "ATTACH DATABASE '{}' AS encrypted KEY \"{}\";",
+            tmp.to_string_lossy().replace('\'', "''"),
+            *key.sqlcipher_key()
+        ));
+        conn.execute_batch(&attach)?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let exported = conn
+            .query_row("SELECT sqlcipher_export('encrypted')", [], |_| Ok(()))
+            .and_then(|_| {
+                conn.execute_batch(&format!("PRAGMA encrypted.user_version = {version};"))
+            });
+        conn.execute_batch("DETACH DATABASE encrypted;")?;
+        exported?;
+        let check = (|| {
+            let copy = Ledger::open_with(&tmp, Some(key))?;
+            let after = copy.verify()?;
+            if !after.chain_ok || after.events != before.events || after.head != before.head {
+                return Err(fail(format!(
+                    "bản mã hoá không khớp sổ cũ ({} sự kiện so với {})",
+                    after.events, before.events
+                )));
+            }
+            copy.conn
+                .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+                .map_err(LedgerError::from)?;
+            Ok(after)
+        })();
+        let after = match check {
+            Ok(a) => a,
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e);
+            }
+        };
+        std::fs::rename(&tmp, path).map_err(|e| fail(e.to_string()))?;
+        if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if let Ok(d) = std::fs::File::open(dir) {
+                let _ = d.sync_all();
+            }
+        }
+        drop(plain);
+        // The plain file's WAL belongs to the old content: never let SQLite replay it into the
+        // encrypted file.
+        for leftover in [
+            wal_file(path, "-wal"),
+            wal_file(path, "-shm"),
+            wal_file(&tmp, "-wal"),
+            wal_file(&tmp, "-shm"),
+        ] {
+            let _ = std::fs::remove_file(leftover);
+        }
+        Ok(EncryptReport {
+            events: after.events,
+            head: after.head,
         })
     }
 

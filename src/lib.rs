@@ -14,6 +14,7 @@ pub mod encoding;
 pub mod event;
 pub mod import;
 pub mod ledger;
+pub mod log;
 pub mod money;
 pub mod payout;
 pub mod period;
@@ -24,6 +25,7 @@ pub mod stop;
 pub mod sync;
 pub mod text;
 pub mod today;
+pub mod vault;
 pub mod visit;
 
 pub use ledger::{Ledger, LedgerError, Status};

@@ -3,7 +3,9 @@
 
 mod common;
 
-use common::{assert_verified, setup_ledger, Cli, CLERK_ID, SUPERVISOR_ID};
+use common::{
+    assert_verified, events_of, setup_ledger, Cli, CLERK_ID, SUPERVISOR_ID, SUPERVISOR_PIN,
+};
 
 /// Events in the log, to show that a refusal wrote nothing.
 fn event_count(cli: &Cli) -> u64 {
@@ -392,4 +394,44 @@ fn search_through_the_cli_is_accent_insensitive() {
     // The human table says how many were found.
     let out = f.cli.run(&["search", &folded]);
     assert!(out.stdout.contains("người."), "{}", out.stdout);
+}
+
+#[test]
+fn a_supervisor_unlocks_a_locked_out_clerk_and_the_journal_says_who() {
+    let f = setup_ledger(3);
+    let cli = &f.cli;
+    let clerk = CLERK_ID.to_string();
+    for _ in 0..5 {
+        let out = cli.run_env(
+            &["pay", &f.codes[0], "--clerk", &clerk],
+            &[("PAYPOINT_PIN", "1111")],
+        );
+        assert_eq!(out.status.code(), Some(1));
+    }
+    // Locked: even the right PIN is refused now.
+    let out = cli.run(&["pay", &f.codes[0], "--clerk", &clerk]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stderr.contains("khóa"), "{}", out.stderr);
+    // A clerk cannot unlock anyone; a supervisor cannot unlock with a wrong PIN.
+    let out = cli.run(&["clerk", "unlock", &clerk, "--clerk", &clerk]);
+    assert_eq!(out.status.code(), Some(1));
+    let supervisor = SUPERVISOR_ID.to_string();
+    let out = cli.run_env(
+        &["clerk", "unlock", &clerk, "--clerk", &supervisor],
+        &[("PAYPOINT_PIN", "0000")],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let out = cli.run_env(
+        &["clerk", "unlock", &clerk, "--clerk", &supervisor, "--json"],
+        &[("PAYPOINT_PIN", SUPERVISOR_PIN)],
+    );
+    assert!(out.ok(), "{}", out.stderr);
+    cli.json(&["pay", &f.codes[0], "--clerk", &clerk]);
+    let unlocked = events_of(&cli.events(), "clerk_unlocked")
+        .into_iter()
+        .cloned()
+        .collect::<Vec<_>>();
+    assert_eq!(unlocked.len(), 1);
+    assert_eq!(unlocked[0]["payload"]["by"], SUPERVISOR_ID);
+    assert_verified(cli);
 }

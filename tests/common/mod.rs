@@ -17,6 +17,8 @@ pub const CLERK_PIN: &str = "1234";
 /// The supervisor added second by [`setup_ledger`], and their PIN.
 pub const SUPERVISOR_ID: i64 = 2;
 pub const SUPERVISOR_PIN: &str = "9999";
+/// The supervisor's passphrase that wraps the test ledgers' keys.
+pub const PASSPHRASE: &str = "mat-khau-kiem-thu";
 /// Pay point of the fixture; the demo roll's codes are `QH01-000001` …
 pub const PAY_POINT: &str = "QH01";
 pub const PERIOD: &str = "2026-12";
@@ -29,6 +31,9 @@ const PAYPOINT_VARS: &[&str] = &[
     "PAYPOINT_PIN",
     "PAYPOINT_APPROVER",
     "PAYPOINT_APPROVER_PIN",
+    "PAYPOINT_PASSPHRASE",
+    "PAYPOINT_NEW_PASSPHRASE",
+    "PAYPOINT_KEYSTORE",
 ];
 
 /// Path of the binary under test.
@@ -94,6 +99,9 @@ impl Cli {
             .args(args)
             .env("PAYPOINT_PIN", CLERK_PIN)
             .env("PAYPOINT_APPROVER_PIN", SUPERVISOR_PIN)
+            // The ledger is encrypted; tests never touch the developer's own OS key store.
+            .env("PAYPOINT_PASSPHRASE", PASSPHRASE)
+            .env("PAYPOINT_KEYSTORE", "off")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());

@@ -5,7 +5,7 @@ mod print;
 mod sync;
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -13,8 +13,9 @@ use paypoint::cash::CashCount;
 use paypoint::clerk::{Pin, Role, SignedIn};
 use paypoint::payout::{PayoutRequest, Recipient};
 use paypoint::stop::StopReason;
+use paypoint::vault::{self, KeyStore, Passphrase, VaultError};
 use paypoint::visit::VisitOutcome;
-use paypoint::{demo, BeneficiaryCode, Dong, Ledger, Period};
+use paypoint::{demo, BeneficiaryCode, Dong, Ledger, LedgerError, Period};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -30,6 +31,11 @@ macro_rules! say {
 const AFTER_HELP: &str = "\
 PIN: đọc từ biến môi trường PAYPOINT_PIN (người duyệt: PAYPOINT_APPROVER_PIN), nếu không có thì hỏi
 trên terminal. Nhân viên: --clerk ID hoặc PAYPOINT_CLERK; bỏ trống được khi sổ chỉ có một nhân viên.
+
+Mã hoá: sổ được mã hoá (SQLCipher). Khoá nằm trong kho khoá của máy; nếu máy không có kho khoá, sổ
+mở bằng mật khẩu của người phụ trách (ít nhất 10 ký tự): biến PAYPOINT_PASSPHRASE, hoặc hỏi trên
+terminal. PAYPOINT_KEYSTORE=off: không dùng kho khoá của máy. Tệp khoá nằm cạnh sổ (so.sqlite.key):
+sao lưu cùng sổ; mất cả kho khoá lẫn mật khẩu thì không đọc lại được sổ (xem docs/SECURITY.md).
 
 Ví dụ một ngày chi trả:
   paypoint --db so.sqlite init --pay-point QH01 --name \"Bưu điện văn hóa xã Quảng Hưng\"
@@ -71,7 +77,15 @@ enum Command {
         /// Tên điểm chi trả, ví dụ "Bưu điện văn hóa xã Quảng Hưng".
         #[arg(long)]
         name: String,
+        /// Sổ MẪU để tập: khoá bọc bằng mật khẩu mẫu công khai (sochitra-demo), không hỏi mật
+        /// khẩu. Không dùng cho dữ liệu thật.
+        #[arg(long)]
+        demo: bool,
     },
+    /// Mã hoá một sổ cũ chưa mã hoá (giữ nguyên mọi sự kiện và chuỗi băm). Đóng ứng dụng trước.
+    Encrypt,
+    /// Đổi mật khẩu của người phụ trách (mật khẩu cũ: PAYPOINT_PASSPHRASE; mới: PAYPOINT_NEW_PASSPHRASE, hoặc hỏi).
+    Passphrase,
     /// Nhân viên chi trả và giám sát viên.
     #[command(subcommand)]
     Clerk(ClerkCommand),
@@ -208,6 +222,12 @@ enum ClerkCommand {
     },
     /// Danh sách nhân viên.
     List,
+    /// Mở khóa cho nhân viên bị khóa vì nhập sai PIN nhiều lần (giám sát viên thực hiện:
+    /// --clerk ID_GIÁM_SÁT_VIÊN và PIN của mình).
+    Unlock {
+        /// Nhân viên cần mở khóa (số ID).
+        id: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -371,6 +391,72 @@ fn read_pin(var: &str, prompt: &str) -> Result<Pin, Failure> {
     Ok(Pin::new(&pin)?)
 }
 
+/// Reads the supervisor's passphrase from `var`, or asks on the terminal (twice when `confirm`).
+fn read_passphrase(var: &str, prompt: &str, confirm: bool) -> Result<Passphrase, Failure> {
+    if let Ok(v) = std::env::var(var) {
+        return Ok(Passphrase::new(&v)?);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::new(format!(
+            "cần mật khẩu của người phụ trách: đặt biến môi trường {var} hoặc chạy trên terminal"
+        )));
+    }
+    let ask = |p: &str| {
+        rpassword::prompt_password(p)
+            .map(zeroize::Zeroizing::new)
+            .map_err(|e| Failure::new(format!("không đọc được mật khẩu: {e}")))
+    };
+    let first = ask(prompt)?;
+    if confirm && *ask("Nhập lại mật khẩu: ")? != *first {
+        return Err(Failure::new("hai lần nhập mật khẩu không khớp"));
+    }
+    Ok(Passphrase::new(&first)?)
+}
+
+/// Opens the ledger: with its key when it is encrypted (from the OS key store, else by the
+/// supervisor's passphrase); a plain one opens with a warning to encrypt it.
+fn open_ledger(path: &Path) -> Result<Ledger, Failure> {
+    let encrypted = match vault::is_encrypted(path) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(LedgerError::NotInitialised(path.to_path_buf()).into())
+        }
+        Err(e) => {
+            return Err(Failure::new(format!(
+                "không đọc được {}: {e}",
+                path.display()
+            )))
+        }
+    };
+    if !encrypted {
+        eprintln!(
+            "Cảnh báo: sổ {} chưa được mã hoá; ai có tệp này đọc được tên và số CCCD. Mã hoá bằng `paypoint --db {} encrypt`.",
+            path.display(),
+            path.display()
+        );
+        return Ok(Ledger::open(path)?);
+    }
+    let store = KeyStore::from_env();
+    let key = match vault::unlock(path, None, store) {
+        Ok((key, _)) => key,
+        Err(VaultError::PassphraseNeeded) if vault::is_demo(path) => {
+            // The demo ledger's passphrase is published, like its PINs.
+            let pass = Passphrase::new(vault::DEMO_PASSPHRASE)?;
+            vault::unlock(path, Some(&pass), store)?.0
+        }
+        Err(VaultError::PassphraseNeeded) => {
+            let pass = read_passphrase(
+                "PAYPOINT_PASSPHRASE",
+                "Mật khẩu của người phụ trách: ",
+                false,
+            )?;
+            vault::unlock(path, Some(&pass), store)?.0
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Ledger::open_encrypted(path, &key)?)
+}
+
 /// The acting clerk, signed in with their PIN.
 fn sign_in(ledger: &mut Ledger, clerk: Option<i64>) -> Result<SignedIn, Failure> {
     let id = match clerk {
@@ -418,8 +504,40 @@ fn run(cli: Cli) -> Outcome {
             }
             Ok(())
         }
-        Command::Init { pay_point, name } => {
-            let ledger = Ledger::init(&path, pay_point, name)?;
+        Command::Init {
+            pay_point,
+            name,
+            demo,
+        } => {
+            if path.exists() {
+                // Checked before a key is made: a second key file must never replace the one
+                // that opens an existing ledger.
+                return Err(LedgerError::AlreadyInitialised {
+                    path: path.clone(),
+                    code: "?".into(),
+                }
+                .into());
+            }
+            let pass = if *demo {
+                Passphrase::new(vault::DEMO_PASSPHRASE)?
+            } else {
+                read_passphrase(
+                    "PAYPOINT_PASSPHRASE",
+                    "Đặt mật khẩu của người phụ trách (ít nhất 10 ký tự): ",
+                    true,
+                )?
+            };
+            let (key, report) = vault::create(&path, &pass, KeyStore::from_env(), *demo)?;
+            let ledger = match Ledger::init_encrypted(&path, pay_point, name, &key) {
+                Ok(l) => l,
+                Err(e) => {
+                    let _ = std::fs::remove_file(vault::key_file_path(&path));
+                    return Err(e.into());
+                }
+            };
+            if let Some(note) = &report.os_store_note {
+                eprintln!("Lưu ý: {note}; sổ sẽ mở bằng mật khẩu của người phụ trách.");
+            }
             let d = ledger.device();
             if json {
                 print_json(
@@ -435,8 +553,53 @@ fn run(cli: Cli) -> Outcome {
             }
             Ok(())
         }
+        Command::Encrypt => {
+            if vault::is_encrypted(&path).unwrap_or(false) {
+                return Err(Failure::new(format!(
+                    "sổ {} đã được mã hoá",
+                    path.display()
+                )));
+            }
+            // Open it plain first: a missing or foreign file is named before a key is made.
+            drop(Ledger::open(&path)?);
+            let pass = read_passphrase(
+                "PAYPOINT_PASSPHRASE",
+                "Đặt mật khẩu của người phụ trách (ít nhất 10 ký tự): ",
+                true,
+            )?;
+            let (key, _) = vault::create(&path, &pass, KeyStore::from_env(), false)?;
+            let report = match Ledger::encrypt_file(&path, &key) {
+                Ok(r) => r,
+                Err(e) => {
+                    let _ = std::fs::remove_file(vault::key_file_path(&path));
+                    return Err(e.into());
+                }
+            };
+            if json {
+                print_json(&json!({"db": path, "events": report.events, "head": report.head}));
+            } else {
+                say!(
+                    "Đã mã hoá sổ {}: {} sự kiện, chuỗi băm giữ nguyên. Sao lưu tệp khoá {} cùng sổ.",
+                    path.display(),
+                    report.events,
+                    vault::key_file_path(&path).display()
+                );
+            }
+            Ok(())
+        }
+        Command::Passphrase => {
+            let old = read_passphrase("PAYPOINT_PASSPHRASE", "Mật khẩu hiện tại: ", false)?;
+            let new = read_passphrase(
+                "PAYPOINT_NEW_PASSPHRASE",
+                "Mật khẩu mới (ít nhất 10 ký tự): ",
+                true,
+            )?;
+            vault::change_passphrase(&path, &old, &new)?;
+            say!("Đã đổi mật khẩu của người phụ trách.");
+            Ok(())
+        }
         _ => {
-            let mut ledger = Ledger::open(&path)?;
+            let mut ledger = open_ledger(&path)?;
             run_on(&mut ledger, &cli, json)
         }
     }
@@ -444,7 +607,9 @@ fn run(cli: Cli) -> Outcome {
 
 fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
     match &cli.command {
-        Command::Init { .. } | Command::Words { .. } => unreachable!("handled before opening"),
+        Command::Init { .. } | Command::Words { .. } | Command::Encrypt | Command::Passphrase => {
+            unreachable!("handled before opening")
+        }
         Command::Clerk(ClerkCommand::Add { name, supervisor }) => {
             let pin = read_pin("PAYPOINT_PIN", "PIN mới (4–12 chữ số): ")?;
             if std::env::var("PAYPOINT_PIN").is_err() {
@@ -473,6 +638,18 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
                 for c in clerks {
                     say!("{:>3}  {}  ({})", c.id, c.name, role_vi(c.role));
                 }
+            }
+        }
+        Command::Clerk(ClerkCommand::Unlock { id }) => {
+            let supervisor = sign_in(ledger, cli.clerk)?;
+            ledger.unlock_clerk(*id, &supervisor)?;
+            if json {
+                print_json(&json!({"unlocked": id, "by": supervisor.id()}));
+            } else {
+                say!(
+                    "Đã mở khóa cho nhân viên số {id} (giám sát viên {}).",
+                    supervisor.clerk().name
+                );
             }
         }
         Command::Roll(RollCommand::Import {
