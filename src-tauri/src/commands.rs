@@ -192,6 +192,8 @@ pub struct Today {
     deadline: Option<String>,
     days_left: Option<i64>,
     unsynced_events: u64,
+    sync_enrolled: bool,
+    last_sync: Option<String>,
     expiring_proxies: Vec<ExpiringProxy>,
     not_visited: Vec<HomeDelivery>,
     home_deliveries: usize,
@@ -205,6 +207,7 @@ pub fn today_status(state: State<'_, AppState>) -> R<Today> {
     let now = today();
     state.with_ledger(|l| {
         let status = l.status()?;
+        let sync = paypoint::sync::client::status(l)?;
         let (expiring_proxies, not_visited, home_deliveries) = match status.period {
             Some(_) => {
                 let homes = l.home_deliveries()?;
@@ -226,7 +229,10 @@ pub fn today_status(state: State<'_, AppState>) -> R<Today> {
                 .map(|p| p.pay_deadline().format("%d/%m/%Y").to_string()),
             days_left: status.period.map(|p| days_until_deadline(p, now)),
             today: now.format("%d/%m/%Y").to_string(),
-            unsynced_events: l.unsynced_events()?,
+            // Not yet acknowledged by the district hub (all of them before enrolment).
+            unsynced_events: sync.pending,
+            sync_enrolled: sync.enrolled,
+            last_sync: sync.last_success_at,
             cash: l.cash_status()?,
             status,
             expiring_proxies,

@@ -9,6 +9,7 @@ use paypoint::money::MoneyError;
 use paypoint::payout::PayoutError;
 use paypoint::roll::RollError;
 use paypoint::stop::StopError;
+use paypoint::sync::client::SyncError;
 use paypoint::visit::VisitError;
 use paypoint::LedgerError;
 use serde::Serialize;
@@ -391,6 +392,72 @@ impl From<ImportError> for ApiError {
     }
 }
 
+impl From<SyncError> for ApiError {
+    fn from(e: SyncError) -> Self {
+        match e {
+            SyncError::NotEnrolled => ApiError::new(
+                "not_enrolled",
+                "Máy này chưa đăng ký với máy chủ huyện: hãy nhập địa chỉ máy chủ và mã đăng ký do huyện cấp ở màn hình Đồng bộ. Sổ vẫn giữ đủ mọi sự kiện trên máy này",
+                "This computer is not enrolled with the district server: type the server's address and the enrolment code the district gave you on the Sync screen. Everything stays recorded on this computer",
+            ),
+            SyncError::AlreadyEnrolled(url) => ApiError::new(
+                "already_enrolled",
+                format!("Máy này đã đăng ký với máy chủ huyện {url}; không cần đăng ký lại. Bấm “Đồng bộ ngay” để gửi số liệu"),
+                format!("This computer is already enrolled with the district server {url}; no need to enrol again. Press “Sync now” to send the records"),
+            ),
+            SyncError::BadUrl(url) => ApiError::new(
+                "bad_url",
+                format!("Địa chỉ máy chủ huyện “{url}” không đúng: cần dạng https://… (ví dụ https://chitra.huyen.gov.vn). Hãy hỏi huyện địa chỉ đúng"),
+                format!("“{url}” is not a district server address: it must look like https://… (e.g. https://chitra.huyen.gov.vn). Ask the district for the right one"),
+            ),
+            SyncError::Network(detail) => {
+                eprintln!("paypoint-desktop: sync: hub unreachable: {detail}");
+                ApiError::new(
+                    "hub_unreachable",
+                    "Chưa kết nối được máy chủ huyện. Sổ vẫn giữ đủ mọi sự kiện trên máy này, không mất gì. Hãy kiểm tra mạng (dây mạng, Wi-Fi hoặc 3G/4G) rồi bấm “Đồng bộ ngay”; máy cũng tự thử lại sau mỗi 5 phút",
+                    "Cannot reach the district server. Everything stays recorded on this computer; nothing is lost. Check the network (cable, Wi-Fi or mobile data), then press “Sync now”; the app also tries again every 5 minutes",
+                )
+            }
+            SyncError::Refused { status, message } => {
+                eprintln!("paypoint-desktop: sync: hub refused ({status}): {message}");
+                let (vi, en) = match status {
+                    401 | 403 | 404 | 410 => (
+                        "Hãy kiểm tra lại địa chỉ máy chủ và mã đăng ký (mã chỉ dùng một lần, hạn 7 ngày), hoặc gọi huyện cấp mã mới",
+                        "Check the server address and the enrolment code (a code works once, for 7 days), or ask the district for a new code",
+                    ),
+                    _ => (
+                        "Sổ trên máy không bị ảnh hưởng. Hãy thử lại sau; nếu vẫn bị từ chối, báo cho huyện nội dung này",
+                        "The ledger on this computer is unaffected. Try again later; if it is still refused, tell the district office this message",
+                    ),
+                };
+                ApiError::new(
+                    "hub_refused",
+                    format!("Máy chủ huyện từ chối (mã {status}): {}. {vi}", message.trim_end_matches('.')),
+                    format!("The district server refused (status {status}): {}. {en}", message.trim_end_matches('.')),
+                )
+            }
+            SyncError::BadSignature(detail) => {
+                eprintln!("paypoint-desktop: sync: bad signature: {detail}");
+                ApiError::new(
+                    "bad_signature",
+                    "Dữ liệu nhận về không mang chữ ký của huyện nên không được dùng; sổ trên máy không thay đổi. Hãy báo ngay cho huyện (có thể máy chủ bị giả mạo)",
+                    "What came back is not signed by the district, so it was not used; the ledger is unchanged. Tell the district office at once (the server may be an impostor)",
+                )
+            }
+            SyncError::Protocol(detail) => {
+                eprintln!("paypoint-desktop: sync: protocol: {detail}");
+                ApiError::new(
+                    "hub_protocol",
+                    format!("Máy chủ huyện trả lời không đúng giao thức ({detail}). Sổ trên máy không bị ảnh hưởng; hãy báo cho huyện"),
+                    format!("The district server answered outside the protocol ({detail}). The ledger on this computer is unaffected; tell the district office"),
+                )
+            }
+            SyncError::Roll(r) => r.into(),
+            SyncError::Ledger(l) => l.into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -399,6 +466,29 @@ mod tests {
     fn sentences_start_with_a_capital_and_end_with_a_stop() {
         assert_eq!(sentence("đã nhận đủ tiền"), "Đã nhận đủ tiền.");
         assert_eq!(sentence("Xong."), "Xong.");
+    }
+
+    #[test]
+    fn sync_errors_say_what_to_do() {
+        let e: ApiError = SyncError::Network("tcp connect error".into()).into();
+        assert_eq!(e.code, "hub_unreachable");
+        assert!(e.message_vi.starts_with("Chưa kết nối được máy chủ huyện"));
+        assert!(e.message_vi.contains("không mất gì"), "{}", e.message_vi);
+        assert!(!e.message_vi.contains("tcp"), "raw errors stay on stderr");
+        let e: ApiError = SyncError::Refused {
+            status: 403,
+            message: "mã đăng ký không đúng hoặc đã dùng".into(),
+        }
+        .into();
+        assert_eq!(e.code, "hub_refused");
+        assert!(e.message_vi.contains("mã đăng ký"), "{}", e.message_vi);
+        let e: ApiError = SyncError::NotEnrolled.into();
+        assert!(
+            e.message_vi.contains("màn hình Đồng bộ"),
+            "{}",
+            e.message_vi
+        );
+        assert!(e.message_en.ends_with('.'));
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod commands;
 pub mod error;
 pub mod print;
 pub mod state;
+pub mod sync;
 
 use tauri::Manager;
 
@@ -60,6 +61,8 @@ pub fn run() -> i32 {
                     .unwrap_or_else(|| std::path::PathBuf::from(".")),
             };
             app.manage(state::AppState::open(&data_dir));
+            app.manage(sync::SyncRuntime::default());
+            sync::start_background(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -90,6 +93,9 @@ pub fn run() -> i32 {
             commands::list_documents,
             commands::open_document,
             commands::villages,
+            sync::sync_status,
+            sync::sync_enrol,
+            sync::sync_now,
         ])
         .run(tauri::generate_context!());
     match result {

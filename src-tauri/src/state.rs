@@ -79,6 +79,15 @@ impl AppState {
         }
     }
 
+    /// A second connection to the open ledger, for work that waits on the network (a sync
+    /// round, an enrolment), so that the window's commands never wait behind it for the lock
+    /// above. The same file, opened the same way as the first connection (whatever unlocks the
+    /// first must unlock this one too); SQLite orders the writes of the two.
+    pub fn second_connection(&self) -> Result<Ledger, ApiError> {
+        let path = self.with_ledger(|l| Ok(l.path().to_path_buf()))?;
+        Ok(Ledger::open(&path)?)
+    }
+
     /// The clerk signed in, or the error that sends the window back to the sign-in screen.
     pub fn clerk(&self) -> Result<SignedIn, ApiError> {
         lock(&self.signed_in)
@@ -165,6 +174,24 @@ mod tests {
         let (again, created) = open_or_create(&data).unwrap();
         assert!(!created);
         assert_eq!(again.event_count().unwrap(), s.events);
+    }
+
+    #[test]
+    fn the_second_connection_sees_the_same_ledger() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(dir.path());
+        let mut second = state.second_connection().unwrap();
+        let key = paypoint::sync::client::device_public_key(&mut second).unwrap();
+        let first = state
+            .with_ledger(|l| Ok(paypoint::sync::client::device_public_key(l).unwrap()))
+            .unwrap();
+        assert_eq!(key, first, "one device key, written by either connection");
+        let pending = paypoint::sync::client::status(&second).unwrap().pending;
+        assert_eq!(
+            pending,
+            state.with_ledger(|l| Ok(l.event_count()?)).unwrap(),
+            "nothing sent before enrolment"
+        );
     }
 
     #[test]

@@ -521,3 +521,307 @@ fn no_display_is_a_clear_message() {
     );
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// The people of the district's roll for the demo pay point in the hub tests.
+const HUB_ROLL: [(&str, &str, &str, i64); 3] = [
+    ("Phạm Văn Đồng Bộ", "DEMO-900001", "Thôn Đông", 1_878_000),
+    ("Hoàng Thị Biên Nhận", "DEMO-900002", "Thôn Tây", 2_789_000),
+    ("Vũ Văn Huyện", "DEMO-900003", "Thôn Tây", 1_624_000),
+];
+
+/// A district hub (the real binary on loopback) holding the demo pay point "DEMO" with a roll of
+/// [`HUB_ROLL`] for the current period, imported and published.
+fn hub_for_demo(dir: &std::path::Path) -> (Hub, String) {
+    let period = paypoint::Period::containing(chrono::Local::now().date_naive()).to_string();
+    let data = dir.join("hub");
+    hub_admin(
+        &data,
+        &[
+            "pay-point",
+            "add",
+            "DEMO",
+            "--name",
+            "Bưu điện văn hóa xã Quảng Hưng",
+        ],
+    );
+    let file = dir.join("ds-huyen.csv");
+    write_roll_csv(&file, &HUB_ROLL);
+    let f = file.to_str().unwrap();
+    hub_admin(
+        &data,
+        &[
+            "roll",
+            "import",
+            f,
+            "--pay-point",
+            "DEMO",
+            "--period",
+            &period,
+        ],
+    );
+    hub_admin(
+        &data,
+        &[
+            "roll",
+            "publish",
+            "--pay-point",
+            "DEMO",
+            "--period",
+            &period,
+        ],
+    );
+    (Hub::start(&data), period)
+}
+
+/// Pays the person with this code from the Pay screen with the keyboard; returns the amount.
+async fn pay_from_pay_screen(c: &Client, code: &str) -> Result<String, CmdError> {
+    nav(c, "pay").await?;
+    open_card(c, "pay-search", code, code).await?;
+    let total = wait_id(c, "card-total").await?.text().await?;
+    wait_id(c, "pay-button")
+        .await?
+        .send_keys(&Key::Enter.to_string())
+        .await?;
+    wait_id(c, "confirm-pay").await?;
+    c.active_element()
+        .await?
+        .send_keys(&Key::Enter.to_string())
+        .await?;
+    wait_id(c, "paid-message").await?;
+    // Enter: next person (the dialog closes).
+    c.active_element()
+        .await?
+        .send_keys(&Key::Enter.to_string())
+        .await?;
+    wait_js(c, "document.getElementById('modal-layer').hidden").await?;
+    Ok(total)
+}
+
+/// The number of a tile's `data-value` (Sync screen counts).
+async fn tile_value(c: &Client, id: &str) -> Result<u64, CmdError> {
+    let v = wait_id(c, id).await?.attr("data-value").await?;
+    Ok(v.and_then(|v| v.parse().ok()).expect("a count"))
+}
+
+/// Sync screen: enrol with the hub's one-time code (the device key shown), the district's roll
+/// comes down; pay someone; "Sync now" sends it; the hub's settlement holds the payout, and every
+/// count on screen moves to "acknowledged" with the hub's receipt. Today counts what is not yet
+/// at the district, not every event.
+#[test]
+fn sync_screen_enrols_sends_a_payout_and_shows_it_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let (hub, period) = hub_for_demo(dir.path());
+    let code = hub.enrol_code("DEMO");
+    run_env(
+        &[("PAYPOINT_SYNC_FIRST_DELAY", "3600")],
+        |Ctx { c, .. }| async move {
+            sign_in_demo(&c).await?;
+            nav(&c, "today").await?;
+            let before = wait_id(&c, "tile-unsynced").await?.text().await?;
+            nav(&c, "sync").await?;
+            wait_id(&c, "sync-enrol").await?;
+            let key = wait_id(&c, "sync-device-key").await?.text().await?;
+            assert_eq!(
+                key.len(),
+                64,
+                "the device's ed25519 public key in hex: {key}"
+            );
+            // A wrong code is refused in words, and nothing is enrolled.
+            fill_id(&c, "sync-url", &hub.url).await?;
+            fill_id(&c, "sync-code", "SAI-MA-0000").await?;
+            click_id(&c, "sync-enrol-button").await?;
+            let refused = wait_text(&c, &tid("sync-error"), "Máy chủ huyện từ chối").await?;
+            assert!(refused.contains("mã đăng ký"), "{refused}");
+            wait_id(&c, "sync-enrol").await?;
+            fill_id(&c, "sync-code", &code).await?;
+            wait_id(&c, "sync-code")
+                .await?
+                .send_keys(&Key::Enter.to_string())
+                .await?;
+            // Enrolled, then the first round pulls the district's roll.
+            let done = wait_text(&c, &tid("sync-result"), "Đồng bộ xong").await?;
+            assert!(done.contains("1 danh sách"), "{done}");
+            wait_js(
+                &c,
+                "document.querySelector('[data-testid=sync-state]')?.dataset.state === 'ok'",
+            )
+            .await?;
+            assert_eq!(tile_value(&c, "sync-pending").await?, 0);
+
+            let (name, person, _, due) = HUB_ROLL[1];
+            let total = pay_from_pay_screen(&c, person).await?;
+            assert_eq!(
+                total,
+                format!("{} đ", paypoint::Dong::new(due).unwrap()),
+                "{name}"
+            );
+            nav(&c, "today").await?;
+            wait_text(&c, &tid("tile-unsynced"), "Đã đăng ký với huyện").await?;
+            let unsynced = c
+            .execute("return document.querySelector('[data-testid=tile-unsynced] .tile-value').textContent", vec![])
+            .await?;
+            assert_eq!(
+                unsynced,
+                json!("1"),
+                "one event (the payout) is not yet at the district; before enrolment: {before}"
+            );
+
+            nav(&c, "sync").await?;
+            assert_eq!(tile_value(&c, "sync-pending").await?, 1);
+            click_id(&c, "sync-now").await?;
+            wait_text(&c, &tid("sync-result"), "huyện xác nhận 1 sự kiện mới").await?;
+            assert_eq!(tile_value(&c, "sync-pending").await?, 0);
+            assert_eq!(tile_value(&c, "sync-sent").await?, 0);
+            assert_eq!(tile_value(&c, "sync-flagged").await?, 0);
+            let st = invoke(&c, "sync_status", json!({})).await?;
+            let events = st["ok"]["status"]["events"].as_u64().expect("events");
+            assert_eq!(tile_value(&c, "sync-acknowledged").await?, events);
+            let receipt = wait_id(&c, "sync-receipt").await?;
+            assert_eq!(
+                receipt.attr("data-through").await?,
+                Some(events.to_string())
+            );
+            wait_text(&c, &tid("sync-receipt-counts"), "1 mới").await?;
+            wait_text(&c, &tid("sync-last-success"), "/").await?;
+            screenshot(&c, "11-sync").await?;
+
+            // The district holds the payout.
+            let row = hub.settlement("DEMO", &period);
+            assert_eq!(row["paid_amount"].as_i64(), Some(due), "{row}");
+            nav(&c, "today").await?;
+            wait_js(&c, "document.querySelector('[data-testid=tile-unsynced] .tile-value')?.textContent === '0'").await?;
+            Ok(())
+        },
+    );
+}
+
+/// End of day, online: count the cash (short by what was paid, recorded), write the day report,
+/// sync, and see the hub's receipt; Back returns to a step with its result kept. Then offline:
+/// the hub is down, another payout waits, and the last step says how many events wait and what
+/// to do; the day still closes.
+#[test]
+fn end_of_day_counts_reports_syncs_and_shows_the_receipt() {
+    let dir = tempfile::tempdir().unwrap();
+    let (hub, period) = hub_for_demo(dir.path());
+    let code = hub.enrol_code("DEMO");
+    let mut hub = hub;
+    run_env(
+        &[("PAYPOINT_SYNC_FIRST_DELAY", "3600")],
+        |Ctx { c, .. }| async move {
+            sign_in_demo(&c).await?;
+            let r = invoke(&c, "sync_enrol", json!({"url": hub.url, "code": code})).await?;
+            assert_eq!(r["ok"]["status"]["enrolled"], true, "{r}");
+            let r = invoke(&c, "sync_now", json!({})).await?;
+            assert_eq!(
+                r["ok"]["report"]["rolls"].as_array().map(Vec::len),
+                Some(1),
+                "{r}"
+            );
+            let (_, person, _, due) = HUB_ROLL[0];
+            let r = invoke(
+                &c,
+                "pay",
+                json!({"code": person, "recipient": {"kind": "self"}, "expected_total": due}),
+            )
+            .await?;
+            assert!(r["ok"]["payout_id"].is_string(), "{r}");
+
+            nav(&c, "today").await?;
+            click_id(&c, "today-endday").await?;
+            wait_js(&c, "document.body.dataset.screen === 'endday'").await?;
+            // Step 1: 4.000 notes of 500.000 = 2.000.000.000; the ledger expects that less the payout.
+            wait_id(&c, "eod-step-count").await?;
+            type_id(&c, "eod-count-500000", "4000").await?;
+            wait_text(&c, &tid("eod-count-total"), "2.000.000.000 đ").await?;
+            wait_text(&c, &tid("eod-count-diff"), "THỪA").await?;
+            click_id(&c, "eod-count-submit").await?;
+            wait_text(&c, &tid("eod-count-result"), "THỪA 1.878.000 đ").await?;
+            click_id(&c, "eod-next").await?;
+            // Step 2: the day report, written and readable.
+            wait_id(&c, "eod-step-report").await?;
+            click_id(&c, "eod-report-save").await?;
+            let path = wait_id(&c, "eod-report-result")
+                .await?
+                .attr("data-path")
+                .await?
+                .expect("the PDF");
+            assert!(path.contains("bao-cao-ngay"), "{path}");
+            let out = Command::new("pdftotext")
+                .args([&path, "-"])
+                .output()
+                .expect("pdftotext");
+            assert!(String::from_utf8_lossy(&out.stdout)
+                .to_uppercase()
+                .contains("BÁO CÁO"));
+            // Back: the count's result is still there.
+            click_id(&c, "eod-back").await?;
+            wait_text(&c, &tid("eod-count-result"), "THỪA 1.878.000 đ").await?;
+            click_id(&c, "eod-next").await?;
+            wait_id(&c, "eod-report-result").await?;
+            click_id(&c, "eod-next").await?;
+            // Step 3: sync (the payout and the count go up).
+            wait_text(&c, &tid("eod-sync-result"), "huyện xác nhận 2 sự kiện mới").await?;
+            click_id(&c, "eod-next").await?;
+            // Step 4: the receipt.
+            wait_text(&c, &tid("eod-synced"), "Huyện đã nhận đủ").await?;
+            let st = invoke(&c, "sync_status", json!({})).await?;
+            let events = st["ok"]["status"]["events"].as_u64().unwrap();
+            let receipt = wait_id(&c, "eod-receipt").await?;
+            assert_eq!(
+                receipt.attr("data-through").await?,
+                Some(events.to_string())
+            );
+            wait_text(&c, &tid("eod-summary-report"), "bao-cao-ngay").await?;
+            screenshot(&c, "12-end-of-day").await?;
+            assert_eq!(
+                hub.settlement("DEMO", &period)["paid_amount"].as_i64(),
+                Some(due)
+            );
+            click_id(&c, "eod-finish").await?;
+            wait_js(&c, "document.body.dataset.screen === 'today'").await?;
+
+            // The link is down: the day still closes, and says what waits.
+            hub.kill();
+            let (_, person, _, due) = HUB_ROLL[2];
+            let r = invoke(
+                &c,
+                "pay",
+                json!({"code": person, "recipient": {"kind": "self"}, "expected_total": due}),
+            )
+            .await?;
+            assert!(r["ok"]["payout_id"].is_string(), "{r}");
+            click_id(&c, "today-endday").await?;
+            click_id(&c, "eod-count-skip").await?;
+            wait_id(&c, "eod-step-report").await?;
+            click_id(&c, "eod-next").await?;
+            wait_text(
+                &c,
+                &tid("eod-sync-error"),
+                "Chưa kết nối được máy chủ huyện",
+            )
+            .await?;
+            wait_text(&c, &tid("eod-sync-pending"), "Còn 1 sự kiện chờ gửi").await?;
+            click_id(&c, "eod-next").await?;
+            let msg = wait_text(
+                &c,
+                &tid("eod-not-synced"),
+                "Chưa đồng bộ: 1 sự kiện chờ gửi",
+            )
+            .await?;
+            assert!(
+                msg.contains("không kết nối được máy chủ huyện") && msg.contains("thử lại"),
+                "{msg}"
+            );
+            // The previous receipt is still shown as the last proof of delivery.
+            wait_id(&c, "eod-receipt").await?;
+            nav(&c, "sync").await?;
+            wait_js(
+                &c,
+                "document.querySelector('[data-testid=sync-state]')?.dataset.state === 'offline'",
+            )
+            .await?;
+            assert_eq!(tile_value(&c, "sync-pending").await?, 1);
+            Ok(())
+        },
+    );
+}

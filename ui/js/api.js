@@ -34,3 +34,12 @@ export function errorText(err) {
   if (typeof err === "string") return err;
   return currentLang() === "en" ? err.message_en || err.message_vi : err.message_vi;
 }
+
+/** Runs `f` whenever the shell emits the event `name` (e.g. "sync-changed"). */
+export function onEvent(name, f) {
+  try {
+    window.__TAURI__.event.listen(name, () => f()).catch((e) => console.error("paypoint: listen", name, e));
+  } catch (e) {
+    console.error("paypoint: listen", name, e);
+  }
+}

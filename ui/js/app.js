@@ -14,8 +14,11 @@ import roll from "./screens/roll.js";
 import print from "./screens/print.js";
 import journal from "./screens/journal.js";
 import policy from "./screens/policy.js";
+import sync from "./screens/sync.js";
+import endday from "./screens/endday.js";
 
-const screens = [today, pay, home, stop, cash, roll, print, journal, policy];
+// Alt+1 … Alt+9, Alt+0 for the first ten; End of day is reached from Today, Sync or the list.
+const screens = [today, pay, home, stop, cash, roll, print, journal, policy, sync, endday];
 const all = [signin, ...screens];
 /** Screens built in the previous language, relabelled when next shown. */
 const stale = new Set();
@@ -70,7 +73,7 @@ function buildNav() {
       h(
         "button",
         { class: "nav-item", id: `nav-${s.id}`, "data-screen": s.id, "data-testid": `nav-${s.id}`, onclick: () => go(s.id) },
-        h("span", { class: "nav-key", title: `Alt+${(i + 1) % 10}` }, String((i + 1) % 10)),
+        i < 10 ? h("span", { class: "nav-key", title: `Alt+${(i + 1) % 10}` }, String((i + 1) % 10)) : h("span", { class: "nav-key nav-key-none" }, "·"),
         h("span", { "data-i18n": `nav_${s.id}` }, t(`nav_${s.id}`)),
       ),
     ),

@@ -1,7 +1,7 @@
 // Today: the period, days left until the 5th, progress, cash on hand, unsent events, and what
 // needs attention (proxies whose authorisation ends this month, home deliveries not visited).
 import { call, errorText } from "../api.js";
-import { dmy, fill, h, money, monthYear, notice } from "../dom.js";
+import { dmy, dmyTime, fill, h, money, monthYear, notice } from "../dom.js";
 import { t } from "../i18n.js";
 
 let root, app;
@@ -42,7 +42,7 @@ async function render() {
     tile(t("today_people"), `${s.paid_beneficiaries} / ${s.beneficiaries}`, t("today_left", { n: s.beneficiaries - s.paid_beneficiaries }), "tile-people"),
     tile(t("today_amount"), `${money(s.paid_amount)} đ`, [t("today_of", { total: money(s.total_due) + " đ" }), s.stopped_amount > 0 ? [h("br"), t("today_stopped", { amount: money(s.stopped_amount) })] : null], "tile-amount"),
     tile(t("today_cash"), `${money(s.cash_on_hand)} đ`, d.cash.last_count ? t("today_last_count", { diff: money(d.cash.last_count.difference) }) : null, "tile-cash"),
-    tile(t("today_unsynced"), String(d.unsynced_events), t("today_unsynced_note"), "tile-unsynced"),
+    tile(t("today_unsynced"), String(d.unsynced_events), !d.sync_enrolled ? t("today_unsynced_note") : d.last_sync ? t("today_unsynced_enrolled", { time: dmyTime(d.last_sync) }) : t("today_unsynced_enrolled_never"), "tile-unsynced"),
   );
   const progress = h("div", { class: "progress", "data-testid": "progress" }, h("div", { class: "progress-bar", style: "" }), h("span", { class: "progress-text" }, `${pct}%`));
   progress.firstChild.style.width = `${100 * ratio}%`;
@@ -88,7 +88,12 @@ async function render() {
     progress,
     h("h2", {}, t("today_warnings")),
     warnings.length ? h("div", { class: "warn-grid" }, warnings) : h("p", { class: "muted" }, t("today_none")),
-    h("div", { class: "actions" }, h("button", { class: "primary big", "data-testid": "go-pay", onclick: () => app.go("pay") }, t("today_go_pay"))),
+    h(
+      "div",
+      { class: "actions" },
+      h("button", { class: "primary big", "data-testid": "go-pay", onclick: () => app.go("pay") }, t("today_go_pay")),
+      h("button", { class: "big", "data-testid": "today-endday", onclick: () => app.go("endday") }, t("today_go_endday")),
+    ),
   );
 }
 
