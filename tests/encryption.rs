@@ -218,3 +218,39 @@ fn the_supervisor_can_change_the_passphrase() {
     assert!(new.ok(), "{}", new.stderr);
     assert_ne!(PASSPHRASE, "mat-khau-moi-2027");
 }
+
+/// The OS key store for real: a private D-Bus session with GNOME Keyring's Secret Service in
+/// it (the same service a Debian/Ubuntu desktop runs), so nothing touches the developer's own.
+#[test]
+fn with_an_os_key_store_the_ledger_opens_without_the_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = r#"
+set -e
+export HOME="$WORK/home"; mkdir -p "$HOME"
+eval "$(printf 'keyring-unlock' | gnome-keyring-daemon --unlock --components=secrets --replace 2>/dev/null)"
+export PAYPOINT_KEYSTORE=os
+PAYPOINT_PASSPHRASE=mat-khau-phu-trach "$BIN" --db "$WORK/so.sqlite" init --pay-point QH01 --name "Bưu điện" >/dev/null
+echo "open:"; env -u PAYPOINT_PASSPHRASE "$BIN" --db "$WORK/so.sqlite" status --json
+echo "off:"; env -u PAYPOINT_PASSPHRASE PAYPOINT_KEYSTORE=off "$BIN" --db "$WORK/so.sqlite" status 2>&1 || echo "refused"
+"#;
+    let out = Command::new("dbus-run-session")
+        .args(["--", "bash", "-c", script])
+        .env("WORK", dir.path())
+        .env("BIN", common::bin())
+        .env_remove("PAYPOINT_PASSPHRASE")
+        .env_remove("PAYPOINT_DB")
+        .output()
+        .expect("dbus-run-session is installed (scripts/test installs dbus and gnome-keyring)");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (open, off) = said.split_once("off:").expect("both steps ran");
+    let status: Value = serde_json::from_str(open.trim().trim_start_matches("open:"))
+        .unwrap_or_else(|e| panic!("status printed no JSON ({e}): {open}"));
+    assert_eq!(status["events"], 1, "{open}");
+    assert!(off.contains("refused"), "{off}");
+    assert!(off.contains("mật khẩu"), "{off}");
+}
