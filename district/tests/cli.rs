@@ -21,6 +21,9 @@ fn run(bin: &PathBuf, db: &std::path::Path, args: &[&str]) -> Output {
         .arg(db)
         .args(args)
         .env("PAYPOINT_PIN", PIN)
+        // The ledger is encrypted; never the developer's own OS key store.
+        .env("PAYPOINT_PASSPHRASE", "mat-khau-kiem-thu")
+        .env("PAYPOINT_KEYSTORE", "off")
         .env_remove("PAYPOINT_DB")
         .env_remove("PAYPOINT_CLERK")
         .stdin(Stdio::null())
