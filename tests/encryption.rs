@@ -254,3 +254,26 @@ echo "off:"; env -u PAYPOINT_PASSPHRASE PAYPOINT_KEYSTORE=off "$BIN" --db "$WORK
     assert!(off.contains("refused"), "{off}");
     assert!(off.contains("mật khẩu"), "{off}");
 }
+
+#[test]
+fn an_interrupted_encryption_goes_on_with_the_same_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cu.sqlite");
+    drop(Ledger::init(&db, PAY_POINT, "Điểm chi trả").unwrap());
+    // What a crash between writing the key file and swapping the ledger leaves behind.
+    let pass = vault::Passphrase::new(PASSPHRASE).unwrap();
+    let (key, _) = vault::create(&db, &pass, vault::KeyStore::Off, false).unwrap();
+    assert!(!vault::is_encrypted(&db).unwrap());
+    let cli = Cli::new(&db);
+    let wrong = cli.run_env(
+        &["encrypt"],
+        &[("PAYPOINT_PASSPHRASE", "another-passphrase")],
+    );
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(
+        vault::has_key_file(&db),
+        "the key file of the first attempt was removed"
+    );
+    cli.json(&["encrypt"]);
+    assert!(Ledger::open_encrypted(&db, &key).is_ok());
+}

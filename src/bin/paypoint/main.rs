@@ -567,11 +567,20 @@ fn run(cli: Cli) -> Outcome {
                 "Đặt mật khẩu của người phụ trách (ít nhất 10 ký tự): ",
                 true,
             )?;
-            let (key, _) = vault::create(&path, &pass, KeyStore::from_env(), false)?;
+            // A key file beside a plain ledger is what an interrupted `encrypt` leaves: the same
+            // passphrase opens it and the conversion goes on with that key.
+            let resumed = vault::has_key_file(&path);
+            let key = if resumed {
+                vault::unlock(&path, Some(&pass), KeyStore::from_env())?.0
+            } else {
+                vault::create(&path, &pass, KeyStore::from_env(), false)?.0
+            };
             let report = match Ledger::encrypt_file(&path, &key) {
                 Ok(r) => r,
                 Err(e) => {
-                    let _ = std::fs::remove_file(vault::key_file_path(&path));
+                    if !resumed {
+                        let _ = std::fs::remove_file(vault::key_file_path(&path));
+                    }
                     return Err(e.into());
                 }
             };
