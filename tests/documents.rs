@@ -3,7 +3,7 @@
 //! `pdftoppm`): what a district accountant's PDF viewer or search would see.
 //!
 //! Needs poppler-utils (`apt-get install poppler-utils`). Page 1 of every document is rendered to
-//! `docs/documents/*.png` for a reviewer to look at.
+//! `docs/documents/*.png` for a reviewer to look at (refreshed with `PAYPOINT_KEEP_DOCS=1`).
 
 mod common;
 
@@ -200,9 +200,16 @@ fn check_common(pdf: &Path, title_starts: &str, demo: bool) -> Vec<String> {
     pages
 }
 
-/// Renders page 1 to `docs/documents/NAME.png` (60 dpi) for reviewers.
+/// Renders page 1 to a PNG (60 dpi) for reviewers: into `docs/documents/NAME.png` when
+/// `PAYPOINT_KEEP_DOCS=1` (to refresh the committed pictures), else under `target/`, so an
+/// ordinary test run leaves the work tree clean (dated documents differ on every run).
 fn keep_png(pdf: &Path, name: &str) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/documents");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = if std::env::var("PAYPOINT_KEEP_DOCS").is_ok_and(|v| v == "1") {
+        root.join("docs/documents")
+    } else {
+        root.join("target/document-previews")
+    };
     std::fs::create_dir_all(&dir).unwrap();
     let base = dir.join(name);
     run_tool(
