@@ -282,7 +282,9 @@ pub(crate) fn pay_in(
             "period": card.period.to_string(),
             "code": code,
             "amount": amount.as_i64(),
-            "lines": lines.iter().map(|(id, a)| serde_json::json!({"line": id, "amount": a.as_i64()})).collect::<Vec<_>>(),
+            // The kind goes with each line: the hub tells a funeral allowance (payable after a
+            // death) from the lines a stop blocks.
+            "lines": to_pay.iter().map(|l| serde_json::json!({"line": l.id, "amount": l.amount.as_i64(), "kind": l.kind.as_str()})).collect::<Vec<_>>(),
             "recipient": recipient,
             "proxy_name": proxy_name,
             "proxy_id_card": proxy_id,

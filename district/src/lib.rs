@@ -13,12 +13,11 @@ use std::sync::{LazyLock, Mutex, MutexGuard};
 use std::time::Duration;
 
 use ed25519_dalek::{SigningKey, VerifyingKey};
-use paypoint::event::{sha256_hex, verify_chain, EventKind, GENESIS_HASH};
+use paypoint::event::{sha256_hex, EventKind, GENESIS_HASH};
 use paypoint::roll::Roll;
 use paypoint::sync::protocol::{
-    self, Amendment, AmendmentKind, AmendmentsResponse, EnrolRequest, EnrolResponse, ErrorBody,
-    Flag, HubStatus, PushBatch, ReceiptBody, RollDocument, Signed, MAX_BATCH_EVENTS,
-    MAX_CLOCK_SKEW_SECS,
+    self, Amendment, AmendmentKind, AmendmentsResponse, BatchFault, EnrolRequest, EnrolResponse,
+    ErrorBody, Flag, HubStatus, PushBatch, ReceiptBody, RollDocument, Signed, MAX_CLOCK_SKEW_SECS,
 };
 use paypoint::Period;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -589,6 +588,39 @@ impl Hub {
         Ok(String::from_utf8(bytes).expect("CSV of UTF-8 text"))
     }
 
+    /// The settlement as a PDF, with the core's document renderer (the same fonts, tables and
+    /// signature blocks as the pay points' own papers).
+    pub fn settlement_pdf(
+        &self,
+        period: Option<Period>,
+        opts: &paypoint::document::district::DistrictOptions,
+    ) -> Result<paypoint::document::Pdf, HubError> {
+        let money = |n: i64| paypoint::Dong::new(n).map_err(|e| refused(e.to_string()));
+        let rows = self
+            .settlement(period)?
+            .into_iter()
+            .map(|r| {
+                Ok(paypoint::document::district::DistrictRow {
+                    period: r
+                        .period
+                        .parse()
+                        .map_err(|_| refused(format!("kỳ “{}” không hợp lệ", r.period)))?,
+                    total_due: money(r.total_due)?,
+                    paid: money(r.paid_amount)?,
+                    unpaid: money(r.unpaid_amount)?,
+                    pay_point: r.pay_point,
+                    name: r.name,
+                    roll_version: r.roll_version,
+                    beneficiaries: r.beneficiaries,
+                    payouts: r.payouts,
+                    stops: r.stops,
+                    flags: r.flags,
+                })
+            })
+            .collect::<Result<Vec<_>, HubError>>()?;
+        paypoint::document::district::render(&rows, opts).map_err(|e| refused(e.to_string()))
+    }
+
     /// The district officer's view: each pay point's progress.
     pub fn overview(&self) -> Result<Vec<PayPointOverview>, HubError> {
         let db = self.db();
@@ -913,60 +945,21 @@ impl Hub {
         let batch: PushBatch = serde_json::from_slice(body)
             .map_err(|e| ApiError::new(400, format!("lô sự kiện không đọc được: {e}")))?;
         let refuse = |m: String| ApiError::new(422, m);
+        let named = |f: BatchFault| {
+            let mut err = refuse(format!("lô bị từ chối: {}", f.reason));
+            err.body.event_seq = f.seq;
+            err
+        };
         if batch.device != dev.id {
             return Err(refuse(format!(
                 "lô ghi thiết bị {}, nhưng được ký bởi thiết bị {}",
                 batch.device, dev.id
             )));
         }
-        if batch.events.is_empty() || batch.events.len() > MAX_BATCH_EVENTS {
-            return Err(refuse(format!(
-                "lô cần từ 1 đến {MAX_BATCH_EVENTS} sự kiện"
-            )));
-        }
-        let first = &batch.events[0];
-        let last = batch.events.last().expect("not empty");
-        if first.seq != batch.first_seq || last.seq != batch.last_seq {
-            return Err(refuse(
-                "số thứ tự đầu/cuối của lô không khớp với các sự kiện".into(),
-            ));
-        }
-        if let Some(e) = batch.events.iter().find(|e| e.device != dev.id) {
-            return Err(refuse(format!(
-                "sự kiện số {} là của thiết bị khác ({})",
-                e.seq, e.device
-            )));
-        }
-        let report = verify_chain(&batch.events, first.seq, &first.prev);
-        if let Some(b) = report.first_broken {
-            let mut err = refuse(format!("lô bị từ chối: sự kiện số {}: {}", b.seq, b.reason));
-            err.body.event_seq = Some(b.seq);
-            return Err(err);
-        }
-        let fingerprint = sha256_hex(
-            batch
-                .events
-                .iter()
-                .map(|e| e.hash.as_str())
-                .collect::<Vec<_>>()
-                .join("\n")
-                .as_bytes(),
-        );
+        // Rebuilt before the store is locked; chained inside, from the hash the hub holds.
+        let mut events = batch.events().map_err(named)?;
         let mut db = self.db();
         let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let seen: Option<(String, String)> = tx
-            .prepare_cached("SELECT body_sha256, receipt FROM batches WHERE batch_id = ?1")?
-            .query_row([batch.batch_id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        if let Some((sha, receipt)) = seen {
-            if sha == fingerprint {
-                return Ok(receipt);
-            }
-            return Err(refuse(format!(
-                "lô {} đã được nhận với nội dung khác",
-                batch.batch_id
-            )));
-        }
         let dev_id = dev.id.to_string();
         let (accepted, head): (u64, String) = tx
             .prepare_cached("SELECT accepted_seq, head_hash FROM devices WHERE id = ?1")?
@@ -983,8 +976,18 @@ impl Hub {
             err.body.resume_from = Some(accepted + 1);
             return Err(err);
         }
+        // The hash before the batch: continuity from what the hub already accepted.
+        let start_prev = if batch.first_seq == 1 {
+            GENESIS_HASH.to_string()
+        } else if batch.first_seq == accepted + 1 {
+            head.clone()
+        } else {
+            tx.prepare_cached("SELECT hash FROM events WHERE device = ?1 AND seq = ?2")?
+                .query_row(params![dev_id, batch.first_seq - 1], |r| r.get(0))?
+        };
+        batch.chain(&mut events, &start_prev).map_err(named)?;
         let mut duplicates = 0;
-        for e in batch.events.iter().filter(|e| e.seq <= accepted) {
+        for e in events.iter().filter(|e| e.seq <= accepted) {
             let stored: Option<String> = tx
                 .prepare_cached("SELECT hash FROM events WHERE device = ?1 AND seq = ?2")?
                 .query_row(params![dev_id, e.seq], |r| r.get(0))
@@ -999,22 +1002,28 @@ impl Hub {
             }
             duplicates += 1;
         }
-        let new: Vec<_> = batch.events.iter().filter(|e| e.seq > accepted).collect();
-        if let Some(e) = new.first() {
-            let expected_prev = if accepted == 0 {
-                GENESIS_HASH
-            } else {
-                head.as_str()
-            };
-            if e.prev != expected_prev {
-                let mut err = refuse(format!(
-                    "lô bị từ chối: sự kiện số {} không nối với sự kiện số {accepted} huyện đã nhận (một sự kiện đã bị xóa hoặc sửa)",
-                    e.seq
-                ));
-                err.body.event_seq = Some(e.seq);
-                return Err(err);
+        let fingerprint = sha256_hex(
+            events
+                .iter()
+                .map(|e| e.hash.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
+                .as_bytes(),
+        );
+        let seen: Option<(String, String)> = tx
+            .prepare_cached("SELECT body_sha256, receipt FROM batches WHERE batch_id = ?1")?
+            .query_row([batch.batch_id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Some((sha, receipt)) = seen {
+            if sha == fingerprint {
+                return Ok(receipt);
             }
+            return Err(refuse(format!(
+                "lô {} đã được nhận với nội dung khác",
+                batch.batch_id
+            )));
         }
+        let new: Vec<_> = events.iter().filter(|e| e.seq > accepted).collect();
         let received_at = now();
         let mut flags = Vec::new();
         for e in &new {
@@ -1137,12 +1146,28 @@ fn project(
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?))
                 })
                 .optional()?;
+            // A funeral allowance (mai táng phí) is payable after a death: only the other lines
+            // a stop blocks make a payout after it a fact to recover. A line without its kind
+            // (a device before the kinds were sent) counts as blocked.
+            let blocked: i64 = e
+                .payload
+                .get("lines")
+                .and_then(|v| v.as_array())
+                .map(|lines| {
+                    lines
+                        .iter()
+                        .filter(|l| l.get("kind").and_then(|k| k.as_str()) != Some("funeral"))
+                        .map(|l| l.get("amount").and_then(|a| a.as_i64()).unwrap_or(0))
+                        .sum()
+                })
+                .unwrap_or(amount);
+            let stop = stop.filter(|_| blocked > 0);
             if let Some((reason, date, source)) = stop {
                 raise(
                     "paid_after_stop",
                     Some(format!("stop:{source}")),
                     format!(
-                        "chi {amount} đ cho {code} đã bị báo giảm ({reason}{}); kiểm tra và thu hồi nếu không phải mai táng phí",
+                        "chi {amount} đ cho {code} đã bị báo giảm ({reason}{}), trong đó {blocked} đ không phải mai táng phí: kiểm tra và thu hồi",
                         date.map(|d| format!(", ngày {d}")).unwrap_or_default()
                     ),
                 )?;

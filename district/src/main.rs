@@ -84,6 +84,18 @@ enum Command {
         /// In dạng CSV.
         #[arg(long)]
         csv: bool,
+        /// Ghi bảng tổng hợp ra tệp PDF (in và ký).
+        #[arg(long, value_name = "TỆP")]
+        pdf: Option<PathBuf>,
+        /// Đơn vị lập biểu (góc trái trên của bảng PDF).
+        #[arg(long, default_value = "Bưu điện huyện")]
+        organisation: String,
+        /// Địa danh ở dòng ngày tháng của bảng PDF.
+        #[arg(long, default_value = "")]
+        place: String,
+        /// Ngày ở dòng ngày tháng (YYYY-MM-DD); mặc định hôm nay.
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
     },
     /// Khóa công khai của huyện (hex).
     Key,
@@ -216,7 +228,41 @@ fn run(cli: Cli) -> Result<(), String> {
             }
             Ok(())
         }
-        Command::Settlement { period, csv } => {
+        Command::Settlement {
+            period,
+            csv,
+            pdf,
+            organisation,
+            place,
+            date,
+        } => {
+            if let Some(path) = pdf {
+                let doc = hub
+                    .settlement_pdf(
+                        period,
+                        &paypoint::document::district::DistrictOptions {
+                            organisation,
+                            place,
+                            date: date.unwrap_or_else(|| chrono::Local::now().date_naive()),
+                        },
+                    )
+                    .map_err(e)?;
+                doc.write_to(&path).map_err(|e| e.to_string())?;
+                if json {
+                    out(
+                        &serde_json::json!({"file": path, "pages": doc.pages, "title": doc.title})
+                            .to_string(),
+                    );
+                } else {
+                    out(&format!(
+                        "Đã ghi {} ({} trang): {}.",
+                        path.display(),
+                        doc.pages,
+                        doc.title
+                    ));
+                }
+                return Ok(());
+            }
             if csv {
                 print!("{}", hub.settlement_csv(period).map_err(e)?);
                 return Ok(());

@@ -106,6 +106,85 @@ fn a_stop_from_the_district_blocks_payment_and_a_payout_after_it_is_flagged() {
 }
 
 #[test]
+fn a_funeral_allowance_paid_after_a_death_is_not_flagged_but_the_other_lines_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("hub");
+    assert!(admin(
+        &data,
+        &["pay-point", "add", "QH01", "--name", "Bưu điện QH01"]
+    )
+    .status
+    .success());
+    // People 2 and 3 are also owed a funeral allowance (mai táng phí) this month.
+    let mut roll = paypoint::demo::roll(period(), 10, 7, "QH01");
+    let funeral = paypoint::Dong::new(15_840_000).unwrap();
+    for i in [1, 2] {
+        assert_eq!(roll.entries[i].code.as_str(), code("QH01", i + 1));
+        roll.entries[i].lines.push(paypoint::roll::RollLine {
+            kind: paypoint::roll::LineKind::Funeral,
+            amount: funeral,
+            covers_from: period(),
+            covers_to: period(),
+            note: "Mai táng phí".into(),
+        });
+    }
+    {
+        let district = district::Hub::open(&data).unwrap();
+        district.store_roll("QH01", &roll, "test").unwrap();
+        district.publish_roll("QH01", period()).unwrap();
+    }
+    let hub = HubProc::start(&data);
+    let mut a = Device::new(dir.path(), "a", "QH01");
+    let mut b = Device::new(dir.path(), "b", "QH01");
+    a.enrol_and_pull(&hub, &hub.url(), "QH01");
+    b.enrol_and_pull(&hub, &hub.url(), "QH01");
+    for i in [2, 3] {
+        hub.admin_ok(&[
+            "stop",
+            &code("QH01", i),
+            "--pay-point",
+            "QH01",
+            "--reason",
+            "death",
+        ]);
+    }
+    // Device a hears of the deaths: only the funeral allowance of person 2 is still payable.
+    assert_eq!(a.sync().unwrap().stops_applied, 2);
+    let paid = a.pay(&code("QH01", 2));
+    assert_eq!(paid.amount, funeral, "only the funeral allowance is paid");
+    let r = a.sync().unwrap();
+    assert!(
+        r.flags.is_empty(),
+        "a funeral allowance after a death is not flagged: {:?}",
+        r.flags
+    );
+    // Device b had not heard and paid person 3 everything: flagged.
+    let full = b.pay(&code("QH01", 3));
+    assert!(full.amount > funeral);
+    let r = b.sync().unwrap();
+    let flags: Vec<_> = r
+        .flags
+        .iter()
+        .filter(|f| f.kind == "paid_after_stop")
+        .collect();
+    assert_eq!(flags.len(), 1, "{:?}", r.flags);
+    assert_eq!(flags[0].code, code("QH01", 3));
+    assert_eq!(flags[0].event, full.payout_id);
+    let blocked = full.amount.as_i64() - funeral.as_i64();
+    assert!(
+        flags[0]
+            .detail
+            .contains(&format!("{blocked} đ không phải mai táng phí")),
+        "{}",
+        flags[0].detail
+    );
+    assert_converged(&hub, &[&a, &b], "QH01");
+    let all = hub.admin_ok(&["flags", "--json"]);
+    let all: Vec<serde_json::Value> = serde_json::from_str(&all).unwrap();
+    assert_eq!(all.len(), 1, "{all:?}");
+}
+
+#[test]
 fn two_devices_paying_the_same_beneficiary_offline_are_both_stored_and_flagged() {
     let dir = tempfile::tempdir().unwrap();
     let hub = hub_with_roll(dir.path(), &["QH01"], 10);
@@ -286,7 +365,7 @@ fn a_tampered_event_is_refused_whole_and_named_and_later_valid_batches_pass() {
         .unwrap();
     victim.payload["amount"] = serde_json::json!(1);
     let victim_seq = victim.seq;
-    let batch = PushBatch::new(dev.ledger.device().id, events);
+    let batch = PushBatch::new(dev.ledger.device().id, &events);
     let body = serde_json::to_vec(&batch).unwrap();
     let (s, answer) = raw(
         &hub.url(),
@@ -310,8 +389,46 @@ fn a_tampered_event_is_refused_whole_and_named_and_later_valid_batches_pass() {
         acked,
         "nothing applied"
     );
+    // The events as they are, but a claimed head that is not the device's: refused, the last
+    // event named.
+    let honest = dev.ledger.events_after(acked, 100).unwrap();
+    let mut forged = PushBatch::new(dev.ledger.device().id, &honest);
+    forged.head = "ab".repeat(32);
+    let (s, answer) = raw(
+        &hub.url(),
+        "POST",
+        "/v1/pay-points/QH01/batches",
+        &serde_json::to_vec(&forged).unwrap(),
+        &dev.ledger.device().id.to_string(),
+        Some(&key),
+        "61112233445566778899aabbccddeeff",
+    );
+    assert_eq!(s, 422, "{answer}");
+    let err: protocol::ErrorBody = serde_json::from_str(&answer).unwrap();
+    assert_eq!(err.event_seq, Some(honest.last().unwrap().seq));
+    assert_eq!(
+        hub_events(&hub, dev.ledger.device().id).len() as u64,
+        acked,
+        "nothing applied"
+    );
     // The real events go through afterwards.
     dev.sync().unwrap();
+    assert_converged(&hub, &[&dev], "QH01");
+    // An accepted event sent again with other content (its stored hash kept): named.
+    let mut again = dev.ledger.events_after(acked, 100).unwrap();
+    again[2].time = "2026-12-01T00:00:00.000+07:00".into();
+    let (s, answer) = raw(
+        &hub.url(),
+        "POST",
+        "/v1/pay-points/QH01/batches",
+        &serde_json::to_vec(&PushBatch::new(dev.ledger.device().id, &again)).unwrap(),
+        &dev.ledger.device().id.to_string(),
+        Some(&key),
+        "62112233445566778899aabbccddeeff",
+    );
+    assert_eq!(s, 422, "{answer}");
+    let err: protocol::ErrorBody = serde_json::from_str(&answer).unwrap();
+    assert_eq!(err.event_seq, Some(again[2].seq));
     assert_converged(&hub, &[&dev], "QH01");
 }
 
@@ -328,7 +445,7 @@ fn the_same_batch_twice_gets_the_same_receipt_and_a_gap_gets_409_with_where_to_r
     let events = dev.ledger.events_after(acked, 100).unwrap();
     let path = "/v1/pay-points/QH01/batches";
     // A gap: the batch starts after the next sequence the hub needs.
-    let gap = PushBatch::new(id, events[1..].to_vec());
+    let gap = PushBatch::new(id, &events[1..]);
     let (s, answer) = raw(
         &hub.url(),
         "POST",
@@ -341,7 +458,7 @@ fn the_same_batch_twice_gets_the_same_receipt_and_a_gap_gets_409_with_where_to_r
     assert_eq!(s, 409, "{answer}");
     let err: protocol::ErrorBody = serde_json::from_str(&answer).unwrap();
     assert_eq!(err.resume_from, Some(acked + 1));
-    let batch = PushBatch::new(id, events);
+    let batch = PushBatch::new(id, &events);
     let body = serde_json::to_vec(&batch).unwrap();
     let (s1, r1) = raw(
         &hub.url(),

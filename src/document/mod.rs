@@ -9,13 +9,15 @@
 //! - [`day`]: the day report (báo cáo cuối ngày) with the cash count against the ledger;
 //! - [`unpaid`]: who has not been paid yet (danh sách chưa nhận);
 //! - [`settlement`]: the month settlement (bảng tổng hợp thanh quyết toán) and its appendix;
-//! - [`notice`]: the public notice (niêm yết): schedule, beneficiaries added and removed.
+//! - [`notice`]: the public notice (niêm yết): schedule, beneficiaries added and removed;
+//! - [`district`]: the district hub's consolidated settlement of all its pay points.
 //!
 //! Layout primitives (fonts, widths, wrapping, tables over pages, "Trang x/y") live in `pdf`; the
 //! read queries the papers need live in `data`.
 
 mod data;
 pub mod day;
+pub mod district;
 pub mod notice;
 pub(crate) mod pdf;
 pub mod receipt;

@@ -300,7 +300,7 @@ fn describe(e: &reqwest::Error) -> String {
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     use std::io::Write as _;
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     enc.write_all(bytes).expect("writing to memory");
     enc.finish().expect("writing to memory")
 }
@@ -626,7 +626,7 @@ fn push(
         if events.is_empty() {
             return Ok(());
         }
-        let batch = PushBatch::new(device, events);
+        let batch = PushBatch::new(device, &events);
         ledger.conn.execute(
             "UPDATE sync_state SET sent_seq = max(sent_seq, ?1)",
             [batch.last_seq],
@@ -662,6 +662,14 @@ fn push(
             return Err(SyncError::Protocol(format!(
                 "huyện chỉ nhận đến sự kiện {} của lô {}–{}",
                 body.accepted_through, batch.first_seq, batch.last_seq
+            )));
+        }
+        // The hub recomputed the chain from the events' content: its head must be this
+        // device's own hash of the last event.
+        if body.accepted_through == batch.last_seq && body.head_hash != batch.head {
+            return Err(SyncError::Protocol(format!(
+                "biên nhận ghi mã băm {} cho sự kiện {}, thiết bị có {}",
+                body.head_hash, batch.last_seq, batch.head
             )));
         }
         let text = serde_json::to_string(&receipt).expect("serialises");

@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::event::{canonical_json, sha256_hex, Event};
+use crate::event::{canonical_json, sha256_hex, Event, EventKind};
 use crate::roll::Roll;
 
 /// The device's UUID.
@@ -239,7 +239,37 @@ pub struct AmendmentsResponse {
     pub more: bool,
 }
 
-/// `POST /v1/pay-points/{code}/batches`: a run of the device's events in sequence order.
+/// Hex digits of each event's hash that a batch carries ([`PushBatch::tags`]): enough to name the
+/// first event whose content does not give back the device's hash (a chance of 1 in 65.536 that a
+/// changed event keeps its tag, and then the next one names it); the claimed head, whole, is what
+/// proves the batch.
+pub const TAG_HEX: usize = 4;
+
+/// Marks a JSON array in the compact payload form (an object is `[shape, values…]`).
+const ARRAY_MARK: i64 = -1;
+
+/// One event on the wire, less its id and time (in [`PushBatch::ids`] and [`PushBatch::times`]):
+/// `[clerk, kind, payload]`. The sequence number comes from the batch's `first_seq` and the
+/// event's place in it, the device from the batch, `prev` and the hash from the chain the hub
+/// holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WireEvent(
+    /// The clerk, when a person made it.
+    pub Option<i64>,
+    /// Kind.
+    pub EventKind,
+    /// Payload in the compact form: every object `{k1: v1, …}` (keys sorted) is
+    /// `[shape, v1, …]`, `shape` the index of its key list in [`PushBatch::shapes`]; every array
+    /// `[a, …]` is `[-1, a, …]`; strings, numbers, booleans and null as they are.
+    pub serde_json::Value,
+);
+
+/// `POST /v1/pay-points/{code}/batches`: a run of the device's events in sequence order, in the
+/// compact form (format 2). Nothing the hub can recompute is sent: no per-event hash, `prev`,
+/// device or sequence number. The hub rebuilds each event, recomputes its hash with the core's
+/// own [`Event::compute_hash`] from the hash it already holds for the sequence before, and
+/// accepts the batch only if the chain it computes ends at `head` — the device's own hash of its
+/// last event, covered by the request signature — and every event's hash starts with its tag.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PushBatch {
     /// The batch's id: the same events always make the same id, so that a batch sent again
@@ -251,29 +281,288 @@ pub struct PushBatch {
     pub first_seq: u64,
     /// Sequence of the last event.
     pub last_seq: u64,
+    /// The device's hash of the last event (the head of its chain after this batch).
+    pub head: String,
+    /// The first [`TAG_HEX`] hex digits of each event's hash, one after the other: they let the
+    /// hub name the event that does not verify.
+    pub tags: String,
+    /// The events' UUIDs, 32 hex digits each (no hyphens), one after the other.
+    pub ids: String,
+    /// The events' local times: the first as stored; each next one as the milliseconds since
+    /// the one before when that gives back exactly the stored text (same offset, RFC 3339 with
+    /// milliseconds), else as stored. The hash covers the exact text.
+    pub times: Vec<serde_json::Value>,
+    /// Key lists of the payloads' objects (sorted), referred to by index.
+    pub shapes: Vec<Vec<String>>,
     /// The events.
-    pub events: Vec<Event>,
+    pub events: Vec<WireEvent>,
+}
+
+/// Why a batch cannot be read: the sequence of the event at fault, when there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchFault {
+    /// The event's sequence number, when one event is at fault.
+    pub seq: Option<u64>,
+    /// What is wrong.
+    pub reason: String,
+}
+
+fn fault(seq: Option<u64>, reason: impl Into<String>) -> BatchFault {
+    BatchFault {
+        seq,
+        reason: reason.into(),
+    }
+}
+
+/// Encodes a payload value in the compact form, adding new key lists to `shapes`.
+fn compact(
+    v: &serde_json::Value,
+    shapes: &mut Vec<Vec<String>>,
+    index: &mut std::collections::HashMap<Vec<String>, usize>,
+) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            let key_list: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+            let n = match index.get(&key_list) {
+                Some(&n) => n,
+                None => {
+                    shapes.push(key_list.clone());
+                    index.insert(key_list, shapes.len() - 1);
+                    shapes.len() - 1
+                }
+            };
+            let mut out = Vec::with_capacity(keys.len() + 1);
+            out.push(Value::from(n as u64));
+            for k in keys {
+                out.push(compact(&m[k], shapes, index));
+            }
+            Value::Array(out)
+        }
+        Value::Array(a) => {
+            let mut out = Vec::with_capacity(a.len() + 1);
+            out.push(Value::from(ARRAY_MARK));
+            out.extend(a.iter().map(|x| compact(x, shapes, index)));
+            Value::Array(out)
+        }
+        other => other.clone(),
+    }
+}
+
+/// Decodes the compact form back to the payload.
+fn expand(v: &serde_json::Value, shapes: &[Vec<String>]) -> Result<serde_json::Value, String> {
+    use serde_json::{Map, Value};
+    match v {
+        Value::Array(a) => {
+            let tag = a.first().and_then(Value::as_i64).ok_or_else(|| {
+                "một mảng của nội dung không bắt đầu bằng số hình dạng".to_string()
+            })?;
+            if tag == ARRAY_MARK {
+                return a[1..].iter().map(|x| expand(x, shapes)).collect();
+            }
+            let keys = usize::try_from(tag)
+                .ok()
+                .and_then(|n| shapes.get(n))
+                .ok_or_else(|| format!("hình dạng số {tag} không có trong lô"))?;
+            if keys.len() != a.len() - 1 {
+                return Err(format!(
+                    "hình dạng số {tag} có {} khóa nhưng đối tượng có {} giá trị",
+                    keys.len(),
+                    a.len() - 1
+                ));
+            }
+            let mut m = Map::new();
+            for (k, x) in keys.iter().zip(&a[1..]) {
+                m.insert(k.clone(), expand(x, shapes)?);
+            }
+            Ok(Value::Object(m))
+        }
+        Value::Object(_) => Err("đối tượng không ở dạng gọn".into()),
+        other => Ok(other.clone()),
+    }
+}
+
+fn time_after(prev: &str, ms: i64) -> Option<String> {
+    let t = chrono::DateTime::parse_from_rfc3339(prev).ok()?;
+    let next = t.checked_add_signed(chrono::TimeDelta::try_milliseconds(ms)?)?;
+    Some(next.to_rfc3339_opts(chrono::SecondsFormat::Millis, false))
+}
+
+/// An event's time on the wire: milliseconds after the previous event's when that gives back
+/// exactly `time`, else `time` itself.
+fn time_delta(prev: Option<&str>, time: &str) -> serde_json::Value {
+    let delta = prev.and_then(|p| {
+        let a = chrono::DateTime::parse_from_rfc3339(p).ok()?;
+        let b = chrono::DateTime::parse_from_rfc3339(time).ok()?;
+        let ms = (b - a).num_milliseconds();
+        (time_after(p, ms).as_deref() == Some(time)).then_some(ms)
+    });
+    match delta {
+        Some(ms) => serde_json::Value::from(ms),
+        None => serde_json::Value::from(time),
+    }
+}
+
+/// An event's time from the wire.
+fn time_of(prev: Option<&str>, v: &serde_json::Value) -> Result<String, String> {
+    match (v, prev) {
+        (serde_json::Value::String(s), _) => Ok(s.clone()),
+        (serde_json::Value::Number(n), Some(p)) => n
+            .as_i64()
+            .and_then(|ms| time_after(p, ms))
+            .ok_or_else(|| format!("thời điểm {n} ms sau sự kiện trước không hợp lệ")),
+        _ => Err("thời điểm không hợp lệ".into()),
+    }
 }
 
 impl PushBatch {
-    /// A batch of consecutive events, with its deterministic id.
-    pub fn new(device: Uuid, events: Vec<Event>) -> PushBatch {
+    /// A batch of consecutive events (as the ledger stores them), with its deterministic id.
+    pub fn new(device: Uuid, events: &[Event]) -> PushBatch {
         let first_seq = events.first().map_or(0, |e| e.seq);
         let last_seq = events.last().map_or(0, |e| e.seq);
-        let last_hash = events.last().map_or("", |e| e.hash.as_str());
-        let digest =
-            sha256_hex(format!("{device}\n{first_seq}\n{last_seq}\n{last_hash}").as_bytes());
+        let head = events.last().map_or("", |e| e.hash.as_str()).to_string();
+        let digest = sha256_hex(format!("{device}\n{first_seq}\n{last_seq}\n{head}").as_bytes());
         let bytes: [u8; 16] = hex::decode(&digest[..32])
             .expect("hex")
             .try_into()
             .expect("16 bytes");
+        let mut shapes = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        let mut tags = String::with_capacity(events.len() * TAG_HEX);
+        let mut ids = String::with_capacity(events.len() * 32);
+        let mut times = Vec::with_capacity(events.len());
+        let mut prev_time: Option<&str> = None;
+        let wire = events
+            .iter()
+            .map(|e| {
+                tags.push_str(e.hash.get(..TAG_HEX).unwrap_or("0000"));
+                ids.push_str(&e.id.simple().to_string());
+                times.push(time_delta(prev_time, &e.time));
+                prev_time = Some(&e.time);
+                WireEvent(
+                    e.clerk,
+                    e.kind,
+                    compact(&e.payload, &mut shapes, &mut index),
+                )
+            })
+            .collect();
         PushBatch {
             batch_id: uuid::Builder::from_random_bytes(bytes).into_uuid(),
             device,
             first_seq,
             last_seq,
-            events,
+            head,
+            tags,
+            ids,
+            times,
+            shapes,
+            events: wire,
         }
+    }
+
+    /// Checks the batch's form (sizes, numbering, tags, head) and rebuilds its events without
+    /// their chain (`prev` and `hash` empty): [`PushBatch::chain`] fills them in.
+    pub fn events(&self) -> Result<Vec<Event>, BatchFault> {
+        let n = self.events.len();
+        if n == 0 || n > MAX_BATCH_EVENTS {
+            return Err(fault(
+                None,
+                format!("lô cần từ 1 đến {MAX_BATCH_EVENTS} sự kiện"),
+            ));
+        }
+        if self.first_seq == 0 || self.last_seq != self.first_seq + n as u64 - 1 {
+            return Err(fault(
+                None,
+                "số thứ tự đầu/cuối của lô không khớp với số sự kiện",
+            ));
+        }
+        let hex = |s: &str| {
+            s.bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        };
+        if self.head.len() != 64 || !hex(&self.head) {
+            return Err(fault(None, "mã băm cuối lô (head) cần 64 chữ số hex"));
+        }
+        if self.tags.len() != n * TAG_HEX || !hex(&self.tags) {
+            return Err(fault(
+                None,
+                format!("cần {TAG_HEX} chữ số hex (tags) cho mỗi sự kiện"),
+            ));
+        }
+        if self.ids.len() != n * 32 || !hex(&self.ids) {
+            return Err(fault(None, "cần 32 chữ số hex (ids) cho mỗi sự kiện"));
+        }
+        if self.times.len() != n {
+            return Err(fault(None, "cần một thời điểm (times) cho mỗi sự kiện"));
+        }
+        for keys in &self.shapes {
+            if keys.windows(2).any(|w| w[0] >= w[1]) {
+                return Err(fault(
+                    None,
+                    "khóa của một hình dạng không theo thứ tự hoặc bị lặp",
+                ));
+            }
+        }
+        let mut prev_time: Option<String> = None;
+        self.events
+            .iter()
+            .enumerate()
+            .map(|(i, WireEvent(clerk, kind, payload))| {
+                let seq = self.first_seq + i as u64;
+                let at = |what: String| fault(Some(seq), format!("sự kiện số {seq}: {what}"));
+                let id = Uuid::try_parse(&self.ids[i * 32..(i + 1) * 32])
+                    .map_err(|e| at(format!("mã sự kiện: {e}")))?;
+                let time = time_of(prev_time.as_deref(), &self.times[i]).map_err(at)?;
+                prev_time = Some(time.clone());
+                Ok(Event {
+                    seq,
+                    id,
+                    device: self.device,
+                    clerk: *clerk,
+                    time,
+                    kind: *kind,
+                    payload: expand(payload, &self.shapes)
+                        .map_err(|e| fault(Some(seq), format!("sự kiện số {seq}: {e}")))?,
+                    prev: String::new(),
+                    hash: String::new(),
+                })
+            })
+            .collect()
+    }
+
+    /// Chains the rebuilt events from `start_prev` (the hash the hub holds for the sequence
+    /// before the batch), recomputing each hash with the core's event hashing, and checks each
+    /// against its tag and the last against the claimed head. Names the first event that does not
+    /// verify.
+    pub fn chain(&self, events: &mut [Event], start_prev: &str) -> Result<(), BatchFault> {
+        let mut prev = start_prev.to_string();
+        for (i, e) in events.iter_mut().enumerate() {
+            e.prev = prev;
+            e.hash = e.compute_hash();
+            if e.hash[..TAG_HEX] != self.tags[i * TAG_HEX..(i + 1) * TAG_HEX] {
+                return Err(fault(
+                    Some(e.seq),
+                    format!(
+                        "sự kiện số {}: nội dung không khớp mã băm của thiết bị (sự kiện đã bị sửa, hoặc một sự kiện trước nó đã bị xóa hay sửa)",
+                        e.seq
+                    ),
+                ));
+            }
+            prev = e.hash.clone();
+        }
+        if prev != self.head {
+            let last = events.last().map(|e| e.seq);
+            return Err(fault(
+                last,
+                format!(
+                    "sự kiện số {}: chuỗi băm tính lại không kết thúc ở mã băm thiết bị khai (head): lô đã bị sửa",
+                    last.unwrap_or(0)
+                ),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -408,8 +697,75 @@ mod tests {
     fn batch_ids_are_deterministic() {
         let d = Uuid::nil();
         assert_eq!(
-            PushBatch::new(d, Vec::new()).batch_id,
-            PushBatch::new(d, Vec::new()).batch_id
+            PushBatch::new(d, &[]).batch_id,
+            PushBatch::new(d, &[]).batch_id
         );
+    }
+
+    fn chained(n: u64) -> Vec<Event> {
+        let mut prev = crate::event::GENESIS_HASH.to_string();
+        (1..=n)
+            .map(|seq| {
+                let mut e = Event {
+                    seq,
+                    id: Uuid::now_v7(),
+                    device: Uuid::nil(),
+                    clerk: (seq % 2 == 0).then_some(1),
+                    // Times that do not come back from a delta travel as they are.
+                    time: match seq {
+                        3 => "2026-12-05T09:00:03Z".to_string(),
+                        4 => "giờ lạ".to_string(),
+                        _ => format!("2026-12-05T09:00:{seq:02}.{:03}+07:00", seq * 7),
+                    },
+                    kind: EventKind::Payout,
+                    payload: serde_json::json!({
+                        "code": format!("A-{seq}"), "amount": 100 * seq, "at_home": false,
+                        "proxy_name": null, "empty": {}, "none": [],
+                        "lines": [{"line": seq, "amount": 100 * seq, "kind": "monthly"}, [1, "x", [], {}]],
+                    }),
+                    prev: prev.clone(),
+                    hash: String::new(),
+                };
+                e.hash = e.compute_hash();
+                prev = e.hash.clone();
+                e
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_compact_batch_gives_back_every_event_and_its_hash() {
+        let events = chained(7);
+        let batch = PushBatch::new(Uuid::nil(), &events[2..]);
+        assert_eq!(batch.times[3], serde_json::json!(1007), "{:?}", batch.times);
+        let json = serde_json::to_string(&batch).unwrap();
+        let batch: PushBatch = serde_json::from_str(&json).unwrap();
+        let mut back = batch.events().unwrap();
+        batch.chain(&mut back, &events[1].hash).unwrap();
+        assert_eq!(back, events[2..].to_vec());
+        // From the wrong place in the chain, the first event is named.
+        let mut again = batch.events().unwrap();
+        let e = batch.chain(&mut again, &events[0].hash).unwrap_err();
+        assert_eq!(e.seq, Some(3));
+    }
+
+    #[test]
+    fn a_changed_event_is_named_and_a_wrong_head_refused() {
+        let events = chained(6);
+        let mut batch = PushBatch::new(Uuid::nil(), &events);
+        batch.times[3] = serde_json::json!("2026-12-05T09:00:59.000+07:00");
+        let mut back = batch.events().unwrap();
+        let e = batch
+            .chain(&mut back, crate::event::GENESIS_HASH)
+            .unwrap_err();
+        assert_eq!(e.seq, Some(4), "{e:?}");
+        assert!(e.reason.contains("sự kiện số 4"));
+        let mut batch = PushBatch::new(Uuid::nil(), &events);
+        batch.head = "0".repeat(64);
+        let mut back = batch.events().unwrap();
+        assert!(batch.chain(&mut back, crate::event::GENESIS_HASH).is_err());
+        let mut batch = PushBatch::new(Uuid::nil(), &events);
+        batch.last_seq += 1;
+        assert!(batch.events().is_err());
     }
 }

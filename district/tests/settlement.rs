@@ -1,0 +1,113 @@
+//! The consolidated settlement printed by the hub: `paypoint-district settlement --pdf` renders
+//! every pay point's totals with the core's document renderer; read back with `pdftotext`, the
+//! totals are there, and they are the ones of the CSV and JSON forms.
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+
+fn dots(n: i64) -> String {
+    paypoint::Dong::new(n).unwrap().to_string()
+}
+
+#[test]
+fn the_settlement_pdf_of_all_pay_points_shows_the_synced_totals() {
+    if Command::new("pdftotext").arg("-v").output().is_err() {
+        eprintln!("skipped: pdftotext (poppler-utils) is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01", "QH02"], 12);
+    let mut a = Device::new(dir.path(), "a", "QH01");
+    let mut b = Device::new(dir.path(), "b", "QH02");
+    a.enrol_and_pull(&hub, &hub.url(), "QH01");
+    b.enrol_and_pull(&hub, &hub.url(), "QH02");
+    a.pay_first("QH01", 5);
+    b.pay_first("QH02", 8);
+    a.sync().unwrap();
+    b.sync().unwrap();
+    assert_converged(&hub, &[&a], "QH01");
+    assert_converged(&hub, &[&b], "QH02");
+
+    let pdf = dir.path().join("quyet-toan.pdf");
+    hub.admin_ok(&[
+        "settlement",
+        "--period",
+        PERIOD,
+        "--pdf",
+        pdf.to_str().unwrap(),
+        "--organisation",
+        "Bưu điện huyện Quảng Trạch",
+        "--place",
+        "Quảng Trạch",
+        "--date",
+        "2026-12-28",
+    ]);
+    if let Ok(keep) = std::env::var("PAYPOINT_KEEP_PDF") {
+        std::fs::copy(&pdf, keep).unwrap();
+    }
+    let out = Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let squeezed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+
+    let (sa, sb) = (hub.settlement("QH01"), hub.settlement("QH02"));
+    let n = |v: &serde_json::Value, k: &str| v[k].as_i64().unwrap();
+    assert_eq!(n(&sa, "paid_amount"), a.paid_amount(), "totals equal");
+    assert_eq!(n(&sb, "paid_amount"), b.paid_amount(), "totals equal");
+    for s in [&sa, &sb] {
+        for k in ["total_due", "paid_amount", "unpaid_amount"] {
+            assert!(
+                squeezed.contains(&dots(n(s, k))),
+                "{k} {} of {} in the PDF:\n{text}",
+                dots(n(s, k)),
+                s["pay_point"]
+            );
+        }
+        assert!(squeezed.contains(s["pay_point"].as_str().unwrap()));
+    }
+    let paid = n(&sa, "paid_amount") + n(&sb, "paid_amount");
+    let due = n(&sa, "total_due") + n(&sb, "total_due");
+    for total in [paid, due, due - paid] {
+        assert!(
+            squeezed.contains(&dots(total)),
+            "total {} in the PDF:\n{text}",
+            dots(total)
+        );
+    }
+    assert!(squeezed.contains("TỔNG CỘNG"), "{text}");
+    assert!(
+        squeezed.contains(&format!(
+            "Số tiền đã chi trả tháng 12 năm 2026: {} đồng",
+            dots(paid)
+        )),
+        "{text}"
+    );
+    assert!(squeezed.contains(&paypoint::Dong::new(paid).unwrap().in_words()));
+    assert!(squeezed.contains("BƯU ĐIỆN HUYỆN QUẢNG TRẠCH"), "{text}");
+    assert!(
+        squeezed.contains("Quảng Trạch, ngày 28 tháng 12 năm 2026"),
+        "{text}"
+    );
+    assert!(squeezed.contains("Bưu điện QH02"));
+
+    // The CSV and JSON forms carry the same totals.
+    let csv = hub.admin_ok(&["settlement", "--period", PERIOD, "--csv"]);
+    assert!(csv.contains(&format!(",{},", n(&sa, "paid_amount"))));
+    assert!(csv.contains(&format!(",{},", n(&sb, "paid_amount"))));
+    // A period with no roll prints an empty settlement, not an error.
+    let empty = dir.path().join("trong.pdf");
+    hub.admin_ok(&[
+        "settlement",
+        "--period",
+        "2027-01",
+        "--pdf",
+        empty.to_str().unwrap(),
+    ]);
+    assert!(std::fs::metadata(&empty).unwrap().len() > 1000);
+}

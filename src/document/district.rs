@@ -1,0 +1,305 @@
+//! The district's consolidated settlement (bảng tổng hợp quyết toán các điểm chi trả): one row per
+//! pay point and period with what its roll owed, what its devices paid (net of reversals), what
+//! stays unpaid, the stops and the flags the district must recover. Printed by the district hub
+//! (`paypoint-district settlement --pdf`) from the events the pay points synced, with the same
+//! fonts, tables and signature blocks as the pay point's own papers.
+
+use chrono::{Local, NaiveDate};
+
+use super::pdf::{self, Align, Column, Doc, Face, Orientation, Row, Table, TableOptions};
+use super::{DocumentError, Pdf};
+use crate::money::Dong;
+use crate::period::Period;
+
+/// One pay point in one period, as the hub adds it up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DistrictRow {
+    /// Pay point code.
+    pub pay_point: String,
+    /// Pay point name.
+    pub name: String,
+    /// The period.
+    pub period: Period,
+    /// Version of the roll in force.
+    pub roll_version: u32,
+    /// People on the roll.
+    pub beneficiaries: u64,
+    /// What the roll owes.
+    pub total_due: Dong,
+    /// Payouts, net of reversals.
+    pub payouts: u64,
+    /// Paid, net of reversals.
+    pub paid: Dong,
+    /// `total_due − paid` (negative when more was paid than owed: see the flags).
+    pub unpaid: Dong,
+    /// Stops known at the district.
+    pub stops: u64,
+    /// Flags raised.
+    pub flags: u64,
+}
+
+/// What to print.
+#[derive(Debug, Clone)]
+pub struct DistrictOptions {
+    /// Who reports (the district post office), printed top left.
+    pub organisation: String,
+    /// The place on the date line.
+    pub place: String,
+    /// The date on the date line.
+    pub date: NaiveDate,
+}
+
+impl Default for DistrictOptions {
+    fn default() -> Self {
+        DistrictOptions {
+            organisation: "Bưu điện huyện".into(),
+            place: String::new(),
+            date: Local::now().date_naive(),
+        }
+    }
+}
+
+const SIGNERS: [(&str, &str); 3] = [
+    ("Người lập biểu", "(Ký, ghi rõ họ tên)"),
+    ("Kế toán", "(Ký, ghi rõ họ tên)"),
+    ("Giám đốc Bưu điện huyện", "(Ký, ghi rõ họ tên, đóng dấu)"),
+];
+
+fn table() -> Table {
+    Table {
+        columns: vec![
+            Column::new("STT", 10.0, Align::Center),
+            Column::new("Mã điểm", 22.0, Align::Center),
+            Column::new("Điểm chi trả", 52.0, Align::Left),
+            Column::new("Phiên bản danh sách", 16.0, Align::Center),
+            Column::new("Số người", 16.0, Align::Right),
+            Column::new("Phải trả (đồng)", 31.0, Align::Right),
+            Column::new("Số lần chi", 16.0, Align::Right),
+            Column::new("Đã trả (đồng)", 31.0, Align::Right),
+            Column::new("Chưa trả (đồng)", 31.0, Align::Right),
+            Column::new("Báo giảm", 13.0, Align::Right),
+            Column::new("Cảnh báo", 14.0, Align::Right),
+        ],
+        header_size: 10.0,
+        body_size: pdf::CELL,
+        numbering: true,
+        min_row: 8.0,
+    }
+}
+
+fn cells(stt: String, code: &str, name: &str, version: String, r: &Totals) -> Vec<String> {
+    vec![
+        stt,
+        code.to_string(),
+        name.to_string(),
+        version,
+        r.beneficiaries.to_string(),
+        r.total_due.to_string(),
+        r.payouts.to_string(),
+        r.paid.to_string(),
+        r.unpaid.to_string(),
+        r.stops.to_string(),
+        r.flags.to_string(),
+    ]
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Totals {
+    beneficiaries: u64,
+    total_due: Dong,
+    payouts: u64,
+    paid: Dong,
+    unpaid: Dong,
+    stops: u64,
+    flags: u64,
+}
+
+impl Totals {
+    fn of(r: &DistrictRow) -> Totals {
+        Totals {
+            beneficiaries: r.beneficiaries,
+            total_due: r.total_due,
+            payouts: r.payouts,
+            paid: r.paid,
+            unpaid: r.unpaid,
+            stops: r.stops,
+            flags: r.flags,
+        }
+    }
+
+    fn add(&mut self, o: &Totals) -> Result<(), DocumentError> {
+        self.beneficiaries += o.beneficiaries;
+        self.total_due = self.total_due.checked_add(o.total_due)?;
+        self.payouts += o.payouts;
+        self.paid = self.paid.checked_add(o.paid)?;
+        self.unpaid = self.unpaid.checked_add(o.unpaid)?;
+        self.stops += o.stops;
+        self.flags += o.flags;
+        Ok(())
+    }
+}
+
+/// The organisation on the left, the national title and motto on the right.
+fn header(doc: &mut Doc, organisation: &str, pay_points: usize) {
+    let x = doc.left();
+    let cw = doc.content_width();
+    let (size, motto_size) = (12.0, pdf::BODY);
+    let left_w = cw * 0.45;
+    let right_x = x + left_w;
+    let right_w = cw - left_w;
+    let top = doc.y;
+    doc.paragraph_in(
+        x,
+        left_w,
+        &organisation.to_uppercase(),
+        Face::Bold,
+        size,
+        Align::Center,
+    );
+    doc.paragraph_in(
+        x,
+        left_w,
+        &format!("Tổng hợp {pay_points} điểm chi trả"),
+        Face::Regular,
+        size,
+        Align::Center,
+    );
+    let left_bottom = doc.y;
+    doc.page().rule(
+        x + left_w / 2.0 - 15.0,
+        left_bottom + 0.8,
+        x + left_w / 2.0 + 15.0,
+        left_bottom + 0.8,
+        0.6,
+    );
+    doc.y = top;
+    doc.paragraph_in(
+        right_x,
+        right_w,
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        Face::Bold,
+        size,
+        Align::Center,
+    );
+    let motto = "Độc lập - Tự do - Hạnh phúc";
+    doc.paragraph_in(
+        right_x,
+        right_w,
+        motto,
+        Face::Bold,
+        motto_size,
+        Align::Center,
+    );
+    let mw = pdf::width(motto, Face::Bold, motto_size);
+    let my = doc.y + 0.8;
+    doc.page().rule(
+        right_x + (right_w - mw) / 2.0,
+        my,
+        right_x + (right_w + mw) / 2.0,
+        my,
+        0.6,
+    );
+    doc.y = doc.y.max(left_bottom) + size * 0.5;
+}
+
+/// Renders the consolidated settlement: a table per period (pay points in the order given) with
+/// its total, the amount paid in words, and the signature blocks.
+pub fn render(rows: &[DistrictRow], opts: &DistrictOptions) -> Result<Pdf, DocumentError> {
+    let mut periods: Vec<Period> = rows.iter().map(|r| r.period).collect();
+    periods.sort();
+    periods.dedup();
+    let span = match (periods.first(), periods.last()) {
+        (Some(a), Some(b)) if a == b => a.label_vi(),
+        (Some(a), Some(b)) => format!("từ {} đến {}", a.label_vi(), b.label_vi()),
+        _ => "(chưa có kỳ nào)".to_string(),
+    };
+    let mut codes: Vec<&str> = rows.iter().map(|r| r.pay_point.as_str()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let title = format!("Bảng tổng hợp quyết toán các điểm chi trả {span}");
+    let mut doc = Doc::new(&title, Orientation::Landscape, false);
+    doc.describe(
+        "Bảng tổng hợp quyết toán kinh phí chi trả trợ cấp ưu đãi người có công của các điểm chi trả",
+        &opts.organisation,
+    );
+    header(&mut doc, &opts.organisation, codes.len());
+    super::title(
+        &mut doc,
+        "Bảng tổng hợp quyết toán kinh phí chi trả trợ cấp ưu đãi người có công",
+        &[format!("Các điểm chi trả – {span}")],
+    );
+    if periods.is_empty() {
+        doc.paragraph(
+            "Chưa có danh sách chi trả nào được phát hành.",
+            Face::Italic,
+            11.0,
+            Align::Left,
+        );
+    }
+    for (i, period) in periods.iter().enumerate() {
+        if i > 0 {
+            doc.skip(4.0);
+        }
+        doc.ensure(40.0);
+        doc.paragraph(
+            &format!(
+                "{}. Kỳ {}",
+                ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+                    .get(i)
+                    .map_or_else(|| (i + 1).to_string(), |s| s.to_string()),
+                period.label_vi()
+            ),
+            Face::Bold,
+            pdf::BODY,
+            Align::Left,
+        );
+        doc.skip(1.0);
+        let mut total = Totals::default();
+        let mut out = Vec::new();
+        for (n, r) in rows.iter().filter(|r| r.period == *period).enumerate() {
+            let t = Totals::of(r);
+            total.add(&t)?;
+            out.push(Row::new(cells(
+                (n + 1).to_string(),
+                &r.pay_point,
+                &r.name,
+                r.roll_version.to_string(),
+                &t,
+            )));
+        }
+        out.push(Row {
+            bold: true,
+            ..Row::new(cells(String::new(), "", "TỔNG CỘNG", String::new(), &total))
+        });
+        doc.table(&table(), &out, &TableOptions::default());
+        doc.skip(1.0);
+        doc.paragraph(
+            &format!(
+                "Số tiền đã chi trả {}: {} đồng. Bằng chữ: {}.",
+                period.label_vi(),
+                total.paid,
+                total.paid.in_words()
+            ),
+            Face::Italic,
+            11.0,
+            Align::Left,
+        );
+        doc.paragraph(
+            &format!(
+                "Phải trả theo danh sách: {} đồng; chưa trả: {} đồng; báo giảm: {}; cảnh báo cần xử lý: {}.",
+                total.total_due, total.unpaid, total.stops, total.flags
+            ),
+            Face::Italic,
+            11.0,
+            Align::Left,
+        );
+    }
+    let place = if opts.place.trim().is_empty() {
+        super::place_from_pay_point(&opts.organisation)
+    } else {
+        opts.place.clone()
+    };
+    let date_line = super::date_line(&place, opts.date);
+    super::signatures(&mut doc, Some(&date_line), &SIGNERS);
+    doc.finish()
+}
