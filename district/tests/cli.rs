@@ -90,13 +90,23 @@ fn sync_enrol_round_and_status_from_the_command_line() {
     let paid = json(&bin, &db, &["status", "--json"])["paid_amount"].clone();
     assert_eq!(hub.settlement("QH01")["paid_amount"], paid, "totals equal");
     // The secret key is never printed.
-    let key: String = rusqlite::Connection::open(&db)
-        .unwrap()
+    let pass = paypoint::vault::Passphrase::new("mat-khau-kiem-thu").unwrap();
+    let (ledger_key, _) =
+        paypoint::vault::unlock(&db, Some(&pass), paypoint::vault::KeyStore::Off).unwrap();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(&format!(
+        "PRAGMA key = \"{}\";",
+        *ledger_key.sqlcipher_key()
+    ))
+    .unwrap();
+    let key: String = conn
         .query_row("SELECT secret_key FROM sync_device_key", [], |r| r.get(0))
         .unwrap();
+    drop(conn);
     for args in [&["sync", "status", "--json"][..], &["sync", "--json"][..]] {
         let out = run(&bin, &db, args);
         assert!(!String::from_utf8_lossy(&out.stdout).contains(&key));
+        assert!(!String::from_utf8_lossy(&out.stderr).contains(&key));
     }
     // An https:// URL is accepted as such (here nothing listens there: a network error).
     let db2 = dir.path().join("so2.sqlite");
