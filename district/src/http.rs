@@ -79,15 +79,26 @@ fn path_of(uri: &Uri) -> String {
         .unwrap_or_else(|| uri.path().to_string())
 }
 
-/// Runs a hub call on a blocking thread (SQLite and signatures) and answers its JSON.
-async fn call<F>(f: F) -> Response
+/// Runs a hub call on a blocking thread (SQLite and signatures) and answers its JSON. Every
+/// refusal is logged (what, status, reason: never a body, which holds names), so the district
+/// sees a device that keeps failing.
+async fn call<F>(what: &'static str, f: F) -> Response
 where
     F: FnOnce() -> Result<String, ApiError> + Send + 'static,
 {
     match tokio::task::spawn_blocking(f).await {
         Ok(Ok(body)) => json_answer(200, body),
-        Ok(Err(e)) => error(e),
-        Err(e) => error(ApiError::new(500, format!("lỗi máy chủ: {e}"))),
+        Ok(Err(e)) => {
+            paypoint::log::line(
+                "paypoint-district",
+                format_args!("{what}: refused {}: {}", e.status, e.body.error),
+            );
+            error(e)
+        }
+        Err(e) => {
+            paypoint::log::line("paypoint-district", format_args!("{what}: failed: {e}"));
+            error(ApiError::new(500, format!("lỗi máy chủ: {e}")))
+        }
     }
 }
 
@@ -103,7 +114,7 @@ async fn enrol(
     body: Bytes,
 ) -> Response {
     let auth = auth_of(&headers);
-    call(move || {
+    call("enrol", move || {
         st.hub
             .enrol(method.as_str(), &path_of(&uri), &auth, &body)
             .map(|r| to_json(&r))
@@ -120,7 +131,7 @@ async fn roll(
     body: Bytes,
 ) -> Response {
     let auth = auth_of(&headers);
-    call(move || {
+    call("roll", move || {
         let dev = st
             .hub
             .authenticate(method.as_str(), &path_of(&uri), &auth, &body)?;
@@ -145,7 +156,7 @@ async fn amendments(
     body: Bytes,
 ) -> Response {
     let auth = auth_of(&headers);
-    call(move || {
+    call("amendments", move || {
         let dev = st
             .hub
             .authenticate(method.as_str(), &path_of(&uri), &auth, &body)?;
@@ -163,11 +174,19 @@ async fn batches(
     body: Bytes,
 ) -> Response {
     let auth = auth_of(&headers);
-    call(move || {
+    call("batches", move || {
         let dev = st
             .hub
             .authenticate(method.as_str(), &path_of(&uri), &auth, &body)?;
-        st.hub.ingest(&dev, &code, &body)
+        let receipt = st.hub.ingest(&dev, &code, &body)?;
+        paypoint::log::line(
+            "paypoint-district",
+            format_args!(
+                "batches: pay point {code}: batch of {} bytes answered",
+                body.len()
+            ),
+        );
+        Ok(receipt)
     })
     .await
 }
@@ -181,7 +200,7 @@ async fn status(
     body: Bytes,
 ) -> Response {
     let auth = auth_of(&headers);
-    call(move || {
+    call("status", move || {
         let dev = st
             .hub
             .authenticate(method.as_str(), &path_of(&uri), &auth, &body)?;

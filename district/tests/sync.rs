@@ -65,6 +65,39 @@ fn round_trip_enrol_pull_pay_offline_sync_totals_equal() {
     let csv = hub.admin_ok(&["settlement", "--csv"]);
     assert!(csv.starts_with("pay_point,name,period"));
     assert!(csv.contains(&format!(",{},", dev.paid_amount())));
+
+    // The hub's log: refusals and batches are there, and never a name, an ID number or a key.
+    let refused = reqwest::blocking::Client::new()
+        .post(format!("{}/v1/pay-points/QH01/batches", hub.url()))
+        .body("{}")
+        .send()
+        .unwrap();
+    assert!(refused.status().is_client_error());
+    let log = hub.log();
+    assert!(log.contains("batches: refused"), "{log}");
+    assert!(log.contains("batch of"), "{log}");
+    let people = dev.ledger.search("", Some(1000)).unwrap();
+    assert_eq!(people.len(), 40);
+    for p in &people {
+        assert!(!log.contains(&p.name), "a name in the hub's log");
+        if let Some(card) = &p.id_card {
+            assert!(
+                !log.contains(card.as_str()),
+                "an ID number in the hub's log"
+            );
+        }
+    }
+    assert!(
+        !log.contains(&dev_secret_key(&dev)),
+        "the device key in the hub's log"
+    );
+}
+
+/// The device's secret key, read from its (unencrypted, test) ledger.
+fn dev_secret_key(dev: &Device) -> String {
+    let c = rusqlite::Connection::open(&dev.path).unwrap();
+    c.query_row("SELECT secret_key FROM sync_device_key", [], |r| r.get(0))
+        .unwrap()
 }
 
 #[test]

@@ -50,7 +50,15 @@ impl HubProc {
                 .env_remove("PAYPOINT_DISTRICT_TOKEN")
                 .stdin(Stdio::null())
                 .stdout(Stdio::piped())
-                .stderr(Stdio::null())
+                // The hub's log, kept for the log audit (no names, numbers or keys in it).
+                .stderr(
+                    std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(data.join("hub.log"))
+                        .map(Stdio::from)
+                        .unwrap_or_else(|_| Stdio::null()),
+                )
                 .spawn()
                 .expect("the hub binary runs");
             let stdout = child.stdout.take().unwrap();
@@ -84,6 +92,11 @@ impl HubProc {
             }
         }
         panic!("the hub did not start on {addr}");
+    }
+
+    /// Everything the hub has logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.data.join("hub.log")).unwrap_or_default()
     }
 
     pub fn url(&self) -> String {
