@@ -236,44 +236,8 @@ pub fn create(
         return Err(VaultError::KeyFileExists(path));
     }
     let key = LedgerKey::generate();
-    let key_id = Uuid::now_v7();
-    let mut salt = [0u8; 16];
-    OsRng.fill_bytes(&mut salt);
-    let mut nonce = [0u8; 24];
-    OsRng.fill_bytes(&mut nonce);
-    let kdf = KdfParams {
-        algorithm: "argon2id".into(),
-        memory_kib: KDF_MEMORY_KIB,
-        passes: KDF_PASSES,
-        lanes: KDF_LANES,
-        salt: hex::encode(salt),
-    };
-    let wrapping = derive(passphrase, &kdf, &salt).map_err(|reason| VaultError::BadKeyFile {
-        path: path.clone(),
-        reason,
-    })?;
-    let cipher = XChaCha20Poly1305::new(wrapping.as_ref().into());
-    let aad = associated_data(key_id, demo);
-    let wrapped = cipher
-        .encrypt(
-            XNonce::from_slice(&nonce),
-            Payload {
-                msg: key.0.as_ref(),
-                aad: aad.as_bytes(),
-            },
-        )
-        .map_err(|_| VaultError::BadKeyFile {
-            path: path.clone(),
-            reason: "không mã hoá được khoá".into(),
-        })?;
-    let file = KeyFile {
-        format: KEY_FILE_FORMAT.into(),
-        key_id,
-        demo,
-        kdf,
-        nonce: hex::encode(nonce),
-        wrapped_key: hex::encode(wrapped),
-    };
+    let file = wrap(&path, &key, Uuid::now_v7(), demo, passphrase)?;
+    let key_id = file.key_id;
     write_key_file(&path, &file)?;
     let (in_os_store, os_store_note) = remember(store, key_id, &key);
     Ok((
@@ -344,6 +308,24 @@ pub fn change_passphrase(
     let path = key_file_path(ledger);
     let file = read_key_file(&path)?;
     let key = unwrap_key(&path, &file, old)?;
+    // A passphrase chosen by the supervisor is no longer the published demo one.
+    let rewrapped = wrap(&path, &key, file.key_id, false, new)?;
+    write_key_file(&path, &rewrapped)
+}
+
+/// Wraps `key` under `passphrase`: a fresh salt and nonce, argon2id, XChaCha20-Poly1305 with
+/// the key id and demo flag bound in.
+fn wrap(
+    path: &Path,
+    key: &LedgerKey,
+    key_id: Uuid,
+    demo: bool,
+    passphrase: &Passphrase,
+) -> Result<KeyFile, VaultError> {
+    let bad = |reason: String| VaultError::BadKeyFile {
+        path: path.to_path_buf(),
+        reason,
+    };
     let mut salt = [0u8; 16];
     OsRng.fill_bytes(&mut salt);
     let mut nonce = [0u8; 24];
@@ -355,14 +337,9 @@ pub fn change_passphrase(
         lanes: KDF_LANES,
         salt: hex::encode(salt),
     };
-    let bad = |reason: String| VaultError::BadKeyFile {
-        path: path.clone(),
-        reason,
-    };
-    let wrapping = derive(new, &kdf, &salt).map_err(bad)?;
+    let wrapping = derive(passphrase, &kdf, &salt).map_err(bad)?;
     let cipher = XChaCha20Poly1305::new(wrapping.as_ref().into());
-    // A passphrase chosen by the supervisor is no longer the published demo one.
-    let aad = associated_data(file.key_id, false);
+    let aad = associated_data(key_id, demo);
     let wrapped = cipher
         .encrypt(
             XNonce::from_slice(&nonce),
@@ -372,17 +349,14 @@ pub fn change_passphrase(
             },
         )
         .map_err(|_| bad("không mã hoá được khoá".into()))?;
-    write_key_file(
-        &path,
-        &KeyFile {
-            format: KEY_FILE_FORMAT.into(),
-            key_id: file.key_id,
-            demo: false,
-            kdf,
-            nonce: hex::encode(nonce),
-            wrapped_key: hex::encode(wrapped),
-        },
-    )
+    Ok(KeyFile {
+        format: KEY_FILE_FORMAT.into(),
+        key_id,
+        demo,
+        kdf,
+        nonce: hex::encode(nonce),
+        wrapped_key: hex::encode(wrapped),
+    })
 }
 
 fn associated_data(key_id: Uuid, demo: bool) -> String {

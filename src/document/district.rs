@@ -141,65 +141,13 @@ impl Totals {
 
 /// The organisation on the left, the national title and motto on the right.
 fn header(doc: &mut Doc, organisation: &str, pay_points: usize) {
-    let x = doc.left();
-    let cw = doc.content_width();
-    let (size, motto_size) = (12.0, pdf::BODY);
-    let left_w = cw * 0.45;
-    let right_x = x + left_w;
-    let right_w = cw - left_w;
-    let top = doc.y;
-    doc.paragraph_in(
-        x,
-        left_w,
-        &organisation.to_uppercase(),
-        Face::Bold,
-        size,
-        Align::Center,
-    );
-    doc.paragraph_in(
-        x,
-        left_w,
+    super::header_lines(
+        doc,
+        organisation,
         &format!("Tổng hợp {pay_points} điểm chi trả"),
-        Face::Regular,
-        size,
-        Align::Center,
+        12.0,
+        pdf::BODY,
     );
-    let left_bottom = doc.y;
-    doc.page().rule(
-        x + left_w / 2.0 - 15.0,
-        left_bottom + 0.8,
-        x + left_w / 2.0 + 15.0,
-        left_bottom + 0.8,
-        0.6,
-    );
-    doc.y = top;
-    doc.paragraph_in(
-        right_x,
-        right_w,
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        Face::Bold,
-        size,
-        Align::Center,
-    );
-    let motto = "Độc lập - Tự do - Hạnh phúc";
-    doc.paragraph_in(
-        right_x,
-        right_w,
-        motto,
-        Face::Bold,
-        motto_size,
-        Align::Center,
-    );
-    let mw = pdf::width(motto, Face::Bold, motto_size);
-    let my = doc.y + 0.8;
-    doc.page().rule(
-        right_x + (right_w - mw) / 2.0,
-        my,
-        right_x + (right_w + mw) / 2.0,
-        my,
-        0.6,
-    );
-    doc.y = doc.y.max(left_bottom) + size * 0.5;
 }
 
 /// Renders the consolidated settlement: a table per period (pay points in the order given) with

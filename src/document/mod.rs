@@ -229,6 +229,19 @@ pub(crate) fn header_block(doc: &mut Doc, ctx: &Context) {
 
 /// [`header_block`] with its type sizes: `size` for the names, `motto` for the motto line.
 pub(crate) fn header_block_sized(doc: &mut Doc, ctx: &Context, size: f32, motto_size: f32) {
+    header_lines(
+        doc,
+        &ctx.pay_point_name,
+        &format!("Điểm chi trả: {}", ctx.pay_point_code),
+        size,
+        motto_size,
+    );
+}
+
+/// The header block with any issuer: `issuer` in bold capitals and `below` under it on the
+/// left (a post office and its pay point, a district office and how many pay points), the
+/// national title and motto on the right.
+pub(crate) fn header_lines(doc: &mut Doc, issuer: &str, below: &str, size: f32, motto_size: f32) {
     let x = doc.left();
     let cw = doc.content_width();
     // The right block as wide as its longer line needs, the left block the rest.
@@ -244,19 +257,12 @@ pub(crate) fn header_block_sized(doc: &mut Doc, ctx: &Context, size: f32, motto_
     doc.paragraph_in(
         x,
         left_w,
-        &ctx.pay_point_name.to_uppercase(),
+        &issuer.to_uppercase(),
         Face::Bold,
         size,
         Align::Center,
     );
-    doc.paragraph_in(
-        x,
-        left_w,
-        &format!("Điểm chi trả: {}", ctx.pay_point_code),
-        Face::Regular,
-        size,
-        Align::Center,
-    );
+    doc.paragraph_in(x, left_w, below, Face::Regular, size, Align::Center);
     let left_bottom = doc.y;
     doc.page().rule(
         x + left_w / 2.0 - 15.0,
