@@ -123,7 +123,7 @@ fn main() {
     let mut to_pay = Vec::new();
     let mut page_signin = Vec::new();
     for i in 0..LAUNCHES {
-        let driver = Driver::start(xdg.path(), &extra);
+        let driver = Driver::start(xdg.path(), &extra, &xdg.path().join("driver-stderr.log"));
         let last = i + 1 == LAUNCHES;
         rt.block_on(async {
             let t0 = Instant::now();

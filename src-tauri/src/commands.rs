@@ -22,9 +22,18 @@ use serde_json::Value;
 use tauri::State;
 
 use crate::error::ApiError;
-use crate::state::{AppState, DEMO_CLERKS, DEMO_PAY_POINT_CODE};
+use crate::state::{AppState, Protection, DEMO_CLERKS, DEMO_PAY_POINT_CODE};
 
 type R<T> = Result<T, ApiError>;
+
+/// Logs a refusal by its code (never its sentence, which may name the person) and passes the
+/// result on.
+fn logged<T>(command: &str, r: R<T>) -> R<T> {
+    if let Err(e) = &r {
+        crate::state::log(format_args!("{command} refused: {}", e.code));
+    }
+    r
+}
 
 /// Most search results sent to the window: a page the clerk can scan, cheap to render.
 pub const SEARCH_LIMIT: usize = 50;
@@ -99,6 +108,10 @@ pub struct DemoClerk {
 #[derive(Serialize)]
 pub struct AppInfo {
     startup_error: Option<ApiError>,
+    /// Encrypted, locked (waiting for the supervisor's passphrase) or plain (pre-encryption).
+    protection: Protection,
+    /// The ledger is encrypted and waits for the passphrase: the window shows the unlock screen.
+    ledger_locked: bool,
     demo: bool,
     created_demo: bool,
     pay_point_name: String,
@@ -119,6 +132,8 @@ pub struct AppInfo {
 pub fn app_info(state: State<'_, AppState>) -> R<AppInfo> {
     let mut info = AppInfo {
         startup_error: state.startup_error.clone(),
+        protection: state.protection(),
+        ledger_locked: state.startup_error.is_none() && state.protection() == Protection::Locked,
         demo: false,
         created_demo: state.created_demo,
         pay_point_name: String::new(),
@@ -135,7 +150,7 @@ pub fn app_info(state: State<'_, AppState>) -> R<AppInfo> {
         signed_in: state.clerk().ok().map(|s| s.clerk().clone()),
         today: today().format("%d/%m/%Y").to_string(),
     };
-    if info.startup_error.is_some() {
+    if info.startup_error.is_some() || info.ledger_locked {
         return Ok(info);
     }
     state.with_ledger(|l| {
@@ -167,9 +182,14 @@ pub fn app_info(state: State<'_, AppState>) -> R<AppInfo> {
 /// Signs a clerk in with their PIN.
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn sign_in(state: State<'_, AppState>, clerk_id: i64, pin: String) -> R<Clerk> {
-    let pin = Pin::new(&pin)?;
-    let who = state.with_ledger(|l| Ok(l.sign_in(clerk_id, &pin)?))?;
+    let who = logged(
+        &format!("sign-in of clerk {clerk_id}"),
+        Pin::new(&pin)
+            .map_err(ApiError::from)
+            .and_then(|pin| state.with_ledger(|l| Ok(l.sign_in(clerk_id, &pin)?))),
+    )?;
     let clerk = who.clerk().clone();
+    crate::state::log(format_args!("clerk {clerk_id} signed in"));
     state.set_clerk(Some(who));
     Ok(clerk)
 }
@@ -177,6 +197,9 @@ pub fn sign_in(state: State<'_, AppState>, clerk_id: i64, pin: String) -> R<Cler
 /// Signs out.
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn sign_out(state: State<'_, AppState>) -> R<()> {
+    if let Ok(who) = state.clerk() {
+        crate::state::log(format_args!("clerk {} signed out", who.id()));
+    }
     state.set_clerk(None);
     Ok(())
 }
@@ -432,7 +455,10 @@ pub fn pay(
         at_home: at_home.unwrap_or(false),
         expected_total: Some(Dong::new(expected_total)?),
     };
-    state.with_ledger(|l| Ok(l.record_payout(&by, &req)?))
+    logged(
+        "pay",
+        state.with_ledger(|l| Ok(l.record_payout(&by, &req)?)),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -766,7 +792,10 @@ pub fn import_preview(
     state.clerk()?;
     let opts = import_options(&period, &encoding)?;
     let path = roll_path(&path)?;
-    let p = paypoint::import::read_roll(&path, &opts)?;
+    let p = logged(
+        "roll check",
+        paypoint::import::read_roll(&path, &opts).map_err(ApiError::from),
+    )?;
     let loaded_version =
         state.with_ledger(|l| Ok(l.roll_versions(opts.period)?.last().map(|(v, _, _)| *v)))?;
     Ok(Preview {
@@ -796,8 +825,14 @@ pub fn import_apply(
     state.clerk()?;
     let opts = import_options(&period, &encoding)?;
     let path = roll_path(&path)?;
-    let p = paypoint::import::read_roll(&path, &opts)?;
-    state.with_ledger(|l| Ok(l.apply_roll(&p.roll, &p.file)?))
+    let p = logged(
+        "roll import",
+        paypoint::import::read_roll(&path, &opts).map_err(ApiError::from),
+    )?;
+    logged(
+        "roll import",
+        state.with_ledger(|l| Ok(l.apply_roll(&p.roll, &p.file)?)),
+    )
 }
 
 /// One version of the roll.
@@ -991,10 +1026,13 @@ pub fn reverse(
         return Err(PayoutError::ReasonRequired.into());
     }
     let pin = Pin::new(&approver_pin)?;
-    state.with_ledger(|l| {
-        let approver = l.sign_in(approver_id, &pin)?;
-        Ok(l.reverse_payout(&by, &approver, pid, &reason)?)
-    })
+    logged(
+        "reversal",
+        state.with_ledger(|l| {
+            let approver = l.sign_in(approver_id, &pin)?;
+            Ok(l.reverse_payout(&by, &approver, pid, &reason)?)
+        }),
+    )
 }
 
 /// The chain check.
@@ -1050,12 +1088,25 @@ pub fn print_document(
     request: crate::print::PrintRequest,
 ) -> R<crate::print::Printed> {
     state.clerk()?;
-    let (pdf, period) = state.with_ledger(|l| {
-        let pdf = crate::print::render(l, &request)?;
-        Ok((pdf, l.open_period()?))
-    })?;
+    let (pdf, period) = logged(
+        "print",
+        state.with_ledger(|l| {
+            let pdf = crate::print::render(l, &request)?;
+            Ok((pdf, l.open_period()?))
+        }),
+    )?;
     let name = crate::print::file_name(&request, period);
-    crate::print::deliver(&pdf, &state.documents_dir(), &name, &request.action)
+    let done = logged(
+        "print",
+        crate::print::deliver(&pdf, &state.documents_dir(), &name, &request.action),
+    )?;
+    crate::state::log(format_args!(
+        "document written: {} ({} pages, {})",
+        crate::print::kind_name(&request.kind),
+        done.pages,
+        done.done
+    ));
+    Ok(done)
 }
 
 /// A document already written.

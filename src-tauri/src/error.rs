@@ -1,6 +1,7 @@
 //! Every error that reaches the window: a stable `code` for the UI and the tests, a Vietnamese
 //! sentence that says what to do (the core's own words wherever they already do), and an English
-//! one for the English UI. Raw system errors go to stderr, never to the clerk.
+//! one for the English UI. Raw system errors go to the log (`crate::state::log`: stderr and the
+//! data folder's `paypoint-desktop.log`, redacted), never to the clerk.
 
 use paypoint::cash::CashError;
 use paypoint::clerk::ClerkError;
@@ -10,9 +11,12 @@ use paypoint::payout::PayoutError;
 use paypoint::roll::RollError;
 use paypoint::stop::StopError;
 use paypoint::sync::client::SyncError;
+use paypoint::vault::VaultError;
 use paypoint::visit::VisitError;
 use paypoint::LedgerError;
 use serde::Serialize;
+
+use crate::state::log;
 
 /// An error as the UI receives it (the `catch` of `invoke`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -73,10 +77,19 @@ impl ApiError {
         ApiError::new("invalid_input", vi, en)
     }
 
-    /// Something failed that the clerk cannot fix by retyping: logged in full on stderr, told
-    /// plainly on screen.
+    /// The ledger is encrypted and waits for the supervisor's passphrase (the unlock screen).
+    pub fn ledger_locked() -> ApiError {
+        ApiError::new(
+            "ledger_locked",
+            "Sổ đang khóa: người phụ trách cần nhập mật khẩu của sổ để mở",
+            "The ledger is locked: the supervisor must enter the ledger's passphrase to open it",
+        )
+    }
+
+    /// Something failed that the clerk cannot fix by retyping: logged (redacted), told plainly
+    /// on screen.
     pub fn internal(context: &str, detail: impl std::fmt::Display) -> ApiError {
-        eprintln!("paypoint-desktop: {context}: {detail}");
+        log(format_args!("{context}: {detail}"));
         ApiError::new(
             "internal",
             format!("Có lỗi khi {context}. Hãy thử lại; nếu vẫn lỗi, đóng và mở lại ứng dụng rồi báo cho huyện"),
@@ -100,7 +113,7 @@ impl From<LedgerError> for ApiError {
             ),
             LedgerError::Money(m) => m.clone().into(),
             LedgerError::Corrupt(what) => {
-                eprintln!("paypoint-desktop: corrupt ledger: {what}");
+                log(format_args!("corrupt ledger: {what}"));
                 ApiError::new(
                     "corrupt",
                     format!("Sổ có dữ liệu không đọc được ({what}). Đừng xóa tệp sổ: mở màn hình Nhật ký, bấm “Kiểm tra chuỗi” và báo cho huyện"),
@@ -108,7 +121,7 @@ impl From<LedgerError> for ApiError {
                 )
             }
             LedgerError::Open { path, reason } => {
-                eprintln!("paypoint-desktop: cannot open {}: {reason}", path.display());
+                log(format_args!("cannot open {}: {reason}", path.display()));
                 ApiError::new(
                     "cannot_open",
                     format!("Không mở được tệp sổ {}. Hãy kiểm tra ổ đĩa còn chỗ trống và quyền ghi thư mục, rồi mở lại ứng dụng", path.display()),
@@ -116,8 +129,20 @@ impl From<LedgerError> for ApiError {
                 )
             }
             LedgerError::Storage(inner) => storage(&inner.to_string()),
+            LedgerError::Encrypted(_) => {
+                log("the ledger is encrypted and was opened without its key");
+                ApiError::ledger_locked()
+            }
+            LedgerError::WrongKey(path) => {
+                log("the key does not open the ledger file");
+                ApiError::new(
+                    "wrong_key",
+                    format!("Khoá không mở được sổ {}: tệp khoá bên cạnh không phải của sổ này, hoặc tệp không phải sổ chi trả. Đừng xóa tệp nào; hãy báo cho huyện", path.display()),
+                    format!("The key does not open the ledger {}: the key file beside it belongs to another ledger, or the file is not a ledger. Do not delete any file; tell the district office", path.display()),
+                )
+            }
             _ => {
-                eprintln!("paypoint-desktop: {e}");
+                log(format_args!("ledger: {e}"));
                 ApiError::new(
                     "ledger",
                     e.to_string(),
@@ -129,7 +154,7 @@ impl From<LedgerError> for ApiError {
 }
 
 fn storage(msg: &str) -> ApiError {
-    eprintln!("paypoint-desktop: storage: {msg}");
+    log(format_args!("storage: {msg}"));
     if msg.contains("database is locked") || msg.contains("busy") {
         return ApiError::new(
             "busy",
@@ -411,7 +436,7 @@ impl From<SyncError> for ApiError {
                 format!("“{url}” is not a district server address: it must look like https://… (e.g. https://chitra.huyen.gov.vn). Ask the district for the right one"),
             ),
             SyncError::Network(detail) => {
-                eprintln!("paypoint-desktop: sync: hub unreachable: {detail}");
+                log(format_args!("sync: hub unreachable: {detail}"));
                 ApiError::new(
                     "hub_unreachable",
                     "Chưa kết nối được máy chủ huyện. Sổ vẫn giữ đủ mọi sự kiện trên máy này, không mất gì. Hãy kiểm tra mạng (dây mạng, Wi-Fi hoặc 3G/4G) rồi bấm “Đồng bộ ngay”; máy cũng tự thử lại sau mỗi 5 phút",
@@ -419,7 +444,7 @@ impl From<SyncError> for ApiError {
                 )
             }
             SyncError::Refused { status, message } => {
-                eprintln!("paypoint-desktop: sync: hub refused ({status}): {message}");
+                log(format_args!("sync: hub refused ({status}): {message}"));
                 let (vi, en) = match status {
                     401 | 403 | 404 | 410 => (
                         "Hãy kiểm tra lại địa chỉ máy chủ và mã đăng ký (mã chỉ dùng một lần, hạn 7 ngày), hoặc gọi huyện cấp mã mới",
@@ -437,7 +462,7 @@ impl From<SyncError> for ApiError {
                 )
             }
             SyncError::BadSignature(detail) => {
-                eprintln!("paypoint-desktop: sync: bad signature: {detail}");
+                log(format_args!("sync: bad signature: {detail}"));
                 ApiError::new(
                     "bad_signature",
                     "Dữ liệu nhận về không mang chữ ký của huyện nên không được dùng; sổ trên máy không thay đổi. Hãy báo ngay cho huyện (có thể máy chủ bị giả mạo)",
@@ -445,7 +470,7 @@ impl From<SyncError> for ApiError {
                 )
             }
             SyncError::Protocol(detail) => {
-                eprintln!("paypoint-desktop: sync: protocol: {detail}");
+                log(format_args!("sync: protocol: {detail}"));
                 ApiError::new(
                     "hub_protocol",
                     format!("Máy chủ huyện trả lời không đúng giao thức ({detail}). Sổ trên máy không bị ảnh hưởng; hãy báo cho huyện"),
@@ -454,6 +479,54 @@ impl From<SyncError> for ApiError {
             }
             SyncError::Roll(r) => r.into(),
             SyncError::Ledger(l) => l.into(),
+        }
+    }
+}
+
+impl From<VaultError> for ApiError {
+    fn from(e: VaultError) -> Self {
+        match e {
+            VaultError::WrongPassphrase | VaultError::WeakPassphrase => {
+                log("unlock refused: wrong passphrase");
+                ApiError::new(
+                    "wrong_passphrase",
+                    "Mật khẩu của người phụ trách không đúng; sổ vẫn khóa, không có gì thay đổi. Hãy gõ lại (chú ý chữ hoa, chữ thường và bộ gõ tiếng Việt)",
+                    "The supervisor's passphrase is wrong; the ledger stays locked and nothing changed. Type it again (mind capitals and the Vietnamese keyboard)",
+                )
+            }
+            VaultError::PassphraseNeeded => ApiError::ledger_locked(),
+            VaultError::NoKeyFile(path) => {
+                log("the key file beside the ledger is missing");
+                ApiError::new(
+                    "no_key_file",
+                    format!("Không tìm thấy tệp khoá {} bên cạnh sổ: sổ đã mã hoá không mở được nếu thiếu tệp này. Đừng xóa tệp sổ; hãy chép lại tệp khoá từ bản sao lưu, hoặc báo cho huyện", path.display()),
+                    format!("The key file {} beside the ledger is missing: an encrypted ledger cannot be opened without it. Do not delete the ledger; copy the key file back from the backup, or tell the district office", path.display()),
+                )
+            }
+            VaultError::KeyFileExists(path) => {
+                log("a key file is there without its ledger");
+                ApiError::new(
+                    "key_file_exists",
+                    format!("Có tệp khoá {} nhưng không có tệp sổ bên cạnh. Đừng xóa tệp khoá; hãy chép lại tệp sổ từ bản sao lưu, hoặc báo cho huyện", path.display()),
+                    format!("The key file {} is there but the ledger beside it is not. Do not delete the key file; copy the ledger back from the backup, or tell the district office", path.display()),
+                )
+            }
+            VaultError::BadKeyFile { path, reason } => {
+                log(format_args!("bad key file: {reason}"));
+                ApiError::new(
+                    "bad_key_file",
+                    format!("Tệp khoá {} bị hỏng hoặc không đúng định dạng. Đừng xóa tệp nào; hãy chép lại tệp khoá từ bản sao lưu, hoặc báo cho huyện", path.display()),
+                    format!("The key file {} is damaged or not a key file. Do not delete any file; copy the key file back from the backup, or tell the district office", path.display()),
+                )
+            }
+            VaultError::Io { path, reason } => {
+                log(format_args!("key file: {reason}"));
+                ApiError::new(
+                    "cannot_open",
+                    format!("Không đọc/ghi được tệp khoá {}. Hãy kiểm tra quyền ghi thư mục và ổ đĩa, rồi mở lại ứng dụng", path.display()),
+                    format!("Cannot read or write the key file {}. Check the folder is writable and the disk is sound, then reopen the app", path.display()),
+                )
+            }
         }
     }
 }

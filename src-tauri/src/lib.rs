@@ -5,6 +5,7 @@
 pub mod commands;
 pub mod error;
 pub mod print;
+pub mod session;
 pub mod state;
 pub mod sync;
 
@@ -46,6 +47,7 @@ pub fn prefer_non_composited_webkit() {
 /// Builds and runs the app. Returns the process exit code.
 pub fn run() -> i32 {
     if let Some(msg) = display_problem() {
+        // Before the app knows its data folder, so before its log file: the terminal, verbatim.
         eprintln!("{msg}");
         return 1;
     }
@@ -60,6 +62,10 @@ pub fn run() -> i32 {
                     .map(std::path::Path::to_path_buf)
                     .unwrap_or_else(|| std::path::PathBuf::from(".")),
             };
+            if state::ensure_data_dir(&data_dir).is_ok() {
+                paypoint::log::to_file(state::log_path(&data_dir));
+            }
+            state::log(format_args!("start, version {}", env!("CARGO_PKG_VERSION")));
             app.manage(state::AppState::open(&data_dir));
             app.manage(sync::SyncRuntime::default());
             sync::start_background(app.handle().clone());
@@ -96,12 +102,20 @@ pub fn run() -> i32 {
             sync::sync_status,
             sync::sync_enrol,
             sync::sync_now,
+            session::unlock_ledger,
+            session::lock_session,
+            session::unlock_clerk,
+            session::settings_get,
+            session::settings_set,
         ])
         .run(tauri::generate_context!());
     match result {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("Không khởi động được ứng dụng: {e}\nThe app could not start: {e}");
+            // The log writer goes to stderr too (and to the log file once it is known).
+            state::log(format_args!(
+                "Không khởi động được ứng dụng / the app could not start: {e}"
+            ));
             1
         }
     }

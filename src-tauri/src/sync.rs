@@ -207,17 +207,14 @@ pub fn start_background(app: AppHandle) {
                     .unwrap_or(false);
                 if enrolled {
                     if let Err(e) = run_round(&app, true) {
-                        eprintln!(
-                            "paypoint-desktop: background sync: {}: {}",
-                            e.code, e.message_vi
-                        );
+                        crate::state::log(format_args!("background sync: {}", e.code));
                     }
                 }
                 std::thread::sleep(every);
             }
         });
     if let Err(e) = spawned {
-        eprintln!("paypoint-desktop: cannot start the background sync: {e}");
+        crate::state::log(format_args!("cannot start the background sync: {e}"));
     }
 }
 

@@ -825,3 +825,366 @@ fn end_of_day_counts_reports_syncs_and_shows_the_receipt() {
         },
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Security (issue 7): the encrypted ledger's unlock screen, the inactivity lock, a supervisor
+// lifting a lock-out, and logs that name nobody.
+
+/// The supervisor's passphrase of the ledger made with the command line below.
+const REAL_PASSPHRASE: &str = "mat-khau-cua-xa-thu";
+
+/// A real (not demo) encrypted ledger made with the command line in the app's data folder: the
+/// pay point QH09, a clerk (PIN 2468) and a supervisor (PIN 9753), no roll.
+fn prepare_real_ledger(data_dir: &std::path::Path) {
+    std::fs::create_dir_all(data_dir).unwrap();
+    let db = data_dir.join("ledger.sqlite");
+    cli(
+        &db,
+        &[
+            "init",
+            "--pay-point",
+            "QH09",
+            "--name",
+            "Bưu điện văn hóa xã Thử",
+        ],
+        REAL_PASSPHRASE,
+        None,
+    );
+    cli(
+        &db,
+        &["clerk", "add", "--name", "Đỗ Thị Lan"],
+        REAL_PASSPHRASE,
+        Some("2468"),
+    );
+    cli(
+        &db,
+        &["clerk", "add", "--name", "Phan Văn Hải", "--supervisor"],
+        REAL_PASSPHRASE,
+        Some("9753"),
+    );
+}
+
+/// A ledger whose key is not in a key store (PAYPOINT_KEYSTORE=off here) opens on the unlock
+/// screen: nothing of it is shown, a wrong passphrase is refused in Vietnamese and changes
+/// nothing, "Quên mật khẩu?" says what is lost, and the right passphrase leads to sign-in. The
+/// file on disk stays encrypted.
+#[test]
+fn a_real_ledger_asks_for_the_passphrase_and_refuses_a_wrong_one() {
+    run_prepared(
+        &[],
+        prepare_real_ledger,
+        |Ctx { c, data_dir, .. }| async move {
+            let db = data_dir.join("ledger.sqlite");
+            assert!(paypoint::vault::is_encrypted(&db).unwrap());
+            wait_id(&c, "unlock-screen").await?;
+            assert!(
+                c.find(Locator::Css(&tid("clerk-list"))).await.is_err(),
+                "no clerk is listed before the ledger is open"
+            );
+            let info = invoke(&c, "app_info", json!({})).await?;
+            assert_eq!(info["ok"]["ledger_locked"], true, "{info}");
+            assert_eq!(info["ok"]["clerks"], json!([]), "{info}");
+            let r = invoke(&c, "sign_in", json!({"clerk_id": 1, "pin": "2468"})).await?;
+            assert_eq!(r["err"]["code"], "ledger_locked", "{r}");
+            let before = std::fs::read(&db).unwrap();
+
+            fill_id(&c, "unlock-passphrase", "mat-khau-sai-roi").await?;
+            wait_id(&c, "unlock-passphrase")
+                .await?
+                .send_keys(&Key::Enter.to_string())
+                .await?;
+            let refused = wait_text(
+                &c,
+                &tid("unlock-error"),
+                "Mật khẩu của người phụ trách không đúng",
+            )
+            .await?;
+            assert!(refused.contains("sổ vẫn khóa"), "{refused}");
+            // A passphrase too short to be any passphrase is refused the same way.
+            fill_id(&c, "unlock-passphrase", "ngan").await?;
+            click_id(&c, "unlock-button").await?;
+            wait(&c, "[data-testid=unlock-error][data-attempt=\"2\"]").await?;
+            wait_text(&c, &tid("unlock-error"), "không đúng").await?;
+            assert_eq!(
+                std::fs::read(&db).unwrap(),
+                before,
+                "a refusal changes nothing"
+            );
+
+            click_id(&c, "unlock-forgot-toggle").await?;
+            let lost = wait_text(&c, &tid("unlock-forgot-lost"), "chưa đồng bộ").await?;
+            assert!(lost.contains("MẤT") && lost.contains("nhập lại"), "{lost}");
+            let forgot = wait_id(&c, "unlock-forgot").await?.text().await?;
+            assert!(
+                forgot.contains("Đừng xóa") && forgot.contains("đăng ký lại"),
+                "{forgot}"
+            );
+            screenshot(&c, "13-unlock").await?;
+
+            fill_id(&c, "unlock-passphrase", REAL_PASSPHRASE).await?;
+            wait_id(&c, "unlock-passphrase")
+                .await?
+                .send_keys(&Key::Enter.to_string())
+                .await?;
+            wait_id(&c, "clerk-list").await?;
+            wait_text(&c, ".signin-box .pp-big", "Bưu điện văn hóa xã Thử").await?;
+            wait_js(
+                &c,
+                "document.getElementById('pp-name').textContent.includes('xã Thử')",
+            )
+            .await?;
+            wait_js(&c, "document.getElementById('plain-banner').hidden").await?;
+            sign_in(&c, 0, "2468").await?;
+            wait_js(&c, "document.body.dataset.screen === 'pay'").await?;
+            let r = invoke(&c, "today_status", json!({})).await?;
+            assert!(r["ok"].is_object(), "{r}");
+            assert!(paypoint::vault::is_encrypted(&db).unwrap());
+            Ok(())
+        },
+    );
+}
+
+/// With a 3-second limit (PAYPOINT_LOCK_SECONDS), the window locks on its own: the sign-in
+/// screen says why, the shell refuses commands until the PIN is entered again. The setting is a
+/// supervisor's, within 1–60 minutes.
+#[test]
+fn the_window_locks_after_inactivity_and_needs_the_pin_again() {
+    run_env(
+        &[("PAYPOINT_LOCK_SECONDS", "3")],
+        |Ctx { c, data_dir, .. }| async move {
+            sign_in_demo(&c).await?;
+            let r = invoke(&c, "today_status", json!({})).await?;
+            assert!(r["ok"].is_object(), "{r}");
+            let s = invoke(&c, "settings_get", json!({})).await?;
+            assert_eq!(s["ok"]["lock_seconds"], 3, "{s}");
+            assert_eq!(s["ok"]["lock_overridden"], true, "{s}");
+            assert_eq!(s["ok"]["lock_minutes"], 5, "{s}");
+            let r = invoke(&c, "settings_set", json!({"lock_minutes": 10})).await?;
+            assert_eq!(r["err"]["code"], "not_supervisor", "a clerk cannot: {r}");
+
+            // No input: the window locks by itself.
+            wait_js(&c, "document.body.dataset.screen === 'signin'").await?;
+            wait_text(&c, &tid("lock-banner"), "Đã khóa do không thao tác").await?;
+            let r = invoke(&c, "today_status", json!({})).await?;
+            assert_eq!(r["err"]["code"], "not_signed_in", "{r}");
+            let r = invoke(&c, "search", json!({"query": ""})).await?;
+            assert_eq!(r["err"]["code"], "not_signed_in", "{r}");
+            screenshot(&c, "14-locked").await?;
+
+            // The supervisor signs in again and changes the setting (checked, then kept).
+            sign_in(&c, 1, "9999").await?;
+            wait_js(&c, "document.body.dataset.screen === 'pay'").await?;
+            for bad in [0, 61] {
+                let r = invoke(&c, "settings_set", json!({"lock_minutes": bad})).await?;
+                assert_eq!(r["err"]["code"], "invalid_input", "{bad}: {r}");
+            }
+            let r = invoke(&c, "settings_set", json!({"lock_minutes": 10})).await?;
+            assert_eq!(r["ok"]["lock_minutes"], 10, "{r}");
+            assert_eq!(
+                r["ok"]["lock_seconds"], 3,
+                "the override stays in force: {r}"
+            );
+            let file = std::fs::read_to_string(data_dir.join("settings.json")).unwrap();
+            assert!(file.contains("10"), "{file}");
+            // Locks again, as often as needed.
+            wait_js(&c, "document.body.dataset.screen === 'signin'").await?;
+            wait_text(&c, &tid("lock-banner"), "Đã khóa do không thao tác").await?;
+            let r = invoke(&c, "today_status", json!({})).await?;
+            assert_eq!(r["err"]["code"], "not_signed_in", "{r}");
+            Ok(())
+        },
+    );
+}
+
+/// Five wrong PINs lock the clerk out; the sign-in screen offers "Giám sát viên mở khóa": a
+/// wrong supervisor PIN is refused, the right one lifts the lock without signing anyone in at
+/// the window, the journal records it, and the clerk signs in.
+#[test]
+fn a_supervisor_unlocks_a_locked_out_clerk_at_the_sign_in_screen() {
+    run(|Ctx { c, .. }| async move {
+        for attempt in 1..=5 {
+            sign_in(&c, 0, "4321").await?;
+            wait(
+                &c,
+                &format!("[data-testid=signin-error][data-attempt=\"{attempt}\"]"),
+            )
+            .await?;
+        }
+        wait_text(&c, &tid("signin-error"), "bị khóa").await?;
+        sign_in(&c, 0, "1234").await?;
+        wait(&c, "[data-testid=signin-error][data-attempt=\"6\"]").await?;
+        wait_text(&c, &tid("signin-error"), "bị khóa").await?;
+
+        click_id(&c, "signin-supervisor-unlock").await?;
+        wait_id(&c, "sup-unlock-dialog").await?;
+        wait_text(&c, &tid("sup-unlock-who"), "Lê Văn Nam").await?;
+        fill_id(&c, "sup-unlock-pin", "1111").await?;
+        click_id(&c, "sup-unlock-confirm").await?;
+        wait_text(&c, &tid("sup-unlock-error"), "Sai mã PIN").await?;
+        fill_id(&c, "sup-unlock-pin", "9999").await?;
+        screenshot(&c, "15-supervisor-unlock").await?;
+        click_id(&c, "sup-unlock-confirm").await?;
+        wait_text(&c, &tid("signin-unlocked"), "Đã mở khóa").await?;
+        let info = invoke(&c, "app_info", json!({})).await?;
+        assert_eq!(
+            info["ok"]["signed_in"],
+            json!(null),
+            "the supervisor was not signed in at the window: {info}"
+        );
+        let r = invoke(&c, "today_status", json!({})).await?;
+        assert_eq!(r["err"]["code"], "not_signed_in", "{r}");
+        // The supervisor cannot unlock themselves, nor can a clerk unlock anyone.
+        let r = invoke(
+            &c,
+            "unlock_clerk",
+            json!({"clerk_id": 2, "supervisor_id": 2, "supervisor_pin": "9999"}),
+        )
+        .await?;
+        assert_eq!(r["err"]["code"], "same_person", "{r}");
+
+        sign_in_demo(&c).await?;
+        let j = invoke(&c, "journal", json!({})).await?;
+        assert!(j["ok"].to_string().contains("clerk_unlocked"), "{j}");
+        Ok(())
+    });
+}
+
+/// A session that logs: wrong PINs, a lock-out, a refused second payment, a refused reversal,
+/// a print, a sync to a hub that cannot be reached, a lock. Then no line of the log file or of
+/// the app's stderr carries a roll person's or a clerk's name, an ID card number, a PIN used,
+/// the passphrase, or anything like a key (a run of 64 hexadecimal characters).
+#[test]
+fn no_log_line_names_a_person_or_shows_a_pin_or_key() {
+    run_env(
+        &[
+            ("PAYPOINT_SYNC_FIRST_DELAY", "3600"),
+            ("PAYPOINT_SYNC_INTERVAL", "0"),
+        ],
+        |Ctx {
+             c,
+             data_dir,
+             stderr_log,
+             ..
+         }| async move {
+            for pin in ["4321", "8765"] {
+                sign_in(&c, 0, pin).await?;
+                wait_text(&c, &tid("signin-error"), "Sai mã PIN").await?;
+            }
+            // The supervisor locked out, then a supervisor-unlock attempt with a wrong PIN.
+            for attempt in 1..=5 {
+                let r = invoke(&c, "sign_in", json!({"clerk_id": 2, "pin": "5555"})).await?;
+                assert!(r["err"].is_object(), "{attempt}: {r}");
+            }
+            let r = invoke(
+                &c,
+                "unlock_clerk",
+                json!({"clerk_id": 2, "supervisor_id": 2, "supervisor_pin": "7777"}),
+            )
+            .await?;
+            assert!(r["err"].is_object(), "{r}");
+            sign_in_demo(&c).await?;
+
+            let all = invoke(&c, "search", json!({"query": "", "limit": 500})).await?;
+            let hits = all["ok"].as_array().expect("the roll").clone();
+            assert!(hits.len() >= 300, "the demo roll");
+            let who = payable(&c, 1).await?.remove(0);
+            let code = who["code"].as_str().unwrap().to_string();
+            let r = invoke(
+                &c,
+                "pay",
+                json!({"code": code, "recipient": {"kind": "self"}, "expected_total": who["due"]}),
+            )
+            .await?;
+            let payout = r["ok"]["payout_id"].as_str().expect("paid").to_string();
+            let r = invoke(
+                &c,
+                "pay",
+                json!({"code": code, "recipient": {"kind": "self"}, "expected_total": who["due"]}),
+            )
+            .await?;
+            assert_eq!(r["err"]["code"], "already_paid", "{r}");
+            let r = invoke(
+                &c,
+                "reverse",
+                json!({"payout_id": payout, "reason": "thử", "approver_id": 2, "approver_pin": "9999"}),
+            )
+            .await?;
+            assert!(r["err"].is_object(), "the supervisor is locked out: {r}");
+            let r = invoke(
+                &c,
+                "print_document",
+                json!({"request": {"kind": "receipt", "code": code, "action": "save"}}),
+            )
+            .await?;
+            assert!(r["ok"]["path"].is_string(), "{r}");
+            let r = invoke(
+                &c,
+                "sync_enrol",
+                json!({"url": "http://127.0.0.1:9", "code": "MA-DANG-KY-1234"}),
+            )
+            .await?;
+            assert_eq!(r["err"]["code"], "hub_unreachable", "{r}");
+            let r = invoke(&c, "lock_session", json!({"reason": "inactivity"})).await?;
+            assert!(r["err"].is_null(), "{r}");
+
+            // Let the last lines reach the files.
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            let log = std::fs::read_to_string(data_dir.join("paypoint-desktop.log"))
+                .expect("the app's log file");
+            let stderr = std::fs::read_to_string(&stderr_log).unwrap_or_default();
+            assert!(log.lines().count() >= 8, "the session was logged:\n{log}");
+            for needed in [
+                "sign-in of clerk 1 refused: wrong_pin",
+                "pay refused: already_paid",
+                "hub unreachable",
+                "document written: receipt",
+                "locked",
+            ] {
+                assert!(log.contains(needed), "the log lacks “{needed}”:\n{log}");
+            }
+            assert!(
+                stderr.contains("paypoint-desktop:"),
+                "the app's log lines reach stderr too"
+            );
+
+            let mut secrets: Vec<String> = Vec::new();
+            for h in &hits {
+                secrets.push(h["name"].as_str().unwrap().to_string());
+                if let Some(id) = h["id_card"].as_str() {
+                    secrets.push(id.to_string());
+                }
+            }
+            // The clerks are people too.
+            secrets.push("Trần Thị Mai".into());
+            secrets.push("Lê Văn Nam".into());
+            for s in [
+                "1234",
+                "9999",
+                "4321",
+                "8765",
+                "5555",
+                "7777",
+                paypoint::vault::DEMO_PASSPHRASE,
+            ] {
+                secrets.push(s.to_string());
+            }
+            for (what, text) in [("log file", &log), ("stderr", &stderr)] {
+                for s in &secrets {
+                    assert!(
+                        !text.contains(s.as_str()),
+                        "the {what} shows “{s}”:\n{text}"
+                    );
+                }
+                let mut run = 0;
+                for ch in text.chars() {
+                    run = if ch.is_ascii_hexdigit() { run + 1 } else { 0 };
+                    assert!(
+                        run < 64,
+                        "the {what} holds a 64-hex-character run (a key?):\n{text}"
+                    );
+                }
+            }
+            Ok(())
+        },
+    );
+}

@@ -4,7 +4,9 @@ import { call, errorText, whenSignedOut } from "./api.js";
 import { $, $$, fill, h, monthYear } from "./dom.js";
 import { applyI18n, currentLang, setLang, t } from "./i18n.js";
 import * as modal from "./modal.js";
+import * as idle from "./idle.js";
 import signin from "./screens/signin.js";
+import unlock from "./screens/unlock.js";
 import today from "./screens/today.js";
 import pay from "./screens/pay.js";
 import home from "./screens/home.js";
@@ -19,10 +21,12 @@ import endday from "./screens/endday.js";
 
 // Alt+1 … Alt+9, Alt+0 for the first ten; End of day is reached from Today, Sync or the list.
 const screens = [today, pay, home, stop, cash, roll, print, journal, policy, sync, endday];
-const all = [signin, ...screens];
+const all = [signin, unlock, ...screens];
+/** Screens shown without a clerk signed in. */
+const openScreens = new Set([signin, unlock]);
 /** Screens built in the previous language, relabelled when next shown. */
 const stale = new Set();
-export const app = { info: null, clerk: null, screen: null, go, refreshHeader, setInfo };
+export const app = { info: null, clerk: null, screen: null, lockedNotice: false, go, refreshHeader, setInfo, reload, lockNow, setLockSeconds: idle.setLimit };
 
 window.__perf = { boot: performance.now(), searchTimings: [] };
 // Errors of the page itself, kept for the end-to-end tests (which fail on any).
@@ -55,7 +59,50 @@ async function boot() {
   document.addEventListener("keydown", onKey, true);
   $("#lang-switch").addEventListener("click", toggleLang);
   $("#sign-out").addEventListener("click", signOut);
-  go(app.clerk ? "pay" : "signin");
+  let seconds = 300;
+  try {
+    seconds = (await call("settings_get")).lock_seconds;
+  } catch {
+    /* the default limit stays */
+  }
+  idle.start({ seconds, active: () => !!app.clerk, lock: lockNow });
+  showProtection();
+  go(info.ledger_locked ? "unlock" : app.clerk ? "pay" : "signin");
+}
+
+/** After the ledger was unlocked: read the pay point and the clerks, then sign in. */
+async function reload() {
+  let info;
+  try {
+    info = await call("app_info");
+  } catch (e) {
+    return showStartupError(e);
+  }
+  setInfo(info);
+  if (info.startup_error) return showStartupError(info.startup_error);
+  showProtection();
+  go(info.ledger_locked ? "unlock" : app.clerk ? "pay" : "signin");
+}
+
+/** A plain ledger from before encryption: a banner asks the supervisor to encrypt it. */
+function showProtection() {
+  const plain = app.info?.protection === "plain";
+  const box = $("#plain-banner");
+  if (plain) fill(box, h("strong", {}, t("plain_banner_title")), " ", t("plain_banner", { path: app.info.ledger_path }));
+  box.hidden = !plain;
+}
+
+/** Locks the window: the shell forgets the clerk, the sign-in screen asks for the PIN again. */
+async function lockNow(reason) {
+  if (!app.clerk) return;
+  app.clerk = null;
+  app.lockedNotice = true;
+  try {
+    await call("lock_session", { reason });
+  } catch {
+    /* the shell refuses every command without a clerk anyway once signed out */
+  }
+  go("signin");
 }
 
 function showStartupError(err) {
@@ -82,12 +129,14 @@ function buildNav() {
 
 /** Shows a screen. */
 function go(id, params) {
-  if (id !== "signin" && !app.clerk) id = "signin";
+  if (app.info?.ledger_locked) id = "unlock";
+  else if (id === "unlock") id = "signin";
+  if (id !== "signin" && id !== "unlock" && !app.clerk) id = "signin";
   modal.close();
   const target = all.find((s) => s.id === id) || pay;
   for (const s of all) document.getElementById(`screen-${s.id}`).hidden = s !== target;
   app.screen = target;
-  const signedIn = target !== signin;
+  const signedIn = !openScreens.has(target);
   $("#topbar").hidden = false;
   $("#nav").hidden = !signedIn;
   $("#sign-out").hidden = !signedIn;
@@ -100,7 +149,7 @@ function go(id, params) {
 function refreshHeader() {
   const info = app.info || {};
   $("#pp-name").textContent = info.pay_point_name || "";
-  $("#pp-period").textContent = info.period ? t("period_label", { period: monthYear(info.period) }) : t("no_period");
+  $("#pp-period").textContent = info.ledger_locked ? "" : info.period ? t("period_label", { period: monthYear(info.period) }) : t("no_period");
   $("#demo-badge").hidden = !info.demo;
   $("#clerk-name").textContent = app.clerk ? t("signed_in_as", { name: app.clerk.name }) : "";
 }
@@ -121,6 +170,7 @@ async function signOut() {
     /* signing out cannot fail in a way the clerk must act on */
   }
   app.clerk = null;
+  app.lockedNotice = false;
   go("signin");
 }
 

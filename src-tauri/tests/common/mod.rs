@@ -83,8 +83,10 @@ pub struct Driver {
 }
 
 impl Driver {
-    /// Starts tauri-driver with the app's environment: its own data folder, no PDF viewer.
-    pub fn start(xdg_data_home: &Path, extra_env: &[(&str, &str)]) -> Driver {
+    /// Starts tauri-driver with the app's environment: its own data folder, no PDF viewer, and
+    /// never the developer's OS key store (`PAYPOINT_KEYSTORE=off`). What tauri-driver, WebKit
+    /// and the app write to stderr goes to the test's stderr and to `stderr_log`.
+    pub fn start(xdg_data_home: &Path, extra_env: &[(&str, &str)], stderr_log: &Path) -> Driver {
         let port = free_port();
         let native = free_port();
         let mut cmd = Command::new(tauri_driver());
@@ -96,13 +98,29 @@ impl Driver {
         ])
         .env("XDG_DATA_HOME", xdg_data_home)
         .env("PAYPOINT_NO_OPEN", "1")
+        .env("PAYPOINT_KEYSTORE", "off")
+        .env_remove("PAYPOINT_PASSPHRASE")
+        .env_remove("PAYPOINT_LOCK_SECONDS")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::inherit());
+        .stderr(Stdio::piped());
         for (k, v) in extra_env {
             cmd.env(k, v);
         }
-        let child = cmd.spawn().expect("start tauri-driver");
+        let mut child = cmd.spawn().expect("start tauri-driver");
+        let mut from = child.stderr.take().expect("stderr");
+        let mut to = std::fs::File::create(stderr_log).expect("the stderr log");
+        std::thread::spawn(move || {
+            use std::io::{Read, Write};
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = from.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let _ = std::io::stderr().write_all(&buf[..n]);
+                let _ = to.write_all(&buf[..n]);
+            }
+        });
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(
@@ -216,6 +234,13 @@ pub struct Ctx {
     pub xdg: PathBuf,
     /// The app's data folder (`$XDG_DATA_HOME/vn.paypoint.sochitra`).
     pub data_dir: PathBuf,
+    /// Everything tauri-driver, WebKit and the app wrote to stderr so far.
+    pub stderr_log: PathBuf,
+}
+
+/// The app's data folder under `xdg` (`$XDG_DATA_HOME/vn.paypoint.sochitra`).
+pub fn data_dir_of(xdg: &Path) -> PathBuf {
+    xdg.join("vn.paypoint.sochitra")
 }
 
 /// Runs one E2E test: a fresh data folder, tauri-driver, a session; closes all of it after.
@@ -253,15 +278,39 @@ where
     run_with_env(&env, test)
 }
 
+/// Runs one E2E test as [`run_env`] does, after `prepare` has set up the app's data folder
+/// (given as its argument, not yet created) before the app starts.
+pub fn run_prepared<P, F, Fut>(extra: &[(&str, &str)], prepare: P, test: F)
+where
+    P: FnOnce(&Path),
+    F: FnOnce(Ctx) -> Fut,
+    Fut: Future<Output = Result<(), CmdError>>,
+{
+    let mut env = vec![("PAYPOINT_WEBKIT_COMPOSITING", "1")];
+    env.extend_from_slice(extra);
+    run_full(&env, prepare, test)
+}
+
 fn run_with_env<F, Fut>(env: &[(&str, &str)], test: F)
 where
+    F: FnOnce(Ctx) -> Fut,
+    Fut: Future<Output = Result<(), CmdError>>,
+{
+    run_full(env, |_| {}, test)
+}
+
+fn run_full<P, F, Fut>(env: &[(&str, &str)], prepare: P, test: F)
+where
+    P: FnOnce(&Path),
     F: FnOnce(Ctx) -> Fut,
     Fut: Future<Output = Result<(), CmdError>>,
 {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     preflight();
     let xdg = tempfile::tempdir().expect("temp dir");
-    let driver = Driver::start(xdg.path(), env);
+    prepare(&data_dir_of(xdg.path()));
+    let stderr_log = xdg.path().join("driver-stderr.log");
+    let driver = Driver::start(xdg.path(), env, &stderr_log);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -271,7 +320,8 @@ where
         let ctx = Ctx {
             c: c.clone(),
             xdg: xdg.path().to_path_buf(),
-            data_dir: xdg.path().join("vn.paypoint.sochitra"),
+            data_dir: data_dir_of(xdg.path()),
+            stderr_log: stderr_log.clone(),
         };
         let r = test(ctx).await;
         if r.is_err() {
@@ -508,6 +558,65 @@ pub async fn open_card(c: &Client, field: &str, query: &str, code: &str) -> Resu
     search.send_keys(&Key::Enter.to_string()).await?;
     wait(c, &format!("[data-testid=\"card\"][data-code=\"{code}\"]")).await?;
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The command line (`paypoint`), to prepare a ledger the app then opens.
+
+/// The `paypoint` binary of this workspace, built first (`cargo build -p paypoint --bin
+/// paypoint`, a no-op when it is fresh). `PAYPOINT_CLI_BIN` points at another one.
+pub fn cli_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("PAYPOINT_CLI_BIN") {
+        return PathBuf::from(p);
+    }
+    static BUILT: std::sync::Once = std::sync::Once::new();
+    BUILT.call_once(|| {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "--quiet", "-p", "paypoint", "--bin", "paypoint"])
+            .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "cargo build --bin paypoint failed");
+    });
+    let bin = app_binary()
+        .parent()
+        .expect("the target folder")
+        .join("paypoint");
+    assert!(bin.exists(), "{} was not built", bin.display());
+    bin
+}
+
+/// `paypoint --db DB ARGS…` with the passphrase and PIN given (never the OS key store); panics
+/// with its stderr when it fails; returns its stdout.
+pub fn cli(db: &Path, args: &[&str], passphrase: &str, pin: Option<&str>) -> String {
+    let mut c = Command::new(cli_binary());
+    for v in [
+        "PAYPOINT_DB",
+        "PAYPOINT_CLERK",
+        "PAYPOINT_PIN",
+        "PAYPOINT_APPROVER",
+        "PAYPOINT_APPROVER_PIN",
+        "PAYPOINT_NEW_PASSPHRASE",
+    ] {
+        c.env_remove(v);
+    }
+    c.arg("--db")
+        .arg(db)
+        .args(args)
+        .env("PAYPOINT_PASSPHRASE", passphrase)
+        .env("PAYPOINT_KEYSTORE", "off")
+        .stdin(Stdio::null());
+    if let Some(pin) = pin {
+        c.env("PAYPOINT_PIN", pin);
+    }
+    let out = c.output().expect("the paypoint binary runs");
+    assert!(
+        out.status.success(),
+        "paypoint {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8")
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,11 @@
-// Sign in: pick the clerk (↑/↓), type the PIN, Enter. A lock-out says how long is left.
+// Sign in: pick the clerk (↑/↓), type the PIN, Enter. A lock-out says how long is left, and a
+// supervisor may lift it here with their own PIN (without signing in at the window). After the
+// inactivity lock, a banner says why the PIN is asked again.
 import { call, errorText } from "../api.js";
 import { $, fill, h, moveIndex, notice } from "../dom.js";
 import { t } from "../i18n.js";
+import * as idle from "../idle.js";
+import * as modal from "../modal.js";
 
 let root, app;
 let selected = 0;
@@ -41,6 +45,7 @@ function render() {
           "div",
           {},
           h("h2", {}, t("signin_title")),
+          app.lockedNotice ? notice("warn", t("signin_idle_locked"), "lock-banner") : null,
           clerks.length === 0 ? notice("error", t("signin_no_clerks")) : null,
           h("label", { class: "label" }, t("signin_choose")),
           h(
@@ -68,7 +73,7 @@ function render() {
           ),
           h("label", { class: "label", for: "pin" }, t("signin_pin")),
           h("input", { id: "pin", type: "password", inputmode: "numeric", autocomplete: "off", maxlength: "12", "data-testid": "pin", onkeydown: onPinKey }),
-          h("div", { id: "signin-message" }, message ? notice(message.kind, message.text, "signin-error") : null),
+          h("div", { id: "signin-message" }, messageBox()),
           h("button", { class: "primary big", id: "signin-button", "data-testid": "signin-button", onclick: submit }, t("signin_button")),
         ),
       ),
@@ -85,9 +90,75 @@ function markSelected() {
   });
 }
 
+function messageBox() {
+  if (!message) return null;
+  const box = notice(message.kind, message.text, message.testid || "signin-error");
+  if (!message.locked) return box;
+  return h(
+    "div",
+    {},
+    box,
+    h("button", { class: "small", "data-testid": "signin-supervisor-unlock", onclick: () => supervisorUnlock(message.locked) }, t("signin_supervisor_unlock")),
+  );
+}
+
 function showMessage() {
   const box = $("#signin-message");
-  if (box) fill(box, message ? notice(message.kind, message.text, "signin-error") : null);
+  if (box) fill(box, messageBox());
+}
+
+/** A supervisor lifts the lock-out of `clerk` with their own PIN; nobody is signed in by it. */
+function supervisorUnlock(clerk) {
+  const supervisors = (app.info.clerks || []).filter((c) => c.role === "supervisor" && c.id !== clerk.id);
+  const err = h("div", { id: "sup-unlock-message" });
+  const pin = h("input", { id: "sup-unlock-pin", type: "password", inputmode: "numeric", autocomplete: "off", maxlength: "12", "data-testid": "sup-unlock-pin" });
+  const select = h(
+    "select",
+    { id: "sup-unlock-who", "data-testid": "sup-unlock-who" },
+    supervisors.map((c) => h("option", { value: String(c.id) }, c.name)),
+  );
+  const confirm = h("button", { class: "primary", "data-testid": "sup-unlock-confirm" }, t("signin_supervisor_unlock_confirm"));
+  const go = async () => {
+    confirm.disabled = true;
+    try {
+      await call("unlock_clerk", { clerk_id: clerk.id, supervisor_id: Number(select.value), supervisor_pin: pin.value });
+      modal.close();
+      message = { kind: "ok", text: t("signin_unlocked", { name: clerk.name }), testid: "signin-unlocked", seq: (message?.seq || 0) + 1 };
+      showMessage();
+      $("#pin").value = "";
+      $("#pin").focus();
+    } catch (e) {
+      fill(err, notice("error", errorText(e), "sup-unlock-error"));
+      pin.value = "";
+      pin.focus();
+    } finally {
+      confirm.disabled = false;
+    }
+  };
+  confirm.addEventListener("click", go);
+  pin.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") {
+      e.preventDefault();
+      go();
+    }
+  });
+  modal.open(
+    h(
+      "div",
+      {},
+      h("h2", {}, t("signin_supervisor_unlock_title", { name: clerk.name })),
+      h("p", { class: "muted" }, t("signin_supervisor_unlock_note")),
+      supervisors.length === 0 ? notice("error", t("signin_no_supervisor")) : null,
+      h("label", { class: "label", for: "sup-unlock-who" }, t("signin_supervisor")),
+      select,
+      h("label", { class: "label", for: "sup-unlock-pin" }, t("signin_supervisor_pin")),
+      pin,
+      err,
+      h("div", { class: "actions" }, confirm, h("button", { "data-testid": "sup-unlock-cancel", onclick: () => modal.close() }, t("dlg_cancel"))),
+    ),
+    { testid: "sup-unlock-dialog" },
+  );
+  pin.focus();
 }
 
 function onPinKey(e) {
@@ -110,10 +181,13 @@ async function submit() {
   try {
     app.clerk = await call("sign_in", { clerk_id: clerk.id, pin });
     message = null;
+    app.lockedNotice = false;
+    idle.reset();
     $("#pin").value = "";
     app.go("pay");
   } catch (e) {
-    message = { kind: e.code === "locked_out" ? "error" : "warn", text: errorText(e), seq: (message?.seq || 0) + 1 };
+    const locked = e.code === "locked_out" ? clerk : null;
+    message = { kind: locked ? "error" : "warn", text: errorText(e), locked, seq: (message?.seq || 0) + 1 };
     showMessage();
     const box = $("#signin-message .notice");
     if (box) box.dataset.attempt = String(message.seq);

@@ -13,19 +13,67 @@ let message = null;
 let busy = false;
 let url = "";
 let code = "";
+let settings = null;
+let settingsMessage = null;
 
 function tile(label, value, sub, testid) {
   return h("div", { class: "tile", "data-testid": testid, "data-value": String(value) }, h("div", { class: "tile-label" }, label), h("div", { class: "tile-value" }, String(value)), sub ? h("div", { class: "tile-sub" }, sub) : null);
 }
 
-async function load() {
+async function load(withSettings = false) {
+  // The settings are read with the status, not after it: one render, as soon as both are in.
+  const pending = withSettings ? loadSettings() : null;
   try {
     v = await call("sync_status");
   } catch (e) {
     v = null;
     message = { kind: "error", text: errorText(e), testid: "sync-error" };
   }
+  if (pending) await pending;
   render();
+}
+
+async function loadSettings() {
+  try {
+    settings = await call("settings_get");
+  } catch {
+    settings = null;
+  }
+}
+
+async function saveSettings() {
+  const field = document.getElementById("settings-lock-minutes");
+  try {
+    settings = await call("settings_set", { lock_minutes: Number(field.value) });
+    app.setLockSeconds(settings.lock_seconds);
+    settingsMessage = { kind: "ok", text: t("settings_saved", { n: settings.lock_minutes }), testid: "settings-saved" };
+  } catch (e) {
+    settingsMessage = { kind: "error", text: errorText(e), testid: "settings-error" };
+  }
+  render();
+}
+
+/** Settings: the inactivity lock (supervisors change it), where the log is. */
+function settingsPanel() {
+  if (!settings) return null;
+  const field = h("input", { id: "settings-lock-minutes", type: "number", min: String(settings.min_minutes), max: String(settings.max_minutes), value: String(settings.lock_minutes), "data-testid": "settings-lock-minutes", disabled: !settings.can_edit, class: "short" });
+  field.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") {
+      e.preventDefault();
+      saveSettings();
+    }
+  });
+  return h(
+    "div",
+    { class: "panel", "data-testid": "settings" },
+    h("h2", {}, t("settings_title")),
+    h("label", { class: "label", for: "settings-lock-minutes" }, t("settings_lock", { min: settings.min_minutes, max: settings.max_minutes })),
+    h("div", { class: "actions" }, field, settings.can_edit ? h("button", { "data-testid": "settings-save", onclick: saveSettings }, t("settings_save")) : null),
+    settings.can_edit ? null : h("p", { class: "muted small", "data-testid": "settings-supervisor-only" }, t("settings_supervisor_only")),
+    settings.lock_overridden ? h("p", { class: "muted small", "data-testid": "settings-override" }, t("settings_override", { s: settings.lock_seconds })) : null,
+    settingsMessage ? notice(settingsMessage.kind, settingsMessage.text, settingsMessage.testid) : null,
+    h("p", { class: "muted small", "data-testid": "settings-log" }, t("settings_log", { path: `${app.info?.data_dir || ""}/paypoint-desktop.log` })),
+  );
 }
 
 async function enrol() {
@@ -96,11 +144,11 @@ function enrolForm() {
 function render() {
   const head = h("h1", {}, t("sync_title"));
   const msg = message ? notice(message.kind, message.text, message.testid) : null;
-  if (!v) return fill(root, head, msg);
+  if (!v) return fill(root, head, msg, settingsPanel());
   const s = v.status;
   const key = h("p", { class: "small muted" }, t("sync_device_key") + ": ", h("code", { class: "device-key", "data-testid": "sync-device-key" }, v.device_public_key));
   if (!s.enrolled) {
-    return fill(root, head, msg, h("p", {}, t("sync_not_enrolled", { n: s.pending })), enrolForm(), key);
+    return fill(root, head, msg, h("p", {}, t("sync_not_enrolled", { n: s.pending })), enrolForm(), key, settingsPanel());
   }
   const line = stateLine({ ...v, running: v.running || busy });
   const stateBox = notice(line.kind, line.text, "sync-state");
@@ -130,6 +178,7 @@ function render() {
     h("h2", {}, t("sync_receipt_title")),
     receipt || h("p", { class: "muted", "data-testid": "sync-no-receipt" }, t("sync_no_receipt")),
     key,
+    settingsPanel(),
   );
 }
 
@@ -143,8 +192,11 @@ export default {
     });
   },
   async show(params) {
-    if (!params?.relabel) message = null;
-    await load();
+    if (!params?.relabel) {
+      message = null;
+      settingsMessage = null;
+    }
+    await load(true);
     const first = document.getElementById(v?.status.enrolled ? "sync-now" : "sync-url");
     first?.focus();
   },
