@@ -26,7 +26,14 @@ const LAUNCHES: usize = 5;
 
 fn prepare(xdg: &Path) {
     let path = xdg.join("vn.paypoint.sochitra/ledger.sqlite");
-    let mut l = Ledger::init(&path, "QH01", "Bưu điện văn hóa xã Quảng Hưng").unwrap();
+    // Encrypted as shipped, under the demo passphrase so the app opens it without the unlock
+    // screen (the bench runs with the OS key store off: each launch derives the key by argon2id,
+    // which a machine with a key store skips).
+    let pass = paypoint::vault::Passphrase::new(paypoint::vault::DEMO_PASSPHRASE).unwrap();
+    let (key, _) =
+        paypoint::vault::create(&path, &pass, paypoint::vault::KeyStore::Off, true).unwrap();
+    let mut l =
+        Ledger::init_encrypted(&path, "QH01", "Bưu điện văn hóa xã Quảng Hưng", &key).unwrap();
     let pin = Pin::new("1234").unwrap();
     l.add_clerk("Trần Thị Mai", Role::Clerk, &pin).unwrap();
     l.add_clerk("Lê Văn Nam", Role::Supervisor, &Pin::new("9999").unwrap())

@@ -1,6 +1,6 @@
 //! End to end: the real `paypoint-desktop` binary in a real window (Xvfb), driven through
 //! tauri-driver and WebKitWebDriver, each test on a fresh `XDG_DATA_HOME` (so a fresh demo
-//! ledger). Each test saves a screenshot of its screen to docs/screens/.
+//! ledger). Each test saves a screenshot of its screen (to docs/screens/ with PAYPOINT_KEEP_SCREENS=1).
 
 mod common;
 

@@ -31,9 +31,16 @@ pub fn app_binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_paypoint-desktop"))
 }
 
-/// `docs/screens/` of the repository.
+/// Where screenshots go: `docs/screens/` of the repository when `PAYPOINT_KEEP_SCREENS=1` (to
+/// refresh the committed pictures), else under `target/`, so an ordinary test run leaves the
+/// work tree clean (the screens show today's date and counts).
 pub fn screens_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screens")
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if std::env::var("PAYPOINT_KEEP_SCREENS").is_ok_and(|v| v == "1") {
+        root.join("../docs/screens")
+    } else {
+        root.join("../target/screens")
+    }
 }
 
 fn tauri_driver() -> PathBuf {
@@ -467,7 +474,7 @@ pub async fn invoke(c: &Client, cmd: &str, args: Value) -> Result<Value, CmdErro
     .await
 }
 
-/// Saves a PNG of the window to docs/screens/NAME.png.
+/// Saves a PNG of the window to NAME.png in [`screens_dir`].
 pub async fn screenshot(c: &Client, name: &str) -> Result<(), CmdError> {
     // Let the last frame paint (fonts, layout) before the picture.
     c.execute_async(
@@ -477,7 +484,7 @@ pub async fn screenshot(c: &Client, name: &str) -> Result<(), CmdError> {
     .await?;
     let png = c.screenshot().await?;
     let dir = screens_dir();
-    std::fs::create_dir_all(&dir).expect("docs/screens");
+    std::fs::create_dir_all(&dir).expect("the screenshots folder");
     std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
     Ok(())
 }
