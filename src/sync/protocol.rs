@@ -472,7 +472,9 @@ impl PushBatch {
                 format!("lô cần từ 1 đến {MAX_BATCH_EVENTS} sự kiện"),
             ));
         }
-        if self.first_seq == 0 || self.last_seq != self.first_seq + n as u64 - 1 {
+        // Checked: `first_seq` is the device's word; near u64::MAX the sum would overflow
+        // (a panic in a debug build; found with the event_decode fuzz target, see BENCHMARKS.md).
+        if self.first_seq == 0 || self.first_seq.checked_add(n as u64 - 1) != Some(self.last_seq) {
             return Err(fault(
                 None,
                 "số thứ tự đầu/cuối của lô không khớp với số sự kiện",
@@ -767,5 +769,20 @@ mod tests {
         let mut batch = PushBatch::new(Uuid::nil(), &events);
         batch.last_seq += 1;
         assert!(batch.events().is_err());
+    }
+
+    #[test]
+    fn numbering_at_the_top_of_u64_is_refused_not_overflowed() {
+        let events = chained(3);
+        let mut batch = PushBatch::new(Uuid::nil(), &events);
+        batch.first_seq = u64::MAX;
+        batch.last_seq = u64::MAX;
+        let e = batch.events().unwrap_err();
+        assert_eq!(e.seq, None);
+        batch.last_seq = 1; // what u64::MAX + 3 - 1 wraps to
+        assert!(batch.events().is_err());
+        batch.first_seq = u64::MAX - 2;
+        batch.last_seq = u64::MAX;
+        assert_eq!(batch.events().unwrap().last().unwrap().seq, u64::MAX);
     }
 }
