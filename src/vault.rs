@@ -13,7 +13,6 @@
 //! every synced event, so the pay point re-enrols and pulls the roll again, but events not yet
 //! synced are gone. The shells say so before anything destructive.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -179,6 +178,17 @@ pub struct KeyReport {
     pub demo: bool,
 }
 
+impl KeyReport {
+    fn by_passphrase((in_os_store, os_store_note): (bool, Option<String>), demo: bool) -> Self {
+        KeyReport {
+            source: KeySource::Passphrase,
+            in_os_store,
+            os_store_note,
+            demo,
+        }
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 struct KeyFile {
     format: String,
@@ -239,16 +249,8 @@ pub fn create(
     let file = wrap(&path, &key, Uuid::now_v7(), demo, passphrase)?;
     let key_id = file.key_id;
     write_key_file(&path, &file)?;
-    let (in_os_store, os_store_note) = remember(store, key_id, &key);
-    Ok((
-        key,
-        KeyReport {
-            source: KeySource::Passphrase,
-            in_os_store,
-            os_store_note,
-            demo,
-        },
-    ))
+    let report = KeyReport::by_passphrase(remember(store, key_id, &key), demo);
+    Ok((key, report))
 }
 
 /// Finds the key of the ledger at `ledger`: from the OS key store when `store` allows, else by
@@ -278,16 +280,8 @@ pub fn unlock(
         return Err(VaultError::PassphraseNeeded);
     };
     let key = unwrap_key(&path, &file, passphrase)?;
-    let (in_os_store, os_store_note) = remember(store, file.key_id, &key);
-    Ok((
-        key,
-        KeyReport {
-            source: KeySource::Passphrase,
-            in_os_store,
-            os_store_note,
-            demo: file.demo,
-        },
-    ))
+    let report = KeyReport::by_passphrase(remember(store, file.key_id, &key), file.demo);
+    Ok((key, report))
 }
 
 /// True when the ledger's key file says it is the demo ledger (readable without the key: it
@@ -458,34 +452,13 @@ fn read_key_file(path: &Path) -> Result<KeyFile, VaultError> {
     Ok(file)
 }
 
-/// Writes the key file through a temporary file, synced, then renamed: a crash leaves the old
-/// file or the new one, never half of one. Readable by the owner only.
+/// Writes the key file whole or not at all, readable by the owner only.
 fn write_key_file(path: &Path, file: &KeyFile) -> Result<(), VaultError> {
-    let io = |e: std::io::Error| VaultError::Io {
+    let json = serde_json::to_vec_pretty(file).expect("a key file serialises");
+    crate::file::write_atomic(path, &json, true).map_err(|e| VaultError::Io {
         path: path.to_path_buf(),
         reason: e.to_string(),
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(io)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(io)?;
-    }
-    let json = serde_json::to_vec_pretty(file).expect("a key file serialises");
-    tmp.write_all(&json).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    })
 }
 
 fn entry(key_id: Uuid) -> Result<keyring::Entry, keyring::Error> {

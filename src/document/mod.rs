@@ -54,23 +54,9 @@ pub struct Pdf {
 impl Pdf {
     /// Writes the file, replacing it if it exists; the file appears whole or not at all.
     pub fn write_to(&self, path: &Path) -> Result<(), DocumentError> {
-        let err = |e: std::io::Error| DocumentError::Write {
+        crate::file::write_atomic(path, &self.bytes, false).map_err(|e| DocumentError::Write {
             path: path.to_path_buf(),
             reason: e.to_string(),
-        };
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "document.pdf".into());
-        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        std::fs::write(&tmp, &self.bytes).map_err(err)?;
-        std::fs::rename(&tmp, path).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            err(e)
         })
     }
 }
