@@ -16,7 +16,7 @@ use serde::Deserialize;
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
 
-use crate::{ApiError, Hub, RequestAuth};
+use crate::{ApiError, DeviceInfo, Hub, RequestAuth};
 
 /// What the handlers share.
 #[derive(Clone)]
@@ -122,6 +122,30 @@ async fn enrol(
     .await
 }
 
+/// Runs `f` for a request signed by an enrolled device: the signature, timestamp and nonce are
+/// checked first, the one way into every device endpoint but enrolment.
+async fn signed<F>(
+    what: &'static str,
+    st: AppState,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+    f: F,
+) -> Response
+where
+    F: FnOnce(&Hub, &DeviceInfo, &Bytes) -> Result<String, ApiError> + Send + 'static,
+{
+    let auth = auth_of(&headers);
+    call(what, move || {
+        let dev = st
+            .hub
+            .authenticate(method.as_str(), &path_of(&uri), &auth, &body)?;
+        f(&st.hub, &dev, &body)
+    })
+    .await
+}
+
 async fn roll(
     State(st): State<AppState>,
     Path((code, period)): Path<(String, String)>,
@@ -130,13 +154,15 @@ async fn roll(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let auth = auth_of(&headers);
-    call("roll", move || {
-        let dev = st
-            .hub
-            .authenticate(method.as_str(), &path_of(&uri), &auth, &body)?;
-        st.hub.roll_document(&dev, &code, &period)
-    })
+    signed(
+        "roll",
+        st,
+        method,
+        uri,
+        headers,
+        body,
+        move |hub, dev, _| hub.roll_document(dev, &code, &period),
+    )
     .await
 }
 
@@ -155,13 +181,15 @@ async fn amendments(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let auth = auth_of(&headers);
-    call("amendments", move || {
-        let dev = st
-            .hub
-            .authenticate(method.as_str(), &path_of(&uri), &auth, &body)?;
-        st.hub.amendments(&dev, &code, q.after).map(|r| to_json(&r))
-    })
+    signed(
+        "amendments",
+        st,
+        method,
+        uri,
+        headers,
+        body,
+        move |hub, dev, _| hub.amendments(dev, &code, q.after).map(|r| to_json(&r)),
+    )
     .await
 }
 
@@ -173,21 +201,25 @@ async fn batches(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let auth = auth_of(&headers);
-    call("batches", move || {
-        let dev = st
-            .hub
-            .authenticate(method.as_str(), &path_of(&uri), &auth, &body)?;
-        let receipt = st.hub.ingest(&dev, &code, &body)?;
-        paypoint::log::line(
-            "paypoint-district",
-            format_args!(
-                "batches: pay point {code}: batch of {} bytes answered",
-                body.len()
-            ),
-        );
-        Ok(receipt)
-    })
+    signed(
+        "batches",
+        st,
+        method,
+        uri,
+        headers,
+        body,
+        move |hub, dev, body| {
+            let receipt = hub.ingest(dev, &code, body)?;
+            paypoint::log::line(
+                "paypoint-district",
+                format_args!(
+                    "batches: pay point {code}: batch of {} bytes answered",
+                    body.len()
+                ),
+            );
+            Ok(receipt)
+        },
+    )
     .await
 }
 
@@ -199,13 +231,15 @@ async fn status(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let auth = auth_of(&headers);
-    call("status", move || {
-        let dev = st
-            .hub
-            .authenticate(method.as_str(), &path_of(&uri), &auth, &body)?;
-        st.hub.device_status(&dev, &code).map(|r| to_json(&r))
-    })
+    signed(
+        "status",
+        st,
+        method,
+        uri,
+        headers,
+        body,
+        move |hub, dev, _| hub.device_status(dev, &code).map(|r| to_json(&r)),
+    )
     .await
 }
 
