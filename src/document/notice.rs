@@ -92,19 +92,13 @@ const SIGNERS: [(&str, &str); 2] = [
 ];
 
 fn people_table(last: &str) -> Table {
-    Table {
-        columns: vec![
-            Column::new("STT", 10.0, Align::Center),
-            Column::new("Họ và tên", 45.0, Align::Left),
-            Column::new("Năm sinh", 15.0, Align::Center),
-            Column::new("Thôn/xóm", 30.0, Align::Left),
-            Column::new(last, 65.0, Align::Left),
-        ],
-        header_size: 11.0,
-        body_size: pdf::CELL,
-        numbering: false,
-        min_row: 7.0,
-    }
+    Table::plain(vec![
+        Column::new("STT", 10.0, Align::Center),
+        Column::new("Họ và tên", 45.0, Align::Left),
+        Column::new("Năm sinh", 15.0, Align::Center),
+        Column::new("Thôn/xóm", 30.0, Align::Left),
+        Column::new(last, 65.0, Align::Left),
+    ])
 }
 
 fn person_row(i: usize, p: &Person, last: String) -> Row {
@@ -203,18 +197,12 @@ pub fn render(ledger: &Ledger, opts: &NoticeOptions) -> Result<Pdf, DocumentErro
         })
         .collect();
     doc.table(
-        &Table {
-            columns: vec![
-                Column::new("STT", 10.0, Align::Center),
-                Column::new("Ngày chi trả", 40.0, Align::Left),
-                Column::new("Thời gian", 58.0, Align::Left),
-                Column::new("Địa điểm", 57.0, Align::Left),
-            ],
-            header_size: 11.0,
-            body_size: pdf::CELL,
-            numbering: false,
-            min_row: 7.0,
-        },
+        &Table::plain(vec![
+            Column::new("STT", 10.0, Align::Center),
+            Column::new("Ngày chi trả", 40.0, Align::Left),
+            Column::new("Thời gian", 58.0, Align::Left),
+            Column::new("Địa điểm", 57.0, Align::Left),
+        ]),
         &rows,
         &TableOptions::default(),
     );

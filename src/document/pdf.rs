@@ -982,6 +982,20 @@ pub(crate) struct Table {
     pub min_row: f32,
 }
 
+impl Table {
+    /// The small table of the notices and reports: 11 pt header, body at [`CELL`], no
+    /// numbering row, rows of at least 7 mm.
+    pub(crate) fn plain(columns: Vec<Column>) -> Table {
+        Table {
+            columns,
+            header_size: 11.0,
+            body_size: CELL,
+            numbering: false,
+            min_row: 7.0,
+        }
+    }
+}
+
 /// One row's cell texts; `amount` is what the page total adds up.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Row {

@@ -133,23 +133,17 @@ fn summary_row(stt: &str, label: &str, s: &Summary) -> Row {
 }
 
 fn appendix_table() -> Table {
-    Table {
-        columns: vec![
-            Column::new("STT", 10.0, Align::Center),
-            Column::new("Họ và tên", 42.0, Align::Left),
-            Column::new("Mã đối tượng", 27.0, Align::Center),
-            Column::new("Thôn/xóm", 27.0, Align::Left),
-            Column::new("Phải trả (đồng)", 25.0, Align::Right),
-            Column::new("Đã trả (đồng)", 25.0, Align::Right),
-            Column::new("Chưa trả (đồng)", 25.0, Align::Right),
-            Column::new("Trạng thái", 45.0, Align::Left),
-            Column::new("Ghi chú", 26.0, Align::Left),
-        ],
-        header_size: 11.0,
-        body_size: pdf::CELL,
-        numbering: false,
-        min_row: 7.0,
-    }
+    Table::plain(vec![
+        Column::new("STT", 10.0, Align::Center),
+        Column::new("Họ và tên", 42.0, Align::Left),
+        Column::new("Mã đối tượng", 27.0, Align::Center),
+        Column::new("Thôn/xóm", 27.0, Align::Left),
+        Column::new("Phải trả (đồng)", 25.0, Align::Right),
+        Column::new("Đã trả (đồng)", 25.0, Align::Right),
+        Column::new("Chưa trả (đồng)", 25.0, Align::Right),
+        Column::new("Trạng thái", 45.0, Align::Left),
+        Column::new("Ghi chú", 26.0, Align::Left),
+    ])
 }
 
 /// The status printed in the appendix. "Đã trả một phần" is kept apart: the rest is carried over.
@@ -281,17 +275,11 @@ pub fn render(ledger: &Ledger, opts: &SettlementOptions) -> Result<Pdf, Document
         ]));
     }
     doc.table(
-        &Table {
-            columns: vec![
-                Column::new("STT", 10.0, Align::Center),
-                Column::new("Nội dung", 170.0, Align::Left),
-                Column::new("Số tiền (đồng)", 72.0, Align::Right),
-            ],
-            header_size: 11.0,
-            body_size: pdf::CELL,
-            numbering: false,
-            min_row: 7.0,
-        },
+        &Table::plain(vec![
+            Column::new("STT", 10.0, Align::Center),
+            Column::new("Nội dung", 170.0, Align::Left),
+            Column::new("Số tiền (đồng)", 72.0, Align::Right),
+        ]),
         &rows,
         &TableOptions::default(),
     );
