@@ -202,12 +202,6 @@ impl Ledger {
         }
         Ok(out)
     }
-
-    /// Events not yet accepted by the district hub. Until sync lands no event has been sent, so
-    /// this is every event of the ledger; sync will subtract what the hub's receipts acknowledge.
-    pub fn unsynced_events(&self) -> Result<u64, LedgerError> {
-        self.event_count()
-    }
 }
 
 #[cfg(test)]
@@ -343,7 +337,5 @@ mod tests {
             .map(|e| (e.code.as_str(), e.expired))
             .collect();
         assert_eq!(got, [("A4", true), ("A1", false)]);
-
-        assert_eq!(l.unsynced_events().unwrap(), l.event_count().unwrap());
     }
 }
