@@ -254,7 +254,8 @@ pub fn create(
 }
 
 /// Finds the key of the ledger at `ledger`: from the OS key store when `store` allows, else by
-/// opening the key file with `passphrase`. A key opened by passphrase is put in the OS key store
+/// opening the key file with `passphrase` (the demo ledger's own published passphrase when none
+/// is given). A key opened by passphrase is put in the OS key store
 /// for next time (when allowed and there is one).
 pub fn unlock(
     ledger: &Path,
@@ -276,8 +277,15 @@ pub fn unlock(
             ));
         }
     }
-    let Some(passphrase) = passphrase else {
-        return Err(VaultError::PassphraseNeeded);
+    // The demo ledger's passphrase is published, like its PINs: nobody is asked for it.
+    let demo_passphrase;
+    let passphrase = match passphrase {
+        Some(p) => p,
+        None if file.demo => {
+            demo_passphrase = Passphrase::new(DEMO_PASSPHRASE)?;
+            &demo_passphrase
+        }
+        None => return Err(VaultError::PassphraseNeeded),
     };
     let key = unwrap_key(&path, &file, passphrase)?;
     let report = KeyReport::by_passphrase(remember(store, file.key_id, &key), file.demo);
@@ -531,6 +539,11 @@ mod tests {
         let new = Passphrase::new("mat-khau-moi-5678").unwrap();
         let (key, _) = create(&ledger, &old, KeyStore::Off, true).unwrap();
         change_passphrase(&ledger, &old, &new).unwrap();
+        // No longer the demo: without a passphrase it stays shut.
+        assert!(matches!(
+            unlock(&ledger, None, KeyStore::Off),
+            Err(VaultError::PassphraseNeeded)
+        ));
         let (again, report) = unlock(&ledger, Some(&new), KeyStore::Off).unwrap();
         assert_eq!(key.0.as_ref(), again.0.as_ref());
         assert!(
@@ -541,6 +554,17 @@ mod tests {
             unlock(&ledger, Some(&old), KeyStore::Off),
             Err(VaultError::WrongPassphrase)
         ));
+    }
+
+    #[test]
+    fn the_demo_ledger_opens_without_asking() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = dir.path().join("so.sqlite");
+        let pass = Passphrase::new(DEMO_PASSPHRASE).unwrap();
+        let (key, _) = create(&ledger, &pass, KeyStore::Off, true).unwrap();
+        let (again, report) = unlock(&ledger, None, KeyStore::Off).unwrap();
+        assert!(report.demo);
+        assert_eq!(key.0.as_ref(), again.0.as_ref());
     }
 
     #[test]

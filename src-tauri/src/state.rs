@@ -282,11 +282,6 @@ pub fn open_or_create(data_dir: &Path, store: KeyStore) -> Result<Opened, ApiErr
     }
     let key = match vault::unlock(&path, None, store) {
         Ok((key, _)) => key,
-        Err(VaultError::PassphraseNeeded) if vault::is_demo(&path) => {
-            // The demo ledger's passphrase is published, like its PINs.
-            let pass = Passphrase::new(vault::DEMO_PASSPHRASE)?;
-            vault::unlock(&path, Some(&pass), store)?.0
-        }
         Err(VaultError::PassphraseNeeded) => return Ok(Opened::NeedsPassphrase),
         Err(e) => return Err(e.into()),
     };

@@ -439,11 +439,6 @@ fn open_ledger(path: &Path) -> Result<Ledger, Failure> {
     let store = KeyStore::from_env();
     let key = match vault::unlock(path, None, store) {
         Ok((key, _)) => key,
-        Err(VaultError::PassphraseNeeded) if vault::is_demo(path) => {
-            // The demo ledger's passphrase is published, like its PINs.
-            let pass = Passphrase::new(vault::DEMO_PASSPHRASE)?;
-            vault::unlock(path, Some(&pass), store)?.0
-        }
         Err(VaultError::PassphraseNeeded) => {
             let pass = read_passphrase(
                 "PAYPOINT_PASSPHRASE",
