@@ -2,7 +2,15 @@
 //! of one: the key file and the printed documents.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// `path` with `suffix` added to its name: `ledger.sqlite` → `ledger.sqlite-wal`,
+/// `ledger.sqlite.key` (SQLite and our own companions of a file are named this way).
+pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
 
 /// Writes `bytes` to `path` through a temporary file in the same folder, synced, then renamed
 /// over `path` (and the folder synced, so the rename itself survives power loss). With

@@ -13,15 +13,10 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::event::{verify_chain, ChainReport, Event, EventKind, GENESIS_HASH};
+use crate::file::with_suffix;
 use crate::money::{Dong, MoneyError};
 use crate::period::Period;
 use crate::vault::LedgerKey;
-
-fn wal_file(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
-}
 
 /// The ledger's schema, one numbered file per step, embedded at build time. Never edit an applied
 /// migration: add the next one.
@@ -462,10 +457,12 @@ impl Ledger {
             fail("một chương trình khác (ứng dụng Sổ chi trả?) đang mở sổ; hãy đóng nó rồi chạy lại".into())
         })?;
         conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
-        let mut tmp_name = path.as_os_str().to_owned();
-        tmp_name.push(".encrypting");
-        let tmp = PathBuf::from(tmp_name);
-        for leftover in [tmp.clone(), wal_file(&tmp, "-wal"), wal_file(&tmp, "-shm")] {
+        let tmp = with_suffix(path, ".encrypting");
+        for leftover in [
+            tmp.clone(),
+            with_suffix(&tmp, "-wal"),
+            with_suffix(&tmp, "-shm"),
+        ] {
             let _ = std::fs::remove_file(leftover);
         }
         // The ledger's connection was opened without the create flag, which ATTACH inherits: an
@@ -516,10 +513,10 @@ impl Ledger {
         // The plain file's WAL belongs to the old content: never let SQLite replay it into the
         // encrypted file.
         for leftover in [
-            wal_file(path, "-wal"),
-            wal_file(path, "-shm"),
-            wal_file(&tmp, "-wal"),
-            wal_file(&tmp, "-shm"),
+            with_suffix(path, "-wal"),
+            with_suffix(path, "-shm"),
+            with_suffix(&tmp, "-wal"),
+            with_suffix(&tmp, "-shm"),
         ] {
             let _ = std::fs::remove_file(leftover);
         }

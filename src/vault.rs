@@ -211,9 +211,7 @@ struct KdfParams {
 
 /// The key file of the ledger at `ledger`: the same name with `.key` added.
 pub fn key_file_path(ledger: &Path) -> PathBuf {
-    let mut name = ledger.as_os_str().to_owned();
-    name.push(".key");
-    PathBuf::from(name)
+    crate::file::with_suffix(ledger, ".key")
 }
 
 /// True when the file at `ledger` exists and is not a plain SQLite file (an encrypted ledger
