@@ -507,11 +507,17 @@ fn run(cli: Cli) -> Outcome {
             if path.exists() {
                 // Checked before a key is made: a second key file must never replace the one
                 // that opens an existing ledger.
-                return Err(LedgerError::AlreadyInitialised {
-                    path: path.clone(),
-                    code: "?".into(),
-                }
-                .into());
+                return Err(match open_ledger(&path) {
+                    Ok(l) => LedgerError::AlreadyInitialised {
+                        path: path.clone(),
+                        code: l.device().pay_point_code.clone(),
+                    }
+                    .into(),
+                    Err(_) => Failure::new(format!(
+                        "tệp {} đã có: sổ đã được khởi tạo, không khởi tạo lại",
+                        path.display()
+                    )),
+                });
             }
             let pass = if *demo {
                 Passphrase::new(vault::DEMO_PASSPHRASE)?
