@@ -57,3 +57,14 @@ ensure_e2e_tools() {
     cargo install tauri-driver --locked --quiet
   fi
 }
+
+ensure_python_module() {
+  # A Python package from PyPI that a test uses to write a file format (e.g. xlwt for .xls).
+  local module="$1"
+  command -v python3 >/dev/null || apt_install python3 python3-pip
+  python3 -c "import $module" 2>/dev/null && return 0
+  python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+  echo "Cài gói Python: $module" >&2
+  python3 -m pip install --quiet --disable-pip-version-check "$module" 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "$module"
+}

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::rollfile::{write_csv, write_xlsx, Shape};
+use common::rollfile::{write_csv, write_xls, write_xlsx, Shape, TotalsStated, ALL_TOTALS_STATED};
 use paypoint::encoding::TextEncoding;
 use paypoint::import::{read_roll, EncodingChoice, ImportError, ImportOptions};
 use paypoint::roll::{BeneficiaryCode, LineKind, Roll, RollEntry, RollLine, Sex};
@@ -439,11 +439,16 @@ fn a_wrong_grand_total_is_refused_with_its_row_and_both_amounts() {
 
 /// Writes the sample roll, then edits one cell of the written rows (by row of the roll and column).
 fn broken(d: &Path, name: &str, edit: impl Fn(&mut Vec<Vec<common::rollfile::V>>)) -> PathBuf {
-    use common::rollfile::V;
     let roll = sample_roll();
     let shape = Shape::standard(&roll);
     let mut rows = common::rollfile::rows(&roll, &shape);
     edit(&mut rows);
+    write_rows_csv(d, name, &rows)
+}
+
+/// Writes rows as a UTF-8 CSV file.
+fn write_rows_csv(d: &Path, name: &str, rows: &[Vec<common::rollfile::V>]) -> PathBuf {
+    use common::rollfile::V;
     let path = d.join(name);
     let mut w = csv::WriterBuilder::new()
         .flexible(true)
@@ -584,6 +589,181 @@ fn a_subtotal_that_disagrees_is_refused() {
             .any(|p| p.message.contains("Cộng I") && p.column.as_deref() == Some("H")),
         "{problems:#?}"
     );
+}
+
+/// The label of a total row in the written rows ("Cộng I", "TỔNG CỘNG"), as its 0-based index.
+fn total_row(rows: &[Vec<common::rollfile::V>], label: &str) -> usize {
+    rows.iter()
+        .position(|row| matches!(row.get(1), Some(common::rollfile::V::T(s)) if s == label))
+        .unwrap()
+}
+
+/// Issue 11: offices state only "Tổng cộng" in their subtotal and TỔNG CỘNG rows, or no amount
+/// at all. A blank is "not stated": the roll loads exactly, in every file format and encoding,
+/// and a total row that states nothing is a warning in the preview, not a refusal.
+#[test]
+fn total_rows_that_leave_columns_blank_load_in_every_format_and_encoding() {
+    let d = dir();
+    let roll = sample_roll();
+    let total = roll.total().unwrap();
+    for enc in [
+        TextEncoding::Unicode,
+        TextEncoding::Tcvn3,
+        TextEncoding::Vni,
+    ] {
+        for totals in ALL_TOTALS_STATED {
+            let shape = Shape {
+                encoding: enc,
+                totals,
+                ..Shape::standard(&roll)
+            };
+            for ext in ["xlsx", "xls", "csv"] {
+                let name = format!("{enc:?}-{totals:?}.{ext}");
+                let path = d.path().join(&name);
+                match ext {
+                    "xlsx" => write_xlsx(&roll, &shape, &path),
+                    "xls" => write_xls(&roll, &shape, &path),
+                    _ => write_csv(&roll, &shape, &path, b',', false),
+                }
+                let p = read_roll(
+                    &path,
+                    &ImportOptions {
+                        encoding: EncodingChoice::Force(enc),
+                        ..opts()
+                    },
+                )
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+                assert_eq!(p.roll, expected(&roll), "{name}");
+                assert_eq!(p.total, total, "{name}");
+                let unchecked: Vec<&String> = p
+                    .warnings
+                    .iter()
+                    .filter(|w| w.contains("không ghi số tiền: không đối chiếu được"))
+                    .collect();
+                match totals {
+                    TotalsStated::None => {
+                        assert_eq!(p.stated_total, None, "{name}");
+                        assert!(
+                            unchecked.iter().any(|w| w.starts_with(
+                                "dòng TỔNG CỘNG không ghi số tiền: không đối chiếu được"
+                            )),
+                            "{name}: {:?}",
+                            p.warnings
+                        );
+                        assert!(
+                            unchecked.iter().any(|w| w.starts_with("dòng “Cộng I”")),
+                            "{name}: {:?}",
+                            p.warnings
+                        );
+                    }
+                    _ => {
+                        assert_eq!(p.stated_total, Some(total), "{name}");
+                        assert!(unchecked.is_empty(), "{name}: {:?}", p.warnings);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Only what a total row states is checked, but what it states is checked: a wrong "Tổng cộng"
+/// with blank parts, and a part that holds 0 explicitly, still refuse the file.
+#[test]
+fn a_stated_total_or_an_explicit_zero_is_still_checked() {
+    use common::rollfile::V;
+    let d = dir();
+    let roll = sample_roll();
+    let only_total = Shape {
+        totals: TotalsStated::OnlyTotal,
+        ..Shape::standard(&roll)
+    };
+    let path = d.path().join("sai-tong.xlsx");
+    write_xlsx(
+        &roll,
+        &Shape {
+            grand_total_error: 1000,
+            ..only_total.clone()
+        },
+        &path,
+    );
+    let problems = refused(&path);
+    assert!(
+        problems.iter().any(
+            |p| p.message.starts_with("dòng TỔNG CỘNG ghi") && p.column.as_deref() == Some("J")
+        ),
+        "{problems:#?}"
+    );
+    assert!(
+        !problems.iter().any(|p| p.column.as_deref() == Some("H")),
+        "a blank monthly cell is not read as 0: {problems:#?}"
+    );
+
+    let mut rows = common::rollfile::rows(&roll, &only_total);
+    let i = total_row(&rows, "Cộng I");
+    rows[i][7] = V::N(0);
+    let path = write_rows_csv(d.path(), "so-khong.csv", &rows);
+    let problems = refused(&path);
+    assert!(
+        problems.iter().any(|p| p.message.contains("Cộng I")
+            && p.message.contains("ghi 0 đ")
+            && p.column.as_deref() == Some("H")),
+        "{problems:#?}"
+    );
+}
+
+/// A person's row with its parts and a blank "Tổng cộng" is the sum of its parts; with a
+/// "Tổng cộng" and blank parts it is one monthly line.
+#[test]
+fn a_persons_blank_total_or_blank_parts_are_not_zeros() {
+    use common::rollfile::V;
+    let d = dir();
+    let roll = sample_roll();
+    let mut rows = common::rollfile::rows(&roll, &Shape::standard(&roll));
+    let parts_only = row_of(&rows, "QH-0001");
+    rows[parts_only][9] = V::E;
+    // A person with no arrears: with blank parts, the whole "Tổng cộng" is the month's line.
+    let no_arrears = roll.entries[1..]
+        .iter()
+        .find(|e| e.lines.len() == 1)
+        .unwrap()
+        .code
+        .to_string();
+    let total_only = row_of(&rows, &no_arrears);
+    rows[total_only][7] = V::E;
+    rows[total_only][8] = V::E;
+    let path = write_rows_csv(d.path(), "o-trong.csv", &rows);
+    let p = read(&path).unwrap();
+    assert_eq!(p.roll, expected(&roll));
+}
+
+/// The sheet is named in Unicode in an error even when the workbook names it in TCVN3 or VNI.
+#[test]
+fn a_legacy_sheet_name_is_shown_in_unicode() {
+    let d = dir();
+    let roll = sample_roll();
+    for enc in [TextEncoding::Tcvn3, TextEncoding::Vni] {
+        let shape = Shape {
+            encoding: enc,
+            sheet_name: "Tháng 12".into(),
+            grand_total_error: 1000,
+            ..Shape::standard(&roll)
+        };
+        for ext in ["xlsx", "xls"] {
+            let path = d.path().join(format!("{enc:?}.{ext}"));
+            if ext == "xlsx" {
+                write_xlsx(&roll, &shape, &path);
+            } else {
+                write_xls(&roll, &shape, &path);
+            }
+            let problems = refused(&path);
+            assert_eq!(
+                problems[0].sheet.as_deref(),
+                Some("Tháng 12"),
+                "{enc:?} {ext}"
+            );
+            assert!(problems[0].to_string().contains("trang “Tháng 12”"));
+        }
+    }
 }
 
 #[test]
@@ -781,11 +961,14 @@ fn an_amended_roll_applies_the_difference_and_never_touches_a_payout() {
 fn the_cli_previews_imports_and_refuses_with_located_errors() {
     let d = dir();
     let roll = sample_roll();
-    let good = d.path().join("ds.xlsx");
-    write_xlsx(
+    // The roll of issue 11: Excel 97–2003, VNI, a VNI sheet name, total rows with no amounts.
+    let good = d.path().join("ds.xls");
+    write_xls(
         &roll,
         &Shape {
             encoding: TextEncoding::Vni,
+            totals: TotalsStated::None,
+            sheet_name: "Tháng 12".into(),
             ..Shape::standard(&roll)
         },
         &good,
@@ -807,6 +990,13 @@ fn the_cli_previews_imports_and_refuses_with_located_errors() {
     assert_eq!(preview["lines"], 10);
     assert_eq!(preview["total"], roll.total().unwrap().as_i64());
     assert_eq!(preview["encoding"], "vni");
+    assert!(
+        preview["warnings"].as_array().unwrap().iter().any(|w| w
+            .as_str()
+            .unwrap()
+            .starts_with("dòng TỔNG CỘNG không ghi số tiền: không đối chiếu được")),
+        "{preview}"
+    );
     assert_eq!(cli.status()["events"], 1, "a dry run writes nothing");
 
     let out = cli.run(&[
@@ -897,10 +1087,11 @@ proptest! {
         enc in proptest::sample::select(&[TextEncoding::Unicode, TextEncoding::Tcvn3, TextEncoding::Vni][..]),
         text_amounts in any::<bool>(),
         sections in any::<bool>(),
+        totals in proptest::sample::select(&ALL_TOTALS_STATED[..]),
     ) {
         let d = dir();
         let path = d.path().join("ds.xlsx");
-        let shape = Shape { encoding: enc, amounts_as_text: text_amounts, sections, ..Shape::standard(&roll) };
+        let shape = Shape { encoding: enc, amounts_as_text: text_amounts, sections, totals, ..Shape::standard(&roll) };
         write_xlsx(&roll, &shape, &path);
         let p = read_roll(&path, &ImportOptions { encoding: EncodingChoice::Force(enc), ..opts() }).unwrap();
         prop_assert_eq!(p.roll, expected(&roll));

@@ -25,7 +25,7 @@ fn main() {
     let out = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "corpus".into()));
     let tmp = tempfile::tempdir().unwrap();
 
-    // roll_import: selector bits 0–1 the extension (0 csv, 1 xlsx), 2–3 the encoding option.
+    // roll_import: selector bits 0–1 the extension (0 csv, 1 xlsx, 2 xls), 2–3 the encoding option.
     let dir = out.join("roll_import");
     std::fs::create_dir_all(&dir).unwrap();
     let roll = paypoint::demo::roll(Period::new(2025, 7).unwrap(), 4, 7, "HB");
@@ -55,6 +55,32 @@ fn main() {
                 "wrong-total",
                 rollfile::Shape {
                     grand_total_error: 1000,
+                    ..std.clone()
+                },
+            ),
+            // Total rows that state only "Tổng cộng", or no amount (issue 11), and a sheet named
+            // in TCVN3.
+            (
+                "only-total-tcvn3",
+                rollfile::Shape {
+                    encoding: TextEncoding::Tcvn3,
+                    totals: rollfile::TotalsStated::OnlyTotal,
+                    sheet_name: "Tháng 7".into(),
+                    ..std.clone()
+                },
+            ),
+            (
+                "blank-totals",
+                rollfile::Shape {
+                    totals: rollfile::TotalsStated::None,
+                    ..std.clone()
+                },
+            ),
+            (
+                "only-total-wrong",
+                rollfile::Shape {
+                    totals: rollfile::TotalsStated::OnlyTotal,
+                    grand_total_error: 1000,
                     ..std
                 },
             ),
@@ -78,6 +104,15 @@ fn main() {
             shape.encoding == TextEncoding::Unicode,
         );
         put(&dir, &format!("{name}.csv"), 0, &std::fs::read(&c).unwrap());
+        // Excel 97–2003, as many offices still send (python3 with xlwt).
+        let xls = tmp.path().join(format!("{name}.xls"));
+        rollfile::write_xls(&roll, shape, &xls);
+        put(
+            &dir,
+            &format!("{name}.xls"),
+            2,
+            &std::fs::read(&xls).unwrap(),
+        );
         rollfile::write_csv(&roll, shape, &c, b';', false);
         let sel = if shape.encoding == TextEncoding::Tcvn3 {
             8

@@ -236,8 +236,19 @@ fn write_roll_csv(path: &std::path::Path, rows: &[(&str, &str, &str, i64)]) {
     std::fs::write(path, s).unwrap();
 }
 
+/// The same roll with a subtotal row that states no amount and a TỔNG CỘNG row that states only
+/// "Tổng cộng", as many offices write them (issue 11).
+fn write_roll_csv_with_total_rows(path: &std::path::Path, rows: &[(&str, &str, &str, i64)]) {
+    write_roll_csv(path, rows);
+    let total: i64 = rows.iter().map(|r| r.3).sum();
+    let mut s = std::fs::read_to_string(path).unwrap();
+    s.push_str(&format!(",Cộng,,,,,,\n,TỔNG CỘNG,,,,,{total},\n"));
+    std::fs::write(path, s).unwrap();
+}
+
 /// Roll import: a file with a mistake is refused with its row and column listed; the corrected
-/// file previews, loads, and shows as a version.
+/// file (its total rows stating only "Tổng cộng", or nothing) previews with the unchecked row
+/// named, loads, and shows as a version.
 #[test]
 fn roll_import_lists_errors_by_row_and_column_then_loads() {
     run(|Ctx { c, xdg, .. }| async move {
@@ -271,7 +282,7 @@ fn roll_import_lists_errors_by_row_and_column_then_loads() {
         screenshot(&c, "07-roll").await?;
 
         let good = xdg.join("ds-dung.csv");
-        write_roll_csv(
+        write_roll_csv_with_total_rows(
             &good,
             &[
                 ("Nguyễn Văn Thử", "T-000001", "Thôn Đông", 1_878_000),
@@ -285,6 +296,13 @@ fn roll_import_lists_errors_by_row_and_column_then_loads() {
         click_id(&c, "roll-preview-button").await?;
         wait_text(&c, &tid("roll-preview"), "3 đối tượng").await?;
         wait_text(&c, &tid("roll-preview"), "6.545.000").await?;
+        wait_text(
+            &c,
+            &tid("roll-warning"),
+            "dòng “Cộng” không ghi số tiền: không đối chiếu được",
+        )
+        .await?;
+        screenshot(&c, "07b-roll-preview").await?;
         click_id(&c, "roll-apply").await?;
         wait_text(&c, &tid("roll-applied"), "phiên bản 1").await?;
         wait_text(&c, &tid("roll-versions"), "ds-dung.csv").await?;

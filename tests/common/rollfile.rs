@@ -11,6 +11,25 @@ use paypoint::roll::{LineKind, Roll, Sex};
 use paypoint::Dong;
 use rust_xlsxwriter::{Format, FormatBorder, Workbook};
 
+/// Which amount columns the subtotal ("Cộng I") and TỔNG CỘNG rows state; the others are left
+/// blank, as many offices leave them (issue 11).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TotalsStated {
+    /// Trợ cấp hàng tháng, Truy lĩnh and Tổng cộng.
+    All,
+    /// Only Tổng cộng.
+    OnlyTotal,
+    /// No amount at all: the rows are labels only.
+    None,
+}
+
+/// Every way of stating the totals, for loops over the shapes.
+pub const ALL_TOTALS_STATED: [TotalsStated; 3] = [
+    TotalsStated::All,
+    TotalsStated::OnlyTotal,
+    TotalsStated::None,
+];
+
 /// How to write the file.
 #[derive(Clone)]
 pub struct Shape {
@@ -30,6 +49,11 @@ pub struct Shape {
     pub title: String,
     /// Names typed in capitals with the TCVN3 heading font (.VnTimeH), as many offices do.
     pub heading_names: bool,
+    /// Which amount columns the total rows state.
+    pub totals: TotalsStated,
+    /// The workbook's sheet name, written in the file's encoding (e.g. "Tháng 12" in TCVN3 is
+    /// "Th¸ng 12").
+    pub sheet_name: String,
 }
 
 impl Shape {
@@ -42,6 +66,8 @@ impl Shape {
             grand_total_error: 0,
             single_header: false,
             heading_names: false,
+            totals: TotalsStated::All,
+            sheet_name: "DS chi tra".into(),
             title: format!(
                 "DANH SÁCH CHI TRẢ TRỢ CẤP ƯU ĐÃI NGƯỜI CÓ CÔNG {}",
                 roll.period.label_vi().to_uppercase()
@@ -83,6 +109,15 @@ pub fn rows(roll: &Roll, shape: &Shape) -> Vec<Vec<V>> {
         } else {
             V::N(n)
         }
+    };
+    // An amount of a total row: a part column (monthly, arrears) or the row's "Tổng cộng".
+    let part = |n: i64| match shape.totals {
+        TotalsStated::All => amount(n),
+        _ => V::E,
+    };
+    let sum = |n: i64| match shape.totals {
+        TotalsStated::None => V::E,
+        _ => amount(n),
     };
     let mut out: Vec<Vec<V>> = vec![
         vec![
@@ -235,7 +270,7 @@ pub fn rows(roll: &Roll, shape: &Shape) -> Vec<Vec<V>> {
         if shape.sections {
             let label = t(&format!("Cộng {}", romans[gi % romans.len()]));
             out.push(if shape.single_header {
-                vec![V::E, label, V::E, V::E, V::E, V::E, amount(m_sum + a_sum)]
+                vec![V::E, label, V::E, V::E, V::E, V::E, sum(m_sum + a_sum)]
             } else {
                 vec![
                     V::E,
@@ -245,9 +280,9 @@ pub fn rows(roll: &Roll, shape: &Shape) -> Vec<Vec<V>> {
                     V::E,
                     V::E,
                     V::E,
-                    amount(m_sum),
-                    amount(a_sum),
-                    amount(m_sum + a_sum),
+                    part(m_sum),
+                    part(a_sum),
+                    sum(m_sum + a_sum),
                 ]
             });
         }
@@ -255,7 +290,7 @@ pub fn rows(roll: &Roll, shape: &Shape) -> Vec<Vec<V>> {
     let total = all_m + all_a + shape.grand_total_error;
     if shape.grand_total {
         out.push(if shape.single_header {
-            vec![V::E, t("TỔNG CỘNG"), V::E, V::E, V::E, V::E, amount(total)]
+            vec![V::E, t("TỔNG CỘNG"), V::E, V::E, V::E, V::E, sum(total)]
         } else {
             vec![
                 V::E,
@@ -265,9 +300,9 @@ pub fn rows(roll: &Roll, shape: &Shape) -> Vec<Vec<V>> {
                 V::E,
                 V::E,
                 V::E,
-                amount(all_m),
-                amount(all_a),
-                amount(total),
+                part(all_m),
+                part(all_a),
+                sum(total),
             ]
         });
     }
@@ -294,7 +329,8 @@ pub fn rows(roll: &Roll, shape: &Shape) -> Vec<Vec<V>> {
 pub fn write_xlsx(roll: &Roll, shape: &Shape, path: &Path) {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
-    ws.set_name("DS chi tra").unwrap();
+    ws.set_name(encode(&shape.sheet_name, shape.encoding))
+        .unwrap();
     let font = match shape.encoding {
         TextEncoding::Unicode => "Times New Roman",
         TextEncoding::Tcvn3 => ".VnTime",
@@ -388,4 +424,54 @@ pub fn write_csv(roll: &Roll, shape: &Shape, path: &Path, delimiter: u8, bom: bo
         _ => encoding_rs::WINDOWS_1252.encode(&text).0.into_owned(),
     };
     std::fs::write(path, bytes).unwrap();
+}
+
+/// Writes the roll as an Excel 97–2003 workbook (.xls), through `write_xls.py` beside this file
+/// (Python's `xlwt`, the kept writer of that format; `scripts/test` installs it). Text cells
+/// hold the legacy characters for TCVN3 and VNI, as a legacy .xls does.
+pub fn write_xls(roll: &Roll, shape: &Shape, path: &Path) {
+    use std::io::Write;
+    let escape = |s: &str| {
+        s.replace('\\', "\\\\")
+            .replace('\t', "\\t")
+            .replace('\n', "\\n")
+    };
+    let mut text = String::new();
+    for row in rows(roll, shape) {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|v| match v {
+                V::T(s) => format!("T{}", escape(s)),
+                V::N(n) => format!("N{n}"),
+                V::E => String::new(),
+            })
+            .collect();
+        // An empty row still takes its line, so that row numbers stay those of the sheet.
+        text.push_str(&cells.join("\t"));
+        text.push_str("\tE\n");
+    }
+    // This file is shared by several crates' tests: find the script from any of them.
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|a| a.join("tests/common/write_xls.py"))
+        .find(|p| p.exists())
+        .expect("tests/common/write_xls.py in the workspace");
+    let mut child = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(path)
+        .arg(encode(&shape.sheet_name, shape.encoding))
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs (scripts/test installs it with xlwt)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(
+        status.success(),
+        "write_xls.py failed: is xlwt installed (pip install xlwt)?"
+    );
 }

@@ -181,7 +181,13 @@ pub fn hub_with_roll(dir: &Path, pay_points: &[&str], size: usize) -> HubProc {
         assert!(out.status.success());
         let roll = paypoint::demo::roll(PERIOD.parse().unwrap(), size, 7, pp);
         let file = dir.join(format!("{pp}.csv"));
-        rollfile::write_csv(&roll, &rollfile::Shape::standard(&roll), &file, b',', true);
+        // Total rows that state only "Tổng cộng", as many offices write them (issue 11): the
+        // hub's import must check what they state and read no blank as 0.
+        let shape = rollfile::Shape {
+            totals: rollfile::TotalsStated::OnlyTotal,
+            ..rollfile::Shape::standard(&roll)
+        };
+        rollfile::write_csv(&roll, &shape, &file, b',', true);
         for args in [
             vec![
                 "roll",

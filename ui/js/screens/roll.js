@@ -59,7 +59,7 @@ function renderPreview() {
   fill(
     previewBox,
     notice("ok", t("roll_preview_ok", { file: p.file, n: p.beneficiaries, lines: p.lines, total: money(p.total), enc: t("enc_" + p.encoding) }), "roll-preview"),
-    p.warnings.map((w) => notice("warn", w)),
+    p.warnings.map((w) => notice("warn", w, "roll-warning")),
     p.loaded_version ? notice("warn", t("roll_will_amend", { period: p.period, v: p.loaded_version })) : null,
     h("p", { class: "muted" }, t("roll_preview_note")),
     h("div", { class: "actions" }, h("button", { class: "primary big", "data-testid": "roll-apply", onclick: apply }, t("roll_apply"))),
