@@ -13,7 +13,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::clerk::SignedIn;
-use crate::event::EventKind;
+use crate::event::{payload, EventPayload};
 use crate::ledger::{Ledger, LedgerError};
 use crate::money::{Dong, MoneyError};
 use crate::text;
@@ -207,8 +207,10 @@ impl Ledger {
         self.write(|w| {
             let ev = w.append(
                 Some(by.id()),
-                EventKind::CashAdvance,
-                serde_json::json!({"amount": amount.as_i64(), "note": note}),
+                EventPayload::CashAdvance(payload::CashMovement {
+                    amount,
+                    note: note.clone(),
+                }),
             )?;
             w.tx.prepare_cached(
                 "INSERT INTO cash_advances (id, event_seq, amount, note) VALUES (?1, ?2, ?3, ?4)",
@@ -236,8 +238,10 @@ impl Ledger {
             }
             let ev = w.append(
                 Some(by.id()),
-                EventKind::CashReturn,
-                serde_json::json!({"amount": amount.as_i64(), "note": note}),
+                EventPayload::CashReturn(payload::CashMovement {
+                    amount,
+                    note: note.clone(),
+                }),
             )?;
             w.tx.prepare_cached(
                 "INSERT INTO cash_returns (id, event_seq, amount, note) VALUES (?1, ?2, ?3, ?4)",
@@ -260,12 +264,11 @@ impl Ledger {
             let notes: BTreeMap<String, u32> = count.notes().map(|(d, q)| (d.value().as_i64().to_string(), q)).collect();
             let ev = w.append(
                 Some(by.id()),
-                EventKind::CashCount,
-                serde_json::json!({
-                    "notes": notes,
-                    "counted": counted.as_i64(),
-                    "expected": expected.as_i64(),
-                    "difference": difference.as_i64(),
+                EventPayload::CashCount(payload::CashCount {
+                    notes,
+                    counted,
+                    expected,
+                    difference,
                 }),
             )?;
             w.tx.prepare_cached("INSERT INTO cash_counts (id, event_seq, counted, expected, difference) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(

@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, Local};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::event::EventKind;
+use crate::event::{payload, EventPayload};
 use crate::ledger::{Ledger, LedgerError};
 
 /// Wrong PINs in a row before the clerk is locked out.
@@ -179,8 +179,11 @@ impl Ledger {
             let id: i64 = w.tx.prepare_cached("SELECT coalesce(max(id), 0) + 1 FROM clerks")?.query_row( [], |r| r.get(0))?;
             let ev = w.append(
                 None,
-                EventKind::ClerkAdded,
-                serde_json::json!({"clerk": id, "name": name, "role": role.as_str()}),
+                EventPayload::ClerkAdded(payload::ClerkAdded {
+                    clerk: id,
+                    name: name.clone(),
+                    role,
+                }),
             )?;
             w.tx.prepare_cached("INSERT INTO clerks (id, name, role, pin_hash, event_seq) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(
                 params![id, name, role.as_str(), pin_hash, ev.seq],
@@ -206,8 +209,10 @@ impl Ledger {
         self.write(|w| {
             w.append(
                 None,
-                EventKind::ClerkUnlocked,
-                serde_json::json!({"clerk": clerk_id, "by": by.id()}),
+                EventPayload::ClerkUnlocked(payload::ClerkUnlocked {
+                    clerk: clerk_id,
+                    by: by.id(),
+                }),
             )?;
             w.tx.prepare_cached("DELETE FROM clerk_lockout WHERE clerk_id = ?1")?
                 .execute([clerk_id])?;

@@ -9,10 +9,11 @@ use chrono::{Local, SecondsFormat};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 use serde::Serialize;
-use serde_json::Value;
 use uuid::Uuid;
 
-use crate::event::{verify_chain, ChainReport, Event, EventKind, GENESIS_HASH};
+use crate::event::{
+    payload, verify_chain, ChainReport, Event, EventKind, EventPayload, GENESIS_HASH,
+};
 use crate::file::with_suffix;
 use crate::money::{Dong, MoneyError};
 use crate::period::Period;
@@ -134,9 +135,9 @@ impl Writer<'_> {
     pub fn append(
         &self,
         clerk: Option<i64>,
-        kind: EventKind,
-        payload: Value,
+        facts: EventPayload,
     ) -> Result<EventRef, rusqlite::Error> {
+        let (kind, payload) = (facts.kind(), facts.to_value());
         let head: Option<(u64, String)> = self
             .tx
             .prepare_cached("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")?
@@ -373,11 +374,10 @@ impl Ledger {
             };
             writer.append(
                 None,
-                EventKind::LedgerInitialised,
-                serde_json::json!({
-                    "pay_point": device.pay_point_code,
-                    "name": device.pay_point_name,
-                    "schema": MIGRATIONS_COUNT,
+                EventPayload::LedgerInitialised(payload::LedgerInitialised {
+                    pay_point: device.pay_point_code.clone(),
+                    name: device.pay_point_name.clone(),
+                    schema: MIGRATIONS_COUNT as u32,
                 }),
             )?;
             writer.tx.commit()?;
@@ -664,13 +664,12 @@ impl Ledger {
         self.write(|w| {
             let ev = w.append(
                 Some(by.id()),
-                EventKind::PeriodClosed,
-                serde_json::json!({
-                    "period": period.to_string(),
-                    "total_due": status.total_due.as_i64(),
-                    "paid_amount": status.paid_amount.as_i64(),
-                    "unpaid_amount": status.unpaid_amount.as_i64(),
-                    "cash_on_hand": status.cash_on_hand.as_i64(),
+                EventPayload::PeriodClosed(payload::PeriodClosed {
+                    period,
+                    total_due: status.total_due,
+                    paid_amount: status.paid_amount,
+                    unpaid_amount: status.unpaid_amount,
+                    cash_on_hand: status.cash_on_hand,
                 }),
             )?;
             w.tx.prepare_cached("INSERT INTO period_closes (period, event_seq) VALUES (?1, ?2)")?

@@ -11,7 +11,8 @@ use uuid::Uuid;
 
 use crate::beneficiary::BeneficiaryView;
 use crate::clerk::{ClerkError, SignedIn};
-use crate::event::EventKind;
+use crate::event::payload::{self, RecipientKind};
+use crate::event::EventPayload;
 use crate::ledger::{Ledger, LedgerError, Writer};
 use crate::money::{Dong, MoneyError};
 use crate::roll::BeneficiaryCode;
@@ -236,7 +237,7 @@ pub(crate) fn pay_in(
         }
     }
     let (recipient, proxy_name, proxy_id) = match &req.recipient {
-        Recipient::Beneficiary => ("self", None, None),
+        Recipient::Beneficiary => (RecipientKind::Beneficiary, None, None),
         Recipient::Proxy { name, id_card } => {
             let Some(p) = &card.proxy else {
                 return Err(PayoutError::ProxyNotAuthorised(format!(
@@ -260,7 +261,7 @@ pub(crate) fn pay_in(
                 )));
             }
             (
-                "proxy",
+                RecipientKind::Proxy,
                 Some(text::clean(name)),
                 Some(id_card.trim().to_string()),
             )
@@ -277,24 +278,30 @@ pub(crate) fn pay_in(
     let lines: Vec<(i64, Dong)> = to_pay.iter().map(|l| (l.id, l.amount)).collect();
     let ev = w.append(
         Some(by.id()),
-        EventKind::Payout,
-        serde_json::json!({
-            "period": card.period.to_string(),
-            "code": code,
-            "amount": amount.as_i64(),
+        EventPayload::Payout(payload::Payout {
+            period: card.period,
+            code: code.clone(),
+            amount,
             // The kind goes with each line: the hub tells a funeral allowance (payable after a
             // death) from the lines a stop blocks.
-            "lines": to_pay.iter().map(|l| serde_json::json!({"line": l.id, "amount": l.amount.as_i64(), "kind": l.kind.as_str()})).collect::<Vec<_>>(),
-            "recipient": recipient,
-            "proxy_name": proxy_name,
-            "proxy_id_card": proxy_id,
-            "at_home": req.at_home,
+            lines: to_pay
+                .iter()
+                .map(|l| payload::PaidLine {
+                    line: l.id,
+                    amount: l.amount,
+                    kind: Some(l.kind),
+                })
+                .collect(),
+            recipient,
+            proxy_name: proxy_name.clone(),
+            proxy_id_card: proxy_id.clone(),
+            at_home: req.at_home,
         }),
     )?;
     let payout_id = ev.id;
     w.tx.prepare_cached("INSERT INTO payouts (id, event_seq, beneficiary_id, recipient, proxy_name, proxy_id_card, at_home, clerk_id, paid_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?.execute(
-        params![payout_id.to_string(), ev.seq, card.id, recipient, proxy_name, proxy_id, req.at_home, by.id(), paid_at],
+        params![payout_id.to_string(), ev.seq, card.id, recipient.as_str(), proxy_name, proxy_id, req.at_home, by.id(), paid_at],
     )?;
     let mut ins = w.tx.prepare_cached(
         "INSERT INTO payout_lines (payout_id, line_id, amount) VALUES (?1, ?2, ?3)",
@@ -385,14 +392,15 @@ impl Ledger {
             let amount = Dong::new(amount)?;
             let ev = w.append(
                 Some(by.id()),
-                EventKind::Reversal,
-                serde_json::json!({
-                    "payout": pid,
-                    "code": code,
-                    "period": period,
-                    "amount": amount.as_i64(),
-                    "reason": reason,
-                    "approver": approver.id(),
+                EventPayload::Reversal(payload::Reversal {
+                    payout: pid.clone(),
+                    code: code.clone(),
+                    period: period
+                        .parse()
+                        .map_err(|_| LedgerError::Corrupt(format!("kỳ “{period}”")))?,
+                    amount,
+                    reason: reason.clone(),
+                    approver: approver.id(),
                 }),
             )?;
             w.tx.prepare_cached("INSERT INTO reversals (id, event_seq, payout_id, reason, clerk_id, approver_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?.execute(

@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::event::{canonical_json, sha256_hex, EventKind};
+use crate::event::payload::{self, AddedLine};
+use crate::event::{canonical_json, sha256_hex, EventKind, EventPayload};
 use crate::ledger::{Ledger, LedgerError};
 use crate::money::{Dong, MoneyError};
 use crate::period::Period;
@@ -608,16 +609,15 @@ impl Ledger {
             }
             let ev = w.append(
                 None,
-                EventKind::RollLoaded,
-                serde_json::json!({
-                    "period": p,
-                    "version": roll.version,
-                    "source": source,
-                    "demo": is_demo,
-                    "beneficiaries": roll.entries.len(),
-                    "lines": line_count,
-                    "total": total.as_i64(),
-                    "content_sha256": content_sha256,
+                EventPayload::RollLoaded(payload::RollLoaded {
+                    period,
+                    version: roll.version,
+                    source: source.to_string(),
+                    demo: is_demo,
+                    beneficiaries: roll.entries.len() as u64,
+                    lines: line_count as u64,
+                    total,
+                    content_sha256: content_sha256.clone(),
                 }),
             )?;
             w.tx.prepare_cached("INSERT INTO rolls (period, version, source, is_demo, content_sha256, event_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?.execute(
@@ -725,7 +725,7 @@ impl Ledger {
                 .parse()
                 .map_err(|_| RollError::Ledger(LedgerError::Corrupt(format!("kỳ “{p}”"))))?;
             let intact = if kind == EventKind::RollAmended.as_str() {
-                lines_hash(lines_of_roll(&self.conn, roll_id)?) == lines
+                lines_hash(&lines_of_roll(&self.conn, roll_id)?) == lines
             } else {
                 self.roll(period, version)?.map(|r| r.content_hash()) == Some(content)
             };
@@ -737,7 +737,8 @@ impl Ledger {
     }
 }
 
-/// One added line as the amendment event records it and `verify` recomputes it.
+/// An added line in the order and form the amendment's `lines_sha256` sorts and hashes: by its
+/// text fields as strings (the order release 0.1 used, which the recorded hashes depend on).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 struct LinePrint {
     code: String,
@@ -748,13 +749,27 @@ struct LinePrint {
     note: String,
 }
 
-/// SHA-256 of the sorted added lines: what an amendment's event records.
-fn lines_hash(mut lines: Vec<LinePrint>) -> String {
-    lines.sort();
-    sha256_hex(canonical_json(&serde_json::to_value(&lines).expect("serialises")).as_bytes())
+impl LinePrint {
+    fn of(l: &AddedLine) -> LinePrint {
+        LinePrint {
+            code: l.code.clone(),
+            kind: l.kind.as_str(),
+            covers_from: l.covers_from.to_string(),
+            covers_to: l.covers_to.to_string(),
+            amount: l.amount.as_i64(),
+            note: l.note.clone(),
+        }
+    }
 }
 
-fn lines_of_roll(conn: &rusqlite::Connection, roll_id: i64) -> Result<Vec<LinePrint>, RollError> {
+/// SHA-256 of the sorted added lines: what an amendment's event records.
+fn lines_hash(lines: &[AddedLine]) -> String {
+    let mut prints: Vec<LinePrint> = lines.iter().map(LinePrint::of).collect();
+    prints.sort();
+    sha256_hex(canonical_json(&serde_json::to_value(&prints).expect("serialises")).as_bytes())
+}
+
+fn lines_of_roll(conn: &rusqlite::Connection, roll_id: i64) -> Result<Vec<AddedLine>, RollError> {
     let mut stmt = conn.prepare_cached(
         "SELECT b.code, l.kind, l.covers_from, l.covers_to, l.amount, l.note
          FROM lines l JOIN beneficiaries b ON b.id = l.beneficiary_id WHERE l.roll_id = ?1",
@@ -769,20 +784,21 @@ fn lines_of_roll(conn: &rusqlite::Connection, roll_id: i64) -> Result<Vec<LinePr
             r.get::<_, String>(5)?,
         ))
     })?;
+    let corrupt = |what: String| RollError::Ledger(LedgerError::Corrupt(what));
     let mut out = Vec::new();
     for row in rows {
         let (code, kind, covers_from, covers_to, amount, note) = row?;
-        let kind = LineKind::parse(&kind)
-            .ok_or_else(|| {
-                RollError::Ledger(LedgerError::Corrupt(format!("loại khoản chi “{kind}”")))
-            })?
-            .as_str();
-        out.push(LinePrint {
+        let period = |p: &str| {
+            p.parse::<Period>()
+                .map_err(|_| corrupt(format!("kỳ “{p}”")))
+        };
+        out.push(AddedLine {
             code,
-            kind,
-            covers_from,
-            covers_to,
-            amount,
+            kind: LineKind::parse(&kind)
+                .ok_or_else(|| corrupt(format!("loại khoản chi “{kind}”")))?,
+            covers_from: period(&covers_from)?,
+            covers_to: period(&covers_to)?,
+            amount: Dong::new(amount)?,
             note,
         });
     }
@@ -790,19 +806,8 @@ fn lines_of_roll(conn: &rusqlite::Connection, roll_id: i64) -> Result<Vec<LinePr
 }
 
 /// A difference between the amended roll and what was already paid: for the district to settle.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RollConflict {
-    /// Beneficiary code.
-    pub code: String,
-    /// Name.
-    pub name: String,
-    /// The line's kind.
-    pub kind: LineKind,
-    /// The amount already paid.
-    pub paid_amount: Dong,
-    /// The amount in the new roll, or `None` when the new roll drops the line.
-    pub new_amount: Option<Dong>,
-}
+/// The amendment event records these as they are.
+pub type RollConflict = payload::Conflict;
 
 /// What loading a roll file changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -974,15 +979,15 @@ impl Ledger {
                 // Nothing written: the transaction ends without a commit of anything.
                 return Ok(change);
             }
-            let added: Vec<LinePrint> = to_add
+            let added: Vec<AddedLine> = to_add
                 .iter()
                 .flat_map(|(_, e, lines)| {
-                    lines.iter().map(|l| LinePrint {
+                    lines.iter().map(|l| AddedLine {
                         code: e.code.to_string(),
-                        kind: l.kind.as_str(),
-                        covers_from: l.covers_from.to_string(),
-                        covers_to: l.covers_to.to_string(),
-                        amount: l.amount.as_i64(),
+                        kind: l.kind,
+                        covers_from: l.covers_from,
+                        covers_to: l.covers_to,
+                        amount: l.amount,
                         note: l.note.clone(),
                     })
                 })
@@ -990,17 +995,16 @@ impl Ledger {
             let total = roll.total()?;
             let ev = w.append(
                 None,
-                EventKind::RollAmended,
-                serde_json::json!({
-                    "period": p,
-                    "version": version + 1,
-                    "source": source,
-                    "total": total.as_i64(),
-                    "content_sha256": roll.content_hash(),
-                    "lines_sha256": lines_hash(added.clone()),
-                    "added": added,
-                    "removed": to_remove,
-                    "conflicts": change.conflicts,
+                EventPayload::RollAmended(payload::RollAmended {
+                    period,
+                    version: version + 1,
+                    source: source.to_string(),
+                    total,
+                    content_sha256: roll.content_hash(),
+                    lines_sha256: lines_hash(&added),
+                    added,
+                    removed: to_remove.clone(),
+                    conflicts: change.conflicts.clone(),
                 }),
             )?;
             w.tx.prepare_cached(

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::beneficiary::StopView;
 use crate::clerk::SignedIn;
-use crate::event::EventKind;
+use crate::event::{payload, EventPayload};
 use crate::ledger::{Ledger, LedgerError, Writer};
 use crate::roll::BeneficiaryCode;
 use crate::text;
@@ -148,12 +148,13 @@ pub(crate) fn stop_in(
     let note = text::clean(note);
     let ev = w.append(
         Some(by.id()),
-        EventKind::Stop,
-        serde_json::json!({
-            "code": code.as_str(),
-            "reason": reason.as_str(),
-            "date": date.map(|d| d.to_string()),
-            "note": note,
+        EventPayload::Stop(payload::Stop {
+            code: code.to_string(),
+            reason,
+            date: date.map(|d| d.to_string()),
+            note: note.clone(),
+            source: None,
+            amendment: None,
         }),
     )?;
     w.tx.prepare_cached("INSERT INTO stops (code, reason, effective_date, note, event_seq) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(

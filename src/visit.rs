@@ -6,7 +6,7 @@ use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use crate::clerk::SignedIn;
-use crate::event::EventKind;
+use crate::event::{payload, EventPayload};
 use crate::ledger::{Ledger, LedgerError};
 use crate::payout::{pay_in, PayoutError, PayoutReceipt, PayoutRequest, Recipient};
 use crate::roll::BeneficiaryCode;
@@ -141,13 +141,12 @@ impl Ledger {
             };
             let ev = w.append(
                 Some(by.id()),
-                EventKind::Visit,
-                serde_json::json!({
-                    "code": code.as_str(),
-                    "period": period.to_string(),
-                    "outcome": outcome.as_str(),
-                    "note": note,
-                    "payout": payout.as_ref().map(|p| p.payout_id.to_string()),
+                EventPayload::Visit(payload::Visit {
+                    code: code.to_string(),
+                    period,
+                    outcome,
+                    note: note.clone(),
+                    payout: payout.as_ref().map(|p| p.payout_id.to_string()),
                 }),
             )?;
             w.tx.execute(

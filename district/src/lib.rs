@@ -13,7 +13,9 @@ use std::sync::{LazyLock, Mutex, MutexGuard};
 use std::time::Duration;
 
 use ed25519_dalek::{SigningKey, VerifyingKey};
-use paypoint::event::{sha256_hex, EventKind, GENESIS_HASH};
+use paypoint::event::payload;
+use paypoint::event::{sha256_hex, EventPayload, GENESIS_HASH};
+use paypoint::roll::LineKind;
 use paypoint::roll::Roll;
 use paypoint::sync::protocol::{
     self, Amendment, AmendmentKind, AmendmentsResponse, BatchFault, EnrolRequest, EnrolResponse,
@@ -1093,7 +1095,9 @@ impl Hub {
     }
 }
 
-/// Projects one new event into the hub's tables and raises its flags.
+/// Projects one new event into the hub's tables and raises its flags. The event's facts are read
+/// through the core's typed payloads; an event whose payload does not have its kind's shape is
+/// kept (it is in the chain) and flagged for the office, never dropped.
 fn project(
     tx: &Connection,
     pay_point: &str,
@@ -1102,113 +1106,121 @@ fn project(
     at: &str,
     flags: &mut Vec<Flag>,
 ) -> Result<(), rusqlite::Error> {
-    let s = |k: &str| {
-        e.payload
-            .get(k)
-            .and_then(|v| v.as_str())
-            .unwrap_or("")
-            .to_string()
-    };
-    match e.kind {
-        EventKind::Payout => {
-            let code = s("code");
-            let period = s("period");
-            let amount = e
-                .payload
-                .get("amount")
-                .and_then(|v| v.as_i64())
-                .unwrap_or(0);
-            let id = e.id.to_string();
-            let mut raise = |kind: &str,
-                             other: Option<String>,
-                             detail: String|
-             -> Result<(), rusqlite::Error> {
-                tx.prepare_cached(
-                    "INSERT INTO flags (pay_point, kind, code, period, event_id, other, detail, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                )?
-                .execute(params![pay_point, kind, code, period, id, other, detail, at])?;
-                flags.push(Flag {
-                    kind: kind.to_string(),
-                    code: code.clone(),
-                    period: period.clone(),
-                    event: e.id,
-                    other,
-                    detail,
-                });
-                Ok(())
-            };
-            let stop: Option<(String, Option<String>, String)> = tx
-                .prepare_cached(
-                    "SELECT reason, date, source FROM stops WHERE pay_point = ?1 AND code = ?2",
-                )?
-                .query_row(params![pay_point, code], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })
-                .optional()?;
-            // A funeral allowance (mai táng phí) is payable after a death: only the other lines
-            // a stop blocks make a payout after it a fact to recover. A line without its kind
-            // (a device before the kinds were sent) counts as blocked.
-            let blocked: i64 = e
-                .payload
-                .get("lines")
-                .and_then(|v| v.as_array())
-                .map(|lines| {
-                    lines
-                        .iter()
-                        .filter(|l| l.get("kind").and_then(|k| k.as_str()) != Some("funeral"))
-                        .map(|l| l.get("amount").and_then(|a| a.as_i64()).unwrap_or(0))
-                        .sum()
-                })
-                .unwrap_or(amount);
-            let stop = stop.filter(|_| blocked > 0);
-            if let Some((reason, date, source)) = stop {
-                raise(
-                    "paid_after_stop",
-                    Some(format!("stop:{source}")),
-                    format!(
-                        "chi {amount} đ cho {code} đã bị báo giảm ({reason}{}), trong đó {blocked} đ không phải mai táng phí: kiểm tra và thu hồi",
-                        date.map(|d| format!(", ngày {d}")).unwrap_or_default()
-                    ),
-                )?;
-            }
-            let other: Option<(String, String)> = tx
-                .prepare_cached(
-                    "SELECT id, device FROM payouts WHERE pay_point = ?1 AND period = ?2 AND code = ?3
-                     AND device <> ?4 AND reversed_by IS NULL LIMIT 1",
-                )?
-                .query_row(params![pay_point, period, code, device], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?;
-            if let Some((other_id, other_dev)) = other {
-                raise(
-                    "paid_by_two_devices",
-                    Some(other_id),
-                    format!("{code} được chi kỳ {period} trên hai thiết bị ({other_dev} và {device}); thu hồi một lần chi"),
-                )?;
-            }
+    let mut raise =
+        |kind: &str,
+         code: &str,
+         period: &str,
+         other: Option<String>,
+         detail: String|
+         -> Result<(), rusqlite::Error> {
             tx.prepare_cached(
-                "INSERT OR IGNORE INTO payouts (id, pay_point, device, period, code, amount, paid_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![id, pay_point, device, period, code, amount, e.time])?;
+            "INSERT INTO flags (pay_point, kind, code, period, event_id, other, detail, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![pay_point, kind, code, period, e.id.to_string(), other, detail, at])?;
+            flags.push(Flag {
+                kind: kind.to_string(),
+                code: code.to_string(),
+                period: period.to_string(),
+                event: e.id,
+                other,
+                detail,
+            });
+            Ok(())
+        };
+    let facts = match e.facts() {
+        Ok(f) => f,
+        Err(err) => {
+            let detail = format!(
+                "sự kiện số {} của thiết bị: {err}; kiểm tra thiết bị",
+                e.seq
+            );
+            return raise("unreadable_payload", "", "", None, detail);
         }
-        EventKind::Reversal => {
+    };
+    match facts {
+        EventPayload::Payout(p) => project_payout(tx, pay_point, device, e, &p, &mut raise)?,
+        EventPayload::Reversal(r) => {
             tx.prepare_cached(
                 "UPDATE payouts SET reversed_by = ?1 WHERE id = ?2 AND reversed_by IS NULL",
             )?
-            .execute(params![e.id.to_string(), s("payout")])?;
+            .execute(params![e.id.to_string(), r.payout])?;
         }
-        EventKind::Stop => {
-            let date = e
-                .payload
-                .get("date")
-                .and_then(|v| v.as_str())
-                .map(str::to_string);
+        EventPayload::Stop(s) => {
             tx.prepare_cached(
                 "INSERT OR IGNORE INTO stops (pay_point, code, reason, date, source) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(params![pay_point, s("code"), s("reason"), date, format!("device:{device}")])?;
+            .execute(params![pay_point, s.code, s.reason.as_str(), s.date, format!("device:{device}")])?;
         }
         _ => {}
     }
+    Ok(())
+}
+
+/// A flag raiser: kind, code, period, the other record involved, the explanation.
+type Raise<'a> =
+    dyn FnMut(&str, &str, &str, Option<String>, String) -> Result<(), rusqlite::Error> + 'a;
+
+/// A payout: recorded, and flagged when it was made after a stop or on a second device.
+fn project_payout(
+    tx: &Connection,
+    pay_point: &str,
+    device: &str,
+    e: &paypoint::event::Event,
+    p: &payload::Payout,
+    raise: &mut Raise<'_>,
+) -> Result<(), rusqlite::Error> {
+    let (code, period, amount) = (p.code.as_str(), p.period.to_string(), p.amount.as_i64());
+    let stop: Option<(String, Option<String>, String)> = tx
+        .prepare_cached(
+            "SELECT reason, date, source FROM stops WHERE pay_point = ?1 AND code = ?2",
+        )?
+        .query_row(params![pay_point, code], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    // A funeral allowance (mai táng phí) is payable after a death: only the other lines a stop
+    // blocks make a payout after it a fact to recover. A line without its kind (a device before
+    // the kinds were sent) counts as blocked.
+    let blocked: i64 = p
+        .lines
+        .iter()
+        .filter(|l| l.kind != Some(LineKind::Funeral))
+        .map(|l| l.amount.as_i64())
+        .sum();
+    if let Some((reason, date, source)) = stop.filter(|_| blocked > 0) {
+        raise(
+            "paid_after_stop",
+            code,
+            &period,
+            Some(format!("stop:{source}")),
+            format!(
+                "chi {amount} đ cho {code} đã bị báo giảm ({reason}{}), trong đó {blocked} đ không phải mai táng phí: kiểm tra và thu hồi",
+                date.map(|d| format!(", ngày {d}")).unwrap_or_default()
+            ),
+        )?;
+    }
+    let other: Option<(String, String)> = tx
+        .prepare_cached(
+            "SELECT id, device FROM payouts WHERE pay_point = ?1 AND period = ?2 AND code = ?3
+             AND device <> ?4 AND reversed_by IS NULL LIMIT 1",
+        )?
+        .query_row(params![pay_point, period, code, device], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    if let Some((other_id, other_dev)) = other {
+        raise(
+            "paid_by_two_devices",
+            code,
+            &period,
+            Some(other_id),
+            format!("{code} được chi kỳ {period} trên hai thiết bị ({other_dev} và {device}); thu hồi một lần chi"),
+        )?;
+    }
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO payouts (id, pay_point, device, period, code, amount, paid_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![e.id.to_string(), pay_point, device, period, code, amount, e.time])?;
     Ok(())
 }

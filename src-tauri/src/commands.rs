@@ -8,7 +8,7 @@ use paypoint::beneficiary::BeneficiaryView;
 use paypoint::cash::{CashCount, CashStatus, CountReceipt, Denomination};
 use paypoint::clerk::{Clerk, Pin, Role};
 use paypoint::encoding::TextEncoding;
-use paypoint::event::EventKind;
+use paypoint::event::{EventKind, EventPayload};
 use paypoint::import::{EncodingChoice, ImportOptions};
 use paypoint::payout::{PayoutError, PayoutReceipt, PayoutRequest, Recipient, ReversalReceipt};
 use paypoint::roll::RollChange;
@@ -935,10 +935,8 @@ pub fn journal(
             let Some(last) = page.last() else { break };
             after = last.seq;
             for e in page {
-                if e.kind == EventKind::Reversal {
-                    if let Some(p) = e.payload.get("payout").and_then(Value::as_str) {
-                        reversed.insert(p.to_string());
-                    }
+                if let Ok(EventPayload::Reversal(r)) = e.facts() {
+                    reversed.insert(r.payout);
                 }
                 all.push(e);
             }
@@ -951,11 +949,9 @@ pub fn journal(
                 continue;
             }
             let name = e
-                .payload
-                .get("code")
-                .and_then(Value::as_str)
-                .and_then(|c| names.get(c))
-                .cloned();
+                .facts()
+                .ok()
+                .and_then(|f| f.code().and_then(|c| names.get(c)).cloned());
             if !words.is_empty() {
                 let hay = paypoint::text::fold(&format!(
                     "{} {} {} {}",

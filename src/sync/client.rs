@@ -21,7 +21,7 @@ use super::protocol::{
     PushBatch, Receipt, Signed, SignedRoll, BATCH_EVENTS, HEADER_DEVICE, HEADER_NONCE,
     HEADER_SIGNATURE, HEADER_TIMESTAMP,
 };
-use crate::event::EventKind;
+use crate::event::{payload, EventPayload};
 use crate::ledger::{local_now, Ledger, LedgerError};
 use crate::roll::{BeneficiaryCode, RollChange, RollError};
 use crate::stop::StopReason;
@@ -463,14 +463,13 @@ pub fn apply_stop_in(
     let note = crate::text::clean(note);
     let ev = w.append(
         None,
-        EventKind::Stop,
-        serde_json::json!({
-            "code": code.as_str(),
-            "reason": reason.as_str(),
-            "date": date.map(|d| d.to_string()),
-            "note": note,
-            "source": "district",
-            "amendment": amendment,
+        EventPayload::Stop(payload::Stop {
+            code: code.to_string(),
+            reason,
+            date: date.map(|d| d.to_string()),
+            note: note.clone(),
+            source: Some(payload::StopSource::District),
+            amendment: Some(amendment),
         }),
     )?;
     w.tx.prepare_cached(

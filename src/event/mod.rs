@@ -11,6 +11,10 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+pub mod payload;
+
+pub use payload::{EventPayload, PayloadError};
+
 /// The `prev` of the first event.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -114,6 +118,11 @@ impl Event {
     /// The hash this event should carry.
     pub fn compute_hash(&self) -> String {
         sha256_hex(self.canonical_body().as_bytes())
+    }
+
+    /// The event's facts, typed by its kind.
+    pub fn facts(&self) -> Result<EventPayload, PayloadError> {
+        EventPayload::parse(self.kind, &self.payload)
     }
 }
 
