@@ -24,6 +24,7 @@ use crate::vault::LedgerKey;
 const MIGRATION_FILES: &[&str] = &[
     include_str!("../migrations/0001_ledger.sql"),
     include_str!("../migrations/0002_sync.sql"),
+    include_str!("../migrations/0003_roll_origin.sql"),
 ];
 const MIGRATIONS_COUNT: usize = MIGRATION_FILES.len();
 static MIGRATIONS: LazyLock<Migrations<'static>> =
@@ -691,6 +692,7 @@ impl Ledger {
                 period: None,
                 roll_version: None,
                 demo: false,
+                roll_origin: None,
                 beneficiaries: 0,
                 paid_beneficiaries: 0,
                 lines: 0,
@@ -704,10 +706,14 @@ impl Ledger {
             });
         };
         let p = period.to_string();
-        let (roll_version, demo): (u32, bool) = self.conn.prepare_cached("SELECT version, is_demo FROM rolls WHERE period = ?1 ORDER BY version DESC LIMIT 1")?.query_row(
+        let (roll_version, demo, origin): (u32, bool, Option<String>) = self.conn.prepare_cached(
+            "SELECT r.version, r.is_demo, o.origin FROM rolls r LEFT JOIN roll_origins o ON o.roll_id = r.id
+             WHERE r.period = ?1 ORDER BY r.version DESC LIMIT 1",
+        )?.query_row(
             [&p],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
+        let roll_origin = origin.as_deref().and_then(crate::roll::RollOrigin::parse);
         // One pass over the period's live lines, each tagged paid / stopped.
         let (lines, total_due, paid_lines, paid_amount, stopped_amount): (u64, i64, u64, i64, i64) = self.conn.prepare_cached("WITH live AS (
                 SELECT l.id, l.amount,
@@ -741,6 +747,7 @@ impl Ledger {
             period: Some(period),
             roll_version: Some(roll_version),
             demo,
+            roll_origin,
             beneficiaries,
             paid_beneficiaries,
             lines,
@@ -770,6 +777,9 @@ pub struct Status {
     pub roll_version: Option<u32>,
     /// True when the roll is demo data.
     pub demo: bool,
+    /// Where the roll in force came from: the hub (signed by the managing office), a file the
+    /// pay point loaded itself (unsigned), or demo data.
+    pub roll_origin: Option<crate::roll::RollOrigin>,
     /// People on the roll.
     pub beneficiaries: u64,
     /// People paid at least one line.

@@ -65,12 +65,88 @@ pub enum RollError {
     /// The roll belongs to a closed period.
     #[error("kỳ {0} đã khóa sổ; không nạp danh sách vào kỳ đã khóa")]
     PeriodClosed(Period),
+    /// This device is enrolled with a hub: rolls come only from the hub, signed by the managing
+    /// office. A file the pay point loads itself is how an insider adds a person or raises an
+    /// amount (issue 12).
+    #[error("máy này đã đăng ký với máy chủ của đơn vị quản lý ({hub}): danh sách chi trả chỉ nhận từ máy chủ, có chữ ký của đơn vị quản lý, không nạp từ tệp. Hãy đồng bộ (màn hình Đồng bộ, hoặc lệnh `paypoint sync`) để tải danh sách")]
+    FromHubOnly {
+        /// The hub's address.
+        hub: String,
+    },
     /// An amount is out of range.
     #[error(transparent)]
     Money(#[from] MoneyError),
     /// Storage failure.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+}
+
+/// Where a roll version came from: what the Today screen and every printed sheet say of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RollOrigin {
+    /// Pulled from the hub, its signature verified: the managing office's roll.
+    Hub,
+    /// A file the pay point loaded itself, before the device enrolled: unsigned.
+    File,
+    /// Demo data.
+    Demo,
+}
+
+impl RollOrigin {
+    /// The name stored in `roll_origins`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RollOrigin::Hub => "hub",
+            RollOrigin::File => "file",
+            RollOrigin::Demo => "demo",
+        }
+    }
+
+    /// The origin of a stored name.
+    pub fn parse(s: &str) -> Option<RollOrigin> {
+        [RollOrigin::Hub, RollOrigin::File, RollOrigin::Demo]
+            .into_iter()
+            .find(|o| o.as_str() == s)
+    }
+}
+
+/// One version of a period's roll.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RollVersion {
+    /// The period.
+    pub period: Period,
+    /// Version number, from 1.
+    pub version: u32,
+    /// Where it came from, in words (a file name, the hub's version, "demo").
+    pub source: String,
+    /// When it was loaded (the device's local time).
+    pub loaded_at: String,
+    /// Hub (signed), file (the pay point's own, unsigned) or demo.
+    pub origin: RollOrigin,
+}
+
+/// The words printed on every sheet of a roll the pay point loaded itself.
+pub const UNSIGNED_ROLL_NOTICE: &str =
+    "Danh sách do điểm chi trả tự nạp, chưa có chữ ký của đơn vị quản lý";
+
+/// Refuses a roll that is not the hub's on a device enrolled with a hub. Read inside the write
+/// transaction, so that an enrolment and a file import cannot interleave.
+fn only_hub_rolls_once_enrolled(
+    tx: &rusqlite::Connection,
+    origin: RollOrigin,
+) -> Result<(), RollError> {
+    if origin == RollOrigin::Hub {
+        return Ok(());
+    }
+    let hub: Option<String> = tx
+        .prepare_cached("SELECT url FROM sync_hub")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    match hub {
+        Some(hub) => Err(RollError::FromHubOnly { hub }),
+        None => Ok(()),
+    }
 }
 
 impl From<rusqlite::Error> for RollError {
@@ -577,15 +653,48 @@ fn insert_line(
     Ok(())
 }
 
+fn insert_origin(
+    tx: &rusqlite::Connection,
+    roll_id: i64,
+    origin: RollOrigin,
+) -> Result<(), rusqlite::Error> {
+    tx.prepare_cached("INSERT INTO roll_origins (roll_id, origin) VALUES (?1, ?2)")?
+        .execute(params![roll_id, origin.as_str()])?;
+    Ok(())
+}
+
 impl Ledger {
     /// Loads a roll into the ledger as one event, after checking every rule. A refused roll
-    /// writes nothing. `source` names where it came from (a file name, "demo", the hub).
+    /// writes nothing. `source` names where it came from (a file name, "demo"); a demo roll is
+    /// marked so, any other is a roll the pay point loaded itself (unsigned), refused once the
+    /// device is enrolled with a hub.
     pub fn load_roll(
         &mut self,
         roll: &Roll,
         source: &str,
         is_demo: bool,
     ) -> Result<RollSummary, RollError> {
+        let origin = if is_demo {
+            RollOrigin::Demo
+        } else {
+            RollOrigin::File
+        };
+        self.load_roll_from(roll, source, origin)
+    }
+
+    /// Refuses, before anything is read, a roll file on a device enrolled with a hub (the same
+    /// rule [`Ledger::apply_roll`] enforces when writing).
+    pub fn roll_files_allowed(&self) -> Result<(), RollError> {
+        only_hub_rolls_once_enrolled(&self.conn, RollOrigin::File)
+    }
+
+    fn load_roll_from(
+        &mut self,
+        roll: &Roll,
+        source: &str,
+        origin: RollOrigin,
+    ) -> Result<RollSummary, RollError> {
+        let is_demo = origin == RollOrigin::Demo;
         let roll = &roll.normalised();
         roll.validate()?;
         let total = roll.total()?;
@@ -607,6 +716,7 @@ impl Ledger {
             if closed.is_some() {
                 return Err(RollError::PeriodClosed(period));
             }
+            only_hub_rolls_once_enrolled(&w.tx, origin)?;
             let ev = w.append(
                 None,
                 EventPayload::RollLoaded(payload::RollLoaded {
@@ -618,12 +728,14 @@ impl Ledger {
                     lines: line_count as u64,
                     total,
                     content_sha256: content_sha256.clone(),
+                    origin: Some(origin),
                 }),
             )?;
             w.tx.prepare_cached("INSERT INTO rolls (period, version, source, is_demo, content_sha256, event_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?.execute(
                 params![p, roll.version, source, is_demo, content_sha256, ev.seq],
             )?;
             let roll_id = w.tx.last_insert_rowid();
+            insert_origin(&w.tx, roll_id, origin)?;
             for e in &roll.entries {
                 let bid = insert_beneficiary(&w.tx, roll_id, period, e)?;
                 for l in &e.lines {
@@ -846,7 +958,24 @@ impl Ledger {
     /// changed amount is a withdrawal and a new line), all in one event. A line already paid is
     /// never touched: a change to it is reported as a conflict for the district. Loading the same
     /// roll again changes nothing.
+    ///
+    /// This is a roll the pay point loaded itself (unsigned), refused once the device is
+    /// enrolled with a hub: see [`Ledger::apply_hub_roll`] for the managing office's.
     pub fn apply_roll(&mut self, roll: &Roll, source: &str) -> Result<RollChange, RollError> {
+        self.apply_roll_from(roll, source, RollOrigin::File)
+    }
+
+    /// Applies a roll pulled from the hub, its signature already verified by the caller.
+    pub fn apply_hub_roll(&mut self, roll: &Roll, source: &str) -> Result<RollChange, RollError> {
+        self.apply_roll_from(roll, source, RollOrigin::Hub)
+    }
+
+    fn apply_roll_from(
+        &mut self,
+        roll: &Roll,
+        source: &str,
+        origin: RollOrigin,
+    ) -> Result<RollChange, RollError> {
         let period = roll.period;
         let p = period.to_string();
         let existing: Option<u32> = self
@@ -854,13 +983,13 @@ impl Ledger {
             .prepare_cached("SELECT max(version) FROM rolls WHERE period = ?1")?
             .query_row([&p], |r| r.get(0))?;
         if existing.is_none() {
-            let s = self.load_roll(
+            let s = self.load_roll_from(
                 &Roll {
                     version: 1,
                     ..roll.clone()
                 },
                 source,
-                false,
+                origin,
             )?;
             return Ok(RollChange {
                 period,
@@ -887,6 +1016,7 @@ impl Ledger {
             if closed {
                 return Err(RollError::PeriodClosed(period));
             }
+            only_hub_rolls_once_enrolled(&w.tx, origin)?;
             // The period as it stands: each person and their live lines.
             let current = live_state(&w.tx, &p)?;
             let mut change = RollChange {
@@ -1005,6 +1135,7 @@ impl Ledger {
                     added,
                     removed: to_remove.clone(),
                     conflicts: change.conflicts.clone(),
+                    origin: Some(origin),
                 }),
             )?;
             w.tx.prepare_cached(
@@ -1012,6 +1143,7 @@ impl Ledger {
             )?
             .execute(params![p, version + 1, source, roll.content_hash(), ev.seq])?;
             let roll_id = w.tx.last_insert_rowid();
+            insert_origin(&w.tx, roll_id, origin)?;
             for (bid, e, lines) in &to_add {
                 let bid = match bid {
                     Some(b) => *b,
@@ -1034,16 +1166,31 @@ impl Ledger {
         })
     }
 
-    /// The versions of a period's roll, oldest first: (version, source, event time).
-    pub fn roll_versions(&self, period: Period) -> Result<Vec<(u32, String, String)>, RollError> {
+    /// The versions of a period's roll, oldest first, each with where it came from.
+    pub fn roll_versions(&self, period: Period) -> Result<Vec<RollVersion>, RollError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT r.version, r.source, e.local_time FROM rolls r JOIN events e ON e.seq = r.event_seq
+            "SELECT r.version, r.source, e.local_time, coalesce(o.origin, '') FROM rolls r
+             JOIN events e ON e.seq = r.event_seq LEFT JOIN roll_origins o ON o.roll_id = r.id
              WHERE r.period = ?1 ORDER BY r.version",
         )?;
         let rows = stmt.query_map([period.to_string()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?))
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut out = Vec::new();
+        for row in rows {
+            let (version, source, loaded_at, origin) = row?;
+            let origin = RollOrigin::parse(&origin).ok_or_else(|| {
+                RollError::Ledger(LedgerError::Corrupt(format!("nguồn danh sách “{origin}”")))
+            })?;
+            out.push(RollVersion {
+                period,
+                version,
+                source,
+                loaded_at,
+                origin,
+            });
+        }
+        Ok(out)
     }
 }
 

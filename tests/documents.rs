@@ -1189,3 +1189,53 @@ fn print_refuses_what_it_cannot_do() {
         r.stderr
     );
 }
+
+/// Issue 12: a roll the pay point loaded itself (before its device enrolled with a hub) is marked
+/// on every page of every paper as not signed by the managing office; the demo roll keeps its own
+/// mark and is not called unsigned.
+#[test]
+fn a_roll_the_pay_point_loaded_itself_is_marked_unsigned_on_every_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("so.sqlite");
+    let period: Period = PERIOD.parse().unwrap();
+    let roll = demo::roll(period, 40, 3, "QH01");
+    {
+        let mut ledger = Ledger::init(&db, "QH01", "Bưu điện văn hóa xã Quảng Hưng").unwrap();
+        ledger.load_roll(&roll, "ds-tu-nap.xlsx", false).unwrap();
+    }
+    let cli = Cli::new(&db);
+    assert_eq!(cli.status()["roll_origin"], "file");
+    let versions = cli.json(&["roll", "versions"]);
+    assert_eq!(versions[0]["origin"], "file");
+    for (name, args) in [
+        ("sheet", &["sheet", "--date", DATE][..]),
+        ("unpaid", &["unpaid"][..]),
+        ("notice", &["notice"][..]),
+    ] {
+        let pdf = print(&cli, dir.path(), name, args);
+        let pages = pages_of(&pdf);
+        assert!(
+            pages.len() >= 2 || name != "sheet",
+            "a sheet of 40 people has pages"
+        );
+        for (i, page) in pages.iter().enumerate() {
+            assert!(
+                collapse(page).contains(paypoint::roll::UNSIGNED_ROLL_NOTICE),
+                "{name}, page {}: {page}",
+                i + 1
+            );
+        }
+    }
+
+    let demo_db = dir.path().join("demo.sqlite");
+    {
+        let mut ledger = Ledger::init(&demo_db, "QH01", "Bưu điện văn hóa xã Quảng Hưng").unwrap();
+        ledger.load_roll(&roll, "demo", true).unwrap();
+    }
+    let cli = Cli::new(&demo_db);
+    assert_eq!(cli.status()["roll_origin"], "demo");
+    let pdf = print(&cli, dir.path(), "demo-sheet", &["sheet", "--date", DATE]);
+    let text = collapse(&pages_of(&pdf).join(" "));
+    assert!(text.contains("DỮ LIỆU MẪU"));
+    assert!(!text.contains(paypoint::roll::UNSIGNED_ROLL_NOTICE));
+}

@@ -132,3 +132,68 @@ fn sync_enrol_round_and_status_from_the_command_line() {
 fn code_of(i: usize) -> String {
     code("QH01", i)
 }
+
+/// Issue 12: once a device is enrolled, its roll comes only from the hub. A roll file of the pay
+/// point's own, adding one person or raising one amount and still adding up, is refused by
+/// `paypoint roll import` (dry run or not) with a message that says where the roll comes from,
+/// and nothing is written; the roll in force is the hub's, signed.
+#[test]
+fn an_enrolled_device_refuses_a_roll_file_of_its_own() {
+    let Some(bin) = paypoint_bin() else {
+        eprintln!("skipped: build the `paypoint` binary first (cargo build -p paypoint)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 12);
+    let db = dir.path().join("so.sqlite");
+    let ok = |args: &[&str]| {
+        let out = run(&bin, &db, args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    ok(&["init", "--pay-point", "QH01", "--name", "Bưu điện QH01"]);
+    ok(&["clerk", "add", "--name", "Trần Thị Mai"]);
+    let code = hub.enrol_code("QH01");
+    ok(&["sync", "enrol", &hub.url(), &code]);
+    ok(&["sync"]);
+    let versions = json(&bin, &db, &["roll", "versions", "--json"]);
+    assert_eq!(versions[0]["origin"], "hub", "{versions}");
+    assert_eq!(json(&bin, &db, &["status", "--json"])["roll_origin"], "hub");
+
+    // The hub's own roll, with one person added, or one amount raised: both still add up.
+    let hub_roll = paypoint::demo::roll(period(), 12, 7, "QH01");
+    let mut extra = hub_roll.clone();
+    let mut ghost = extra.entries[0].clone();
+    ghost.code = paypoint::roll::BeneficiaryCode::new("QH01-009999").unwrap();
+    ghost.name = "Người Không Có Thật".into();
+    extra.entries.push(ghost);
+    let mut raised = hub_roll.clone();
+    raised.entries[1].lines[0].amount = raised.entries[1].lines[0]
+        .amount
+        .checked_add(paypoint::Dong::new(1_000_000).unwrap())
+        .unwrap();
+    let events_before = json(&bin, &db, &["status", "--json"])["events"].clone();
+    for (name, roll) in [("them-nguoi.csv", &extra), ("tang-tien.csv", &raised)] {
+        let file = dir.path().join(name);
+        rollfile::write_csv(roll, &rollfile::Shape::standard(roll), &file, b',', true);
+        for dry in [true, false] {
+            let mut args = vec!["roll", "import", file.to_str().unwrap(), "--period", PERIOD];
+            if dry {
+                args.push("--dry-run");
+            }
+            let out = run(&bin, &db, &args);
+            assert_eq!(out.status.code(), Some(1), "{name} dry={dry}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                err.contains("chỉ nhận từ máy chủ") && err.contains("paypoint sync"),
+                "{name}: {err}"
+            );
+        }
+    }
+    let after = json(&bin, &db, &["status", "--json"]);
+    assert_eq!(after["events"], events_before, "nothing was written");
+    assert_eq!(after["beneficiaries"], 12);
+}

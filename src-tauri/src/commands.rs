@@ -11,7 +11,7 @@ use paypoint::encoding::TextEncoding;
 use paypoint::event::{EventKind, EventPayload};
 use paypoint::import::{EncodingChoice, ImportOptions};
 use paypoint::payout::{PayoutError, PayoutReceipt, PayoutRequest, Recipient, ReversalReceipt};
-use paypoint::roll::RollChange;
+use paypoint::roll::{RollChange, RollVersion};
 use paypoint::search::SearchHit;
 use paypoint::stop::{StopReason, StopReceipt};
 use paypoint::today::{days_until_deadline, ExpiringProxy, HomeDelivery, VisitSummary};
@@ -794,10 +794,12 @@ pub fn import_preview(
     let path = roll_path(&path)?;
     let p = logged(
         "roll check",
-        paypoint::import::read_roll(&path, &opts).map_err(ApiError::from),
+        state
+            .with_ledger(|l| Ok(l.preview_roll_file(&path, &opts)?))
+            .map_err(ApiError::from),
     )?;
     let loaded_version =
-        state.with_ledger(|l| Ok(l.roll_versions(opts.period)?.last().map(|(v, _, _)| *v)))?;
+        state.with_ledger(|l| Ok(l.roll_versions(opts.period)?.last().map(|v| v.version)))?;
     Ok(Preview {
         file: p.file,
         sheet: p.sheet,
@@ -827,7 +829,7 @@ pub fn import_apply(
     let path = roll_path(&path)?;
     let p = logged(
         "roll import",
-        paypoint::import::read_roll(&path, &opts).map_err(ApiError::from),
+        state.with_ledger(|l| Ok(l.preview_roll_file(&path, &opts)?)),
     )?;
     logged(
         "roll import",
@@ -835,32 +837,13 @@ pub fn import_apply(
     )
 }
 
-/// One version of the roll.
-#[derive(Serialize)]
-pub struct RollVersion {
-    period: Period,
-    version: u32,
-    source: String,
-    loaded_at: String,
-}
-
-/// The versions of the open period's roll.
+/// The versions of the open period's roll, each with where it came from.
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn roll_versions(state: State<'_, AppState>) -> R<Vec<RollVersion>> {
     state.clerk()?;
-    state.with_ledger(|l| {
-        let Some(period) = l.open_period()? else {
-            return Ok(Vec::new());
-        };
-        Ok(l.roll_versions(period)?
-            .into_iter()
-            .map(|(version, source, loaded_at)| RollVersion {
-                period,
-                version,
-                source,
-                loaded_at,
-            })
-            .collect())
+    state.with_ledger(|l| match l.open_period()? {
+        Some(period) => Ok(l.roll_versions(period)?),
+        None => Ok(Vec::new()),
     })
 }
 

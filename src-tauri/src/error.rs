@@ -373,6 +373,10 @@ impl From<RollError> for ApiError {
                 "period_closed",
                 format!("Period {p} is closed: no roll can be loaded into it"),
             ),
+            RollError::FromHubOnly { hub } => (
+                "roll_from_hub_only",
+                format!("This device is enrolled with the managing office's hub ({hub}): rolls come only from the hub, signed by the office, never from a file. Sync (Sync screen) to get the roll"),
+            ),
             RollError::Money(_) | RollError::Ledger(_) => {
                 return match e {
                     RollError::Money(m) => m.into(),

@@ -306,6 +306,21 @@ fn roll_import_lists_errors_by_row_and_column_then_loads() {
         click_id(&c, "roll-apply").await?;
         wait_text(&c, &tid("roll-applied"), "phiên bản 1").await?;
         wait_text(&c, &tid("roll-versions"), "ds-dung.csv").await?;
+        wait_text(
+            &c,
+            &tid("roll-versions"),
+            "Điểm chi trả tự nạp (chưa có chữ ký)",
+        )
+        .await?;
+        // A roll of its own is said to be unsigned on Today too (issue 12).
+        nav(&c, "today").await?;
+        wait_text(
+            &c,
+            &tid("warn-unsigned-roll"),
+            "chưa có chữ ký của đơn vị quản lý",
+        )
+        .await?;
+        nav(&c, "roll").await?;
 
         // A file chosen with the file chooser arrives as bytes and is kept in the import folder.
         let saved = c
@@ -665,6 +680,15 @@ fn sync_screen_enrols_sends_a_payout_and_shows_it_acknowledged() {
             )
             .await?;
             assert_eq!(tile_value(&c, "sync-pending").await?, 0);
+
+            // Enrolled: the Roll screen offers no file import, only the hub's signed versions.
+            nav(&c, "roll").await?;
+            wait_text(&c, &tid("roll-from-hub"), "chỉ nhận từ máy chủ").await?;
+            wait_text(&c, &tid("roll-versions"), "Đơn vị quản lý (có chữ ký)").await?;
+            assert!(
+                c.find(Locator::Css(&tid("roll-path"))).await.is_err(),
+                "no file field once enrolled"
+            );
 
             let (name, person, _, due) = HUB_ROLL[1];
             let total = pay_from_pay_screen(&c, person).await?;

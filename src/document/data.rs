@@ -26,6 +26,23 @@ pub struct Context {
     pub period: Period,
     /// The period's roll is demo data.
     pub demo: bool,
+    /// The roll in force is one the pay point loaded itself, not the managing office's signed
+    /// roll from the hub.
+    pub unsigned: bool,
+}
+
+impl Context {
+    /// What every page says above its content: demo data, or a roll without the managing
+    /// office's signature.
+    pub(crate) fn page_mark(&self) -> Option<&'static str> {
+        if self.demo {
+            Some(super::DEMO_MARK)
+        } else if self.unsigned {
+            Some(crate::roll::UNSIGNED_ROLL_NOTICE)
+        } else {
+            None
+        }
+    }
 }
 
 /// One entitlement line as the documents need it.
@@ -242,12 +259,21 @@ impl Ledger {
             .conn
             .prepare_cached("SELECT coalesce(max(is_demo), 0) FROM rolls WHERE period = ?1")?
             .query_row([period.to_string()], |r| r.get(0))?;
+        let origin: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT o.origin FROM rolls r JOIN roll_origins o ON o.roll_id = r.id
+                 WHERE r.period = ?1 ORDER BY r.version DESC LIMIT 1",
+            )?
+            .query_row([period.to_string()], |r| r.get(0))
+            .optional()?;
         let d = self.device();
         Ok(Context {
             pay_point_code: d.pay_point_code.clone(),
             pay_point_name: d.pay_point_name.clone(),
             period,
             demo,
+            unsigned: origin.as_deref() == Some(crate::roll::RollOrigin::File.as_str()),
         })
     }
 

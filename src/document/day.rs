@@ -84,7 +84,7 @@ pub fn render(ledger: &Ledger, opts: &DayOptions) -> Result<Pdf, DocumentError> 
         super::dmy(opts.day),
         ctx.pay_point_name
     );
-    let mut doc = Doc::new(&title, Orientation::Portrait, ctx.demo);
+    let mut doc = Doc::new(&title, Orientation::Portrait, ctx.page_mark());
     doc.describe("Báo cáo chi trả cuối ngày và kiểm quỹ", &ctx.pay_point_name);
     super::header_block(&mut doc, &ctx);
     super::title(

@@ -165,7 +165,7 @@ pub fn render(rows: &[DistrictRow], opts: &DistrictOptions) -> Result<Pdf, Docum
     codes.sort_unstable();
     codes.dedup();
     let title = format!("Bảng tổng hợp quyết toán các điểm chi trả {span}");
-    let mut doc = Doc::new(&title, Orientation::Landscape, false);
+    let mut doc = Doc::new(&title, Orientation::Landscape, None);
     doc.describe(
         "Bảng tổng hợp quyết toán kinh phí chi trả trợ cấp ưu đãi người có công của các điểm chi trả",
         &opts.organisation,

@@ -155,7 +155,7 @@ pub fn render(ledger: &Ledger, opts: &NoticeOptions) -> Result<Pdf, DocumentErro
         period.label_vi(),
         ctx.pay_point_name
     );
-    let mut doc = Doc::new(&title, Orientation::Portrait, ctx.demo);
+    let mut doc = Doc::new(&title, Orientation::Portrait, ctx.page_mark());
     doc.describe(
         "Niêm yết công khai lịch chi trả trợ cấp ưu đãi người có công",
         &ctx.pay_point_name,

@@ -441,7 +441,8 @@ pub(crate) struct Doc {
     width: f32,
     height: f32,
     margins: Margins,
-    demo: bool,
+    /// Printed in grey at the top of every page (demo data, an unsigned roll).
+    mark: Option<&'static str>,
     pages: Vec<Page>,
     /// Vertical position on the current page, from the top, in mm.
     pub y: f32,
@@ -449,7 +450,7 @@ pub(crate) struct Doc {
 
 impl Doc {
     /// A new document with one empty page.
-    pub(crate) fn new(title: &str, orientation: Orientation, demo: bool) -> Doc {
+    pub(crate) fn new(title: &str, orientation: Orientation, mark: Option<&'static str>) -> Doc {
         let (width, height) = match orientation {
             Orientation::Portrait => (210.0, 297.0),
             Orientation::Landscape => (297.0, 210.0),
@@ -462,7 +463,7 @@ impl Doc {
             width,
             height,
             margins,
-            demo,
+            mark,
             pages: vec![Page::default()],
             y: margins.top,
         }
@@ -849,12 +850,13 @@ impl Doc {
         self.page().rule(x0, y, x0 + t.width(), y, 0.8);
     }
 
-    /// Numbers the pages "Trang x/y", marks demo data on every page, and writes the PDF.
+    /// Numbers the pages "Trang x/y", marks every page (demo data, an unsigned roll), and writes
+    /// the PDF.
     pub(crate) fn finish(mut self) -> Result<Pdf, DocumentError> {
         let total = self.pages.len();
         let (w, h) = (self.width, self.height);
         let footer_y = h - self.margins.bottom * 0.45;
-        let demo = self.demo;
+        let mark = self.mark;
         let top = self.margins.top;
         let (left, cw) = (self.left(), self.content_width());
         for (i, page) in self.pages.iter_mut().enumerate() {
@@ -868,8 +870,7 @@ impl Doc {
                 10.0,
                 Align::Center,
             );
-            if demo {
-                let mark = super::DEMO_MARK;
+            if let Some(mark) = mark {
                 let mw = width(mark, Face::Bold, 12.0);
                 page.grey_text(left + (cw - mw) / 2.0, top * 0.6, mark, Face::Bold, 12.0);
             }
@@ -1148,7 +1149,7 @@ mod tests {
 
     #[test]
     fn a_character_the_font_lacks_is_refused_not_dropped() {
-        let mut doc = Doc::new("x", Orientation::Portrait, false);
+        let mut doc = Doc::new("x", Orientation::Portrait, None);
         doc.paragraph("Nguyễn Văn 字", Face::Regular, BODY, Align::Left);
         match doc.finish() {
             Err(DocumentError::Unprintable { character, text }) => {
@@ -1178,7 +1179,7 @@ mod tests {
                     .with_amount(Dong::new(1000).unwrap())
             })
             .collect();
-        let mut doc = Doc::new("x", Orientation::Landscape, false);
+        let mut doc = Doc::new("x", Orientation::Landscape, None);
         doc.table(
             &t,
             &rows,

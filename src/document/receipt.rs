@@ -233,7 +233,7 @@ pub fn render(ledger: &Ledger, opts: &ReceiptOptions) -> Result<Pdf, DocumentErr
         p.person.name,
         p.person.code
     );
-    let mut doc = Doc::new(&title, Orientation::Portrait, ctx.demo);
+    let mut doc = Doc::new(&title, Orientation::Portrait, ctx.page_mark());
     doc.set_margins(Margins {
         top: 12.0,
         bottom: 14.0,

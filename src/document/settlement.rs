@@ -167,7 +167,7 @@ pub fn render(ledger: &Ledger, opts: &SettlementOptions) -> Result<Pdf, Document
         ctx.period.label_vi(),
         ctx.pay_point_name
     );
-    let mut doc = Doc::new(&title, Orientation::Landscape, ctx.demo);
+    let mut doc = Doc::new(&title, Orientation::Landscape, ctx.page_mark());
     doc.describe(
         "Bảng tổng hợp thanh quyết toán kinh phí chi trả trợ cấp ưu đãi người có công",
         &ctx.pay_point_name,

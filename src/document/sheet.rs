@@ -193,7 +193,7 @@ pub fn render(ledger: &Ledger, opts: &SheetOptions) -> Result<Pdf, DocumentError
     if let Some(v) = &village {
         title.push_str(&format!(" – {v}"));
     }
-    let mut doc = Doc::new(&title, Orientation::Landscape, ctx.demo);
+    let mut doc = Doc::new(&title, Orientation::Landscape, ctx.page_mark());
     doc.describe(
         "Danh sách chi trả trợ cấp ưu đãi người có công có ký nhận",
         &ctx.pay_point_name,

@@ -123,7 +123,7 @@ pub fn render(ledger: &Ledger, opts: &UnpaidOptions) -> Result<Pdf, DocumentErro
     if let Some(v) = &village {
         title.push_str(&format!(" – {v}"));
     }
-    let mut doc = Doc::new(&title, Orientation::Landscape, ctx.demo);
+    let mut doc = Doc::new(&title, Orientation::Landscape, ctx.page_mark());
     doc.describe(
         "Danh sách đối tượng chưa nhận trợ cấp ưu đãi người có công",
         &ctx.pay_point_name,

@@ -17,7 +17,7 @@ use super::EventKind;
 use crate::clerk::Role;
 use crate::money::Dong;
 use crate::period::Period;
-use crate::roll::LineKind;
+use crate::roll::{LineKind, RollOrigin};
 use crate::stop::StopReason;
 use crate::visit::VisitOutcome;
 
@@ -181,6 +181,10 @@ pub struct RollLoaded {
     pub total: Dong,
     /// SHA-256 of the roll's canonical content.
     pub content_sha256: String,
+    /// Where the roll came from: the hub reconciles a device's payouts from a roll it loaded
+    /// itself like any other. Absent in events of release 0.1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<RollOrigin>,
 }
 
 /// One line added by an amendment, as the amendment records it and `verify` recomputes it.
@@ -236,6 +240,9 @@ pub struct RollAmended {
     pub removed: Vec<i64>,
     /// Changes not applied because the line was paid.
     pub conflicts: Vec<Conflict>,
+    /// Where the new version came from. Absent in events of release 0.1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<RollOrigin>,
 }
 
 /// Who took the money.

@@ -289,6 +289,19 @@ fn missing_columns(layout: &layout::Layout, problems: &mut Problems<'_>) {
     }
 }
 
+impl crate::Ledger {
+    /// Reads and checks a roll file for this ledger: refused at once on a device enrolled with a
+    /// hub (rolls then come only from the hub), else [`read_roll`]. Writes nothing.
+    pub fn preview_roll_file(
+        &self,
+        path: &Path,
+        opts: &ImportOptions,
+    ) -> Result<ImportPreview, ImportError> {
+        self.roll_files_allowed()?;
+        read_roll(path, opts)
+    }
+}
+
 fn encoding_label(e: TextEncoding) -> &'static str {
     match e {
         TextEncoding::Unicode => "Unicode",

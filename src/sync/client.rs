@@ -512,7 +512,7 @@ fn pull_roll(
             body.pay_point, body.roll.period
         )));
     }
-    Ok(ledger.apply_roll(
+    Ok(ledger.apply_hub_roll(
         &body.roll,
         &format!("huyện: {pp} kỳ {period} phiên bản {}", body.version),
     )?)

@@ -679,7 +679,7 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
                     EncodingArg::Vni => EncodingChoice::Force(TextEncoding::Vni),
                 },
             };
-            let preview = match paypoint::import::read_roll(file, &opts) {
+            let preview = match ledger.preview_roll_file(file, &opts) {
                 Ok(p) => p,
                 Err(e) => {
                     if json {
@@ -770,13 +770,20 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
             let period = ledger.require_open_period()?;
             let versions = ledger.roll_versions(period)?;
             if json {
-                print_json(&json!(versions
-                    .iter()
-                    .map(|(v, src, t)| json!({"version": v, "source": src, "loaded_at": t}))
-                    .collect::<Vec<_>>()));
+                print_json(&json!(versions));
             } else {
-                for (v, src, t) in versions {
-                    say!("Kỳ {period} phiên bản {v}: {src} (nạp lúc {t})");
+                for v in versions {
+                    let signed = match v.origin {
+                        paypoint::roll::RollOrigin::Hub => "có chữ ký của đơn vị quản lý",
+                        paypoint::roll::RollOrigin::File => paypoint::roll::UNSIGNED_ROLL_NOTICE,
+                        paypoint::roll::RollOrigin::Demo => "dữ liệu mẫu",
+                    };
+                    say!(
+                        "Kỳ {period} phiên bản {}: {} (nạp lúc {}; {signed})",
+                        v.version,
+                        v.source,
+                        v.loaded_at
+                    );
                 }
             }
         }

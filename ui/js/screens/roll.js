@@ -9,7 +9,7 @@ let files = [];
 let fileIndex = -1;
 let preview = null;
 let result = null; // { kind, node }
-let pathInput, periodInput, encSelect, previewBox, filesBox, versionsBox, fileInput;
+let pathInput, periodInput, encSelect, previewBox, filesBox, versionsBox, fileInput, leftCol;
 
 function currentMonth() {
   const d = new Date();
@@ -123,8 +123,8 @@ async function loadVersions() {
         ? h(
             "table",
             { class: "grid", "data-testid": "roll-versions" },
-            h("thead", {}, h("tr", {}, h("th", {}, t("roll_col_version")), h("th", {}, t("roll_col_source")), h("th", {}, t("roll_col_loaded")))),
-            h("tbody", {}, v.map((r) => h("tr", {}, h("td", {}, `${r.period} · ${r.version}`), h("td", {}, r.source), h("td", {}, dmyTime(r.loaded_at))))),
+            h("thead", {}, h("tr", {}, h("th", {}, t("roll_col_version")), h("th", {}, t("roll_col_source")), h("th", {}, t("roll_col_origin")), h("th", {}, t("roll_col_loaded")))),
+            h("tbody", {}, v.map((r) => h("tr", {}, h("td", {}, `${r.period} · ${r.version}`), h("td", {}, r.source), h("td", { "data-testid": "roll-origin" }, t("roll_origin_" + r.origin)), h("td", {}, dmyTime(r.loaded_at))))),
           )
         : h("p", { class: "muted" }, t("roll_no_versions")),
     );
@@ -175,7 +175,7 @@ export default {
       h(
         "div",
         { class: "two-cols" },
-        h(
+        (leftCol = h(
           "div",
           { class: "col-left" },
           h("div", { class: "form-row" }, h("div", {}, h("label", { class: "label", for: "roll-period" }, t("roll_period")), periodInput), h("div", {}, h("label", { class: "label", for: "roll-encoding" }, t("roll_encoding")), encSelect)),
@@ -184,13 +184,26 @@ export default {
           h("div", { class: "actions" }, h("button", { class: "primary", "data-testid": "roll-preview-button", onclick: doPreview }, t("roll_preview")), h("button", { "data-testid": "roll-choose", onclick: () => fileInput.click() }, t("roll_choose_file")), fileInput),
           h("h3", {}, t("roll_recent")),
           filesBox,
-        ),
+        )),
         h("div", { class: "col-right" }, previewBox, versionsBox),
       ),
     );
   },
   async show(params) {
     if (params?.relabel) this.mount(root, app);
+    // Once the device is enrolled, the roll comes only from the hub, signed by the managing
+    // office (the core refuses a file too): no file form, only the versions.
+    let enrolled = false;
+    try {
+      enrolled = (await call("sync_status")).status.enrolled;
+    } catch {
+      enrolled = false;
+    }
+    if (enrolled) {
+      fill(leftCol, notice("warn", t("roll_from_hub_only"), "roll-from-hub"));
+      loadVersions();
+      return;
+    }
     try {
       files = await call("list_roll_files");
     } catch {

@@ -48,6 +48,9 @@ async function render() {
   progress.firstChild.style.width = `${100 * ratio}%`;
 
   const warnings = [];
+  if (d.status.roll_origin === "file") {
+    warnings.push(h("div", { class: "warn-block", "data-testid": "warn-unsigned-roll" }, h("h3", {}, t("today_unsigned_roll")), h("p", {}, t("today_unsigned_roll_note"))));
+  }
   if (d.expiring_proxies.length) {
     warnings.push(
       h(
