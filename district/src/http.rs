@@ -326,14 +326,15 @@ async fn page(
             r.flags,
         ));
     }
-    html.push_str("</table><h2>Cảnh báo cần xử lý</h2><table><tr><th>Điểm</th><th>Loại</th><th>Mã đối tượng</th><th>Kỳ</th><th>Chi tiết</th><th>Lúc</th></tr>");
+    html.push_str("</table><h2>Cảnh báo cần xử lý</h2><table><tr><th>Điểm</th><th>Loại</th><th>Mã đối tượng</th><th>Kỳ</th><th>Số tiền (đ)</th><th>Chi tiết</th><th>Lúc</th></tr>");
     for f in &flags {
         html.push_str(&format!(
-            "<tr><td>{}</td><td class=flag>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td class=flag>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&f.pay_point),
             escape(&f.flag.kind),
             escape(&f.flag.code),
             escape(&f.flag.period),
+            money(f.flag.amount.map_or(0, |d| d.as_i64())),
             escape(&f.flag.detail),
             escape(&f.created_at),
         ));

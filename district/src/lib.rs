@@ -7,6 +7,7 @@
 //! the core's ([`paypoint::sync::protocol`]), so the device and the hub agree by construction.
 
 pub mod http;
+pub mod reconcile;
 
 use std::path::{Path, PathBuf};
 use std::sync::{LazyLock, Mutex, MutexGuard};
@@ -27,7 +28,10 @@ use rusqlite_migration::{Migrations, M};
 use serde::Serialize;
 use uuid::Uuid;
 
-const MIGRATION_FILES: &[&str] = &[include_str!("../migrations/0001_hub.sql")];
+const MIGRATION_FILES: &[&str] = &[
+    include_str!("../migrations/0001_hub.sql"),
+    include_str!("../migrations/0002_reconcile.sql"),
+];
 static MIGRATIONS: LazyLock<Migrations<'static>> =
     LazyLock::new(|| Migrations::new(MIGRATION_FILES.iter().map(|sql| M::up(sql)).collect()));
 
@@ -152,6 +156,11 @@ pub struct SettlementRow {
     pub payouts: u64,
     /// Amount paid (net of reversals).
     pub paid_amount: i64,
+    /// The part of `paid_amount` that the published roll backs.
+    pub paid_as_roll: i64,
+    /// The rest of `paid_amount`, flagged to check or recover (lines not on the roll, amounts
+    /// above it, withdrawn lines): `paid_as_roll + flagged_amount = paid_amount`.
+    pub flagged_amount: i64,
     /// `total_due − paid_amount`.
     pub unpaid_amount: i64,
     /// Stops known at the district.
@@ -373,6 +382,7 @@ impl Hub {
             return Ok(version);
         }
         let roll: Roll = serde_json::from_str(&roll).map_err(|e| refused(e.to_string()))?;
+        reconcile::record_published_lines(&tx, pay_point, version, &roll)?;
         let at = now();
         let doc = Signed::sign(
             &self.key,
@@ -493,7 +503,7 @@ impl Hub {
     pub fn flags(&self, pay_point: Option<&str>) -> Result<Vec<FlagRow>, HubError> {
         let db = self.db();
         let mut stmt = db.prepare(
-            "SELECT pay_point, kind, code, period, event_id, other, detail, created_at FROM flags
+            "SELECT pay_point, kind, code, period, event_id, other, detail, created_at, amount FROM flags
              WHERE ?1 IS NULL OR pay_point = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([pay_point], |r| {
@@ -508,6 +518,7 @@ impl Hub {
                     event: Uuid::parse_str(&event).unwrap_or_default(),
                     other: r.get(5)?,
                     detail: r.get(6)?,
+                    amount: paypoint::Dong::new(r.get(8)?).ok(),
                 },
             })
         })?;
@@ -525,7 +536,10 @@ impl Hub {
                     (SELECT count(*) FROM payouts p WHERE p.pay_point = l.pay_point AND p.period = l.period AND p.reversed_by IS NULL),
                     (SELECT coalesce(sum(amount), 0) FROM payouts p WHERE p.pay_point = l.pay_point AND p.period = l.period AND p.reversed_by IS NULL),
                     (SELECT count(*) FROM stops s WHERE s.pay_point = l.pay_point),
-                    (SELECT count(*) FROM flags f WHERE f.pay_point = l.pay_point AND f.period = l.period)
+                    (SELECT count(*) FROM flags f WHERE f.pay_point = l.pay_point AND f.period = l.period),
+                    (SELECT coalesce(sum(f.amount), 0) FROM flags f JOIN payouts p ON p.id = f.event_id
+                     WHERE f.pay_point = l.pay_point AND f.period = l.period AND p.reversed_by IS NULL
+                       AND f.kind IN ('not_on_roll', 'amount_differs', 'line_withdrawn'))
              FROM latest l JOIN rolls r ON r.pay_point = l.pay_point AND r.period = l.period AND r.version = l.version
              JOIN pay_points pp ON pp.code = l.pay_point
              WHERE ?1 IS NULL OR l.period = ?1
@@ -534,6 +548,7 @@ impl Hub {
         let rows = stmt.query_map([period.map(|p| p.to_string())], |r| {
             let total_due: i64 = r.get(5)?;
             let paid: i64 = r.get(7)?;
+            let flagged: i64 = r.get(10)?;
             Ok(SettlementRow {
                 pay_point: r.get(0)?,
                 name: r.get(1)?,
@@ -543,6 +558,8 @@ impl Hub {
                 total_due,
                 payouts: r.get(6)?,
                 paid_amount: paid,
+                paid_as_roll: paid - flagged,
+                flagged_amount: flagged,
                 unpaid_amount: total_due - paid,
                 stops: r.get(8)?,
                 flags: r.get(9)?,
@@ -568,6 +585,8 @@ impl Hub {
             "unpaid_amount",
             "stops",
             "flags",
+            "paid_as_roll",
+            "flagged_amount",
         ])
         .map_err(io)?;
         for r in rows {
@@ -583,6 +602,8 @@ impl Hub {
                 r.unpaid_amount.to_string(),
                 r.stops.to_string(),
                 r.flags.to_string(),
+                r.paid_as_roll.to_string(),
+                r.flagged_amount.to_string(),
             ])
             .map_err(io)?;
         }
@@ -609,6 +630,8 @@ impl Hub {
                         .map_err(|_| refused(format!("kỳ “{}” không hợp lệ", r.period)))?,
                     total_due: money(r.total_due)?,
                     paid: money(r.paid_amount)?,
+                    paid_as_roll: money(r.paid_as_roll)?,
+                    flagged: money(r.flagged_amount)?,
                     unpaid: money(r.unpaid_amount)?,
                     pay_point: r.pay_point,
                     name: r.name,
@@ -1106,28 +1129,13 @@ fn project(
     at: &str,
     flags: &mut Vec<Flag>,
 ) -> Result<(), rusqlite::Error> {
-    let mut raise =
-        |kind: &str,
-         code: &str,
-         period: &str,
-         other: Option<String>,
-         detail: String|
-         -> Result<(), rusqlite::Error> {
-            tx.prepare_cached(
-            "INSERT INTO flags (pay_point, kind, code, period, event_id, other, detail, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?
-        .execute(params![pay_point, kind, code, period, e.id.to_string(), other, detail, at])?;
-            flags.push(Flag {
-                kind: kind.to_string(),
-                code: code.to_string(),
-                period: period.to_string(),
-                event: e.id,
-                other,
-                detail,
-            });
-            Ok(())
-        };
+    let mut raiser = Raiser {
+        tx,
+        pay_point,
+        event: e,
+        at,
+        flags,
+    };
     let facts = match e.facts() {
         Ok(f) => f,
         Err(err) => {
@@ -1135,11 +1143,11 @@ fn project(
                 "sự kiện số {} của thiết bị: {err}; kiểm tra thiết bị",
                 e.seq
             );
-            return raise("unreadable_payload", "", "", None, detail);
+            return raiser.raise("unreadable_payload", "", "", None, detail, 0);
         }
     };
     match facts {
-        EventPayload::Payout(p) => project_payout(tx, pay_point, device, e, &p, &mut raise)?,
+        EventPayload::Payout(p) => project_payout(device, &p, &mut raiser)?,
         EventPayload::Reversal(r) => {
             tx.prepare_cached(
                 "UPDATE payouts SET reversed_by = ?1 WHERE id = ?2 AND reversed_by IS NULL",
@@ -1157,19 +1165,54 @@ fn project(
     Ok(())
 }
 
-/// A flag raiser: kind, code, period, the other record involved, the explanation.
-type Raise<'a> =
-    dyn FnMut(&str, &str, &str, Option<String>, String) -> Result<(), rusqlite::Error> + 'a;
+/// Raises the flags of the event being projected: stored, and returned in the batch's receipt.
+struct Raiser<'a> {
+    tx: &'a Connection,
+    pay_point: &'a str,
+    event: &'a paypoint::event::Event,
+    at: &'a str,
+    flags: &'a mut Vec<Flag>,
+}
+
+impl Raiser<'_> {
+    /// One flag: its kind, the person and period, the other record involved, the explanation
+    /// and the money at stake.
+    fn raise(
+        &mut self,
+        kind: &str,
+        code: &str,
+        period: &str,
+        other: Option<String>,
+        detail: String,
+        amount: i64,
+    ) -> Result<(), rusqlite::Error> {
+        let event = self.event.id;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO flags (pay_point, kind, code, period, event_id, other, detail, created_at, amount)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![self.pay_point, kind, code, period, event.to_string(), other, detail, self.at, amount])?;
+        self.flags.push(Flag {
+            kind: kind.to_string(),
+            code: code.to_string(),
+            period: period.to_string(),
+            event,
+            other,
+            detail,
+            amount: paypoint::Dong::new(amount).ok(),
+        });
+        Ok(())
+    }
+}
 
 /// A payout: recorded, and flagged when it was made after a stop or on a second device.
 fn project_payout(
-    tx: &Connection,
-    pay_point: &str,
     device: &str,
-    e: &paypoint::event::Event,
     p: &payload::Payout,
-    raise: &mut Raise<'_>,
+    raiser: &mut Raiser<'_>,
 ) -> Result<(), rusqlite::Error> {
+    let (tx, pay_point, e) = (raiser.tx, raiser.pay_point, raiser.event);
     let (code, period, amount) = (p.code.as_str(), p.period.to_string(), p.amount.as_i64());
     let stop: Option<(String, Option<String>, String)> = tx
         .prepare_cached(
@@ -1189,7 +1232,7 @@ fn project_payout(
         .map(|l| l.amount.as_i64())
         .sum();
     if let Some((reason, date, source)) = stop.filter(|_| blocked > 0) {
-        raise(
+        raiser.raise(
             "paid_after_stop",
             code,
             &period,
@@ -1198,6 +1241,7 @@ fn project_payout(
                 "chi {amount} đ cho {code} đã bị báo giảm ({reason}{}), trong đó {blocked} đ không phải mai táng phí: kiểm tra và thu hồi",
                 date.map(|d| format!(", ngày {d}")).unwrap_or_default()
             ),
+            blocked,
         )?;
     }
     let other: Option<(String, String)> = tx
@@ -1210,13 +1254,20 @@ fn project_payout(
         })
         .optional()?;
     if let Some((other_id, other_dev)) = other {
-        raise(
+        raiser.raise(
             "paid_by_two_devices",
             code,
             &period,
             Some(other_id),
             format!("{code} được chi kỳ {period} trên hai thiết bị ({other_dev} và {device}); thu hồi một lần chi"),
+            amount,
         )?;
+    }
+    // Every line against the rolls the office published.
+    for line in &p.lines {
+        if let Some(f) = reconcile::check_line(tx, pay_point, &period, code, line, &e.time)? {
+            raiser.raise(f.kind, code, &period, None, f.detail, f.amount)?;
+        }
     }
     tx.prepare_cached(
         "INSERT OR IGNORE INTO payouts (id, pay_point, device, period, code, amount, paid_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

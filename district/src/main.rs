@@ -221,8 +221,13 @@ fn run(cli: Cli) -> Result<(), String> {
             } else {
                 for f in flags {
                     out(&format!(
-                        "{}\t{}\t{}\t{}\t{}",
-                        f.pay_point, f.flag.kind, f.flag.code, f.flag.period, f.flag.detail
+                        "{}\t{}\t{}\t{}\t{} đ\t{}",
+                        f.pay_point,
+                        f.flag.kind,
+                        f.flag.code,
+                        f.flag.period,
+                        f.flag.amount.unwrap_or_default(),
+                        f.flag.detail
                     ));
                 }
             }
@@ -273,13 +278,15 @@ fn run(cli: Cli) -> Result<(), String> {
             } else {
                 for r in rows {
                     out(&format!(
-                        "{} {} kỳ {}: phải chi {} đ, đã chi {} đ ({} lần), còn {} đ, báo giảm {}, cảnh báo {}",
+                        "{} {} kỳ {}: phải chi {} đ, đã chi {} đ ({} lần; đúng danh sách {} đ, cần kiểm tra, thu hồi {} đ), còn {} đ, báo giảm {}, cảnh báo {}",
                         r.pay_point,
                         r.name,
                         r.period,
                         r.total_due,
                         r.paid_amount,
                         r.payouts,
+                        r.paid_as_roll,
+                        r.flagged_amount,
                         r.unpaid_amount,
                         r.stops,
                         r.flags

@@ -794,9 +794,7 @@ pub fn import_preview(
     let path = roll_path(&path)?;
     let p = logged(
         "roll check",
-        state
-            .with_ledger(|l| Ok(l.preview_roll_file(&path, &opts)?))
-            .map_err(ApiError::from),
+        state.with_ledger(|l| Ok(l.preview_roll_file(&path, &opts)?)),
     )?;
     let loaded_version =
         state.with_ledger(|l| Ok(l.roll_versions(opts.period)?.last().map(|v| v.version)))?;

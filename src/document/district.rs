@@ -30,6 +30,11 @@ pub struct DistrictRow {
     pub payouts: u64,
     /// Paid, net of reversals.
     pub paid: Dong,
+    /// The part of `paid` that the managing office's published roll backs.
+    pub paid_as_roll: Dong,
+    /// The rest of `paid`: lines not on the roll, amounts above it, withdrawn lines; to check or
+    /// recover (`paid_as_roll + flagged = paid`).
+    pub flagged: Dong,
     /// `total_due − paid` (negative when more was paid than owed: see the flags).
     pub unpaid: Dong,
     /// Stops known at the district.
@@ -69,16 +74,18 @@ fn table() -> Table {
     Table {
         columns: vec![
             Column::new("STT", 10.0, Align::Center),
-            Column::new("Mã điểm", 22.0, Align::Center),
-            Column::new("Điểm chi trả", 52.0, Align::Left),
-            Column::new("Phiên bản danh sách", 16.0, Align::Center),
-            Column::new("Số người", 16.0, Align::Right),
-            Column::new("Phải trả (đồng)", 31.0, Align::Right),
-            Column::new("Số lần chi", 16.0, Align::Right),
-            Column::new("Đã trả (đồng)", 31.0, Align::Right),
-            Column::new("Chưa trả (đồng)", 31.0, Align::Right),
-            Column::new("Báo giảm", 13.0, Align::Right),
-            Column::new("Cảnh báo", 14.0, Align::Right),
+            Column::new("Mã điểm", 18.0, Align::Center),
+            Column::new("Điểm chi trả", 34.0, Align::Left),
+            Column::new("Phiên bản danh sách", 12.0, Align::Center),
+            Column::new("Số người", 14.0, Align::Right),
+            Column::new("Phải trả (đồng)", 25.0, Align::Right),
+            Column::new("Số lần chi", 14.0, Align::Right),
+            Column::new("Đã trả (đồng)", 25.0, Align::Right),
+            Column::new("Trong đó đúng danh sách (đồng)", 26.0, Align::Right),
+            Column::new("Trong đó cần kiểm tra, thu hồi (đồng)", 26.0, Align::Right),
+            Column::new("Chưa trả (đồng)", 25.0, Align::Right),
+            Column::new("Báo giảm", 12.0, Align::Right),
+            Column::new("Cảnh báo", 11.0, Align::Right),
         ],
         header_size: 10.0,
         body_size: pdf::CELL,
@@ -97,6 +104,8 @@ fn cells(stt: String, code: &str, name: &str, version: String, r: &Totals) -> Ve
         r.total_due.to_string(),
         r.payouts.to_string(),
         r.paid.to_string(),
+        r.paid_as_roll.to_string(),
+        r.flagged.to_string(),
         r.unpaid.to_string(),
         r.stops.to_string(),
         r.flags.to_string(),
@@ -109,6 +118,8 @@ struct Totals {
     total_due: Dong,
     payouts: u64,
     paid: Dong,
+    paid_as_roll: Dong,
+    flagged: Dong,
     unpaid: Dong,
     stops: u64,
     flags: u64,
@@ -121,6 +132,8 @@ impl Totals {
             total_due: r.total_due,
             payouts: r.payouts,
             paid: r.paid,
+            paid_as_roll: r.paid_as_roll,
+            flagged: r.flagged,
             unpaid: r.unpaid,
             stops: r.stops,
             flags: r.flags,
@@ -132,6 +145,8 @@ impl Totals {
         self.total_due = self.total_due.checked_add(o.total_due)?;
         self.payouts += o.payouts;
         self.paid = self.paid.checked_add(o.paid)?;
+        self.paid_as_roll = self.paid_as_roll.checked_add(o.paid_as_roll)?;
+        self.flagged = self.flagged.checked_add(o.flagged)?;
         self.unpaid = self.unpaid.checked_add(o.unpaid)?;
         self.stops += o.stops;
         self.flags += o.flags;
@@ -234,8 +249,8 @@ pub fn render(rows: &[DistrictRow], opts: &DistrictOptions) -> Result<Pdf, Docum
         );
         doc.paragraph(
             &format!(
-                "Phải trả theo danh sách: {} đồng; chưa trả: {} đồng; báo giảm: {}; cảnh báo cần xử lý: {}.",
-                total.total_due, total.unpaid, total.stops, total.flags
+                "Phải trả theo danh sách: {} đồng; đã trả đúng danh sách của đơn vị quản lý: {} đồng; cần kiểm tra, thu hồi: {} đồng; chưa trả: {} đồng; báo giảm: {}; cảnh báo cần xử lý: {}.",
+                total.total_due, total.paid_as_roll, total.flagged, total.unpaid, total.stops, total.flags
             ),
             Face::Italic,
             11.0,

@@ -13,6 +13,7 @@
 //! uses). The device keeps the hub's public key from enrolment and trusts no amount it has not
 //! verified against it.
 
+use crate::money::Dong;
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -571,7 +572,8 @@ impl PushBatch {
 /// Something the district must look at. Facts are stored, never refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flag {
-    /// `paid_after_stop` or `paid_by_two_devices`.
+    /// `paid_after_stop`, `paid_by_two_devices`, `not_on_roll`, `amount_differs`,
+    /// `line_withdrawn` or `unreadable_payload`.
     pub kind: String,
     /// Beneficiary code.
     pub code: String,
@@ -583,6 +585,9 @@ pub struct Flag {
     pub other: Option<String>,
     /// Plain words.
     pub detail: String,
+    /// The money at stake, to check or recover (absent in receipts of hubs before issue 12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Dong>,
 }
 
 /// What the hub signs for an accepted batch.
@@ -686,6 +691,7 @@ mod tests {
                 event: Uuid::nil(),
                 other: None,
                 detail: "x".into(),
+                amount: None,
             },
         );
         assert!(doc.verify(&k.verifying_key()).is_ok());
