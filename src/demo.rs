@@ -102,7 +102,9 @@ pub fn roll(period: Period, size: usize, seed: u64, pay_point: &str) -> Roll {
             Sex::M
         };
         let birth_year: u16 = if mother {
-            rng.gen_range(1920..1935)
+            // Heroic Mothers alive today are in their nineties; the hub flags a payout to a
+            // person of 100 or more for a check of life, which an honest demo month must not raise.
+            rng.gen_range(1927..1936)
         } else if relative {
             rng.gen_range(1940..1975)
         } else {

@@ -326,6 +326,21 @@ async fn page(
             r.flags,
         ));
     }
+    // Grouped by kind, with the money at stake: where the office starts.
+    let mut by_kind: std::collections::BTreeMap<&str, (u64, i64)> = Default::default();
+    for f in &flags {
+        let k = by_kind.entry(f.flag.kind.as_str()).or_default();
+        k.0 += 1;
+        k.1 += f.flag.amount.map_or(0, |d| d.as_i64());
+    }
+    html.push_str("</table><h2>Cảnh báo theo loại</h2><table><tr><th>Loại</th><th>Số cảnh báo</th><th>Số tiền cần kiểm tra (đ)</th></tr>");
+    for (kind, (n, amount)) in &by_kind {
+        html.push_str(&format!(
+            "<tr><td class=flag>{}</td><td class=n>{n}</td><td class=n>{}</td></tr>",
+            escape(kind),
+            money(*amount)
+        ));
+    }
     html.push_str("</table><h2>Cảnh báo cần xử lý</h2><table><tr><th>Điểm</th><th>Loại</th><th>Mã đối tượng</th><th>Kỳ</th><th>Số tiền (đ)</th><th>Chi tiết</th><th>Lúc</th></tr>");
     for f in &flags {
         html.push_str(&format!(

@@ -6,6 +6,7 @@
 //! parse, call one method, and map the error. The shapes on the wire and the signing rules are
 //! the core's ([`paypoint::sync::protocol`]), so the device and the hub agree by construction.
 
+pub mod anomaly;
 pub mod http;
 pub mod reconcile;
 
@@ -31,6 +32,7 @@ use uuid::Uuid;
 const MIGRATION_FILES: &[&str] = &[
     include_str!("../migrations/0001_hub.sql"),
     include_str!("../migrations/0002_reconcile.sql"),
+    include_str!("../migrations/0003_anomalies.sql"),
 ];
 static MIGRATIONS: LazyLock<Migrations<'static>> =
     LazyLock::new(|| Migrations::new(MIGRATION_FILES.iter().map(|sql| M::up(sql)).collect()));
@@ -497,6 +499,24 @@ impl Hub {
         )?;
         tx.commit()?;
         Ok(id)
+    }
+
+    /// The office's thresholds for the anomaly checks: defaults, overridden by what was set.
+    pub fn settings(&self) -> Result<anomaly::Settings, HubError> {
+        Ok(anomaly::Settings::load(&self.db())?)
+    }
+
+    /// Sets one threshold (checked); it applies to every batch received after.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<anomaly::Settings, HubError> {
+        let db = self.db();
+        let mut s = anomaly::Settings::load(&db)?;
+        s.set(key, value).map_err(refused)?;
+        db.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value.trim()],
+        )?;
+        Ok(s)
     }
 
     /// Flags, oldest first, of one pay point or all.
@@ -1051,6 +1071,7 @@ impl Hub {
         let new: Vec<_> = events.iter().filter(|e| e.seq > accepted).collect();
         let received_at = now();
         let mut flags = Vec::new();
+        let settings = anomaly::Settings::load(&tx)?;
         for e in &new {
             let inserted = tx
                 .prepare_cached(
@@ -1078,7 +1099,29 @@ impl Hub {
                 err.body.event_seq = Some(e.seq);
                 return Err(err);
             }
-            project(&tx, pay_point, &dev_id, e, &received_at, &mut flags)?;
+            let mut raiser = Raiser {
+                tx: &tx,
+                pay_point,
+                event: e,
+                at: &received_at,
+                flags: &mut flags,
+                settings: &settings,
+            };
+            project(&mut raiser, &dev_id)?;
+        }
+        for (e, a) in anomaly::home_payouts_without_visit(&tx, &dev_id, &new)? {
+            let code = e.facts().ok();
+            let code = code.as_ref().and_then(|f| f.code()).unwrap_or("");
+            let period = e.payload["period"].as_str().unwrap_or("").to_string();
+            Raiser {
+                tx: &tx,
+                pay_point,
+                event: e,
+                at: &received_at,
+                flags: &mut flags,
+                settings: &settings,
+            }
+            .raise(a.kind, code, &period, None, a.detail, a.amount)?;
         }
         let (through, head_hash) = match new.last() {
             Some(e) => (e.seq, e.hash.clone()),
@@ -1121,21 +1164,8 @@ impl Hub {
 /// Projects one new event into the hub's tables and raises its flags. The event's facts are read
 /// through the core's typed payloads; an event whose payload does not have its kind's shape is
 /// kept (it is in the chain) and flagged for the office, never dropped.
-fn project(
-    tx: &Connection,
-    pay_point: &str,
-    device: &str,
-    e: &paypoint::event::Event,
-    at: &str,
-    flags: &mut Vec<Flag>,
-) -> Result<(), rusqlite::Error> {
-    let mut raiser = Raiser {
-        tx,
-        pay_point,
-        event: e,
-        at,
-        flags,
-    };
+fn project(raiser: &mut Raiser<'_>, device: &str) -> Result<(), rusqlite::Error> {
+    let (tx, e) = (raiser.tx, raiser.event);
     let facts = match e.facts() {
         Ok(f) => f,
         Err(err) => {
@@ -1147,18 +1177,29 @@ fn project(
         }
     };
     match facts {
-        EventPayload::Payout(p) => project_payout(device, &p, &mut raiser)?,
+        EventPayload::Payout(p) => project_payout(device, &p, raiser)?,
         EventPayload::Reversal(r) => {
             tx.prepare_cached(
                 "UPDATE payouts SET reversed_by = ?1 WHERE id = ?2 AND reversed_by IS NULL",
             )?
             .execute(params![e.id.to_string(), r.payout])?;
+            let period = r.period.to_string();
+            let (pp, amount) = (raiser.pay_point, r.amount.as_i64());
+            let settings = raiser.settings;
+            if let Some(a) = anomaly::check_reversals(tx, settings, pp, e.clerk, &period, amount)? {
+                raiser.raise(a.kind, &r.code, &period, None, a.detail, a.amount)?;
+            }
+        }
+        EventPayload::CashCount(c) => {
+            if let Some(a) = anomaly::check_cash_count(raiser.settings, c.difference.as_i64()) {
+                raiser.raise(a.kind, "", "", None, a.detail, a.amount)?;
+            }
         }
         EventPayload::Stop(s) => {
             tx.prepare_cached(
                 "INSERT OR IGNORE INTO stops (pay_point, code, reason, date, source) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(params![pay_point, s.code, s.reason.as_str(), s.date, format!("device:{device}")])?;
+            .execute(params![raiser.pay_point, s.code, s.reason.as_str(), s.date, format!("device:{device}")])?;
         }
         _ => {}
     }
@@ -1172,6 +1213,8 @@ struct Raiser<'a> {
     event: &'a paypoint::event::Event,
     at: &'a str,
     flags: &'a mut Vec<Flag>,
+    /// The office's thresholds for the anomaly checks.
+    settings: &'a anomaly::Settings,
 }
 
 impl Raiser<'_> {
@@ -1269,9 +1312,13 @@ fn project_payout(
             raiser.raise(f.kind, code, &period, None, f.detail, f.amount)?;
         }
     }
+    for a in anomaly::check_payout(tx, raiser.settings, pay_point, device, e, p)? {
+        raiser.raise(a.kind, code, &period, None, a.detail, a.amount)?;
+    }
     tx.prepare_cached(
-        "INSERT OR IGNORE INTO payouts (id, pay_point, device, period, code, amount, paid_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT OR IGNORE INTO payouts (id, pay_point, device, period, code, amount, paid_at, proxy_id_card, at_home, clerk)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
-    .execute(params![e.id.to_string(), pay_point, device, period, code, amount, e.time])?;
+    .execute(params![e.id.to_string(), pay_point, device, period, code, amount, e.time, p.proxy_id_card, p.at_home, e.clerk])?;
     Ok(())
 }

@@ -70,7 +70,13 @@ enum Command {
         #[arg(long, default_value = "")]
         note: String,
     },
-    /// Cảnh báo: chi sau báo giảm, một người được chi trên hai thiết bị.
+    /// Cảnh báo, gộp theo loại với số tiền cần kiểm tra: chi sau báo giảm, chi trên hai thiết bị,
+    /// khoản không có trong danh sách đã công bố (not_on_roll), sai số tiền (amount_differs),
+    /// khoản đã rút (line_withdrawn), người từ 100 tuổi (age_100), một người nhận thay cho nhiều
+    /// đối tượng (proxy_many), chi ban đêm (night_payout), chi quá nhanh (too_fast), nhận dồn sau
+    /// nhiều kỳ (lump_after_unpaid), giấy ủy quyền hết hạn (proxy_expired), kiểm quỹ lệch
+    /// (cash_difference), hủy chi nhiều (many_reversals), chi tại nhà không ghi lần đến nhà
+    /// (home_without_visit).
     Flags {
         /// Chỉ một điểm chi trả.
         #[arg(long)]
@@ -99,6 +105,18 @@ enum Command {
     },
     /// Khóa công khai của huyện (hex).
     Key,
+    /// Ngưỡng của các kiểm tra bất thường: xem tất cả, hoặc `set TÊN GIÁ_TRỊ` (max_age,
+    /// proxy_max_beneficiaries, night_start, night_end (HH:MM; bằng nhau: tắt kiểm tra ban đêm),
+    /// max_payouts_per_minute, unpaid_periods_before_lump, cash_difference_max,
+    /// max_reversals_per_clerk).
+    Settings {
+        /// `set`.
+        action: Option<String>,
+        /// Tên thiết lập.
+        key: Option<String>,
+        /// Giá trị.
+        value: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -219,7 +237,20 @@ fn run(cli: Cli) -> Result<(), String> {
             } else if flags.is_empty() {
                 out("Không có cảnh báo.");
             } else {
-                for f in flags {
+                let mut by_kind: std::collections::BTreeMap<&str, (u64, i64)> = Default::default();
+                for f in &flags {
+                    let k = by_kind.entry(f.flag.kind.as_str()).or_default();
+                    k.0 += 1;
+                    k.1 += f.flag.amount.map_or(0, |d| d.as_i64());
+                }
+                for (kind, (n, amount)) in &by_kind {
+                    out(&format!(
+                        "{kind}: {n} cảnh báo, {} đ cần kiểm tra",
+                        paypoint::Dong::new(*amount).unwrap_or_default()
+                    ));
+                }
+                out("");
+                for f in &flags {
                     out(&format!(
                         "{}\t{}\t{}\t{}\t{} đ\t{}",
                         f.pay_point,
@@ -297,6 +328,15 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Key => {
             out(&hub.public_key_hex());
+            Ok(())
+        }
+        Command::Settings { action, key, value } => {
+            let s = match (action.as_deref(), key, value) {
+                (None, None, None) => hub.settings().map_err(e)?,
+                (Some("set"), Some(k), Some(v)) => hub.set_setting(&k, &v).map_err(e)?,
+                _ => return Err("cú pháp: settings, hoặc settings set TÊN GIÁ_TRỊ".into()),
+            };
+            out(&serde_json::to_string_pretty(&s).expect("serialises"));
             Ok(())
         }
     }

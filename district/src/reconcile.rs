@@ -28,7 +28,7 @@ pub struct Finding {
     pub detail: String,
 }
 
-/// Records the lines of a version being published.
+/// Records the people and lines of a version being published.
 pub fn record_published_lines(
     tx: &Connection,
     pay_point: &str,
@@ -39,7 +39,20 @@ pub fn record_published_lines(
         "INSERT INTO roll_lines (pay_point, period, version, code, kind, amount) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     let period = roll.period.to_string();
+    let mut people = tx.prepare_cached(
+        "INSERT INTO roll_people (pay_point, period, version, code, birth_year, proxy_id_card, proxy_valid_until)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
     for e in &roll.entries {
+        people.execute(params![
+            pay_point,
+            period,
+            version,
+            e.code.as_str(),
+            e.birth_year,
+            e.proxy.as_ref().map(|p| p.id_card.as_str()),
+            e.proxy.as_ref().map(|p| p.valid_until.to_string())
+        ])?;
         for l in &e.lines {
             ins.execute(params![
                 pay_point,

@@ -166,6 +166,7 @@ fn a_funeral_allowance_paid_after_a_death_is_not_flagged_but_the_other_lines_are
         district.store_roll("QH01", &roll, "test").unwrap();
         district.publish_roll("QH01", period()).unwrap();
     }
+    without_clock_checks(&data);
     let hub = HubProc::start(&data);
     let mut a = Device::new(dir.path(), "a", "QH01");
     let mut b = Device::new(dir.path(), "b", "QH01");

@@ -208,7 +208,26 @@ pub fn hub_with_roll(dir: &Path, pay_points: &[&str], size: usize) -> HubProc {
             );
         }
     }
+    without_clock_checks(&data);
     HubProc::start(&data)
+}
+
+/// Turns off the hub's checks that read the device's clock (payouts at night, faster than a
+/// person can be paid): tests pay in a loop at whatever hour they run. The tests of those checks
+/// (`district/tests/anomaly.rs`) set them as they need.
+pub fn without_clock_checks(data: &Path) {
+    for (k, v) in [
+        ("night_start", "00:00"),
+        ("night_end", "00:00"),
+        ("max_payouts_per_minute", "0"),
+    ] {
+        let out = admin(data, &["settings", "set", k, v]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }
 
 /// A device: its own ledger file, one clerk.

@@ -1,0 +1,422 @@
+//! Checks at the hub that point at the person who holds the cash (issue 12): the frauds reported
+//! in the press — the dead kept on the list, one person collecting for many, payouts typed in at
+//! night or faster than anyone can be served, a count that does not add up, reversals to hide a
+//! shortfall, home payouts with no visit. Each is a flag with the money at stake for the office to
+//! check; none refuses anything. Thresholds are the office's settings ([`Settings`]).
+
+use chrono::{DateTime, FixedOffset, NaiveTime, Timelike};
+use paypoint::event::payload::{Payout, RecipientKind};
+use paypoint::event::Event;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+/// A beneficiary aged `max_age` or more paid.
+pub const AGE: &str = "age_100";
+/// One proxy ID number collecting for many beneficiaries in a period.
+pub const PROXY_MANY: &str = "proxy_many";
+/// A payout recorded at night (device's local time).
+pub const NIGHT: &str = "night_payout";
+/// Payouts faster than a person can be paid, on one device.
+pub const TOO_FAST: &str = "too_fast";
+/// A person unpaid for several periods, then paid.
+pub const LUMP: &str = "lump_after_unpaid";
+/// A proxy paid after the authorisation on the roll expired.
+pub const PROXY_EXPIRED: &str = "proxy_expired";
+/// A cash count whose difference is beyond the threshold.
+pub const CASH_DIFFERENCE: &str = "cash_difference";
+/// A clerk with more reversals in a period than the threshold.
+pub const MANY_REVERSALS: &str = "many_reversals";
+/// A payout at home with no visit recorded for it.
+pub const HOME_NO_VISIT: &str = "home_without_visit";
+
+/// The office's thresholds, each with its default and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Settings {
+    /// Age (period's year − birth year) from which a payout is flagged: few people live to 100,
+    /// and a dead person kept on the list ages on.
+    pub max_age: i64,
+    /// Beneficiaries one proxy ID may collect for in a period before it is flagged.
+    pub proxy_max_beneficiaries: i64,
+    /// Start of the night (device's local time, `HH:MM`): a pay point is not open then.
+    pub night_start: String,
+    /// End of the night. Equal to `night_start`: no night check.
+    pub night_end: String,
+    /// Payouts per minute on one device above which they are flagged: counting notes, an ID
+    /// check and a signature take more than ten seconds.
+    pub max_payouts_per_minute: i64,
+    /// Consecutive unpaid periods before a payout is flagged as a lump.
+    pub unpaid_periods_before_lump: i64,
+    /// A cash count differing by more than this (đồng) is flagged.
+    pub cash_difference_max: i64,
+    /// Reversals by one clerk in a period above which they are flagged.
+    pub max_reversals_per_clerk: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            max_age: 100,
+            proxy_max_beneficiaries: 2,
+            night_start: "21:00".into(),
+            night_end: "06:00".into(),
+            max_payouts_per_minute: 6,
+            unpaid_periods_before_lump: 2,
+            cash_difference_max: 500_000,
+            max_reversals_per_clerk: 5,
+        }
+    }
+}
+
+/// The setting names, as `paypoint-district settings set` takes them.
+pub const SETTING_NAMES: [&str; 8] = [
+    "max_age",
+    "proxy_max_beneficiaries",
+    "night_start",
+    "night_end",
+    "max_payouts_per_minute",
+    "unpaid_periods_before_lump",
+    "cash_difference_max",
+    "max_reversals_per_clerk",
+];
+
+impl Settings {
+    /// The defaults, overridden by the rows of the `settings` table.
+    pub fn load(db: &Connection) -> rusqlite::Result<Settings> {
+        let mut s = Settings::default();
+        let rows: Vec<(String, String)> = db
+            .prepare_cached("SELECT key, value FROM settings")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        for (k, v) in rows {
+            // Values were checked when set; an unreadable one keeps the default.
+            let _ = s.set(&k, &v);
+        }
+        Ok(s)
+    }
+
+    /// Sets one value, checked: a number for the counts and amounts, `HH:MM` for the night.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+        let number = || {
+            value
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n >= 0)
+                .ok_or_else(|| format!("“{value}” không phải số không âm"))
+        };
+        let time = || {
+            NaiveTime::parse_from_str(value.trim(), "%H:%M")
+                .map(|_| value.trim().to_string())
+                .map_err(|_| format!("“{value}” không phải giờ dạng HH:MM"))
+        };
+        match key {
+            "max_age" => self.max_age = number()?,
+            "proxy_max_beneficiaries" => self.proxy_max_beneficiaries = number()?,
+            "night_start" => self.night_start = time()?,
+            "night_end" => self.night_end = time()?,
+            "max_payouts_per_minute" => self.max_payouts_per_minute = number()?,
+            "unpaid_periods_before_lump" => self.unpaid_periods_before_lump = number()?,
+            "cash_difference_max" => self.cash_difference_max = number()?,
+            "max_reversals_per_clerk" => self.max_reversals_per_clerk = number()?,
+            _ => {
+                return Err(format!(
+                    "không có thiết lập “{key}”; các thiết lập: {}",
+                    SETTING_NAMES.join(", ")
+                ))
+            }
+        }
+        Ok(())
+    }
+
+    /// True when a local time of day falls in the night window.
+    fn is_night(&self, t: NaiveTime) -> bool {
+        let parse = |s: &str| NaiveTime::parse_from_str(s, "%H:%M").ok();
+        match (parse(&self.night_start), parse(&self.night_end)) {
+            (Some(a), Some(b)) if a == b => false,
+            (Some(a), Some(b)) if a < b => t >= a && t < b,
+            (Some(a), Some(b)) => t >= a || t < b,
+            _ => false,
+        }
+    }
+}
+
+/// One anomaly found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anomaly {
+    /// The flag kind.
+    pub kind: &'static str,
+    /// The money at stake.
+    pub amount: i64,
+    /// In words, for the office.
+    pub detail: String,
+}
+
+fn time_of(s: &str) -> Option<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(s).ok()
+}
+
+/// The checks of one payout, made before it is stored at the hub.
+pub fn check_payout(
+    db: &Connection,
+    settings: &Settings,
+    pay_point: &str,
+    device: &str,
+    e: &Event,
+    p: &Payout,
+) -> rusqlite::Result<Vec<Anomaly>> {
+    let mut out = Vec::new();
+    let (code, period, amount) = (p.code.as_str(), p.period.to_string(), p.amount.as_i64());
+    let person: Option<(Option<i64>, Option<String>)> = db
+        .prepare_cached(
+            "SELECT birth_year, proxy_valid_until FROM roll_people WHERE pay_point = ?1 AND period = ?2
+             AND code = ?3 ORDER BY version DESC LIMIT 1",
+        )?
+        .query_row(params![pay_point, period, code], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (birth_year, valid_until) = person.unwrap_or_default();
+    if let Some(y) = birth_year {
+        let age = i64::from(p.period.year()) - y;
+        if age >= settings.max_age {
+            out.push(Anomaly {
+                kind: AGE,
+                amount,
+                detail: format!(
+                    "chi {amount} đ cho {code}, {age} tuổi (sinh năm {y}): xác minh người còn sống"
+                ),
+            });
+        }
+    }
+    let paid_at = time_of(&e.time);
+    if p.recipient == RecipientKind::Proxy {
+        out.extend(proxy_checks(
+            db,
+            settings,
+            pay_point,
+            &period,
+            p,
+            paid_at,
+            valid_until,
+        )?);
+    }
+    if let Some(t) = paid_at {
+        if settings.is_night(t.time()) {
+            out.push(Anomaly {
+                kind: NIGHT,
+                amount,
+                detail: format!(
+                    "chi {amount} đ cho {code} lúc {} (giờ của máy chi trả), ngoài giờ chi trả",
+                    t.format("%H:%M %d/%m/%Y")
+                ),
+            });
+        }
+        out.extend(speed_check(db, settings, device, code, amount, t)?);
+    }
+    out.extend(lump_check(db, settings, pay_point, p)?);
+    Ok(out)
+}
+
+fn proxy_checks(
+    db: &Connection,
+    settings: &Settings,
+    pay_point: &str,
+    period: &str,
+    p: &Payout,
+    paid_at: Option<DateTime<FixedOffset>>,
+    valid_until: Option<String>,
+) -> rusqlite::Result<Vec<Anomaly>> {
+    let mut out = Vec::new();
+    let (code, amount) = (p.code.as_str(), p.amount.as_i64());
+    let expired = valid_until
+        .as_deref()
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .zip(paid_at)
+        .filter(|(until, at)| at.date_naive() > *until);
+    if let Some((until, _)) = expired {
+        out.push(Anomaly {
+            kind: PROXY_EXPIRED,
+            amount,
+            detail: format!(
+                "chi {amount} đ cho người nhận thay của {code}, giấy ủy quyền hết hạn ngày {}",
+                until.format("%d/%m/%Y")
+            ),
+        });
+    }
+    let Some(id) = p.proxy_id_card.as_deref().filter(|s| !s.is_empty()) else {
+        return Ok(out);
+    };
+    let others: i64 = db
+        .prepare_cached(
+            "SELECT count(DISTINCT code) FROM payouts WHERE pay_point = ?1 AND period = ?2
+             AND proxy_id_card = ?3 AND code <> ?4 AND reversed_by IS NULL",
+        )?
+        .query_row(params![pay_point, period, id, code], |r| r.get(0))?;
+    if others + 1 > settings.proxy_max_beneficiaries {
+        out.push(Anomaly {
+            kind: PROXY_MANY,
+            amount,
+            detail: format!(
+                "một người nhận thay (CCCD …{}) đã nhận cho {} đối tượng kỳ {period}: xác minh giấy ủy quyền",
+                last4(id),
+                others + 1
+            ),
+        });
+    }
+    Ok(out)
+}
+
+/// The last four characters of an ID number: enough for the office to find it, no more.
+fn last4(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    chars[chars.len().saturating_sub(4)..].iter().collect()
+}
+
+fn speed_check(
+    db: &Connection,
+    settings: &Settings,
+    device: &str,
+    code: &str,
+    amount: i64,
+    t: DateTime<FixedOffset>,
+) -> rusqlite::Result<Option<Anomaly>> {
+    if settings.max_payouts_per_minute <= 0 {
+        return Ok(None);
+    }
+    let recent: Vec<String> = db
+        .prepare_cached(
+            "SELECT paid_at FROM payouts WHERE device = ?1 AND reversed_by IS NULL
+             ORDER BY paid_at DESC LIMIT ?2",
+        )?
+        .query_map(params![device, settings.max_payouts_per_minute], |r| {
+            r.get(0)
+        })?
+        .collect::<Result<_, _>>()?;
+    let within = recent
+        .iter()
+        .filter_map(|s| time_of(s))
+        .filter(|x| (t - *x).num_seconds().abs() < 60)
+        .count() as i64;
+    Ok((within + 1 > settings.max_payouts_per_minute).then(|| Anomaly {
+        kind: TOO_FAST,
+        amount,
+        detail: format!(
+            "{} lần chi trong một phút trên một máy (chi cho {code} lúc {}): nhanh hơn mức một người có thể được chi",
+            within + 1,
+            t.format("%H:%M:%S")
+        ),
+    }))
+}
+
+fn lump_check(
+    db: &Connection,
+    settings: &Settings,
+    pay_point: &str,
+    p: &Payout,
+) -> rusqlite::Result<Option<Anomaly>> {
+    let n = settings.unpaid_periods_before_lump;
+    if n <= 0 {
+        return Ok(None);
+    }
+    let code = p.code.as_str();
+    let mut before = p.period;
+    let mut unpaid = 0;
+    for _ in 0..n {
+        before = before.prev();
+        let b = before.to_string();
+        let (on_roll, paid): (bool, bool) = db
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM roll_people WHERE pay_point = ?1 AND period = ?2 AND code = ?3),
+                        EXISTS (SELECT 1 FROM payouts WHERE pay_point = ?1 AND period = ?2 AND code = ?3 AND reversed_by IS NULL)",
+            )?
+            .query_row(params![pay_point, b, code], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        if !on_roll || paid {
+            return Ok(None);
+        }
+        unpaid += 1;
+    }
+    let amount = p.amount.as_i64();
+    Ok(Some(Anomaly {
+        kind: LUMP,
+        amount,
+        detail: format!("{code} không nhận {unpaid} kỳ liền rồi nhận {amount} đ kỳ {}: xác minh người còn sống và ai đã nhận", p.period),
+    }))
+}
+
+/// A cash count whose difference is beyond the threshold.
+pub fn check_cash_count(settings: &Settings, difference: i64) -> Option<Anomaly> {
+    (difference.abs() > settings.cash_difference_max).then(|| Anomaly {
+        kind: CASH_DIFFERENCE,
+        amount: difference.abs(),
+        detail: format!(
+            "kiểm quỹ lệch {difference} đ so với sổ (ngưỡng {} đ): kiểm tra quỹ tiền mặt",
+            settings.cash_difference_max
+        ),
+    })
+}
+
+/// A clerk whose reversals in the period pass the threshold (raised once, when it is passed).
+pub fn check_reversals(
+    db: &Connection,
+    settings: &Settings,
+    pay_point: &str,
+    clerk: Option<i64>,
+    period: &str,
+    amount: i64,
+) -> rusqlite::Result<Option<Anomaly>> {
+    let Some(clerk) = clerk else {
+        return Ok(None);
+    };
+    let count: i64 = db
+        .prepare_cached(
+            "SELECT count(*) FROM events WHERE pay_point = ?1 AND kind = 'reversal' AND clerk = ?2
+             AND json_extract(payload, '$.period') = ?3",
+        )?
+        .query_row(params![pay_point, clerk, period], |r| r.get(0))?;
+    Ok((count == settings.max_reversals_per_clerk + 1).then(|| Anomaly {
+        kind: MANY_REVERSALS,
+        amount,
+        detail: format!(
+            "nhân viên số {clerk} đã hủy {count} lần chi trả kỳ {period} (ngưỡng {}): kiểm tra lý do từng lần",
+            settings.max_reversals_per_clerk
+        ),
+    }))
+}
+
+/// The home payouts of a batch with no visit event naming them: checked once the whole batch is
+/// in, since a visit is recorded just after its payout.
+pub fn home_payouts_without_visit<'a>(
+    db: &Connection,
+    device: &str,
+    events: &[&'a Event],
+) -> rusqlite::Result<Vec<(&'a Event, Anomaly)>> {
+    let mut out = Vec::new();
+    for e in events {
+        let Ok(paypoint::event::EventPayload::Payout(p)) = e.facts() else {
+            continue;
+        };
+        if !p.at_home {
+            continue;
+        }
+        let has_visit: bool = db
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM events WHERE device = ?1 AND kind = 'visit'
+                 AND json_extract(payload, '$.payout') = ?2)",
+            )?
+            .query_row(params![device, e.id.to_string()], |r| r.get(0))?;
+        if !has_visit {
+            let amount = p.amount.as_i64();
+            out.push((
+                *e,
+                Anomaly {
+                    kind: HOME_NO_VISIT,
+                    amount,
+                    detail: format!(
+                        "chi tại nhà {amount} đ cho {} lúc {} nhưng không có lần đến nhà nào ghi cho lần chi này",
+                        p.code,
+                        time_of(&e.time).map_or(e.time.clone(), |t| format!("{:02}:{:02}", t.hour(), t.minute()))
+                    ),
+                },
+            ));
+        }
+    }
+    Ok(out)
+}
