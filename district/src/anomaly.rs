@@ -387,7 +387,7 @@ pub fn home_payouts_without_visit<'a>(
     db: &Connection,
     device: &str,
     events: &[&'a Event],
-) -> rusqlite::Result<Vec<(&'a Event, Anomaly)>> {
+) -> rusqlite::Result<Vec<(&'a Event, Payout, Anomaly)>> {
     let mut out = Vec::new();
     for e in events {
         let Ok(paypoint::event::EventPayload::Payout(p)) = e.facts() else {
@@ -406,6 +406,7 @@ pub fn home_payouts_without_visit<'a>(
             let amount = p.amount.as_i64();
             out.push((
                 *e,
+                p.clone(),
                 Anomaly {
                     kind: HOME_NO_VISIT,
                     amount,

@@ -1109,19 +1109,18 @@ impl Hub {
             };
             project(&mut raiser, &dev_id)?;
         }
-        for (e, a) in anomaly::home_payouts_without_visit(&tx, &dev_id, &new)? {
-            let code = e.facts().ok();
-            let code = code.as_ref().and_then(|f| f.code()).unwrap_or("");
-            let period = e.payload["period"].as_str().unwrap_or("").to_string();
-            Raiser {
+        // Once the whole batch is in: a visit is recorded just after its home payout.
+        for (e, p, a) in anomaly::home_payouts_without_visit(&tx, &dev_id, &new)? {
+            let period = p.period.to_string();
+            let mut raiser = Raiser {
                 tx: &tx,
                 pay_point,
                 event: e,
                 at: &received_at,
                 flags: &mut flags,
                 settings: &settings,
-            }
-            .raise(a.kind, code, &period, None, a.detail, a.amount)?;
+            };
+            raiser.raise(a.kind, &p.code, &period, None, a.detail, a.amount)?;
         }
         let (through, head_hash) = match new.last() {
             Some(e) => (e.seq, e.hash.clone()),

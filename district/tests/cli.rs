@@ -146,19 +146,19 @@ fn an_enrolled_device_refuses_a_roll_file_of_its_own() {
     let dir = tempfile::tempdir().unwrap();
     let hub = hub_with_roll(dir.path(), &["QH01"], 12);
     let db = dir.path().join("so.sqlite");
-    let ok = |args: &[&str]| {
+    for args in [
+        &["init", "--pay-point", "QH01", "--name", "Bưu điện QH01"][..],
+        &["clerk", "add", "--name", "Trần Thị Mai"][..],
+        &["sync", "enrol", &hub.url(), &hub.enrol_code("QH01")][..],
+        &["sync"][..],
+    ] {
         let out = run(&bin, &db, args);
         assert!(
             out.status.success(),
             "{args:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-    };
-    ok(&["init", "--pay-point", "QH01", "--name", "Bưu điện QH01"]);
-    ok(&["clerk", "add", "--name", "Trần Thị Mai"]);
-    let code = hub.enrol_code("QH01");
-    ok(&["sync", "enrol", &hub.url(), &code]);
-    ok(&["sync"]);
+    }
     let versions = json(&bin, &db, &["roll", "versions", "--json"]);
     assert_eq!(versions[0]["origin"], "hub", "{versions}");
     assert_eq!(json(&bin, &db, &["status", "--json"])["roll_origin"], "hub");
