@@ -28,3 +28,6 @@ WHERE r.published_at IS NOT NULL;
 ALTER TABLE payouts ADD COLUMN proxy_id_card TEXT;
 ALTER TABLE payouts ADD COLUMN at_home INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE payouts ADD COLUMN clerk INTEGER;
+-- The speed check reads a device's latest payouts on every payout: without this index it scans
+-- every payout of the hub each time (the 184-device ingest bench took 38 s instead of 2).
+CREATE INDEX payouts_device_time ON payouts(device, paid_at);
