@@ -123,6 +123,9 @@ pub struct BeneficiaryView {
     pub payable: Dong,
     /// Status.
     pub status: PayStatus,
+    /// On hold "to be confirmed" by the managing office (proof of life): still payable, with a
+    /// supervisor's PIN and a note.
+    pub to_confirm: Option<crate::life::LifeHoldView>,
 }
 
 impl Ledger {
@@ -163,6 +166,7 @@ pub(crate) fn card_in(
         return Ok(None);
     };
     let stop = crate::stop::stop_of(conn, code)?;
+    let to_confirm = crate::life::hold_of(conn, code)?;
     let mut stmt = conn.prepare_cached(
         "SELECT l.id, l.kind, l.amount, l.covers_from, l.covers_to, l.note,
                     (SELECT pl.payout_id FROM payout_lines pl WHERE pl.line_id = l.id
@@ -232,5 +236,6 @@ pub(crate) fn card_in(
         paid,
         payable,
         status,
+        to_confirm,
     }))
 }

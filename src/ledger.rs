@@ -25,6 +25,7 @@ const MIGRATION_FILES: &[&str] = &[
     include_str!("../migrations/0001_ledger.sql"),
     include_str!("../migrations/0002_sync.sql"),
     include_str!("../migrations/0003_roll_origin.sql"),
+    include_str!("../migrations/0004_life_check.sql"),
 ];
 const MIGRATIONS_COUNT: usize = MIGRATION_FILES.len();
 static MIGRATIONS: LazyLock<Migrations<'static>> =

@@ -15,6 +15,7 @@ pub mod event;
 pub mod file;
 pub mod import;
 pub mod ledger;
+pub mod life;
 pub mod log;
 pub mod money;
 pub mod payout;

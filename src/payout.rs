@@ -66,6 +66,14 @@ pub enum PayoutError {
         /// Amount to pay.
         needed: Dong,
     },
+    /// The person is to be confirmed (proof of life) and no supervisor approved the payout.
+    #[error("{name} ({code}) đang chờ xác minh: cần mã PIN của giám sát viên (không phải người chi) và ghi chú để chi trả")]
+    NeedsApproval {
+        /// Code.
+        code: String,
+        /// Name.
+        name: String,
+    },
     /// Proxy not authorised in the roll, or authorisation expired.
     #[error("{0}")]
     ProxyNotAuthorised(String),
@@ -75,6 +83,9 @@ pub enum PayoutError {
     /// The payout was already reversed.
     #[error("lần chi trả {0} đã được hủy trước đó")]
     AlreadyReversed(String),
+    /// A supervisor's approval without a note.
+    #[error("cần ghi chú của giám sát viên: đã gặp ai, giấy tờ gì (tối đa {MAX_REASON_LEN} ký tự)")]
+    NoteRequired,
     /// A reversal without a reason.
     #[error("cần ghi lý do hủy (tối đa {MAX_REASON_LEN} ký tự)")]
     ReasonRequired,
@@ -95,6 +106,12 @@ impl From<rusqlite::Error> for PayoutError {
         let msg = e.to_string();
         if msg.contains("ledger: line already paid") {
             return PayoutError::AlreadyPaid {
+                code: String::new(),
+                name: "Đối tượng".into(),
+            };
+        }
+        if msg.contains("ledger: to be confirmed") {
+            return PayoutError::NeedsApproval {
                 code: String::new(),
                 name: "Đối tượng".into(),
             };
@@ -137,6 +154,17 @@ pub struct PayoutRequest {
     pub at_home: bool,
     /// The total the clerk confirmed on screen; refused if what is owed has changed since.
     pub expected_total: Option<Dong>,
+    /// A supervisor's approval, needed while the person is to be confirmed (proof of life).
+    pub approval: Option<Approval>,
+}
+
+/// A supervisor, signed in with their own PIN, lets a payout go ahead and says why.
+#[derive(Debug, Clone)]
+pub struct Approval {
+    /// The supervisor.
+    pub approver: SignedIn,
+    /// Who was seen, which paper was shown.
+    pub note: String,
 }
 
 impl PayoutRequest {
@@ -147,6 +175,7 @@ impl PayoutRequest {
             recipient: Recipient::Beneficiary,
             at_home: false,
             expected_total: None,
+            approval: None,
         }
     }
 }
@@ -190,6 +219,33 @@ fn normalise_id(s: &str) -> String {
         .filter(|c| c.is_alphanumeric())
         .collect::<String>()
         .to_uppercase()
+}
+
+/// The approval a payout carries: required while the person is to be confirmed (another person,
+/// a supervisor, and a note); kept when given otherwise.
+fn approval_for(
+    card: &BeneficiaryView,
+    by: &SignedIn,
+    approval: Option<&Approval>,
+) -> Result<Option<payload::Approval>, PayoutError> {
+    let Some(a) = approval else {
+        if card.to_confirm.is_some() {
+            return Err(PayoutError::NeedsApproval {
+                code: card.code.to_string(),
+                name: card.name.clone(),
+            });
+        }
+        return Ok(None);
+    };
+    by.approved_by(&a.approver)?;
+    let note = text::clean(&a.note);
+    if note.is_empty() || note.chars().count() > MAX_REASON_LEN {
+        return Err(PayoutError::NoteRequired);
+    }
+    Ok(Some(payload::Approval {
+        approver: a.approver.id(),
+        note,
+    }))
 }
 
 /// Records a payout inside an open write transaction. Shared by the counter and the home visit
@@ -267,6 +323,7 @@ pub(crate) fn pay_in(
             )
         }
     };
+    let approval = approval_for(card, by, req.approval.as_ref())?;
     let on_hand = crate::ledger::cash_on_hand_in(&w.tx)?;
     if on_hand < amount {
         return Err(PayoutError::NotEnoughCash {
@@ -296,12 +353,14 @@ pub(crate) fn pay_in(
             proxy_name: proxy_name.clone(),
             proxy_id_card: proxy_id.clone(),
             at_home: req.at_home,
+            approval: approval.clone(),
         }),
     )?;
     let payout_id = ev.id;
-    w.tx.prepare_cached("INSERT INTO payouts (id, event_seq, beneficiary_id, recipient, proxy_name, proxy_id_card, at_home, clerk_id, paid_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?.execute(
-        params![payout_id.to_string(), ev.seq, card.id, recipient.as_str(), proxy_name, proxy_id, req.at_home, by.id(), paid_at],
+    let (approver, note) = approval.map(|a| (a.approver, a.note)).unzip();
+    w.tx.prepare_cached("INSERT INTO payouts (id, event_seq, beneficiary_id, recipient, proxy_name, proxy_id_card, at_home, clerk_id, paid_at, approver_id, approval_note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")?.execute(
+        params![payout_id.to_string(), ev.seq, card.id, recipient.as_str(), proxy_name, proxy_id, req.at_home, by.id(), paid_at, approver, note],
     )?;
     let mut ins = w.tx.prepare_cached(
         "INSERT INTO payout_lines (payout_id, line_id, amount) VALUES (?1, ?2, ?3)",

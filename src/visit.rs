@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::clerk::SignedIn;
 use crate::event::{payload, EventPayload};
 use crate::ledger::{Ledger, LedgerError};
-use crate::payout::{pay_in, PayoutError, PayoutReceipt, PayoutRequest, Recipient};
+use crate::payout::{pay_in, Approval, PayoutError, PayoutReceipt, PayoutRequest, Recipient};
 use crate::roll::BeneficiaryCode;
 use crate::stop::{stop_in, StopError, StopReason, StopReceipt};
 use crate::text;
@@ -120,6 +120,20 @@ impl Ledger {
         recipient: Recipient,
         note: &str,
     ) -> Result<VisitReceipt, VisitError> {
+        self.record_visit_approved(by, code, outcome, recipient, note, None)
+    }
+
+    /// [`Ledger::record_visit`], with a supervisor's approval for a person to be confirmed (proof
+    /// of life): a home payout to them needs one.
+    pub fn record_visit_approved(
+        &mut self,
+        by: &SignedIn,
+        code: &BeneficiaryCode,
+        outcome: VisitOutcome,
+        recipient: Recipient,
+        note: &str,
+        approval: Option<Approval>,
+    ) -> Result<VisitReceipt, VisitError> {
         let period = self.require_open_period()?;
         let note = text::clean(note);
         self.write(|w| {
@@ -135,6 +149,7 @@ impl Ledger {
                         recipient,
                         at_home: true,
                         expected_total: None,
+                        approval,
                     },
                 )?),
                 _ => None,

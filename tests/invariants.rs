@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use paypoint::cash::CashCount;
 use paypoint::clerk::{ClerkError, Pin, Role, SignedIn};
-use paypoint::payout::{PayoutError, PayoutRequest, Recipient};
+use paypoint::payout::{Approval, PayoutError, PayoutRequest, Recipient};
 use paypoint::roll::{BeneficiaryCode, LineKind, Proxy, Roll, RollEntry, RollLine, Sex};
 use paypoint::stop::StopReason;
 use paypoint::visit::VisitOutcome;
@@ -873,4 +873,70 @@ fn reopening_an_uninitialised_or_initialised_file_is_clear() {
     Ledger::init(&nested, "QH01", "Điểm").unwrap();
     let l = Ledger::open(&nested).unwrap();
     assert_eq!(l.device().pay_point_code, "QH01");
+}
+
+// Proof of life (issue 12): a person the managing office holds "to be confirmed" is still paid,
+// but only with a supervisor (another person) and a note — through the API and in the store.
+#[test]
+fn a_person_to_be_confirmed_is_paid_only_with_a_supervisor_and_a_note() {
+    let mut f = fixture();
+    // The hold as the sync client records it from the hub's amendment (its event is any event).
+    raw(&f)
+        .execute(
+            "INSERT INTO life_holds (code, periods, event_seq) VALUES ('QH-0004', '2026-09 2026-10 2026-11', 1)",
+            [],
+        )
+        .unwrap();
+    let card = f.ledger.beneficiary(&code("QH-0004")).unwrap().unwrap();
+    let hold = card.to_confirm.expect("the card says so");
+    assert_eq!(hold.periods, ["2026-09", "2026-10", "2026-11"]);
+    assert!(hold.message_vi().contains("Chờ xác minh: 3 kỳ liền"));
+    let before = event_and_projection_counts(&raw(&f));
+
+    let clerk = f.clerk.clone();
+    let unapproved = PayoutRequest::at_counter(code("QH-0004"));
+    assert!(matches!(
+        f.ledger.record_payout(&clerk, &unapproved),
+        Err(PayoutError::NeedsApproval { .. })
+    ));
+    let with = |approver: &SignedIn, note: &str| PayoutRequest {
+        approval: Some(Approval {
+            approver: approver.clone(),
+            note: note.into(),
+        }),
+        ..PayoutRequest::at_counter(code("QH-0004"))
+    };
+    assert!(matches!(
+        f.ledger.record_payout(&clerk, &with(&clerk, "tự duyệt")),
+        Err(PayoutError::Clerk(ClerkError::SamePerson))
+    ));
+    let sup = f.supervisor.clone();
+    assert!(matches!(
+        f.ledger.record_payout(&clerk, &with(&sup, "  ")),
+        Err(PayoutError::NoteRequired)
+    ));
+    assert_eq!(event_and_projection_counts(&raw(&f)), before, "nothing written");
+    // Behind the core's back: the store refuses a payout row without its approval (the helper's
+    // made-up event row stays; the payout does not).
+    let err = raw_payout(&raw(&f), "QH-0004").unwrap_err();
+    assert!(err.to_string().contains("to be confirmed"), "{err}");
+    let rows: i64 = raw(&f)
+        .query_row("SELECT count(*) FROM payouts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 0);
+
+    let paid = f
+        .ledger
+        .record_payout(&clerk, &with(&sup, "Đã gặp cụ tại quầy, xem CCCD"))
+        .unwrap();
+    let (approver, note): (i64, String) = raw(&f)
+        .query_row(
+            "SELECT approver_id, approval_note FROM payouts WHERE id = ?1",
+            [paid.payout_id.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((approver, note.as_str()), (2, "Đã gặp cụ tại quầy, xem CCCD"));
+    // Others are paid as before.
+    pay(&mut f, "QH-0001").unwrap();
 }

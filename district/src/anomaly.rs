@@ -50,6 +50,9 @@ pub struct Settings {
     pub cash_difference_max: i64,
     /// Reversals by one clerk in a period above which they are flagged.
     pub max_reversals_per_clerk: i64,
+    /// Consecutive periods paid only through a proxy or at home after which the person is held
+    /// "to be confirmed" (proof of life); 0 turns the check off.
+    pub unseen_periods_before_confirm: i64,
 }
 
 impl Default for Settings {
@@ -63,12 +66,13 @@ impl Default for Settings {
             unpaid_periods_before_lump: 2,
             cash_difference_max: 500_000,
             max_reversals_per_clerk: 5,
+            unseen_periods_before_confirm: i64::from(paypoint::life::DEFAULT_UNSEEN_PERIODS),
         }
     }
 }
 
 /// The setting names, as `paypoint-district settings set` takes them.
-pub const SETTING_NAMES: [&str; 8] = [
+pub const SETTING_NAMES: [&str; 9] = [
     "max_age",
     "proxy_max_beneficiaries",
     "night_start",
@@ -77,6 +81,7 @@ pub const SETTING_NAMES: [&str; 8] = [
     "unpaid_periods_before_lump",
     "cash_difference_max",
     "max_reversals_per_clerk",
+    "unseen_periods_before_confirm",
 ];
 
 impl Settings {
@@ -118,6 +123,7 @@ impl Settings {
             "unpaid_periods_before_lump" => self.unpaid_periods_before_lump = number()?,
             "cash_difference_max" => self.cash_difference_max = number()?,
             "max_reversals_per_clerk" => self.max_reversals_per_clerk = number()?,
+            "unseen_periods_before_confirm" => self.unseen_periods_before_confirm = number()?,
             _ => {
                 return Err(format!(
                     "không có thiết lập “{key}”; các thiết lập: {}",

@@ -287,10 +287,10 @@ async fn page(
     }
     let hub = st.hub.clone();
     let data = tokio::task::spawn_blocking(move || {
-        Ok::<_, crate::HubError>((hub.overview()?, hub.flags(None)?))
+        Ok::<_, crate::HubError>((hub.overview()?, hub.flags(None)?, hub.holds(None, false)?))
     })
     .await;
-    let (rows, flags) = match data {
+    let (rows, flags, holds) = match data {
         Ok(Ok(d)) => d,
         Ok(Err(e)) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
@@ -339,6 +339,16 @@ async fn page(
             "<tr><td class=flag>{}</td><td class=n>{n}</td><td class=n>{}</td></tr>",
             escape(kind),
             money(*amount)
+        ));
+    }
+    html.push_str("</table><h2>Chờ xác minh</h2><p>Chỉ nhận qua người nhận thay hoặc tại nhà, chưa gặp tại quầy, nhiều kỳ liền. Xã xác minh rồi ghi: <code>paypoint-district confirm MÃ --pay-point ĐIỂM --note \"…\"</code></p><table data-testid=to-confirm><tr><th>Điểm</th><th>Mã đối tượng</th><th>Các kỳ không gặp</th><th>Từ lúc</th></tr>");
+    for h in &holds {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&h.pay_point),
+            escape(&h.code),
+            escape(&h.periods.join(", ")),
+            escape(&h.raised_at),
         ));
     }
     html.push_str("</table><h2>Cảnh báo cần xử lý</h2><table><tr><th>Điểm</th><th>Loại</th><th>Mã đối tượng</th><th>Kỳ</th><th>Số tiền (đ)</th><th>Chi tiết</th><th>Lúc</th></tr>");

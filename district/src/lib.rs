@@ -8,6 +8,7 @@
 
 pub mod anomaly;
 pub mod http;
+pub mod life;
 pub mod reconcile;
 
 use std::path::{Path, PathBuf};
@@ -33,6 +34,7 @@ const MIGRATION_FILES: &[&str] = &[
     include_str!("../migrations/0001_hub.sql"),
     include_str!("../migrations/0002_reconcile.sql"),
     include_str!("../migrations/0003_anomalies.sql"),
+    include_str!("../migrations/0004_life.sql"),
 ];
 static MIGRATIONS: LazyLock<Migrations<'static>> =
     LazyLock::new(|| Migrations::new(MIGRATION_FILES.iter().map(|sql| M::up(sql)).collect()));
@@ -499,6 +501,74 @@ impl Hub {
         )?;
         tx.commit()?;
         Ok(id)
+    }
+
+    /// Holds "to be confirmed" the people of the batch's payouts who have now been paid only
+    /// through a proxy or at home for the office's number of periods, and tells the pay point.
+    fn hold_unseen(
+        &self,
+        tx: &Connection,
+        settings: &anomaly::Settings,
+        pay_point: &str,
+        new: &[&paypoint::event::Event],
+    ) -> Result<(), ApiError> {
+        let mut codes: Vec<String> = new
+            .iter()
+            .filter_map(|e| match e.facts() {
+                Ok(EventPayload::Payout(p)) => Some(p.code),
+                _ => None,
+            })
+            .collect();
+        codes.sort();
+        codes.dedup();
+        for code in codes {
+            let Some(periods) = life::new_hold(tx, settings, pay_point, &code)? else {
+                continue;
+            };
+            let change = AmendmentKind::LifeHold {
+                code: code.clone(),
+                periods: periods.iter().map(Period::to_string).collect(),
+            };
+            let amendment = self.add_amendment(tx, pay_point, change)?;
+            life::record_hold(tx, pay_point, &code, &periods, amendment, &now())?;
+        }
+        Ok(())
+    }
+
+    /// The office confirms a person held "to be confirmed" (seen alive, papers checked): the
+    /// hold is lifted at the pay point's next sync. Returns the amendment's id.
+    pub fn confirm(&self, pay_point: &str, code: &str, note: &str) -> Result<u64, HubError> {
+        let note = paypoint::text::clean(note);
+        if note.is_empty() {
+            return Err(refused(
+                "cần ghi chú: ai đã xác minh, gặp ở đâu, giấy tờ gì (--note)",
+            ));
+        }
+        let mut db = self.db();
+        Self::require_pay_point(&db, pay_point)?;
+        let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some(id) = life::open_hold(&tx, pay_point, code)? else {
+            return Err(refused(format!(
+                "điểm {pay_point} không có đối tượng mã “{code}” đang chờ xác minh; xem danh sách bằng `to-confirm`"
+            )));
+        };
+        let amendment = self.add_amendment(
+            &tx,
+            pay_point,
+            AmendmentKind::LifeConfirmed {
+                code: code.to_string(),
+                note: note.clone(),
+            },
+        )?;
+        life::record_confirmation(&tx, id, &note, amendment, &now())?;
+        tx.commit()?;
+        Ok(amendment)
+    }
+
+    /// The people to be confirmed, of one pay point or all; with those already confirmed when
+    /// `all`.
+    pub fn holds(&self, pay_point: Option<&str>, all: bool) -> Result<Vec<life::Hold>, HubError> {
+        Ok(life::holds(&self.db(), pay_point, all)?)
     }
 
     /// The office's thresholds for the anomaly checks: defaults, overridden by what was set.
@@ -1122,6 +1192,7 @@ impl Hub {
             };
             raiser.raise(a.kind, &p.code, &period, None, a.detail, a.amount)?;
         }
+        self.hold_unseen(&tx, &settings, pay_point, &new)?;
         let (through, head_hash) = match new.last() {
             Some(e) => (e.seq, e.hash.clone()),
             None => (accepted, head),

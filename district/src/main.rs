@@ -105,10 +105,33 @@ enum Command {
     },
     /// Khóa công khai của huyện (hex).
     Key,
+    /// Người chờ xác minh: chỉ nhận qua người nhận thay hoặc tại nhà, chưa gặp tại quầy, nhiều
+    /// kỳ liền (thiết lập unseen_periods_before_confirm, mặc định 3). Thiết bị vẫn chi được,
+    /// nhưng cần PIN giám sát viên và ghi chú, cho đến khi xã xác minh (`confirm`).
+    ToConfirm {
+        /// Chỉ một điểm chi trả.
+        #[arg(long)]
+        pay_point: Option<String>,
+        /// Kể cả người đã được xác minh.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Xác nhận đối tượng còn sống (đã gặp, đã xem giấy tờ): gỡ "chờ xác minh" ở thiết bị của
+    /// điểm chi trả tại lần đồng bộ sau.
+    Confirm {
+        /// Mã đối tượng.
+        code: String,
+        /// Mã điểm chi trả.
+        #[arg(long)]
+        pay_point: String,
+        /// Ai xác minh, gặp ở đâu, giấy tờ gì.
+        #[arg(long)]
+        note: String,
+    },
     /// Ngưỡng của các kiểm tra bất thường: xem tất cả, hoặc `set TÊN GIÁ_TRỊ` (max_age,
     /// proxy_max_beneficiaries, night_start, night_end (HH:MM; bằng nhau: tắt kiểm tra ban đêm),
     /// max_payouts_per_minute, unpaid_periods_before_lump, cash_difference_max,
-    /// max_reversals_per_clerk).
+    /// max_reversals_per_clerk, unseen_periods_before_confirm (0: tắt xác minh)).
     Settings {
         /// `set`.
         action: Option<String>,
@@ -328,6 +351,40 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Key => {
             out(&hub.public_key_hex());
+            Ok(())
+        }
+        Command::ToConfirm { pay_point, all } => {
+            let holds = hub.holds(pay_point.as_deref(), all).map_err(e)?;
+            if json {
+                out(&serde_json::to_string_pretty(&holds).expect("serialises"));
+            } else if holds.is_empty() {
+                out("Không có ai chờ xác minh.");
+            } else {
+                for h in &holds {
+                    let state = match &h.confirmed_at {
+                        None => "chờ xác minh".to_string(),
+                        Some(at) => format!("đã xác minh {at}"),
+                    };
+                    out(&format!(
+                        "{}\t{}\t{}\tkhông gặp tại quầy các kỳ {}",
+                        h.pay_point,
+                        h.code,
+                        state,
+                        h.periods.join(", ")
+                    ));
+                }
+            }
+            Ok(())
+        }
+        Command::Confirm {
+            code,
+            pay_point,
+            note,
+        } => {
+            let id = hub.confirm(&pay_point, &code, &note).map_err(e)?;
+            out(&format!(
+                "Đã xác minh {code}: thiết bị của điểm {pay_point} gỡ \"chờ xác minh\" ở lần đồng bộ sau (thay đổi số {id})."
+            ));
             Ok(())
         }
         Command::Settings { action, key, value } => {

@@ -16,7 +16,12 @@ fn paypoint_bin() -> Option<PathBuf> {
 }
 
 fn run(bin: &PathBuf, db: &std::path::Path, args: &[&str]) -> Output {
+    run_with(bin, db, args, &[])
+}
+
+fn run_with(bin: &PathBuf, db: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(bin)
+        .envs(env.iter().copied())
         .arg("--db")
         .arg(db)
         .args(args)
@@ -196,4 +201,130 @@ fn an_enrolled_device_refuses_a_roll_file_of_its_own() {
     let after = json(&bin, &db, &["status", "--json"]);
     assert_eq!(after["events"], events_before, "nothing was written");
     assert_eq!(after["beneficiaries"], 12);
+}
+
+/// Issue 12, proof of life: a person paid only through their proxy for three periods in a row is
+/// put "to be confirmed" by the hub; the pay point still pays them, but only with a supervisor's
+/// PIN and a note; the office's `confirm` lifts the hold at the next sync. A neighbour paid at the
+/// counter every month is never held. Real `paypoint` binary, real hub on loopback.
+#[test]
+fn a_person_never_seen_at_the_counter_is_held_until_the_office_confirms() {
+    let Some(bin) = paypoint_bin() else {
+        eprintln!("skipped: build the `paypoint` binary first (cargo build -p paypoint)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("hub");
+    let proxy = paypoint::roll::Proxy {
+        name: "Nguyễn Văn Con".into(),
+        id_card: "044090005678".into(),
+        relationship: "con trai".into(),
+        valid_until: chrono::NaiveDate::from_ymd_opt(2030, 12, 31).unwrap(),
+    };
+    let first = period();
+    let roll_of = |p: paypoint::Period| {
+        let mut roll = paypoint::demo::roll(p, 6, 7, "QH01");
+        roll.entries[0].proxy = Some(proxy.clone());
+        roll.entries[0].home_delivery = false;
+        roll.entries[1].home_delivery = false;
+        roll
+    };
+    let publish = |p: paypoint::Period| {
+        let hub = district::Hub::open(&data).unwrap();
+        hub.store_roll("QH01", &roll_of(p), "test").unwrap();
+        hub.publish_roll("QH01", p).unwrap();
+    };
+    assert!(admin(&data, &["pay-point", "add", "QH01", "--name", "Bưu điện QH01"])
+        .status
+        .success());
+    publish(first);
+    without_clock_checks(&data);
+    let hub = HubProc::start(&data);
+    let db = dir.path().join("so.sqlite");
+    let ok = |args: &[&str]| {
+        let out = run_with(&bin, &db, args, &[("PAYPOINT_APPROVER_PIN", PIN)]);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    ok(&["init", "--pay-point", "QH01", "--name", "Bưu điện QH01"]);
+    ok(&["clerk", "add", "--name", "Trần Thị Mai"]);
+    ok(&["clerk", "add", "--name", "Lê Văn Nam", "--supervisor"]);
+    ok(&["sync", "enrol", &hub.url(), &hub.enrol_code("QH01")]);
+    ok(&["sync"]);
+    ok(&["--clerk", "1", "cash", "advance", "500.000.000"]);
+    let (held, neighbour) = (code_of(1), code_of(2));
+    let by_proxy = [
+        "pay",
+        held.as_str(),
+        "--clerk",
+        "1",
+        "--proxy-name",
+        "Nguyễn Văn Con",
+        "--proxy-id",
+        "044090005678",
+    ];
+    let mut p = first;
+    for month in 0..3 {
+        if month > 0 {
+            p = p.next();
+            publish(p);
+            ok(&["sync"]);
+        }
+        assert!(!ok(&["show", &held]).contains("Chờ xác minh"), "{p}");
+        ok(&by_proxy);
+        ok(&["pay", &neighbour, "--clerk", "1"]);
+        ok(&["sync"]);
+    }
+    // The third period unseen: held at the hub, and on the device at the same sync.
+    let listed = hub.admin_ok(&["to-confirm", "--pay-point", "QH01"]);
+    assert!(listed.contains(&held) && !listed.contains(&neighbour), "{listed}");
+    let page = reqwest::blocking::get(hub.url()).unwrap().text().unwrap();
+    assert!(page.contains("Chờ xác minh") && page.contains(&held), "{page}");
+    let p4 = p.next();
+    publish(p4);
+    ok(&["sync"]);
+    let card = ok(&["show", &held]);
+    assert!(card.contains("Chờ xác minh: 3 kỳ liền"), "{card}");
+    assert!(!ok(&["show", &neighbour]).contains("Chờ xác minh"));
+
+    // Never refused outright: without a supervisor it asks for one, and nothing is written.
+    let before = json(&bin, &db, &["status", "--json"]);
+    let out = run(&bin, &db, &by_proxy);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("chờ xác minh") && err.contains("giám sát viên"), "{err}");
+    assert_eq!(json(&bin, &db, &["status", "--json"])["events"], before["events"]);
+    // The paying clerk cannot approve their own payout.
+    let mut own = by_proxy.to_vec();
+    own.extend(["--approver", "1", "--approval-note", "đã gặp"]);
+    assert_eq!(run(&bin, &db, &own).status.code(), Some(1));
+    // A supervisor, with a note: paid.
+    let mut approved = by_proxy.to_vec();
+    approved.extend(["--approver", "2", "--approval-note", "Đã gặp cụ tại nhà, xem CCCD"]);
+    ok(&approved);
+    ok(&["sync"]);
+    let stored: String = hub
+        .store()
+        .query_row(
+            "SELECT payload FROM events WHERE kind = 'payout' ORDER BY rowid DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(stored.contains("Đã gặp cụ tại nhà"), "the hub sees who approved and why");
+
+    // The commune confirms: lifted at the next sync; listed as confirmed.
+    let out = hub.admin(&["confirm", &held, "--pay-point", "QH01", "--note", ""]);
+    assert!(!out.status.success(), "a confirmation needs a note");
+    hub.admin_ok(&["confirm", &held, "--pay-point", "QH01", "--note", "UBND xã gặp cụ ngày 12/11"]);
+    assert!(hub.admin_ok(&["to-confirm"]).contains("Không có ai chờ xác minh"));
+    assert!(hub.admin_ok(&["to-confirm", "--all"]).contains("đã xác minh"));
+    ok(&["sync"]);
+    assert!(!ok(&["show", &held]).contains("Chờ xác minh"));
+    let journal = json(&bin, &db, &["status", "--json"]);
+    assert!(journal["events"].as_u64() > before["events"].as_u64());
 }

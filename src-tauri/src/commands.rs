@@ -6,11 +6,13 @@ use std::path::{Path, PathBuf};
 use chrono::{Local, NaiveDate};
 use paypoint::beneficiary::BeneficiaryView;
 use paypoint::cash::{CashCount, CashStatus, CountReceipt, Denomination};
-use paypoint::clerk::{Clerk, Pin, Role};
+use paypoint::clerk::{Clerk, Pin, Role, SignedIn};
 use paypoint::encoding::TextEncoding;
 use paypoint::event::{EventKind, EventPayload};
 use paypoint::import::{EncodingChoice, ImportOptions};
-use paypoint::payout::{PayoutError, PayoutReceipt, PayoutRequest, Recipient, ReversalReceipt};
+use paypoint::payout::{
+    Approval, PayoutError, PayoutReceipt, PayoutRequest, Recipient, ReversalReceipt,
+};
 use paypoint::roll::{RollChange, RollVersion};
 use paypoint::search::SearchHit;
 use paypoint::stop::{StopReason, StopReceipt};
@@ -438,6 +440,32 @@ impl RecipientIn {
     }
 }
 
+/// A supervisor's approval as the window sends it: needed to pay a person to be confirmed.
+#[derive(Debug, Deserialize)]
+pub struct ApprovalIn {
+    approver_id: i64,
+    approver_pin: String,
+    note: String,
+}
+
+impl ApprovalIn {
+    /// Signs the supervisor in (a wrong PIN counts against them) and checks they are another
+    /// person than the clerk, said before the PIN is tried.
+    fn sign_in(&self, l: &mut paypoint::Ledger, by: &SignedIn) -> R<Approval> {
+        if by.id() == self.approver_id {
+            return Err(paypoint::clerk::ClerkError::SamePerson.into());
+        }
+        if self.note.trim().is_empty() {
+            return Err(PayoutError::NoteRequired.into());
+        }
+        let pin = Pin::new(&self.approver_pin)?;
+        Ok(Approval {
+            approver: l.sign_in(self.approver_id, &pin)?,
+            note: self.note.clone(),
+        })
+    }
+}
+
 /// Pays every payable line of a beneficiary, refused if the amount confirmed on screen is no
 /// longer what is owed.
 #[tauri::command(async, rename_all = "snake_case")]
@@ -447,17 +475,22 @@ pub fn pay(
     recipient: RecipientIn,
     expected_total: i64,
     at_home: Option<bool>,
+    approval: Option<ApprovalIn>,
 ) -> R<PayoutReceipt> {
     let by = state.clerk()?;
-    let req = PayoutRequest {
+    let mut req = PayoutRequest {
         code: code_of(&code)?,
         recipient: recipient.parse()?,
         at_home: at_home.unwrap_or(false),
         expected_total: Some(Dong::new(expected_total)?),
+        approval: None,
     };
     logged(
         "pay",
-        state.with_ledger(|l| Ok(l.record_payout(&by, &req)?)),
+        state.with_ledger(|l| {
+            req.approval = approval.as_ref().map(|a| a.sign_in(l, &by)).transpose()?;
+            Ok(l.record_payout(&by, &req)?)
+        }),
     )
 }
 
@@ -480,6 +513,7 @@ pub fn record_visit(
     note: Option<String>,
     recipient: Option<RecipientIn>,
     expected_total: Option<i64>,
+    approval: Option<ApprovalIn>,
 ) -> R<VisitReceipt> {
     let by = state.clerk()?;
     let code = code_of(&code)?;
@@ -507,12 +541,14 @@ pub fn record_visit(
                 }
             }
         }
-        Ok(l.record_visit(
+        let approval = approval.as_ref().map(|a| a.sign_in(l, &by)).transpose()?;
+        Ok(l.record_visit_approved(
             &by,
             &code,
             outcome,
             recipient,
             note.as_deref().unwrap_or(""),
+            approval,
         )?)
     })
 }

@@ -243,6 +243,11 @@ impl From<PayoutError> for ApiError {
                 "proxy_not_authorised",
                 "This person is not the authorised proxy on the roll, or the authorisation has expired: pay only the beneficiary or a valid proxy".into(),
             ),
+            PayoutError::NeedsApproval { name, code } => (
+                "needs_approval",
+                format!("{name} ({code}) is to be confirmed: a supervisor (not the paying clerk) must type their PIN and a note to pay"),
+            ),
+            PayoutError::NoteRequired => ("note_required", "The supervisor must write a note: who was seen, which papers (at most 500 characters)".into()),
             PayoutError::UnknownPayout(id) => ("unknown_payout", format!("No payout {id}")),
             PayoutError::AlreadyReversed(id) => ("already_reversed", format!("Payout {id} was already reversed")),
             PayoutError::ReasonRequired => ("reason_required", "Write the reason for the reversal (at most 500 characters)".into()),

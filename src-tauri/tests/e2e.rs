@@ -98,6 +98,51 @@ fn sign_in_search_pay_and_double_payment_refused() {
     });
 }
 
+/// Proof of life (issue 12): a person the managing office holds "to be confirmed" shows so on the
+/// card and in the payment dialog; the payment asks for a supervisor (another person), their PIN
+/// and a note, and goes ahead with them.
+#[test]
+fn a_person_to_be_confirmed_is_paid_with_a_supervisors_pin_and_a_note() {
+    run(|Ctx { c, data_dir, .. }| async move {
+        sign_in_demo(&c).await?;
+        let who = payable(&c, 1).await?.remove(0);
+        let code = who["code"].as_str().unwrap().to_string();
+        // The hold as the sync client records it from the hub's signed amendment.
+        let db = data_dir.join("ledger.sqlite");
+        let (key, _) = paypoint::vault::unlock(&db, None, paypoint::vault::KeyStore::Off).unwrap();
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(&format!("PRAGMA key = \"{}\";", *key.sqlcipher_key()))
+            .unwrap();
+        conn.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
+        conn.execute(
+            "INSERT INTO life_holds (code, periods, event_seq) VALUES (?1, '2026-09 2026-10 2026-11', 1)",
+            [&code],
+        )
+        .unwrap();
+        drop(conn);
+
+        let name = who["name"].as_str().unwrap();
+        open_card(&c, "pay-search", &fold(name), &code).await?;
+        let held = wait_text(&c, &tid("card-to-confirm"), "Chờ xác minh").await?;
+        assert!(held.contains("3 kỳ liền") && held.contains("2026-11"), "{held}");
+        click_id(&c, "pay-button").await?;
+        wait_text(&c, &tid("pay-to-confirm"), "giám sát").await?;
+        // Without the supervisor's PIN and note: asked for, nothing paid.
+        click_id(&c, "confirm-pay").await?;
+        wait_id(&c, "pay-error").await?;
+        let card = invoke(&c, "beneficiary", json!({"code": code})).await?;
+        assert_eq!(card["ok"]["paid"], 0, "{card}");
+        fill_id(&c, "approve-pin", "9999").await?;
+        type_id(&c, "approve-note", "Đã gặp cụ tại quầy, xem CCCD").await?;
+        screenshot(&c, "05b-to-confirm").await?;
+        click_id(&c, "confirm-pay").await?;
+        wait_id(&c, "paid-message").await?;
+        let card = invoke(&c, "beneficiary", json!({"code": code})).await?;
+        assert_eq!(card["ok"]["paid"], who["due"], "{card}");
+        Ok(())
+    });
+}
+
 /// Home delivery: the list by village, record "not at home" for someone, then pay another at the
 /// home under the counter's rules.
 #[test]

@@ -48,6 +48,10 @@ pub enum EventKind {
     PeriodClosed,
     /// A supervisor lifted a clerk's lock-out after too many wrong PINs.
     ClerkUnlocked,
+    /// The managing office put a beneficiary on hold "to be confirmed" (proof of life).
+    LifeHold,
+    /// The managing office confirmed the beneficiary is alive: the hold is lifted.
+    LifeConfirmed,
 }
 
 impl EventKind {
@@ -67,6 +71,8 @@ impl EventKind {
             EventKind::CashCount => "cash_count",
             EventKind::PeriodClosed => "period_closed",
             EventKind::ClerkUnlocked => "clerk_unlocked",
+            EventKind::LifeHold => "life_hold",
+            EventKind::LifeConfirmed => "life_confirmed",
         }
     }
 

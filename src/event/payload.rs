@@ -50,6 +50,10 @@ pub enum EventPayload {
     PeriodClosed(PeriodClosed),
     /// A supervisor lifted a clerk's lock-out.
     ClerkUnlocked(ClerkUnlocked),
+    /// The managing office put a beneficiary on hold, to be confirmed.
+    LifeHold(LifeHold),
+    /// The managing office confirmed the beneficiary: the hold is lifted.
+    LifeConfirmed(LifeConfirmed),
 }
 
 /// A payload that does not have the shape its kind says.
@@ -80,6 +84,8 @@ impl EventPayload {
             EventPayload::CashCount(_) => EventKind::CashCount,
             EventPayload::PeriodClosed(_) => EventKind::PeriodClosed,
             EventPayload::ClerkUnlocked(_) => EventKind::ClerkUnlocked,
+            EventPayload::LifeHold(_) => EventKind::LifeHold,
+            EventPayload::LifeConfirmed(_) => EventKind::LifeConfirmed,
         }
     }
 
@@ -98,6 +104,8 @@ impl EventPayload {
             EventPayload::CashCount(p) => serde_json::to_value(p),
             EventPayload::PeriodClosed(p) => serde_json::to_value(p),
             EventPayload::ClerkUnlocked(p) => serde_json::to_value(p),
+            EventPayload::LifeHold(p) => serde_json::to_value(p),
+            EventPayload::LifeConfirmed(p) => serde_json::to_value(p),
         };
         // Plain structs of strings, integers, booleans and maps with string keys.
         v.expect("a payload always serialises")
@@ -125,6 +133,8 @@ impl EventPayload {
             EventKind::CashCount => EventPayload::CashCount(de(kind, v)?),
             EventKind::PeriodClosed => EventPayload::PeriodClosed(de(kind, v)?),
             EventKind::ClerkUnlocked => EventPayload::ClerkUnlocked(de(kind, v)?),
+            EventKind::LifeHold => EventPayload::LifeHold(de(kind, v)?),
+            EventKind::LifeConfirmed => EventPayload::LifeConfirmed(de(kind, v)?),
         })
     }
 
@@ -135,6 +145,8 @@ impl EventPayload {
             EventPayload::Reversal(p) => Some(&p.code),
             EventPayload::Visit(p) => Some(&p.code),
             EventPayload::Stop(p) => Some(&p.code),
+            EventPayload::LifeHold(p) => Some(&p.code),
+            EventPayload::LifeConfirmed(p) => Some(&p.code),
             _ => None,
         }
     }
@@ -298,6 +310,18 @@ pub struct Payout {
     pub proxy_id_card: Option<String>,
     /// Paid at home.
     pub at_home: bool,
+    /// The supervisor who let the payout go ahead while the person was to be confirmed, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<Approval>,
+}
+
+/// A supervisor's approval of a payout under a proof-of-life hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approval {
+    /// The supervisor.
+    pub approver: i64,
+    /// Why the payout went ahead (who was seen, which paper was shown).
+    pub note: String,
 }
 
 /// `reversal`.
@@ -403,4 +427,26 @@ pub struct ClerkUnlocked {
     pub clerk: i64,
     /// The supervisor who lifted it.
     pub by: i64,
+}
+
+/// `life_hold`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LifeHold {
+    /// Beneficiary code.
+    pub code: String,
+    /// The periods in which the person was paid without being seen at the counter.
+    pub periods: Vec<Period>,
+    /// The hub's amendment number.
+    pub amendment: u64,
+}
+
+/// `life_confirmed`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LifeConfirmed {
+    /// Beneficiary code.
+    pub code: String,
+    /// The office's note (who confirmed, how).
+    pub note: String,
+    /// The hub's amendment number.
+    pub amendment: u64,
 }

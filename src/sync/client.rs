@@ -23,6 +23,7 @@ use super::protocol::{
 };
 use crate::event::{payload, EventPayload};
 use crate::ledger::{local_now, Ledger, LedgerError};
+use crate::period::Period;
 use crate::roll::{BeneficiaryCode, RollChange, RollError};
 use crate::stop::StopReason;
 
@@ -428,6 +429,14 @@ fn record_amendment(
                 note,
             } => ("stop", apply_stop_in(w, a.id, code, reason, date.as_deref(), note)?),
             AmendmentKind::RollPublished { .. } => ("roll_published", None),
+            AmendmentKind::LifeHold { code, periods } => {
+                ("life_hold", apply_life_hold_in(w, a.id, code, periods)?)
+            }
+            AmendmentKind::LifeConfirmed { code, note } => {
+                let code = amended_code(code)?;
+                let seq = crate::life::confirm_in(w, a.id, &code, note)?;
+                ("life_confirmed", Some(seq))
+            }
         };
         w.tx.prepare_cached(
             "INSERT INTO sync_amendments (id, kind, amendment, event_seq, applied_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -439,6 +448,29 @@ fn record_amendment(
         .execute([a.id])?;
         Ok(seq)
     })
+}
+
+fn amended_code(code: &str) -> Result<BeneficiaryCode, SyncError> {
+    BeneficiaryCode::new(code)
+        .ok_or_else(|| SyncError::Protocol(format!("thay đổi từ huyện: mã đối tượng “{code}”")))
+}
+
+/// Records the office's proof-of-life hold, inside an open write transaction.
+fn apply_life_hold_in(
+    w: &crate::ledger::Writer<'_>,
+    amendment: u64,
+    code: &str,
+    periods: &[String],
+) -> Result<Option<u64>, SyncError> {
+    let code = amended_code(code)?;
+    let periods = periods
+        .iter()
+        .map(|p| {
+            p.parse()
+                .map_err(|_| SyncError::Protocol(format!("thay đổi từ huyện: kỳ “{p}”")))
+        })
+        .collect::<Result<Vec<Period>, _>>()?;
+    Ok(crate::life::hold_in(w, amendment, &code, periods)?)
 }
 
 /// Records a stop reported at the district, inside an open write transaction, unless the code is
@@ -559,6 +591,11 @@ fn round(ledger: &mut Ledger, client: &Client, hub: &HubConn) -> Result<SyncRepo
     let mut report = SyncReport::default();
     pull_amendments(ledger, client, hub, &mut report)?;
     push(ledger, client, hub, &mut report)?;
+    if report.batches > 0 {
+        // What the hub found in this push (a proof-of-life hold) reaches the clerk now, not at
+        // the next sync.
+        pull_amendments(ledger, client, hub, &mut report)?;
+    }
     Ok(report)
 }
 

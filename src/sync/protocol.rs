@@ -215,6 +215,21 @@ pub enum AmendmentKind {
         /// District's version.
         version: u32,
     },
+    /// A beneficiary is to be confirmed (proof of life): paid only through a proxy or at home in
+    /// each of these periods. Payouts need a supervisor and a note until it is lifted.
+    LifeHold {
+        /// Beneficiary code.
+        code: String,
+        /// The periods, `YYYY-MM`.
+        periods: Vec<String>,
+    },
+    /// The office confirmed the beneficiary: the hold is lifted.
+    LifeConfirmed {
+        /// Beneficiary code.
+        code: String,
+        /// Who confirmed, how.
+        note: String,
+    },
 }
 
 /// An amendment as the hub signs it.

@@ -41,6 +41,7 @@ export function cardView(c, { onPay, payLabel, compact = false } = {}) {
   const stop = c.stop
     ? h("div", { class: "stop-banner", "data-testid": "card-stop" }, `${t("card_stop")}: ${t("reason_" + (c.stop.reason === "death" ? "death" : c.stop.reason))}${c.stop.date ? " — " + dmy(c.stop.date) : ""}${c.stop.note ? " — " + c.stop.note : ""}`)
     : null;
+  const toConfirm = c.to_confirm ? notice("warn", t("to_confirm_card", { n: c.to_confirm.periods.length, periods: c.to_confirm.periods.join(", ") }), "card-to-confirm") : null;
   const blocked = c.blocked ? notice(c.blocked.code === "already_paid" ? "info" : "error", en ? c.blocked.message_en : c.blocked.message_vi, "card-blocked") : null;
   if (blocked && c.blocked) blocked.dataset.reason = c.blocked.code;
   return h(
@@ -58,6 +59,7 @@ export function cardView(c, { onPay, payLabel, compact = false } = {}) {
       fact(t("card_category"), c.category),
     ),
     stop,
+    toConfirm,
     h("h3", {}, t("card_lines")),
     lines,
     h(

@@ -1,7 +1,9 @@
 // The payment dialog, shared by the counter and the home visit: who receives the money (the
 // beneficiary, or the authorised proxy with name and ID number), the amount in figures and in
-// words, Enter to confirm; then the receipt is offered.
+// words, Enter to confirm; then the receipt is offered. A person to be confirmed (proof of life)
+// is still paid, with a supervisor's PIN and a note.
 import { call, errorText } from "./api.js";
+import { app } from "./app.js";
 import { $, fill, h, money, notice } from "./dom.js";
 import { t } from "./i18n.js";
 import * as modal from "./modal.js";
@@ -31,6 +33,7 @@ export function openPay(card, { atHome = false, onDone } = {}) {
       " ",
       label,
     );
+  const approval = card.to_confirm ? approvalFields(card) : null;
   const confirmBtn = h("button", { class: "primary big", id: "confirm-pay", "data-testid": "confirm-pay", onclick: confirm }, t("dlg_confirm"));
   const body = h(
     "div",
@@ -43,6 +46,7 @@ export function openPay(card, { atHome = false, onDone } = {}) {
     card.proxy ? null : h("div", { class: "muted small" }, t("dlg_no_proxy")),
     card.proxy_expired ? notice("warn", t("card_proxy_expired")) : null,
     proxyFields,
+    approval?.box,
     h("div", { class: "confirm-amount" }, h("div", { class: "label" }, t("dlg_amount")), h("div", { class: "amount-huge", "data-testid": "confirm-amount" }, `${money(card.payable)} đ`), h("div", { class: "in-words", "data-testid": "confirm-words" }, card.payable_words)),
     h("p", { class: "muted" }, t("dlg_check_id")),
     err,
@@ -81,16 +85,18 @@ export function openPay(card, { atHome = false, onDone } = {}) {
     confirmBtn.disabled = true;
     confirmBtn.textContent = t("dlg_working");
     const rec = recipient === "proxy" ? { kind: "proxy", name: proxyName.value, id_card: proxyId.value } : { kind: "self" };
+    const appr = approval?.value() ?? null;
     try {
       if (atHome) {
-        const v = await call("record_visit", { code: card.code, outcome: "paid", note: "", recipient: rec, expected_total: card.payable });
+        const v = await call("record_visit", { code: card.code, outcome: "paid", note: "", recipient: rec, expected_total: card.payable, approval: appr });
         receipt = v.payout;
       } else {
-        receipt = await call("pay", { code: card.code, recipient: rec, expected_total: card.payable, at_home: false });
+        receipt = await call("pay", { code: card.code, recipient: rec, expected_total: card.payable, at_home: false, approval: appr });
       }
       showReceipt();
     } catch (e) {
       fill(err, notice("error", errorText(e), "pay-error"));
+      if (approval) approval.clearPin();
       confirmBtn.disabled = false;
       confirmBtn.textContent = t("dlg_confirm");
     } finally {
@@ -123,4 +129,31 @@ export function openPay(card, { atHome = false, onDone } = {}) {
       fill(box, notice("error", errorText(e), "receipt-print-error"));
     }
   }
+}
+
+/** The supervisor's approval for a person to be confirmed: who, their PIN, and a note. */
+function approvalFields(card) {
+  const supervisors = (app.info?.clerks || []).filter((c) => c.role === "supervisor" && c.id !== app.clerk?.id);
+  const sup = h("select", { id: "approve-supervisor", "data-testid": "approve-supervisor" }, supervisors.map((c) => h("option", { value: c.id }, c.name)));
+  const pin = h("input", { id: "approve-pin", type: "password", inputmode: "numeric", "data-testid": "approve-pin", autocomplete: "off" });
+  const note = h("input", { id: "approve-note", "data-testid": "approve-note", autocomplete: "off", placeholder: t("approve_note_hint") });
+  const box = h(
+    "div",
+    { class: "approval", "data-testid": "approval" },
+    notice("warn", t("to_confirm_dialog", { n: card.to_confirm.periods.length, periods: card.to_confirm.periods.join(", ") }), "pay-to-confirm"),
+    supervisors.length ? null : notice("error", t("approve_no_supervisor")),
+    h("label", { class: "label", for: "approve-supervisor" }, t("rev_supervisor")),
+    sup,
+    h("label", { class: "label", for: "approve-pin" }, t("rev_pin")),
+    pin,
+    h("label", { class: "label", for: "approve-note" }, t("approve_note")),
+    note,
+  );
+  return {
+    box,
+    value: () => ({ approver_id: Number(sup.value), approver_pin: pin.value, note: note.value }),
+    clearPin: () => {
+      pin.value = "";
+    },
+  };
 }

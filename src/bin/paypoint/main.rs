@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use paypoint::cash::CashCount;
 use paypoint::clerk::{Pin, Role, SignedIn};
-use paypoint::payout::{PayoutRequest, Recipient};
+use paypoint::payout::{Approval, PayoutRequest, Recipient};
 use paypoint::stop::StopReason;
 use paypoint::vault::{self, KeyStore, Passphrase, VaultError};
 use paypoint::visit::VisitOutcome;
@@ -118,6 +118,8 @@ enum Command {
         /// Số tiền đã xác nhận với người nhận; từ chối nếu số phải trả đã khác.
         #[arg(long, value_name = "AMOUNT")]
         expect: Option<String>,
+        #[command(flatten)]
+        approval: ApprovalArgs,
     },
     /// Hủy một lần chi trả (cần giám sát viên duyệt bằng PIN).
     Reverse {
@@ -142,6 +144,8 @@ enum Command {
         note: String,
         #[command(flatten)]
         proxy: ProxyArgs,
+        #[command(flatten)]
+        approval: ApprovalArgs,
     },
     /// Báo giảm: dừng chi trả ngay (từ trần, chuyển đi, lý do khác).
     Stop {
@@ -206,6 +210,38 @@ impl ProxyArgs {
             },
             _ => Recipient::Beneficiary,
         }
+    }
+}
+
+/// A supervisor's approval, for a person to be confirmed (chờ xác minh).
+#[derive(Args)]
+struct ApprovalArgs {
+    /// Người chờ xác minh: giám sát viên duyệt (số ID, không phải người chi); PIN từ
+    /// PAYPOINT_APPROVER_PIN hoặc hỏi.
+    #[arg(long, requires = "approval_note")]
+    approver: Option<i64>,
+    /// Ghi chú của giám sát viên: đã gặp ai, giấy tờ gì.
+    #[arg(long, requires = "approver")]
+    approval_note: Option<String>,
+}
+
+impl ApprovalArgs {
+    /// Signs the supervisor in, after checking they are not the paying clerk (a wrong PIN counts).
+    fn sign_in(&self, ledger: &mut Ledger, by: &SignedIn) -> Result<Option<Approval>, Failure> {
+        let (Some(id), Some(note)) = (self.approver, &self.approval_note) else {
+            return Ok(None);
+        };
+        if by.id() == id {
+            return Err(paypoint::clerk::ClerkError::SamePerson.into());
+        }
+        let pin = read_pin(
+            "PAYPOINT_APPROVER_PIN",
+            &format!("PIN của giám sát viên số {id}: "),
+        )?;
+        Ok(Some(Approval {
+            approver: ledger.sign_in(id, &pin)?,
+            note: note.clone(),
+        }))
     }
 }
 
@@ -883,6 +919,9 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
                 if let Some(s) = &card.stop {
                     say!("BÁO GIẢM: {}", s.reason.label_vi());
                 }
+                if let Some(h) = &card.to_confirm {
+                    say!("{}", h.message_vi());
+                }
                 say!(
                     "Còn phải trả: {} đ — {}",
                     card.payable,
@@ -895,14 +934,17 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
             proxy,
             home,
             expect,
+            approval,
         } => {
-            let req = PayoutRequest {
+            let mut req = PayoutRequest {
                 code: code(c)?,
                 recipient: proxy.recipient(),
                 at_home: *home,
                 expected_total: expect.as_deref().map(amount).transpose()?,
+                approval: None,
             };
             let by = sign_in(ledger, cli.clerk)?;
+            req.approval = approval.sign_in(ledger, &by)?;
             let r = ledger.record_payout(&by, &req)?;
             if json {
                 print_json(&json!({
@@ -955,6 +997,7 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
             outcome,
             note,
             proxy,
+            approval,
         } => {
             let c = code(c)?;
             let outcome = match outcome {
@@ -966,7 +1009,9 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
                 OutcomeArg::Refused => VisitOutcome::Refused,
             };
             let by = sign_in(ledger, cli.clerk)?;
-            let r = ledger.record_visit(&by, &c, outcome, proxy.recipient(), note)?;
+            let approval = approval.sign_in(ledger, &by)?;
+            let r =
+                ledger.record_visit_approved(&by, &c, outcome, proxy.recipient(), note, approval)?;
             if json {
                 print_json(&serde_json::to_value(&r)?);
             } else {

@@ -1,0 +1,148 @@
+//! Proof of life at the hub (issue 12): the office sees every period of every device, so it is
+//! the hub that finds a person paid only through a proxy or at home for several periods in a row
+//! (the core's rule, [`paypoint::life::unseen_streak`]), holds them "to be confirmed" and tells the
+//! pay point; the commune confirms them (`paypoint-district confirm`), which lifts the hold.
+
+use paypoint::life::{unseen_streak, PeriodSeen};
+use paypoint::Period;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+use crate::anomaly::Settings;
+
+/// A person held, or once held, to be confirmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hold {
+    /// The pay point.
+    pub pay_point: String,
+    /// Beneficiary code.
+    pub code: String,
+    /// The periods in which the person was not seen at the counter.
+    pub periods: Vec<String>,
+    /// When the hub raised it.
+    pub raised_at: String,
+    /// When the office confirmed the person, if it has.
+    pub confirmed_at: Option<String>,
+    /// The office's note.
+    pub note: Option<String>,
+}
+
+fn periods_of(db: &Connection, pay_point: &str, code: &str) -> rusqlite::Result<Vec<PeriodSeen>> {
+    let mut stmt = db.prepare_cached(
+        "SELECT period, max(proxy_id_card IS NULL AND at_home = 0) FROM payouts
+         WHERE pay_point = ?1 AND code = ?2 AND reversed_by IS NULL GROUP BY period",
+    )?;
+    let rows = stmt.query_map(params![pay_point, code], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (period, at_counter) = row?;
+        // Periods were parsed from typed payloads when the payouts were stored.
+        if let Ok(period) = period.parse() {
+            out.push(PeriodSeen { period, at_counter });
+        }
+    }
+    Ok(out)
+}
+
+/// The periods that put `code` on hold now, if it must be: not already held, and a run of unseen
+/// periods since the last confirmation as long as the office's setting.
+pub fn new_hold(
+    db: &Connection,
+    settings: &Settings,
+    pay_point: &str,
+    code: &str,
+) -> rusqlite::Result<Option<Vec<Period>>> {
+    let needed = u32::try_from(settings.unseen_periods_before_confirm).unwrap_or(u32::MAX);
+    if needed == 0 {
+        return Ok(None);
+    }
+    let (open, confirmed): (bool, Option<String>) = db
+        .prepare_cached(
+            "SELECT count(*) FILTER (WHERE confirmed_at IS NULL) > 0, max(confirmed_through)
+             FROM life_holds WHERE pay_point = ?1 AND code = ?2",
+        )?
+        .query_row(params![pay_point, code], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    if open {
+        return Ok(None);
+    }
+    let confirmed = confirmed.and_then(|c| c.parse().ok());
+    Ok(unseen_streak(
+        &periods_of(db, pay_point, code)?,
+        confirmed,
+        needed,
+    ))
+}
+
+/// Records a hold whose amendment is `amendment`.
+pub fn record_hold(
+    db: &Connection,
+    pay_point: &str,
+    code: &str,
+    periods: &[Period],
+    amendment: u64,
+    at: &str,
+) -> rusqlite::Result<()> {
+    let text = periods
+        .iter()
+        .map(Period::to_string)
+        .collect::<Vec<_>>()
+        .join(" ");
+    db.prepare_cached(
+        "INSERT INTO life_holds (pay_point, code, periods, raised_at, amendment) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![pay_point, code, text, at, amendment])?;
+    Ok(())
+}
+
+/// The open hold's id on `code`, if any.
+pub fn open_hold(db: &Connection, pay_point: &str, code: &str) -> rusqlite::Result<Option<i64>> {
+    db.prepare_cached(
+        "SELECT id FROM life_holds WHERE pay_point = ?1 AND code = ?2 AND confirmed_at IS NULL",
+    )?
+    .query_row(params![pay_point, code], |r| r.get(0))
+    .optional()
+}
+
+/// Marks hold `id` confirmed: the next run counts from after the latest period paid.
+pub fn record_confirmation(
+    db: &Connection,
+    id: i64,
+    note: &str,
+    amendment: u64,
+    at: &str,
+) -> rusqlite::Result<()> {
+    db.prepare_cached(
+        "UPDATE life_holds SET confirmed_at = ?1, note = ?2, confirmed_amendment = ?3,
+             confirmed_through = (SELECT max(p.period) FROM payouts p
+                                  WHERE p.pay_point = life_holds.pay_point AND p.code = life_holds.code)
+         WHERE id = ?4",
+    )?
+    .execute(params![at, note, amendment, id])?;
+    Ok(())
+}
+
+/// Holds of one pay point or all, the open ones first; confirmed ones only when `all`.
+pub fn holds(db: &Connection, pay_point: Option<&str>, all: bool) -> rusqlite::Result<Vec<Hold>> {
+    let mut stmt = db.prepare_cached(
+        "SELECT pay_point, code, periods, raised_at, confirmed_at, note FROM life_holds
+         WHERE (?1 IS NULL OR pay_point = ?1) AND (?2 OR confirmed_at IS NULL)
+         ORDER BY confirmed_at IS NOT NULL, pay_point, code, id",
+    )?;
+    let rows = stmt.query_map(params![pay_point, all], |r| {
+        Ok(Hold {
+            pay_point: r.get(0)?,
+            code: r.get(1)?,
+            periods: r
+                .get::<_, String>(2)?
+                .split_whitespace()
+                .map(str::to_string)
+                .collect(),
+            raised_at: r.get(3)?,
+            confirmed_at: r.get(4)?,
+            note: r.get(5)?,
+        })
+    })?;
+    rows.collect()
+}
