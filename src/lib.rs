@@ -18,6 +18,7 @@ pub mod ledger;
 pub mod life;
 pub mod log;
 pub mod money;
+pub mod paper;
 pub mod payout;
 pub mod period;
 pub mod policy;

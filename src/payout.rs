@@ -84,7 +84,9 @@ pub enum PayoutError {
     #[error("lần chi trả {0} đã được hủy trước đó")]
     AlreadyReversed(String),
     /// A supervisor's approval without a note.
-    #[error("cần ghi chú của giám sát viên: đã gặp ai, giấy tờ gì (tối đa {MAX_REASON_LEN} ký tự)")]
+    #[error(
+        "cần ghi chú của giám sát viên: đã gặp ai, giấy tờ gì (tối đa {MAX_REASON_LEN} ký tự)"
+    )]
     NoteRequired,
     /// A reversal without a reason.
     #[error("cần ghi lý do hủy (tối đa {MAX_REASON_LEN} ký tự)")]

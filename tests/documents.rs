@@ -6,6 +6,8 @@
 //! `docs/documents/*.png` for a reviewer to look at (refreshed with `PAYPOINT_KEEP_DOCS=1`).
 
 mod common;
+#[path = "common/qr.rs"]
+mod qr;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -1238,4 +1240,72 @@ fn a_roll_the_pay_point_loaded_itself_is_marked_unsigned_on_every_page() {
     let text = collapse(&pages_of(&pdf).join(" "));
     assert!(text.contains("DỮ LIỆU MẪU"));
     assert!(!text.contains(paypoint::roll::UNSIGNED_ROLL_NOTICE));
+}
+
+/// Issue 12, paper that proves itself: every page of the signature sheet carries a QR code with
+/// the pay point, period, page, the codes printed on that page with their amounts, the page's
+/// total ("Cộng trang") and the ledger's head hash; every copy of a receipt carries the payout,
+/// its code and amount.
+#[test]
+fn every_page_and_every_receipt_carries_a_qr_code_that_reads_back() {
+    let fx = setup_ledger(40);
+    let dir = fx.dir.path();
+    let head = fx.cli.verify()["head"]
+        .as_str()
+        .unwrap()
+        .to_ascii_uppercase();
+    let pdf = print(&fx.cli, dir, "sheet", &["sheet", "--date", DATE]);
+    let pages = pages_of(&pdf);
+    let (page_sums, _) = page_totals(&pages);
+    let codes = qr::qr_codes_of(&pdf);
+    assert_eq!(codes.len(), pages.len());
+    let mut seen = Vec::new();
+    for (i, (qr, text)) in codes.iter().zip(&pages).enumerate() {
+        assert_eq!(qr.len(), 1, "one QR code on page {}", i + 1);
+        let s = paypoint::paper::PaperStamp::parse(&qr[0]).unwrap();
+        assert_eq!(s.kind, paypoint::paper::PaperKind::Sheet);
+        assert_eq!(
+            (s.pay_point.as_str(), s.period.to_string()),
+            ("QH01", PERIOD.to_string())
+        );
+        assert_eq!(s.page as usize, i + 1);
+        assert_eq!(s.head, head[..paypoint::paper::HEAD_HEX]);
+        let on_page: Vec<&String> = fx
+            .codes
+            .iter()
+            .filter(|c| text.contains(c.as_str()))
+            .collect();
+        let in_qr: Vec<&String> = s.lines.iter().map(|l| &l.0).collect();
+        assert_eq!(in_qr, on_page, "page {}", i + 1);
+        if let Some(sum) = page_sums.get(i) {
+            assert_eq!(s.total.as_i64(), *sum, "the page's total, page {}", i + 1);
+        }
+        seen.extend(s.lines.iter().map(|l| l.0.clone()));
+    }
+    assert_eq!(seen, fx.codes, "every person on exactly one page's code");
+
+    let code = &fx.codes[0];
+    let paid = fx
+        .cli
+        .json(&["--clerk", &CLERK_ID.to_string(), "pay", code]);
+    let pdf = print(&fx.cli, dir, "receipt", &["receipt", "--code", code]);
+    let stamps: Vec<_> = qr::qr_codes_of(&pdf)
+        .concat()
+        .iter()
+        .map(|t| paypoint::paper::PaperStamp::parse(t).unwrap())
+        .collect();
+    assert_eq!(stamps.len(), 2, "one code in each copy");
+    for s in &stamps {
+        assert_eq!(s.kind, paypoint::paper::PaperKind::Receipt);
+        assert_eq!(
+            s.document,
+            paid["payout_id"]
+                .as_str()
+                .unwrap()
+                .replace('-', "")
+                .to_ascii_uppercase()
+        );
+        assert_eq!(s.total.as_i64(), paid["amount"].as_i64().unwrap());
+        assert_eq!(s.lines, [(code.clone(), s.total)]);
+    }
 }

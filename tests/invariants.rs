@@ -915,7 +915,11 @@ fn a_person_to_be_confirmed_is_paid_only_with_a_supervisor_and_a_note() {
         f.ledger.record_payout(&clerk, &with(&sup, "  ")),
         Err(PayoutError::NoteRequired)
     ));
-    assert_eq!(event_and_projection_counts(&raw(&f)), before, "nothing written");
+    assert_eq!(
+        event_and_projection_counts(&raw(&f)),
+        before,
+        "nothing written"
+    );
     // Behind the core's back: the store refuses a payout row without its approval (the helper's
     // made-up event row stays; the payout does not).
     let err = raw_payout(&raw(&f), "QH-0004").unwrap_err();
@@ -936,7 +940,10 @@ fn a_person_to_be_confirmed_is_paid_only_with_a_supervisor_and_a_note() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!((approver, note.as_str()), (2, "Đã gặp cụ tại quầy, xem CCCD"));
+    assert_eq!(
+        (approver, note.as_str()),
+        (2, "Đã gặp cụ tại quầy, xem CCCD")
+    );
     // Others are paid as before.
     pay(&mut f, "QH-0001").unwrap();
 }

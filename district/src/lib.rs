@@ -9,6 +9,7 @@
 pub mod anomaly;
 pub mod http;
 pub mod life;
+pub mod paper;
 pub mod reconcile;
 
 use std::path::{Path, PathBuf};
@@ -563,6 +564,13 @@ impl Hub {
         life::record_confirmation(&tx, id, &note, amendment, &now())?;
         tx.commit()?;
         Ok(amendment)
+    }
+
+    /// Checks what a printed page's QR code claims (the text a scanner types) against the hub's
+    /// records: the published roll, the payouts and reversals, the chain.
+    pub fn check_paper(&self, text: &str) -> Result<paper::PaperCheck, HubError> {
+        let stamp = paypoint::paper::PaperStamp::parse(text).map_err(|e| refused(e.to_string()))?;
+        Ok(paper::check(&self.db(), &stamp)?)
     }
 
     /// The people to be confirmed, of one pay point or all; with those already confirmed when

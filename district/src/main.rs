@@ -116,6 +116,14 @@ enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// Kiểm tra một trang giấy in (danh sách ký nhận, biên nhận) theo mã QR trên trang: máy quét
+    /// USB gõ nội dung mã vào dòng lệnh. So với danh sách đơn vị quản lý đã phát hành, các lần
+    /// chi trả, hủy chi và báo giảm mà huyện nhận được; in chỗ không khớp. Mã thoát 0: khớp;
+    /// 1: không khớp hoặc mã không đọc được.
+    CheckPaper {
+        /// Nội dung mã QR (bắt đầu bằng SCT1/).
+        text: String,
+    },
     /// Xác nhận đối tượng còn sống (đã gặp, đã xem giấy tờ): gỡ "chờ xác minh" ở thiết bị của
     /// điểm chi trả tại lần đồng bộ sau.
     Confirm {
@@ -352,6 +360,31 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Key => {
             out(&hub.public_key_hex());
             Ok(())
+        }
+        Command::CheckPaper { text } => {
+            let c = hub.check_paper(&text).map_err(e)?;
+            if json {
+                out(&serde_json::to_string_pretty(&c).expect("serialises"));
+            } else {
+                out(&format!("{}:", c.page));
+                for f in &c.findings {
+                    out(&format!("  KHÔNG KHỚP: {}", f.detail));
+                }
+                for n in &c.notes {
+                    out(&format!("  {n}"));
+                }
+            }
+            if c.agrees {
+                if !json {
+                    out("Khớp với số liệu của đơn vị quản lý.");
+                }
+                Ok(())
+            } else {
+                Err(format!(
+                    "trang không khớp với số liệu của đơn vị quản lý ({} chỗ)",
+                    c.findings.len()
+                ))
+            }
         }
         Command::ToConfirm { pay_point, all } => {
             let holds = hub.holds(pay_point.as_deref(), all).map_err(e)?;

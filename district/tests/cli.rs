@@ -3,6 +3,8 @@
 //! to `paypoint-district` (`cargo test --workspace`, or after `cargo build -p paypoint`).
 
 mod common;
+#[path = "../../tests/common/qr.rs"]
+mod qr;
 
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
@@ -234,9 +236,12 @@ fn a_person_never_seen_at_the_counter_is_held_until_the_office_confirms() {
         hub.store_roll("QH01", &roll_of(p), "test").unwrap();
         hub.publish_roll("QH01", p).unwrap();
     };
-    assert!(admin(&data, &["pay-point", "add", "QH01", "--name", "Bưu điện QH01"])
-        .status
-        .success());
+    assert!(admin(
+        &data,
+        &["pay-point", "add", "QH01", "--name", "Bưu điện QH01"]
+    )
+    .status
+    .success());
     publish(first);
     without_clock_checks(&data);
     let hub = HubProc::start(&data);
@@ -281,9 +286,15 @@ fn a_person_never_seen_at_the_counter_is_held_until_the_office_confirms() {
     }
     // The third period unseen: held at the hub, and on the device at the same sync.
     let listed = hub.admin_ok(&["to-confirm", "--pay-point", "QH01"]);
-    assert!(listed.contains(&held) && !listed.contains(&neighbour), "{listed}");
+    assert!(
+        listed.contains(&held) && !listed.contains(&neighbour),
+        "{listed}"
+    );
     let page = reqwest::blocking::get(hub.url()).unwrap().text().unwrap();
-    assert!(page.contains("Chờ xác minh") && page.contains(&held), "{page}");
+    assert!(
+        page.contains("Chờ xác minh") && page.contains(&held),
+        "{page}"
+    );
     let p4 = p.next();
     publish(p4);
     ok(&["sync"]);
@@ -296,15 +307,26 @@ fn a_person_never_seen_at_the_counter_is_held_until_the_office_confirms() {
     let out = run(&bin, &db, &by_proxy);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("chờ xác minh") && err.contains("giám sát viên"), "{err}");
-    assert_eq!(json(&bin, &db, &["status", "--json"])["events"], before["events"]);
+    assert!(
+        err.contains("chờ xác minh") && err.contains("giám sát viên"),
+        "{err}"
+    );
+    assert_eq!(
+        json(&bin, &db, &["status", "--json"])["events"],
+        before["events"]
+    );
     // The paying clerk cannot approve their own payout.
     let mut own = by_proxy.to_vec();
     own.extend(["--approver", "1", "--approval-note", "đã gặp"]);
     assert_eq!(run(&bin, &db, &own).status.code(), Some(1));
     // A supervisor, with a note: paid.
     let mut approved = by_proxy.to_vec();
-    approved.extend(["--approver", "2", "--approval-note", "Đã gặp cụ tại nhà, xem CCCD"]);
+    approved.extend([
+        "--approver",
+        "2",
+        "--approval-note",
+        "Đã gặp cụ tại nhà, xem CCCD",
+    ]);
     ok(&approved);
     ok(&["sync"]);
     let stored: String = hub
@@ -315,16 +337,170 @@ fn a_person_never_seen_at_the_counter_is_held_until_the_office_confirms() {
             |r| r.get(0),
         )
         .unwrap();
-    assert!(stored.contains("Đã gặp cụ tại nhà"), "the hub sees who approved and why");
+    assert!(
+        stored.contains("Đã gặp cụ tại nhà"),
+        "the hub sees who approved and why"
+    );
 
     // The commune confirms: lifted at the next sync; listed as confirmed.
     let out = hub.admin(&["confirm", &held, "--pay-point", "QH01", "--note", ""]);
     assert!(!out.status.success(), "a confirmation needs a note");
-    hub.admin_ok(&["confirm", &held, "--pay-point", "QH01", "--note", "UBND xã gặp cụ ngày 12/11"]);
-    assert!(hub.admin_ok(&["to-confirm"]).contains("Không có ai chờ xác minh"));
-    assert!(hub.admin_ok(&["to-confirm", "--all"]).contains("đã xác minh"));
+    hub.admin_ok(&[
+        "confirm",
+        &held,
+        "--pay-point",
+        "QH01",
+        "--note",
+        "UBND xã gặp cụ ngày 12/11",
+    ]);
+    assert!(hub
+        .admin_ok(&["to-confirm"])
+        .contains("Không có ai chờ xác minh"));
+    assert!(hub
+        .admin_ok(&["to-confirm", "--all"])
+        .contains("đã xác minh"));
     ok(&["sync"]);
     assert!(!ok(&["show", &held]).contains("Chờ xác minh"));
     let journal = json(&bin, &db, &["status", "--json"]);
     assert!(journal["events"].as_u64() > before["events"].as_u64());
+}
+
+/// Issue 12, paper that proves itself: the QR code of a printed signature sheet page and of a
+/// receipt, read from the PDF as a scanner would, is checked by `paypoint-district check-paper`
+/// and agrees; a page printed with a raised amount or a person the office never published, or a
+/// receipt of a reversed payout, is named as not matching, with the code.
+#[test]
+fn a_printed_page_is_checked_by_the_hub_and_an_edited_one_is_named() {
+    let Some(bin) = paypoint_bin() else {
+        eprintln!("skipped: build the `paypoint` binary first (cargo build -p paypoint)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 12);
+    let db = dir.path().join("so.sqlite");
+    let ok = |args: &[&str]| {
+        let out = run_with(&bin, &db, args, &[("PAYPOINT_APPROVER_PIN", PIN)]);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    ok(&["init", "--pay-point", "QH01", "--name", "Bưu điện QH01"]);
+    ok(&["clerk", "add", "--name", "Trần Thị Mai"]);
+    ok(&["clerk", "add", "--name", "Lê Văn Nam", "--supervisor"]);
+    ok(&["sync", "enrol", &hub.url(), &hub.enrol_code("QH01")]);
+    ok(&["sync"]);
+    ok(&["--clerk", "1", "cash", "advance", "100.000.000"]);
+    let (a, b) = (code_of(1), code_of(2));
+    let paid_a = json(&bin, &db, &["--clerk", "1", "pay", &a, "--json"]);
+    let paid_b = json(&bin, &db, &["--clerk", "1", "pay", &b, "--json"]);
+    ok(&[
+        "--clerk",
+        "1",
+        "reverse",
+        paid_b["payout_id"].as_str().unwrap(),
+        "--reason",
+        "chi nhầm",
+        "--approver",
+        "2",
+    ]);
+    let sheet = dir.path().join("sheet.pdf");
+    let receipt = dir.path().join("receipt.pdf");
+    ok(&["print", "sheet", "--out", sheet.to_str().unwrap()]);
+    ok(&[
+        "print",
+        "receipt",
+        "--code",
+        &a,
+        "--out",
+        receipt.to_str().unwrap(),
+    ]);
+    ok(&["sync"]);
+
+    let check = |text: &str| {
+        let out = hub.admin(&["check-paper", text]);
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let page1 = &qr::qr_codes_of(&sheet)[0][0];
+    let (agrees, said) = check(page1);
+    assert!(agrees, "{said}");
+    assert!(
+        said.contains("Khớp") && said.contains("sau sự kiện số"),
+        "{said}"
+    );
+    let receipt_qr = &qr::qr_codes_of(&receipt)[0][0];
+    let (agrees, said) = check(receipt_qr);
+    assert!(agrees, "{said}");
+    let doc = paypoint::paper::PaperStamp::parse(receipt_qr)
+        .unwrap()
+        .document;
+    assert_eq!(
+        doc,
+        paid_a["payout_id"]
+            .as_str()
+            .unwrap()
+            .replace('-', "")
+            .to_ascii_uppercase()
+    );
+
+    // A page reprinted with one amount raised (and its total with it): the code is named.
+    let mut stamp = paypoint::paper::PaperStamp::parse(page1).unwrap();
+    let raised = stamp.lines[0]
+        .1
+        .checked_add(paypoint::Dong::new(1_000_000).unwrap())
+        .unwrap();
+    stamp.lines[0].1 = raised;
+    stamp.total = stamp
+        .total
+        .checked_add(paypoint::Dong::new(1_000_000).unwrap())
+        .unwrap();
+    let (agrees, said) = check(&stamp.encode());
+    assert!(!agrees);
+    assert!(
+        said.contains(&format!("KHÔNG KHỚP: {a}: trang ghi {raised} đ")),
+        "{said}"
+    );
+    // A person the office never published, and a total written over.
+    let mut ghost = paypoint::paper::PaperStamp::parse(page1).unwrap();
+    ghost.lines.push((
+        "QH01-009999".into(),
+        paypoint::Dong::new(2_337_000).unwrap(),
+    ));
+    let (agrees, said) = check(&ghost.encode());
+    assert!(!agrees);
+    assert!(
+        said.contains("QH01-009999 không có trong danh sách"),
+        "{said}"
+    );
+    assert!(said.contains("tổng trang ghi"), "{said}");
+    // The receipt of a reversed payout, and one of a payout the hub never received.
+    let mut reversed = paypoint::paper::PaperStamp::parse(receipt_qr).unwrap();
+    reversed.document = paid_b["payout_id"]
+        .as_str()
+        .unwrap()
+        .replace('-', "")
+        .to_ascii_uppercase();
+    reversed.lines = vec![(
+        b.clone(),
+        paypoint::Dong::new(paid_b["amount"].as_i64().unwrap()).unwrap(),
+    )];
+    reversed.total = reversed.lines[0].1;
+    let (agrees, said) = check(&reversed.encode());
+    assert!(!agrees && said.contains("đã bị hủy"), "{said}");
+    let mut fake = paypoint::paper::PaperStamp::parse(receipt_qr).unwrap();
+    fake.document = uuid::Uuid::now_v7()
+        .simple()
+        .to_string()
+        .to_ascii_uppercase();
+    let (agrees, said) = check(&fake.encode());
+    assert!(!agrees && said.contains("không có lần chi trả"), "{said}");
+    // Text that is no stamp at all: a clear refusal.
+    let out = hub.admin(&["check-paper", "hello"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("mã QR không phải của Sổ chi trả"));
 }

@@ -113,7 +113,8 @@ fn a_person_to_be_confirmed_is_paid_with_a_supervisors_pin_and_a_note() {
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.execute_batch(&format!("PRAGMA key = \"{}\";", *key.sqlcipher_key()))
             .unwrap();
-        conn.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .unwrap();
         conn.execute(
             "INSERT INTO life_holds (code, periods, event_seq) VALUES (?1, '2026-09 2026-10 2026-11', 1)",
             [&code],
@@ -124,7 +125,10 @@ fn a_person_to_be_confirmed_is_paid_with_a_supervisors_pin_and_a_note() {
         let name = who["name"].as_str().unwrap();
         open_card(&c, "pay-search", &fold(name), &code).await?;
         let held = wait_text(&c, &tid("card-to-confirm"), "Chờ xác minh").await?;
-        assert!(held.contains("3 kỳ liền") && held.contains("2026-11"), "{held}");
+        assert!(
+            held.contains("3 kỳ liền") && held.contains("2026-11"),
+            "{held}"
+        );
         click_id(&c, "pay-button").await?;
         wait_text(&c, &tid("pay-to-confirm"), "giám sát").await?;
         // Without the supervisor's PIN and note: asked for, nothing paid.

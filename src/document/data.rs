@@ -10,6 +10,7 @@ use super::DocumentError;
 use crate::beneficiary::PayStatus;
 use crate::ledger::{Ledger, LedgerError};
 use crate::money::Dong;
+use crate::paper::PaperStamp;
 use crate::period::Period;
 use crate::roll::LineKind;
 use crate::stop::StopReason;
@@ -29,11 +30,33 @@ pub struct Context {
     /// The roll in force is one the pay point loaded itself, not the managing office's signed
     /// roll from the hub.
     pub unsigned: bool,
+    /// The ledger's head hash when the document was made (in each page's QR code).
+    pub head_hash: String,
 }
 
 impl Context {
     /// What every page says above its content: demo data, or a roll without the managing
     /// office's signature.
+    /// The stamp every page of a paper carries (its QR code), less what the page itself adds:
+    /// the page number, its codes and total.
+    pub(crate) fn stamp(&self, kind: crate::paper::PaperKind, document: String) -> PaperStamp {
+        PaperStamp {
+            kind,
+            pay_point: self.pay_point_code.clone(),
+            period: self.period,
+            document,
+            page: 1,
+            total: Dong::ZERO,
+            head: self
+                .head_hash
+                .chars()
+                .take(crate::paper::HEAD_HEX)
+                .collect::<String>()
+                .to_ascii_uppercase(),
+            lines: Vec::new(),
+        }
+    }
+
     pub(crate) fn page_mark(&self) -> Option<&'static str> {
         if self.demo {
             Some(super::DEMO_MARK)
@@ -267,6 +290,12 @@ impl Ledger {
             )?
             .query_row([period.to_string()], |r| r.get(0))
             .optional()?;
+        let head_hash: String = self
+            .conn
+            .prepare_cached(
+                "SELECT coalesce((SELECT hash FROM events ORDER BY seq DESC LIMIT 1), '')",
+            )?
+            .query_row([], |r| r.get(0))?;
         let d = self.device();
         Ok(Context {
             pay_point_code: d.pay_point_code.clone(),
@@ -274,6 +303,7 @@ impl Ledger {
             period,
             demo,
             unsigned: origin.as_deref() == Some(crate::roll::RollOrigin::File.as_str()),
+            head_hash,
         })
     }
 

@@ -12,12 +12,14 @@ use std::sync::LazyLock;
 
 use printpdf::{
     Color, FontId, Greyscale, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFont,
-    PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Point, Pt, TextItem,
+    PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Point, Pt, RawImage,
+    RawImageData, RawImageFormat, TextItem, XObjectTransform,
 };
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use super::{DocumentError, Pdf};
 use crate::money::Dong;
+use crate::paper::PaperStamp;
 
 /// Points per millimetre.
 pub(crate) const PT_PER_MM: f32 = 72.0 / 25.4;
@@ -259,6 +261,12 @@ struct Rule {
 pub(crate) struct Page {
     texts: Vec<TextRun>,
     rules: Vec<Rule>,
+    /// QR codes: x, y of the top left corner and side, in mm, and the code (a grey image of one
+    /// pixel a module, quiet zone included: a few hundred bytes, where one rectangle a module
+    /// would double the size of a signature sheet).
+    qr_codes: Vec<(f32, f32, f32, RawImage)>,
+    /// The tagged rows placed on this page (a beneficiary's code and amount), for its stamp.
+    tagged: Vec<(String, Dong)>,
 }
 
 impl Page {
@@ -321,13 +329,27 @@ impl Page {
         });
     }
 
-    fn into_ops(self, page_h: f32, fonts: &[FontId; 4]) -> Vec<Op> {
+    fn into_ops(self, page_h: f32, fonts: &[FontId; 4], doc: &mut PdfDocument) -> Vec<Op> {
         // Positions to a hundredth of a point: as exact as any printer, and shorter to write
         // ("85.04" rather than "85.039375") in a stream that repeats them thousands of times.
         let round = |pt: f32| Pt((pt * 100.0).round() / 100.0);
         let x = |mm: f32| round(mm * PT_PER_MM);
         let y = |mm: f32| round((page_h - mm) * PT_PER_MM);
         let mut ops = Vec::with_capacity(self.rules.len() + self.texts.len() * 2 + 8);
+        for (qx, qy, side, image) in self.qr_codes {
+            // The image's pixels, `dpi` of them an inch, make `side` mm exactly.
+            let dpi = image.width as f32 * 25.4 / side;
+            let id = doc.add_image(&image);
+            ops.push(Op::UseXobject {
+                id,
+                transform: XObjectTransform {
+                    translate_x: Some(x(qx)),
+                    translate_y: Some(y(qy + side)),
+                    dpi: Some(dpi),
+                    ..XObjectTransform::default()
+                },
+            });
+        }
         if !self.rules.is_empty() {
             ops.push(Op::SaveGraphicsState);
             let mut thickness = f32::NAN;
@@ -443,6 +465,8 @@ pub(crate) struct Doc {
     margins: Margins,
     /// Printed in grey at the top of every page (demo data, an unsigned roll).
     mark: Option<&'static str>,
+    /// The stamp of every page (its QR code), when the paper carries one.
+    stamp: Option<PaperStamp>,
     pages: Vec<Page>,
     /// Vertical position on the current page, from the top, in mm.
     pub y: f32,
@@ -464,12 +488,33 @@ impl Doc {
             height,
             margins,
             mark,
+            stamp: None,
             pages: vec![Page::default()],
             y: margins.top,
         }
     }
 
     /// Changes the margins (before anything is drawn).
+    /// Puts a QR code with `stamp` (completed per page: number, tagged rows and their total, or
+    /// the stamp's own lines on a page without any) in the bottom right corner of every page, in
+    /// a bottom margin made deep enough for it. Call before laying anything out.
+    pub(crate) fn stamp(&mut self, stamp: PaperStamp) {
+        self.margins.bottom = self.margins.bottom.max(STAMP_MARGIN);
+        self.stamp = Some(stamp);
+    }
+
+    /// A QR code of `stamp`, `side` mm wide, its top left corner at (x, y) of the current page
+    /// (a receipt has one in each of its two copies, between the signatures).
+    pub(crate) fn qr_at(
+        &mut self,
+        x: f32,
+        y: f32,
+        side: f32,
+        stamp: &PaperStamp,
+    ) -> Result<(), DocumentError> {
+        self.page().qr(x, y, side, &stamp.encode())
+    }
+
     pub(crate) fn set_margins(&mut self, m: Margins) {
         self.margins = m;
         self.y = m.top;
@@ -672,6 +717,9 @@ impl Doc {
             }
             for &i in page_rows {
                 self.draw_row(t, &measured[i], rows[i].bold);
+                if let (Some(tag), Some(amount)) = (&rows[i].tag, rows[i].amount) {
+                    self.page().tagged.push((tag.clone(), amount));
+                }
             }
             let totals_top = self.y;
             let mut span = t.columns.len();
@@ -874,6 +922,11 @@ impl Doc {
                 let mw = width(mark, Face::Bold, 12.0);
                 page.grey_text(left + (cw - mw) / 2.0, top * 0.6, mark, Face::Bold, 12.0);
             }
+            if let Some(base) = &self.stamp {
+                let stamp = page_stamp(base, i, &page.tagged)?;
+                let (x, y) = (left + cw - STAMP_SIDE, h - STAMP_MARGIN + STAMP_GAP);
+                page.qr(x, y, STAMP_SIDE, &stamp.encode())?;
+            }
         }
         // Nothing reaches the PDF that the font cannot print.
         for page in &self.pages {
@@ -910,7 +963,7 @@ impl Doc {
         });
         let pages: Vec<PdfPage> = std::mem::take(&mut self.pages)
             .into_iter()
-            .map(|p| PdfPage::new(Mm(w), Mm(h), p.into_ops(h, &fonts)))
+            .map(|p| PdfPage::new(Mm(w), Mm(h), p.into_ops(h, &fonts, &mut doc)))
             .collect();
         doc.with_pages(pages);
         let mut warnings = Vec::new();
@@ -926,6 +979,83 @@ impl Doc {
             pages: total,
             title: self.title,
         })
+    }
+}
+
+/// Side of a page's QR code, mm: about 0,3 mm a module for a page of codes (version 10–12),
+/// which a 300 dpi printer and an ordinary scanner both resolve.
+const STAMP_SIDE: f32 = 19.0;
+/// Space between the content and the QR code, mm.
+const STAMP_GAP: f32 = 1.0;
+/// Bottom margin of a page with a QR code: the code, the gap, and 5 mm a printer cannot reach —
+/// 25 mm, the deepest bottom margin Decree 30/2020 allows.
+const STAMP_MARGIN: f32 = STAMP_SIDE + STAMP_GAP + 5.0;
+
+/// The stamp of page `i`: its tagged rows and their total, or the document's own lines.
+fn page_stamp(
+    base: &PaperStamp,
+    i: usize,
+    tagged: &[(String, Dong)],
+) -> Result<PaperStamp, DocumentError> {
+    let mut s = base.clone();
+    s.page = u32::try_from(i + 1).unwrap_or(u32::MAX);
+    if !tagged.is_empty() {
+        s.lines = tagged
+            .iter()
+            .take(crate::paper::MAX_LINES)
+            .cloned()
+            .collect();
+        s.total = Dong::sum(s.lines.iter().map(|l| l.1))?;
+    }
+    Ok(s)
+}
+
+/// The modules of the QR code of `text`, row by row (error correction M, the smallest version
+/// that holds it). One fixed mask rather than the best of eight: scoring the eight is 95% of the
+/// encoder's time (2 ms a page, which made a 500-row sheet five times slower to print), and any
+/// mask is a valid code; the tests read every page's code back from the rendered page.
+fn qr_modules(text: &str) -> Result<Vec<qrcode::Color>, DocumentError> {
+    use qrcode::canvas::{Canvas, MaskPattern};
+    let failed = |e: qrcode::types::QrError| DocumentError::Pdf(format!("mã QR: {e}"));
+    let level = qrcode::EcLevel::M;
+    let bits = qrcode::bits::encode_auto(text.as_bytes(), level).map_err(failed)?;
+    let version = bits.version();
+    let data = bits.into_bytes();
+    let (data, ec) = qrcode::ec::construct_codewords(&data, version, level).map_err(failed)?;
+    let mut canvas = Canvas::new(version, level);
+    canvas.draw_all_functional_patterns();
+    canvas.draw_data(&data, &ec);
+    canvas.apply_mask(MaskPattern::Checkerboard);
+    Ok(canvas.into_colors())
+}
+
+impl Page {
+    /// A QR code of `text` with its top left corner at (x, y), `side` wide, a quiet zone of two
+    /// modules inside.
+    fn qr(&mut self, x: f32, y: f32, side: f32, text: &str) -> Result<(), DocumentError> {
+        let colors = qr_modules(text)?;
+        let n = (colors.len() as f64).sqrt() as usize;
+        let quiet = 2;
+        let m = n + 2 * quiet;
+        let mut pixels = vec![255u8; m * m];
+        for (k, c) in colors.into_iter().enumerate() {
+            if c == qrcode::Color::Dark {
+                pixels[(k / n + quiet) * m + k % n + quiet] = 0;
+            }
+        }
+        self.qr_codes.push((
+            x,
+            y,
+            side,
+            RawImage {
+                pixels: RawImageData::U8(pixels),
+                width: m,
+                height: m,
+                data_format: RawImageFormat::R8,
+                tag: Vec::new(),
+            },
+        ));
+        Ok(())
     }
 }
 
@@ -1003,6 +1133,8 @@ pub(crate) struct Row {
     pub cells: Vec<String>,
     pub amount: Option<Dong>,
     pub bold: bool,
+    /// The beneficiary's code, when the page's stamp lists it.
+    pub tag: Option<String>,
 }
 
 impl Row {
@@ -1011,7 +1143,14 @@ impl Row {
             cells,
             amount: None,
             bold: false,
+            tag: None,
         }
+    }
+
+    /// Names the row in its page's stamp (QR code) with its amount.
+    pub(crate) fn with_tag(mut self, code: &str) -> Row {
+        self.tag = Some(code.to_string());
+        self
     }
 
     pub(crate) fn with_amount(mut self, amount: Dong) -> Row {

@@ -10,6 +10,7 @@ use super::pdf::{Align, Column, Doc, Face, Margins, Orientation, Row, Table, Tab
 use super::{DocumentError, Pdf};
 use crate::ledger::Ledger;
 use crate::money::Dong;
+use crate::paper::{PaperKind, PaperStamp};
 use crate::period::Period;
 
 /// What to print.
@@ -30,6 +31,9 @@ pub struct ReceiptOptions {
 /// Half an A4 page, where the sheet is cut.
 const HALF: f32 = 297.0 / 2.0;
 const SIZE: f32 = 10.5;
+/// Side of a receipt's QR code, mm: a short text (version 5 or so), 0,4 mm a module, in the
+/// 50 mm between the two signature blocks.
+const RECEIPT_QR: f32 = 17.0;
 
 fn lines_table() -> Table {
     Table {
@@ -47,7 +51,12 @@ fn lines_table() -> Table {
 }
 
 /// Draws one copy from the current position.
-fn copy(doc: &mut Doc, ctx: &super::Context, p: &PayoutDoc, which: &str, date_line: &str) {
+fn copy(
+    doc: &mut Doc,
+    (ctx, p, stamp): (&super::Context, &PayoutDoc, &PaperStamp),
+    which: &str,
+    date_line: &str,
+) -> Result<(), DocumentError> {
     super::header_block_sized(doc, ctx, SIZE, 11.5);
     let title = if p.at_home {
         "Biên nhận chi trả tại nhà"
@@ -167,6 +176,8 @@ fn copy(doc: &mut Doc, ctx: &super::Context, p: &PayoutDoc, which: &str, date_li
         Align::Center,
     );
     let top = doc.y;
+    // The QR code between the two signatures, where neither signs.
+    doc.qr_at(x + (cw - RECEIPT_QR) / 2.0, top, RECEIPT_QR, stamp)?;
     doc.paragraph_in(
         x,
         cw / 2.0,
@@ -209,6 +220,19 @@ fn copy(doc: &mut Doc, ctx: &super::Context, p: &PayoutDoc, which: &str, date_li
         SIZE,
         Align::Center,
     );
+    Ok(())
+}
+
+/// What a receipt's QR code says: the payout, its code and amount.
+fn receipt_stamp(ctx: &super::Context, p: &PayoutDoc) -> Result<PaperStamp, DocumentError> {
+    let total = Dong::sum(p.lines.iter().map(|l| l.1))?;
+    let mut s = ctx.stamp(
+        PaperKind::Receipt,
+        p.id.replace('-', "").to_ascii_uppercase(),
+    );
+    s.total = total;
+    s.lines = vec![(p.person.code.clone(), total)];
+    Ok(s)
 }
 
 /// Renders the receipt of one payout, two copies on one sheet.
@@ -244,13 +268,13 @@ pub fn render(ledger: &Ledger, opts: &ReceiptOptions) -> Result<Pdf, DocumentErr
         "Biên nhận chi trả trợ cấp ưu đãi người có công",
         &ctx.pay_point_name,
     );
+    let stamp = receipt_stamp(&ctx, &p)?;
     copy(
         &mut doc,
-        &ctx,
-        &p,
+        (&ctx, &p, &stamp),
         "Liên 1: lưu tại điểm chi trả",
         &date_line,
-    );
+    )?;
     if doc.y + 4.0 <= HALF && doc.y > doc.top() {
         // Cut line across the middle of the sheet, then the second copy under it.
         let x0 = 8.0;
@@ -274,10 +298,9 @@ pub fn render(ledger: &Ledger, opts: &ReceiptOptions) -> Result<Pdf, DocumentErr
     }
     copy(
         &mut doc,
-        &ctx,
-        &p,
+        (&ctx, &p, &stamp),
         "Liên 2: giao người nhận tiền",
         &date_line,
-    );
+    )?;
     doc.finish()
 }

@@ -14,6 +14,7 @@ use super::pdf::{
 use super::{DocumentError, Pdf};
 use crate::ledger::Ledger;
 use crate::money::Dong;
+use crate::paper::PaperKind;
 use crate::period::Period;
 use crate::roll::LineKind;
 
@@ -194,6 +195,9 @@ pub fn render(ledger: &Ledger, opts: &SheetOptions) -> Result<Pdf, DocumentError
         title.push_str(&format!(" – {v}"));
     }
     let mut doc = Doc::new(&title, Orientation::Landscape, ctx.page_mark());
+    // One id per printing: a page names the printing it came from.
+    let printing = uuid::Uuid::now_v7().simple().to_string()[..16].to_ascii_uppercase();
+    doc.stamp(ctx.stamp(PaperKind::Sheet, printing));
     doc.describe(
         "Danh sách chi trả trợ cấp ưu đãi người có công có ký nhận",
         &ctx.pay_point_name,
@@ -230,6 +234,7 @@ pub fn render(ledger: &Ledger, opts: &SheetOptions) -> Result<Pdf, DocumentError
                 note(p),
             ])
             .with_amount(p.total())
+            .with_tag(&p.code)
         })
         .collect();
     let total = Dong::sum(people.iter().map(Person::total))?;

@@ -1010,8 +1010,14 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
             };
             let by = sign_in(ledger, cli.clerk)?;
             let approval = approval.sign_in(ledger, &by)?;
-            let r =
-                ledger.record_visit_approved(&by, &c, outcome, proxy.recipient(), note, approval)?;
+            let r = ledger.record_visit_approved(
+                &by,
+                &c,
+                outcome,
+                proxy.recipient(),
+                note,
+                approval,
+            )?;
             if json {
                 print_json(&serde_json::to_value(&r)?);
             } else {
