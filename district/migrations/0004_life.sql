@@ -16,4 +16,6 @@ CREATE TABLE life_holds (
     confirmed_amendment  INTEGER
 );
 CREATE UNIQUE INDEX life_holds_open ON life_holds(pay_point, code) WHERE confirmed_at IS NULL;
-CREATE INDEX payouts_person ON payouts(pay_point, code);
+-- Each person's periods, for the proof-of-life run (code then period: the planner takes it over
+-- payouts_code, whose period comes before the code, and would scan the pay point's payouts).
+CREATE INDEX payouts_person ON payouts(pay_point, code, period);
