@@ -511,15 +511,8 @@ impl Hub {
         tx: &Connection,
         settings: &anomaly::Settings,
         pay_point: &str,
-        new: &[&paypoint::event::Event],
+        mut codes: Vec<String>,
     ) -> Result<(), ApiError> {
-        let mut codes: Vec<String> = new
-            .iter()
-            .filter_map(|e| match e.facts() {
-                Ok(EventPayload::Payout(p)) => Some(p.code),
-                _ => None,
-            })
-            .collect();
         codes.sort();
         codes.dedup();
         for code in codes {
@@ -1149,6 +1142,7 @@ impl Hub {
         let new: Vec<_> = events.iter().filter(|e| e.seq > accepted).collect();
         let received_at = now();
         let mut flags = Vec::new();
+        let mut paid = Vec::new();
         let settings = anomaly::Settings::load(&tx)?;
         for e in &new {
             let inserted = tx
@@ -1184,6 +1178,7 @@ impl Hub {
                 at: &received_at,
                 flags: &mut flags,
                 settings: &settings,
+                paid: &mut paid,
             };
             project(&mut raiser, &dev_id)?;
         }
@@ -1197,10 +1192,11 @@ impl Hub {
                 at: &received_at,
                 flags: &mut flags,
                 settings: &settings,
+                paid: &mut paid,
             };
             raiser.raise(a.kind, &p.code, &period, None, a.detail, a.amount)?;
         }
-        self.hold_unseen(&tx, &settings, pay_point, &new)?;
+        self.hold_unseen(&tx, &settings, pay_point, paid)?;
         let (through, head_hash) = match new.last() {
             Some(e) => (e.seq, e.hash.clone()),
             None => (accepted, head),
@@ -1255,7 +1251,10 @@ fn project(raiser: &mut Raiser<'_>, device: &str) -> Result<(), rusqlite::Error>
         }
     };
     match facts {
-        EventPayload::Payout(p) => project_payout(device, &p, raiser)?,
+        EventPayload::Payout(p) => {
+            project_payout(device, &p, raiser)?;
+            raiser.paid.push(p.code);
+        }
         EventPayload::Reversal(r) => {
             tx.prepare_cached(
                 "UPDATE payouts SET reversed_by = ?1 WHERE id = ?2 AND reversed_by IS NULL",
@@ -1293,6 +1292,8 @@ struct Raiser<'a> {
     flags: &'a mut Vec<Flag>,
     /// The office's thresholds for the anomaly checks.
     settings: &'a anomaly::Settings,
+    /// The codes of the batch's payouts, for the proof-of-life check once the batch is in.
+    paid: &'a mut Vec<String>,
 }
 
 impl Raiser<'_> {

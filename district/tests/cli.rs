@@ -136,6 +136,31 @@ fn sync_enrol_round_and_status_from_the_command_line() {
     assert!(err.contains("không kết nối được"), "{err}");
 }
 
+/// Runs `paypoint` (the supervisor's PIN at hand for approvals), asserts it succeeded, and
+/// returns what it printed.
+fn ok_as_clerk(bin: &PathBuf, db: &std::path::Path, args: &[&str]) -> String {
+    let out = run_with(bin, db, args, &[("PAYPOINT_APPROVER_PIN", PIN)]);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A new ledger for QH01 with a clerk (1) and a supervisor (2), enrolled with `hub` and synced.
+fn enrol_clerk_and_supervisor(bin: &PathBuf, db: &std::path::Path, hub: &HubProc) {
+    for args in [
+        &["init", "--pay-point", "QH01", "--name", "Bưu điện QH01"][..],
+        &["clerk", "add", "--name", "Trần Thị Mai"][..],
+        &["clerk", "add", "--name", "Lê Văn Nam", "--supervisor"][..],
+        &["sync", "enrol", &hub.url(), &hub.enrol_code("QH01")][..],
+        &["sync"][..],
+    ] {
+        ok_as_clerk(bin, db, args);
+    }
+}
+
 fn code_of(i: usize) -> String {
     code("QH01", i)
 }
@@ -246,20 +271,8 @@ fn a_person_never_seen_at_the_counter_is_held_until_the_office_confirms() {
     without_clock_checks(&data);
     let hub = HubProc::start(&data);
     let db = dir.path().join("so.sqlite");
-    let ok = |args: &[&str]| {
-        let out = run_with(&bin, &db, args, &[("PAYPOINT_APPROVER_PIN", PIN)]);
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
-    ok(&["init", "--pay-point", "QH01", "--name", "Bưu điện QH01"]);
-    ok(&["clerk", "add", "--name", "Trần Thị Mai"]);
-    ok(&["clerk", "add", "--name", "Lê Văn Nam", "--supervisor"]);
-    ok(&["sync", "enrol", &hub.url(), &hub.enrol_code("QH01")]);
-    ok(&["sync"]);
+    let ok = |args: &[&str]| ok_as_clerk(&bin, &db, args);
+    enrol_clerk_and_supervisor(&bin, &db, &hub);
     ok(&["--clerk", "1", "cash", "advance", "500.000.000"]);
     let (held, neighbour) = (code_of(1), code_of(2));
     let by_proxy = [
@@ -378,20 +391,8 @@ fn a_printed_page_is_checked_by_the_hub_and_an_edited_one_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let hub = hub_with_roll(dir.path(), &["QH01"], 12);
     let db = dir.path().join("so.sqlite");
-    let ok = |args: &[&str]| {
-        let out = run_with(&bin, &db, args, &[("PAYPOINT_APPROVER_PIN", PIN)]);
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
-    ok(&["init", "--pay-point", "QH01", "--name", "Bưu điện QH01"]);
-    ok(&["clerk", "add", "--name", "Trần Thị Mai"]);
-    ok(&["clerk", "add", "--name", "Lê Văn Nam", "--supervisor"]);
-    ok(&["sync", "enrol", &hub.url(), &hub.enrol_code("QH01")]);
-    ok(&["sync"]);
+    let ok = |args: &[&str]| ok_as_clerk(&bin, &db, args);
+    enrol_clerk_and_supervisor(&bin, &db, &hub);
     ok(&["--clerk", "1", "cash", "advance", "100.000.000"]);
     let (a, b) = (code_of(1), code_of(2));
     let paid_a = json(&bin, &db, &["--clerk", "1", "pay", &a, "--json"]);
