@@ -28,9 +28,9 @@ pub enum PayStatus {
 }
 
 impl PayStatus {
-    /// The status from what is unpaid (`due`), payable now, and paid.
-    pub fn from_amounts(due: Dong, payable: Dong, paid: Dong) -> PayStatus {
-        if due.is_positive() && !payable.is_positive() {
+    /// The status from what is unpaid (`due`), the unpaid part a stop blocks, and what is paid.
+    pub fn from_amounts(due: Dong, stopped: Dong, paid: Dong) -> PayStatus {
+        if due.is_positive() && stopped == due {
             PayStatus::Stopped
         } else if !due.is_positive() {
             PayStatus::Paid
@@ -148,6 +148,38 @@ impl Ledger {
     }
 }
 
+/// A card's totals, summed from its lines' states.
+#[derive(Default)]
+struct Sums {
+    due: Dong,
+    paid: Dong,
+    payable: Dong,
+    stopped: Dong,
+}
+
+impl Sums {
+    fn add(
+        &mut self,
+        amount: Dong,
+        paid: bool,
+        stopped: bool,
+        payable: bool,
+    ) -> Result<(), LedgerError> {
+        if paid {
+            self.paid = self.paid.checked_add(amount)?;
+            return Ok(());
+        }
+        self.due = self.due.checked_add(amount)?;
+        if stopped {
+            self.stopped = self.stopped.checked_add(amount)?;
+        }
+        if payable {
+            self.payable = self.payable.checked_add(amount)?;
+        }
+        Ok(())
+    }
+}
+
 /// The card read through any connection or open transaction (a payout reads it inside its own
 /// write transaction).
 pub(crate) fn card_in(
@@ -167,44 +199,43 @@ pub(crate) fn card_in(
     };
     let stop = crate::stop::stop_of(conn, code)?;
     let to_confirm = crate::life::hold_of(conn, code)?;
+    // The line's state comes from the store's one definition (`line_state`, migration 0005).
     let mut stmt = conn.prepare_cached(
-        "SELECT l.id, l.kind, l.amount, l.covers_from, l.covers_to, l.note,
-                    (SELECT pl.payout_id FROM payout_lines pl WHERE pl.line_id = l.id
-                       AND NOT EXISTS (SELECT 1 FROM reversals r WHERE r.payout_id = pl.payout_id))
-             FROM lines l WHERE l.beneficiary_id = ?1
-               AND l.id NOT IN (SELECT line_id FROM line_removals) ORDER BY l.id",
+        "SELECT line_id, kind, amount, covers_from, covers_to, note, paid_by, stopped, payable
+         FROM line_state WHERE beneficiary_id = ?1 AND NOT withdrawn ORDER BY line_id",
     )?;
     let rows = stmt.query_map([id], |r| {
         Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, i64>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, Option<String>>(6)?,
+            (
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ),
+            (
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ),
+            (
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, bool>(7)?,
+                r.get::<_, bool>(8)?,
+            ),
         ))
     })?;
     let corrupt = |w: String| LedgerError::Corrupt(w);
     let mut lines = Vec::new();
-    let (mut due, mut paid, mut payable) = (Dong::ZERO, Dong::ZERO, Dong::ZERO);
+    let mut sums = Sums::default();
     for row in rows {
-        let (lid, kind, amount, covers_from, covers_to, note, paid_by) = row?;
+        let ((lid, kind, amount), (covers_from, covers_to, note), (paid_by, stopped, payable)) =
+            row?;
         let kind =
             LineKind::parse(&kind).ok_or_else(|| corrupt(format!("loại khoản chi “{kind}”")))?;
         let amount = Dong::new(amount)?;
         let paid_by = paid_by
             .map(|s| Uuid::parse_str(&s).map_err(|_| corrupt(format!("mã chi trả “{s}”"))))
             .transpose()?;
-        let stopped = stop.is_some() && kind != LineKind::Funeral;
-        if paid_by.is_some() {
-            paid = paid.checked_add(amount)?;
-        } else {
-            due = due.checked_add(amount)?;
-            if !stopped {
-                payable = payable.checked_add(amount)?;
-            }
-        }
+        sums.add(amount, paid_by.is_some(), stopped, payable)?;
         lines.push(LineView {
             id: lid,
             kind,
@@ -216,7 +247,13 @@ pub(crate) fn card_in(
             stopped,
         });
     }
-    let status = PayStatus::from_amounts(due, payable, paid);
+    let Sums {
+        due,
+        paid,
+        payable,
+        stopped,
+    } = sums;
+    let status = PayStatus::from_amounts(due, stopped, paid);
     Ok(Some(BeneficiaryView {
         id,
         period,

@@ -26,6 +26,7 @@ const MIGRATION_FILES: &[&str] = &[
     include_str!("../migrations/0002_sync.sql"),
     include_str!("../migrations/0003_roll_origin.sql"),
     include_str!("../migrations/0004_life_check.sql"),
+    include_str!("../migrations/0005_line_state.sql"),
 ];
 const MIGRATIONS_COUNT: usize = MIGRATION_FILES.len();
 static MIGRATIONS: LazyLock<Migrations<'static>> =
@@ -716,20 +717,20 @@ impl Ledger {
         )?;
         let roll_origin = origin.as_deref().and_then(crate::roll::RollOrigin::parse);
         // One pass over the period's live lines, each tagged paid / stopped.
-        let (lines, total_due, paid_lines, paid_amount, stopped_amount): (u64, i64, u64, i64, i64) = self.conn.prepare_cached("WITH live AS (
-                SELECT l.id, l.amount,
-                       EXISTS (SELECT 1 FROM payout_lines pl WHERE pl.line_id = l.id
-                               AND NOT EXISTS (SELECT 1 FROM reversals r WHERE r.payout_id = pl.payout_id)) AS paid,
-                       (l.kind <> 'funeral' AND EXISTS (SELECT 1 FROM stops s WHERE s.code = b.code)) AS stopped
-                FROM lines l JOIN beneficiaries b ON b.id = l.beneficiary_id
-                WHERE b.period = ?1 AND l.id NOT IN (SELECT line_id FROM line_removals))
+        let (lines, total_due, paid_lines, paid_amount, stopped_amount): (u64, i64, u64, i64, i64) =
+            self.conn
+                .prepare_cached(
+                    "WITH live AS (
+                SELECT amount, paid_by IS NOT NULL AS paid, stopped
+                FROM line_state WHERE period = ?1 AND NOT withdrawn)
              SELECT count(*), coalesce(sum(amount), 0),
                     coalesce(sum(paid), 0), coalesce(sum(CASE WHEN paid THEN amount ELSE 0 END), 0),
                     coalesce(sum(CASE WHEN stopped AND NOT paid THEN amount ELSE 0 END), 0)
-             FROM live")?.query_row(
-            [&p],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-        )?;
+             FROM live",
+                )?
+                .query_row([&p], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })?;
         let beneficiaries: u64 = self
             .conn
             .prepare_cached("SELECT count(*) FROM beneficiaries WHERE period = ?1")?

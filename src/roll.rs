@@ -239,6 +239,13 @@ impl LineKind {
         }
     }
 
+    /// Whether a stop report blocks this line: every line but the funeral allowance (mai táng
+    /// phí), which is paid to the family after a death. The store's `line_state` view says the
+    /// same in SQL (migration 0005); `tests/invariants.rs` checks that the two agree.
+    pub fn blocked_by_stop(self) -> bool {
+        self != LineKind::Funeral
+    }
+
     /// The Vietnamese label printed on sheets and shown on screen.
     pub fn label_vi(self) -> &'static str {
         match self {
@@ -1208,11 +1215,8 @@ fn live_state(conn: &rusqlite::Connection, period: &str) -> Result<LiveState, Ro
         out.insert(entry.code.to_string(), (bid, entry, Vec::new()));
     }
     let mut stmt = conn.prepare_cached(
-        "SELECT b.code, l.id, l.kind, l.amount, l.covers_from, l.covers_to,
-                EXISTS (SELECT 1 FROM payout_lines pl WHERE pl.line_id = l.id
-                        AND NOT EXISTS (SELECT 1 FROM reversals r WHERE r.payout_id = pl.payout_id))
-         FROM lines l JOIN beneficiaries b ON b.id = l.beneficiary_id
-         WHERE b.period = ?1 AND l.id NOT IN (SELECT line_id FROM line_removals) ORDER BY l.id",
+        "SELECT code, line_id, kind, amount, covers_from, covers_to, paid_by IS NOT NULL
+         FROM line_state WHERE period = ?1 AND NOT withdrawn ORDER BY line_id",
     )?;
     let rows = stmt.query_map([period], |r| {
         Ok((

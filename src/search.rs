@@ -83,15 +83,11 @@ impl Ledger {
         let sql = "WITH m AS (SELECT rowid AS id FROM beneficiary_search WHERE beneficiary_search MATCH ?1
                               ORDER BY rowid LIMIT ?2)
              SELECT b.code, b.name, b.village, b.birth_year, b.category, b.id_card, b.home_delivery,
-                    coalesce(sum(CASE WHEN pd.line_id IS NULL THEN l.amount END), 0) AS due,
-                    coalesce(sum(CASE WHEN pd.line_id IS NOT NULL THEN l.amount END), 0) AS paid,
-                    coalesce(sum(CASE WHEN pd.line_id IS NULL AND (s.code IS NULL OR l.kind = 'funeral') THEN l.amount END), 0) AS payable
+                    coalesce(sum(CASE WHEN ls.paid_by IS NULL THEN ls.amount END), 0) AS due,
+                    coalesce(sum(CASE WHEN ls.paid_by IS NOT NULL THEN ls.amount END), 0) AS paid,
+                    coalesce(sum(CASE WHEN ls.paid_by IS NULL AND ls.stopped THEN ls.amount END), 0) AS stopped
              FROM m JOIN beneficiaries b ON b.id = m.id
-             JOIN lines l ON l.beneficiary_id = b.id AND l.id NOT IN (SELECT line_id FROM line_removals)
-             LEFT JOIN (SELECT pl.line_id FROM payout_lines pl
-                        WHERE NOT EXISTS (SELECT 1 FROM reversals r WHERE r.payout_id = pl.payout_id)) pd
-                    ON pd.line_id = l.id
-             LEFT JOIN stops s ON s.code = b.code
+             JOIN line_state ls ON ls.beneficiary_id = b.id AND NOT ls.withdrawn
              GROUP BY b.id ORDER BY b.id";
         let mut out = Vec::new();
         let mut stmt = self.conn.prepare_cached(sql)?;
@@ -121,11 +117,11 @@ impl Ledger {
             home_delivery,
             due,
             paid,
-            payable,
+            stopped,
         ) in rows
         {
-            let (due, paid, payable) = (Dong::new(due)?, Dong::new(paid)?, Dong::new(payable)?);
-            let status = PayStatus::from_amounts(due, payable, paid);
+            let (due, paid, stopped) = (Dong::new(due)?, Dong::new(paid)?, Dong::new(stopped)?);
+            let status = PayStatus::from_amounts(due, stopped, paid);
             out.push(SearchHit {
                 code,
                 name,

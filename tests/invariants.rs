@@ -947,3 +947,88 @@ fn a_person_to_be_confirmed_is_paid_only_with_a_supervisor_and_a_note() {
     // Others are paid as before.
     pay(&mut f, "QH-0001").unwrap();
 }
+
+// One rule, one place (issue 13): the store defines a line's state once (`line_state`); every
+// reader agrees with it, and the core's rule for stops says what the store says.
+
+#[test]
+fn the_card_search_and_status_agree_on_every_lines_state() {
+    let mut f = fixture();
+    pay(&mut f, "QH-0001").unwrap();
+    let reversed = pay(&mut f, "QH-0002").unwrap();
+    let (clerk, sup) = (f.clerk.clone(), f.supervisor.clone());
+    f.ledger
+        .reverse_payout(&clerk, &sup, reversed.payout_id, "chi nhầm")
+        .unwrap();
+    f.ledger
+        .report_stop(&clerk, &code("QH-0003"), StopReason::Death, None, "")
+        .unwrap();
+    // An amended roll withdraws QH-0005's only line: they leave the roll.
+    let mut v2 = small_roll();
+    v2.version = 2;
+    v2.entries.retain(|e| e.code.as_str() != "QH-0005");
+    f.ledger.apply_roll(&v2, "test v2").unwrap();
+
+    let hits = f.ledger.search("", None).unwrap();
+    let codes: Vec<_> = hits.iter().map(|h| h.code.as_str()).collect();
+    assert_eq!(codes, ["QH-0001", "QH-0002", "QH-0003", "QH-0004"]);
+    let (mut paid, mut due, mut stopped) = (0, 0, 0);
+    for hit in &hits {
+        let card = f.ledger.beneficiary(&code(&hit.code)).unwrap().unwrap();
+        assert_eq!(
+            (hit.due, hit.paid, hit.status),
+            (card.due, card.paid, card.status),
+            "{}",
+            hit.code
+        );
+        paid += card.paid.as_i64();
+        due += card.due.as_i64();
+        stopped += card.due.as_i64() - card.payable.as_i64();
+    }
+    let s = f.ledger.status().unwrap();
+    assert_eq!(s.paid_amount, dong(paid));
+    assert_eq!(s.unpaid_amount, dong(due));
+    assert_eq!(s.stopped_amount, dong(stopped));
+    assert_eq!(
+        (paid, stopped),
+        (2_789_000 + 5_578_000, 2_911_000),
+        "QH-0001 paid, QH-0002 reversed, QH-0003's monthly line stopped and its funeral line not"
+    );
+}
+
+#[test]
+fn the_store_blocks_after_a_stop_exactly_the_line_kinds_the_core_says() {
+    let kinds = [
+        LineKind::Monthly,
+        LineKind::Supplement,
+        LineKind::Carer,
+        LineKind::Arrears,
+        LineKind::OneOff,
+        LineKind::Funeral,
+    ];
+    let mut f = fixture();
+    let mut roll = small_roll();
+    roll.version = 2;
+    roll.entries[1].lines = kinds.iter().map(|&k| line(k, 1_000_000)).collect();
+    f.ledger.apply_roll(&roll, "every kind").unwrap();
+    let clerk = f.clerk.clone();
+    f.ledger
+        .report_stop(&clerk, &code("QH-0002"), StopReason::Death, None, "")
+        .unwrap();
+    let conn = raw(&f);
+    let mut stmt = conn
+        .prepare("SELECT kind, stopped FROM line_state WHERE code = 'QH-0002' AND NOT withdrawn")
+        .unwrap();
+    let seen: Vec<(String, bool)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(seen.len(), kinds.len());
+    for (kind, stopped) in seen {
+        let k = LineKind::parse(&kind).unwrap();
+        assert_eq!(stopped, k.blocked_by_stop(), "{kind}");
+    }
+    // And the payout pays exactly the line the rule leaves payable.
+    assert_eq!(pay(&mut f, "QH-0002").unwrap().amount, dong(1_000_000));
+}

@@ -1350,7 +1350,7 @@ fn project_payout(
     let blocked: i64 = p
         .lines
         .iter()
-        .filter(|l| l.kind != Some(LineKind::Funeral))
+        .filter(|l| l.kind.is_none_or(LineKind::blocked_by_stop))
         .map(|l| l.amount.as_i64())
         .sum();
     if let Some((reason, date, source)) = stop.filter(|_| blocked > 0) {

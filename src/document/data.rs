@@ -134,11 +134,7 @@ impl Person {
 
     /// The status in the terms the state's software uses with the post office.
     pub fn status(&self) -> PayStatus {
-        let unpaid = self.unpaid();
-        let payable = unpaid
-            .checked_sub(self.unpaid_stopped())
-            .unwrap_or(Dong::ZERO);
-        PayStatus::from_amounts(unpaid, payable, self.paid())
+        PayStatus::from_amounts(self.unpaid(), self.unpaid_stopped(), self.paid())
     }
 }
 
@@ -382,14 +378,12 @@ impl Ledger {
                 });
             }
         }
+        // Each line's state from the store's one definition (`line_state`, migration 0005).
         let mut stmt = self.conn.prepare_cached(
-            "SELECT l.beneficiary_id, l.kind, l.amount, l.covers_from, l.covers_to,
-                    EXISTS (SELECT 1 FROM payout_lines pl WHERE pl.line_id = l.id
-                            AND NOT EXISTS (SELECT 1 FROM reversals r WHERE r.payout_id = pl.payout_id))
-             FROM lines l JOIN beneficiaries b ON b.id = l.beneficiary_id
-             WHERE b.period = ?1 AND (?2 IS NULL OR b.id = ?2)
-               AND l.id NOT IN (SELECT line_id FROM line_removals)
-             ORDER BY l.id",
+            "SELECT beneficiary_id, kind, amount, covers_from, covers_to, paid_by IS NOT NULL, stopped
+             FROM line_state
+             WHERE period = ?1 AND (?2 IS NULL OR beneficiary_id = ?2) AND NOT withdrawn
+             ORDER BY line_id",
         )?;
         let mut rows = stmt.query(params![p, only])?;
         while let Some(r) = rows.next()? {
@@ -398,15 +392,13 @@ impl Ledger {
             let kind = LineKind::parse(&kind)
                 .ok_or_else(|| corrupt(format!("loại khoản chi “{kind}”")))?;
             let Some(&i) = index.get(&bid) else { continue };
-            let person = &mut out[i];
-            let stopped = person.stop.is_some() && kind != LineKind::Funeral;
-            person.lines.push(DocLine {
+            out[i].lines.push(DocLine {
                 kind,
                 amount: dong(r.get(2)?)?,
                 covers_from: r.get(3)?,
                 covers_to: r.get(4)?,
                 paid: r.get(5)?,
-                stopped,
+                stopped: r.get(6)?,
             });
         }
         // Someone whose every line an amended roll withdrew is no longer on the roll.
