@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::ledger::{Ledger, LedgerError};
 use crate::money::Dong;
+use crate::payability::{Facts, Payability};
 use crate::period::Period;
 use crate::roll::{entry_of_row, BeneficiaryCode, LineKind, Proxy, Sex, ENTRY_COLUMNS};
 use crate::stop::StopReason;
@@ -71,6 +72,8 @@ pub struct LineView {
     pub paid_by: Option<Uuid>,
     /// Blocked by a stop report.
     pub stopped: bool,
+    /// Unpaid and payable now (the store's `line_state.payable`).
+    pub payable: bool,
 }
 
 /// The stop that applies to a beneficiary.
@@ -126,6 +129,9 @@ pub struct BeneficiaryView {
     /// On hold "to be confirmed" by the managing office (proof of life): still payable, with a
     /// supervisor's PIN and a note.
     pub to_confirm: Option<crate::life::LifeHoldView>,
+    /// Whether the person can be paid now and, if not, why: the one decision the payout, the
+    /// card and the CLI read.
+    pub payability: Payability,
 }
 
 impl Ledger {
@@ -245,6 +251,7 @@ pub(crate) fn card_in(
             note,
             paid_by,
             stopped,
+            payable,
         });
     }
     let Sums {
@@ -254,6 +261,19 @@ pub(crate) fn card_in(
         stopped,
     } = sums;
     let status = PayStatus::from_amounts(due, stopped, paid);
+    let closed: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM period_closes WHERE period = ?1)")?
+        .query_row([&p], |r| r.get(0))?;
+    let payability = Payability::decide(&Facts {
+        stop: stop.as_ref().map(|s| (s.reason, s.date)),
+        closed,
+        has_lines: !lines.is_empty(),
+        due,
+        paid,
+        payable,
+        held: to_confirm.is_some(),
+        on_hand: crate::ledger::cash_on_hand_in(conn)?,
+    });
     Ok(Some(BeneficiaryView {
         id,
         period,
@@ -274,5 +294,6 @@ pub(crate) fn card_in(
         payable,
         status,
         to_confirm,
+        payability,
     }))
 }

@@ -54,7 +54,7 @@ pub enum CashError {
 
 impl From<rusqlite::Error> for CashError {
     fn from(e: rusqlite::Error) -> Self {
-        CashError::Ledger(LedgerError::Storage(e))
+        CashError::Ledger(LedgerError::from(e))
     }
 }
 

@@ -63,9 +63,25 @@ pub enum ClerkError {
     Ledger(#[from] LedgerError),
 }
 
+impl ClerkError {
+    /// Stable identifier, for the window, the CLI's JSON and the tests.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ClerkError::BadPinFormat => "bad_pin_format",
+            ClerkError::BadName => "invalid_input",
+            ClerkError::Unknown(_) => "unknown_clerk",
+            ClerkError::WrongPin { .. } => "wrong_pin",
+            ClerkError::LockedOut { .. } => "locked_out",
+            ClerkError::NotSupervisor(_) => "not_supervisor",
+            ClerkError::SamePerson => "same_person",
+            ClerkError::Ledger(e) => e.code(),
+        }
+    }
+}
+
 impl From<rusqlite::Error> for ClerkError {
     fn from(e: rusqlite::Error) -> Self {
-        ClerkError::Ledger(LedgerError::Storage(e))
+        ClerkError::Ledger(LedgerError::from(e))
     }
 }
 

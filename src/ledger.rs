@@ -17,6 +17,7 @@ use crate::event::{
 use crate::file::with_suffix;
 use crate::money::{Dong, MoneyError};
 use crate::period::Period;
+use crate::refusal::StoreRefusal;
 use crate::vault::LedgerKey;
 
 /// The ledger's schema, one numbered file per step, embedded at build time. Never edit an applied
@@ -77,9 +78,12 @@ pub enum LedgerError {
     /// The file holds something the ledger cannot read back.
     #[error("sổ có dữ liệu không đọc được ({0}); hãy chạy `paypoint verify` và báo cho huyện")]
     Corrupt(String),
-    /// SQLite refused or failed.
+    /// One of the store's own rules refused the write (see [`StoreRefusal`]).
+    #[error(transparent)]
+    Refused(StoreRefusal),
+    /// SQLite failed.
     #[error("lỗi ghi/đọc sổ: {0}")]
-    Storage(#[from] rusqlite::Error),
+    Storage(rusqlite::Error),
     /// An encrypted ledger opened without its key.
     #[error("sổ {0} đã được mã hoá: cần khoá (kho khoá của máy hoặc mật khẩu người phụ trách)")]
     Encrypted(PathBuf),
@@ -94,6 +98,41 @@ pub enum LedgerError {
         /// Why.
         reason: String,
     },
+}
+
+impl From<rusqlite::Error> for LedgerError {
+    fn from(e: rusqlite::Error) -> Self {
+        match StoreRefusal::of(&e) {
+            Some(r) => LedgerError::Refused(r),
+            None => LedgerError::Storage(e),
+        }
+    }
+}
+
+impl LedgerError {
+    /// Stable identifier, for the window, the CLI's JSON and the tests.
+    pub fn code(&self) -> &'static str {
+        use rusqlite::ErrorCode as C;
+        match self {
+            LedgerError::NotInitialised(_) => "not_initialised",
+            LedgerError::AlreadyInitialised { .. } => "already_initialised",
+            LedgerError::InvalidPayPoint(_) => "invalid_pay_point",
+            LedgerError::Open { .. } => "cannot_open",
+            LedgerError::Migration(_) => "migration",
+            LedgerError::NoOpenPeriod => "no_open_period",
+            LedgerError::Money(m) => m.code(),
+            LedgerError::Corrupt(_) => "corrupt",
+            LedgerError::Refused(r) => r.code(),
+            LedgerError::Storage(e) => match e.sqlite_error_code() {
+                Some(C::DatabaseBusy | C::DatabaseLocked) => "busy",
+                Some(C::DiskFull | C::ReadOnly | C::CannotOpen | C::SystemIoFailure) => "disk",
+                _ => "storage",
+            },
+            LedgerError::Encrypted(_) => "ledger_locked",
+            LedgerError::WrongKey(_) => "wrong_key",
+            LedgerError::Encrypt { .. } => "encrypt",
+        }
+    }
 }
 
 /// The device this ledger belongs to, and its pay point.

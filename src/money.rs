@@ -29,6 +29,13 @@ pub enum MoneyError {
     Overflow,
 }
 
+impl MoneyError {
+    /// Stable identifier, for the window, the CLI's JSON and the tests.
+    pub fn code(&self) -> &'static str {
+        "invalid_amount"
+    }
+}
+
 /// An amount of Vietnamese đồng: whole, checked, formatted the Vietnamese way.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Dong(Decimal);

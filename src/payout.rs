@@ -15,11 +15,12 @@ use crate::event::payload::{self, RecipientKind};
 use crate::event::EventPayload;
 use crate::ledger::{Ledger, LedgerError, Writer};
 use crate::money::{Dong, MoneyError};
+use crate::payability::Payability;
 use crate::roll::BeneficiaryCode;
 use crate::text;
 
-/// Longest reversal reason kept.
-const MAX_REASON_LEN: usize = 500;
+/// Longest reversal reason or approval note kept.
+pub const MAX_REASON_LEN: usize = 500;
 
 /// Why a payout or reversal was refused. Nothing is written when one is returned.
 #[derive(Debug, thiserror::Error)]
@@ -28,22 +29,34 @@ pub enum PayoutError {
     #[error("không tìm thấy đối tượng có mã “{0}” trong danh sách kỳ này")]
     UnknownBeneficiary(String),
     /// Every line is already paid.
-    #[error("{name} ({code}) đã nhận đủ tiền kỳ này; không chi trả lần hai")]
+    #[error("{name} ({code}) đã nhận đủ tiền kỳ này ({paid} đ): không chi trả lần hai. Nếu đã chi nhầm, hãy hủy lần chi đó (cần PIN giám sát viên)")]
     AlreadyPaid {
+        /// Code.
+        code: String,
+        /// Name.
+        name: String,
+        /// Paid this period, net of reversals.
+        paid: Dong,
+    },
+    /// The roll owes this person nothing this period.
+    #[error("kỳ này không có khoản nào phải trả cho {name} ({code})")]
+    NothingOwed {
         /// Code.
         code: String,
         /// Name.
         name: String,
     },
     /// A stop report blocks payment.
-    #[error("{name} ({code}) đã bị báo giảm ({reason}); không được chi trả")]
+    #[error("{name} ({code}) đã bị báo giảm ({}{}): dừng chi trả, không được chi. Nếu báo giảm nhầm, hãy báo cơ quan quản lý", reason.label_vi(), date.map(|d| format!(", ngày {}", d.format("%d/%m/%Y"))).unwrap_or_default())]
     Stopped {
         /// Code.
         code: String,
         /// Name.
         name: String,
-        /// The stop's reason, in Vietnamese.
-        reason: String,
+        /// The stop's reason.
+        reason: crate::stop::StopReason,
+        /// Date of death or move, when known.
+        date: Option<chrono::NaiveDate>,
     },
     /// The period is closed.
     #[error("kỳ chi trả đã khóa sổ; không ghi thêm chi trả")]
@@ -104,30 +117,57 @@ pub enum PayoutError {
 
 impl From<rusqlite::Error> for PayoutError {
     fn from(e: rusqlite::Error) -> Self {
-        // The store's own guards speak in `ledger: …` messages: map them back to the clerk's words.
-        let msg = e.to_string();
-        if msg.contains("ledger: line already paid") {
-            return PayoutError::AlreadyPaid {
-                code: String::new(),
-                name: "Đối tượng".into(),
-            };
+        // The store's own refusals are read back in one place (`refusal::StoreRefusal`).
+        PayoutError::Ledger(LedgerError::from(e))
+    }
+}
+
+impl PayoutError {
+    /// Why this card cannot be paid now, as the refusal the payout gives; `None` when it can.
+    pub fn not_payable(card: &BeneficiaryView) -> Option<PayoutError> {
+        let (code, name) = (card.code.to_string(), card.name.clone());
+        Some(match &card.payability {
+            Payability::Payable { .. } => return None,
+            Payability::Stopped { reason, date } => PayoutError::Stopped {
+                code,
+                name,
+                reason: *reason,
+                date: *date,
+            },
+            Payability::PeriodClosed => PayoutError::PeriodClosed,
+            Payability::NothingOwed => PayoutError::NothingOwed { code, name },
+            Payability::AlreadyPaid { paid } => PayoutError::AlreadyPaid {
+                code,
+                name,
+                paid: *paid,
+            },
+            Payability::NotEnoughCash { on_hand, needed } => PayoutError::NotEnoughCash {
+                on_hand: *on_hand,
+                needed: *needed,
+            },
+        })
+    }
+
+    /// Stable identifier, for the window, the CLI's JSON and the tests.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PayoutError::UnknownBeneficiary(_) => "unknown_beneficiary",
+            PayoutError::AlreadyPaid { .. } => "already_paid",
+            PayoutError::NothingOwed { .. } => "no_lines",
+            PayoutError::Stopped { .. } => "stopped",
+            PayoutError::PeriodClosed => "period_closed",
+            PayoutError::AmountChanged { .. } => "amount_changed",
+            PayoutError::NotEnoughCash { .. } => "not_enough_cash",
+            PayoutError::NeedsApproval { .. } => "needs_approval",
+            PayoutError::ProxyNotAuthorised(_) => "proxy_not_authorised",
+            PayoutError::UnknownPayout(_) => "unknown_payout",
+            PayoutError::AlreadyReversed(_) => "already_reversed",
+            PayoutError::NoteRequired => "note_required",
+            PayoutError::ReasonRequired => "reason_required",
+            PayoutError::Clerk(e) => e.code(),
+            PayoutError::Money(e) => e.code(),
+            PayoutError::Ledger(e) => e.code(),
         }
-        if msg.contains("ledger: to be confirmed") {
-            return PayoutError::NeedsApproval {
-                code: String::new(),
-                name: "Đối tượng".into(),
-            };
-        }
-        if msg.contains("ledger: period closed") {
-            return PayoutError::PeriodClosed;
-        }
-        if msg.contains("balance_after >= 0") {
-            return PayoutError::NotEnoughCash {
-                on_hand: Dong::ZERO,
-                needed: Dong::ZERO,
-            };
-        }
-        PayoutError::Ledger(LedgerError::Storage(e))
     }
 }
 
@@ -259,33 +299,16 @@ pub(crate) fn pay_in(
     req: &PayoutRequest,
 ) -> Result<PayoutReceipt, PayoutError> {
     let code = card.code.to_string();
-    if let Some(stop) = &card.stop {
-        if !card.payable.is_positive() {
-            return Err(PayoutError::Stopped {
-                code,
-                name: card.name.clone(),
-                reason: stop.reason.label_vi().to_string(),
-            });
-        }
-    }
-    let closed: bool =
-        w.tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM period_closes WHERE period = ?1)")?
-            .query_row([card.period.to_string()], |r| r.get(0))?;
-    if closed {
-        return Err(PayoutError::PeriodClosed);
-    }
-    let to_pay: Vec<_> = card
-        .lines
-        .iter()
-        .filter(|l| l.paid_by.is_none() && !l.stopped)
-        .collect();
-    if to_pay.is_empty() {
-        return Err(PayoutError::AlreadyPaid {
-            code,
-            name: card.name.clone(),
-        });
-    }
-    let amount = Dong::sum(to_pay.iter().map(|l| l.amount))?;
+    let Payability::Payable { amount, .. } = card.payability else {
+        return Err(PayoutError::not_payable(card).expect("a card that is not payable says why"));
+    };
+    let to_pay: Vec<_> = card.lines.iter().filter(|l| l.payable).collect();
+    // Paired with the decision: what it said is payable is what these lines add up to.
+    assert_eq!(
+        Dong::sum(to_pay.iter().map(|l| l.amount))?,
+        amount,
+        "the payable lines must add up to the payable amount"
+    );
     if let Some(expected) = req.expected_total {
         if expected != amount {
             return Err(PayoutError::AmountChanged {
@@ -326,13 +349,8 @@ pub(crate) fn pay_in(
         }
     };
     let approval = approval_for(card, by, req.approval.as_ref())?;
+    // The cash was checked when the card was read, in this same transaction.
     let on_hand = crate::ledger::cash_on_hand_in(&w.tx)?;
-    if on_hand < amount {
-        return Err(PayoutError::NotEnoughCash {
-            on_hand,
-            needed: amount,
-        });
-    }
     let paid_at = crate::ledger::local_now();
     let lines: Vec<(i64, Dong)> = to_pay.iter().map(|l| (l.id, l.amount)).collect();
     let ev = w.append(

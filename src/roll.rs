@@ -151,7 +151,7 @@ fn only_hub_rolls_once_enrolled(
 
 impl From<rusqlite::Error> for RollError {
     fn from(e: rusqlite::Error) -> Self {
-        RollError::Ledger(LedgerError::Storage(e))
+        RollError::Ledger(LedgerError::from(e))
     }
 }
 

@@ -36,7 +36,7 @@ pub enum StopError {
 
 impl From<rusqlite::Error> for StopError {
     fn from(e: rusqlite::Error) -> Self {
-        StopError::Ledger(LedgerError::Storage(e))
+        StopError::Ledger(LedgerError::from(e))
     }
 }
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::clerk::SignedIn;
 use crate::event::{payload, EventPayload};
 use crate::ledger::{Ledger, LedgerError};
-use crate::payout::{pay_in, Approval, PayoutError, PayoutReceipt, PayoutRequest, Recipient};
+use crate::payout::{pay_in, PayoutError, PayoutReceipt, PayoutRequest, Recipient};
 use crate::roll::BeneficiaryCode;
 use crate::stop::{stop_in, StopError, StopReason, StopReceipt};
 use crate::text;
@@ -32,7 +32,7 @@ pub enum VisitError {
 
 impl From<rusqlite::Error> for VisitError {
     fn from(e: rusqlite::Error) -> Self {
-        VisitError::Ledger(LedgerError::Storage(e))
+        VisitError::Ledger(LedgerError::from(e))
     }
 }
 
@@ -120,22 +120,26 @@ impl Ledger {
         recipient: Recipient,
         note: &str,
     ) -> Result<VisitReceipt, VisitError> {
-        self.record_visit_approved(by, code, outcome, recipient, note, None)
+        let req = PayoutRequest {
+            recipient,
+            ..PayoutRequest::at_counter(code.clone())
+        };
+        self.record_visit_with(by, outcome, note, &req)
     }
 
-    /// [`Ledger::record_visit`], with a supervisor's approval for a person to be confirmed (proof
-    /// of life): a home payout to them needs one.
-    pub fn record_visit_approved(
+    /// [`Ledger::record_visit`] with the whole request for outcome `paid`: the amount the clerk
+    /// confirmed with the person (refused if it is no longer what is owed), and a supervisor's
+    /// approval for a person to be confirmed (proof of life). `at_home` is always set.
+    pub fn record_visit_with(
         &mut self,
         by: &SignedIn,
-        code: &BeneficiaryCode,
         outcome: VisitOutcome,
-        recipient: Recipient,
         note: &str,
-        approval: Option<Approval>,
+        req: &PayoutRequest,
     ) -> Result<VisitReceipt, VisitError> {
         let period = self.require_open_period()?;
         let note = text::clean(note);
+        let code = &req.code;
         self.write(|w| {
             let card = crate::beneficiary::card_in(&w.tx, period, code)?
                 .ok_or_else(|| VisitError::UnknownBeneficiary(code.to_string()))?;
@@ -145,11 +149,8 @@ impl Ledger {
                     &card,
                     by,
                     &PayoutRequest {
-                        code: code.clone(),
-                        recipient,
                         at_home: true,
-                        expected_total: None,
-                        approval,
+                        ..req.clone()
                     },
                 )?),
                 _ => None,

@@ -1032,3 +1032,37 @@ fn the_store_blocks_after_a_stop_exactly_the_line_kinds_the_core_says() {
     // And the payout pays exactly the line the rule leaves payable.
     assert_eq!(pay(&mut f, "QH-0002").unwrap().amount, dong(1_000_000));
 }
+
+#[test]
+fn the_card_says_why_not_before_the_payout_refuses_with_the_same_code() {
+    let mut f = fixture();
+    let card = |f: &Fixture, c: &str| f.ledger.beneficiary(&code(c)).unwrap().unwrap();
+    assert_eq!(
+        card(&f, "QH-0001").payability,
+        paypoint::payability::Payability::Payable {
+            amount: dong(2_789_000 + 5_578_000),
+            needs_approval: false
+        }
+    );
+    pay(&mut f, "QH-0001").unwrap();
+    let clerk = f.clerk.clone();
+    f.ledger
+        .report_stop(&clerk, &code("QH-0002"), StopReason::Moved, None, "")
+        .unwrap();
+    for (c, why) in [("QH-0001", "already_paid"), ("QH-0002", "stopped")] {
+        let view = card(&f, c);
+        assert_eq!(view.payability.code(), why, "{c}");
+        assert_eq!(PayoutError::not_payable(&view).map(|e| e.code()), Some(why));
+        let before = event_and_projection_counts(&raw(&f));
+        assert_eq!(pay(&mut f, c).unwrap_err().code(), why, "{c}");
+        assert_eq!(event_and_projection_counts(&raw(&f)), before);
+    }
+    // After the period closes, the card of that period says so.
+    f.ledger.close_period(&clerk).unwrap();
+    let closed = f
+        .ledger
+        .beneficiary_in(period(), &code("QH-0004"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(closed.payability.code(), "period_closed");
+}

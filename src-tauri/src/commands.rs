@@ -283,14 +283,6 @@ pub fn search(
     state.with_ledger(|l| Ok(l.search(&query, Some(limit))?))
 }
 
-/// Why the card cannot be paid, in words for the clerk.
-#[derive(Debug, Serialize)]
-pub struct Blocked {
-    code: &'static str,
-    message_vi: String,
-    message_en: String,
-}
-
 /// The beneficiary card.
 #[derive(Serialize)]
 pub struct Card {
@@ -298,81 +290,10 @@ pub struct Card {
     view: BeneficiaryView,
     payable_words: String,
     can_pay: bool,
-    blocked: Option<Blocked>,
+    blocked: Option<ApiError>,
     last_visit: Option<VisitSummary>,
     proxy_expired: bool,
     cash_on_hand: Dong,
-}
-
-/// Why a card cannot be paid now, if it cannot: the same conditions the core refuses on, said
-/// before the clerk tries.
-fn blocked(view: &BeneficiaryView, cash_on_hand: Dong) -> Option<Blocked> {
-    let b = |code, vi: String, en: String| {
-        Some(Blocked {
-            code,
-            message_vi: crate::error::sentence(&vi),
-            message_en: crate::error::sentence(&en),
-        })
-    };
-    if let Some(stop) = &view.stop {
-        if !view.payable.is_positive() {
-            let date = stop
-                .date
-                .map(|d| format!(", ngày {}", d.format("%d/%m/%Y")))
-                .unwrap_or_default();
-            let date_en = stop
-                .date
-                .map(|d| format!(" on {}", d.format("%d/%m/%Y")))
-                .unwrap_or_default();
-            let reason_en = match stop.reason {
-                StopReason::Death => "death",
-                StopReason::Moved => "moved away",
-                StopReason::Other => "other reason",
-            };
-            return b(
-                "stopped",
-                format!(
-                    "Đã báo giảm ({}{date}): dừng chi trả, không được chi. Nếu báo giảm nhầm, hãy báo huyện",
-                    stop.reason.label_vi()
-                ),
-                format!("Stop reported ({reason_en}{date_en}): payment is stopped. If the report was wrong, tell the district office"),
-            );
-        }
-    }
-    if view.lines.is_empty() {
-        return b(
-            "no_lines",
-            "Kỳ này không có khoản nào phải trả cho người này".into(),
-            "Nothing is owed to this person this period".into(),
-        );
-    }
-    if !view.due.is_positive() {
-        return b(
-            "already_paid",
-            format!(
-                "Đã nhận đủ tiền kỳ này ({} đ): không chi trả lần hai. Nếu đã chi nhầm, hãy hủy lần chi ở màn hình Nhật ký (cần PIN giám sát viên)",
-                view.paid
-            ),
-            format!(
-                "Already paid in full this period ({} đ): no second payment. If it was paid by mistake, reverse it in the Journal (needs a supervisor's PIN)",
-                view.paid
-            ),
-        );
-    }
-    if view.payable > cash_on_hand {
-        return b(
-            "not_enough_cash",
-            format!(
-                "Không đủ tiền mặt: quỹ còn {cash_on_hand} đ, cần chi {} đ. Hãy ghi nhận tạm ứng ở màn hình Quỹ",
-                view.payable
-            ),
-            format!(
-                "Not enough cash: {cash_on_hand} đ in the box, {} đ needed. Record the cash advance on the Cash screen",
-                view.payable
-            ),
-        );
-    }
-    None
 }
 
 /// The card of one beneficiary: lines, totals, proxy, home delivery, stop, and whether and why
@@ -393,8 +314,9 @@ pub fn beneficiary(state: State<'_, AppState>, code: String) -> R<Card> {
         let last_visit = l.last_visit(&code)?;
         Ok(Card {
             payable_words: view.payable.in_words(),
-            blocked: blocked(&view, cash_on_hand),
-            can_pay: blocked(&view, cash_on_hand).is_none(),
+            // The core decided (`Payability`); the window is told why in the refusal's words.
+            blocked: PayoutError::not_payable(&view).map(ApiError::from),
+            can_pay: view.payability.is_payable(),
             proxy_expired: view
                 .proxy
                 .as_ref()
@@ -528,28 +450,13 @@ pub fn record_visit(
         None => Recipient::Beneficiary,
     };
     state.with_ledger(|l| {
-        if let (VisitOutcome::Paid, Some(expected)) = (outcome, expected_total) {
-            // The lock is held from this check to the commit: nothing in this app pays between.
-            let expected = Dong::new(expected)?;
-            if let Some(card) = l.beneficiary(&code)? {
-                if card.payable != expected && card.payable.is_positive() {
-                    return Err(PayoutError::AmountChanged {
-                        expected,
-                        actual: card.payable,
-                    }
-                    .into());
-                }
-            }
-        }
-        let approval = approval.as_ref().map(|a| a.sign_in(l, &by)).transpose()?;
-        Ok(l.record_visit_approved(
-            &by,
-            &code,
-            outcome,
+        let req = PayoutRequest {
             recipient,
-            note.as_deref().unwrap_or(""),
-            approval,
-        )?)
+            expected_total: expected_total.map(Dong::new).transpose()?,
+            approval: approval.as_ref().map(|a| a.sign_in(l, &by)).transpose()?,
+            ..PayoutRequest::at_counter(code)
+        };
+        Ok(l.record_visit_with(&by, outcome, note.as_deref().unwrap_or(""), &req)?)
     })
 }
 

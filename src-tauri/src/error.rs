@@ -9,7 +9,7 @@ use paypoint::import::{ImportError, Problem};
 use paypoint::money::MoneyError;
 use paypoint::payout::PayoutError;
 use paypoint::roll::RollError;
-use paypoint::stop::StopError;
+use paypoint::stop::{StopError, StopReason};
 use paypoint::sync::client::SyncError;
 use paypoint::vault::VaultError;
 use paypoint::visit::VisitError;
@@ -128,7 +128,19 @@ impl From<LedgerError> for ApiError {
                     format!("Cannot open the ledger file {}. Check the disk has free space and the folder is writable, then reopen the app", path.display()),
                 )
             }
-            LedgerError::Storage(inner) => storage(&inner.to_string()),
+            LedgerError::Storage(inner) => {
+                log(format_args!("storage: {inner}"));
+                storage(e.code())
+            }
+            LedgerError::Refused(r) => {
+                // The core checks first; the store refusing means a race or a bug: say so plainly.
+                log(format_args!("the store refused: {r:?}"));
+                ApiError::new(
+                    r.code(),
+                    format!("{r}. Chưa có gì được ghi; hãy mở lại thẻ và thử lại, nếu vẫn lỗi hãy báo cơ quan quản lý"),
+                    format!("The ledger refused this ({}). Nothing was recorded; open the card again and retry, and tell the managing office if it persists", r.code()),
+                )
+            }
             LedgerError::Encrypted(_) => {
                 log("the ledger is encrypted and was opened without its key");
                 ApiError::ledger_locked()
@@ -153,27 +165,25 @@ impl From<LedgerError> for ApiError {
     }
 }
 
-fn storage(msg: &str) -> ApiError {
-    log(format_args!("storage: {msg}"));
-    if msg.contains("database is locked") || msg.contains("busy") {
-        return ApiError::new(
+/// A storage failure by its kind (`LedgerError::code`): busy, disk, or anything else.
+fn storage(code: &'static str) -> ApiError {
+    match code {
+        "busy" => ApiError::new(
             "busy",
             "Sổ đang bận vì một chương trình khác đang ghi. Hãy chờ vài giây rồi thử lại",
             "The ledger is busy: another program is writing to it. Wait a few seconds and try again",
-        );
-    }
-    if msg.contains("disk") || msg.contains("full") || msg.contains("readonly") {
-        return ApiError::new(
+        ),
+        "disk" => ApiError::new(
             "disk",
             "Không ghi được vào ổ đĩa. Hãy kiểm tra ổ đĩa còn chỗ trống, rồi thử lại; chưa có gì được ghi",
             "Cannot write to the disk. Check there is free space and try again; nothing was recorded",
-        );
+        ),
+        _ => ApiError::new(
+            "storage",
+            "Không ghi/đọc được sổ; chưa có gì được ghi. Hãy thử lại; nếu vẫn lỗi, đóng và mở lại ứng dụng rồi báo cho huyện",
+            "The ledger could not be read or written; nothing was recorded. Try again; if it persists, restart the app and tell the district office",
+        ),
     }
-    ApiError::new(
-        "storage",
-        "Không ghi/đọc được sổ; chưa có gì được ghi. Hãy thử lại; nếu vẫn lỗi, đóng và mở lại ứng dụng rồi báo cho huyện",
-        "The ledger could not be read or written; nothing was recorded. Try again; if it persists, restart the app and tell the district office",
-    )
 }
 
 impl From<MoneyError> for ApiError {
@@ -220,37 +230,29 @@ impl From<ClerkError> for ApiError {
 
 impl From<PayoutError> for ApiError {
     fn from(e: PayoutError) -> Self {
-        let (code, en) = match &e {
-            PayoutError::UnknownBeneficiary(c) => ("unknown_beneficiary", format!("No beneficiary with code “{c}” on this period's roll")),
-            PayoutError::AlreadyPaid { name, code } => (
-                "already_paid",
-                format!("{name} ({code}) has already received everything due this period: no second payment"),
+        let limit = paypoint::payout::MAX_REASON_LEN;
+        let en = match &e {
+            PayoutError::UnknownBeneficiary(c) => format!("No beneficiary with code “{c}” on this period's roll"),
+            PayoutError::AlreadyPaid { name, code, paid } => format!("{name} ({code}) has already received everything due this period ({paid} đ): no second payment. If it was paid by mistake, reverse it in the Journal (needs a supervisor's PIN)"),
+            PayoutError::NothingOwed { .. } => "Nothing is owed to this person this period".into(),
+            PayoutError::Stopped { name, code, reason, date } => format!(
+                "{name} ({code}): stop reported ({}{}): payment is stopped. If the report was wrong, tell the managing office",
+                match reason {
+                    StopReason::Death => "death",
+                    StopReason::Moved => "moved away",
+                    StopReason::Other => "other reason",
+                },
+                date.map(|d| format!(" on {}", d.format("%d/%m/%Y"))).unwrap_or_default()
             ),
-            PayoutError::Stopped { name, code, .. } => (
-                "stopped",
-                format!("{name} ({code}) has a stop report: payment is not allowed"),
-            ),
-            PayoutError::PeriodClosed => ("period_closed", "The period is closed: no more payments can be recorded".into()),
-            PayoutError::AmountChanged { expected, actual } => (
-                "amount_changed",
-                format!("The amount changed: the screen showed {expected} đ but {actual} đ is now due; open the card again"),
-            ),
-            PayoutError::NotEnoughCash { on_hand, needed } => (
-                "not_enough_cash",
-                format!("Not enough cash: {on_hand} đ in the box, {needed} đ needed; record the cash advance first (Cash screen)"),
-            ),
-            PayoutError::ProxyNotAuthorised(_) => (
-                "proxy_not_authorised",
-                "This person is not the authorised proxy on the roll, or the authorisation has expired: pay only the beneficiary or a valid proxy".into(),
-            ),
-            PayoutError::NeedsApproval { name, code } => (
-                "needs_approval",
-                format!("{name} ({code}) is to be confirmed: a supervisor (not the paying clerk) must type their PIN and a note to pay"),
-            ),
-            PayoutError::NoteRequired => ("note_required", "The supervisor must write a note: who was seen, which papers (at most 500 characters)".into()),
-            PayoutError::UnknownPayout(id) => ("unknown_payout", format!("No payout {id}")),
-            PayoutError::AlreadyReversed(id) => ("already_reversed", format!("Payout {id} was already reversed")),
-            PayoutError::ReasonRequired => ("reason_required", "Write the reason for the reversal (at most 500 characters)".into()),
+            PayoutError::PeriodClosed => "The period is closed: no more payments can be recorded".into(),
+            PayoutError::AmountChanged { expected, actual } => format!("The amount changed: the screen showed {expected} đ but {actual} đ is now due; open the card again"),
+            PayoutError::NotEnoughCash { on_hand, needed } => format!("Not enough cash: {on_hand} đ in the box, {needed} đ needed. Record the cash advance on the Cash screen"),
+            PayoutError::ProxyNotAuthorised(_) => "This person is not the authorised proxy on the roll, or the authorisation has expired: pay only the beneficiary or a valid proxy".into(),
+            PayoutError::NeedsApproval { name, code } => format!("{name} ({code}) is to be confirmed: a supervisor (not the paying clerk) must type their PIN and a note to pay"),
+            PayoutError::NoteRequired => format!("The supervisor must write a note: who was seen, which papers (at most {limit} characters)"),
+            PayoutError::UnknownPayout(id) => format!("No payout {id}"),
+            PayoutError::AlreadyReversed(id) => format!("Payout {id} was already reversed"),
+            PayoutError::ReasonRequired => format!("Write the reason for the reversal (at most {limit} characters)"),
             PayoutError::Clerk(_) | PayoutError::Money(_) | PayoutError::Ledger(_) => {
                 return match e {
                     PayoutError::Clerk(c) => c.into(),
@@ -260,17 +262,13 @@ impl From<PayoutError> for ApiError {
                 };
             }
         };
+        // The core's Vietnamese words, with the screen where the clerk does what they say.
         let vi = match &e {
-            PayoutError::AlreadyPaid { name, code } if code.is_empty() => {
-                format!("{name} đã nhận đủ tiền kỳ này; không chi trả lần hai")
-            }
-            PayoutError::NotEnoughCash { needed, .. } if !needed.is_positive() => {
-                "không đủ tiền mặt trong quỹ; hãy ghi nhận tạm ứng trước (màn hình Quỹ)".into()
-            }
+            PayoutError::AlreadyPaid { .. } => format!("{e} ở màn hình Nhật ký"),
             PayoutError::NotEnoughCash { .. } => format!("{e} (màn hình Quỹ)"),
             _ => e.to_string(),
         };
-        ApiError::new(code, vi, en)
+        ApiError::new(e.code(), vi, en)
     }
 }
 

@@ -144,7 +144,7 @@ pub enum DocumentError {
 
 impl From<rusqlite::Error> for DocumentError {
     fn from(e: rusqlite::Error) -> Self {
-        DocumentError::Ledger(LedgerError::Storage(e))
+        DocumentError::Ledger(LedgerError::from(e))
     }
 }
 

@@ -67,7 +67,7 @@ pub enum SyncError {
 
 impl From<rusqlite::Error> for SyncError {
     fn from(e: rusqlite::Error) -> Self {
-        SyncError::Ledger(LedgerError::Storage(e))
+        SyncError::Ledger(LedgerError::from(e))
     }
 }
 

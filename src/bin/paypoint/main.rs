@@ -927,6 +927,10 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
                     card.payable,
                     card.status.label_vi()
                 );
+                // Why not now, in the words the payout would refuse with.
+                if let Some(why) = paypoint::payout::PayoutError::not_payable(&card) {
+                    say!("Chưa chi được: {why}");
+                }
             }
         }
         Command::Pay {
@@ -1010,14 +1014,12 @@ fn run_on(ledger: &mut Ledger, cli: &Cli, json: bool) -> Outcome {
             };
             let by = sign_in(ledger, cli.clerk)?;
             let approval = approval.sign_in(ledger, &by)?;
-            let r = ledger.record_visit_approved(
-                &by,
-                &c,
-                outcome,
-                proxy.recipient(),
-                note,
+            let req = PayoutRequest {
+                recipient: proxy.recipient(),
                 approval,
-            )?;
+                ..PayoutRequest::at_counter(c.clone())
+            };
+            let r = ledger.record_visit_with(&by, outcome, note, &req)?;
             if json {
                 print_json(&serde_json::to_value(&r)?);
             } else {
