@@ -59,12 +59,30 @@ ensure_e2e_tools() {
 }
 
 ensure_python_module() {
-  # A Python package from PyPI that a test uses to write a file format (e.g. xlwt for .xls).
-  local module="$1"
+  # A Python package from PyPI that a test uses (e.g. xlwt to write .xls). The second argument is
+  # the pip requirement when it is not the module's name; pinned with ==, another installed
+  # version is replaced by it.
+  local module="$1" requirement="${2:-$1}"
   command -v python3 >/dev/null || apt_install python3 python3-pip
-  python3 -c "import $module" 2>/dev/null && return 0
+  if python3 -c "import $module" 2>/dev/null; then
+    case "$requirement" in
+      *==*)
+        local name="${requirement%%==*}" version="${requirement##*==}"
+        python3 -c "import importlib.metadata as m, sys; sys.exit(m.version('$name') != '$version')" \
+          2>/dev/null && return 0 ;;
+      *) return 0 ;;
+    esac
+  fi
   python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
-  echo "Cài gói Python: $module" >&2
-  python3 -m pip install --quiet --disable-pip-version-check "$module" 2>/dev/null \
-    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "$module"
+  echo "Cài gói Python: $requirement" >&2
+  python3 -m pip install --quiet --disable-pip-version-check "$requirement" 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "$requirement"
+}
+
+ensure_api_contract_tools() {
+  # The hub's API contract test (district/tests/api_contract.rs) validates district/openapi.yaml
+  # and runs schemathesis against the live hub, signing each request with ed25519.
+  ensure_python_module openapi_spec_validator "openapi-spec-validator==0.9.0"
+  ensure_python_module schemathesis "schemathesis==4.32.5"
+  ensure_python_module cryptography
 }

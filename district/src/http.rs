@@ -1,17 +1,28 @@
 //! The hub's HTTP face: `/v1` (JSON, gzip both ways, every request signed by a device) and the
 //! district officer's page at `/`. Each handler parses, calls one [`Hub`] method on a blocking
 //! thread, and maps the error.
+//!
+//! Every refusal, the framework's included (a path, query or body that cannot be read, a body
+//! over [`MAX_BODY_BYTES`], an unknown path or method, an encoding other than gzip), answers the
+//! documented JSON `Error` with a status `district/openapi.yaml` lists; `tests/api_contract.rs`
+//! checks that against the live hub.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::body::{Body, Bytes};
+use axum::extract::{
+    ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State,
+};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use paypoint::sync::protocol::{HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP};
+use paypoint::sync::protocol::{
+    ErrorBody, HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP,
+};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
@@ -27,6 +38,10 @@ pub struct AppState {
     pub token: Option<String>,
 }
 
+/// The largest request body the hub reads, once decompressed: axum's default, named so that the
+/// 413 can say it and the document can list it.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
 /// The router: `/v1/…` and `/`.
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -36,25 +51,167 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/pay-points/{code}/amendments", get(amendments))
         .route("/v1/pay-points/{code}/batches", post(batches))
         .route("/v1/pay-points/{code}/status", get(status))
+        .fallback(no_such_path)
+        .method_not_allowed_fallback(no_such_method)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestDecompressionLayer::new())
+        // Outside decompression, so that its 415 is answered like every other refusal.
+        .layer(axum::middleware::map_response(json_refusals))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
 
-fn json_answer(status: u16, body: String) -> Response {
-    (
-        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
-        body,
-    )
-        .into_response()
+fn json_answer(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// The documented `Error` answer: `status` and the reason, in Vietnamese.
+fn refusal(status: StatusCode, reason: impl Into<String>) -> Response {
+    let body = ErrorBody {
+        error: reason.into(),
+        resume_from: None,
+        event_seq: None,
+    };
+    json_answer(status, serde_json::to_string(&body).expect("serialises"))
 }
 
 fn error(e: ApiError) -> Response {
     json_answer(
-        e.status,
+        StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
         serde_json::to_string(&e.body).expect("serialises"),
     )
+}
+
+/// A path the hub does not serve: 404, as an `Error`.
+async fn no_such_path(method: Method, uri: Uri) -> Response {
+    refusal(
+        StatusCode::NOT_FOUND,
+        format!("máy chủ huyện không có đường dẫn {method} {}", uri.path()),
+    )
+}
+
+/// A method a path does not have: 405 (axum adds `Allow`), as an `Error`.
+async fn no_such_method(method: Method, uri: Uri) -> Response {
+    refusal(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!(
+            "đường dẫn {} không nhận phương thức {method} (xem tiêu đề Allow)",
+            uri.path()
+        ),
+    )
+}
+
+/// The last guard: a refusal that a layer answered itself (today: the decompression layer's 415
+/// for an encoding other than gzip) becomes the documented `Error`, with its status and headers
+/// kept. Handlers and extractors already answer JSON and pass through untouched.
+async fn json_refusals(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let reason = match status {
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            "nội dung yêu cầu chỉ được nén bằng gzip (Content-Encoding: gzip) hoặc không nén"
+                .to_string()
+        }
+        _ => format!("yêu cầu bị từ chối ({status})"),
+    };
+    let reason = if text.is_empty() {
+        reason
+    } else {
+        format!("{reason}: {text}")
+    };
+    paypoint::log::line(
+        "paypoint-district",
+        format_args!("refused {}: {reason}", status.as_u16()),
+    );
+    let mut answer = refusal(status, reason);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    *answer.headers_mut() = parts.headers;
+    answer
+}
+
+/// The path's parameters, or a 400 `Error` that says which path could not be read.
+struct PathOf<T>(T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathOf<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(v)) => Ok(PathOf(v)),
+            Err(r) => Err(refusal(
+                r.status(),
+                format!(
+                    "đường dẫn {} không đọc được: {}",
+                    parts.uri.path(),
+                    r.body_text()
+                ),
+            )),
+        }
+    }
+}
+
+/// The query string, or a 400 `Error` that says what in it could not be read.
+struct QueryOf<T>(T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryOf<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(v)) => Ok(QueryOf(v)),
+            Err(r) => Err(refusal(
+                r.status(),
+                format!(
+                    "chuỗi truy vấn ?{} của {} không đọc được: {}",
+                    parts.uri.query().unwrap_or(""),
+                    parts.uri.path(),
+                    r.body_text()
+                ),
+            )),
+        }
+    }
+}
+
+/// The whole body, decompressed: a 413 `Error` over [`MAX_BODY_BYTES`], a 400 one when it cannot
+/// be read (a gzip stream that does not decompress, a cut connection).
+struct BodyOf(Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for BodyOf {
+    type Rejection = Response;
+
+    async fn from_request(req: Request<Body>, state: &S) -> Result<Self, Response> {
+        let path = req.uri().path().to_string();
+        match Bytes::from_request(req, state).await {
+            Ok(b) => Ok(BodyOf(b)),
+            Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(refusal(
+                r.status(),
+                format!(
+                    "nội dung gửi tới {path} quá lớn: tối đa {} MiB sau khi giải nén",
+                    MAX_BODY_BYTES / (1024 * 1024)
+                ),
+            )),
+            Err(r) => Err(refusal(
+                r.status(),
+                format!("nội dung gửi tới {path} không đọc được: {}", r.body_text()),
+            )),
+        }
+    }
 }
 
 fn auth_of(headers: &HeaderMap) -> RequestAuth {
@@ -87,7 +244,7 @@ where
     F: FnOnce() -> Result<String, ApiError> + Send + 'static,
 {
     match tokio::task::spawn_blocking(f).await {
-        Ok(Ok(body)) => json_answer(200, body),
+        Ok(Ok(body)) => json_answer(StatusCode::OK, body),
         Ok(Err(e)) => {
             paypoint::log::line(
                 "paypoint-district",
@@ -111,7 +268,7 @@ async fn enrol(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    BodyOf(body): BodyOf,
 ) -> Response {
     let auth = auth_of(&headers);
     call("enrol", move || {
@@ -148,11 +305,11 @@ where
 
 async fn roll(
     State(st): State<AppState>,
-    Path((code, period)): Path<(String, String)>,
+    PathOf((code, period)): PathOf<(String, String)>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    BodyOf(body): BodyOf,
 ) -> Response {
     signed(
         "roll",
@@ -174,12 +331,12 @@ struct After {
 
 async fn amendments(
     State(st): State<AppState>,
-    Path(code): Path<String>,
-    Query(q): Query<After>,
+    PathOf(code): PathOf<String>,
+    QueryOf(q): QueryOf<After>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    BodyOf(body): BodyOf,
 ) -> Response {
     signed(
         "amendments",
@@ -195,11 +352,11 @@ async fn amendments(
 
 async fn batches(
     State(st): State<AppState>,
-    Path(code): Path<String>,
+    PathOf(code): PathOf<String>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    BodyOf(body): BodyOf,
 ) -> Response {
     signed(
         "batches",
@@ -225,11 +382,11 @@ async fn batches(
 
 async fn status(
     State(st): State<AppState>,
-    Path(code): Path<String>,
+    PathOf(code): PathOf<String>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    BodyOf(body): BodyOf,
 ) -> Response {
     signed(
         "status",
@@ -261,12 +418,21 @@ fn money(n: i64) -> String {
         .unwrap_or_else(|_| n.to_string())
 }
 
+/// The page could not be built: logged, and a 500 `Error`.
+fn page_failed(reason: String) -> Response {
+    paypoint::log::line("paypoint-district", format_args!("page: failed: {reason}"));
+    refusal(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        format!("lỗi máy chủ: {reason}"),
+    )
+}
+
 /// The district officer's page: each pay point's progress, last sync, flags and totals. Open on
 /// loopback; from anywhere else (or whenever a token is configured) `?token=` is required.
 async fn page(
     State(st): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Query(q): Query<TokenQuery>,
+    QueryOf(q): QueryOf<TokenQuery>,
     headers: HeaderMap,
 ) -> Response {
     // A request relayed by a reverse proxy arrives from loopback too: only a direct local
@@ -279,11 +445,10 @@ async fn page(
         None => peer.ip().is_loopback() && !relayed,
     };
     if !allowed {
-        return (
+        return refusal(
             StatusCode::FORBIDDEN,
-            "Cần mã truy cập (?token=…) để xem trang này từ ngoài máy chủ.\n",
-        )
-            .into_response();
+            "Cần mã truy cập (?token=…) để xem trang này từ ngoài máy chủ.",
+        );
     }
     let hub = st.hub.clone();
     let data = tokio::task::spawn_blocking(move || {
@@ -292,8 +457,8 @@ async fn page(
     .await;
     let (rows, flags, holds) = match data {
         Ok(Ok(d)) => d,
-        Ok(Err(e)) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
-        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+        Ok(Err(e)) => return page_failed(e.to_string()),
+        Err(e) => return page_failed(e.to_string()),
     };
     let mut html = String::from(
         "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"60\">\

@@ -1001,6 +1001,9 @@ impl Hub {
         after: u64,
     ) -> Result<AmendmentsResponse, ApiError> {
         Self::own_pay_point(dev, pay_point)?;
+        // SQLite's integers are i64: a cursor past i64::MAX (no amendment ever gets there) asks
+        // for what follows i64::MAX, nothing, instead of failing the query with a 500.
+        let after = i64::try_from(after).unwrap_or(i64::MAX);
         let db = self.db();
         let mut stmt = db.prepare_cached(
             "SELECT document FROM amendments WHERE pay_point = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
