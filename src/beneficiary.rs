@@ -1,57 +1,18 @@
 //! A beneficiary as the clerk sees them on the card: who they are, what is owed, what is paid,
 //! and whether anything stops payment.
 
-use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::ledger::{Ledger, LedgerError};
+use crate::model::{BeneficiaryCode, LineKind, Proxy, Sex};
 use crate::money::Dong;
 use crate::payability::{Facts, Payability};
 use crate::period::Period;
-use crate::roll::{entry_of_row, BeneficiaryCode, LineKind, Proxy, Sex, ENTRY_COLUMNS};
-use crate::stop::StopReason;
-
-/// Payment status of a beneficiary in the period, in the terms the state's software uses with
-/// the post office.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PayStatus {
-    /// Đã trả: every payable line paid.
-    Paid,
-    /// Some lines paid, some not.
-    PartlyPaid,
-    /// Chưa trả.
-    Unpaid,
-    /// Chưa trả và dừng chi trả: a stop blocks the rest.
-    Stopped,
-}
-
-impl PayStatus {
-    /// The status from what is unpaid (`due`), the unpaid part a stop blocks, and what is paid.
-    pub fn from_amounts(due: Dong, stopped: Dong, paid: Dong) -> PayStatus {
-        if due.is_positive() && stopped == due {
-            PayStatus::Stopped
-        } else if !due.is_positive() {
-            PayStatus::Paid
-        } else if paid.is_positive() {
-            PayStatus::PartlyPaid
-        } else {
-            PayStatus::Unpaid
-        }
-    }
-
-    /// The Vietnamese label.
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            PayStatus::Paid => "Đã trả",
-            PayStatus::PartlyPaid => "Đã trả một phần",
-            PayStatus::Unpaid => "Chưa trả",
-            PayStatus::Stopped => "Chưa trả và dừng chi trả",
-        }
-    }
-}
+use crate::roll::{entry_of_row, ENTRY_COLUMNS};
+// The shared types moved to `model` (issue 13); their old paths keep working.
+pub use crate::model::{PayStatus, StopView};
 
 /// One line on the card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -74,17 +35,6 @@ pub struct LineView {
     pub stopped: bool,
     /// Unpaid and payable now (the store's `line_state.payable`).
     pub payable: bool,
-}
-
-/// The stop that applies to a beneficiary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StopView {
-    /// Why.
-    pub reason: StopReason,
-    /// Date of death or move, when known.
-    pub date: Option<NaiveDate>,
-    /// Note.
-    pub note: String,
 }
 
 /// Everything the card shows.

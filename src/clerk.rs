@@ -10,10 +10,12 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use chrono::{DateTime, Duration, Local};
 use rusqlite::{params, OptionalExtension};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::event::{payload, EventPayload};
 use crate::ledger::{Ledger, LedgerError};
+// The shared types moved to `model` (issue 13); their old paths keep working.
+pub use crate::model::Role;
 
 /// Wrong PINs in a row before the clerk is locked out.
 pub const MAX_PIN_FAILURES: u32 = 5;
@@ -82,25 +84,6 @@ impl ClerkError {
 impl From<rusqlite::Error> for ClerkError {
     fn from(e: rusqlite::Error) -> Self {
         ClerkError::Ledger(LedgerError::from(e))
-    }
-}
-
-/// A clerk's role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Pays, visits, counts cash.
-    Clerk,
-    /// Also approves reversals.
-    Supervisor,
-}
-
-impl Role {
-    fn as_str(self) -> &'static str {
-        match self {
-            Role::Clerk => "clerk",
-            Role::Supervisor => "supervisor",
-        }
     }
 }
 

@@ -7,10 +7,11 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::model::{BeneficiaryCode, LineKind, Proxy, Sex};
 use crate::money::Dong;
 use crate::period::Period;
 use crate::policy::{CARER_RATE, CARER_RATE_SEVERE, RATES};
-use crate::roll::{BeneficiaryCode, LineKind, Proxy, Roll, RollEntry, RollLine, Sex};
+use crate::roll::{Roll, RollEntry, RollLine};
 
 const FAMILY: &[&str] = &[
     "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",

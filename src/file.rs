@@ -39,3 +39,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], owner_only: bool) -> std::io::Res
     }
     Ok(())
 }
+
+/// The app's identifier: the folder of its data under the OS data directory, shared by the
+/// desktop app and the command line.
+pub const APP_IDENTIFIER: &str = "vn.paypoint.sochitra";

@@ -11,8 +11,8 @@ use serde::Serialize;
 
 use crate::event::{payload, EventPayload};
 use crate::ledger::{LedgerError, Writer};
+use crate::model::BeneficiaryCode;
 use crate::period::Period;
-use crate::roll::BeneficiaryCode;
 
 /// Periods in a row without the person seen at the counter before the office is asked to
 /// confirm: a quarter, the rhythm of the commune's own checks of the list.

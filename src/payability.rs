@@ -8,8 +8,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::model::StopReason;
 use crate::money::Dong;
-use crate::stop::StopReason;
 
 /// Can this person be paid now?
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -14,9 +14,9 @@ use crate::clerk::{ClerkError, SignedIn};
 use crate::event::payload::{self, RecipientKind};
 use crate::event::EventPayload;
 use crate::ledger::{Ledger, LedgerError, Writer};
+use crate::model::BeneficiaryCode;
 use crate::money::{Dong, MoneyError};
 use crate::payability::Payability;
-use crate::roll::BeneficiaryCode;
 use crate::text;
 
 /// Longest reversal reason or approval note kept.
@@ -54,7 +54,7 @@ pub enum PayoutError {
         /// Name.
         name: String,
         /// The stop's reason.
-        reason: crate::stop::StopReason,
+        reason: crate::model::StopReason,
         /// Date of death or move, when known.
         date: Option<chrono::NaiveDate>,
     },

@@ -1,9 +1,7 @@
 //! The roll (danh sách chi trả): a period's beneficiaries and the lines owed to each.
 
 use std::collections::HashSet;
-use std::fmt;
 
-use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +11,8 @@ use crate::ledger::{Ledger, LedgerError};
 use crate::money::{Dong, MoneyError};
 use crate::period::Period;
 use crate::text;
+// The shared types moved to `model` (issue 13); their old paths keep working.
+pub use crate::model::{BeneficiaryCode, LineKind, Proxy, RollOrigin, Sex};
 
 /// Most beneficiaries one roll may hold: a pay point has hundreds; the bound keeps a malformed
 /// file from filling the disk.
@@ -81,36 +81,6 @@ pub enum RollError {
     Ledger(#[from] LedgerError),
 }
 
-/// Where a roll version came from: what the Today screen and every printed sheet say of it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RollOrigin {
-    /// Pulled from the hub, its signature verified: the managing office's roll.
-    Hub,
-    /// A file the pay point loaded itself, before the device enrolled: unsigned.
-    File,
-    /// Demo data.
-    Demo,
-}
-
-impl RollOrigin {
-    /// The name stored in `roll_origins`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RollOrigin::Hub => "hub",
-            RollOrigin::File => "file",
-            RollOrigin::Demo => "demo",
-        }
-    }
-
-    /// The origin of a stored name.
-    pub fn parse(s: &str) -> Option<RollOrigin> {
-        [RollOrigin::Hub, RollOrigin::File, RollOrigin::Demo]
-            .into_iter()
-            .find(|o| o.as_str() == s)
-    }
-}
-
 /// One version of a period's roll.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RollVersion {
@@ -153,137 +123,6 @@ impl From<rusqlite::Error> for RollError {
     fn from(e: rusqlite::Error) -> Self {
         RollError::Ledger(LedgerError::from(e))
     }
-}
-
-/// A beneficiary code (mã đối tượng / số hồ sơ): trimmed, 1–40 characters, no control characters.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct BeneficiaryCode(String);
-
-impl BeneficiaryCode {
-    /// A code from text, or `None` when it is empty, too long or has control characters.
-    pub fn new(s: &str) -> Option<BeneficiaryCode> {
-        let s = text::nfc(s.trim());
-        (!s.is_empty() && s.chars().count() <= 40 && !s.chars().any(char::is_control))
-            .then_some(BeneficiaryCode(s))
-    }
-
-    /// The code as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl TryFrom<String> for BeneficiaryCode {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
-        BeneficiaryCode::new(&s).ok_or_else(|| format!("mã đối tượng “{s}” không hợp lệ"))
-    }
-}
-
-impl From<BeneficiaryCode> for String {
-    fn from(c: BeneficiaryCode) -> String {
-        c.0
-    }
-}
-
-impl fmt::Display for BeneficiaryCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for BeneficiaryCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "BeneficiaryCode({})", self.0)
-    }
-}
-
-/// Sex as the roll records it (the birth year column is split Nam / Nữ).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Sex {
-    /// Nam.
-    M,
-    /// Nữ.
-    F,
-}
-
-/// The kind of an entitlement line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LineKind {
-    /// Trợ cấp hàng tháng.
-    Monthly,
-    /// Phụ cấp.
-    Supplement,
-    /// Trợ cấp người phục vụ.
-    Carer,
-    /// Truy lĩnh.
-    Arrears,
-    /// Trợ cấp một lần.
-    OneOff,
-    /// Mai táng phí: paid to the family, so a death stop does not block it.
-    Funeral,
-}
-
-impl LineKind {
-    /// The name stored in the ledger.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LineKind::Monthly => "monthly",
-            LineKind::Supplement => "supplement",
-            LineKind::Carer => "carer",
-            LineKind::Arrears => "arrears",
-            LineKind::OneOff => "one_off",
-            LineKind::Funeral => "funeral",
-        }
-    }
-
-    /// Whether a stop report blocks this line: every line but the funeral allowance (mai táng
-    /// phí), which is paid to the family after a death. The store's `line_state` view says the
-    /// same in SQL (migration 0005); `tests/invariants.rs` checks that the two agree.
-    pub fn blocked_by_stop(self) -> bool {
-        self != LineKind::Funeral
-    }
-
-    /// The Vietnamese label printed on sheets and shown on screen.
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            LineKind::Monthly => "Trợ cấp hàng tháng",
-            LineKind::Supplement => "Phụ cấp",
-            LineKind::Carer => "Trợ cấp người phục vụ",
-            LineKind::Arrears => "Truy lĩnh",
-            LineKind::OneOff => "Trợ cấp một lần",
-            LineKind::Funeral => "Mai táng phí",
-        }
-    }
-
-    /// The kind of a stored name.
-    pub fn parse(s: &str) -> Option<LineKind> {
-        [
-            LineKind::Monthly,
-            LineKind::Supplement,
-            LineKind::Carer,
-            LineKind::Arrears,
-            LineKind::OneOff,
-            LineKind::Funeral,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
-    }
-}
-
-/// An authorised recipient (người nhận thay), confirmed by the commune; valid at most 12 months.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Proxy {
-    /// Full name.
-    pub name: String,
-    /// ID card number (CCCD).
-    pub id_card: String,
-    /// Relationship to the beneficiary ("con trai", "vợ" …).
-    pub relationship: String,
-    /// Last day the authorisation is valid.
-    pub valid_until: NaiveDate,
 }
 
 /// One amount owed.

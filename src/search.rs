@@ -7,8 +7,8 @@
 use rusqlite::params;
 use serde::Serialize;
 
-use crate::beneficiary::PayStatus;
 use crate::ledger::{Ledger, LedgerError};
+use crate::model::PayStatus;
 use crate::money::Dong;
 use crate::text;
 

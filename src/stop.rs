@@ -3,14 +3,16 @@
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::beneficiary::StopView;
 use crate::clerk::SignedIn;
 use crate::event::{payload, EventPayload};
 use crate::ledger::{Ledger, LedgerError, Writer};
-use crate::roll::BeneficiaryCode;
+use crate::model::BeneficiaryCode;
+use crate::model::StopView;
 use crate::text;
+// The shared types moved to `model` (issue 13); their old paths keep working.
+pub use crate::model::StopReason;
 
 /// Why a stop report was refused.
 #[derive(Debug, thiserror::Error)]
@@ -37,48 +39,6 @@ pub enum StopError {
 impl From<rusqlite::Error> for StopError {
     fn from(e: rusqlite::Error) -> Self {
         StopError::Ledger(LedgerError::from(e))
-    }
-}
-
-/// Why payment stops.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StopReason {
-    /// Death.
-    Death,
-    /// Moved away.
-    Moved,
-    /// Anything else (imprisonment, missing, …).
-    Other,
-}
-
-impl StopReason {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StopReason::Death => "death",
-            StopReason::Moved => "moved",
-            StopReason::Other => "other",
-        }
-    }
-
-    /// The reason of a stored name.
-    pub fn parse(s: &str) -> Option<StopReason> {
-        match s {
-            "death" => Some(StopReason::Death),
-            "moved" => Some(StopReason::Moved),
-            "other" => Some(StopReason::Other),
-            _ => None,
-        }
-    }
-
-    /// The Vietnamese label.
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            StopReason::Death => "từ trần",
-            StopReason::Moved => "chuyển đi",
-            StopReason::Other => "lý do khác",
-        }
     }
 }
 

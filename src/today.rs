@@ -8,12 +8,12 @@ use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
-use crate::beneficiary::PayStatus;
 use crate::ledger::{Ledger, LedgerError};
+use crate::model::BeneficiaryCode;
+use crate::model::PayStatus;
+use crate::model::VisitOutcome;
 use crate::money::Dong;
 use crate::period::Period;
-use crate::roll::BeneficiaryCode;
-use crate::visit::VisitOutcome;
 
 /// A home visit as the lists show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -207,9 +207,11 @@ impl Ledger {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clerk::{Pin, Role};
+    use crate::clerk::Pin;
+    use crate::model::Role;
+    use crate::model::{LineKind, Proxy};
     use crate::payout::{PayoutRequest, Recipient};
-    use crate::roll::{LineKind, Proxy, Roll, RollEntry, RollLine};
+    use crate::roll::{Roll, RollEntry, RollLine};
 
     fn entry(code: &str, name: &str, village: &str, home: bool, proxy: Option<Proxy>) -> RollEntry {
         let p: Period = "2026-12".parse().unwrap();

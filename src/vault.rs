@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
-use crate::ledger::APP_IDENTIFIER;
+use crate::file::APP_IDENTIFIER;
 
 /// The format tag of a key file; also bound into the wrapping as associated data, so a file
 /// cannot be re-labelled.

@@ -3,15 +3,18 @@
 //! finds the person deceased or moved stops payment in the same commit.
 
 use rusqlite::params;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::clerk::SignedIn;
 use crate::event::{payload, EventPayload};
 use crate::ledger::{Ledger, LedgerError};
+use crate::model::BeneficiaryCode;
+use crate::model::StopReason;
 use crate::payout::{pay_in, PayoutError, PayoutReceipt, PayoutRequest, Recipient};
-use crate::roll::BeneficiaryCode;
-use crate::stop::{stop_in, StopError, StopReason, StopReceipt};
+use crate::stop::{stop_in, StopError, StopReceipt};
 use crate::text;
+// The shared types moved to `model` (issue 13); their old paths keep working.
+pub use crate::model::VisitOutcome;
 
 /// Why a visit could not be recorded.
 #[derive(Debug, thiserror::Error)]
@@ -33,64 +36,6 @@ pub enum VisitError {
 impl From<rusqlite::Error> for VisitError {
     fn from(e: rusqlite::Error) -> Self {
         VisitError::Ledger(LedgerError::from(e))
-    }
-}
-
-/// What the clerk found at the home.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum VisitOutcome {
-    /// Paid at the home.
-    Paid,
-    /// Nobody home.
-    Absent,
-    /// In hospital.
-    Hospital,
-    /// Deceased: payment stops.
-    Deceased,
-    /// Moved away: payment stops.
-    Moved,
-    /// Refused the money.
-    Refused,
-}
-
-impl VisitOutcome {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VisitOutcome::Paid => "paid",
-            VisitOutcome::Absent => "absent",
-            VisitOutcome::Hospital => "hospital",
-            VisitOutcome::Deceased => "deceased",
-            VisitOutcome::Moved => "moved",
-            VisitOutcome::Refused => "refused",
-        }
-    }
-
-    /// The outcome of a stored name.
-    pub fn parse(s: &str) -> Option<VisitOutcome> {
-        [
-            VisitOutcome::Paid,
-            VisitOutcome::Absent,
-            VisitOutcome::Hospital,
-            VisitOutcome::Deceased,
-            VisitOutcome::Moved,
-            VisitOutcome::Refused,
-        ]
-        .into_iter()
-        .find(|o| o.as_str() == s)
-    }
-
-    /// The Vietnamese label.
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            VisitOutcome::Paid => "Đã chi trả",
-            VisitOutcome::Absent => "Vắng nhà",
-            VisitOutcome::Hospital => "Đang nằm viện",
-            VisitOutcome::Deceased => "Đã từ trần",
-            VisitOutcome::Moved => "Đã chuyển đi",
-            VisitOutcome::Refused => "Từ chối nhận",
-        }
     }
 }
 

@@ -32,7 +32,7 @@ type R<T> = Result<T, ApiError>;
 /// result on.
 fn logged<T>(command: &str, r: R<T>) -> R<T> {
     if let Err(e) = &r {
-        crate::state::log(format_args!("{command} refused: {}", e.code));
+        crate::log::log(format_args!("{command} refused: {}", e.code));
     }
     r
 }
@@ -191,7 +191,7 @@ pub fn sign_in(state: State<'_, AppState>, clerk_id: i64, pin: String) -> R<Cler
             .and_then(|pin| state.with_ledger(|l| Ok(l.sign_in(clerk_id, &pin)?))),
     )?;
     let clerk = who.clerk().clone();
-    crate::state::log(format_args!("clerk {clerk_id} signed in"));
+    crate::log::log(format_args!("clerk {clerk_id} signed in"));
     state.set_clerk(Some(who));
     Ok(clerk)
 }
@@ -200,7 +200,7 @@ pub fn sign_in(state: State<'_, AppState>, clerk_id: i64, pin: String) -> R<Cler
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn sign_out(state: State<'_, AppState>) -> R<()> {
     if let Ok(who) = state.clerk() {
-        crate::state::log(format_args!("clerk {} signed out", who.id()));
+        crate::log::log(format_args!("clerk {} signed out", who.id()));
     }
     state.set_clerk(None);
     Ok(())
@@ -1020,7 +1020,7 @@ pub fn print_document(
         "print",
         crate::print::deliver(&pdf, &state.documents_dir(), &name, &request.action),
     )?;
-    crate::state::log(format_args!(
+    crate::log::log(format_args!(
         "document written: {} ({} pages, {})",
         crate::print::kind_name(&request.kind),
         done.pages,

@@ -1,6 +1,6 @@
 //! Every error that reaches the window: a stable `code` for the UI and the tests, a Vietnamese
 //! sentence that says what to do (the core's own words wherever they already do), and an English
-//! one for the English UI. Raw system errors go to the log (`crate::state::log`: stderr and the
+//! one for the English UI. Raw system errors go to the log (`crate::log::log`: stderr and the
 //! data folder's `paypoint-desktop.log`, redacted), never to the clerk.
 
 use paypoint::cash::CashError;
@@ -16,7 +16,7 @@ use paypoint::visit::VisitError;
 use paypoint::LedgerError;
 use serde::Serialize;
 
-use crate::state::log;
+use crate::log::log;
 
 /// An error as the UI receives it (the `catch` of `invoke`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -4,6 +4,7 @@
 
 pub mod commands;
 pub mod error;
+pub mod log;
 pub mod print;
 pub mod session;
 pub mod state;
@@ -63,9 +64,9 @@ pub fn run() -> i32 {
                     .unwrap_or_else(|| std::path::PathBuf::from(".")),
             };
             if state::ensure_data_dir(&data_dir).is_ok() {
-                paypoint::log::to_file(state::log_path(&data_dir));
+                paypoint::log::to_file(log::log_path(&data_dir));
             }
-            state::log(format_args!("start, version {}", env!("CARGO_PKG_VERSION")));
+            log::log(format_args!("start, version {}", env!("CARGO_PKG_VERSION")));
             app.manage(state::AppState::open(&data_dir));
             app.manage(sync::SyncRuntime::default());
             sync::start_background(app.handle().clone());
@@ -113,7 +114,7 @@ pub fn run() -> i32 {
         Ok(()) => 0,
         Err(e) => {
             // The log writer goes to stderr too (and to the log file once it is known).
-            state::log(format_args!(
+            log::log(format_args!(
                 "Không khởi động được ứng dụng / the app could not start: {e}"
             ));
             1

@@ -102,7 +102,7 @@ impl From<DocumentError> for ApiError {
                 }
             }
             _ => {
-                crate::state::log(format_args!("document: {e}"));
+                crate::log::log(format_args!("document: {e}"));
                 ("document", "The document could not be made; try again, and tell the district office if it persists".into())
             }
         };
@@ -204,7 +204,7 @@ fn slug(s: &str) -> String {
 /// Writes the PDF into `dir` and hands it to the system as asked.
 pub fn deliver(pdf: &Pdf, dir: &Path, name: &str, action: &str) -> Result<Printed, ApiError> {
     std::fs::create_dir_all(dir).map_err(|e| {
-        crate::state::log(format_args!("cannot create the documents folder: {e}"));
+        crate::log::log(format_args!("cannot create the documents folder: {e}"));
         ApiError::new(
             "cannot_write",
             format!(
@@ -263,7 +263,7 @@ pub fn open_in_viewer(path: &Path) -> Result<(), ApiError> {
         .stderr(Stdio::null())
         .spawn()
         .map_err(|e| {
-            crate::state::log(format_args!("cannot open a PDF viewer: {e}"));
+            crate::log::log(format_args!("cannot open a PDF viewer: {e}"));
             ApiError::new(
                 "no_viewer",
                 format!("Không mở được trình xem PDF. Tệp đã lưu ở {}: hãy mở tệp đó bằng trình xem PDF (trên Linux cần gói xdg-utils)", path.display()),
@@ -293,7 +293,7 @@ pub fn send_to_printer(path: &Path) -> Result<(), ApiError> {
             .output()
     };
     let failed = |why: String| {
-        crate::state::log(format_args!("cannot print: {}", why.trim()));
+        crate::log::log(format_args!("cannot print: {}", why.trim()));
         ApiError::new(
             "no_printer",
             format!("Không gửi được tới máy in ({}). Tệp PDF đã lưu ở {}: hãy kiểm tra máy in mặc định đã được cài và bật, hoặc bấm “Mở” để in từ trình xem PDF", why.trim(), path.display()),

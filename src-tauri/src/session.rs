@@ -8,8 +8,9 @@ use serde::Serialize;
 use tauri::State;
 
 use crate::error::ApiError;
+use crate::log::log;
 use crate::state::{
-    load_settings, lock_seconds_override, log, save_settings, AppState, Protection, Settings,
+    load_settings, lock_seconds_override, save_settings, AppState, Protection, Settings,
     LOCK_MINUTES_RANGE,
 };
 
@@ -19,19 +20,12 @@ type R<T> = Result<T, ApiError>;
 /// nothing. The passphrase is wiped from memory when done.
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn unlock_ledger(state: State<'_, AppState>, passphrase: String) -> R<()> {
-    let passphrase = Wiped(passphrase);
-    state.unlock(&passphrase.0)
+    let passphrase = Wiped::new(passphrase);
+    state.unlock(&passphrase)
 }
 
 /// A secret the window sent (passphrase, PIN), overwritten with zeros when dropped.
-struct Wiped(String);
-
-impl Drop for Wiped {
-    fn drop(&mut self) {
-        // SAFETY: zero bytes are valid UTF-8, so the string stays a valid `str`.
-        unsafe { self.0.as_bytes_mut() }.fill(0);
-    }
-}
+type Wiped = zeroize::Zeroizing<String>;
 
 /// Locks the window: the clerk signed in is dropped, so every command refuses until someone
 /// signs in again with their PIN. Called by the window after the inactivity limit, and when the
@@ -61,8 +55,8 @@ pub fn unlock_clerk(
     supervisor_id: i64,
     supervisor_pin: String,
 ) -> R<()> {
-    let supervisor_pin = Wiped(supervisor_pin);
-    let pin = Pin::new(&supervisor_pin.0)?;
+    let supervisor_pin = Wiped::new(supervisor_pin);
+    let pin = Pin::new(&supervisor_pin)?;
     let r = state.with_ledger(|l| {
         let supervisor = l.sign_in(supervisor_id, &pin)?;
         l.unlock_clerk(clerk_id, &supervisor)?;

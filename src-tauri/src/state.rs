@@ -18,14 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
 
-/// The component name of the app's log lines.
-pub const LOG: &str = "paypoint-desktop";
-
-/// Writes one log line (redacted by the core's writer). Callers pass codes, ids and kinds, never a
-/// person's name, an ID card number, a PIN, a passphrase or a key.
-pub fn log(message: impl std::fmt::Display) {
-    paypoint::log::line(LOG, message);
-}
+use crate::log::log;
 
 /// Name of the demo pay point created on first start.
 pub const DEMO_PAY_POINT_NAME: &str = "Bưu điện văn hóa xã Quảng Hưng (MẪU)";
@@ -226,11 +219,6 @@ impl AppState {
 /// The ledger file in the app data folder: the same file the command line uses by default.
 pub fn ledger_path(data_dir: &Path) -> PathBuf {
     data_dir.join("ledger.sqlite")
-}
-
-/// The app's log file in the data folder.
-pub fn log_path(data_dir: &Path) -> PathBuf {
-    data_dir.join("paypoint-desktop.log")
 }
 
 /// Creates the data folder (owner only on Unix: it holds the ledger, its key file and the log).

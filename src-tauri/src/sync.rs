@@ -207,14 +207,14 @@ pub fn start_background(app: AppHandle) {
                     .unwrap_or(false);
                 if enrolled {
                     if let Err(e) = run_round(&app, true) {
-                        crate::state::log(format_args!("background sync: {}", e.code));
+                        crate::log::log(format_args!("background sync: {}", e.code));
                     }
                 }
                 std::thread::sleep(every);
             }
         });
     if let Err(e) = spawned {
-        crate::state::log(format_args!("cannot start the background sync: {e}"));
+        crate::log::log(format_args!("cannot start the background sync: {e}"));
     }
 }
 

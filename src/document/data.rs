@@ -7,14 +7,14 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use super::DocumentError;
-use crate::beneficiary::PayStatus;
 use crate::ledger::{Ledger, LedgerError};
+use crate::model::LineKind;
+use crate::model::PayStatus;
+use crate::model::StopReason;
+use crate::model::VisitOutcome;
 use crate::money::Dong;
 use crate::paper::PaperStamp;
 use crate::period::Period;
-use crate::roll::LineKind;
-use crate::stop::StopReason;
-use crate::visit::VisitOutcome;
 
 /// Who prints, and for which period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -298,7 +298,7 @@ impl Ledger {
             pay_point_name: d.pay_point_name.clone(),
             period,
             demo,
-            unsigned: origin.as_deref() == Some(crate::roll::RollOrigin::File.as_str()),
+            unsigned: origin.as_deref() == Some(crate::model::RollOrigin::File.as_str()),
             head_hash,
         })
     }

@@ -10,11 +10,11 @@ use super::pdf::{
     self, Align, Column, Doc, Face, Orientation, PageTotal, Row, Table, TableOptions,
 };
 use super::{DocumentError, Pdf};
-use crate::beneficiary::PayStatus;
 use crate::ledger::Ledger;
+use crate::model::LineKind;
+use crate::model::PayStatus;
 use crate::money::Dong;
 use crate::period::Period;
-use crate::roll::LineKind;
 
 /// What to print.
 #[derive(Debug, Clone)]

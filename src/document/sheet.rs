@@ -13,10 +13,10 @@ use super::pdf::{
 };
 use super::{DocumentError, Pdf};
 use crate::ledger::Ledger;
+use crate::model::LineKind;
 use crate::money::Dong;
 use crate::paper::PaperKind;
 use crate::period::Period;
-use crate::roll::LineKind;
 
 /// What to print.
 #[derive(Debug, Clone)]

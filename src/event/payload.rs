@@ -14,12 +14,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::EventKind;
-use crate::clerk::Role;
+use crate::model::Role;
+use crate::model::StopReason;
+use crate::model::VisitOutcome;
+use crate::model::{LineKind, RollOrigin};
 use crate::money::Dong;
 use crate::period::Period;
-use crate::roll::{LineKind, RollOrigin};
-use crate::stop::StopReason;
-use crate::visit::VisitOutcome;
 
 /// An event's payload, one variant per [`EventKind`].
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,8 +9,9 @@ use super::grid::{amount_of, Cell, Grid};
 use super::layout::{Field, Layout};
 use super::{ImportOptions, Problems};
 use crate::encoding::TextEncoding;
+use crate::model::{BeneficiaryCode, LineKind, Sex};
 use crate::money::Dong;
-use crate::roll::{BeneficiaryCode, LineKind, RollEntry, RollLine, Sex};
+use crate::roll::{RollEntry, RollLine};
 use crate::text;
 
 /// The amount columns a roll may have, in the order a row's cells are read and checked.

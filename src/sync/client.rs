@@ -23,9 +23,10 @@ use super::protocol::{
 };
 use crate::event::{payload, EventPayload};
 use crate::ledger::{local_now, Ledger, LedgerError};
+use crate::model::BeneficiaryCode;
+use crate::model::StopReason;
 use crate::period::Period;
-use crate::roll::{BeneficiaryCode, RollChange, RollError};
-use crate::stop::StopReason;
+use crate::roll::{RollChange, RollError};
 
 /// Why a sync step did not complete. Nothing half-done is left: what was committed is
 /// consistent, and the next round resumes from it.

@@ -143,9 +143,7 @@ impl Driver {
 impl Drop for Driver {
     fn drop(&mut self) {
         // SIGTERM, not SIGKILL: tauri-driver ends WebKitWebDriver (and so the app) only on it.
-        unsafe {
-            libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM);
-        }
+        sigterm(self.child.id());
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             match self.child.try_wait() {
@@ -197,9 +195,7 @@ pub fn reap_app(xdg_data_home: &Path) {
         std::thread::sleep(Duration::from_millis(100));
     }
     for pid in app_pids(xdg_data_home) {
-        unsafe {
-            libc::kill(pid as libc::pid_t, libc::SIGTERM);
-        }
+        sigterm(pid);
     }
     let deadline = Instant::now() + Duration::from_secs(5);
     while !app_pids(xdg_data_home).is_empty() && Instant::now() < deadline {
@@ -753,4 +749,12 @@ impl Drop for Hub {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// Sends SIGTERM through the system's `kill` (no unsafe code in this workspace).
+fn sigterm(pid: u32) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .stderr(std::process::Stdio::null())
+        .status();
 }
