@@ -136,6 +136,47 @@ impl Sums {
     }
 }
 
+/// A person's lines, withdrawn ones left out, each with its state as the store defines it
+/// (`line_state`, migration 0005), and their totals.
+fn lines_of(conn: &Connection, beneficiary: i64) -> Result<(Vec<LineView>, Sums), LedgerError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT line_id, kind, amount, covers_from, covers_to, note, paid_by, stopped, payable
+         FROM line_state WHERE beneficiary_id = ?1 AND NOT withdrawn ORDER BY line_id",
+    )?;
+    let mut rows = stmt.query([beneficiary])?;
+    let corrupt = |w: String| LedgerError::Corrupt(w);
+    let mut lines = Vec::new();
+    let mut sums = Sums::default();
+    while let Some(r) = rows.next()? {
+        let kind: String = r.get(1)?;
+        let kind =
+            LineKind::parse(&kind).ok_or_else(|| corrupt(format!("loại khoản chi “{kind}”")))?;
+        let paid_by = r
+            .get::<_, Option<String>>(6)?
+            .map(|s| Uuid::parse_str(&s).map_err(|_| corrupt(format!("mã chi trả “{s}”"))))
+            .transpose()?;
+        let line = LineView {
+            id: r.get(0)?,
+            kind,
+            amount: Dong::new(r.get(2)?)?,
+            covers_from: r.get(3)?,
+            covers_to: r.get(4)?,
+            note: r.get(5)?,
+            paid_by,
+            stopped: r.get(7)?,
+            payable: r.get(8)?,
+        };
+        sums.add(
+            line.amount,
+            line.paid_by.is_some(),
+            line.stopped,
+            line.payable,
+        )?;
+        lines.push(line);
+    }
+    Ok((lines, sums))
+}
+
 /// The card read through any connection or open transaction (a payout reads it inside its own
 /// write transaction).
 pub(crate) fn card_in(
@@ -155,55 +196,7 @@ pub(crate) fn card_in(
     };
     let stop = crate::stop::stop_of(conn, code)?;
     let to_confirm = crate::life::hold_of(conn, code)?;
-    // The line's state comes from the store's one definition (`line_state`, migration 0005).
-    let mut stmt = conn.prepare_cached(
-        "SELECT line_id, kind, amount, covers_from, covers_to, note, paid_by, stopped, payable
-         FROM line_state WHERE beneficiary_id = ?1 AND NOT withdrawn ORDER BY line_id",
-    )?;
-    let rows = stmt.query_map([id], |r| {
-        Ok((
-            (
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-            ),
-            (
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-            ),
-            (
-                r.get::<_, Option<String>>(6)?,
-                r.get::<_, bool>(7)?,
-                r.get::<_, bool>(8)?,
-            ),
-        ))
-    })?;
-    let corrupt = |w: String| LedgerError::Corrupt(w);
-    let mut lines = Vec::new();
-    let mut sums = Sums::default();
-    for row in rows {
-        let ((lid, kind, amount), (covers_from, covers_to, note), (paid_by, stopped, payable)) =
-            row?;
-        let kind =
-            LineKind::parse(&kind).ok_or_else(|| corrupt(format!("loại khoản chi “{kind}”")))?;
-        let amount = Dong::new(amount)?;
-        let paid_by = paid_by
-            .map(|s| Uuid::parse_str(&s).map_err(|_| corrupt(format!("mã chi trả “{s}”"))))
-            .transpose()?;
-        sums.add(amount, paid_by.is_some(), stopped, payable)?;
-        lines.push(LineView {
-            id: lid,
-            kind,
-            amount,
-            covers_from,
-            covers_to,
-            note,
-            paid_by,
-            stopped,
-            payable,
-        });
-    }
+    let (lines, sums) = lines_of(conn, id)?;
     let Sums {
         due,
         paid,

@@ -78,6 +78,87 @@ fn name(rng: &mut ChaCha8Rng, sex: Sex) -> String {
     )
 }
 
+/// The lines owed to one demo person of this rate: the monthly allowance, its supplement, the
+/// carer's allowance for the most severe cases, now and then arrears. Also whether the case is
+/// severe (paid at home). The draws from `rng` keep their order: the demo roll is reproducible.
+fn lines_for(
+    rng: &mut ChaCha8Rng,
+    rate: &crate::policy::Rate,
+    period: Period,
+) -> (Vec<RollLine>, bool) {
+    let mut lines = vec![RollLine {
+        kind: LineKind::Monthly,
+        amount: rate.monthly_dong(),
+        covers_from: period,
+        covers_to: period,
+        note: String::new(),
+    }];
+    if let Some(s) = rate.supplement {
+        lines.push(RollLine {
+            kind: LineKind::Supplement,
+            amount: Dong::new(s).expect("small"),
+            covers_from: period,
+            covers_to: period,
+            note: String::new(),
+        });
+    }
+    let severe = rate.category.contains("81%") || rate.category.contains("100%");
+    if severe && rng.gen_bool(0.7) {
+        let carer = if rate.category.contains("100%") {
+            CARER_RATE_SEVERE
+        } else {
+            CARER_RATE
+        };
+        lines.push(RollLine {
+            kind: LineKind::Carer,
+            amount: Dong::new(carer).expect("small"),
+            covers_from: period,
+            covers_to: period,
+            note: String::new(),
+        });
+    }
+    if rng.gen_bool(0.06) {
+        let months = rng.gen_range(1..=6u8);
+        let mut from = period;
+        for _ in 0..months {
+            from = from.prev();
+        }
+        lines.push(RollLine {
+            kind: LineKind::Arrears,
+            amount: rate
+                .monthly_dong()
+                .checked_mul(months as i64)
+                .expect("small"),
+            covers_from: from,
+            covers_to: period.prev(),
+            note: format!("Truy lĩnh {months} tháng theo quyết định điều chỉnh"),
+        });
+    }
+    (lines, severe)
+}
+
+/// Now and then an authorised proxy, more often for those paid at home.
+fn proxy_for(rng: &mut ChaCha8Rng, period: Period, home_delivery: bool) -> Option<Proxy> {
+    (rng.gen_bool(if home_delivery { 0.3 } else { 0.06 })).then(|| {
+        // Some authorisations end this month, so that the Today screen has something to warn of.
+        let valid_until = if rng.gen_bool(0.25) {
+            period.last_day()
+        } else {
+            period
+                .first_day()
+                .with_year(period.year() as i32 + 1)
+                .unwrap_or(period.first_day())
+        };
+        let proxy_sex = if rng.gen_bool(0.5) { Sex::M } else { Sex::F };
+        Proxy {
+            name: name(rng, proxy_sex),
+            id_card: format!("044{:09}", rng.gen_range(0..1_000_000_000u32)),
+            relationship: pick(rng, RELATIONSHIPS).to_string(),
+            valid_until,
+        }
+    })
+}
+
 /// A demo roll of `size` beneficiaries for `period`. `pay_point` prefixes the codes.
 pub fn roll(period: Period, size: usize, seed: u64, pay_point: &str) -> Roll {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -112,73 +193,9 @@ pub fn roll(period: Period, size: usize, seed: u64, pay_point: &str) -> Roll {
             rng.gen_range(1935..1960)
         };
         let age = period.year().saturating_sub(birth_year);
-        let mut lines = vec![RollLine {
-            kind: LineKind::Monthly,
-            amount: rate.monthly_dong(),
-            covers_from: period,
-            covers_to: period,
-            note: String::new(),
-        }];
-        if let Some(s) = rate.supplement {
-            lines.push(RollLine {
-                kind: LineKind::Supplement,
-                amount: Dong::new(s).expect("small"),
-                covers_from: period,
-                covers_to: period,
-                note: String::new(),
-            });
-        }
-        let severe = rate.category.contains("81%") || rate.category.contains("100%");
-        if severe && rng.gen_bool(0.7) {
-            let carer = if rate.category.contains("100%") {
-                CARER_RATE_SEVERE
-            } else {
-                CARER_RATE
-            };
-            lines.push(RollLine {
-                kind: LineKind::Carer,
-                amount: Dong::new(carer).expect("small"),
-                covers_from: period,
-                covers_to: period,
-                note: String::new(),
-            });
-        }
-        if rng.gen_bool(0.06) {
-            let months = rng.gen_range(1..=6u8);
-            let mut from = period;
-            for _ in 0..months {
-                from = from.prev();
-            }
-            lines.push(RollLine {
-                kind: LineKind::Arrears,
-                amount: rate
-                    .monthly_dong()
-                    .checked_mul(months as i64)
-                    .expect("small"),
-                covers_from: from,
-                covers_to: period.prev(),
-                note: format!("Truy lĩnh {months} tháng theo quyết định điều chỉnh"),
-            });
-        }
+        let (lines, severe) = lines_for(&mut rng, rate, period);
         let home_delivery = age >= 85 || severe || rng.gen_bool(0.05);
-        let proxy = (rng.gen_bool(if home_delivery { 0.3 } else { 0.06 })).then(|| {
-            // Some authorisations end this month, so that the Today screen has something to warn of.
-            let valid_until = if rng.gen_bool(0.25) {
-                period.last_day()
-            } else {
-                period
-                    .first_day()
-                    .with_year(period.year() as i32 + 1)
-                    .unwrap_or(period.first_day())
-            };
-            let proxy_sex = if rng.gen_bool(0.5) { Sex::M } else { Sex::F };
-            Proxy {
-                name: name(&mut rng, proxy_sex),
-                id_card: format!("044{:09}", rng.gen_range(0..1_000_000_000u32)),
-                relationship: pick(&mut rng, RELATIONSHIPS).to_string(),
-                valid_until,
-            }
-        });
+        let proxy = proxy_for(&mut rng, period, home_delivery);
         entries.push(RollEntry {
             code: BeneficiaryCode::new(&format!("{prefix}-{:06}", i + 1)).expect("valid code"),
             name: name(&mut rng, sex),

@@ -290,34 +290,13 @@ fn approval_for(
     }))
 }
 
-/// Records a payout inside an open write transaction. Shared by the counter and the home visit
-/// so that both obey exactly the same rules.
-pub(crate) fn pay_in(
-    w: &Writer<'_>,
+/// Who receives the money, checked against the roll: the person, or the proxy the roll
+/// authorises, with the same ID card and an authorisation still valid today.
+fn recipient_of(
     card: &BeneficiaryView,
-    by: &SignedIn,
-    req: &PayoutRequest,
-) -> Result<PayoutReceipt, PayoutError> {
-    let code = card.code.to_string();
-    let Payability::Payable { amount, .. } = card.payability else {
-        return Err(PayoutError::not_payable(card).expect("a card that is not payable says why"));
-    };
-    let to_pay: Vec<_> = card.lines.iter().filter(|l| l.payable).collect();
-    // Paired with the decision: what it said is payable is what these lines add up to.
-    assert_eq!(
-        Dong::sum(to_pay.iter().map(|l| l.amount))?,
-        amount,
-        "the payable lines must add up to the payable amount"
-    );
-    if let Some(expected) = req.expected_total {
-        if expected != amount {
-            return Err(PayoutError::AmountChanged {
-                expected,
-                actual: amount,
-            });
-        }
-    }
-    let (recipient, proxy_name, proxy_id) = match &req.recipient {
+    recipient: &Recipient,
+) -> Result<(RecipientKind, Option<String>, Option<String>), PayoutError> {
+    Ok(match recipient {
         Recipient::Beneficiary => (RecipientKind::Beneficiary, None, None),
         Recipient::Proxy { name, id_card } => {
             let Some(p) = &card.proxy else {
@@ -347,7 +326,37 @@ pub(crate) fn pay_in(
                 Some(id_card.trim().to_string()),
             )
         }
+    })
+}
+
+/// Records a payout inside an open write transaction. Shared by the counter and the home visit
+/// so that both obey exactly the same rules.
+pub(crate) fn pay_in(
+    w: &Writer<'_>,
+    card: &BeneficiaryView,
+    by: &SignedIn,
+    req: &PayoutRequest,
+) -> Result<PayoutReceipt, PayoutError> {
+    let code = card.code.to_string();
+    let Payability::Payable { amount, .. } = card.payability else {
+        return Err(PayoutError::not_payable(card).expect("a card that is not payable says why"));
     };
+    let to_pay: Vec<_> = card.lines.iter().filter(|l| l.payable).collect();
+    // Paired with the decision: what it said is payable is what these lines add up to.
+    assert_eq!(
+        Dong::sum(to_pay.iter().map(|l| l.amount))?,
+        amount,
+        "the payable lines must add up to the payable amount"
+    );
+    if let Some(expected) = req.expected_total {
+        if expected != amount {
+            return Err(PayoutError::AmountChanged {
+                expected,
+                actual: amount,
+            });
+        }
+    }
+    let (recipient, proxy_name, proxy_id) = recipient_of(card, &req.recipient)?;
     let approval = approval_for(card, by, req.approval.as_ref())?;
     // The cash was checked when the card was read, in this same transaction.
     let on_hand = crate::ledger::cash_on_hand_in(&w.tx)?;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::event::payload::{self, AddedLine};
 use crate::event::{canonical_json, sha256_hex, EventKind, EventPayload};
-use crate::ledger::{Ledger, LedgerError};
+use crate::ledger::{Ledger, LedgerError, Writer};
 use crate::money::{Dong, MoneyError};
 use crate::period::Period;
 use crate::text;
@@ -851,10 +851,9 @@ impl Ledger {
         let roll = roll.normalised();
         roll.validate()?;
         self.write(|w| {
-            let version: u32 = w
-                .tx
-                .prepare_cached("SELECT max(version) FROM rolls WHERE period = ?1")?
-                .query_row([&p], |r| r.get(0))?;
+            let version: u32 =
+                w.tx.prepare_cached("SELECT max(version) FROM rolls WHERE period = ?1")?
+                    .query_row([&p], |r| r.get(0))?;
             let closed: bool = w
                 .tx
                 .prepare_cached("SELECT EXISTS (SELECT 1 FROM period_closes WHERE period = ?1)")?
@@ -875,139 +874,15 @@ impl Ledger {
                 conflicts: Vec::new(),
                 detail_changes: Vec::new(),
             };
-            let mut to_add: Vec<(Option<i64>, &RollEntry, Vec<&RollLine>)> = Vec::new();
-            let mut to_remove: Vec<i64> = Vec::new();
-            let mut seen = HashSet::new();
-            for e in &roll.entries {
-                seen.insert(e.code.to_string());
-                let Some((bid, old_entry, old_lines)) = current.get(e.code.as_str()) else {
-                    to_add.push((None, e, e.lines.iter().collect()));
-                    continue;
-                };
-                if *old_entry != (RollEntry { lines: Vec::new(), ..e.clone() }) {
-                    change.detail_changes.push(format!(
-                        "{} ({}): thông tin trong danh sách mới khác danh sách đã nạp; giữ thông tin cũ",
-                        e.name, e.code
-                    ));
-                }
-                let mut unmatched_old: Vec<&LiveLine> = old_lines.iter().collect();
-                let mut new_lines = Vec::new();
-                for l in &e.lines {
-                    let key = (l.kind, l.covers_from.to_string(), l.covers_to.to_string());
-                    let pos = unmatched_old
-                        .iter()
-                        .position(|o| (o.kind, o.covers_from.clone(), o.covers_to.clone()) == key);
-                    match pos.map(|i| unmatched_old.remove(i)) {
-                        Some(o) if o.amount == l.amount => {}
-                        Some(o) if o.paid => change.conflicts.push(RollConflict {
-                            code: e.code.to_string(),
-                            name: e.name.clone(),
-                            kind: o.kind,
-                            paid_amount: o.amount,
-                            new_amount: Some(l.amount),
-                        }),
-                        Some(o) => {
-                            to_remove.push(o.id);
-                            new_lines.push(l);
-                        }
-                        None => new_lines.push(l),
-                    }
-                }
-                for o in unmatched_old {
-                    if o.paid {
-                        change.conflicts.push(RollConflict {
-                            code: e.code.to_string(),
-                            name: e.name.clone(),
-                            kind: o.kind,
-                            paid_amount: o.amount,
-                            new_amount: None,
-                        });
-                    } else {
-                        to_remove.push(o.id);
-                    }
-                }
-                if !new_lines.is_empty() {
-                    to_add.push((Some(*bid), e, new_lines));
-                }
-            }
-            for (code, (_, old_entry, old_lines)) in &current {
-                if seen.contains(code.as_str()) {
-                    continue;
-                }
-                for o in old_lines {
-                    if o.paid {
-                        change.conflicts.push(RollConflict {
-                            code: code.clone(),
-                            name: old_entry.name.clone(),
-                            kind: o.kind,
-                            paid_amount: o.amount,
-                            new_amount: None,
-                        });
-                    } else {
-                        to_remove.push(o.id);
-                    }
-                }
-            }
+            let diff = diff(&current, &roll, &mut change);
             change.conflicts.sort_by(|a, b| a.code.cmp(&b.code));
-            if to_add.is_empty() && to_remove.is_empty() {
+            if diff.to_add.is_empty() && diff.to_remove.is_empty() {
                 change.version = version;
                 change.outcome = "unchanged";
                 // Nothing written: the transaction ends without a commit of anything.
                 return Ok(change);
             }
-            let added: Vec<AddedLine> = to_add
-                .iter()
-                .flat_map(|(_, e, lines)| {
-                    lines.iter().map(|l| AddedLine {
-                        code: e.code.to_string(),
-                        kind: l.kind,
-                        covers_from: l.covers_from,
-                        covers_to: l.covers_to,
-                        amount: l.amount,
-                        note: l.note.clone(),
-                    })
-                })
-                .collect();
-            let total = roll.total()?;
-            let ev = w.append(
-                None,
-                EventPayload::RollAmended(payload::RollAmended {
-                    period,
-                    version: version + 1,
-                    source: source.to_string(),
-                    total,
-                    content_sha256: roll.content_hash(),
-                    lines_sha256: lines_hash(&added),
-                    added,
-                    removed: to_remove.clone(),
-                    conflicts: change.conflicts.clone(),
-                    origin: Some(origin),
-                }),
-            )?;
-            w.tx.prepare_cached(
-                "INSERT INTO rolls (period, version, source, is_demo, content_sha256, event_seq) VALUES (?1, ?2, ?3, 0, ?4, ?5)",
-            )?
-            .execute(params![p, version + 1, source, roll.content_hash(), ev.seq])?;
-            let roll_id = w.tx.last_insert_rowid();
-            insert_origin(&w.tx, roll_id, origin)?;
-            for (bid, e, lines) in &to_add {
-                let bid = match bid {
-                    Some(b) => *b,
-                    None => {
-                        change.added_beneficiaries += 1;
-                        insert_beneficiary(&w.tx, roll_id, period, e)?
-                    }
-                };
-                for l in lines {
-                    insert_line(&w.tx, roll_id, bid, l)?;
-                    change.added_lines += 1;
-                }
-            }
-            for id in &to_remove {
-                w.tx.prepare_cached("INSERT INTO line_removals (line_id, event_seq) VALUES (?1, ?2)")?
-                    .execute(params![id, ev.seq])?;
-            }
-            change.removed_lines = to_remove.len();
+            write_amendment(w, &roll, source, origin, version, &diff, &mut change)?;
             Ok(change)
         })
     }
@@ -1037,6 +912,178 @@ impl Ledger {
             });
         }
         Ok(out)
+    }
+}
+
+/// Writes an amendment: its event, the new roll version and origin, the people and lines it
+/// adds, and the lines it withdraws.
+fn write_amendment(
+    w: &Writer<'_>,
+    roll: &Roll,
+    source: &str,
+    origin: RollOrigin,
+    version: u32,
+    diff: &Diff<'_>,
+    change: &mut RollChange,
+) -> Result<(), RollError> {
+    let (period, p) = (roll.period, roll.period.to_string());
+    let added: Vec<AddedLine> = diff
+        .to_add
+        .iter()
+        .flat_map(|(_, e, lines)| {
+            lines.iter().map(|l| AddedLine {
+                code: e.code.to_string(),
+                kind: l.kind,
+                covers_from: l.covers_from,
+                covers_to: l.covers_to,
+                amount: l.amount,
+                note: l.note.clone(),
+            })
+        })
+        .collect();
+    let total = roll.total()?;
+    let ev = w.append(
+        None,
+        EventPayload::RollAmended(payload::RollAmended {
+            period,
+            version: version + 1,
+            source: source.to_string(),
+            total,
+            content_sha256: roll.content_hash(),
+            lines_sha256: lines_hash(&added),
+            added,
+            removed: diff.to_remove.clone(),
+            conflicts: change.conflicts.clone(),
+            origin: Some(origin),
+        }),
+    )?;
+    w.tx.prepare_cached(
+        "INSERT INTO rolls (period, version, source, is_demo, content_sha256, event_seq) VALUES (?1, ?2, ?3, 0, ?4, ?5)",
+    )?
+    .execute(params![p, version + 1, source, roll.content_hash(), ev.seq])?;
+    let roll_id = w.tx.last_insert_rowid();
+    insert_origin(&w.tx, roll_id, origin)?;
+    for (bid, e, lines) in &diff.to_add {
+        let bid = match bid {
+            Some(b) => *b,
+            None => {
+                change.added_beneficiaries += 1;
+                insert_beneficiary(&w.tx, roll_id, period, e)?
+            }
+        };
+        for l in lines {
+            insert_line(&w.tx, roll_id, bid, l)?;
+            change.added_lines += 1;
+        }
+    }
+    for id in &diff.to_remove {
+        w.tx.prepare_cached("INSERT INTO line_removals (line_id, event_seq) VALUES (?1, ?2)")?
+            .execute(params![id, ev.seq])?;
+    }
+    change.removed_lines = diff.to_remove.len();
+    Ok(())
+}
+
+/// What an amended roll adds (new people, and new lines of known people, by their row id) and
+/// withdraws (unpaid lines it no longer carries or carries at another amount).
+struct Diff<'r> {
+    to_add: Vec<(Option<i64>, &'r RollEntry, Vec<&'r RollLine>)>,
+    to_remove: Vec<i64>,
+}
+
+/// The amended roll against the period as it stands. A paid line is never withdrawn or changed:
+/// a difference on it is a conflict for the office to settle.
+fn diff<'r>(current: &LiveState, roll: &'r Roll, change: &mut RollChange) -> Diff<'r> {
+    let mut d = Diff {
+        to_add: Vec::new(),
+        to_remove: Vec::new(),
+    };
+    let mut seen = HashSet::new();
+    for e in &roll.entries {
+        seen.insert(e.code.to_string());
+        let Some((bid, old_entry, old_lines)) = current.get(e.code.as_str()) else {
+            d.to_add.push((None, e, e.lines.iter().collect()));
+            continue;
+        };
+        if *old_entry
+            != (RollEntry {
+                lines: Vec::new(),
+                ..e.clone()
+            })
+        {
+            change.detail_changes.push(format!(
+                "{} ({}): thông tin trong danh sách mới khác danh sách đã nạp; giữ thông tin cũ",
+                e.name, e.code
+            ));
+        }
+        let new_lines = match_lines(e, old_lines, change, &mut d.to_remove);
+        if !new_lines.is_empty() {
+            d.to_add.push((Some(*bid), e, new_lines));
+        }
+    }
+    // People the amended roll dropped: their unpaid lines are withdrawn.
+    for (code, (_, old_entry, old_lines)) in current {
+        if !seen.contains(code.as_str()) {
+            for o in old_lines {
+                withdraw(code, &old_entry.name, o, None, change, &mut d.to_remove);
+            }
+        }
+    }
+    d
+}
+
+/// One person's lines in the amended roll against their live lines, matched by kind and months
+/// covered; returns the lines to add.
+fn match_lines<'r>(
+    e: &'r RollEntry,
+    old_lines: &[LiveLine],
+    change: &mut RollChange,
+    to_remove: &mut Vec<i64>,
+) -> Vec<&'r RollLine> {
+    let code = e.code.to_string();
+    let mut unmatched_old: Vec<&LiveLine> = old_lines.iter().collect();
+    let mut new_lines = Vec::new();
+    for l in &e.lines {
+        let key = (l.kind, l.covers_from.to_string(), l.covers_to.to_string());
+        let pos = unmatched_old
+            .iter()
+            .position(|o| (o.kind, o.covers_from.clone(), o.covers_to.clone()) == key);
+        match pos.map(|i| unmatched_old.remove(i)) {
+            Some(o) if o.amount == l.amount => {}
+            Some(o) if o.paid => withdraw(&code, &e.name, o, Some(l.amount), change, to_remove),
+            Some(o) => {
+                to_remove.push(o.id);
+                new_lines.push(l);
+            }
+            None => new_lines.push(l),
+        }
+    }
+    for o in unmatched_old {
+        withdraw(&code, &e.name, o, None, change, to_remove);
+    }
+    new_lines
+}
+
+/// A live line the amended roll no longer carries as it is: withdrawn when unpaid, a conflict
+/// (with the new amount, if any) when paid.
+fn withdraw(
+    code: &str,
+    name: &str,
+    o: &LiveLine,
+    new_amount: Option<Dong>,
+    change: &mut RollChange,
+    to_remove: &mut Vec<i64>,
+) {
+    if o.paid {
+        change.conflicts.push(RollConflict {
+            code: code.to_string(),
+            name: name.to_string(),
+            kind: o.kind,
+            paid_amount: o.amount,
+            new_amount,
+        });
+    } else {
+        to_remove.push(o.id);
     }
 }
 

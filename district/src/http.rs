@@ -27,7 +27,7 @@ use serde::Deserialize;
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
 
-use crate::{ApiError, DeviceInfo, Hub, RequestAuth};
+use crate::{ApiError, DeviceInfo, Hub, Refusal, RequestAuth};
 
 /// What the handlers share.
 #[derive(Clone)]
@@ -75,9 +75,22 @@ fn refusal(status: StatusCode, reason: impl Into<String>) -> Response {
     json_answer(status, serde_json::to_string(&body).expect("serialises"))
 }
 
+/// The status code of each refusal: the one place the hub's rules meet HTTP.
+fn status_of(r: Refusal) -> StatusCode {
+    match r {
+        Refusal::BadRequest => StatusCode::BAD_REQUEST,
+        Refusal::Unauthenticated => StatusCode::UNAUTHORIZED,
+        Refusal::Forbidden => StatusCode::FORBIDDEN,
+        Refusal::NotFound => StatusCode::NOT_FOUND,
+        Refusal::Conflict => StatusCode::CONFLICT,
+        Refusal::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+        Refusal::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
 fn error(e: ApiError) -> Response {
     json_answer(
-        StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        status_of(e.refusal),
         serde_json::to_string(&e.body).expect("serialises"),
     )
 }
@@ -248,13 +261,16 @@ where
         Ok(Err(e)) => {
             paypoint::log::line(
                 "paypoint-district",
-                format_args!("{what}: refused {}: {}", e.status, e.body.error),
+                format_args!("{what}: refused {}: {}", status_of(e.refusal), e.body.error),
             );
             error(e)
         }
         Err(e) => {
             paypoint::log::line("paypoint-district", format_args!("{what}: failed: {e}"));
-            error(ApiError::new(500, format!("lỗi máy chủ: {e}")))
+            error(ApiError::new(
+                Refusal::Internal,
+                format!("lỗi máy chủ: {e}"),
+            ))
         }
     }
 }

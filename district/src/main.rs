@@ -261,40 +261,7 @@ fn run(cli: Cli) -> Result<(), String> {
             ));
             Ok(())
         }
-        Command::Flags { pay_point } => {
-            let flags = hub.flags(pay_point.as_deref()).map_err(e)?;
-            if json {
-                out(&serde_json::to_string_pretty(&flags).expect("serialises"));
-            } else if flags.is_empty() {
-                out("Không có cảnh báo.");
-            } else {
-                let mut by_kind: std::collections::BTreeMap<&str, (u64, i64)> = Default::default();
-                for f in &flags {
-                    let k = by_kind.entry(f.flag.kind.as_str()).or_default();
-                    k.0 += 1;
-                    k.1 += f.flag.amount.map_or(0, |d| d.as_i64());
-                }
-                for (kind, (n, amount)) in &by_kind {
-                    out(&format!(
-                        "{kind}: {n} cảnh báo, {} đ cần kiểm tra",
-                        paypoint::Dong::new(*amount).unwrap_or_default()
-                    ));
-                }
-                out("");
-                for f in &flags {
-                    out(&format!(
-                        "{}\t{}\t{}\t{}\t{} đ\t{}",
-                        f.pay_point,
-                        f.flag.kind,
-                        f.flag.code,
-                        f.flag.period,
-                        f.flag.amount.unwrap_or_default(),
-                        f.flag.detail
-                    ));
-                }
-            }
-            Ok(())
-        }
+        Command::Flags { pay_point } => flags(&hub, pay_point.as_deref(), json),
         Command::Settlement {
             period,
             csv,
@@ -303,112 +270,19 @@ fn run(cli: Cli) -> Result<(), String> {
             place,
             date,
         } => {
-            if let Some(path) = pdf {
-                let doc = hub
-                    .settlement_pdf(
-                        period,
-                        &paypoint::document::district::DistrictOptions {
-                            organisation,
-                            place,
-                            date: date.unwrap_or_else(|| chrono::Local::now().date_naive()),
-                        },
-                    )
-                    .map_err(e)?;
-                doc.write_to(&path).map_err(|e| e.to_string())?;
-                if json {
-                    out(
-                        &serde_json::json!({"file": path, "pages": doc.pages, "title": doc.title})
-                            .to_string(),
-                    );
-                } else {
-                    out(&format!(
-                        "Đã ghi {} ({} trang): {}.",
-                        path.display(),
-                        doc.pages,
-                        doc.title
-                    ));
-                }
-                return Ok(());
-            }
-            if csv {
-                print!("{}", hub.settlement_csv(period).map_err(e)?);
-                return Ok(());
-            }
-            let rows = hub.settlement(period).map_err(e)?;
-            if json {
-                out(&serde_json::to_string_pretty(&rows).expect("serialises"));
-            } else {
-                for r in rows {
-                    out(&format!(
-                        "{} {} kỳ {}: phải chi {} đ, đã chi {} đ ({} lần; đúng danh sách {} đ, cần kiểm tra, thu hồi {} đ), còn {} đ, báo giảm {}, cảnh báo {}",
-                        r.pay_point,
-                        r.name,
-                        r.period,
-                        r.total_due,
-                        r.paid_amount,
-                        r.payouts,
-                        r.paid_as_roll,
-                        r.flagged_amount,
-                        r.unpaid_amount,
-                        r.stops,
-                        r.flags
-                    ));
-                }
-            }
-            Ok(())
+            let options = paypoint::document::district::DistrictOptions {
+                organisation,
+                place,
+                date: date.unwrap_or_else(|| chrono::Local::now().date_naive()),
+            };
+            settlement(&hub, period, csv, pdf, options, json)
         }
         Command::Key => {
             out(&hub.public_key_hex());
             Ok(())
         }
-        Command::CheckPaper { text } => {
-            let c = hub.check_paper(&text).map_err(e)?;
-            if json {
-                out(&serde_json::to_string_pretty(&c).expect("serialises"));
-            } else {
-                out(&format!("{}:", c.page));
-                for f in &c.findings {
-                    out(&format!("  KHÔNG KHỚP: {}", f.detail));
-                }
-                for n in &c.notes {
-                    out(&format!("  {n}"));
-                }
-            }
-            if c.agrees {
-                if !json {
-                    out("Khớp với số liệu của đơn vị quản lý.");
-                }
-                Ok(())
-            } else {
-                Err(format!(
-                    "trang không khớp với số liệu của đơn vị quản lý ({} chỗ)",
-                    c.findings.len()
-                ))
-            }
-        }
-        Command::ToConfirm { pay_point, all } => {
-            let holds = hub.holds(pay_point.as_deref(), all).map_err(e)?;
-            if json {
-                out(&serde_json::to_string_pretty(&holds).expect("serialises"));
-            } else if holds.is_empty() {
-                out("Không có ai chờ xác minh.");
-            } else {
-                for h in &holds {
-                    let state = match &h.confirmed_at {
-                        None => "chờ xác minh".to_string(),
-                        Some(at) => format!("đã xác minh {at}"),
-                    };
-                    out(&format!(
-                        "{}\t{}\t{}\tkhông gặp tại quầy các kỳ {}",
-                        h.pay_point,
-                        h.code,
-                        state,
-                        h.periods.join(", ")
-                    ));
-                }
-            }
-            Ok(())
-        }
+        Command::CheckPaper { text } => check_paper(&hub, &text, json),
+        Command::ToConfirm { pay_point, all } => to_confirm(&hub, pay_point.as_deref(), all, json),
         Command::Confirm {
             code,
             pay_point,
@@ -462,4 +336,151 @@ fn serve(hub: Hub, bind: SocketAddr, token: Option<String>) -> Result<(), String
         .await
         .map_err(|e| e.to_string())
     })
+}
+
+/// `flags`: the office's list of flags, totalled by kind.
+fn flags(hub: &Hub, pay_point: Option<&str>, json: bool) -> Result<(), String> {
+    let e = |e: district::HubError| e.to_string();
+    let flags = hub.flags(pay_point).map_err(e)?;
+    if json {
+        out(&serde_json::to_string_pretty(&flags).expect("serialises"));
+    } else if flags.is_empty() {
+        out("Không có cảnh báo.");
+    } else {
+        let mut by_kind: std::collections::BTreeMap<&str, (u64, i64)> = Default::default();
+        for f in &flags {
+            let k = by_kind.entry(f.flag.kind.as_str()).or_default();
+            k.0 += 1;
+            k.1 += f.flag.amount.map_or(0, |d| d.as_i64());
+        }
+        for (kind, (n, amount)) in &by_kind {
+            out(&format!(
+                "{kind}: {n} cảnh báo, {} đ cần kiểm tra",
+                paypoint::Dong::new(*amount).unwrap_or_default()
+            ));
+        }
+        out("");
+        for f in &flags {
+            out(&format!(
+                "{}\t{}\t{}\t{}\t{} đ\t{}",
+                f.pay_point,
+                f.flag.kind,
+                f.flag.code,
+                f.flag.period,
+                f.flag.amount.unwrap_or_default(),
+                f.flag.detail
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `settlement`: the consolidated settlement as text, JSON, CSV or a signed-for PDF.
+fn settlement(
+    hub: &Hub,
+    period: Option<Period>,
+    csv: bool,
+    pdf: Option<PathBuf>,
+    options: paypoint::document::district::DistrictOptions,
+    json: bool,
+) -> Result<(), String> {
+    let e = |e: district::HubError| e.to_string();
+    if let Some(path) = pdf {
+        let doc = hub.settlement_pdf(period, &options).map_err(e)?;
+        doc.write_to(&path).map_err(|e| e.to_string())?;
+        if json {
+            out(
+                &serde_json::json!({"file": path, "pages": doc.pages, "title": doc.title})
+                    .to_string(),
+            );
+        } else {
+            out(&format!(
+                "Đã ghi {} ({} trang): {}.",
+                path.display(),
+                doc.pages,
+                doc.title
+            ));
+        }
+        return Ok(());
+    }
+    if csv {
+        print!("{}", hub.settlement_csv(period).map_err(e)?);
+        return Ok(());
+    }
+    let rows = hub.settlement(period).map_err(e)?;
+    if json {
+        out(&serde_json::to_string_pretty(&rows).expect("serialises"));
+    } else {
+        for r in rows {
+            out(&format!(
+                        "{} {} kỳ {}: phải chi {} đ, đã chi {} đ ({} lần; đúng danh sách {} đ, cần kiểm tra, thu hồi {} đ), còn {} đ, báo giảm {}, cảnh báo {}",
+                        r.pay_point,
+                        r.name,
+                        r.period,
+                        r.total_due,
+                        r.paid_amount,
+                        r.payouts,
+                        r.paid_as_roll,
+                        r.flagged_amount,
+                        r.unpaid_amount,
+                        r.stops,
+                        r.flags
+                    ));
+        }
+    }
+    Ok(())
+}
+
+/// `check-paper`: a printed page's QR code against the office's own figures.
+fn check_paper(hub: &Hub, text: &str, json: bool) -> Result<(), String> {
+    let e = |e: district::HubError| e.to_string();
+    let c = hub.check_paper(text).map_err(e)?;
+    if json {
+        out(&serde_json::to_string_pretty(&c).expect("serialises"));
+    } else {
+        out(&format!("{}:", c.page));
+        for f in &c.findings {
+            out(&format!("  KHÔNG KHỚP: {}", f.detail));
+        }
+        for n in &c.notes {
+            out(&format!("  {n}"));
+        }
+    }
+    if c.agrees {
+        if !json {
+            out("Khớp với số liệu của đơn vị quản lý.");
+        }
+        Ok(())
+    } else {
+        Err(format!(
+            "trang không khớp với số liệu của đơn vị quản lý ({} chỗ)",
+            c.findings.len()
+        ))
+    }
+}
+
+/// `to-confirm`: the people held for proof of life.
+fn to_confirm(hub: &Hub, pay_point: Option<&str>, all: bool, json: bool) -> Result<(), String> {
+    let e = |e: district::HubError| e.to_string();
+    let holds = hub.holds(pay_point, all).map_err(e)?;
+    if json {
+        out(&serde_json::to_string_pretty(&holds).expect("serialises"));
+    } else if holds.is_empty() {
+        out("Không có ai chờ xác minh.");
+    } else {
+        for h in &holds {
+            let state = match &h.confirmed_at {
+                None => "chờ xác minh".to_string(),
+                Some(at) => format!("đã xác minh {at}"),
+            };
+            out(&format!(
+                "{}\t{}\t{}\tkhông gặp tại quầy các kỳ {}",
+                h.pay_point,
+                h.code,
+                state,
+                h.periods.join(", ")
+            ));
+        }
+    }
+    Ok(())
 }

@@ -423,15 +423,14 @@ impl Ledger {
         }
     }
 
-    /// The payout a receipt is for: the one named (a unique prefix of at least 8 characters of its
-    /// id will do), or the latest payout, not reversed, of the beneficiary in the period.
-    pub(crate) fn receipt_payout(
+    /// The id of the payout a receipt is for (see [`Ledger::receipt_payout`]).
+    fn receipt_payout_id(
         &self,
         period: Period,
         code: Option<&str>,
         payout: Option<&str>,
-    ) -> Result<PayoutDoc, DocumentError> {
-        let id: String = match (payout, code) {
+    ) -> Result<String, DocumentError> {
+        Ok(match (payout, code) {
             (Some(pid), _) => {
                 let pid = pid.trim().to_lowercase();
                 if pid.len() < 8 {
@@ -473,7 +472,18 @@ impl Ledger {
                 })?
             }
             (None, None) => return Err(DocumentError::ReceiptTarget),
-        };
+        })
+    }
+
+    /// The payout a receipt is for: the one named (a unique prefix of at least 8 characters of its
+    /// id will do), or the latest payout, not reversed, of the beneficiary in the period.
+    pub(crate) fn receipt_payout(
+        &self,
+        period: Period,
+        code: Option<&str>,
+        payout: Option<&str>,
+    ) -> Result<PayoutDoc, DocumentError> {
+        let id = self.receipt_payout_id(period, code, payout)?;
         let (bid, bperiod, proxy_name, proxy_id, at_home, clerk, paid_at, reversed): (
             i64,
             String,
@@ -549,6 +559,28 @@ impl Ledger {
     /// reports, the cash movements, and the last cash count of that date.
     pub(crate) fn document_day(&self, date: NaiveDate) -> Result<Day, DocumentError> {
         let d = date.to_string();
+        let payouts = self.day_payouts(&d)?;
+        let reversals = self.day_reversals(&d)?;
+        let visits = self.day_visits(&d)?;
+        let stops = self.day_stops(&d)?;
+        let count = self.day_count(&d)?;
+        let cash = self.cash_span(
+            "substr(e.local_time, 1, 10) < ?1",
+            "substr(e.local_time, 1, 10) = ?1",
+            &d,
+        )?;
+        Ok(Day {
+            payouts,
+            reversals,
+            visits,
+            stops,
+            count,
+            cash,
+        })
+    }
+
+    /// The payouts of the date, reversed ones marked.
+    fn day_payouts(&self, d: &str) -> Result<Vec<DayPayout>, DocumentError> {
         let mut payouts = Vec::new();
         {
             let mut stmt = self.conn.prepare_cached(
@@ -559,7 +591,7 @@ impl Ledger {
                  JOIN clerks c ON c.id = p.clerk_id
                  WHERE substr(p.paid_at, 1, 10) = ?1 ORDER BY p.event_seq",
             )?;
-            let mut rows = stmt.query([&d])?;
+            let mut rows = stmt.query([d])?;
             while let Some(r) = rows.next()? {
                 let at: String = r.get(1)?;
                 payouts.push(DayPayout {
@@ -574,6 +606,11 @@ impl Ledger {
                 });
             }
         }
+        Ok(payouts)
+    }
+
+    /// The reversals recorded on the date.
+    fn day_reversals(&self, d: &str) -> Result<Vec<DayReversal>, DocumentError> {
         let mut reversals = Vec::new();
         {
             let mut stmt = self.conn.prepare_cached(
@@ -585,7 +622,7 @@ impl Ledger {
                  JOIN clerks c ON c.id = r.clerk_id JOIN clerks a ON a.id = r.approver_id
                  WHERE substr(e.local_time, 1, 10) = ?1 ORDER BY r.event_seq",
             )?;
-            let mut rows = stmt.query([&d])?;
+            let mut rows = stmt.query([d])?;
             while let Some(r) = rows.next()? {
                 let at: String = r.get(0)?;
                 reversals.push(DayReversal {
@@ -599,6 +636,11 @@ impl Ledger {
                 });
             }
         }
+        Ok(reversals)
+    }
+
+    /// The home visits of the date.
+    fn day_visits(&self, d: &str) -> Result<Vec<DayVisit>, DocumentError> {
         let mut visits = Vec::new();
         {
             let mut stmt = self.conn.prepare_cached(
@@ -606,7 +648,7 @@ impl Ledger {
                  FROM visits v JOIN beneficiaries b ON b.id = v.beneficiary_id
                  WHERE substr(v.visited_at, 1, 10) = ?1 ORDER BY v.event_seq",
             )?;
-            let mut rows = stmt.query([&d])?;
+            let mut rows = stmt.query([d])?;
             while let Some(r) = rows.next()? {
                 let at: String = r.get(0)?;
                 let outcome: String = r.get(4)?;
@@ -621,6 +663,11 @@ impl Ledger {
                 });
             }
         }
+        Ok(visits)
+    }
+
+    /// The stop reports recorded on the date.
+    fn day_stops(&self, d: &str) -> Result<Vec<DayStop>, DocumentError> {
         let mut stops = Vec::new();
         {
             let mut stmt = self.conn.prepare_cached(
@@ -631,7 +678,7 @@ impl Ledger {
                  FROM stops s JOIN events e ON e.seq = s.event_seq
                  WHERE substr(e.local_time, 1, 10) = ?1 ORDER BY s.event_seq",
             )?;
-            let mut rows = stmt.query([&d])?;
+            let mut rows = stmt.query([d])?;
             while let Some(r) = rows.next()? {
                 let at: String = r.get(0)?;
                 let reason: String = r.get(3)?;
@@ -646,6 +693,11 @@ impl Ledger {
                 });
             }
         }
+        Ok(stops)
+    }
+
+    /// The last cash count of the date, with its notes.
+    fn day_count(&self, d: &str) -> Result<Option<DayCount>, DocumentError> {
         let count = self
             .conn
             .prepare_cached(
@@ -654,7 +706,7 @@ impl Ledger {
                  LEFT JOIN clerks k ON k.id = e.clerk_id
                  WHERE substr(e.local_time, 1, 10) = ?1 ORDER BY c.event_seq DESC LIMIT 1",
             )?
-            .query_row([&d], |r| {
+            .query_row([d], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
@@ -665,7 +717,7 @@ impl Ledger {
                 ))
             })
             .optional()?;
-        let count = match count {
+        Ok(match count {
             Some((id, at, clerk, counted, expected, difference)) => {
                 let mut notes = Vec::new();
                 let mut stmt = self.conn.prepare_cached(
@@ -686,19 +738,6 @@ impl Ledger {
                 })
             }
             None => None,
-        };
-        let cash = self.cash_span(
-            "substr(e.local_time, 1, 10) < ?1",
-            "substr(e.local_time, 1, 10) = ?1",
-            &d,
-        )?;
-        Ok(Day {
-            payouts,
-            reversals,
-            visits,
-            stops,
-            count,
-            cash,
         })
     }
 

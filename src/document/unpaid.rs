@@ -101,6 +101,28 @@ fn note(p: &Person) -> String {
     parts.join("; ")
 }
 
+/// One row per person not yet paid in full.
+fn rows_of(unpaid: &[&Person]) -> Vec<Row> {
+    unpaid
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            Row::new(vec![
+                (i + 1).to_string(),
+                p.name.clone(),
+                p.code.clone(),
+                p.village.clone(),
+                p.category.clone(),
+                p.unpaid().to_string(),
+                if p.home_delivery { "x" } else { "" }.to_string(),
+                last_visit(p),
+                note(p),
+            ])
+            .with_amount(p.unpaid())
+        })
+        .collect()
+}
+
 /// Renders the unpaid list.
 pub fn render(ledger: &Ledger, opts: &UnpaidOptions) -> Result<Pdf, DocumentError> {
     let _snapshot = ledger.document_snapshot()?;
@@ -151,24 +173,7 @@ pub fn render(ledger: &Ledger, opts: &UnpaidOptions) -> Result<Pdf, DocumentErro
         ],
     );
 
-    let rows: Vec<Row> = unpaid
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            Row::new(vec![
-                (i + 1).to_string(),
-                p.name.clone(),
-                p.code.clone(),
-                p.village.clone(),
-                p.category.clone(),
-                p.unpaid().to_string(),
-                if p.home_delivery { "x" } else { "" }.to_string(),
-                last_visit(p),
-                note(p),
-            ])
-            .with_amount(p.unpaid())
-        })
-        .collect();
+    let rows = rows_of(&unpaid);
     let total = Dong::sum(unpaid.iter().map(|p| p.unpaid()))?;
     let stopped = Dong::sum(unpaid.iter().map(|p| p.unpaid_stopped()))?;
     let home = unpaid.iter().filter(|p| p.home_delivery).count();

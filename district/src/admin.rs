@@ -1,0 +1,323 @@
+//! What the managing office does at the hub: pay points, rolls and their publication, enrolment
+//! codes, stops reported at the office, proof-of-life holds and their confirmation, settings.
+
+use std::path::Path;
+
+use paypoint::event::sha256_hex;
+use paypoint::roll::Roll;
+use paypoint::sync::protocol::{Amendment, AmendmentKind, RollDocument, Signed};
+use paypoint::Period;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+use crate::{anomaly, life, now, reconcile, refused, ApiError, Hub, HubError};
+
+/// How long an enrolment code is valid.
+pub const ENROL_CODE_TTL_SECS: i64 = 7 * 24 * 3600;
+
+impl Hub {
+    /// Adds a pay point.
+    pub fn add_pay_point(&self, code: &str, name: &str) -> Result<(), HubError> {
+        let code = code.trim();
+        let name = paypoint::text::clean(name);
+        if code.is_empty() || code.chars().count() > 32 || code.chars().any(char::is_control) {
+            return Err(refused(format!("mã điểm chi trả “{code}” không hợp lệ")));
+        }
+        if name.is_empty() {
+            return Err(refused("cần tên điểm chi trả"));
+        }
+        let db = self.db();
+        let n = db.execute(
+            "INSERT OR IGNORE INTO pay_points (code, name, created_at) VALUES (?1, ?2, ?3)",
+            params![code, name, now()],
+        )?;
+        if n == 0 {
+            return Err(refused(format!("điểm chi trả {code} đã có")));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn require_pay_point(db: &Connection, code: &str) -> Result<String, HubError> {
+        db.query_row("SELECT name FROM pay_points WHERE code = ?1", [code], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .ok_or_else(|| {
+            refused(format!(
+                "không có điểm chi trả “{code}”: thêm bằng `paypoint add`"
+            ))
+        })
+    }
+
+    /// Stores a roll for a pay point and period as the next version (not yet published).
+    /// Returns the version.
+    pub fn store_roll(&self, pay_point: &str, roll: &Roll, source: &str) -> Result<u32, HubError> {
+        let roll = roll.normalised();
+        roll.validate().map_err(|e| refused(e.to_string()))?;
+        let total = roll.total().map_err(|e| refused(e.to_string()))?;
+        let mut db = self.db();
+        Self::require_pay_point(&db, pay_point)?;
+        let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let p = roll.period.to_string();
+        let version: u32 = tx.query_row(
+            "SELECT coalesce(max(version), 0) + 1 FROM rolls WHERE pay_point = ?1 AND period = ?2",
+            params![pay_point, p],
+            |r| r.get(0),
+        )?;
+        let roll = Roll { version, ..roll };
+        tx.execute(
+            "INSERT INTO rolls (pay_point, period, version, roll, total, beneficiaries, source, imported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                pay_point,
+                p,
+                version,
+                serde_json::to_string(&roll).expect("serialises"),
+                total.as_i64(),
+                roll.entries.len() as u64,
+                source,
+                now()
+            ],
+        )?;
+        tx.commit()?;
+        Ok(version)
+    }
+
+    /// Reads a district roll file with the core's importer and stores it.
+    pub fn import_roll(
+        &self,
+        pay_point: &str,
+        period: Period,
+        file: &Path,
+    ) -> Result<(u32, paypoint::import::ImportPreview), HubError> {
+        let preview = paypoint::import::read_roll(
+            file,
+            &paypoint::import::ImportOptions {
+                period,
+                encoding: paypoint::import::EncodingChoice::Auto,
+            },
+        )
+        .map_err(|e| refused(e.to_string()))?;
+        let v = self.store_roll(pay_point, &preview.roll, &preview.file)?;
+        Ok((v, preview))
+    }
+
+    /// Signs and publishes the latest version of a pay point's roll for a period, and tells its
+    /// devices to pull it. Publishing the same version again changes nothing.
+    pub fn publish_roll(&self, pay_point: &str, period: Period) -> Result<u32, HubError> {
+        let mut db = self.db();
+        Self::require_pay_point(&db, pay_point)?;
+        let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let p = period.to_string();
+        let row: Option<(i64, u32, String, Option<String>)> = tx
+            .query_row(
+                "SELECT id, version, roll, published_at FROM rolls WHERE pay_point = ?1 AND period = ?2
+                 ORDER BY version DESC LIMIT 1",
+                params![pay_point, p],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        let Some((id, version, roll, published)) = row else {
+            return Err(refused(format!(
+                "điểm {pay_point} chưa có danh sách kỳ {p}: nạp bằng `roll import` trước"
+            )));
+        };
+        if published.is_some() {
+            return Ok(version);
+        }
+        let roll: Roll = serde_json::from_str(&roll).map_err(|e| refused(e.to_string()))?;
+        reconcile::record_published_lines(&tx, pay_point, version, &roll)?;
+        let at = now();
+        let doc = Signed::sign(
+            &self.key,
+            RollDocument {
+                pay_point: pay_point.to_string(),
+                version,
+                published_at: at.clone(),
+                roll,
+            },
+        );
+        tx.execute(
+            "UPDATE rolls SET document = ?1, published_at = ?2 WHERE id = ?3",
+            params![serde_json::to_string(&doc).expect("serialises"), at, id],
+        )?;
+        self.add_amendment(
+            &tx,
+            pay_point,
+            AmendmentKind::RollPublished { period: p, version },
+        )?;
+        tx.commit()?;
+        Ok(version)
+    }
+
+    pub(crate) fn add_amendment(
+        &self,
+        tx: &Connection,
+        pay_point: &str,
+        change: AmendmentKind,
+    ) -> Result<u64, HubError> {
+        let seq: u64 = tx.query_row(
+            "SELECT coalesce(max(seq), 0) + 1 FROM amendments WHERE pay_point = ?1",
+            [pay_point],
+            |r| r.get(0),
+        )?;
+        let at = now();
+        let doc = Signed::sign(
+            &self.key,
+            Amendment {
+                id: seq,
+                pay_point: pay_point.to_string(),
+                created_at: at.clone(),
+                change,
+            },
+        );
+        tx.execute(
+            "INSERT INTO amendments (pay_point, seq, document, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                pay_point,
+                seq,
+                serde_json::to_string(&doc).expect("serialises"),
+                at
+            ],
+        )?;
+        Ok(seq)
+    }
+
+    /// Issues a one-time enrolment code for a pay point (valid 7 days). Only its hash is kept.
+    pub fn enrol_code(&self, pay_point: &str) -> Result<String, HubError> {
+        let db = self.db();
+        Self::require_pay_point(&db, pay_point)?;
+        // 12 characters from an alphabet without look-alikes (no 0/O, 1/I/L).
+        const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+        let code: String = (0..12)
+            .map(|_| ALPHABET[rand::random::<usize>() % ALPHABET.len()] as char)
+            .collect();
+        db.execute(
+            "INSERT INTO enrol_codes (code_sha256, pay_point, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                sha256_hex(code.as_bytes()),
+                pay_point,
+                now(),
+                chrono::Utc::now().timestamp() + ENROL_CODE_TTL_SECS
+            ],
+        )?;
+        Ok(code)
+    }
+
+    /// Records a stop reported at the district and sends it to the pay point's devices. Returns
+    /// the amendment's id.
+    pub fn record_stop(
+        &self,
+        pay_point: &str,
+        code: &str,
+        reason: &str,
+        date: Option<chrono::NaiveDate>,
+        note: &str,
+    ) -> Result<u64, HubError> {
+        if paypoint::stop::StopReason::parse(reason).is_none() {
+            return Err(refused(format!(
+                "lý do “{reason}” không hợp lệ: death, moved hoặc other"
+            )));
+        }
+        let code = paypoint::BeneficiaryCode::new(code)
+            .ok_or_else(|| refused(format!("mã đối tượng “{code}” không hợp lệ")))?;
+        let mut db = self.db();
+        Self::require_pay_point(&db, pay_point)?;
+        let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let date = date.map(|d| d.to_string());
+        tx.execute(
+            "INSERT OR IGNORE INTO stops (pay_point, code, reason, date, source) VALUES (?1, ?2, ?3, ?4, 'district')",
+            params![pay_point, code.as_str(), reason, date],
+        )?;
+        let id = self.add_amendment(
+            &tx,
+            pay_point,
+            AmendmentKind::Stop {
+                code: code.to_string(),
+                reason: reason.to_string(),
+                date,
+                note: paypoint::text::clean(note),
+            },
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Holds "to be confirmed" the people of the batch's payouts who have now been paid only
+    /// through a proxy or at home for the office's number of periods, and tells the pay point.
+    pub(crate) fn hold_unseen(
+        &self,
+        tx: &Connection,
+        settings: &anomaly::Settings,
+        pay_point: &str,
+        mut codes: Vec<String>,
+    ) -> Result<(), ApiError> {
+        codes.sort();
+        codes.dedup();
+        for code in codes {
+            let Some(periods) = life::new_hold(tx, settings, pay_point, &code)? else {
+                continue;
+            };
+            let change = AmendmentKind::LifeHold {
+                code: code.clone(),
+                periods: periods.iter().map(Period::to_string).collect(),
+            };
+            let amendment = self.add_amendment(tx, pay_point, change)?;
+            life::record_hold(tx, pay_point, &code, &periods, amendment, &now())?;
+        }
+        Ok(())
+    }
+
+    /// The office confirms a person held "to be confirmed" (seen alive, papers checked): the
+    /// hold is lifted at the pay point's next sync. Returns the amendment's id.
+    pub fn confirm(&self, pay_point: &str, code: &str, note: &str) -> Result<u64, HubError> {
+        let note = paypoint::text::clean(note);
+        if note.is_empty() {
+            return Err(refused(
+                "cần ghi chú: ai đã xác minh, gặp ở đâu, giấy tờ gì (--note)",
+            ));
+        }
+        let mut db = self.db();
+        Self::require_pay_point(&db, pay_point)?;
+        let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some(id) = life::open_hold(&tx, pay_point, code)? else {
+            return Err(refused(format!(
+                "điểm {pay_point} không có đối tượng mã “{code}” đang chờ xác minh; xem danh sách bằng `to-confirm`"
+            )));
+        };
+        let amendment = self.add_amendment(
+            &tx,
+            pay_point,
+            AmendmentKind::LifeConfirmed {
+                code: code.to_string(),
+                note: note.clone(),
+            },
+        )?;
+        life::record_confirmation(&tx, id, &note, amendment, &now())?;
+        tx.commit()?;
+        Ok(amendment)
+    }
+
+    /// The people to be confirmed, of one pay point or all; with those already confirmed when
+    /// `all`.
+    pub fn holds(&self, pay_point: Option<&str>, all: bool) -> Result<Vec<life::Hold>, HubError> {
+        Ok(life::holds(&self.db(), pay_point, all)?)
+    }
+
+    /// The office's thresholds for the anomaly checks: defaults, overridden by what was set.
+    pub fn settings(&self) -> Result<anomaly::Settings, HubError> {
+        Ok(anomaly::Settings::load(&self.db())?)
+    }
+
+    /// Sets one threshold (checked); it applies to every batch received after.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<anomaly::Settings, HubError> {
+        let db = self.db();
+        let mut s = anomaly::Settings::load(&db)?;
+        s.set(key, value).map_err(refused)?;
+        db.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value.trim()],
+        )?;
+        Ok(s)
+    }
+}

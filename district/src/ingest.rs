@@ -1,0 +1,442 @@
+//! A device's batch of events, taken exactly once: verified against the chain, stored, projected
+//! into the hub's tables, and checked (stops, second devices, the published roll, anomalies,
+//! proof of life); the flags go back in the signed receipt.
+
+use paypoint::event::payload;
+use paypoint::event::{sha256_hex, Event, EventPayload, GENESIS_HASH};
+use paypoint::roll::LineKind;
+use paypoint::sync::protocol::{BatchFault, Flag, PushBatch, ReceiptBody, Signed};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+use crate::{anomaly, now, reconcile, ApiError, DeviceInfo, Hub, Refusal};
+
+impl Hub {
+    /// Ingests a batch: verifies it whole, applies each new event once, flags what the district
+    /// must look at, and answers the signed receipt (the same one for the same batch). A gap is
+    /// a 409 with where to resume; a malformed or tampered batch is refused whole (422) and
+    /// changes nothing.
+    pub fn ingest(
+        &self,
+        dev: &DeviceInfo,
+        pay_point: &str,
+        body: &[u8],
+    ) -> Result<String, ApiError> {
+        Self::own_pay_point(dev, pay_point)?;
+        let batch = read_batch(dev, body)?;
+        // Rebuilt before the store is locked; chained inside, from the hash the hub holds.
+        let mut events = batch.events().map_err(named)?;
+        let mut db = self.db();
+        let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let dev_id = dev.id.to_string();
+        let (accepted, head): (u64, String) = tx
+            .prepare_cached("SELECT accepted_seq, head_hash FROM devices WHERE id = ?1")?
+            .query_row([&dev_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let start_prev = start_of(&tx, &dev_id, &batch, accepted, &head)?;
+        batch.chain(&mut events, &start_prev).map_err(named)?;
+        let duplicates = already_held(&tx, &dev_id, &events, accepted)?;
+        let fingerprint = fingerprint(&events);
+        let seen: Option<(String, String)> = tx
+            .prepare_cached("SELECT body_sha256, receipt FROM batches WHERE batch_id = ?1")?
+            .query_row([batch.batch_id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Some((sha, receipt)) = seen {
+            if sha == fingerprint {
+                return Ok(receipt);
+            }
+            return Err(refuse(format!(
+                "lô {} đã được nhận với nội dung khác",
+                batch.batch_id
+            )));
+        }
+        let new: Vec<_> = events.iter().filter(|e| e.seq > accepted).collect();
+        let received_at = now();
+        let flags = self.take_in(&tx, pay_point, &dev_id, &new, &received_at)?;
+        let (through, head_hash) = match new.last() {
+            Some(e) => (e.seq, e.hash.clone()),
+            None => (accepted, head),
+        };
+        tx.prepare_cached(
+            "UPDATE devices SET accepted_seq = ?1, head_hash = ?2, last_sync_at = ?3 WHERE id = ?4",
+        )?
+        .execute(params![through, head_hash, received_at, dev_id])?;
+        let receipt = Signed::sign(
+            &self.key,
+            ReceiptBody {
+                batch_id: batch.batch_id,
+                device: dev.id,
+                pay_point: pay_point.to_string(),
+                accepted_through: through,
+                head_hash,
+                new_events: new.len() as u64,
+                duplicate_events: duplicates,
+                flags,
+                received_at: received_at.clone(),
+            },
+        );
+        let text = serde_json::to_string(&receipt).expect("serialises");
+        tx.prepare_cached(
+            "INSERT INTO batches (batch_id, device, body_sha256, receipt, received_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![batch.batch_id.to_string(), dev_id, fingerprint, text, received_at])?;
+        tx.commit()?;
+        Ok(text)
+    }
+
+    /// Stores the batch's new events, projects each and raises its flags, then the checks that
+    /// need the whole batch (a home payout's visit, proof of life). Returns the flags raised.
+    fn take_in(
+        &self,
+        tx: &Connection,
+        pay_point: &str,
+        dev_id: &str,
+        new: &[&Event],
+        received_at: &str,
+    ) -> Result<Vec<Flag>, ApiError> {
+        let mut flags = Vec::new();
+        let mut paid = Vec::new();
+        let settings = anomaly::Settings::load(tx)?;
+        for e in new {
+            let inserted = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO events (id, device, pay_point, seq, kind, clerk, local_time, payload, prev_hash, hash, received_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                )?
+                .execute(params![
+                    e.id.to_string(),
+                    dev_id,
+                    pay_point,
+                    e.seq,
+                    e.kind.as_str(),
+                    e.clerk,
+                    e.time,
+                    paypoint::event::canonical_json(&e.payload),
+                    e.prev,
+                    e.hash,
+                    received_at
+                ])?;
+            if inserted == 0 {
+                return Err(refuse_at(
+                    e.seq,
+                    format!(
+                        "lô bị từ chối: sự kiện số {} mang mã {} đã có ở huyện từ nơi khác",
+                        e.seq, e.id
+                    ),
+                ));
+            }
+            let mut raiser = Raiser::new(
+                tx,
+                pay_point,
+                e,
+                received_at,
+                &mut flags,
+                &settings,
+                &mut paid,
+            );
+            project(&mut raiser, dev_id)?;
+        }
+        // Once the whole batch is in: a visit is recorded just after its home payout.
+        for (e, p, a) in anomaly::home_payouts_without_visit(tx, dev_id, new)? {
+            let period = p.period.to_string();
+            Raiser::new(
+                tx,
+                pay_point,
+                e,
+                received_at,
+                &mut flags,
+                &settings,
+                &mut paid,
+            )
+            .raise(a.kind, &p.code, &period, None, a.detail, a.amount)?;
+        }
+        self.hold_unseen(tx, &settings, pay_point, paid)?;
+        Ok(flags)
+    }
+}
+
+/// The batch of the body, refused unless it is readable and names the device that signed it.
+fn read_batch(dev: &DeviceInfo, body: &[u8]) -> Result<PushBatch, ApiError> {
+    let batch: PushBatch = serde_json::from_slice(body).map_err(|e| {
+        ApiError::new(
+            Refusal::BadRequest,
+            format!("lô sự kiện không đọc được: {e}"),
+        )
+    })?;
+    if batch.device != dev.id {
+        return Err(refuse(format!(
+            "lô ghi thiết bị {}, nhưng được ký bởi thiết bị {}",
+            batch.device, dev.id
+        )));
+    }
+    Ok(batch)
+}
+
+/// A batch refused whole (422).
+fn refuse(m: String) -> ApiError {
+    ApiError::new(Refusal::Unprocessable, m)
+}
+
+/// A batch refused whole because of one event, named in the answer.
+fn refuse_at(seq: u64, m: String) -> ApiError {
+    let mut err = refuse(m);
+    err.body.event_seq = Some(seq);
+    err
+}
+
+/// A fault the core found in the batch, as the refusal that names its event.
+fn named(f: BatchFault) -> ApiError {
+    let mut err = refuse(format!("lô bị từ chối: {}", f.reason));
+    err.body.event_seq = f.seq;
+    err
+}
+
+/// The hash before the batch: continuity from what the hub already accepted. A batch that starts
+/// after a gap is refused with where to resume (409).
+fn start_of(
+    tx: &Connection,
+    dev_id: &str,
+    batch: &PushBatch,
+    accepted: u64,
+    head: &str,
+) -> Result<String, ApiError> {
+    if batch.first_seq > accepted + 1 {
+        let mut err = ApiError::new(
+            Refusal::Conflict,
+            format!(
+                "thiếu sự kiện: huyện đã nhận đến số {accepted}, lô bắt đầu từ số {}; gửi lại từ số {}",
+                batch.first_seq,
+                accepted + 1
+            ),
+        );
+        err.body.resume_from = Some(accepted + 1);
+        return Err(err);
+    }
+    Ok(if batch.first_seq == 1 {
+        GENESIS_HASH.to_string()
+    } else if batch.first_seq == accepted + 1 {
+        head.to_string()
+    } else {
+        tx.prepare_cached("SELECT hash FROM events WHERE device = ?1 AND seq = ?2")?
+            .query_row(params![dev_id, batch.first_seq - 1], |r| r.get(0))?
+    })
+}
+
+/// How many of the batch's events the hub already holds; refused if any of them differs from
+/// the one held (an edited event).
+fn already_held(
+    tx: &Connection,
+    dev_id: &str,
+    events: &[Event],
+    accepted: u64,
+) -> Result<u64, ApiError> {
+    let mut duplicates = 0;
+    for e in events.iter().filter(|e| e.seq <= accepted) {
+        let stored: Option<String> = tx
+            .prepare_cached("SELECT hash FROM events WHERE device = ?1 AND seq = ?2")?
+            .query_row(params![dev_id, e.seq], |r| r.get(0))
+            .optional()?;
+        if stored.as_deref() != Some(e.hash.as_str()) {
+            return Err(refuse_at(
+                e.seq,
+                format!(
+                    "lô bị từ chối: sự kiện số {} khác với sự kiện huyện đã nhận (đã bị sửa)",
+                    e.seq
+                ),
+            ));
+        }
+        duplicates += 1;
+    }
+    Ok(duplicates)
+}
+
+/// What identifies a batch's content: the hashes of its events.
+fn fingerprint(events: &[Event]) -> String {
+    let hashes: Vec<&str> = events.iter().map(|e| e.hash.as_str()).collect();
+    sha256_hex(hashes.join("\n").as_bytes())
+}
+
+/// Projects one new event into the hub's tables and raises its flags. The event's facts are read
+/// through the core's typed payloads; an event whose payload does not have its kind's shape is
+/// kept (it is in the chain) and flagged for the office, never dropped.
+fn project(raiser: &mut Raiser<'_>, device: &str) -> Result<(), rusqlite::Error> {
+    let (tx, e) = (raiser.tx, raiser.event);
+    let facts = match e.facts() {
+        Ok(f) => f,
+        Err(err) => {
+            let detail = format!(
+                "sự kiện số {} của thiết bị: {err}; kiểm tra thiết bị",
+                e.seq
+            );
+            return raiser.raise("unreadable_payload", "", "", None, detail, 0);
+        }
+    };
+    match facts {
+        EventPayload::Payout(p) => {
+            project_payout(device, &p, raiser)?;
+            raiser.paid.push(p.code);
+        }
+        EventPayload::Reversal(r) => {
+            tx.prepare_cached(
+                "UPDATE payouts SET reversed_by = ?1 WHERE id = ?2 AND reversed_by IS NULL",
+            )?
+            .execute(params![e.id.to_string(), r.payout])?;
+            let period = r.period.to_string();
+            let (pp, amount) = (raiser.pay_point, r.amount.as_i64());
+            let settings = raiser.settings;
+            if let Some(a) = anomaly::check_reversals(tx, settings, pp, e.clerk, &period, amount)? {
+                raiser.raise(a.kind, &r.code, &period, None, a.detail, a.amount)?;
+            }
+        }
+        EventPayload::CashCount(c) => {
+            if let Some(a) = anomaly::check_cash_count(raiser.settings, c.difference.as_i64()) {
+                raiser.raise(a.kind, "", "", None, a.detail, a.amount)?;
+            }
+        }
+        EventPayload::Stop(s) => {
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO stops (pay_point, code, reason, date, source) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![raiser.pay_point, s.code, s.reason.as_str(), s.date, format!("device:{device}")])?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Raises the flags of the event being projected: stored, and returned in the batch's receipt.
+struct Raiser<'a> {
+    tx: &'a Connection,
+    pay_point: &'a str,
+    event: &'a paypoint::event::Event,
+    at: &'a str,
+    flags: &'a mut Vec<Flag>,
+    /// The office's thresholds for the anomaly checks.
+    settings: &'a anomaly::Settings,
+    /// The codes of the batch's payouts, for the proof-of-life check once the batch is in.
+    paid: &'a mut Vec<String>,
+}
+
+impl<'a> Raiser<'a> {
+    fn new(
+        tx: &'a Connection,
+        pay_point: &'a str,
+        event: &'a Event,
+        at: &'a str,
+        flags: &'a mut Vec<Flag>,
+        settings: &'a anomaly::Settings,
+        paid: &'a mut Vec<String>,
+    ) -> Raiser<'a> {
+        Raiser {
+            tx,
+            pay_point,
+            event,
+            at,
+            flags,
+            settings,
+            paid,
+        }
+    }
+
+    /// One flag: its kind, the person and period, the other record involved, the explanation
+    /// and the money at stake.
+    fn raise(
+        &mut self,
+        kind: &str,
+        code: &str,
+        period: &str,
+        other: Option<String>,
+        detail: String,
+        amount: i64,
+    ) -> Result<(), rusqlite::Error> {
+        let event = self.event.id;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO flags (pay_point, kind, code, period, event_id, other, detail, created_at, amount)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![self.pay_point, kind, code, period, event.to_string(), other, detail, self.at, amount])?;
+        self.flags.push(Flag {
+            kind: kind.to_string(),
+            code: code.to_string(),
+            period: period.to_string(),
+            event,
+            other,
+            detail,
+            amount: paypoint::Dong::new(amount).ok(),
+        });
+        Ok(())
+    }
+}
+
+/// A payout: recorded, and flagged when it was made after a stop or on a second device.
+fn project_payout(
+    device: &str,
+    p: &payload::Payout,
+    raiser: &mut Raiser<'_>,
+) -> Result<(), rusqlite::Error> {
+    let (tx, pay_point, e) = (raiser.tx, raiser.pay_point, raiser.event);
+    let (code, period, amount) = (p.code.as_str(), p.period.to_string(), p.amount.as_i64());
+    let stop: Option<(String, Option<String>, String)> = tx
+        .prepare_cached(
+            "SELECT reason, date, source FROM stops WHERE pay_point = ?1 AND code = ?2",
+        )?
+        .query_row(params![pay_point, code], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    // A funeral allowance (mai táng phí) is payable after a death: only the other lines a stop
+    // blocks make a payout after it a fact to recover. A line without its kind (a device before
+    // the kinds were sent) counts as blocked.
+    let blocked: i64 = p
+        .lines
+        .iter()
+        .filter(|l| l.kind.is_none_or(LineKind::blocked_by_stop))
+        .map(|l| l.amount.as_i64())
+        .sum();
+    if let Some((reason, date, source)) = stop.filter(|_| blocked > 0) {
+        raiser.raise(
+            "paid_after_stop",
+            code,
+            &period,
+            Some(format!("stop:{source}")),
+            format!(
+                "chi {amount} đ cho {code} đã bị báo giảm ({reason}{}), trong đó {blocked} đ không phải mai táng phí: kiểm tra và thu hồi",
+                date.map(|d| format!(", ngày {d}")).unwrap_or_default()
+            ),
+            blocked,
+        )?;
+    }
+    let other: Option<(String, String)> = tx
+        .prepare_cached(
+            "SELECT id, device FROM payouts WHERE pay_point = ?1 AND period = ?2 AND code = ?3
+             AND device <> ?4 AND reversed_by IS NULL LIMIT 1",
+        )?
+        .query_row(params![pay_point, period, code, device], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    if let Some((other_id, other_dev)) = other {
+        raiser.raise(
+            "paid_by_two_devices",
+            code,
+            &period,
+            Some(other_id),
+            format!("{code} được chi kỳ {period} trên hai thiết bị ({other_dev} và {device}); thu hồi một lần chi"),
+            amount,
+        )?;
+    }
+    // Every line against the rolls the office published.
+    for line in &p.lines {
+        if let Some(f) = reconcile::check_line(tx, pay_point, &period, code, line, &e.time)? {
+            raiser.raise(f.kind, code, &period, None, f.detail, f.amount)?;
+        }
+    }
+    for a in anomaly::check_payout(tx, raiser.settings, pay_point, device, e, p)? {
+        raiser.raise(a.kind, code, &period, None, a.detail, a.amount)?;
+    }
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO payouts (id, pay_point, device, period, code, amount, paid_at, proxy_id_card, at_home, clerk)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![e.id.to_string(), pay_point, device, period, code, amount, e.time, p.proxy_id_card, p.at_home, e.clerk])?;
+    Ok(())
+}

@@ -1,0 +1,305 @@
+//! What the office reads: the overview of pay points, the flags, the consolidated settlement (CSV,
+//! PDF), and the check of a printed page's QR code.
+
+use paypoint::sync::protocol::Flag;
+use paypoint::Period;
+use rusqlite::params;
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::{paper, refused, Hub, HubError};
+
+/// One row of the district officer's view.
+#[derive(Debug, Clone, Serialize)]
+pub struct PayPointOverview {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Enrolled devices.
+    pub devices: u64,
+    /// Last batch received from any of them.
+    pub last_sync_at: Option<String>,
+    /// Events received.
+    pub events: u64,
+    /// Flags raised.
+    pub flags: u64,
+    /// The latest period with a published roll.
+    pub period: Option<String>,
+    /// Its total due.
+    pub total_due: i64,
+    /// Paid in it (net of reversals).
+    pub paid_amount: i64,
+    /// Beneficiaries on the roll.
+    pub beneficiaries: u64,
+    /// Beneficiaries paid.
+    pub paid_beneficiaries: u64,
+}
+
+/// One line of the consolidated settlement.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SettlementRow {
+    /// Pay point code.
+    pub pay_point: String,
+    /// Name.
+    pub name: String,
+    /// Period.
+    pub period: String,
+    /// Roll version in force.
+    pub roll_version: u32,
+    /// People on the roll.
+    pub beneficiaries: u64,
+    /// Total of the roll.
+    pub total_due: i64,
+    /// Payouts (net of reversals).
+    pub payouts: u64,
+    /// Amount paid (net of reversals).
+    pub paid_amount: i64,
+    /// The part of `paid_amount` that the published roll backs.
+    pub paid_as_roll: i64,
+    /// The rest of `paid_amount`, flagged to check or recover (lines not on the roll, amounts
+    /// above it, withdrawn lines): `paid_as_roll + flagged_amount = paid_amount`.
+    pub flagged_amount: i64,
+    /// `total_due − paid_amount`.
+    pub unpaid_amount: i64,
+    /// Stops known at the district.
+    pub stops: u64,
+    /// Flags raised.
+    pub flags: u64,
+}
+
+/// A flag as listed for the district.
+#[derive(Debug, Clone, Serialize)]
+pub struct FlagRow {
+    /// Pay point.
+    pub pay_point: String,
+    /// When raised.
+    pub created_at: String,
+    /// The flag.
+    #[serde(flatten)]
+    pub flag: Flag,
+}
+
+/// A pay point's code, name, devices, last sync, events, flags, latest published period.
+type OverviewRow = (
+    String,
+    String,
+    u64,
+    Option<String>,
+    u64,
+    u64,
+    Option<String>,
+);
+
+impl Hub {
+    /// Flags, oldest first, of one pay point or all.
+    pub fn flags(&self, pay_point: Option<&str>) -> Result<Vec<FlagRow>, HubError> {
+        let db = self.db();
+        let mut stmt = db.prepare(
+            "SELECT pay_point, kind, code, period, event_id, other, detail, created_at, amount FROM flags
+             WHERE ?1 IS NULL OR pay_point = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([pay_point], |r| {
+            let event: String = r.get(4)?;
+            Ok(FlagRow {
+                pay_point: r.get(0)?,
+                created_at: r.get(7)?,
+                flag: Flag {
+                    kind: r.get(1)?,
+                    code: r.get(2)?,
+                    period: r.get(3)?,
+                    event: Uuid::parse_str(&event).unwrap_or_default(),
+                    other: r.get(5)?,
+                    detail: r.get(6)?,
+                    amount: paypoint::Dong::new(r.get(8)?).ok(),
+                },
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The consolidated settlement: one row per pay point and period with a roll.
+    pub fn settlement(&self, period: Option<Period>) -> Result<Vec<SettlementRow>, HubError> {
+        let db = self.db();
+        let mut stmt = db.prepare(
+            "WITH latest AS (
+                 SELECT r.pay_point, r.period, max(r.version) AS version FROM rolls r
+                 WHERE r.published_at IS NOT NULL GROUP BY r.pay_point, r.period)
+             SELECT l.pay_point, pp.name, l.period, l.version, r.beneficiaries, r.total,
+                    (SELECT count(*) FROM payouts p WHERE p.pay_point = l.pay_point AND p.period = l.period AND p.reversed_by IS NULL),
+                    (SELECT coalesce(sum(amount), 0) FROM payouts p WHERE p.pay_point = l.pay_point AND p.period = l.period AND p.reversed_by IS NULL),
+                    (SELECT count(*) FROM stops s WHERE s.pay_point = l.pay_point),
+                    (SELECT count(*) FROM flags f WHERE f.pay_point = l.pay_point AND f.period = l.period),
+                    (SELECT coalesce(sum(f.amount), 0) FROM flags f JOIN payouts p ON p.id = f.event_id
+                     WHERE f.pay_point = l.pay_point AND f.period = l.period AND p.reversed_by IS NULL
+                       AND f.kind IN ('not_on_roll', 'amount_differs', 'line_withdrawn'))
+             FROM latest l JOIN rolls r ON r.pay_point = l.pay_point AND r.period = l.period AND r.version = l.version
+             JOIN pay_points pp ON pp.code = l.pay_point
+             WHERE ?1 IS NULL OR l.period = ?1
+             ORDER BY l.period, l.pay_point",
+        )?;
+        let rows = stmt.query_map([period.map(|p| p.to_string())], |r| {
+            let total_due: i64 = r.get(5)?;
+            let paid: i64 = r.get(7)?;
+            let flagged: i64 = r.get(10)?;
+            Ok(SettlementRow {
+                pay_point: r.get(0)?,
+                name: r.get(1)?,
+                period: r.get(2)?,
+                roll_version: r.get(3)?,
+                beneficiaries: r.get(4)?,
+                total_due,
+                payouts: r.get(6)?,
+                paid_amount: paid,
+                paid_as_roll: paid - flagged,
+                flagged_amount: flagged,
+                unpaid_amount: total_due - paid,
+                stops: r.get(8)?,
+                flags: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The settlement as CSV (UTF-8, comma, header row).
+    pub fn settlement_csv(&self, period: Option<Period>) -> Result<String, HubError> {
+        let rows = self.settlement(period)?;
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let io = |e: csv::Error| refused(e.to_string());
+        w.write_record([
+            "pay_point",
+            "name",
+            "period",
+            "roll_version",
+            "beneficiaries",
+            "total_due",
+            "payouts",
+            "paid_amount",
+            "unpaid_amount",
+            "stops",
+            "flags",
+            "paid_as_roll",
+            "flagged_amount",
+        ])
+        .map_err(io)?;
+        for r in rows {
+            w.write_record([
+                r.pay_point,
+                r.name,
+                r.period,
+                r.roll_version.to_string(),
+                r.beneficiaries.to_string(),
+                r.total_due.to_string(),
+                r.payouts.to_string(),
+                r.paid_amount.to_string(),
+                r.unpaid_amount.to_string(),
+                r.stops.to_string(),
+                r.flags.to_string(),
+                r.paid_as_roll.to_string(),
+                r.flagged_amount.to_string(),
+            ])
+            .map_err(io)?;
+        }
+        let bytes = w.into_inner().map_err(|e| refused(e.to_string()))?;
+        Ok(String::from_utf8(bytes).expect("CSV of UTF-8 text"))
+    }
+
+    /// The settlement as a PDF, with the core's document renderer (the same fonts, tables and
+    /// signature blocks as the pay points' own papers).
+    pub fn settlement_pdf(
+        &self,
+        period: Option<Period>,
+        opts: &paypoint::document::district::DistrictOptions,
+    ) -> Result<paypoint::document::Pdf, HubError> {
+        let money = |n: i64| paypoint::Dong::new(n).map_err(|e| refused(e.to_string()));
+        let rows = self
+            .settlement(period)?
+            .into_iter()
+            .map(|r| {
+                Ok(paypoint::document::district::DistrictRow {
+                    period: r
+                        .period
+                        .parse()
+                        .map_err(|_| refused(format!("kỳ “{}” không hợp lệ", r.period)))?,
+                    total_due: money(r.total_due)?,
+                    paid: money(r.paid_amount)?,
+                    paid_as_roll: money(r.paid_as_roll)?,
+                    flagged: money(r.flagged_amount)?,
+                    unpaid: money(r.unpaid_amount)?,
+                    pay_point: r.pay_point,
+                    name: r.name,
+                    roll_version: r.roll_version,
+                    beneficiaries: r.beneficiaries,
+                    payouts: r.payouts,
+                    stops: r.stops,
+                    flags: r.flags,
+                })
+            })
+            .collect::<Result<Vec<_>, HubError>>()?;
+        paypoint::document::district::render(&rows, opts).map_err(|e| refused(e.to_string()))
+    }
+
+    /// The district officer's view: each pay point's progress.
+    pub fn overview(&self) -> Result<Vec<PayPointOverview>, HubError> {
+        let db = self.db();
+        let mut stmt = db.prepare(
+            "SELECT pp.code, pp.name,
+                (SELECT count(*) FROM devices d WHERE d.pay_point = pp.code),
+                (SELECT max(last_sync_at) FROM devices d WHERE d.pay_point = pp.code),
+                (SELECT count(*) FROM events e WHERE e.pay_point = pp.code),
+                (SELECT count(*) FROM flags f WHERE f.pay_point = pp.code),
+                (SELECT max(period) FROM rolls r WHERE r.pay_point = pp.code AND r.published_at IS NOT NULL)
+             FROM pay_points pp ORDER BY pp.code",
+        )?;
+        let rows: Vec<OverviewRow> = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            })?
+            .collect::<Result<_, _>>()?;
+        let mut out = Vec::new();
+        for (code, name, devices, last_sync_at, events, flags, period) in rows {
+            let (total_due, beneficiaries, paid_amount, paid_beneficiaries) = match &period {
+                None => (0, 0, 0, 0),
+                Some(p) => db.query_row(
+                    "SELECT (SELECT total FROM rolls WHERE pay_point = ?1 AND period = ?2 AND published_at IS NOT NULL ORDER BY version DESC LIMIT 1),
+                            (SELECT beneficiaries FROM rolls WHERE pay_point = ?1 AND period = ?2 AND published_at IS NOT NULL ORDER BY version DESC LIMIT 1),
+                            (SELECT coalesce(sum(amount), 0) FROM payouts WHERE pay_point = ?1 AND period = ?2 AND reversed_by IS NULL),
+                            (SELECT count(DISTINCT code) FROM payouts WHERE pay_point = ?1 AND period = ?2 AND reversed_by IS NULL)",
+                    params![code, p],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )?,
+            };
+            out.push(PayPointOverview {
+                code,
+                name,
+                devices,
+                last_sync_at,
+                events,
+                flags,
+                period,
+                total_due,
+                paid_amount,
+                beneficiaries,
+                paid_beneficiaries,
+            });
+        }
+        Ok(out)
+    }
+
+    // ---------------------------------------------------------------- API
+
+    /// Checks what a printed page's QR code claims (the text a scanner types) against the hub's
+    /// records: the published roll, the payouts and reversals, the chain.
+    pub fn check_paper(&self, text: &str) -> Result<paper::PaperCheck, HubError> {
+        let stamp = paypoint::paper::PaperStamp::parse(text).map_err(|e| refused(e.to_string()))?;
+        Ok(paper::check(&self.db(), &stamp)?)
+    }
+}
