@@ -100,6 +100,8 @@ pub(crate) fn hold_of(
     }))
 }
 
+// Amendments from the hub arrive through the sync client, which only device builds have.
+#[cfg_attr(not(feature = "device"), allow(dead_code))]
 /// Records a hold from the hub inside an open write transaction, unless one is already open.
 /// Returns the event's sequence.
 pub(crate) fn hold_in(
@@ -129,6 +131,8 @@ pub(crate) fn hold_in(
     Ok(Some(ev.seq))
 }
 
+// Amendments from the hub arrive through the sync client, which only device builds have.
+#[cfg_attr(not(feature = "device"), allow(dead_code))]
 /// Records the office's confirmation inside an open write transaction: the open hold, if any, is
 /// cleared. Recorded even without a hold (the office may confirm before the device heard of it).
 pub(crate) fn confirm_in(

@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
+#[cfg(feature = "device")]
 use crate::file::APP_IDENTIFIER;
 
 /// The format tag of a key file; also bound into the wrapping as associated data, so a file
@@ -467,12 +468,26 @@ fn write_key_file(path: &Path, file: &KeyFile) -> Result<(), VaultError> {
     })
 }
 
+#[cfg(feature = "device")]
 fn entry(key_id: Uuid) -> Result<keyring::Entry, keyring::Error> {
     keyring::Entry::new(APP_IDENTIFIER, &format!("ledger-key-{key_id}"))
 }
 
+/// Without the `device` feature (the hub's build) there is no OS key store: the passphrase
+/// opens the ledger.
+#[cfg(not(feature = "device"))]
+fn remember(_: KeyStore, _: Uuid, _: &LedgerKey) -> (bool, Option<String>) {
+    (false, Some("bản này không dùng kho khoá của máy".into()))
+}
+
+#[cfg(not(feature = "device"))]
+fn recall(_: Uuid) -> Option<LedgerKey> {
+    None
+}
+
 /// Puts the key in the OS key store; returns whether it is there and, if not, why (for the
 /// shells to show: the passphrase still opens the ledger, so this is never fatal).
+#[cfg(feature = "device")]
 fn remember(store: KeyStore, key_id: Uuid, key: &LedgerKey) -> (bool, Option<String>) {
     if store == KeyStore::Off {
         return (
@@ -490,6 +505,7 @@ fn remember(store: KeyStore, key_id: Uuid, key: &LedgerKey) -> (bool, Option<Str
     }
 }
 
+#[cfg(feature = "device")]
 fn recall(key_id: Uuid) -> Option<LedgerKey> {
     let secret = Zeroizing::new(entry(key_id).ok()?.get_password().ok()?);
     let bytes = Zeroizing::new(hex::decode(secret.as_bytes()).ok()?);

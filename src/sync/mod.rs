@@ -5,7 +5,10 @@
 //! The core has no HTTP server: the hub (`district/`) depends on this module for the shapes and
 //! the signing rules, never the other way round.
 
+// The device's client (blocking HTTP) only in device builds: the hub needs the protocol alone.
+#[cfg(feature = "device")]
 pub mod client;
 pub mod protocol;
 
+#[cfg(feature = "device")]
 pub use client::{SyncError, SyncReport, SyncStatus};
