@@ -145,18 +145,19 @@ impl LineKind {
         }
     }
 
+    /// Every kind, in the order the settlement's columns list them.
+    pub const ALL: [LineKind; 6] = [
+        LineKind::Monthly,
+        LineKind::Supplement,
+        LineKind::Carer,
+        LineKind::Arrears,
+        LineKind::OneOff,
+        LineKind::Funeral,
+    ];
+
     /// The kind of a stored name.
     pub fn parse(s: &str) -> Option<LineKind> {
-        [
-            LineKind::Monthly,
-            LineKind::Supplement,
-            LineKind::Carer,
-            LineKind::Arrears,
-            LineKind::OneOff,
-            LineKind::Funeral,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
+        LineKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 

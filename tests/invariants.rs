@@ -998,14 +998,7 @@ fn the_card_search_and_status_agree_on_every_lines_state() {
 
 #[test]
 fn the_store_blocks_after_a_stop_exactly_the_line_kinds_the_core_says() {
-    let kinds = [
-        LineKind::Monthly,
-        LineKind::Supplement,
-        LineKind::Carer,
-        LineKind::Arrears,
-        LineKind::OneOff,
-        LineKind::Funeral,
-    ];
+    let kinds = LineKind::ALL;
     let mut f = fixture();
     let mut roll = small_roll();
     roll.version = 2;
