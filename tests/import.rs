@@ -1,155 +1,21 @@
 //! Roll import from real files: each shape, each encoding, each way of being wrong, the amended
-//! roll, a round-trip property and a no-panic property over random bytes.
+//! roll, a round-trip property and a no-panic property over random bytes. The command line's
+//! `roll import` is tested in `cli/tests/import.rs`.
 
-mod common;
+#[path = "common/rollfile.rs"]
+mod rollfile;
+#[path = "common/sample_roll.rs"]
+mod sample_roll;
 
 use std::path::{Path, PathBuf};
 
-use common::rollfile::{write_csv, write_xls, write_xlsx, Shape, TotalsStated, ALL_TOTALS_STATED};
 use paypoint::encoding::TextEncoding;
 use paypoint::import::{read_roll, EncodingChoice, ImportError, ImportOptions};
-use paypoint::roll::{BeneficiaryCode, LineKind, Roll, RollEntry, RollLine, Sex};
-use paypoint::{Dong, Ledger, Period};
+use paypoint::roll::{BeneficiaryCode, LineKind, Roll, RollEntry, Sex};
+use paypoint::{Dong, Ledger};
 use proptest::prelude::*;
-
-fn period() -> Period {
-    "2026-12".parse().unwrap()
-}
-
-fn line(kind: LineKind, amount: i64) -> RollLine {
-    RollLine {
-        kind,
-        amount: Dong::new(amount).unwrap(),
-        covers_from: period(),
-        covers_to: period(),
-        note: String::new(),
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn person(
-    code: &str,
-    name: &str,
-    year: u16,
-    sex: Sex,
-    village: &str,
-    category: &str,
-    monthly: i64,
-    arrears: i64,
-) -> RollEntry {
-    let mut lines = vec![line(LineKind::Monthly, monthly)];
-    if arrears > 0 {
-        lines.push(line(LineKind::Arrears, arrears));
-    }
-    RollEntry {
-        code: BeneficiaryCode::new(code).unwrap(),
-        name: name.into(),
-        birth_year: Some(year),
-        sex: Some(sex),
-        village: village.into(),
-        id_card: None,
-        category: category.into(),
-        home_delivery: false,
-        proxy: None,
-        note: String::new(),
-        lines,
-    }
-}
-
-/// A roll with the names that break naive readers: every tone, đ, ư, ơ, capitals.
-fn sample_roll() -> Roll {
-    let tb = "Thương binh";
-    let ls = "Thân nhân liệt sĩ";
-    let mut e = vec![
-        person(
-            "QH-0001",
-            "Nguyễn Thị Hường",
-            1948,
-            Sex::F,
-            "Thôn Đông",
-            ls,
-            2_789_000,
-            0,
-        ),
-        person(
-            "QH-0002",
-            "Trần Văn Bình",
-            1945,
-            Sex::M,
-            "Thôn Tây",
-            tb,
-            1_878_000,
-            5_634_000,
-        ),
-        person(
-            "QH-0003",
-            "Đặng Đình Đức",
-            1950,
-            Sex::M,
-            "Xóm Trại",
-            tb,
-            8_941_000,
-            0,
-        ),
-        person(
-            "QH-0004",
-            "Lê Thị Ngọc Ánh",
-            1952,
-            Sex::F,
-            "Thôn Hạ",
-            ls,
-            5_578_000,
-            0,
-        ),
-        person(
-            "QH-0005",
-            "Phạm Ngọc Quỳnh Hương",
-            1947,
-            Sex::F,
-            "Thôn Đông",
-            ls,
-            2_789_000,
-            2_789_000,
-        ),
-        person(
-            "QH-0006",
-            "Võ Hữu Lộc",
-            1949,
-            Sex::M,
-            "Thôn Phú Lộc",
-            tb,
-            1_878_000,
-            0,
-        ),
-        person(
-            "QH-0007",
-            "Hoàng Thị Thủy",
-            1951,
-            Sex::F,
-            "Xóm Bàu",
-            ls,
-            8_367_000,
-            0,
-        ),
-        person(
-            "QH-0008",
-            "Bùi Ứng Ước",
-            1944,
-            Sex::M,
-            "Thôn Thượng",
-            tb,
-            8_941_000,
-            0,
-        ),
-    ];
-    e[6].note = "Chi tại nhà".into();
-    e[6].home_delivery = true;
-    Roll {
-        period: period(),
-        version: 1,
-        entries: e,
-    }
-}
+use rollfile::{write_csv, write_xls, write_xlsx, Shape, TotalsStated, ALL_TOTALS_STATED};
+use sample_roll::{line, period, person, sample_roll};
 
 fn opts() -> ImportOptions {
     ImportOptions {
@@ -438,17 +304,17 @@ fn a_wrong_grand_total_is_refused_with_its_row_and_both_amounts() {
 }
 
 /// Writes the sample roll, then edits one cell of the written rows (by row of the roll and column).
-fn broken(d: &Path, name: &str, edit: impl Fn(&mut Vec<Vec<common::rollfile::V>>)) -> PathBuf {
+fn broken(d: &Path, name: &str, edit: impl Fn(&mut Vec<Vec<rollfile::V>>)) -> PathBuf {
     let roll = sample_roll();
     let shape = Shape::standard(&roll);
-    let mut rows = common::rollfile::rows(&roll, &shape);
+    let mut rows = rollfile::rows(&roll, &shape);
     edit(&mut rows);
     write_rows_csv(d, name, &rows)
 }
 
 /// Writes rows as a UTF-8 CSV file.
-fn write_rows_csv(d: &Path, name: &str, rows: &[Vec<common::rollfile::V>]) -> PathBuf {
-    use common::rollfile::V;
+fn write_rows_csv(d: &Path, name: &str, rows: &[Vec<rollfile::V>]) -> PathBuf {
+    use rollfile::V;
     let path = d.join(name);
     let mut w = csv::WriterBuilder::new()
         .flexible(true)
@@ -475,15 +341,15 @@ fn write_rows_csv(d: &Path, name: &str, rows: &[Vec<common::rollfile::V>]) -> Pa
 }
 
 /// Row index (0-based) in the written rows of the data row with this code.
-fn row_of(rows: &[Vec<common::rollfile::V>], code: &str) -> usize {
+fn row_of(rows: &[Vec<rollfile::V>], code: &str) -> usize {
     rows.iter()
-        .position(|r| matches!(r.get(4), Some(common::rollfile::V::T(s)) if s == code))
+        .position(|r| matches!(r.get(4), Some(rollfile::V::T(s)) if s == code))
         .unwrap()
 }
 
 #[test]
 fn each_way_of_being_wrong_is_named_with_its_place() {
-    use common::rollfile::V;
+    use rollfile::V;
     let d = dir();
     type Edit = Box<dyn Fn(&mut Vec<Vec<V>>)>;
     let cases: Vec<(&str, Edit, &str, &str)> = vec![
@@ -566,14 +432,14 @@ fn each_way_of_being_wrong_is_named_with_its_place() {
         let i = row_of(r, "QH-0004");
         r[i][1] = V::E;
     });
-    let rows = common::rollfile::rows(&sample_roll(), &Shape::standard(&sample_roll()));
+    let rows = rollfile::rows(&sample_roll(), &Shape::standard(&sample_roll()));
     let expected_row = row_of(&rows, "QH-0004") + 1;
     assert_eq!(refused(&path)[0].row, Some(expected_row));
 }
 
 #[test]
 fn a_subtotal_that_disagrees_is_refused() {
-    use common::rollfile::V;
+    use rollfile::V;
     let d = dir();
     let path = broken(d.path(), "cong-muc.csv", |r| {
         let i = r
@@ -592,9 +458,9 @@ fn a_subtotal_that_disagrees_is_refused() {
 }
 
 /// The label of a total row in the written rows ("Cộng I", "TỔNG CỘNG"), as its 0-based index.
-fn total_row(rows: &[Vec<common::rollfile::V>], label: &str) -> usize {
+fn total_row(rows: &[Vec<rollfile::V>], label: &str) -> usize {
     rows.iter()
-        .position(|row| matches!(row.get(1), Some(common::rollfile::V::T(s)) if s == label))
+        .position(|row| matches!(row.get(1), Some(rollfile::V::T(s)) if s == label))
         .unwrap()
 }
 
@@ -670,7 +536,7 @@ fn total_rows_that_leave_columns_blank_load_in_every_format_and_encoding() {
 /// with blank parts, and a part that holds 0 explicitly, still refuse the file.
 #[test]
 fn a_stated_total_or_an_explicit_zero_is_still_checked() {
-    use common::rollfile::V;
+    use rollfile::V;
     let d = dir();
     let roll = sample_roll();
     let only_total = Shape {
@@ -698,7 +564,7 @@ fn a_stated_total_or_an_explicit_zero_is_still_checked() {
         "a blank monthly cell is not read as 0: {problems:#?}"
     );
 
-    let mut rows = common::rollfile::rows(&roll, &only_total);
+    let mut rows = rollfile::rows(&roll, &only_total);
     let i = total_row(&rows, "Cộng I");
     rows[i][7] = V::N(0);
     let path = write_rows_csv(d.path(), "so-khong.csv", &rows);
@@ -715,10 +581,10 @@ fn a_stated_total_or_an_explicit_zero_is_still_checked() {
 /// "Tổng cộng" and blank parts it is one monthly line.
 #[test]
 fn a_persons_blank_total_or_blank_parts_are_not_zeros() {
-    use common::rollfile::V;
+    use rollfile::V;
     let d = dir();
     let roll = sample_roll();
-    let mut rows = common::rollfile::rows(&roll, &Shape::standard(&roll));
+    let mut rows = rollfile::rows(&roll, &Shape::standard(&roll));
     let parts_only = row_of(&rows, "QH-0001");
     rows[parts_only][9] = V::E;
     // A person with no arrears: with blank parts, the whole "Tổng cộng" is the month's line.
@@ -955,85 +821,6 @@ fn an_amended_roll_applies_the_difference_and_never_touches_a_payout() {
         ledger.apply_roll(&v2, "v2.xlsx").unwrap().outcome,
         "unchanged"
     );
-}
-
-#[test]
-fn the_cli_previews_imports_and_refuses_with_located_errors() {
-    let d = dir();
-    let roll = sample_roll();
-    // The roll of issue 11: Excel 97–2003, VNI, a VNI sheet name, total rows with no amounts.
-    let good = d.path().join("ds.xls");
-    write_xls(
-        &roll,
-        &Shape {
-            encoding: TextEncoding::Vni,
-            totals: TotalsStated::None,
-            sheet_name: "Tháng 12".into(),
-            ..Shape::standard(&roll)
-        },
-        &good,
-    );
-    let bad = d.path().join("sai.xlsx");
-    write_xlsx(
-        &roll,
-        &Shape {
-            grand_total_error: 1000,
-            ..Shape::standard(&roll)
-        },
-        &bad,
-    );
-    let cli = common::Cli::new(d.path().join("so.sqlite"));
-    cli.json(&["init", "--pay-point", "QH01", "--name", "Điểm chi trả"]);
-    let good_s = good.to_str().unwrap();
-    let preview = cli.json(&["roll", "import", good_s, "--period", "2026-12", "--dry-run"]);
-    assert_eq!(preview["beneficiaries"], 8);
-    assert_eq!(preview["lines"], 10);
-    assert_eq!(preview["total"], roll.total().unwrap().as_i64());
-    assert_eq!(preview["encoding"], "vni");
-    assert!(
-        preview["warnings"].as_array().unwrap().iter().any(|w| w
-            .as_str()
-            .unwrap()
-            .starts_with("dòng TỔNG CỘNG không ghi số tiền: không đối chiếu được")),
-        "{preview}"
-    );
-    assert_eq!(cli.status()["events"], 1, "a dry run writes nothing");
-
-    let out = cli.run(&[
-        "roll",
-        "import",
-        bad.to_str().unwrap(),
-        "--period",
-        "2026-12",
-        "--json",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    let problems = out.json()["error"]["problems"].as_array().unwrap().clone();
-    assert!(
-        problems
-            .iter()
-            .any(|p| p["column"] == "J" && p["row"].is_u64()),
-        "{problems:?}"
-    );
-    assert!(
-        out.stderr.contains("sai.xlsx")
-            && out.stderr.contains("dòng")
-            && out.stderr.contains("cột J"),
-        "{}",
-        out.stderr
-    );
-    assert_eq!(cli.status()["events"], 1, "a refused file writes nothing");
-
-    let done = cli.json(&["roll", "import", good_s, "--period", "2026-12"]);
-    assert_eq!(done["change"]["outcome"], "loaded");
-    let s = cli.status();
-    assert_eq!(s["total_due"], roll.total().unwrap().as_i64());
-    let hits = cli.json(&["search", "dang dinh duc"]);
-    assert_eq!(hits[0]["name"], "Đặng Đình Đức");
-    assert_eq!(hits[0]["due"], 8_941_000);
-    let out = cli.run(&["roll", "import", good_s, "--period", "2026-11"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(out.stderr.contains("tháng 12 năm 2026"), "{}", out.stderr);
 }
 
 // A roll written to xlsx and read back is the same roll.

@@ -1,6 +1,6 @@
 //! The `paypoint sync` commands of the real CLI against the real hub: enrol, a full round,
 //! status, and a clear refusal before enrolment. The `paypoint` binary is the one cargo built next
-//! to `paypoint-district` (`cargo test --workspace`, or after `cargo build -p paypoint`).
+//! to `paypoint-district` (`cargo test --workspace`, or after `cargo build -p paypoint-cli`).
 
 mod common;
 #[path = "../../tests/common/qr.rs"]
@@ -52,7 +52,7 @@ fn json(bin: &PathBuf, db: &std::path::Path, args: &[&str]) -> serde_json::Value
 #[test]
 fn sync_enrol_round_and_status_from_the_command_line() {
     let Some(bin) = paypoint_bin() else {
-        eprintln!("skipped: build the `paypoint` binary first (cargo build -p paypoint)");
+        eprintln!("skipped: build the `paypoint` binary first (cargo build -p paypoint-cli)");
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -172,7 +172,7 @@ fn code_of(i: usize) -> String {
 #[test]
 fn an_enrolled_device_refuses_a_roll_file_of_its_own() {
     let Some(bin) = paypoint_bin() else {
-        eprintln!("skipped: build the `paypoint` binary first (cargo build -p paypoint)");
+        eprintln!("skipped: build the `paypoint` binary first (cargo build -p paypoint-cli)");
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -237,7 +237,7 @@ fn an_enrolled_device_refuses_a_roll_file_of_its_own() {
 #[test]
 fn a_person_never_seen_at_the_counter_is_held_until_the_office_confirms() {
     let Some(bin) = paypoint_bin() else {
-        eprintln!("skipped: build the `paypoint` binary first (cargo build -p paypoint)");
+        eprintln!("skipped: build the `paypoint` binary first (cargo build -p paypoint-cli)");
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -385,7 +385,7 @@ fn a_person_never_seen_at_the_counter_is_held_until_the_office_confirms() {
 #[test]
 fn a_printed_page_is_checked_by_the_hub_and_an_edited_one_is_named() {
     let Some(bin) = paypoint_bin() else {
-        eprintln!("skipped: build the `paypoint` binary first (cargo build -p paypoint)");
+        eprintln!("skipped: build the `paypoint` binary first (cargo build -p paypoint-cli)");
         return;
     };
     let dir = tempfile::tempdir().unwrap();

@@ -566,7 +566,7 @@ pub async fn open_card(c: &Client, field: &str, query: &str, code: &str) -> Resu
 // ---------------------------------------------------------------------------------------------
 // The command line (`paypoint`), to prepare a ledger the app then opens.
 
-/// The `paypoint` binary of this workspace, built first (`cargo build -p paypoint --bin
+/// The `paypoint` binary of this workspace, built first (`cargo build -p paypoint-cli --bin
 /// paypoint`, a no-op when it is fresh). `PAYPOINT_CLI_BIN` points at another one.
 pub fn cli_binary() -> PathBuf {
     if let Some(p) = std::env::var_os("PAYPOINT_CLI_BIN") {
@@ -576,11 +576,18 @@ pub fn cli_binary() -> PathBuf {
     BUILT.call_once(|| {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let status = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "paypoint", "--bin", "paypoint"])
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "paypoint-cli",
+                "--bin",
+                "paypoint",
+            ])
             .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
             .status()
             .expect("cargo runs");
-        assert!(status.success(), "cargo build --bin paypoint failed");
+        assert!(status.success(), "cargo build -p paypoint-cli failed");
     });
     let bin = app_binary()
         .parent()

@@ -6,7 +6,7 @@
 //! `docs/documents/*.png` for a reviewer to look at (refreshed with `PAYPOINT_KEEP_DOCS=1`).
 
 mod common;
-#[path = "common/qr.rs"]
+#[path = "../../tests/common/qr.rs"]
 mod qr;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -206,7 +206,9 @@ fn check_common(pdf: &Path, title_starts: &str, demo: bool) -> Vec<String> {
 /// `PAYPOINT_KEEP_DOCS=1` (to refresh the committed pictures), else under `target/`, so an
 /// ordinary test run leaves the work tree clean (dated documents differ on every run).
 fn keep_png(pdf: &Path, name: &str) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the workspace root");
     let dir = if std::env::var("PAYPOINT_KEEP_DOCS").is_ok_and(|v| v == "1") {
         root.join("docs/documents")
     } else {

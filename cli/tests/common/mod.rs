@@ -1,8 +1,10 @@
 //! Shared helpers for the tests that drive the real `paypoint` binary on a real ledger file.
 //!
-//! Each test file that uses them says `mod common;`; not every file uses every helper.
+//! Each test file that uses them says `mod common;`; not every file uses every helper. The roll
+//! file writer is the one the core's and the hub's tests use too (the root `tests/common/`).
 #![allow(dead_code)]
 
+#[path = "../../../tests/common/rollfile.rs"]
 pub mod rollfile;
 
 use std::collections::BTreeMap;

@@ -1,6 +1,5 @@
 //! `paypoint print …`: writes one of the pay point's documents as an A4 PDF.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use chrono::{Local, NaiveDate};
@@ -10,7 +9,10 @@ use paypoint::document::{
     settlement::SettlementOptions, sheet::SheetOptions, unpaid::UnpaidOptions, Pdf,
 };
 use paypoint::{Ledger, Period};
-use serde_json::json;
+use serde_json::{json, Value};
+
+use crate::failure::Failure;
+use crate::report::{done, put, Outcome, Report};
 
 /// Which document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -71,7 +73,7 @@ pub struct PrintArgs {
 
 impl PrintArgs {
     /// Refuses options that the document does not use, rather than silently ignoring them.
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), Failure> {
         let used: &[(&str, bool)] = &[
             ("--village", self.village.is_some()),
             ("--code", self.code.is_some()),
@@ -88,20 +90,20 @@ impl PrintArgs {
         };
         for (name, given) in used {
             if *given && !allowed.contains(name) {
-                return Err(format!(
-                    "tùy chọn {name} không dùng cho `print {}`",
-                    self.kind
-                        .to_possible_value()
-                        .map(|v| v.get_name().to_string())
-                        .unwrap_or_default()
+                return Err(Failure::new(
+                    "invalid_input",
+                    format!(
+                        "tùy chọn {name} không dùng cho `print {}`",
+                        self.kind
+                            .to_possible_value()
+                            .map(|v| v.get_name().to_string())
+                            .unwrap_or_default()
+                    ),
                 ));
             }
         }
         if self.kind == Kind::Receipt && self.code.is_none() && self.payout.is_none() {
-            return Err(
-                "cần chỉ rõ đối tượng (--code MÃ) hoặc lần chi trả (--payout MÃ) để in biên nhận"
-                    .into(),
-            );
+            return Err(document::DocumentError::ReceiptTarget.into());
         }
         Ok(())
     }
@@ -170,33 +172,48 @@ fn render(ledger: &Ledger, args: &PrintArgs) -> Result<Pdf, document::DocumentEr
     }
 }
 
-/// Writes the document asked for and says where it went.
-pub fn run(ledger: &mut Ledger, args: &PrintArgs, json: bool) -> Result<(), String> {
-    args.check()?;
-    let pdf = render(ledger, args).map_err(|e| e.to_string())?;
-    pdf.write_to(&args.out).map_err(|e| e.to_string())?;
-    let mut out = std::io::stdout().lock();
-    // A closed pipe is not a failure: the file is written.
-    let _ = if json {
-        writeln!(
-            out,
-            "{}",
-            json!({
-                "out": args.out.display().to_string(),
-                "pages": pdf.pages,
-                "bytes": pdf.bytes.len(),
-                "title": pdf.title,
-            })
-        )
-    } else {
-        writeln!(
+/// A document written.
+struct Printed {
+    out: PathBuf,
+    pdf: Pdf,
+}
+
+impl Report for Printed {
+    fn text(&self) -> String {
+        let mut out = String::new();
+        put!(
             out,
             "Đã in “{}”: {} ({} trang, {} byte).",
-            pdf.title,
-            args.out.display(),
-            pdf.pages,
-            pdf.bytes.len()
-        )
-    };
-    Ok(())
+            self.pdf.title,
+            self.out.display(),
+            self.pdf.pages,
+            self.pdf.bytes.len()
+        );
+        out
+    }
+
+    fn json(&self) -> Value {
+        json!({
+            "out": self.out.display().to_string(),
+            "pages": self.pdf.pages,
+            "bytes": self.pdf.bytes.len(),
+            "title": self.pdf.title,
+        })
+    }
+
+    /// On one line, as `print` always wrote it.
+    fn json_text(&self) -> String {
+        self.json().to_string()
+    }
+}
+
+/// Writes the document asked for and says where it went.
+pub fn run(ledger: &Ledger, args: &PrintArgs) -> Outcome {
+    args.check()?;
+    let pdf = render(ledger, args)?;
+    pdf.write_to(&args.out)?;
+    done(Printed {
+        out: args.out.clone(),
+        pdf,
+    })
 }

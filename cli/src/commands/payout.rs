@@ -1,0 +1,252 @@
+//! Paying: `paypoint pay` (at the counter or at home), `visit` (a home visit, paid or not) and
+//! `reverse` (a payout undone, approved by a supervisor).
+
+use clap::{Args, ValueEnum};
+use paypoint::clerk::SignedIn;
+use paypoint::payout::{Approval, PayoutReceipt, PayoutRequest, Recipient, ReversalReceipt};
+use paypoint::visit::{VisitOutcome, VisitReceipt};
+use paypoint::{BeneficiaryCode, Ledger};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::access::{sign_in, sign_in_approver};
+use crate::failure::Failure;
+use crate::input::{amount, code};
+use crate::report::{done, put, to_json, Outcome, Report};
+
+#[derive(Args)]
+pub struct PayArgs {
+    /// Mã đối tượng.
+    code: String,
+    #[command(flatten)]
+    proxy: ProxyArgs,
+    /// Chi tại nhà.
+    #[arg(long)]
+    home: bool,
+    /// Số tiền đã xác nhận với người nhận; từ chối nếu số phải trả đã khác.
+    #[arg(long, value_name = "AMOUNT")]
+    expect: Option<String>,
+    #[command(flatten)]
+    approval: ApprovalArgs,
+}
+
+#[derive(Args)]
+pub struct ReverseArgs {
+    /// Mã lần chi trả (payout_id).
+    payout_id: String,
+    /// Lý do hủy.
+    #[arg(long)]
+    reason: String,
+    /// Giám sát viên duyệt (số ID); PIN từ PAYPOINT_APPROVER_PIN.
+    #[arg(long, env = "PAYPOINT_APPROVER")]
+    approver: i64,
+}
+
+#[derive(Args)]
+pub struct VisitArgs {
+    /// Mã đối tượng.
+    code: String,
+    /// Kết quả.
+    #[arg(long, value_enum)]
+    outcome: OutcomeArg,
+    /// Ghi chú.
+    #[arg(long, default_value = "")]
+    note: String,
+    #[command(flatten)]
+    proxy: ProxyArgs,
+    #[command(flatten)]
+    approval: ApprovalArgs,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutcomeArg {
+    Paid,
+    Absent,
+    Hospital,
+    Deceased,
+    Moved,
+    Refused,
+}
+
+impl From<OutcomeArg> for VisitOutcome {
+    fn from(o: OutcomeArg) -> Self {
+        match o {
+            OutcomeArg::Paid => VisitOutcome::Paid,
+            OutcomeArg::Absent => VisitOutcome::Absent,
+            OutcomeArg::Hospital => VisitOutcome::Hospital,
+            OutcomeArg::Deceased => VisitOutcome::Deceased,
+            OutcomeArg::Moved => VisitOutcome::Moved,
+            OutcomeArg::Refused => VisitOutcome::Refused,
+        }
+    }
+}
+
+#[derive(Args)]
+struct ProxyArgs {
+    /// Người nhận thay: họ tên (phải có giấy ủy quyền trong danh sách).
+    #[arg(long, requires = "proxy_id")]
+    proxy_name: Option<String>,
+    /// Người nhận thay: số CCCD.
+    #[arg(long, requires = "proxy_name")]
+    proxy_id: Option<String>,
+}
+
+impl ProxyArgs {
+    fn recipient(&self) -> Recipient {
+        match (&self.proxy_name, &self.proxy_id) {
+            (Some(name), Some(id)) => Recipient::Proxy {
+                name: name.clone(),
+                id_card: id.clone(),
+            },
+            _ => Recipient::Beneficiary,
+        }
+    }
+}
+
+// A supervisor's approval, for a person to be confirmed (chờ xác minh).
+#[derive(Args)]
+struct ApprovalArgs {
+    /// Người chờ xác minh: giám sát viên duyệt (số ID, không phải người chi); PIN từ
+    /// PAYPOINT_APPROVER_PIN hoặc hỏi.
+    #[arg(long, requires = "approval_note")]
+    approver: Option<i64>,
+    /// Ghi chú của giám sát viên: đã gặp ai, giấy tờ gì.
+    #[arg(long, requires = "approver")]
+    approval_note: Option<String>,
+}
+
+impl ApprovalArgs {
+    /// Signs the supervisor in, after checking they are not the paying clerk (a wrong PIN counts).
+    fn sign_in(&self, ledger: &mut Ledger, by: &SignedIn) -> Result<Option<Approval>, Failure> {
+        let (Some(id), Some(note)) = (self.approver, &self.approval_note) else {
+            return Ok(None);
+        };
+        Ok(Some(Approval {
+            approver: sign_in_approver(ledger, by, id)?,
+            note: note.clone(),
+        }))
+    }
+}
+
+struct Paid(PayoutReceipt);
+
+impl Report for Paid {
+    fn text(&self) -> String {
+        let mut out = String::new();
+        let r = &self.0;
+        put!(
+            out,
+            "Đã chi {} đ ({}) cho {} ({}).",
+            r.amount,
+            r.amount_in_words,
+            r.name,
+            r.code
+        );
+        put!(out, "Mã lần chi trả: {}", r.payout_id);
+        out
+    }
+
+    fn json(&self) -> Value {
+        let r = &self.0;
+        json!({
+            "payout_id": r.payout_id, "amount": r.amount, "amount_in_words": r.amount_in_words,
+            "code": r.code, "name": r.name, "seq": r.seq, "cash_on_hand": r.cash_on_hand,
+        })
+    }
+}
+
+/// `paypoint pay CODE`: every unpaid line of the person, by the signed-in clerk.
+pub fn pay(ledger: &mut Ledger, clerk: Option<i64>, args: &PayArgs) -> Outcome {
+    let mut req = PayoutRequest {
+        code: code(&args.code)?,
+        recipient: args.proxy.recipient(),
+        at_home: args.home,
+        expected_total: args.expect.as_deref().map(amount).transpose()?,
+        approval: None,
+    };
+    let by = sign_in(ledger, clerk)?;
+    req.approval = args.approval.sign_in(ledger, &by)?;
+    done(Paid(ledger.record_payout(&by, &req)?))
+}
+
+struct Reversed(ReversalReceipt);
+
+impl Report for Reversed {
+    fn text(&self) -> String {
+        let mut out = String::new();
+        put!(
+            out,
+            "Đã hủy lần chi trả {} ({} đ trả lại quỹ).",
+            self.0.payout_id,
+            self.0.amount
+        );
+        out
+    }
+
+    fn json(&self) -> Value {
+        let r = &self.0;
+        json!({"reversal_id": r.reversal_id, "payout_id": r.payout_id, "amount": r.amount, "seq": r.seq})
+    }
+}
+
+/// `paypoint reverse PAYOUT_ID --reason … --approver ID`.
+pub fn reverse(ledger: &mut Ledger, clerk: Option<i64>, args: &ReverseArgs) -> Outcome {
+    let pid = Uuid::parse_str(args.payout_id.trim()).map_err(|_| {
+        Failure::new(
+            "invalid_input",
+            format!("mã lần chi trả “{}” không hợp lệ", args.payout_id),
+        )
+    })?;
+    let by = sign_in(ledger, clerk)?;
+    let ok = sign_in_approver(ledger, &by, args.approver)?;
+    done(Reversed(ledger.reverse_payout(
+        &by,
+        &ok,
+        pid,
+        &args.reason,
+    )?))
+}
+
+struct Visited {
+    code: BeneficiaryCode,
+    receipt: VisitReceipt,
+}
+
+impl Report for Visited {
+    fn text(&self) -> String {
+        let mut out = String::new();
+        let (c, r) = (&self.code, &self.receipt);
+        put!(out, "Đã ghi lần đến nhà {}: {}.", c, r.outcome.label_vi());
+        if let Some(p) = &r.payout {
+            put!(
+                out,
+                "Đã chi {} đ tại nhà. Mã lần chi trả: {}",
+                p.amount,
+                p.payout_id
+            );
+        }
+        if r.stop.is_some() {
+            put!(out, "Đã báo giảm: dừng chi trả cho {c}.");
+        }
+        out
+    }
+
+    fn json(&self) -> Value {
+        to_json(&self.receipt)
+    }
+}
+
+/// `paypoint visit CODE --outcome …`: a home visit; `paid` pays at the home, `deceased` and
+/// `moved` report the stop.
+pub fn visit(ledger: &mut Ledger, clerk: Option<i64>, args: &VisitArgs) -> Outcome {
+    let c = code(&args.code)?;
+    let by = sign_in(ledger, clerk)?;
+    let approval = args.approval.sign_in(ledger, &by)?;
+    let req = PayoutRequest {
+        recipient: args.proxy.recipient(),
+        approval,
+        ..PayoutRequest::at_counter(c.clone())
+    };
+    let receipt = ledger.record_visit_with(&by, args.outcome.into(), &args.note, &req)?;
+    done(Visited { code: c, receipt })
+}
