@@ -4,7 +4,7 @@
 
 use chrono::{Local, NaiveDate};
 
-use super::data::Day;
+use super::data::{CashSpan, Day, DayCount, DayPayout, DayReversal, DayStop, DayVisit};
 use super::pdf::{self, Align, Column, Doc, Face, Orientation, Row, Table, TableOptions};
 use super::{DocumentError, Pdf};
 use crate::ledger::Ledger;
@@ -54,8 +54,7 @@ fn part(doc: &mut Doc, heading: &str, table: &Table, rows: &[Row], opts: &TableO
     let keep = Doc::table_height(table, rows, opts).min(60.0) + pdf::line_height(pdf::BODY) + 3.0;
     doc.ensure(keep);
     doc.skip(2.0);
-    doc.paragraph(heading, Face::Bold, pdf::BODY, Align::Left);
-    doc.skip(1.0);
+    super::section_heading(doc, heading);
     doc.table(table, rows, opts);
 }
 
@@ -70,15 +69,13 @@ pub(crate) fn discrepancy(d: Dong) -> String {
     }
 }
 
-/// Renders the day report.
+/// Renders the day report: the day's payouts, reversals, home visits and stop reports, the cash
+/// box over the day and the last cash count, then the signatures.
 pub fn render(ledger: &Ledger, opts: &DayOptions) -> Result<Pdf, DocumentError> {
     let _snapshot = ledger.document_snapshot()?;
     let ctx = ledger.document_context(None)?;
     let day: Day = ledger.document_day(opts.day)?;
-    let place = opts
-        .place
-        .clone()
-        .unwrap_or_else(|| super::place_from_pay_point(&ctx.pay_point_name));
+    let place = super::place_or_pay_point(opts.place.as_deref(), &ctx);
     let title = format!(
         "Báo cáo chi trả cuối ngày {} – {}",
         super::dmy(opts.day),
@@ -97,15 +94,30 @@ pub fn render(ledger: &Ledger, opts: &DayOptions) -> Result<Pdf, DocumentError> 
         )],
     );
 
-    // I. Payouts.
-    let paid_total = Dong::sum(day.payouts.iter().map(|p| p.amount))?;
+    payouts_part(&mut doc, &day.payouts, opts.day)?;
+    clerks_line(&mut doc, &day.payouts)?;
+    reversals_part(&mut doc, &day.reversals)?;
+    visits_part(&mut doc, &day.visits);
+    stops_part(&mut doc, &day.stops);
+    cash_part(&mut doc, &day.cash);
+    let date_line = super::date_line(&place, opts.date);
+    match &day.count {
+        Some(k) => count_part(&mut doc, k, &day.cash, opts.day, &date_line)?,
+        None => no_count_part(&mut doc, opts.day),
+    }
+    super::signatures(&mut doc, Some(&date_line), &SIGNERS);
+    doc.finish()
+}
+
+/// I. Every payout of the day, reversed ones included (marked "Đã hủy"), with their total.
+fn payouts_part(doc: &mut Doc, payouts: &[DayPayout], day: NaiveDate) -> Result<(), DocumentError> {
+    let paid_total = Dong::sum(payouts.iter().map(|p| p.amount))?;
     let heading = format!(
         "I. Chi trả trong ngày: {} lần chi, {} đồng",
-        day.payouts.len(),
+        payouts.len(),
         paid_total
     );
-    let rows: Vec<Row> = day
-        .payouts
+    let rows: Vec<Row> = payouts
         .iter()
         .enumerate()
         .map(|(i, p)| {
@@ -126,7 +138,7 @@ pub fn render(ledger: &Ledger, opts: &DayOptions) -> Result<Pdf, DocumentError> 
         })
         .collect();
     part(
-        &mut doc,
+        doc,
         &heading,
         &table(vec![
             Column::new("STT", 10.0, Align::Center),
@@ -141,13 +153,17 @@ pub fn render(ledger: &Ledger, opts: &DayOptions) -> Result<Pdf, DocumentError> 
         &rows,
         &TableOptions {
             grand_total: Some(("Cộng chi trả trong ngày".into(), paid_total, 6)),
-            continuation: Some(format!("Chi trả ngày {} (tiếp theo)", super::dmy(opts.day))),
+            continuation: Some(format!("Chi trả ngày {} (tiếp theo)", super::dmy(day))),
             ..TableOptions::default()
         },
     );
-    // Who paid, and how many times.
+    Ok(())
+}
+
+/// Under the payouts, in small italics: who paid, how many times and how much.
+fn clerks_line(doc: &mut Doc, payouts: &[DayPayout]) -> Result<(), DocumentError> {
     let mut clerks: Vec<(String, usize, Dong)> = Vec::new();
-    for p in &day.payouts {
+    for p in payouts {
         match clerks.iter_mut().find(|c| c.0 == p.clerk) {
             Some(c) => {
                 c.1 += 1;
@@ -169,16 +185,18 @@ pub fn render(ledger: &Ledger, opts: &DayOptions) -> Result<Pdf, DocumentError> 
             Align::Left,
         );
     }
+    Ok(())
+}
 
-    // II. Reversals.
-    let reversed_total = Dong::sum(day.reversals.iter().map(|r| r.amount))?;
+/// II. The reversals of the day: the money that went back into the cash box, and who approved.
+fn reversals_part(doc: &mut Doc, reversals: &[DayReversal]) -> Result<(), DocumentError> {
+    let reversed_total = Dong::sum(reversals.iter().map(|r| r.amount))?;
     let heading = format!(
         "II. Hủy chi trả trong ngày: {} lần, {} đồng hoàn lại quỹ",
-        day.reversals.len(),
+        reversals.len(),
         reversed_total
     );
-    let rows: Vec<Row> = day
-        .reversals
+    let rows: Vec<Row> = reversals
         .iter()
         .enumerate()
         .map(|(i, r)| {
@@ -195,7 +213,7 @@ pub fn render(ledger: &Ledger, opts: &DayOptions) -> Result<Pdf, DocumentError> 
         })
         .collect();
     part(
-        &mut doc,
+        doc,
         &heading,
         &table(vec![
             Column::new("STT", 10.0, Align::Center),
@@ -212,14 +230,16 @@ pub fn render(ledger: &Ledger, opts: &DayOptions) -> Result<Pdf, DocumentError> 
             ..TableOptions::default()
         },
     );
+    Ok(())
+}
 
-    // III. Home visits.
+/// III. The home visits of the day and what came of each.
+fn visits_part(doc: &mut Doc, visits: &[DayVisit]) {
     let heading = format!(
         "III. Chi trả tại nhà – kết quả đến nhà: {} lượt",
-        day.visits.len()
+        visits.len()
     );
-    let rows: Vec<Row> = day
-        .visits
+    let rows: Vec<Row> = visits
         .iter()
         .enumerate()
         .map(|(i, v)| {
@@ -235,7 +255,7 @@ pub fn render(ledger: &Ledger, opts: &DayOptions) -> Result<Pdf, DocumentError> 
         })
         .collect();
     part(
-        &mut doc,
+        doc,
         &heading,
         &table(vec![
             Column::new("STT", 10.0, Align::Center),
@@ -249,11 +269,12 @@ pub fn render(ledger: &Ledger, opts: &DayOptions) -> Result<Pdf, DocumentError> 
         &rows,
         &TableOptions::default(),
     );
+}
 
-    // IV. Stop reports.
-    let heading = format!("IV. Báo giảm trong ngày: {} đối tượng", day.stops.len());
-    let rows: Vec<Row> = day
-        .stops
+/// IV. The stop reports recorded during the day.
+fn stops_part(doc: &mut Doc, stops: &[DayStop]) {
+    let heading = format!("IV. Báo giảm trong ngày: {} đối tượng", stops.len());
+    let rows: Vec<Row> = stops
         .iter()
         .enumerate()
         .map(|(i, s)| {
@@ -269,7 +290,7 @@ pub fn render(ledger: &Ledger, opts: &DayOptions) -> Result<Pdf, DocumentError> 
         })
         .collect();
     part(
-        &mut doc,
+        doc,
         &heading,
         &table(vec![
             Column::new("STT", 10.0, Align::Center),
@@ -283,9 +304,10 @@ pub fn render(ledger: &Ledger, opts: &DayOptions) -> Result<Pdf, DocumentError> 
         &rows,
         &TableOptions::default(),
     );
+}
 
-    // V. Cash box over the day.
-    let c = &day.cash;
+/// V. The cash box over the day as the ledger has it, from the opening to the closing balance.
+fn cash_part(doc: &mut Doc, c: &CashSpan) {
     let money = |label: &str, d: Dong| Row::new(vec![label.to_string(), d.to_string()]);
     let rows = vec![
         money("Tồn quỹ đầu ngày", c.opening),
@@ -299,7 +321,7 @@ pub fn render(ledger: &Ledger, opts: &DayOptions) -> Result<Pdf, DocumentError> 
         },
     ];
     part(
-        &mut doc,
+        doc,
         "V. Quỹ tiền mặt trong ngày (theo sổ)",
         &table(vec![
             Column::new("Nội dung", 120.0, Align::Left),
@@ -308,104 +330,120 @@ pub fn render(ledger: &Ledger, opts: &DayOptions) -> Result<Pdf, DocumentError> 
         &rows,
         &TableOptions::default(),
     );
+}
 
-    let date_line = super::date_line(&place, opts.date);
+/// VI. The last cash count of the day by denomination, the amount in words, the cash the ledger
+/// expected and the discrepancy. The words, the three lines and the signatures are kept on the
+/// page of the count's last rows.
+fn count_part(
+    doc: &mut Doc,
+    k: &DayCount,
+    cash: &CashSpan,
+    day: NaiveDate,
+    date_line: &str,
+) -> Result<(), DocumentError> {
+    let heading = format!(
+        "VI. Kiểm quỹ theo mệnh giá lúc {} ngày {}{}",
+        k.time,
+        super::dmy(day),
+        if k.clerk.is_empty() {
+            String::new()
+        } else {
+            format!(" (người kiểm: {})", k.clerk)
+        }
+    );
+    let rows = count_rows(k)?;
+    let words = format!("Bằng chữ: {}.", k.counted.in_words());
+    let w = doc.content_width();
+    // The words, the difference and the signatures stay with the count.
+    let after = Doc::paragraph_height(&words, Face::Italic, pdf::BODY, w)
+        + 3.0 * pdf::line_height(pdf::BODY)
+        + super::signatures_height(Some(date_line));
+    part(
+        doc,
+        &heading,
+        &table(vec![
+            Column::new("STT", 10.0, Align::Center),
+            Column::new("Mệnh giá (đồng)", 50.0, Align::Right),
+            Column::new("Số tờ", 40.0, Align::Right),
+            Column::new("Thành tiền (đồng)", 65.0, Align::Right),
+        ]),
+        &rows,
+        &TableOptions {
+            grand_total: Some(("Tổng số tiền kiểm đếm".into(), k.counted, 3)),
+            keep_with_last: after,
+            ..TableOptions::default()
+        },
+    );
+    doc.skip(1.0);
+    doc.paragraph(&words, Face::Italic, pdf::BODY, Align::Left);
+    count_findings(doc, k, cash);
+    Ok(())
+}
 
-    // VI. Cash count.
-    match &day.count {
-        Some(k) => {
-            let heading = format!(
-                "VI. Kiểm quỹ theo mệnh giá lúc {} ngày {}{}",
-                k.time,
-                super::dmy(opts.day),
-                if k.clerk.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (người kiểm: {})", k.clerk)
-                }
-            );
-            let mut rows = Vec::new();
-            for (i, (denomination, quantity)) in k.notes.iter().enumerate() {
-                let value = denomination.checked_mul(*quantity as i64)?;
-                rows.push(
-                    Row::new(vec![
-                        (i + 1).to_string(),
-                        denomination.to_string(),
-                        quantity.to_string(),
-                        value.to_string(),
-                    ])
-                    .with_amount(value),
-                );
-            }
-            let words = format!("Bằng chữ: {}.", k.counted.in_words());
-            let w = doc.content_width();
-            // The words, the difference and the signatures stay with the count.
-            let after = Doc::paragraph_height(&words, Face::Italic, pdf::BODY, w)
-                + 3.0 * pdf::line_height(pdf::BODY)
-                + super::signatures_height(Some(&date_line));
-            part(
-                &mut doc,
-                &heading,
-                &table(vec![
-                    Column::new("STT", 10.0, Align::Center),
-                    Column::new("Mệnh giá (đồng)", 50.0, Align::Right),
-                    Column::new("Số tờ", 40.0, Align::Right),
-                    Column::new("Thành tiền (đồng)", 65.0, Align::Right),
-                ]),
-                &rows,
-                &TableOptions {
-                    grand_total: Some(("Tổng số tiền kiểm đếm".into(), k.counted, 3)),
-                    keep_with_last: after,
-                    ..TableOptions::default()
-                },
-            );
-            doc.skip(1.0);
-            doc.paragraph(&words, Face::Italic, pdf::BODY, Align::Left);
-            doc.paragraph(
-                &format!("Tồn quỹ theo sổ lúc kiểm quỹ: {} đồng.", k.expected),
-                Face::Regular,
-                pdf::BODY,
-                Align::Left,
-            );
-            doc.paragraph(
-                &format!("Chênh lệch (thực tế − sổ): {}.", discrepancy(k.difference)),
-                Face::Bold,
-                pdf::BODY,
-                Align::Left,
-            );
-            if k.expected != c.closing {
-                doc.paragraph(
-                    &format!(
-                        "Lưu ý: sau lần kiểm quỹ này sổ còn ghi thêm biến động; tồn quỹ cuối ngày theo sổ là {} đồng.",
-                        c.closing
-                    ),
-                    Face::Italic,
-                    11.0,
-                    Align::Left,
-                );
-            }
-        }
-        None => {
-            doc.ensure(30.0);
-            doc.skip(2.0);
-            doc.paragraph(
-                "VI. Kiểm quỹ theo mệnh giá",
-                Face::Bold,
-                pdf::BODY,
-                Align::Left,
-            );
-            doc.paragraph(
-                &format!(
-                    "Chưa kiểm quỹ trong ngày {}: hãy đếm tiền theo mệnh giá và ghi nhận (`paypoint cash count …`) rồi in lại báo cáo.",
-                    super::dmy(opts.day)
-                ),
-                Face::Italic,
-                pdf::BODY,
-                Align::Left,
-            );
-        }
+/// One row per denomination counted: how many notes and what they are worth.
+fn count_rows(k: &DayCount) -> Result<Vec<Row>, DocumentError> {
+    let mut rows = Vec::new();
+    for (i, (denomination, quantity)) in k.notes.iter().enumerate() {
+        let value = denomination.checked_mul(*quantity as i64)?;
+        rows.push(
+            Row::new(vec![
+                (i + 1).to_string(),
+                denomination.to_string(),
+                quantity.to_string(),
+                value.to_string(),
+            ])
+            .with_amount(value),
+        );
     }
+    Ok(rows)
+}
 
-    super::signatures(&mut doc, Some(&date_line), &SIGNERS);
-    doc.finish()
+/// What the count found against the ledger; and, when the ledger moved after the count, a note
+/// that the day's closing balance is not the one counted.
+fn count_findings(doc: &mut Doc, k: &DayCount, cash: &CashSpan) {
+    doc.paragraph(
+        &format!("Tồn quỹ theo sổ lúc kiểm quỹ: {} đồng.", k.expected),
+        Face::Regular,
+        pdf::BODY,
+        Align::Left,
+    );
+    doc.paragraph(
+        &format!("Chênh lệch (thực tế − sổ): {}.", discrepancy(k.difference)),
+        Face::Bold,
+        pdf::BODY,
+        Align::Left,
+    );
+    if k.expected != cash.closing {
+        doc.paragraph(
+            &format!(
+                "Lưu ý: sau lần kiểm quỹ này sổ còn ghi thêm biến động; tồn quỹ cuối ngày theo sổ là {} đồng.",
+                cash.closing
+            ),
+            Face::Italic,
+            11.0,
+            Align::Left,
+        );
+    }
+}
+
+/// VI. when the cash was not counted that day: what to do before printing again.
+fn no_count_part(doc: &mut Doc, day: NaiveDate) {
+    doc.ensure(30.0);
+    doc.skip(2.0);
+    doc.paragraph(
+        "VI. Kiểm quỹ theo mệnh giá",
+        Face::Bold,
+        pdf::BODY,
+        Align::Left,
+    );
+    doc.paragraph(
+        &format!(
+            "Chưa kiểm quỹ trong ngày {}: hãy đếm tiền theo mệnh giá và ghi nhận (`paypoint cash count …`) rồi in lại báo cáo.",
+            super::dmy(day)
+        ),
+        Face::Italic,
+        pdf::BODY,
+        Align::Left,
+    );
 }

@@ -348,6 +348,53 @@ pub(crate) fn signatures(doc: &mut Doc, date_line: Option<&str>, blocks: &[(&str
     doc.y = bottom + SIGN_SPACE;
 }
 
+/// The place written on the date line: the one asked for, else the one in the pay point's name
+/// ([`place_from_pay_point`]).
+pub(crate) fn place_or_pay_point(place: Option<&str>, ctx: &Context) -> String {
+    place
+        .map(str::to_string)
+        .unwrap_or_else(|| place_from_pay_point(&ctx.pay_point_name))
+}
+
+/// A numbered section's heading ("I. Lịch chi trả"), bold on the left, a little space under it.
+pub(crate) fn section_heading(doc: &mut Doc, heading: &str) {
+    doc.paragraph(heading, Face::Bold, BODY, Align::Left);
+    doc.skip(1.0);
+}
+
+/// What closes a list: a few lines under the table (the count, the amount in words) and the
+/// signatures. The table is told its [`Closing::height`] as `keep_with_last`, so that the block
+/// lands on the page of the last rows rather than alone on a page of its own.
+pub(crate) struct Closing<'a> {
+    /// The lines, each with its face and size, left-aligned.
+    pub lines: Vec<(String, Face, f32)>,
+    /// The place-and-date line over the signatures.
+    pub date_line: String,
+    /// The signature blocks: title and hint.
+    pub signers: &'a [(&'a str, &'a str)],
+}
+
+impl Closing<'_> {
+    /// Height of the whole block on a text area `w` wide.
+    pub(crate) fn height(&self, w: f32) -> f32 {
+        let mut h = 2.0;
+        for (text, face, size) in &self.lines {
+            h += Doc::paragraph_height(text, *face, *size, w);
+        }
+        h + signatures_height(Some(&self.date_line))
+    }
+
+    /// Draws the block, on a new page only when it does not fit under the table.
+    pub(crate) fn draw(&self, doc: &mut Doc) {
+        doc.ensure(self.height(doc.content_width()));
+        doc.skip(2.0);
+        for (text, face, size) in &self.lines {
+            doc.paragraph(text, *face, *size, Align::Left);
+        }
+        signatures(doc, Some(&self.date_line), self.signers);
+    }
+}
+
 /// What two village names must share to be the same village: case, accents and spacing aside.
 pub(crate) fn village_key(s: &str) -> String {
     text::fold(s)

@@ -4,7 +4,9 @@
 
 use chrono::{Datelike, Local, NaiveDate, Weekday};
 
-use super::data::Person;
+use std::collections::HashSet;
+
+use super::data::{Context, Person};
 use super::pdf::{self, Align, Column, Doc, Face, Orientation, Row, Table, TableOptions};
 use super::{DocumentError, Pdf};
 use crate::ledger::Ledger;
@@ -111,30 +113,13 @@ fn person_row(i: usize, p: &Person, last: String) -> Row {
     ])
 }
 
-/// Renders the public notice.
+/// Renders the public notice: the schedule, then who joined the roll and who left it or was
+/// stopped since the previous roll, then the closing lines and the signatures.
 pub fn render(ledger: &Ledger, opts: &NoticeOptions) -> Result<Pdf, DocumentError> {
     let _snapshot = ledger.document_snapshot()?;
     let ctx = ledger.document_context(opts.period)?;
     let period = ctx.period;
-    let mut days = Vec::new();
-    for &d in &opts.days {
-        let date = NaiveDate::from_ymd_opt(period.year() as i32, period.month() as u32, d)
-            .ok_or_else(|| {
-                DocumentError::BadSchedule(format!(
-                    "tháng {} năm {} không có ngày {d}",
-                    period.month(),
-                    period.year()
-                ))
-            })?;
-        days.push(date);
-    }
-    if days.is_empty() {
-        return Err(DocumentError::BadSchedule(
-            "chưa có ngày chi trả nào".into(),
-        ));
-    }
-    days.sort_unstable();
-    days.dedup();
+    let days = schedule_dates(period, &opts.days)?;
     let current = ledger.document_people(period)?;
     let previous_period = ledger.previous_roll_period(period)?;
     let previous = match previous_period {
@@ -145,11 +130,68 @@ pub fn render(ledger: &Ledger, opts: &NoticeOptions) -> Result<Pdf, DocumentErro
         .venue
         .clone()
         .unwrap_or_else(|| ctx.pay_point_name.clone());
-    let place = opts
-        .place
-        .clone()
-        .unwrap_or_else(|| super::place_from_pay_point(&ctx.pay_point_name));
+    let place = super::place_or_pay_point(opts.place.as_deref(), &ctx);
 
+    let mut doc = notice_doc(&ctx);
+    schedule_part(&mut doc, &days, &opts.hours, &venue);
+
+    // II and III. Added and removed since the previous roll.
+    let changes = Changes::between(previous.as_deref(), &current, period);
+    let previous_label = previous_period.map(|p| p.label_vi());
+    doc.skip(3.0);
+    added_part(&mut doc, previous_label.as_deref(), &changes.added, period);
+    doc.skip(3.0);
+    let closing = super::Closing {
+        lines: vec![(
+            format!(
+                "Danh sách chi trả {} có {} đối tượng. Mọi thắc mắc, phản ánh xin liên hệ {} hoặc UBND xã trong thời gian niêm yết.",
+                period.label_vi(),
+                current.len(),
+                ctx.pay_point_name
+            ),
+            Face::Regular,
+            12.0,
+        )],
+        date_line: super::date_line(&place, opts.date),
+        signers: &SIGNERS,
+    };
+    removed_part(
+        &mut doc,
+        previous_label.as_deref(),
+        &changes.removed,
+        &closing,
+    );
+    closing.draw(&mut doc);
+    doc.finish()
+}
+
+/// The dates of the schedule in the notice's month, in order, each once.
+fn schedule_dates(period: Period, days: &[u32]) -> Result<Vec<NaiveDate>, DocumentError> {
+    let mut dates = Vec::new();
+    for &d in days {
+        let date = NaiveDate::from_ymd_opt(period.year() as i32, period.month() as u32, d)
+            .ok_or_else(|| {
+                DocumentError::BadSchedule(format!(
+                    "tháng {} năm {} không có ngày {d}",
+                    period.month(),
+                    period.year()
+                ))
+            })?;
+        dates.push(date);
+    }
+    if dates.is_empty() {
+        return Err(DocumentError::BadSchedule(
+            "chưa có ngày chi trả nào".into(),
+        ));
+    }
+    dates.sort_unstable();
+    dates.dedup();
+    Ok(dates)
+}
+
+/// The notice down to its opening sentence: properties, header block, title.
+fn notice_doc(ctx: &Context) -> Doc {
+    let period = ctx.period;
     let title = format!(
         "Thông báo lịch chi trả và danh sách đối tượng tăng, giảm {} – {}",
         period.label_vi(),
@@ -160,7 +202,7 @@ pub fn render(ledger: &Ledger, opts: &NoticeOptions) -> Result<Pdf, DocumentErro
         "Niêm yết công khai lịch chi trả trợ cấp ưu đãi người có công",
         &ctx.pay_point_name,
     );
-    super::header_block(&mut doc, &ctx);
+    super::header_block(&mut doc, ctx);
     super::title(
         &mut doc,
         "Thông báo",
@@ -180,10 +222,12 @@ pub fn render(ledger: &Ledger, opts: &NoticeOptions) -> Result<Pdf, DocumentErro
         Align::Left,
     );
     doc.skip(2.0);
+    doc
+}
 
-    // I. Schedule.
-    doc.paragraph("I. Lịch chi trả", Face::Bold, pdf::BODY, Align::Left);
-    doc.skip(1.0);
+/// I. The paying days with their hours and place, and what to bring.
+fn schedule_part(doc: &mut Doc, days: &[NaiveDate], hours: &str, venue: &str) {
+    super::section_heading(doc, "I. Lịch chi trả");
     let rows: Vec<Row> = days
         .iter()
         .enumerate()
@@ -191,8 +235,8 @@ pub fn render(ledger: &Ledger, opts: &NoticeOptions) -> Result<Pdf, DocumentErro
             Row::new(vec![
                 (i + 1).to_string(),
                 format!("{}, {}", weekday_vi(d.weekday()), super::dmy(*d)),
-                opts.hours.clone(),
-                venue.clone(),
+                hours.to_string(),
+                venue.to_string(),
             ])
         })
         .collect();
@@ -213,61 +257,78 @@ pub fn render(ledger: &Ledger, opts: &NoticeOptions) -> Result<Pdf, DocumentErro
     ] {
         doc.paragraph(&format!("– {line}"), Face::Regular, 12.0, Align::Left);
     }
+}
 
-    // II and III. Added and removed since the previous roll.
-    let added: Vec<&Person>;
-    let mut removed: Vec<(&Person, String)> = Vec::new();
-    let previous_label = previous_period.map(|p| p.label_vi());
-    match &previous {
-        Some(prev) => {
-            let prev_codes: std::collections::HashSet<&str> =
-                prev.iter().map(|p| p.code.as_str()).collect();
-            let cur_codes: std::collections::HashSet<&str> =
-                current.iter().map(|p| p.code.as_str()).collect();
+/// Who joined and who left the roll since the previous one.
+struct Changes<'a> {
+    /// On this roll, not on the previous one.
+    added: Vec<&'a Person>,
+    /// On the previous roll and not on this one, then those on this roll whose payment a stop
+    /// report stopped: each with why.
+    removed: Vec<(&'a Person, String)>,
+}
+
+impl<'a> Changes<'a> {
+    /// Compares `current` with `previous`; with no previous roll nobody is added or has left,
+    /// but the stopped are still listed.
+    fn between(
+        previous: Option<&'a [Person]>,
+        current: &'a [Person],
+        period: Period,
+    ) -> Changes<'a> {
+        let mut added = Vec::new();
+        let mut removed = Vec::new();
+        if let Some(prev) = previous {
+            let prev_codes: HashSet<&str> = prev.iter().map(|p| p.code.as_str()).collect();
+            let cur_codes: HashSet<&str> = current.iter().map(|p| p.code.as_str()).collect();
             added = current
                 .iter()
                 .filter(|p| !prev_codes.contains(p.code.as_str()))
                 .collect();
             for p in prev.iter().filter(|p| !cur_codes.contains(p.code.as_str())) {
-                let why = match p.stop {
-                    Some((reason, Some(d))) => {
-                        format!("Báo giảm: {} ngày {}", reason.label_vi(), super::dmy(d))
-                    }
-                    Some((reason, None)) => format!("Báo giảm: {}", reason.label_vi()),
-                    None => format!("Không còn trong danh sách {}", period.label_vi()),
-                };
-                removed.push((p, why));
+                removed.push((p, left_why(p, period)));
             }
         }
-        None => added = Vec::new(),
+        // On the roll but stopped by a stop report: not paid this month.
+        for p in current.iter().filter(|p| p.stop.is_some()) {
+            let (reason, date) = p.stop.expect("filtered on stop");
+            let why = match date {
+                Some(d) => format!(
+                    "Dừng chi trả: báo giảm ({}) ngày {}",
+                    reason.label_vi(),
+                    super::dmy(d)
+                ),
+                None => format!("Dừng chi trả: báo giảm ({})", reason.label_vi()),
+            };
+            removed.push((p, why));
+        }
+        Changes { added, removed }
     }
-    // On the roll but stopped by a stop report: not paid this month.
-    for p in current.iter().filter(|p| p.stop.is_some()) {
-        let (reason, date) = p.stop.expect("filtered on stop");
-        let why = match date {
-            Some(d) => format!(
-                "Dừng chi trả: báo giảm ({}) ngày {}",
-                reason.label_vi(),
-                super::dmy(d)
-            ),
-            None => format!("Dừng chi trả: báo giảm ({})", reason.label_vi()),
-        };
-        removed.push((p, why));
-    }
+}
 
-    doc.skip(3.0);
-    match &previous_label {
+/// Why someone on the previous roll is not on this one: their stop report, else just gone.
+fn left_why(p: &Person, period: Period) -> String {
+    match p.stop {
+        Some((reason, Some(d))) => {
+            format!("Báo giảm: {} ngày {}", reason.label_vi(), super::dmy(d))
+        }
+        Some((reason, None)) => format!("Báo giảm: {}", reason.label_vi()),
+        None => format!("Không còn trong danh sách {}", period.label_vi()),
+    }
+}
+
+/// II. The beneficiaries added since the previous roll; without a previous roll, a line that
+/// says there is nothing to compare with.
+fn added_part(doc: &mut Doc, previous_label: Option<&str>, added: &[&Person], period: Period) {
+    match previous_label {
         Some(prev) => {
-            doc.paragraph(
+            super::section_heading(
+                doc,
                 &format!(
                     "II. Đối tượng được bổ sung (báo tăng) so với danh sách {prev}: {} người",
                     added.len()
                 ),
-                Face::Bold,
-                pdf::BODY,
-                Align::Left,
             );
-            doc.skip(1.0);
             let rows: Vec<Row> = added
                 .iter()
                 .enumerate()
@@ -300,9 +361,18 @@ pub fn render(ledger: &Ledger, opts: &NoticeOptions) -> Result<Pdf, DocumentErro
             );
         }
     }
-    doc.skip(3.0);
+}
+
+/// III. The beneficiaries who left the roll or were stopped, with why; the closing lines and
+/// the signatures are kept on the page of the last rows.
+fn removed_part(
+    doc: &mut Doc,
+    previous_label: Option<&str>,
+    removed: &[(&Person, String)],
+    closing: &super::Closing,
+) {
     doc.ensure(25.0);
-    let heading = match &previous_label {
+    let heading = match previous_label {
         Some(prev) => format!(
             "III. Đối tượng thôi hưởng, dừng chi trả (báo giảm) so với danh sách {prev}: {} người",
             removed.len()
@@ -312,38 +382,21 @@ pub fn render(ledger: &Ledger, opts: &NoticeOptions) -> Result<Pdf, DocumentErro
             removed.len()
         ),
     };
-    doc.paragraph(&heading, Face::Bold, pdf::BODY, Align::Left);
-    doc.skip(1.0);
+    super::section_heading(doc, &heading);
     let rows: Vec<Row> = removed
         .iter()
         .enumerate()
         .map(|(i, (p, why))| person_row(i, p, why.clone()))
         .collect();
-    let closing = format!(
-        "Danh sách chi trả {} có {} đối tượng. Mọi thắc mắc, phản ánh xin liên hệ {} hoặc UBND xã trong thời gian niêm yết.",
-        period.label_vi(),
-        current.len(),
-        ctx.pay_point_name
-    );
-    let date_line = super::date_line(&place, opts.date);
-    // The closing lines and the signatures stay on the page of the last rows.
-    let keep = 2.0
-        + Doc::paragraph_height(&closing, Face::Regular, 12.0, doc.content_width())
-        + super::signatures_height(Some(&date_line));
     doc.table(
         &people_table("Lý do"),
         &rows,
         &TableOptions {
             continuation: Some("Đối tượng thôi hưởng, dừng chi trả (tiếp theo)".into()),
-            keep_with_last: keep,
+            keep_with_last: closing.height(doc.content_width()),
             ..TableOptions::default()
         },
     );
-    doc.ensure(keep);
-    doc.skip(2.0);
-    doc.paragraph(&closing, Face::Regular, 12.0, Align::Left);
-    super::signatures(&mut doc, Some(&date_line), &SIGNERS);
-    doc.finish()
 }
 
 #[cfg(test)]

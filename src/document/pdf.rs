@@ -614,6 +614,28 @@ impl Doc {
     /// is the height of what follows the table (amount in words, signatures): rows are moved to a
     /// new page, when needed, so that it fits on the table's last page with them.
     pub(crate) fn table(&mut self, t: &Table, rows: &[Row], opts: &TableOptions) {
+        let measured: Vec<Measured> = rows.iter().map(|r| t.measure(r)).collect();
+        let plan = self.plan_table(t, &measured, opts);
+        if plan.start_new {
+            self.new_page();
+            self.continuation_caption(opts);
+        }
+        let pages = plan.pages.len();
+        for (p, page_rows) in plan.pages.iter().enumerate() {
+            if p > 0 {
+                self.new_page();
+                self.continuation_caption(opts);
+            }
+            let page = TablePage {
+                rows: page_rows,
+                last: p + 1 == pages,
+            };
+            self.draw_table_page(t, (rows, &measured), &page, opts);
+        }
+    }
+
+    /// Decides which rows go on which page, from the room left on this page and on a fresh one.
+    fn plan_table(&self, t: &Table, measured: &[Measured], opts: &TableOptions) -> TablePlan {
         let header_h = t.header_height();
         let caption_h = if opts.continuation.is_some() {
             line_height(CELL) + 1.0
@@ -630,11 +652,7 @@ impl Doc {
         } else {
             0.0
         };
-        let measured: Vec<Measured> = rows.iter().map(|r| t.measure(r)).collect();
         let fresh = self.bottom() - self.top() - caption_h - header_h - page_total_h;
-
-        // Plan the pages: which rows go on which page.
-        let mut plan: Vec<Vec<usize>> = Vec::new();
         let mut start_new = false;
         let mut avail = self.remaining() - header_h - page_total_h;
         let first_h = measured.first().map_or(TOTAL_ROW, |m| m.height);
@@ -642,114 +660,91 @@ impl Doc {
             start_new = true;
             avail = fresh;
         }
-        let mut cur: Vec<usize> = Vec::new();
-        let mut used = 0.0;
-        let mut page_avail = avail;
-        for (i, m) in measured.iter().enumerate() {
-            if !cur.is_empty() && used + m.height > page_avail {
-                plan.push(std::mem::take(&mut cur));
-                used = 0.0;
-                page_avail = fresh;
-            }
-            cur.push(i);
-            used += m.height;
-        }
-        plan.push(cur);
+        let mut pages = fill_pages(measured, avail, fresh);
         // The last page must also hold the grand total, and preferably what follows the table.
-        let need = grand_h + opts.keep_with_last;
-        let last_avail = if plan.len() == 1 { avail } else { fresh };
-        let last = plan.last().expect("plan has a page").clone();
-        let used_last: f32 = last.iter().map(|&i| measured[i].height).sum();
-        if used_last + need > last_avail && !last.is_empty() {
-            // How many rows fit on a fresh page together with the closing block.
-            let mut fit = 0;
-            let mut h = 0.0;
-            for &i in last.iter().rev() {
-                if h + measured[i].height + need > fresh {
-                    break;
-                }
-                h += measured[i].height;
-                fit += 1;
-            }
-            let fit = fit.max(1);
-            if last.len() >= 2 {
-                let k = fit.min(last.len() - 1);
-                let split = last.len() - k;
-                let (keep, moved) = last.split_at(split);
-                let n = plan.len();
-                plan[n - 1] = keep.to_vec();
-                plan.push(moved.to_vec());
-            } else if plan.len() == 1 && used_last + grand_h > last_avail {
-                // A lone row that cannot take the grand total under it starts on a new page.
-                start_new = true;
-            }
+        let last = LastPage {
+            need: grand_h + opts.keep_with_last,
+            grand_h,
+        };
+        if keep_closing_with_last(&mut pages, measured, (avail, fresh), last) {
+            start_new = true;
         }
+        TablePlan { pages, start_new }
+    }
 
-        if start_new {
-            self.new_page();
-            self.continuation_caption(opts);
+    /// One page of a table: the header, its rows (or the note of an empty table), its total
+    /// rows, and the column rules down to where the total rows' labels begin.
+    fn draw_table_page(
+        &mut self,
+        t: &Table,
+        (rows, measured): (&[Row], &[Measured]),
+        page: &TablePage,
+        opts: &TableOptions,
+    ) {
+        let top = self.y;
+        self.draw_header(t);
+        if page.rows.is_empty() && rows.is_empty() {
+            self.draw_empty_note(t, opts);
         }
-        let pages = plan.len();
-        for (p, page_rows) in plan.iter().enumerate() {
-            if p > 0 {
-                self.new_page();
-                self.continuation_caption(opts);
+        for &i in page.rows {
+            self.draw_row(t, &measured[i], rows[i].bold);
+            if let (Some(tag), Some(amount)) = (&rows[i].tag, rows[i].amount) {
+                self.page().tagged.push((tag.clone(), amount));
             }
-            let top = self.y;
-            self.draw_header(t);
-            if page_rows.is_empty() && rows.is_empty() {
-                let h = TOTAL_ROW;
-                let y = self.y;
-                let (x, w) = (self.left(), t.width());
-                let note = opts.empty.as_deref().unwrap_or("(Không có)");
-                self.page().text_in(
-                    x,
-                    w,
-                    y + (h - line_height(CELL)) / 2.0 + ascent(CELL) - 0.6,
-                    note,
-                    Face::Italic,
-                    CELL,
-                    Align::Center,
-                );
-                self.y += h;
-                let y2 = self.y;
-                self.page().rule(x, y2, x + w, y2, 0.5);
+        }
+        let totals_top = self.y;
+        let mut span = t.columns.len();
+        if let Some(pt) = &opts.page_total {
+            let sum =
+                Dong::sum(page.rows.iter().filter_map(|&i| rows[i].amount)).unwrap_or(Dong::ZERO);
+            self.draw_total_row(t, &pt.label, pt.amount_col, sum);
+            span = span.min(pt.amount_col);
+        }
+        if page.last {
+            if let Some((label, amount, col)) = &opts.grand_total {
+                self.draw_total_row(t, label, *col, *amount);
+                span = span.min(*col);
             }
-            for &i in page_rows {
-                self.draw_row(t, &measured[i], rows[i].bold);
-                if let (Some(tag), Some(amount)) = (&rows[i].tag, rows[i].amount) {
-                    self.page().tagged.push((tag.clone(), amount));
-                }
-            }
-            let totals_top = self.y;
-            let mut span = t.columns.len();
-            if let Some(pt) = &opts.page_total {
-                let sum = Dong::sum(page_rows.iter().filter_map(|&i| rows[i].amount))
-                    .unwrap_or(Dong::ZERO);
-                self.draw_total_row(t, &pt.label, pt.amount_col, sum);
-                span = span.min(pt.amount_col);
-            }
-            if p + 1 == pages {
-                if let Some((label, amount, col)) = &opts.grand_total {
-                    self.draw_total_row(t, label, *col, *amount);
-                    span = span.min(*col);
-                }
-            }
-            // Inside the label of the total rows there are no column rules.
-            let bottom = self.y;
-            let x0 = self.left();
-            let mut x = x0;
-            self.page().rule(x, top, x, bottom, 0.5);
-            let n = t.columns.len();
-            for (b, c) in t.columns.iter().enumerate() {
-                x += c.width;
-                let end = if b + 1 < span && b + 1 < n {
-                    totals_top
-                } else {
-                    bottom
-                };
-                self.page().rule(x, top, x, end, 0.5);
-            }
+        }
+        self.draw_column_rules(t, top, totals_top, span);
+    }
+
+    /// The single row of a table without rows: "(Không có)" or the table's own note.
+    fn draw_empty_note(&mut self, t: &Table, opts: &TableOptions) {
+        let h = TOTAL_ROW;
+        let y = self.y;
+        let (x, w) = (self.left(), t.width());
+        let note = opts.empty.as_deref().unwrap_or("(Không có)");
+        self.page().text_in(
+            x,
+            w,
+            y + (h - line_height(CELL)) / 2.0 + ascent(CELL) - 0.6,
+            note,
+            Face::Italic,
+            CELL,
+            Align::Center,
+        );
+        self.y += h;
+        let y2 = self.y;
+        self.page().rule(x, y2, x + w, y2, 0.5);
+    }
+
+    /// The vertical rules of a table's page from `top` down to the current position; those
+    /// inside the label of the total rows (the first `span` columns) stop at `totals_top`.
+    fn draw_column_rules(&mut self, t: &Table, top: f32, totals_top: f32, span: usize) {
+        let bottom = self.y;
+        let x0 = self.left();
+        let mut x = x0;
+        self.page().rule(x, top, x, bottom, 0.5);
+        let n = t.columns.len();
+        for (b, c) in t.columns.iter().enumerate() {
+            x += c.width;
+            let end = if b + 1 < span && b + 1 < n {
+                totals_top
+            } else {
+                bottom
+            };
+            self.page().rule(x, top, x, end, 0.5);
         }
     }
 
@@ -1184,6 +1179,94 @@ pub(crate) struct TableOptions {
 struct Measured {
     cells: Vec<Vec<String>>,
     height: f32,
+}
+
+/// Which rows of a table go on which page.
+struct TablePlan {
+    /// The indices of the rows on each page, in order.
+    pages: Vec<Vec<usize>>,
+    /// Whether the table starts on a new page (its first row does not fit on this one).
+    start_new: bool,
+}
+
+/// One page of a planned table.
+struct TablePage<'a> {
+    /// The indices of its rows.
+    rows: &'a [usize],
+    /// Whether it is the table's last page (the one with the grand total).
+    last: bool,
+}
+
+/// What a table's last page must hold under its rows.
+#[derive(Clone, Copy)]
+struct LastPage {
+    /// The grand total row and what follows the table (`keep_with_last`).
+    need: f32,
+    /// The grand total row alone.
+    grand_h: f32,
+}
+
+/// Fills pages with rows in order: `first` mm of room on the first page, `fresh` on the others.
+/// A row taller than a whole page still gets a page of its own.
+fn fill_pages(measured: &[Measured], first: f32, fresh: f32) -> Vec<Vec<usize>> {
+    let mut plan: Vec<Vec<usize>> = Vec::new();
+    let mut cur: Vec<usize> = Vec::new();
+    let mut used = 0.0;
+    let mut page_avail = first;
+    for (i, m) in measured.iter().enumerate() {
+        if !cur.is_empty() && used + m.height > page_avail {
+            plan.push(std::mem::take(&mut cur));
+            used = 0.0;
+            page_avail = fresh;
+        }
+        cur.push(i);
+        used += m.height;
+    }
+    plan.push(cur);
+    plan
+}
+
+/// Moves the last rows of the last page to a new page when what must follow them does not fit
+/// under them: as many as fit on the new page with it, one at least, never all of them (the page
+/// they leave keeps a row under its header). Returns true when the table must rather start on a
+/// new page: a single row on the first page that cannot take the grand total under it.
+fn keep_closing_with_last(
+    plan: &mut Vec<Vec<usize>>,
+    measured: &[Measured],
+    (avail, fresh): (f32, f32),
+    needs: LastPage,
+) -> bool {
+    let need = needs.need;
+    let last_avail = if plan.len() == 1 { avail } else { fresh };
+    let last = plan.last().expect("plan has a page").clone();
+    let used_last: f32 = last.iter().map(|&i| measured[i].height).sum();
+    let overflows = used_last + need > last_avail && !last.is_empty();
+    if !overflows {
+        return false;
+    }
+    // How many rows fit on a fresh page together with the closing block.
+    let mut fit = 0;
+    let mut h = 0.0;
+    for &i in last.iter().rev() {
+        if h + measured[i].height + need > fresh {
+            break;
+        }
+        h += measured[i].height;
+        fit += 1;
+    }
+    let fit = fit.max(1);
+    if last.len() >= 2 {
+        let k = fit.min(last.len() - 1);
+        let split = last.len() - k;
+        let (keep, moved) = last.split_at(split);
+        let n = plan.len();
+        plan[n - 1] = keep.to_vec();
+        plan.push(moved.to_vec());
+        false
+    } else {
+        // A lone row that cannot take the grand total under it starts on a new page.
+        plan.len() == 1 && used_last + needs.grand_h > last_avail
+    }
 }
 
 impl Table {

@@ -57,6 +57,32 @@ fn copy(
     which: &str,
     date_line: &str,
 ) -> Result<(), DocumentError> {
+    copy_heading(doc, ctx, p, which);
+    beneficiary_lines(doc, p);
+    payout_lines(doc, p);
+    doc.paragraph(&recipient_line(p), Face::Regular, SIZE, Align::Left);
+    let place = if p.at_home {
+        "tại nhà đối tượng"
+    } else {
+        "tại điểm chi trả"
+    };
+    doc.paragraph(
+        &format!(
+            "Chi trả lúc {} ngày {} {place}; nhân viên chi trả: {}; mã lần chi trả: {}.",
+            super::time_of(&p.paid_at),
+            super::dmy_of(&p.paid_at),
+            p.clerk,
+            p.id
+        ),
+        Face::Regular,
+        SIZE,
+        Align::Left,
+    );
+    copy_signatures(doc, date_line, &p.clerk, stamp)
+}
+
+/// The header block in the receipt's smaller type, the title and which copy this is.
+fn copy_heading(doc: &mut Doc, ctx: &super::Context, p: &PayoutDoc, which: &str) {
     super::header_block_sized(doc, ctx, SIZE, 11.5);
     let title = if p.at_home {
         "Biên nhận chi trả tại nhà"
@@ -74,6 +100,10 @@ fn copy(
         Align::Center,
     );
     doc.skip(1.0);
+}
+
+/// Who was paid: name, code, year of birth, address and category.
+fn beneficiary_lines(doc: &mut Doc, p: &PayoutDoc) {
     let b = &p.person;
     let who = format!(
         "Họ và tên đối tượng: {}    Mã đối tượng: {}    Năm sinh: {}",
@@ -89,6 +119,10 @@ fn copy(
         Align::Left,
     );
     doc.skip(0.5);
+}
+
+/// The lines paid, their total and the total in words.
+fn payout_lines(doc: &mut Doc, p: &PayoutDoc) {
     let rows: Vec<Row> = p
         .lines
         .iter()
@@ -123,7 +157,13 @@ fn copy(
         SIZE,
         Align::Left,
     );
-    let recipient = match &p.proxy {
+}
+
+/// Who took the money: the authorised proxy with their ID card (and relationship), or the
+/// beneficiary with theirs.
+fn recipient_line(p: &PayoutDoc) -> String {
+    let b = &p.person;
+    match &p.proxy {
         Some((name, id_card)) => {
             let rel = b
                 .proxy
@@ -144,83 +184,68 @@ fn copy(
                 .map(|c| format!(", CCCD số {c}"))
                 .unwrap_or_default()
         ),
-    };
-    doc.paragraph(&recipient, Face::Regular, SIZE, Align::Left);
-    let place = if p.at_home {
-        "tại nhà đối tượng"
-    } else {
-        "tại điểm chi trả"
-    };
-    doc.paragraph(
-        &format!(
-            "Chi trả lúc {} ngày {} {place}; nhân viên chi trả: {}; mã lần chi trả: {}.",
-            super::time_of(&p.paid_at),
-            super::dmy_of(&p.paid_at),
-            p.clerk,
-            p.id
-        ),
-        Face::Regular,
-        SIZE,
-        Align::Left,
-    );
-    // Date line and the two signatures, the clerk's name printed under theirs.
+    }
+}
+
+/// The date line and the two signatures, the recipient's on the left and the clerk's on the
+/// right with the clerk's name printed under it, and the QR code between them, where neither
+/// signs. Not [`super::signatures`]: the receipt's type is smaller and the QR code sits in it.
+fn copy_signatures(
+    doc: &mut Doc,
+    date_line: &str,
+    clerk: &str,
+    stamp: &PaperStamp,
+) -> Result<(), DocumentError> {
     let x = doc.left();
     let cw = doc.content_width();
+    let half = cw / 2.0;
     doc.skip(0.5);
-    doc.paragraph_in(
-        x + cw / 2.0,
-        cw / 2.0,
-        date_line,
-        Face::Italic,
-        SIZE,
-        Align::Center,
-    );
+    doc.paragraph_in(x + half, half, date_line, Face::Italic, SIZE, Align::Center);
     let top = doc.y;
-    // The QR code between the two signatures, where neither signs.
     doc.qr_at(x + (cw - RECEIPT_QR) / 2.0, top, RECEIPT_QR, stamp)?;
-    doc.paragraph_in(
+    signature_title(
+        doc,
         x,
-        cw / 2.0,
         "Người nhận tiền",
-        Face::Bold,
-        SIZE,
-        Align::Center,
-    );
-    doc.paragraph_in(
-        x,
-        cw / 2.0,
         "(Ký hoặc điểm chỉ, ghi rõ họ tên)",
-        Face::Italic,
-        10.0,
-        Align::Center,
     );
     doc.y = top;
-    doc.paragraph_in(
-        x + cw / 2.0,
-        cw / 2.0,
-        "Nhân viên chi trả",
-        Face::Bold,
-        SIZE,
-        Align::Center,
-    );
-    doc.paragraph_in(
-        x + cw / 2.0,
-        cw / 2.0,
-        "(Ký, ghi rõ họ tên)",
-        Face::Italic,
-        10.0,
-        Align::Center,
-    );
+    signature_title(doc, x + half, "Nhân viên chi trả", "(Ký, ghi rõ họ tên)");
     doc.skip(11.0);
-    doc.paragraph_in(
-        x + cw / 2.0,
-        cw / 2.0,
-        &p.clerk,
-        Face::Bold,
-        SIZE,
-        Align::Center,
-    );
+    doc.paragraph_in(x + half, half, clerk, Face::Bold, SIZE, Align::Center);
     Ok(())
+}
+
+/// A signature block's bold title and italic hint, centred in the half of the line from `x`.
+fn signature_title(doc: &mut Doc, x: f32, who: &str, hint: &str) {
+    let half = doc.content_width() / 2.0;
+    doc.paragraph_in(x, half, who, Face::Bold, SIZE, Align::Center);
+    doc.paragraph_in(x, half, hint, Face::Italic, 10.0, Align::Center);
+}
+
+/// Where the second copy goes: under a dashed cut line across the middle of the sheet when the
+/// first copy ended above it, else on a page of its own.
+fn cut_line_or_new_page(doc: &mut Doc) {
+    if doc.y + 4.0 <= HALF && doc.y > doc.top() {
+        let x0 = 8.0;
+        let mut x = x0;
+        while x < 202.0 {
+            doc.page().rule(x, HALF, (x + 2.0).min(202.0), HALF, 0.4);
+            x += 4.0;
+        }
+        doc.page().text_in(
+            0.0,
+            210.0,
+            HALF - 1.2,
+            "cắt theo đường này",
+            Face::Italic,
+            7.0,
+            Align::Center,
+        );
+        doc.y = HALF + 6.0;
+    } else {
+        doc.new_page();
+    }
 }
 
 /// What a receipt's QR code says: the payout, its code and amount.
@@ -242,10 +267,7 @@ pub fn render(ledger: &Ledger, opts: &ReceiptOptions) -> Result<Pdf, DocumentErr
     let p = ledger.receipt_payout(ctx.period, opts.code.as_deref(), opts.payout.as_deref())?;
     // The payout's own period (a payout named by id may belong to another month).
     let ctx = ledger.document_context(Some(p.period))?;
-    let place = opts
-        .place
-        .clone()
-        .unwrap_or_else(|| super::place_from_pay_point(&ctx.pay_point_name));
+    let place = super::place_or_pay_point(opts.place.as_deref(), &ctx);
     let date = opts
         .date
         .or_else(|| super::date_of(&p.paid_at))
@@ -275,27 +297,7 @@ pub fn render(ledger: &Ledger, opts: &ReceiptOptions) -> Result<Pdf, DocumentErr
         "Liên 1: lưu tại điểm chi trả",
         &date_line,
     )?;
-    if doc.y + 4.0 <= HALF && doc.y > doc.top() {
-        // Cut line across the middle of the sheet, then the second copy under it.
-        let x0 = 8.0;
-        let mut x = x0;
-        while x < 202.0 {
-            doc.page().rule(x, HALF, (x + 2.0).min(202.0), HALF, 0.4);
-            x += 4.0;
-        }
-        doc.page().text_in(
-            0.0,
-            210.0,
-            HALF - 1.2,
-            "cắt theo đường này",
-            Face::Italic,
-            7.0,
-            Align::Center,
-        );
-        doc.y = HALF + 6.0;
-    } else {
-        doc.new_page();
-    }
+    cut_line_or_new_page(&mut doc);
     copy(
         &mut doc,
         (&ctx, &p, &stamp),

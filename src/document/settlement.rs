@@ -5,7 +5,7 @@
 
 use chrono::{Local, NaiveDate};
 
-use super::data::Person;
+use super::data::{CashSpan, Person};
 use super::pdf::{
     self, Align, Column, Doc, Face, Orientation, PageTotal, Row, Table, TableOptions,
 };
@@ -151,17 +151,15 @@ fn status_label(p: &Person) -> &'static str {
     p.status().label_vi()
 }
 
-/// Renders the settlement of a period.
+/// Renders the settlement of a period: the summary per allowance type, the cash over the period
+/// and the signatures, then the appendix of each beneficiary's status on a page of its own.
 pub fn render(ledger: &Ledger, opts: &SettlementOptions) -> Result<Pdf, DocumentError> {
     let _snapshot = ledger.document_snapshot()?;
     let ctx = ledger.document_context(opts.period)?;
     let people = ledger.document_people(ctx.period)?;
     let cash = ledger.period_cash(ctx.period)?;
     let last_count = ledger.period_last_count(ctx.period)?;
-    let place = opts
-        .place
-        .clone()
-        .unwrap_or_else(|| super::place_from_pay_point(&ctx.pay_point_name));
+    let place = super::place_or_pay_point(opts.place.as_deref(), &ctx);
     let title = format!(
         "Bảng tổng hợp thanh quyết toán {} – {}",
         ctx.period.label_vi(),
@@ -183,26 +181,29 @@ pub fn render(ledger: &Ledger, opts: &SettlementOptions) -> Result<Pdf, Document
             ctx.pay_point_name
         )],
     );
+    let total = summary_part(&mut doc, &people)?;
+    cash_part(&mut doc, &cash, last_count.as_ref(), &total)?;
+    let date_line = super::date_line(&place, opts.date);
+    super::signatures(&mut doc, Some(&date_line), &SIGNERS);
+    appendix(&mut doc, ctx.period, &people, &total);
+    doc.finish()
+}
 
-    // I. Per allowance type and in total.
-    doc.paragraph(
-        "I. Tổng hợp theo loại trợ cấp",
-        Face::Bold,
-        pdf::BODY,
-        Align::Left,
-    );
-    doc.skip(1.0);
+/// I. One row per allowance type on the roll and the total, with the amount paid in words and
+/// what carries over or is stopped. Returns the total.
+fn summary_part(doc: &mut Doc, people: &[Person]) -> Result<Summary, DocumentError> {
+    super::section_heading(doc, "I. Tổng hợp theo loại trợ cấp");
     let mut rows = Vec::new();
     let mut n = 0;
     for kind in KINDS {
-        let s = summarise(&people, Some(kind))?;
+        let s = summarise(people, Some(kind))?;
         if s.roll.people == 0 {
             continue;
         }
         n += 1;
         rows.push(summary_row(&n.to_string(), kind.label_vi(), &s));
     }
-    let total = summarise(&people, None)?;
+    let total = summarise(people, None)?;
     rows.push(Row {
         bold: true,
         ..summary_row("", "TỔNG CỘNG", &total)
@@ -228,17 +229,48 @@ pub fn render(ledger: &Ledger, opts: &SettlementOptions) -> Result<Pdf, Document
         11.0,
         Align::Left,
     );
+    Ok(total)
+}
 
-    // II. Cash.
+/// II. The cash advanced, paid out and returned over the period and the last count; a note when
+/// the cash paid out differs from what the roll says was paid (payouts of another period).
+fn cash_part(
+    doc: &mut Doc,
+    cash: &CashSpan,
+    last_count: Option<&(String, Dong, Dong, Dong)>,
+    total: &Summary,
+) -> Result<(), DocumentError> {
     doc.ensure(70.0);
     doc.skip(3.0);
-    doc.paragraph(
-        "II. Kinh phí tạm ứng và quỹ tiền mặt trong kỳ",
-        Face::Bold,
-        pdf::BODY,
-        Align::Left,
+    super::section_heading(doc, "II. Kinh phí tạm ứng và quỹ tiền mặt trong kỳ");
+    doc.table(
+        &Table::plain(vec![
+            Column::new("STT", 10.0, Align::Center),
+            Column::new("Nội dung", 170.0, Align::Left),
+            Column::new("Số tiền (đồng)", 72.0, Align::Right),
+        ]),
+        &cash_rows(cash, last_count),
+        &TableOptions::default(),
     );
-    doc.skip(1.0);
+    let net = cash.paid_out.checked_sub(cash.reversed)?;
+    if net != total.paid.amount {
+        doc.skip(1.0);
+        doc.paragraph(
+            &format!(
+                "Lưu ý: tiền chi ra khỏi quỹ trong kỳ (trừ hoàn quỹ) là {net} đồng, khác số đã trả theo danh sách kỳ này {} đồng: có khoản chi của kỳ khác ghi trong thời gian này.",
+                total.paid.amount
+            ),
+            Face::Italic,
+            11.0,
+            Align::Left,
+        );
+    }
+    Ok(())
+}
+
+/// The rows of the cash table: the cash box from opening to closing, then the last count and its
+/// discrepancy when there is one.
+fn cash_rows(cash: &CashSpan, last_count: Option<&(String, Dong, Dong, Dong)>) -> Vec<Row> {
     let money = |stt: &str, label: &str, d: Dong| {
         Row::new(vec![stt.to_string(), label.to_string(), d.to_string()])
     };
@@ -258,7 +290,7 @@ pub fn render(ledger: &Ledger, opts: &SettlementOptions) -> Result<Pdf, Document
             )
         },
     ];
-    if let Some((at, counted, _expected, difference)) = &last_count {
+    if let Some((at, counted, _expected, difference)) = last_count {
         rows.push(money(
             "7",
             &format!(
@@ -274,32 +306,12 @@ pub fn render(ledger: &Ledger, opts: &SettlementOptions) -> Result<Pdf, Document
             super::day::discrepancy(*difference),
         ]));
     }
-    doc.table(
-        &Table::plain(vec![
-            Column::new("STT", 10.0, Align::Center),
-            Column::new("Nội dung", 170.0, Align::Left),
-            Column::new("Số tiền (đồng)", 72.0, Align::Right),
-        ]),
-        &rows,
-        &TableOptions::default(),
-    );
-    let net = cash.paid_out.checked_sub(cash.reversed)?;
-    if net != total.paid.amount {
-        doc.skip(1.0);
-        doc.paragraph(
-            &format!(
-                "Lưu ý: tiền chi ra khỏi quỹ trong kỳ (trừ hoàn quỹ) là {net} đồng, khác số đã trả theo danh sách kỳ này {} đồng: có khoản chi của kỳ khác ghi trong thời gian này.",
-                total.paid.amount
-            ),
-            Face::Italic,
-            11.0,
-            Align::Left,
-        );
-    }
-    let date_line = super::date_line(&place, opts.date);
-    super::signatures(&mut doc, Some(&date_line), &SIGNERS);
+    rows
+}
 
-    // Appendix: each beneficiary's status.
+/// The appendix, on a new page: how many people are in each status, then each beneficiary's
+/// amounts and status, with a total per page.
+fn appendix(doc: &mut Doc, period: Period, people: &[Person], total: &Summary) {
     doc.new_page();
     doc.paragraph(
         "PHỤ LỤC: TRẠNG THÁI CHI TRẢ TỪNG ĐỐI TƯỢNG",
@@ -311,8 +323,8 @@ pub fn render(ledger: &Ledger, opts: &SettlementOptions) -> Result<Pdf, Document
     doc.paragraph(
         &format!(
             "Tháng {} năm {} – Đã trả: {} người; Đã trả một phần: {} người; Chưa trả: {} người; Chưa trả và dừng chi trả: {} người.",
-            ctx.period.month(),
-            ctx.period.year(),
+            period.month(),
+            period.year(),
             count(PayStatus::Paid),
             count(PayStatus::PartlyPaid),
             count(PayStatus::Unpaid),
@@ -323,28 +335,7 @@ pub fn render(ledger: &Ledger, opts: &SettlementOptions) -> Result<Pdf, Document
         Align::Center,
     );
     doc.skip(2.0);
-    let rows: Vec<Row> = people
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let note = match p.stop {
-                Some((reason, _)) => format!("Báo giảm: {}", reason.label_vi()),
-                None => String::new(),
-            };
-            Row::new(vec![
-                (i + 1).to_string(),
-                p.name.clone(),
-                p.code.clone(),
-                p.village.clone(),
-                p.total().to_string(),
-                p.paid().to_string(),
-                p.unpaid().to_string(),
-                status_label(p).to_string(),
-                note,
-            ])
-            .with_amount(p.total())
-        })
-        .collect();
+    let rows: Vec<Row> = people.iter().enumerate().map(appendix_row).collect();
     doc.table(
         &appendix_table(),
         &rows,
@@ -356,10 +347,29 @@ pub fn render(ledger: &Ledger, opts: &SettlementOptions) -> Result<Pdf, Document
             grand_total: Some(("TỔNG CỘNG".into(), total.roll.amount, 4)),
             continuation: Some(format!(
                 "Phụ lục trạng thái chi trả {} (tiếp theo)",
-                ctx.period.label_vi()
+                period.label_vi()
             )),
             ..TableOptions::default()
         },
     );
-    doc.finish()
+}
+
+/// One beneficiary of the appendix: what they were owed, paid and not paid, and their status.
+fn appendix_row((i, p): (usize, &Person)) -> Row {
+    let note = match p.stop {
+        Some((reason, _)) => format!("Báo giảm: {}", reason.label_vi()),
+        None => String::new(),
+    };
+    Row::new(vec![
+        (i + 1).to_string(),
+        p.name.clone(),
+        p.code.clone(),
+        p.village.clone(),
+        p.total().to_string(),
+        p.paid().to_string(),
+        p.unpaid().to_string(),
+        status_label(p).to_string(),
+        note,
+    ])
+    .with_amount(p.total())
 }

@@ -181,10 +181,7 @@ pub fn render(ledger: &Ledger, opts: &SheetOptions) -> Result<Pdf, DocumentError
     let people = ledger.document_people(ctx.period)?;
     let people = select_village(people, opts.village.as_deref(), ctx.period)?;
     let village = opts.village.as_ref().map(|_| people[0].village.clone());
-    let place = opts
-        .place
-        .clone()
-        .unwrap_or_else(|| super::place_from_pay_point(&ctx.pay_point_name));
+    let place = super::place_or_pay_point(opts.place.as_deref(), &ctx);
 
     let mut title = format!(
         "Danh sách chi trả có ký nhận {} – {}",
@@ -243,12 +240,14 @@ pub fn render(ledger: &Ledger, opts: &SheetOptions) -> Result<Pdf, DocumentError
         "Tổng số: {} đối tượng. Người nhận thay phải xuất trình giấy ủy quyền và CCCD; đối tượng ký hoặc điểm chỉ vào cột (8).",
         people.len()
     );
-    let date_line = super::date_line(&place, opts.date);
-    let w = doc.content_width();
-    let closing = 2.0
-        + Doc::paragraph_height(&words, Face::Italic, pdf::BODY, w)
-        + Doc::paragraph_height(&count, Face::Italic, 11.0, w)
-        + super::signatures_height(Some(&date_line));
+    let closing = super::Closing {
+        lines: vec![
+            (words, Face::Italic, pdf::BODY),
+            (count, Face::Italic, 11.0),
+        ],
+        date_line: super::date_line(&place, opts.date),
+        signers: &SIGNERS,
+    };
     let t = table();
     doc.table(
         &t,
@@ -259,7 +258,7 @@ pub fn render(ledger: &Ledger, opts: &SheetOptions) -> Result<Pdf, DocumentError
                 amount_col: AMOUNT_COL,
             }),
             grand_total: Some(("TỔNG CỘNG".into(), total, AMOUNT_COL)),
-            keep_with_last: closing,
+            keep_with_last: closing.height(doc.content_width()),
             continuation: Some(format!(
                 "Danh sách chi trả {} – {} (tiếp theo)",
                 ctx.period.label_vi(),
@@ -268,10 +267,6 @@ pub fn render(ledger: &Ledger, opts: &SheetOptions) -> Result<Pdf, DocumentError
             empty: None,
         },
     );
-    doc.ensure(closing);
-    doc.skip(2.0);
-    doc.paragraph(&words, Face::Italic, pdf::BODY, Align::Left);
-    doc.paragraph(&count, Face::Italic, 11.0, Align::Left);
-    super::signatures(&mut doc, Some(&date_line), &SIGNERS);
+    closing.draw(&mut doc);
     doc.finish()
 }

@@ -5,7 +5,7 @@
 
 use chrono::{Local, NaiveDate, NaiveDateTime};
 
-use super::data::Person;
+use super::data::{Context, Person};
 use super::pdf::{
     self, Align, Column, Doc, Face, Orientation, PageTotal, Row, Table, TableOptions,
 };
@@ -101,48 +101,37 @@ fn note(p: &Person) -> String {
     parts.join("; ")
 }
 
-/// One row per person not yet paid in full.
-fn rows_of(unpaid: &[&Person]) -> Vec<Row> {
-    unpaid
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            Row::new(vec![
-                (i + 1).to_string(),
-                p.name.clone(),
-                p.code.clone(),
-                p.village.clone(),
-                p.category.clone(),
-                p.unpaid().to_string(),
-                if p.home_delivery { "x" } else { "" }.to_string(),
-                last_visit(p),
-                note(p),
-            ])
-            .with_amount(p.unpaid())
-        })
-        .collect()
+/// One person not paid in full: what is still owed, whether they are paid at home, the last
+/// visit and the notes.
+fn unpaid_row((i, p): (usize, &&Person)) -> Row {
+    Row::new(vec![
+        (i + 1).to_string(),
+        p.name.clone(),
+        p.code.clone(),
+        p.village.clone(),
+        p.category.clone(),
+        p.unpaid().to_string(),
+        if p.home_delivery { "x" } else { "" }.to_string(),
+        last_visit(p),
+        note(p),
+    ])
+    .with_amount(p.unpaid())
 }
 
-/// Renders the unpaid list.
-pub fn render(ledger: &Ledger, opts: &UnpaidOptions) -> Result<Pdf, DocumentError> {
-    let _snapshot = ledger.document_snapshot()?;
-    let ctx = ledger.document_context(opts.period)?;
-    let people = ledger.document_people(ctx.period)?;
-    let all_villages = villages(&people).len();
-    let people = select_village(people, opts.village.as_deref(), ctx.period)?;
-    let village = opts.village.as_ref().map(|_| people[0].village.clone());
-    let place = opts
-        .place
-        .clone()
-        .unwrap_or_else(|| super::place_from_pay_point(&ctx.pay_point_name));
-    let unpaid: Vec<&Person> = people.iter().filter(|p| p.unpaid().is_positive()).collect();
-
+/// The list down to its title: properties, header block, title with the scope and the moment
+/// the list is as of.
+fn unpaid_doc(
+    ctx: &Context,
+    village: Option<&str>,
+    all_villages: usize,
+    as_of: NaiveDateTime,
+) -> Doc {
     let mut title = format!(
         "Danh sách đối tượng chưa nhận trợ cấp {} – {}",
         ctx.period.label_vi(),
         ctx.pay_point_name
     );
-    if let Some(v) = &village {
+    if let Some(v) = village {
         title.push_str(&format!(" – {v}"));
     }
     let mut doc = Doc::new(&title, Orientation::Landscape, ctx.page_mark());
@@ -150,8 +139,8 @@ pub fn render(ledger: &Ledger, opts: &UnpaidOptions) -> Result<Pdf, DocumentErro
         "Danh sách đối tượng chưa nhận trợ cấp ưu đãi người có công",
         &ctx.pay_point_name,
     );
-    super::header_block(&mut doc, &ctx);
-    let scope = match &village {
+    super::header_block(&mut doc, ctx);
+    let scope = match village {
         Some(v) => format!("Thôn/xóm: {v}"),
         None => format!("Toàn điểm chi trả ({all_villages} thôn/xóm)"),
     };
@@ -167,13 +156,27 @@ pub fn render(ledger: &Ledger, opts: &UnpaidOptions) -> Result<Pdf, DocumentErro
             ),
             format!(
                 "Tính đến {} ngày {}",
-                opts.as_of.format("%H:%M"),
-                super::dmy(opts.as_of.date())
+                as_of.format("%H:%M"),
+                super::dmy(as_of.date())
             ),
         ],
     );
+    doc
+}
 
-    let rows = rows_of(&unpaid);
+/// Renders the unpaid list.
+pub fn render(ledger: &Ledger, opts: &UnpaidOptions) -> Result<Pdf, DocumentError> {
+    let _snapshot = ledger.document_snapshot()?;
+    let ctx = ledger.document_context(opts.period)?;
+    let people = ledger.document_people(ctx.period)?;
+    let all_villages = villages(&people).len();
+    let people = select_village(people, opts.village.as_deref(), ctx.period)?;
+    let village = opts.village.as_ref().map(|_| people[0].village.clone());
+    let place = super::place_or_pay_point(opts.place.as_deref(), &ctx);
+    let unpaid: Vec<&Person> = people.iter().filter(|p| p.unpaid().is_positive()).collect();
+
+    let mut doc = unpaid_doc(&ctx, village.as_deref(), all_villages, opts.as_of);
+    let rows: Vec<Row> = unpaid.iter().enumerate().map(unpaid_row).collect();
     let total = Dong::sum(unpaid.iter().map(|p| p.unpaid()))?;
     let stopped = Dong::sum(unpaid.iter().map(|p| p.unpaid_stopped()))?;
     let home = unpaid.iter().filter(|p| p.home_delivery).count();
@@ -186,12 +189,14 @@ pub fn render(ledger: &Ledger, opts: &UnpaidOptions) -> Result<Pdf, DocumentErro
         home
     );
     let words = format!("Bằng chữ: {}.", total.in_words());
-    let date_line = super::date_line(&place, opts.date);
-    let w = doc.content_width();
-    let closing = 2.0
-        + Doc::paragraph_height(&summary, Face::Regular, pdf::BODY, w)
-        + Doc::paragraph_height(&words, Face::Italic, pdf::BODY, w)
-        + super::signatures_height(Some(&date_line));
+    let closing = super::Closing {
+        lines: vec![
+            (summary, Face::Regular, pdf::BODY),
+            (words, Face::Italic, pdf::BODY),
+        ],
+        date_line: super::date_line(&place, opts.date),
+        signers: &SIGNERS,
+    };
     doc.table(
         &table(),
         &rows,
@@ -201,7 +206,7 @@ pub fn render(ledger: &Ledger, opts: &UnpaidOptions) -> Result<Pdf, DocumentErro
                 amount_col: AMOUNT_COL,
             }),
             grand_total: Some(("TỔNG CỘNG".into(), total, AMOUNT_COL)),
-            keep_with_last: closing,
+            keep_with_last: closing.height(doc.content_width()),
             continuation: Some(format!(
                 "Danh sách chưa nhận {} – {} (tiếp theo)",
                 ctx.period.label_vi(),
@@ -210,10 +215,6 @@ pub fn render(ledger: &Ledger, opts: &UnpaidOptions) -> Result<Pdf, DocumentErro
             empty: Some("Mọi đối tượng đã nhận đủ tiền kỳ này".into()),
         },
     );
-    doc.ensure(closing);
-    doc.skip(2.0);
-    doc.paragraph(&summary, Face::Regular, pdf::BODY, Align::Left);
-    doc.paragraph(&words, Face::Italic, pdf::BODY, Align::Left);
-    super::signatures(&mut doc, Some(&date_line), &SIGNERS);
+    closing.draw(&mut doc);
     doc.finish()
 }
