@@ -185,9 +185,33 @@ mod tests {
                 out.push_str(&commands_table(&exp, &typed, &raw)?);
                 Ok(Cow::Owned(out))
             });
-        exporter
+        let file = exporter
             .export(&types, specta_serde::Format)
-            .unwrap_or_else(|e| panic!("the window's declarations cannot be made: {e}"))
+            .unwrap_or_else(|e| panic!("the window's declarations cannot be made: {e}"));
+        tidy_doc_comments(&file)
+    }
+
+    /// specta keeps the space after `///` in the docs it writes: `/**  Text */`, ` *  text`. One
+    /// space, as written by hand; only comment lines are touched.
+    fn tidy_doc_comments(file: &str) -> String {
+        let mut out = String::with_capacity(file.len());
+        for line in file.lines() {
+            let body = line.trim_start();
+            let indent = &line[..line.len() - body.len()];
+            if let Some(rest) = body.strip_prefix("/**  ") {
+                out.push_str(indent);
+                out.push_str("/** ");
+                out.push_str(rest);
+            } else if let Some(rest) = body.strip_prefix("*  ") {
+                out.push_str(indent);
+                out.push_str("* ");
+                out.push_str(rest);
+            } else {
+                out.push_str(line);
+            }
+            out.push('\n');
+        }
+        out
     }
 
     fn bindings_file() -> PathBuf {
