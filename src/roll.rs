@@ -1118,3 +1118,23 @@ fn live_state(conn: &rusqlite::Connection, period: &str) -> Result<LiveState, Ro
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod outcome_tests {
+    use super::RollOutcome;
+
+    #[test]
+    fn roll_outcomes_are_written_as_their_names() {
+        for o in [
+            RollOutcome::Loaded,
+            RollOutcome::Amended,
+            RollOutcome::Unchanged,
+        ] {
+            assert_eq!(
+                serde_json::to_value(o).unwrap(),
+                serde_json::json!(o.as_str())
+            );
+            assert!(o == o.as_str());
+        }
+    }
+}

@@ -361,6 +361,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn what_was_done_is_sent_and_logged_by_the_same_name() {
+        for d in [Delivered::Opened, Delivered::Printed, Delivered::Saved] {
+            assert_eq!(
+                serde_json::to_value(d).unwrap(),
+                serde_json::json!(d.as_str())
+            );
+        }
+        let action: PrintAction = serde_json::from_str("\"print\"").unwrap();
+        assert_eq!(action, PrintAction::Print);
+    }
+
+    #[test]
     fn file_names_say_what_and_for_whom() {
         let req = PrintRequest {
             kind: DocumentKind::Sheet,

@@ -410,6 +410,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn document_kinds_travel_by_the_names_the_window_sends() {
+        for kind in DocumentKind::ALL {
+            let json = serde_json::to_value(kind).unwrap();
+            assert_eq!(json, serde_json::json!(kind.as_str()));
+            assert_eq!(serde_json::from_value::<DocumentKind>(json).unwrap(), kind);
+        }
+        assert!(serde_json::from_str::<DocumentKind>("\"sheeet\"").is_err());
+    }
+
+    #[test]
     fn place_comes_from_the_pay_point_name() {
         assert_eq!(
             place_from_pay_point("Bưu điện văn hóa xã Quảng Hưng"),
