@@ -86,3 +86,28 @@ ensure_api_contract_tools() {
   ensure_python_module schemathesis "schemathesis==4.32.5"
   ensure_python_module cryptography
 }
+
+ensure_node_modules() {
+  # The window's type check (tsc --checkJs against ui/types/bindings.d.ts) runs TypeScript from the
+  # npm registry, at the version package-lock.json pins. `npm ci` installs exactly that; it is
+  # skipped when node_modules already has it.
+  local need=()
+  command -v node >/dev/null || need+=(nodejs)
+  command -v npm >/dev/null || need+=(npm)
+  apt_install "${need[@]}"
+  local want have
+  want="$(node -p 'require("./package-lock.json").packages["node_modules/typescript"].version')"
+  have="$(node -p 'try { require("./node_modules/typescript/package.json").version } catch (e) { "" }')"
+  if [ "$want" != "$have" ]; then
+    echo "Cài gói npm của phần kiểm tra kiểu (npm ci: typescript $want)…" >&2
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+check_window_types() {
+  # ui/js (plain ES modules with JSDoc) against the declarations generated from the Rust types:
+  # a renamed field, argument, command or enum value fails here.
+  ensure_node_modules
+  echo "== tsc --checkJs (the window against ui/types/bindings.d.ts)"
+  node_modules/.bin/tsc -p tsconfig.json
+}

@@ -16,6 +16,7 @@ pub use crate::model::{PayStatus, StopView};
 
 /// One line on the card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LineView {
     /// The line's id in the ledger.
     pub id: i64,
@@ -39,6 +40,7 @@ pub struct LineView {
 
 /// Everything the card shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BeneficiaryView {
     /// Row id in the ledger.
     pub id: i64,

@@ -162,6 +162,7 @@ impl CashCount {
 
 /// A recorded count.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CountReceipt {
     /// The count's id.
     pub count_id: Uuid,
@@ -177,6 +178,7 @@ pub struct CountReceipt {
 
 /// The cash position.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CashStatus {
     /// Advances received.
     pub advanced: Dong,

@@ -118,6 +118,7 @@ impl fmt::Debug for Pin {
 
 /// A clerk as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Clerk {
     /// Local id, named in events.
     pub id: i64,

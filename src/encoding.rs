@@ -37,6 +37,7 @@ use crate::text::nfc;
 /// Which encoding text was typed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum TextEncoding {
     /// Unicode: the text is already right and is only brought to NFC.
     Unicode,

@@ -70,6 +70,7 @@ pub fn unseen_streak(
 
 /// A hold on a beneficiary, as the card shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LifeHoldView {
     /// The periods in which the person was not seen at the counter.
     pub periods: Vec<String>,

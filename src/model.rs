@@ -15,6 +15,7 @@ use crate::text;
 /// Where a roll version came from: what the Today screen and every printed sheet say of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum RollOrigin {
     /// Pulled from the hub, its signature verified: the managing office's roll.
     Hub,
@@ -45,6 +46,7 @@ impl RollOrigin {
 /// A beneficiary code (mã đối tượng / số hồ sơ): trimmed, 1–40 characters, no control characters.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "specta", derive(specta::Type), specta(type = String))]
 pub struct BeneficiaryCode(String);
 
 impl BeneficiaryCode {
@@ -88,6 +90,7 @@ impl fmt::Debug for BeneficiaryCode {
 
 /// Sex as the roll records it (the birth year column is split Nam / Nữ).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Sex {
     /// Nam.
     M,
@@ -98,6 +101,7 @@ pub enum Sex {
 /// The kind of an entitlement line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum LineKind {
     /// Trợ cấp hàng tháng.
     Monthly,
@@ -163,6 +167,7 @@ impl LineKind {
 
 /// An authorised recipient (người nhận thay), confirmed by the commune; valid at most 12 months.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Proxy {
     /// Full name.
     pub name: String,
@@ -177,6 +182,7 @@ pub struct Proxy {
 /// Why payment stops.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum StopReason {
     /// Death.
     Death,
@@ -219,6 +225,7 @@ impl StopReason {
 /// What the clerk found at the home.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum VisitOutcome {
     /// Paid at the home.
     Paid,
@@ -277,6 +284,7 @@ impl VisitOutcome {
 /// A clerk's role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Role {
     /// Pays, visits, counts cash.
     Clerk,
@@ -298,6 +306,7 @@ impl Role {
 /// the post office.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum PayStatus {
     /// Đã trả: every payable line paid.
     Paid,
@@ -336,6 +345,7 @@ impl PayStatus {
 
 /// The stop that applies to a beneficiary.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StopView {
     /// Why.
     pub reason: StopReason,

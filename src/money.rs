@@ -38,6 +38,7 @@ impl MoneyError {
 
 /// An amount of Vietnamese đồng: whole, checked, formatted the Vietnamese way.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type), specta(type = i64))]
 pub struct Dong(Decimal);
 
 impl Dong {

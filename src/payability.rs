@@ -14,6 +14,7 @@ use crate::money::Dong;
 /// Can this person be paid now?
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Payability {
     /// Yes: this amount, every unpaid line not blocked. While the person is held "to be
     /// confirmed" (proof of life) the payout needs a supervisor's PIN and a note.

@@ -224,6 +224,7 @@ impl PayoutRequest {
 
 /// A recorded payout.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PayoutReceipt {
     /// The payout's id (its event's UUIDv7).
     pub payout_id: Uuid,
@@ -245,6 +246,7 @@ pub struct PayoutReceipt {
 
 /// A recorded reversal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ReversalReceipt {
     /// The reversal's id.
     pub reversal_id: Uuid,

@@ -16,6 +16,7 @@ pub enum PeriodError {
 
 /// A pay period: a month, written `YYYY-MM`.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "specta", derive(specta::Type), specta(type = String))]
 pub struct Period {
     year: u16,
     month: u8,

@@ -11,6 +11,7 @@ pub const BASE_RATE: i64 = 2_789_000;
 
 /// One category and its monthly amount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Rate {
     /// The category as rolls write it.
     pub category: &'static str,

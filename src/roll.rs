@@ -83,6 +83,7 @@ pub enum RollError {
 
 /// One version of a period's roll.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RollVersion {
     /// The period.
     pub period: Period,
@@ -767,15 +768,47 @@ fn lines_of_roll(conn: &rusqlite::Connection, roll_id: i64) -> Result<Vec<AddedL
 /// The amendment event records these as they are.
 pub type RollConflict = payload::Conflict;
 
+/// What loading a roll did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub enum RollOutcome {
+    /// The first roll of the period.
+    Loaded,
+    /// A newer version: lines added and withdrawn.
+    Amended,
+    /// The same content as the version in force: nothing written.
+    Unchanged,
+}
+
+impl RollOutcome {
+    /// As the window and the CLI's JSON write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RollOutcome::Loaded => "loaded",
+            RollOutcome::Amended => "amended",
+            RollOutcome::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// Compares with the written name (`c.outcome == "unchanged"`).
+impl PartialEq<&str> for RollOutcome {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// What loading a roll file changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RollChange {
     /// The period.
     pub period: Period,
     /// The version now in force.
     pub version: u32,
-    /// `loaded` (first roll of the period), `amended`, or `unchanged` (nothing written).
-    pub outcome: &'static str,
+    /// A first roll of the period, an amendment, or nothing written (same content).
+    pub outcome: RollOutcome,
     /// People added.
     pub added_beneficiaries: usize,
     /// Lines added (new, or replacing a changed amount).
@@ -840,7 +873,7 @@ impl Ledger {
             return Ok(RollChange {
                 period,
                 version: s.version,
-                outcome: "loaded",
+                outcome: RollOutcome::Loaded,
                 added_beneficiaries: s.beneficiaries,
                 added_lines: s.lines,
                 removed_lines: 0,
@@ -867,7 +900,7 @@ impl Ledger {
             let mut change = RollChange {
                 period,
                 version: version + 1,
-                outcome: "amended",
+                outcome: RollOutcome::Amended,
                 added_beneficiaries: 0,
                 added_lines: 0,
                 removed_lines: 0,
@@ -878,7 +911,7 @@ impl Ledger {
             change.conflicts.sort_by(|a, b| a.code.cmp(&b.code));
             if diff.to_add.is_empty() && diff.to_remove.is_empty() {
                 change.version = version;
-                change.outcome = "unchanged";
+                change.outcome = RollOutcome::Unchanged;
                 // Nothing written: the transaction ends without a commit of anything.
                 return Ok(change);
             }
@@ -1131,4 +1164,24 @@ fn live_state(conn: &rusqlite::Connection, period: &str) -> Result<LiveState, Ro
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod outcome_tests {
+    use super::RollOutcome;
+
+    #[test]
+    fn roll_outcomes_are_written_as_their_names() {
+        for o in [
+            RollOutcome::Loaded,
+            RollOutcome::Amended,
+            RollOutcome::Unchanged,
+        ] {
+            assert_eq!(
+                serde_json::to_value(o).unwrap(),
+                serde_json::json!(o.as_str())
+            );
+            assert!(o == o.as_str());
+        }
+    }
 }

@@ -17,6 +17,7 @@ const MAX_QUERY_WORDS: usize = 8;
 
 /// One search result: what the result list shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SearchHit {
     /// Beneficiary code.
     pub code: String,

@@ -119,6 +119,7 @@ impl Ledger {
 
 /// Where the pay point stands: the numbers of the Today screen and of `paypoint status`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Status {
     /// Pay point code.
     pub pay_point_code: String,

@@ -44,6 +44,7 @@ impl From<rusqlite::Error> for StopError {
 
 /// A recorded stop.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StopReceipt {
     /// Code.
     pub code: String,

@@ -17,6 +17,7 @@ use crate::period::Period;
 
 /// A home visit as the lists show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VisitSummary {
     /// What the clerk found.
     pub outcome: VisitOutcome,
@@ -28,6 +29,7 @@ pub struct VisitSummary {
 
 /// One beneficiary paid at home, with the last visit of the open period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct HomeDelivery {
     /// Beneficiary code.
     pub code: String,
@@ -57,6 +59,7 @@ impl HomeDelivery {
 
 /// A proxy whose authorisation ends within the period (or has already ended).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ExpiringProxy {
     /// Beneficiary code.
     pub code: String,

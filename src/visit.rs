@@ -41,6 +41,7 @@ impl From<rusqlite::Error> for VisitError {
 
 /// A recorded visit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VisitReceipt {
     /// The visit's id.
     pub visit_id: uuid::Uuid,

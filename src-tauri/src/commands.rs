@@ -24,6 +24,7 @@ use serde_json::Value;
 use tauri::State;
 
 use crate::error::ApiError;
+use crate::print::{Delivered, PrintAction};
 use crate::state::{AppState, Protection, DEMO_CLERKS, DEMO_PAY_POINT_CODE};
 
 type R<T> = Result<T, ApiError>;
@@ -98,7 +99,7 @@ fn parse_amount(s: &str) -> R<Dong> {
 // Start, sign in
 
 /// A demo clerk and their PIN, shown on a demo ledger's sign-in screen.
-#[derive(Serialize)]
+#[derive(Serialize, specta::Type)]
 pub struct DemoClerk {
     id: i64,
     name: String,
@@ -107,7 +108,7 @@ pub struct DemoClerk {
 }
 
 /// What the window needs before anything else.
-#[derive(Serialize)]
+#[derive(Serialize, specta::Type)]
 pub struct AppInfo {
     startup_error: Option<ApiError>,
     /// Encrypted, locked (waiting for the supervisor's passphrase) or plain (pre-encryption).
@@ -131,6 +132,7 @@ pub struct AppInfo {
 
 /// The pay point, the clerks, whether this is demo data, and who is signed in.
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn app_info(state: State<'_, AppState>) -> R<AppInfo> {
     let mut info = AppInfo {
         startup_error: state.startup_error.clone(),
@@ -183,6 +185,7 @@ pub fn app_info(state: State<'_, AppState>) -> R<AppInfo> {
 
 /// Signs a clerk in with their PIN.
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn sign_in(state: State<'_, AppState>, clerk_id: i64, pin: String) -> R<Clerk> {
     let who = logged(
         &format!("sign-in of clerk {clerk_id}"),
@@ -198,6 +201,7 @@ pub fn sign_in(state: State<'_, AppState>, clerk_id: i64, pin: String) -> R<Cler
 
 /// Signs out.
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn sign_out(state: State<'_, AppState>) -> R<()> {
     if let Ok(who) = state.clerk() {
         crate::log::log(format_args!("clerk {} signed out", who.id()));
@@ -210,7 +214,7 @@ pub fn sign_out(state: State<'_, AppState>) -> R<()> {
 // Today
 
 /// The Today screen.
-#[derive(Serialize)]
+#[derive(Serialize, specta::Type)]
 pub struct Today {
     status: Status,
     today: String,
@@ -227,6 +231,7 @@ pub struct Today {
 
 /// Where the pay point stands today.
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn today_status(state: State<'_, AppState>) -> R<Today> {
     state.clerk()?;
     let now = today();
@@ -273,6 +278,7 @@ pub fn today_status(state: State<'_, AppState>) -> R<Today> {
 /// Beneficiaries matching what the clerk typed (accent-insensitive, prefixes), at most
 /// [`SEARCH_LIMIT`].
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn search(
     state: State<'_, AppState>,
     query: String,
@@ -284,7 +290,7 @@ pub fn search(
 }
 
 /// The beneficiary card.
-#[derive(Serialize)]
+#[derive(Serialize, specta::Type)]
 pub struct Card {
     #[serde(flatten)]
     view: BeneficiaryView,
@@ -299,6 +305,7 @@ pub struct Card {
 /// The card of one beneficiary: lines, totals, proxy, home delivery, stop, and whether and why
 /// not it can be paid.
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn beneficiary(state: State<'_, AppState>, code: String) -> R<Card> {
     state.clerk()?;
     let code = code_of(&code)?;
@@ -328,20 +335,34 @@ pub fn beneficiary(state: State<'_, AppState>, code: String) -> R<Card> {
     })
 }
 
+/// Who receives the money: the beneficiary, or the proxy named in the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum RecipientKind {
+    /// The beneficiary in person.
+    #[serde(rename = "self")]
+    Beneficiary,
+    /// Someone receiving for them (name and ID card given).
+    Proxy,
+}
+
 /// Who receives the money, as the window sends it.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, specta::Type)]
 pub struct RecipientIn {
-    /// `self` or `proxy`.
-    kind: String,
+    kind: RecipientKind,
+    /// The proxy's name (a proxy only; may be left out).
+    #[serde(default)]
     name: Option<String>,
+    /// The proxy's ID card number (a proxy only; may be left out).
+    #[serde(default)]
     id_card: Option<String>,
 }
 
 impl RecipientIn {
     fn parse(&self) -> R<Recipient> {
-        match self.kind.as_str() {
-            "self" => Ok(Recipient::Beneficiary),
-            "proxy" => {
+        match self.kind {
+            RecipientKind::Beneficiary => Ok(Recipient::Beneficiary),
+            RecipientKind::Proxy => {
                 let name = self.name.as_deref().unwrap_or("").trim().to_string();
                 let id_card = self.id_card.as_deref().unwrap_or("").trim().to_string();
                 if name.is_empty() || id_card.is_empty() {
@@ -352,18 +373,12 @@ impl RecipientIn {
                 }
                 Ok(Recipient::Proxy { name, id_card })
             }
-            other => Err(ApiError::invalid(
-                format!(
-                    "Người nhận “{other}” không hợp lệ: chọn chính đối tượng hoặc người nhận thay"
-                ),
-                format!("“{other}” is not a recipient: choose the beneficiary or the proxy"),
-            )),
         }
     }
 }
 
 /// A supervisor's approval as the window sends it: needed to pay a person to be confirmed.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, specta::Type)]
 pub struct ApprovalIn {
     approver_id: i64,
     approver_pin: String,
@@ -391,6 +406,7 @@ impl ApprovalIn {
 /// Pays every payable line of a beneficiary, refused if the amount confirmed on screen is no
 /// longer what is owed.
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn pay(
     state: State<'_, AppState>,
     code: String,
@@ -421,6 +437,7 @@ pub fn pay(
 
 /// The home-delivery list, by village, with each last visit.
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn home_list(state: State<'_, AppState>) -> R<Vec<HomeDelivery>> {
     state.clerk()?;
     state.with_ledger(|l| Ok(l.home_deliveries()?))
@@ -428,10 +445,11 @@ pub fn home_list(state: State<'_, AppState>) -> R<Vec<HomeDelivery>> {
 
 /// Records a home visit; outcome `paid` pays at the home under the counter's rules.
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn record_visit(
     state: State<'_, AppState>,
     code: String,
-    outcome: String,
+    outcome: VisitOutcome,
     note: Option<String>,
     recipient: Option<RecipientIn>,
     expected_total: Option<i64>,
@@ -439,12 +457,6 @@ pub fn record_visit(
 ) -> R<VisitReceipt> {
     let by = state.clerk()?;
     let code = code_of(&code)?;
-    let outcome = VisitOutcome::parse(&outcome).ok_or_else(|| {
-        ApiError::invalid(
-            format!("Kết quả “{outcome}” không hợp lệ: chọn một kết quả trong danh sách"),
-            format!("“{outcome}” is not a visit outcome: choose one from the list"),
-        )
-    })?;
     let recipient = match &recipient {
         Some(r) => r.parse()?,
         None => Recipient::Beneficiary,
@@ -462,21 +474,16 @@ pub fn record_visit(
 
 /// Records a stop report: payment stops at once.
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn report_stop(
     state: State<'_, AppState>,
     code: String,
-    reason: String,
+    reason: StopReason,
     date: Option<String>,
     note: Option<String>,
 ) -> R<StopReceipt> {
     let by = state.clerk()?;
     let code = code_of(&code)?;
-    let reason = StopReason::parse(&reason).ok_or_else(|| {
-        ApiError::invalid(
-            format!("Lý do “{reason}” không hợp lệ: chọn từ trần, chuyển đi hoặc lý do khác"),
-            format!("“{reason}” is not a reason: choose death, moved or other"),
-        )
-    })?;
     let date = match date.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(d) => Some(parse_date(d)?),
@@ -496,7 +503,7 @@ pub fn report_stop(
 // Cash
 
 /// The cash position and the denominations to count.
-#[derive(Serialize)]
+#[derive(Serialize, specta::Type)]
 pub struct CashOut {
     status: CashStatus,
     denominations: Vec<Dong>,
@@ -504,6 +511,7 @@ pub struct CashOut {
 
 /// The cash box: advances, paid out, on hand, last count.
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn cash_status(state: State<'_, AppState>) -> R<CashOut> {
     state.clerk()?;
     state.with_ledger(|l| {
@@ -516,6 +524,7 @@ pub fn cash_status(state: State<'_, AppState>) -> R<CashOut> {
 
 /// Records a cash advance received.
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn record_advance(
     state: State<'_, AppState>,
     amount: String,
@@ -535,6 +544,7 @@ pub fn record_advance(
 /// Records a count by denomination: `[[500000, 12], [200000, 3], …]`. A difference is recorded as
 /// found.
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn record_count(state: State<'_, AppState>, notes: Vec<(i64, u32)>) -> R<CountReceipt> {
     let by = state.clerk()?;
     let mut count = CashCount::new();
@@ -552,7 +562,7 @@ pub fn record_count(state: State<'_, AppState>, notes: Vec<(i64, u32)>) -> R<Cou
 // Roll
 
 /// A spreadsheet found in the usual folders, offered for import.
-#[derive(Serialize)]
+#[derive(Serialize, specta::Type)]
 pub struct RollFile {
     path: String,
     name: String,
@@ -573,6 +583,7 @@ fn is_roll_file(p: &Path) -> bool {
 /// Spreadsheets in the app's import folder, Downloads, Desktop and Documents (newest first), so
 /// the clerk can choose one with the arrow keys.
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn list_roll_files(state: State<'_, AppState>) -> R<Vec<RollFile>> {
     state.clerk()?;
     let mut folders: Vec<PathBuf> = vec![state.data_dir.join("import")];
@@ -671,14 +682,28 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn import_options(period: &str, encoding: &str) -> R<ImportOptions> {
+/// How to read the text of a roll file: found out from the file, or as the clerk chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportEncoding {
+    /// Found out from the file.
+    Auto,
+    /// Unicode.
+    Unicode,
+    /// The old TCVN3 (ABC) fonts.
+    Tcvn3,
+    /// The old VNI fonts.
+    Vni,
+}
+
+fn import_options(period: &str, encoding: ImportEncoding) -> R<ImportOptions> {
     Ok(ImportOptions {
         period: parse_period(period)?,
         encoding: match encoding {
-            "tcvn3" => EncodingChoice::Force(TextEncoding::Tcvn3),
-            "vni" => EncodingChoice::Force(TextEncoding::Vni),
-            "unicode" => EncodingChoice::Force(TextEncoding::Unicode),
-            _ => EncodingChoice::Auto,
+            ImportEncoding::Tcvn3 => EncodingChoice::Force(TextEncoding::Tcvn3),
+            ImportEncoding::Vni => EncodingChoice::Force(TextEncoding::Vni),
+            ImportEncoding::Unicode => EncodingChoice::Force(TextEncoding::Unicode),
+            ImportEncoding::Auto => EncodingChoice::Auto,
         },
     })
 }
@@ -708,7 +733,7 @@ fn roll_path(path: &str) -> R<PathBuf> {
 }
 
 /// What a roll file holds, read and checked: nothing is written.
-#[derive(Serialize)]
+#[derive(Serialize, specta::Type)]
 pub struct Preview {
     file: String,
     sheet: Option<String>,
@@ -726,14 +751,15 @@ pub struct Preview {
 
 /// Reads and checks a roll file; the errors come located by row and column.
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn import_preview(
     state: State<'_, AppState>,
     path: String,
     period: String,
-    encoding: String,
+    encoding: ImportEncoding,
 ) -> R<Preview> {
     state.clerk()?;
-    let opts = import_options(&period, &encoding)?;
+    let opts = import_options(&period, encoding)?;
     let path = roll_path(&path)?;
     let p = logged(
         "roll check",
@@ -759,14 +785,15 @@ pub fn import_preview(
 
 /// Loads the roll file (a first roll, or the difference of a newer version).
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn import_apply(
     state: State<'_, AppState>,
     path: String,
     period: String,
-    encoding: String,
+    encoding: ImportEncoding,
 ) -> R<RollChange> {
     state.clerk()?;
-    let opts = import_options(&period, &encoding)?;
+    let opts = import_options(&period, encoding)?;
     let path = roll_path(&path)?;
     let p = logged(
         "roll import",
@@ -780,6 +807,7 @@ pub fn import_apply(
 
 /// The versions of the open period's roll, each with where it came from.
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn roll_versions(state: State<'_, AppState>) -> R<Vec<RollVersion>> {
     state.clerk()?;
     state.with_ledger(|l| match l.open_period()? {
@@ -792,7 +820,7 @@ pub fn roll_versions(state: State<'_, AppState>) -> R<Vec<RollVersion>> {
 // Journal
 
 /// One event as the journal lists it.
-#[derive(Serialize)]
+#[derive(Serialize, specta::Type)]
 pub struct JournalRow {
     seq: u64,
     id: String,
@@ -806,31 +834,54 @@ pub struct JournalRow {
 }
 
 /// The journal page.
-#[derive(Serialize)]
+#[derive(Serialize, specta::Type)]
 pub struct Journal {
     rows: Vec<JournalRow>,
     total: u64,
     matched: usize,
 }
 
-fn kind_group(k: EventKind) -> &'static str {
+/// The journal's filter: the events of one group, or all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum EventGroup {
+    /// Every event.
+    All,
+    /// Payouts.
+    Payout,
+    /// Reversals.
+    Reversal,
+    /// Home visits.
+    Visit,
+    /// Stop reports.
+    Stop,
+    /// Advances, returns, counts.
+    Cash,
+    /// Rolls loaded and amended.
+    Roll,
+    /// Everything else (clerks, the period's close, holds …).
+    Other,
+}
+
+fn kind_group(k: EventKind) -> EventGroup {
     match k {
-        EventKind::Payout => "payout",
-        EventKind::Reversal => "reversal",
-        EventKind::Visit => "visit",
-        EventKind::Stop => "stop",
-        EventKind::CashAdvance | EventKind::CashReturn | EventKind::CashCount => "cash",
-        EventKind::RollLoaded | EventKind::RollAmended => "roll",
-        _ => "other",
+        EventKind::Payout => EventGroup::Payout,
+        EventKind::Reversal => EventGroup::Reversal,
+        EventKind::Visit => EventGroup::Visit,
+        EventKind::Stop => EventGroup::Stop,
+        EventKind::CashAdvance | EventKind::CashReturn | EventKind::CashCount => EventGroup::Cash,
+        EventKind::RollLoaded | EventKind::RollAmended => EventGroup::Roll,
+        _ => EventGroup::Other,
     }
 }
 
 /// Every event, newest first, filtered by group (`payout`, `cash` …) and by words (code, name,
 /// anything in the event), at most `limit`.
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn journal(
     state: State<'_, AppState>,
-    group: Option<String>,
+    group: Option<EventGroup>,
     query: Option<String>,
     limit: Option<usize>,
 ) -> R<Journal> {
@@ -840,7 +891,7 @@ pub fn journal(
         .split_whitespace()
         .map(str::to_string)
         .collect();
-    let group = group.filter(|g| !g.is_empty() && g != "all");
+    let group = group.filter(|g| *g != EventGroup::All);
     state.with_ledger(|l| {
         let clerks = l.clerks()?;
         let names: std::collections::HashMap<String, String> = match l.open_period()? {
@@ -869,7 +920,7 @@ pub fn journal(
         let mut rows: Vec<JournalRow> = Vec::new();
         let mut matched = 0;
         for e in all.into_iter().rev() {
-            if group.as_deref().is_some_and(|g| g != kind_group(e.kind)) {
+            if group.is_some_and(|g| g != kind_group(e.kind)) {
                 continue;
             }
             let name = e
@@ -918,6 +969,7 @@ pub fn journal(
 
 /// Reverses a payout: needs the reason and a supervisor's PIN (someone other than the clerk).
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn reverse(
     state: State<'_, AppState>,
     payout_id: String,
@@ -956,7 +1008,7 @@ pub fn reverse(
 }
 
 /// The chain check.
-#[derive(Serialize)]
+#[derive(Serialize, specta::Type)]
 pub struct Verify {
     events: u64,
     chain_ok: bool,
@@ -967,6 +1019,7 @@ pub struct Verify {
 
 /// Recomputes the hash chain and the rolls' content hashes.
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn verify(state: State<'_, AppState>) -> R<Verify> {
     state.clerk()?;
     state.with_ledger(|l| {
@@ -987,12 +1040,14 @@ pub fn verify(state: State<'_, AppState>) -> R<Verify> {
 
 /// The allowance categories and amounts matching the words typed (all when empty).
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn policy_rates(query: String) -> R<Vec<&'static policy::Rate>> {
     Ok(policy::find(&query))
 }
 
 /// The amount in words ("Một triệu … đồng"), for the confirm dialogs.
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn amount_in_words(amount: i64) -> R<String> {
     Ok(Dong::new(amount)?.in_words())
 }
@@ -1003,6 +1058,7 @@ pub fn amount_in_words(amount: i64) -> R<String> {
 /// Writes a document as PDF into the documents folder, then opens it in the system viewer or
 /// sends it to the default printer.
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn print_document(
     state: State<'_, AppState>,
     request: crate::print::PrintRequest,
@@ -1018,19 +1074,19 @@ pub fn print_document(
     let name = crate::print::file_name(&request, period);
     let done = logged(
         "print",
-        crate::print::deliver(&pdf, &state.documents_dir(), &name, &request.action),
+        crate::print::deliver(&pdf, &state.documents_dir(), &name, request.action),
     )?;
     crate::log::log(format_args!(
         "document written: {} ({} pages, {})",
-        crate::print::kind_name(&request.kind),
+        request.kind.as_str(),
         done.pages,
-        done.done
+        done.done.as_str()
     ));
     Ok(done)
 }
 
 /// A document already written.
-#[derive(Serialize)]
+#[derive(Serialize, specta::Type)]
 pub struct DocumentFile {
     path: String,
     name: String,
@@ -1039,6 +1095,7 @@ pub struct DocumentFile {
 
 /// The documents written so far, newest first.
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn list_documents(state: State<'_, AppState>) -> R<Vec<DocumentFile>> {
     state.clerk()?;
     Ok(crate::print::list(&state.documents_dir())
@@ -1060,7 +1117,12 @@ pub fn list_documents(state: State<'_, AppState>) -> R<Vec<DocumentFile>> {
 
 /// Opens (or prints) a document already written; only files of the documents folder.
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn open_document(state: State<'_, AppState>, path: String, action: String) -> R<&'static str> {
+#[specta::specta]
+pub fn open_document(
+    state: State<'_, AppState>,
+    path: String,
+    action: PrintAction,
+) -> R<Delivered> {
     state.clerk()?;
     let dir = state.documents_dir();
     let p = PathBuf::from(&path);
@@ -1072,19 +1134,20 @@ pub fn open_document(state: State<'_, AppState>, path: String, action: String) -
         ));
     }
     if std::env::var_os("PAYPOINT_NO_OPEN").is_some_and(|v| !v.is_empty() && v != "0") {
-        return Ok("saved");
+        return Ok(Delivered::Saved);
     }
-    if action == "print" {
+    if action == PrintAction::Print {
         crate::print::send_to_printer(&p)?;
-        Ok("printed")
+        Ok(Delivered::Printed)
     } else {
         crate::print::open_in_viewer(&p)?;
-        Ok("opened")
+        Ok(Delivered::Opened)
     }
 }
 
 /// The villages of the open period's roll, for the print options.
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn villages(state: State<'_, AppState>) -> R<Vec<String>> {
     state.clerk()?;
     state.with_ledger(|l| {

@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::log::log;
 
 /// An error as the UI receives it (the `catch` of `invoke`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct ApiError {
     /// Stable identifier: `wrong_pin`, `locked_out`, `already_paid`, `not_signed_in` …
     pub code: &'static str,

@@ -2,6 +2,98 @@
 //! what the window sent, calls one core function and maps its error to a Vietnamese sentence
 //! (and an English one); the window (`ui/`) is static HTML, CSS and ES modules.
 
+/// Every command the window may call, listed once. `run` registers them with Tauri and the
+/// `bindings` test describes them in `ui/types/bindings.d.ts`: a command missing from the list is
+/// neither callable nor declared, and the window's type check refuses a call to it.
+///
+/// `typed` commands take named arguments (snake_case on the wire: `rename_all = "snake_case"`),
+/// each described by `#[specta::specta]`; `raw` ones take the request's body as it is (a file's
+/// bytes) and are declared by hand, with their body's and result's TypeScript types.
+macro_rules! window_commands {
+    ($then:ident) => {
+        $then! {
+            typed: [
+                commands::app_info,
+                commands::sign_in,
+                commands::sign_out,
+                commands::today_status,
+                commands::search,
+                commands::beneficiary,
+                commands::pay,
+                commands::home_list,
+                commands::record_visit,
+                commands::report_stop,
+                commands::cash_status,
+                commands::record_advance,
+                commands::record_count,
+                commands::list_roll_files,
+                commands::import_preview,
+                commands::import_apply,
+                commands::roll_versions,
+                commands::journal,
+                commands::reverse,
+                commands::verify,
+                commands::policy_rates,
+                commands::amount_in_words,
+                commands::print_document,
+                commands::list_documents,
+                commands::open_document,
+                commands::villages,
+                sync::sync_status,
+                sync::sync_enrol,
+                sync::sync_now,
+                session::unlock_ledger,
+                session::lock_session,
+                session::unlock_clerk,
+                session::settings_get,
+                session::settings_set,
+            ],
+            raw: [
+                commands::upload_roll_file("ArrayBuffer | Uint8Array") -> "string",
+            ],
+        }
+    };
+}
+
+/// Registers the listed commands with Tauri.
+macro_rules! invoke_handler {
+    (
+        typed: [$($tm:ident :: $tf:ident),* $(,)?],
+        raw: [$($rm:ident :: $rf:ident ($body:literal) -> $result:literal),* $(,)?] $(,)?
+    ) => {
+        tauri::generate_handler![$($tm::$tf,)* $($rm::$rf),*]
+    };
+}
+
+/// The listed typed commands described by specta, and the raw ones (for the `bindings` test).
+#[cfg(test)]
+macro_rules! describe_commands {
+    (
+        typed: [$($tm:ident :: $tf:ident),* $(,)?],
+        raw: [$($rm:ident :: $rf:ident ($body:literal) -> $result:literal),* $(,)?] $(,)?
+    ) => {
+        |types: &mut specta::Types| {
+            (
+                specta::function::collect_functions![$($tm::$tf),*](types),
+                vec![$(bindings::RawCommand {
+                    name: stringify!($rf),
+                    body: $body,
+                    result: $result,
+                }),*],
+            )
+        }
+    };
+}
+
+/// Every command of `window_commands!`, described: the typed ones by specta, the raw ones by hand.
+#[cfg(test)]
+pub(crate) fn described_commands(
+    types: &mut specta::Types,
+) -> (Vec<specta::datatype::Function>, Vec<bindings::RawCommand>) {
+    (window_commands!(describe_commands))(types)
+}
+
+pub mod bindings;
 pub mod commands;
 pub mod error;
 pub mod log;
@@ -72,43 +164,7 @@ pub fn run() -> i32 {
             sync::start_background(app.handle().clone());
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::sign_in,
-            commands::sign_out,
-            commands::today_status,
-            commands::search,
-            commands::beneficiary,
-            commands::pay,
-            commands::home_list,
-            commands::record_visit,
-            commands::report_stop,
-            commands::cash_status,
-            commands::record_advance,
-            commands::record_count,
-            commands::list_roll_files,
-            commands::upload_roll_file,
-            commands::import_preview,
-            commands::import_apply,
-            commands::roll_versions,
-            commands::journal,
-            commands::reverse,
-            commands::verify,
-            commands::policy_rates,
-            commands::amount_in_words,
-            commands::print_document,
-            commands::list_documents,
-            commands::open_document,
-            commands::villages,
-            sync::sync_status,
-            sync::sync_enrol,
-            sync::sync_now,
-            session::unlock_ledger,
-            session::lock_session,
-            session::unlock_clerk,
-            session::settings_get,
-            session::settings_set,
-        ])
+        .invoke_handler(window_commands!(invoke_handler))
         .run(tauri::generate_context!());
     match result {
         Ok(()) => 0,

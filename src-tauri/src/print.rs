@@ -7,32 +7,68 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use paypoint::document::{self, DocumentError, Pdf};
+use paypoint::document::{self, DocumentError, DocumentKind, Pdf};
 use paypoint::{Ledger, Period};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
 
-/// The documents the Print screen offers, by the name the window sends.
-pub const KINDS: [&str; 6] = ["sheet", "receipt", "day", "unpaid", "settlement", "notice"];
+/// What to do with a document once written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum PrintAction {
+    /// Open it in the system's PDF viewer.
+    #[default]
+    Open,
+    /// Send it to the default printer.
+    Print,
+    /// Only write the file.
+    Save,
+}
+
+/// What was done with a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Delivered {
+    /// Opened in the PDF viewer.
+    Opened,
+    /// Sent to the printer.
+    Printed,
+    /// Written only (`save`, or `PAYPOINT_NO_OPEN`).
+    Saved,
+}
+
+impl Delivered {
+    /// As the log and the window write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Delivered::Opened => "opened",
+            Delivered::Printed => "printed",
+            Delivered::Saved => "saved",
+        }
+    }
+}
 
 /// What the window asks to print.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize, specta::Type)]
 pub struct PrintRequest {
-    /// One of [`KINDS`].
-    pub kind: String,
+    /// Which paper.
+    pub kind: DocumentKind,
     /// One village (signature sheet, unpaid list); the whole roll when empty.
+    #[serde(default)]
     pub village: Option<String>,
     /// The beneficiary of a receipt.
+    #[serde(default)]
     pub code: Option<String>,
     /// Or the payout of a receipt.
+    #[serde(default)]
     pub payout: Option<String>,
-    /// `open` (the PDF viewer), `print` (the default printer) or `save` (only write the file).
-    pub action: String,
+    /// Open in the PDF viewer, print, or only write the file.
+    pub action: PrintAction,
 }
 
 /// What was done.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct Printed {
     /// The PDF file written.
     pub path: String,
@@ -40,8 +76,8 @@ pub struct Printed {
     pub pages: usize,
     /// Its title.
     pub title: String,
-    /// `opened`, `printed` or `saved`.
-    pub done: &'static str,
+    /// Opened, printed or saved.
+    pub done: Delivered,
 }
 
 fn nonempty(s: &Option<String>) -> Option<String> {
@@ -110,32 +146,19 @@ impl From<DocumentError> for ApiError {
     }
 }
 
-/// The kind of a document for the log: one of the known kinds, never what the window sent.
-pub fn kind_name(kind: &str) -> &'static str {
-    match kind {
-        "sheet" => "sheet",
-        "receipt" => "receipt",
-        "day" => "day",
-        "unpaid" => "unpaid",
-        "settlement" => "settlement",
-        "notice" => "notice",
-        _ => "other",
-    }
-}
-
 /// Makes the PDF asked for.
 pub fn render(ledger: &Ledger, req: &PrintRequest) -> Result<Pdf, ApiError> {
     use document::{day, notice, receipt, settlement, sheet, unpaid};
     let village = nonempty(&req.village);
-    Ok(match req.kind.as_str() {
-        "sheet" => sheet::render(
+    Ok(match req.kind {
+        DocumentKind::Sheet => sheet::render(
             ledger,
             &sheet::SheetOptions {
                 village,
                 ..Default::default()
             },
         )?,
-        "receipt" => receipt::render(
+        DocumentKind::Receipt => receipt::render(
             ledger,
             &receipt::ReceiptOptions {
                 code: nonempty(&req.code),
@@ -143,35 +166,30 @@ pub fn render(ledger: &Ledger, req: &PrintRequest) -> Result<Pdf, ApiError> {
                 ..Default::default()
             },
         )?,
-        "day" => day::render(ledger, &day::DayOptions::default())?,
-        "unpaid" => unpaid::render(
+        DocumentKind::Day => day::render(ledger, &day::DayOptions::default())?,
+        DocumentKind::Unpaid => unpaid::render(
             ledger,
             &unpaid::UnpaidOptions {
                 village,
                 ..Default::default()
             },
         )?,
-        "settlement" => settlement::render(ledger, &settlement::SettlementOptions::default())?,
-        "notice" => notice::render(ledger, &notice::NoticeOptions::default())?,
-        other => {
-            return Err(ApiError::invalid(
-                format!("Không có loại giấy tờ “{other}”: chọn một giấy tờ trong danh sách"),
-                format!("There is no document “{other}”: choose one from the list"),
-            ))
+        DocumentKind::Settlement => {
+            settlement::render(ledger, &settlement::SettlementOptions::default())?
         }
+        DocumentKind::Notice => notice::render(ledger, &notice::NoticeOptions::default())?,
     })
 }
 
 /// A file name that says what the document is: `danh-sach-ky-nhan-2026-12-thon-dong.pdf`.
 pub fn file_name(req: &PrintRequest, period: Option<Period>) -> String {
-    let base = match req.kind.as_str() {
-        "sheet" => "danh-sach-ky-nhan",
-        "receipt" => "bien-nhan",
-        "day" => "bao-cao-ngay",
-        "unpaid" => "danh-sach-chua-nhan",
-        "settlement" => "thanh-quyet-toan",
-        "notice" => "niem-yet",
-        _ => "giay-to",
+    let base = match req.kind {
+        DocumentKind::Sheet => "danh-sach-ky-nhan",
+        DocumentKind::Receipt => "bien-nhan",
+        DocumentKind::Day => "bao-cao-ngay",
+        DocumentKind::Unpaid => "danh-sach-chua-nhan",
+        DocumentKind::Settlement => "thanh-quyet-toan",
+        DocumentKind::Notice => "niem-yet",
     };
     let mut parts = vec![base.to_string()];
     if let Some(p) = period {
@@ -182,7 +200,7 @@ pub fn file_name(req: &PrintRequest, period: Option<Period>) -> String {
             parts.push(slug(&x));
         }
     }
-    if req.kind == "day" || req.kind == "receipt" {
+    if matches!(req.kind, DocumentKind::Day | DocumentKind::Receipt) {
         parts.push(chrono::Local::now().format("%Y%m%d-%H%M%S").to_string());
     }
     format!("{}.pdf", parts.join("-"))
@@ -202,7 +220,12 @@ fn slug(s: &str) -> String {
 }
 
 /// Writes the PDF into `dir` and hands it to the system as asked.
-pub fn deliver(pdf: &Pdf, dir: &Path, name: &str, action: &str) -> Result<Printed, ApiError> {
+pub fn deliver(
+    pdf: &Pdf,
+    dir: &Path,
+    name: &str,
+    action: PrintAction,
+) -> Result<Printed, ApiError> {
     std::fs::create_dir_all(dir).map_err(|e| {
         crate::log::log(format_args!("cannot create the documents folder: {e}"));
         ApiError::new(
@@ -220,17 +243,17 @@ pub fn deliver(pdf: &Pdf, dir: &Path, name: &str, action: &str) -> Result<Printe
     let path = dir.join(name);
     pdf.write_to(&path)?;
     let done = if std::env::var_os("PAYPOINT_NO_OPEN").is_some_and(|v| !v.is_empty() && v != "0") {
-        "saved"
+        Delivered::Saved
     } else {
         match action {
-            "print" => {
+            PrintAction::Print => {
                 send_to_printer(&path)?;
-                "printed"
+                Delivered::Printed
             }
-            "save" => "saved",
-            _ => {
+            PrintAction::Save => Delivered::Saved,
+            PrintAction::Open => {
                 open_in_viewer(&path)?;
-                "opened"
+                Delivered::Opened
             }
         }
     };
@@ -338,11 +361,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn what_was_done_is_sent_and_logged_by_the_same_name() {
+        for d in [Delivered::Opened, Delivered::Printed, Delivered::Saved] {
+            assert_eq!(
+                serde_json::to_value(d).unwrap(),
+                serde_json::json!(d.as_str())
+            );
+        }
+        let action: PrintAction = serde_json::from_str("\"print\"").unwrap();
+        assert_eq!(action, PrintAction::Print);
+    }
+
+    #[test]
     fn file_names_say_what_and_for_whom() {
         let req = PrintRequest {
-            kind: "sheet".into(),
+            kind: DocumentKind::Sheet,
             village: Some("Thôn Đông".into()),
-            ..Default::default()
+            code: None,
+            payout: None,
+            action: PrintAction::Save,
         };
         assert_eq!(
             file_name(&req, "2026-12".parse().ok()),

@@ -4,7 +4,7 @@
 //! may change (the inactivity limit).
 
 use paypoint::clerk::{Pin, Role};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tauri::State;
 
 use crate::error::ApiError;
@@ -19,6 +19,7 @@ type R<T> = Result<T, ApiError>;
 /// Opens the locked ledger with the supervisor's passphrase. A wrong one is refused and changes
 /// nothing. The passphrase is wiped from memory when done.
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn unlock_ledger(state: State<'_, AppState>, passphrase: String) -> R<()> {
     let passphrase = Wiped::new(passphrase);
     state.unlock(&passphrase)
@@ -27,18 +28,31 @@ pub fn unlock_ledger(state: State<'_, AppState>, passphrase: String) -> R<()> {
 /// A secret the window sent (passphrase, PIN), overwritten with zeros when dropped.
 type Wiped = zeroize::Zeroizing<String>;
 
+/// Why the window locked itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum LockReason {
+    /// No input for the inactivity limit.
+    Inactivity,
+    /// The machine woke from sleep past the limit.
+    Sleep,
+    /// The window was hidden (minimised, screen locked) past the limit.
+    Hidden,
+}
+
 /// Locks the window: the clerk signed in is dropped, so every command refuses until someone
 /// signs in again with their PIN. Called by the window after the inactivity limit, and when the
 /// machine wakes from sleep past it.
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn lock_session(state: State<'_, AppState>, reason: Option<String>) -> R<()> {
+#[specta::specta]
+pub fn lock_session(state: State<'_, AppState>, reason: Option<LockReason>) -> R<()> {
     let was = state.clerk().ok().map(|s| s.id());
     state.set_clerk(None);
     if let Some(id) = was {
-        let why = match reason.as_deref() {
-            Some("sleep") => "sleep",
-            Some("hidden") => "hidden",
-            _ => "inactivity",
+        let why = match reason.unwrap_or(LockReason::Inactivity) {
+            LockReason::Sleep => "sleep",
+            LockReason::Hidden => "hidden",
+            LockReason::Inactivity => "inactivity",
         };
         log(format_args!("session of clerk {id} locked ({why})"));
     }
@@ -49,6 +63,7 @@ pub fn lock_session(state: State<'_, AppState>, reason: Option<String>) -> R<()>
 /// own PIN. Whoever is signed in at the window stays so: the supervisor is signed in for this
 /// one action only. Recorded as an event (`clerk_unlocked`, naming the supervisor).
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn unlock_clerk(
     state: State<'_, AppState>,
     clerk_id: i64,
@@ -75,7 +90,7 @@ pub fn unlock_clerk(
 }
 
 /// The settings as the window uses them.
-#[derive(Serialize)]
+#[derive(Serialize, specta::Type)]
 pub struct SettingsView {
     /// Minutes without input before the window locks (the supervisor's setting).
     pub lock_minutes: u32,
@@ -111,12 +126,14 @@ fn view(state: &AppState) -> SettingsView {
 
 /// The settings (readable before sign-in: the window needs the inactivity limit).
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn settings_get(state: State<'_, AppState>) -> R<SettingsView> {
     Ok(view(&state))
 }
 
 /// Changes the inactivity limit: supervisors only, 1 to 60 minutes.
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn settings_set(state: State<'_, AppState>, lock_minutes: i64) -> R<SettingsView> {
     let who = state.clerk()?;
     if who.clerk().role != Role::Supervisor {

@@ -35,7 +35,7 @@ pub const DEMO_CLERKS: [(&str, Role, &str); 2] = [
 pub const DEMO_ADVANCE: i64 = 2_000_000_000;
 
 /// How the ledger file was found at start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum Protection {
     /// Encrypted, and open (its key came from the key store or a passphrase).

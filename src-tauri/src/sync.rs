@@ -27,10 +27,10 @@ use crate::state::AppState;
 type R<T> = Result<T, ApiError>;
 
 /// The event the window listens to: a round ended (its counts changed).
-pub const CHANGED_EVENT: &str = "sync-changed";
+pub const CHANGED_EVENT: &str = crate::bindings::ShellEvent::SyncChanged.name();
 
 /// One attempt at a round, as the Sync screen shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct Attempt {
     /// Local time it ended (ISO 8601).
     pub at: String,
@@ -105,7 +105,7 @@ pub fn background_options() -> SyncOptions {
 }
 
 /// The Sync screen: the ledger's side of the exchange and the app's.
-#[derive(Serialize)]
+#[derive(Serialize, specta::Type)]
 pub struct SyncView {
     /// Enrolled, counts, last receipt, last success and error (from the ledger).
     pub status: SyncStatus,
@@ -143,7 +143,7 @@ fn view(app: &AppHandle) -> R<SyncView> {
 }
 
 /// What a round the clerk asked for did.
-#[derive(Serialize)]
+#[derive(Serialize, specta::Type)]
 pub struct SyncDone {
     /// The core's report: amendments, rolls, batches, events acknowledged, flags.
     pub report: SyncReport,
@@ -220,6 +220,7 @@ pub fn start_background(app: AppHandle) {
 
 /// Where the exchange with the district stands.
 #[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
 pub fn sync_status(app: AppHandle, state: State<'_, AppState>) -> R<SyncView> {
     state.clerk()?;
     view(&app)
@@ -227,6 +228,7 @@ pub fn sync_status(app: AppHandle, state: State<'_, AppState>) -> R<SyncView> {
 
 /// Enrols this device with the hub at `url` with the district's one-time `code`.
 #[tauri::command(rename_all = "snake_case")]
+#[specta::specta]
 pub async fn sync_enrol(
     app: AppHandle,
     state: State<'_, AppState>,
@@ -257,6 +259,7 @@ pub async fn sync_enrol(
 
 /// One sync round now, off the window's thread; waits for a round already running to end first.
 #[tauri::command(rename_all = "snake_case")]
+#[specta::specta]
 pub async fn sync_now(app: AppHandle, state: State<'_, AppState>) -> R<SyncDone> {
     state.clerk()?;
     let handle = app.clone();

@@ -40,6 +40,49 @@ use pdf::{Align, Doc, Face, BODY};
 /// Printed at the top of every page of a document made from demo data.
 pub const DEMO_MARK: &str = "DỮ LIỆU MẪU – KHÔNG DÙNG ĐỂ CHI TRẢ THẬT";
 
+/// The papers a pay point prints from the desktop window: what the window sends to ask for one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub enum DocumentKind {
+    /// The signature sheet ([`sheet`]).
+    Sheet,
+    /// A home-delivery receipt ([`receipt`]).
+    Receipt,
+    /// The day report ([`day`]).
+    Day,
+    /// Who has not been paid yet ([`unpaid`]).
+    Unpaid,
+    /// The month settlement ([`settlement`]).
+    Settlement,
+    /// The public notice ([`notice`]).
+    Notice,
+}
+
+impl DocumentKind {
+    /// Every kind, in the order the Print screen lists them.
+    pub const ALL: [DocumentKind; 6] = [
+        DocumentKind::Sheet,
+        DocumentKind::Receipt,
+        DocumentKind::Day,
+        DocumentKind::Unpaid,
+        DocumentKind::Settlement,
+        DocumentKind::Notice,
+    ];
+
+    /// The name the window sends and the log writes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::Sheet => "sheet",
+            DocumentKind::Receipt => "receipt",
+            DocumentKind::Day => "day",
+            DocumentKind::Unpaid => "unpaid",
+            DocumentKind::Settlement => "settlement",
+            DocumentKind::Notice => "notice",
+        }
+    }
+}
+
 /// A finished document.
 #[derive(Debug, Clone)]
 pub struct Pdf {
@@ -412,6 +455,16 @@ fn same_village(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn document_kinds_travel_by_the_names_the_window_sends() {
+        for kind in DocumentKind::ALL {
+            let json = serde_json::to_value(kind).unwrap();
+            assert_eq!(json, serde_json::json!(kind.as_str()));
+            assert_eq!(serde_json::from_value::<DocumentKind>(json).unwrap(), kind);
+        }
+        assert!(serde_json::from_str::<DocumentKind>("\"sheeet\"").is_err());
+    }
 
     #[test]
     fn place_comes_from_the_pay_point_name() {

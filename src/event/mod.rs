@@ -21,6 +21,7 @@ pub const GENESIS_HASH: &str = "000000000000000000000000000000000000000000000000
 /// What kind of state change an event records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum EventKind {
     /// The ledger was set up for a pay point.
     LedgerInitialised,
@@ -174,6 +175,7 @@ pub struct ChainReport {
 
 /// Where and how the chain breaks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BrokenLink {
     /// Sequence number of the first event that does not verify.
     pub seq: u64,

@@ -218,6 +218,7 @@ pub struct AddedLine {
 
 /// A change of the roll that touches a line already paid: reported, not applied.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Conflict {
     /// Beneficiary code.
     pub code: String,

@@ -35,6 +35,7 @@ const HEADER_SEARCH_ROWS: usize = 40;
 
 /// One thing wrong with a file, and where.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Problem {
     /// File name (without its folder).
     pub file: String,

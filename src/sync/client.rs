@@ -101,6 +101,7 @@ impl Default for SyncOptions {
 
 /// What one round did.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SyncReport {
     /// Amendments applied (stops, roll versions).
     pub amendments_applied: u64,
@@ -120,6 +121,7 @@ pub struct SyncReport {
 
 /// Where the exchange stands (`paypoint sync status`).
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SyncStatus {
     /// Enrolled with a hub.
     pub enrolled: bool,

@@ -586,6 +586,7 @@ impl PushBatch {
 
 /// Something the district must look at. Facts are stored, never refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Flag {
     /// `paid_after_stop`, `paid_by_two_devices`, `not_on_roll`, `amount_differs`,
     /// `line_withdrawn` or `unreadable_payload`.

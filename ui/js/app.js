@@ -26,6 +26,25 @@ const all = [signin, unlock, ...screens];
 const openScreens = new Set([signin, unlock]);
 /** Screens built in the previous language, relabelled when next shown. */
 const stale = new Set();
+/**
+ * @typedef {import("../types/bindings").AppInfo} AppInfo
+ * @typedef {import("../types/bindings").Clerk} Clerk
+ * @typedef {import("../types/bindings").LockReason} LockReason
+ * @typedef {{ relabel?: boolean, [key: string]: unknown }} ShowParams
+ * @typedef {{
+ *   id: string,
+ *   mount(el: HTMLElement, app: App): void,
+ *   show(params?: ShowParams): unknown,
+ *   onKey?(e: KeyboardEvent): boolean | undefined,
+ * }} Screen
+ * @typedef {{
+ *   info: AppInfo | null, clerk: Clerk | null, screen: Screen | null, lockedNotice: boolean,
+ *   go: typeof go, refreshHeader: typeof refreshHeader, setInfo: typeof setInfo, reload: typeof reload,
+ *   lockNow: typeof lockNow, setLockSeconds: typeof idle.setLimit,
+ * }} App
+ */
+
+/** @type {App} */
 export const app = { info: null, clerk: null, screen: null, lockedNotice: false, go, refreshHeader, setInfo, reload, lockNow, setLockSeconds: idle.setLimit };
 
 window.__perf = { boot: performance.now(), searchTimings: [] };
@@ -34,6 +53,7 @@ window.__errors = [];
 window.addEventListener("error", (e) => window.__errors.push(String(e.message)));
 window.addEventListener("unhandledrejection", (e) => window.__errors.push(String(e.reason?.message_vi || e.reason?.message || e.reason)));
 
+/** @param {AppInfo} info */
 function setInfo(info) {
   app.info = info;
   app.clerk = info.signed_in;
@@ -44,6 +64,7 @@ async function boot() {
   applyI18n(document);
   for (const s of all) s.mount(document.getElementById(`screen-${s.id}`), app);
   buildNav();
+  /** @type {AppInfo} */
   let info;
   try {
     info = await call("app_info");
@@ -72,6 +93,7 @@ async function boot() {
 
 /** After the ledger was unlocked: read the pay point and the clerks, then sign in. */
 async function reload() {
+  /** @type {AppInfo} */
   let info;
   try {
     info = await call("app_info");
@@ -88,11 +110,12 @@ async function reload() {
 function showProtection() {
   const plain = app.info?.protection === "plain";
   const box = $("#plain-banner");
-  if (plain) fill(box, h("strong", {}, t("plain_banner_title")), " ", t("plain_banner", { path: app.info.ledger_path }));
+  if (plain) fill(box, h("strong", {}, t("plain_banner_title")), " ", t("plain_banner", { path: /** @type {AppInfo} */ (app.info).ledger_path }));
   box.hidden = !plain;
 }
 
 /** Locks the window: the shell forgets the clerk, the sign-in screen asks for the PIN again. */
+/** @param {LockReason} reason */
 async function lockNow(reason) {
   if (!app.clerk) return;
   app.clerk = null;
@@ -105,6 +128,7 @@ async function lockNow(reason) {
   go("signin");
 }
 
+/** @param {import("../types/bindings").ApiError} err */
 function showStartupError(err) {
   const box = $("#startup-error");
   fill(box, h("h1", {}, t("startup_error_title")), h("p", { "data-testid": "startup-error" }, errorText(err)));
@@ -127,14 +151,18 @@ function buildNav() {
   );
 }
 
-/** Shows a screen. */
+/**
+ * Shows a screen.
+ * @param {string} id
+ * @param {ShowParams} [params]
+ */
 function go(id, params) {
   if (app.info?.ledger_locked) id = "unlock";
   else if (id === "unlock") id = "signin";
   if (id !== "signin" && id !== "unlock" && !app.clerk) id = "signin";
   modal.close();
   const target = all.find((s) => s.id === id) || pay;
-  for (const s of all) document.getElementById(`screen-${s.id}`).hidden = s !== target;
+  for (const s of all) /** @type {HTMLElement} */ (document.getElementById(`screen-${s.id}`)).hidden = s !== target;
   app.screen = target;
   const signedIn = !openScreens.has(target);
   $("#topbar").hidden = false;
@@ -147,7 +175,7 @@ function go(id, params) {
 }
 
 function refreshHeader() {
-  const info = app.info || {};
+  const info = /** @type {Partial<AppInfo>} */ (app.info || {});
   $("#pp-name").textContent = info.pay_point_name || "";
   $("#pp-period").textContent = info.ledger_locked ? "" : info.period ? t("period_label", { period: monthYear(info.period) }) : t("no_period");
   $("#demo-badge").hidden = !info.demo;
@@ -174,6 +202,7 @@ async function signOut() {
   go("signin");
 }
 
+/** @param {KeyboardEvent} e */
 function onKey(e) {
   if (e.altKey && !e.ctrlKey && (e.key === "l" || e.key === "L")) {
     e.preventDefault();

@@ -3,11 +3,21 @@
 import { dmy, dmyTime, h, money, monthYear, notice, statusBadge } from "./dom.js";
 import { currentLang, t } from "./i18n.js";
 
+/**
+ * @typedef {import("../types/bindings").Card} Card
+ * @typedef {import("../types/bindings").LineView} LineView
+ */
+
+/** @param {LineView} l */
 function months(l) {
   return l.covers_from === l.covers_to ? monthYear(l.covers_from) : `${monthYear(l.covers_from)}–${monthYear(l.covers_to)}`;
 }
 
-/** The card as a node. `onPay` is called by the pay button (shown only when payment is possible). */
+/**
+ * The card as a node. `onPay` is called by the pay button (shown only when payment is possible).
+ * @param {Card} c
+ * @param {{ onPay?: () => void, payLabel?: string, compact?: boolean }} [options]
+ */
 export function cardView(c, { onPay, payLabel, compact = false } = {}) {
   const en = currentLang() === "en";
   const lines = h(
@@ -77,6 +87,10 @@ export function cardView(c, { onPay, payLabel, compact = false } = {}) {
   );
 }
 
+/**
+ * @param {string} label
+ * @param {string | number} value
+ */
 function fact(label, value) {
   return h("div", { class: "fact" }, h("span", { class: "fact-label" }, label), h("span", { class: "fact-value" }, String(value)));
 }

@@ -907,7 +907,9 @@ const en = {
   error_generic: "Something unexpected went wrong. Try again; if it persists, restart the app.",
 };
 
+/** @type {Record<"vi" | "en", Record<string, string>>} */
 const catalogues = { vi, en };
+/** @type {"vi" | "en"} */
 let lang = (() => {
   try {
     return localStorage.getItem("paypoint.lang") === "en" ? "en" : "vi";
@@ -921,7 +923,10 @@ export function currentLang() {
   return lang;
 }
 
-/** Switches the language and re-labels the static text. */
+/**
+ * Switches the language and re-labels the static text.
+ * @param {string} l
+ */
 export function setLang(l) {
   lang = l === "en" ? "en" : "vi";
   try {
@@ -933,18 +938,26 @@ export function setLang(l) {
   applyI18n(document);
 }
 
-/** The message `key` in the current language, with `{name}` placeholders filled. */
+/**
+ * The message `key` in the current language, with `{name}` placeholders filled.
+ * @param {string} key
+ * @param {Record<string, unknown>} [params]
+ * @returns {string}
+ */
 export function t(key, params = {}) {
-  const s = catalogues[lang][key] ?? vi[key] ?? key;
+  const s = catalogues[lang][key] ?? catalogues.vi[key] ?? key;
   return s.replace(/\{(\w+)\}/g, (_, k) => (params[k] ?? "").toString());
 }
 
-/** Labels every element with a `data-i18n` (text), `data-i18n-placeholder` or `data-i18n-title`. */
+/**
+ * Labels every element with a `data-i18n` (text), `data-i18n-placeholder` or `data-i18n-title`.
+ * @param {ParentNode} root
+ */
 export function applyI18n(root) {
-  for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(/** @type {HTMLElement} */ (el).dataset.i18n ?? "");
   for (const el of root.querySelectorAll("[data-i18n-placeholder]"))
-    el.placeholder = t(el.dataset.i18nPlaceholder);
-  for (const el of root.querySelectorAll("[data-i18n-title]")) el.title = t(el.dataset.i18nTitle);
+    /** @type {HTMLInputElement} */ (el).placeholder = t(/** @type {HTMLElement} */ (el).dataset.i18nPlaceholder ?? "");
+  for (const el of root.querySelectorAll("[data-i18n-title]")) /** @type {HTMLElement} */ (el).title = t(/** @type {HTMLElement} */ (el).dataset.i18nTitle ?? "");
 }
 
 /** For the tests: every key of one catalogue missing from the other. */

@@ -14,6 +14,7 @@ let lastTick = Date.now();
 let hiddenAt = null;
 let timer = null;
 let isActive = () => false;
+/** @type {(reason: import("../types/bindings").LockReason) => void} */
 let onLock = () => {};
 
 function touch() {

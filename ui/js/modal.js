@@ -2,6 +2,7 @@
 import { h, fill } from "./dom.js";
 import { t } from "./i18n.js";
 
+/** @type {{ layer: HTMLElement, onClose?: () => void, previous: Element | null } | null} */
 let current = null;
 
 /** True while a dialog is open. */
@@ -9,14 +10,19 @@ export function isOpen() {
   return current !== null;
 }
 
-/** Opens a dialog with `content` (a node). `onClose` runs when it closes by Esc or close(). */
+/**
+ * Opens a dialog with `content` (a node). `onClose` runs when it closes by Esc or close().
+ * @param {Node} content
+ * @param {{ testid?: string, onClose?: () => void, wide?: boolean }} [options]
+ */
 export function open(content, { testid = "dialog", onClose, wide = false } = {}) {
   close();
-  const layer = document.getElementById("modal-layer");
+  const layer = /** @type {HTMLElement} */ (document.getElementById("modal-layer"));
   const box = h("div", { class: `modal${wide ? " modal-wide" : ""}`, role: "dialog", "aria-modal": "true", "data-testid": testid, id: testid }, content);
   fill(layer, box);
   layer.hidden = false;
   current = { layer, onClose, previous: document.activeElement };
+  /** @type {HTMLElement | null} */
   const first = box.querySelector("[autofocus], input:not([disabled]), button:not([disabled])");
   if (first) first.focus();
   return box;
@@ -30,7 +36,7 @@ export function close() {
   layer.hidden = true;
   layer.replaceChildren();
   if (onClose) onClose();
-  if (previous && previous.isConnected) previous.focus();
+  if (previous && previous.isConnected) /** @type {HTMLElement} */ (previous).focus();
 }
 
 /** A yes/no question; resolves true or false. Enter answers yes, Esc no. */

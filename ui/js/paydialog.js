@@ -8,10 +8,24 @@ import { $, fill, h, money, notice } from "./dom.js";
 import { t } from "./i18n.js";
 import * as modal from "./modal.js";
 
-/** Opens the dialog for a card. `onDone()` runs when the clerk moves on after paying. */
+/**
+ * @typedef {import("../types/bindings").Card} Card
+ * @typedef {import("../types/bindings").PayoutReceipt} PayoutReceipt
+ * @typedef {import("../types/bindings").RecipientIn} RecipientIn
+ * @typedef {import("../types/bindings").RecipientKind} RecipientKind
+ * @typedef {import("../types/bindings").ApprovalIn} ApprovalIn
+ */
+
+/**
+ * Opens the dialog for a card. `onDone()` runs when the clerk moves on after paying.
+ * @param {Card} card
+ * @param {{ atHome?: boolean, onDone?: (receipt: PayoutReceipt) => void }} [options]
+ */
 export function openPay(card, { atHome = false, onDone } = {}) {
+  /** @type {RecipientKind} */
   let recipient = "self";
   let busy = false;
+  /** @type {PayoutReceipt | null} */
   let receipt = null;
   const proxyAllowed = !!card.proxy && !card.proxy_expired;
   const err = h("div", { id: "pay-error-box" });
@@ -25,6 +39,7 @@ export function openPay(card, { atHome = false, onDone } = {}) {
     h("label", { class: "label", for: "proxy-id" }, t("dlg_proxy_id")),
     proxyId,
   );
+  /** @type {(value: RecipientKind, label: string, disabled: boolean) => HTMLLabelElement} */
   const radio = (value, label, disabled) =>
     h(
       "label",
@@ -56,20 +71,23 @@ export function openPay(card, { atHome = false, onDone } = {}) {
   modal.open(body, { testid: "pay-dialog", wide: true, onClose: () => receipt && onDone?.(receipt) });
   confirmBtn.focus();
 
+  /** @param {RecipientKind} value */
   function choose(value) {
     recipient = value;
-    for (const r of body.querySelectorAll('input[name="recipient"]')) r.checked = r.value === value;
+    for (const r of body.querySelectorAll('input[name="recipient"]')) /** @type {HTMLInputElement} */ (r).checked = /** @type {HTMLInputElement} */ (r).value === value;
     proxyFields.hidden = value !== "proxy";
     if (value === "proxy") proxyId.focus();
   }
 
+  /** @param {KeyboardEvent} e */
   function onKey(e) {
-    const typing = e.target.tagName === "INPUT" && e.target.type !== "radio";
+    const target = /** @type {HTMLInputElement} */ (e.target);
+    const typing = target.tagName === "INPUT" && target.type !== "radio";
     if (!receipt && !typing && (e.key === "1" || e.key === "2")) {
       e.preventDefault();
       if (e.key === "1") choose("self");
       else if (proxyAllowed) choose("proxy");
-    } else if (e.key === "Enter" && e.target.dataset?.testid !== "cancel-pay") {
+    } else if (e.key === "Enter" && target.dataset?.testid !== "cancel-pay") {
       e.preventDefault();
       if (receipt) modal.close();
       else confirm();
@@ -84,6 +102,7 @@ export function openPay(card, { atHome = false, onDone } = {}) {
     busy = true;
     confirmBtn.disabled = true;
     confirmBtn.textContent = t("dlg_working");
+    /** @type {RecipientIn} */
     const rec = recipient === "proxy" ? { kind: "proxy", name: proxyName.value, id_card: proxyId.value } : { kind: "self" };
     const appr = approval?.value() ?? null;
     try {
@@ -105,15 +124,16 @@ export function openPay(card, { atHome = false, onDone } = {}) {
   }
 
   function showReceipt() {
+    const paid = /** @type {PayoutReceipt} */ (receipt);
     const printMsg = h("div", { id: "receipt-print-msg" });
     const next = h("button", { class: "primary big", "data-testid": "next-person", onclick: () => modal.close() }, t("dlg_next"));
     fill(
       body,
       h("h2", {}, t("dlg_paid_title")),
-      notice("ok", t("dlg_paid_line", { amount: money(receipt.amount), name: receipt.name, code: receipt.code }), "paid-message"),
-      h("div", { class: "in-words" }, receipt.amount_in_words),
-      h("div", { class: "muted small", "data-testid": "payout-id" }, t("dlg_payout_id", { id: receipt.payout_id })),
-      h("div", {}, t("dlg_cash_left", { amount: money(receipt.cash_on_hand) })),
+      notice("ok", t("dlg_paid_line", { amount: money(paid.amount), name: paid.name, code: paid.code }), "paid-message"),
+      h("div", { class: "in-words" }, paid.amount_in_words),
+      h("div", { class: "muted small", "data-testid": "payout-id" }, t("dlg_payout_id", { id: paid.payout_id })),
+      h("div", {}, t("dlg_cash_left", { amount: money(paid.cash_on_hand) })),
       printMsg,
       h("div", { class: "actions" }, next, h("button", { "data-testid": "print-receipt", onclick: printReceipt }, t("dlg_print_receipt"))),
     );
@@ -121,9 +141,10 @@ export function openPay(card, { atHome = false, onDone } = {}) {
   }
 
   async function printReceipt() {
+    const paid = /** @type {PayoutReceipt} */ (receipt);
     const box = $("#receipt-print-msg");
     try {
-      const p = await call("print_document", { request: { kind: "receipt", payout: receipt.payout_id, action: "open" } });
+      const p = await call("print_document", { request: { kind: "receipt", payout: paid.payout_id, action: "open" } });
       fill(box, notice("ok", `${t("print_done_" + p.done, { title: p.title, pages: p.pages })} ${t("print_saved_at", { path: p.path })}`, "receipt-printed"));
     } catch (e) {
       fill(box, notice("error", errorText(e), "receipt-print-error"));
@@ -131,8 +152,13 @@ export function openPay(card, { atHome = false, onDone } = {}) {
   }
 }
 
-/** The supervisor's approval for a person to be confirmed: who, their PIN, and a note. */
+/**
+ * The supervisor's approval for a person to be confirmed: who, their PIN, and a note.
+ * @param {Card} card
+ * @returns {{ box: HTMLElement, value: () => ApprovalIn, clearPin: () => void }}
+ */
 function approvalFields(card) {
+  const hold = /** @type {NonNullable<Card["to_confirm"]>} */ (card.to_confirm);
   const supervisors = (app.info?.clerks || []).filter((c) => c.role === "supervisor" && c.id !== app.clerk?.id);
   const sup = h("select", { id: "approve-supervisor", "data-testid": "approve-supervisor" }, supervisors.map((c) => h("option", { value: c.id }, c.name)));
   const pin = h("input", { id: "approve-pin", type: "password", inputmode: "numeric", "data-testid": "approve-pin", autocomplete: "off" });
@@ -140,7 +166,7 @@ function approvalFields(card) {
   const box = h(
     "div",
     { class: "approval", "data-testid": "approval" },
-    notice("warn", t("to_confirm_dialog", { n: card.to_confirm.periods.length, periods: card.to_confirm.periods.join(", ") }), "pay-to-confirm"),
+    notice("warn", t("to_confirm_dialog", { n: hold.periods.length, periods: hold.periods.join(", ") }), "pay-to-confirm"),
     supervisors.length ? null : notice("error", t("approve_no_supervisor")),
     h("label", { class: "label", for: "approve-supervisor" }, t("rev_supervisor")),
     sup,

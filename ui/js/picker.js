@@ -7,8 +7,14 @@ import { t } from "./i18n.js";
 
 export const LIMIT = 50;
 
-/** Builds a picker. `onChoose(hit)` runs on Enter or click. Returns { el, input, focus(), refresh() }. */
+/** @typedef {import("../types/bindings").SearchHit} SearchHit */
+
+/**
+ * Builds a picker. `onChoose(hit)` runs on Enter or click. Returns { el, input, focus(), refresh() }.
+ * @param {{ id: string, label: string, placeholder: string, onChoose: (hit: SearchHit) => void, measure?: boolean }} options
+ */
 export function picker({ id, label, placeholder, onChoose, measure = false }) {
+  /** @type {SearchHit[]} */
   let hits = [];
   let index = -1;
   let seq = 0;
@@ -61,6 +67,7 @@ export function picker({ id, label, placeholder, onChoose, measure = false }) {
     list.querySelector(".active")?.scrollIntoView({ block: "nearest" });
   }
 
+  /** @param {Event} [e] */
   async function refresh(e) {
     // From the keystroke's own event time when there is one (includes any queueing before this
     // handler ran), else from now.

@@ -3,7 +3,11 @@
 import { dmyTime, h } from "./dom.js";
 import { t } from "./i18n.js";
 
-/** The last receipt the hub signed, as a small table, or null when there is none. */
+/**
+ * The last receipt the hub signed, as a small table, or null when there is none.
+ * @param {any} signed the signed receipt as the hub sent it (JSON)
+ * @param {string} testid
+ */
 export function receiptTable(signed, testid) {
   const r = signed?.body;
   if (!r) return null;
@@ -23,7 +27,11 @@ export function receiptTable(signed, testid) {
   );
 }
 
-/** The state of the exchange in words: running, never tried, ok, or not reached (and when). */
+/**
+ * The state of the exchange in words: running, never tried, ok, or not reached (and when).
+ * @param {import("../types/bindings").SyncView} v
+ * @returns {{ state: string, kind: "info" | "ok" | "warn" | "error", text: string }}
+ */
 export function stateLine(v) {
   const a = v.last_attempt;
   if (v.running) return { state: "running", kind: "info", text: t("sync_state_running") };

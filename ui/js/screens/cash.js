@@ -4,11 +4,19 @@ import { call, errorText } from "../api.js";
 import { fill, h, money, notice, parseMoney } from "../dom.js";
 import { t } from "../i18n.js";
 
-let root, app;
+/** @typedef {import("../../types/bindings").CashOut} CashOut */
+
+/** @type {import("../app.js").App} */
+let app;
+let root;
+/** @type {CashOut | null} */
 let data = null;
+/** @type {{ kind: "ok" | "warn" | "error", text: string, testid?: string } | null} */
 let message = null;
+/** @type {Map<number, string>} */
 const counts = new Map();
 
+/** @param {number} d */
 function diffText(d) {
   if (d === 0) return t("cash_match");
   return d < 0 ? t("cash_short", { amount: money(-d) }) : t("cash_over", { amount: money(d) });
@@ -24,7 +32,8 @@ async function load() {
 }
 
 function render() {
-  const s = data.status;
+  const cash = /** @type {CashOut} */ (data);
+  const s = cash.status;
   const row = (label, v, testid) => h("tr", {}, h("th", {}, label), h("td", { class: "num", "data-testid": testid }, `${money(v)} đ`));
   const amount = h("input", { id: "advance-amount", "data-testid": "advance-amount", inputmode: "numeric", autocomplete: "off", placeholder: "2.000.000.000" });
   const note = h("input", { id: "advance-note", "data-testid": "advance-note", autocomplete: "off" });
@@ -32,15 +41,15 @@ function render() {
     const n = parseMoney(amount.value);
     if (!Number.isNaN(n) && n > 0) amount.value = money(n);
   });
-  const qtyInputs = data.denominations.map((d) =>
+  const qtyInputs = cash.denominations.map((d) =>
     h("input", { class: "qty", type: "text", inputmode: "numeric", "data-denom": d, "data-testid": `count-${d}`, id: `count-${d}`, value: counts.get(d) ?? "", autocomplete: "off" }),
   );
-  const subtotals = data.denominations.map((d) => h("td", { class: "num", "data-testid": `sub-${d}` }));
+  const subtotals = cash.denominations.map((d) => h("td", { class: "num", "data-testid": `sub-${d}` }));
   const counted = h("strong", { "data-testid": "count-total" });
   const diff = h("strong", { "data-testid": "count-diff" });
   const update = () => {
     let total = 0;
-    data.denominations.forEach((d, i) => {
+    cash.denominations.forEach((d, i) => {
       const q = Number(qtyInputs[i].value.replace(/\D/g, "")) || 0;
       counts.set(d, qtyInputs[i].value);
       subtotals[i].textContent = q ? money(q * d) : "";
@@ -64,7 +73,7 @@ function render() {
     });
   }
   const submitCount = async () => {
-    const notes = data.denominations.map((d, i) => [d, Number(qtyInputs[i].value.replace(/\D/g, "")) || 0]);
+    const notes = cash.denominations.map((d, i) => /** @type {[number, number]} */ ([d, Number(qtyInputs[i].value.replace(/\D/g, "")) || 0]));
     try {
       const r = await call("record_count", { notes });
       message = { kind: r.difference === 0 ? "ok" : "warn", text: t("cash_count_done", { counted: money(r.counted), expected: money(r.expected), diff: diffText(r.difference) }), testid: "count-result" };
@@ -119,7 +128,7 @@ function render() {
           "table",
           { class: "grid count-table", "data-testid": "count-table" },
           h("thead", {}, h("tr", {}, h("th", { class: "num" }, t("cash_col_denom")), h("th", {}, t("cash_col_qty")), h("th", { class: "num" }, t("cash_col_sum")))),
-          h("tbody", {}, data.denominations.map((d, i) => h("tr", {}, h("td", { class: "num" }, money(d)), h("td", {}, qtyInputs[i]), subtotals[i]))),
+          h("tbody", {}, cash.denominations.map((d, i) => h("tr", {}, h("td", { class: "num" }, money(d)), h("td", {}, qtyInputs[i]), subtotals[i]))),
         ),
       ),
     ),

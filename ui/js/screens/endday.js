@@ -8,10 +8,30 @@ import { fill, h, money, notice } from "../dom.js";
 import { t } from "../i18n.js";
 import { receiptTable } from "../syncview.js";
 
+/**
+ * @typedef {import("../../types/bindings").CashOut} CashOut
+ * @typedef {import("../../types/bindings").CountReceipt} CountReceipt
+ * @typedef {import("../../types/bindings").Printed} Printed
+ * @typedef {import("../../types/bindings").SyncDone} SyncDone
+ * @typedef {import("../../types/bindings").SyncView} SyncView
+ * @typedef {import("../../types/bindings").PrintAction} PrintAction
+ * @typedef {{
+ *   count: CountReceipt | null, countError: string | null, skippedCount: boolean,
+ *   report: Printed | null, reportError: string | null,
+ *   sync: import("../../types/bindings").SyncReport | null,
+ *   syncError: { text: string, code: string } | null,
+ *   view: SyncView | null,
+ * }} Flow
+ */
+
 const STEPS = ["count", "report", "sync", "done"];
-let root, app;
+/** @type {import("../app.js").App} */
+let app;
+let root;
 let step = 0;
-let flow = null;
+/** @type {Flow} */
+let flow = /** @type {any} */ (null);
+/** @type {CashOut | null} */
 let cash = null;
 let busy = false;
 const counts = new Map();
@@ -90,6 +110,7 @@ function stepper() {
   );
 }
 
+/** @param {{ next?: boolean, nextLabel?: string, nextEnabled?: boolean }} [options] */
 function nav({ next = true, nextLabel, nextEnabled = true } = {}) {
   return h(
     "div",
@@ -101,6 +122,7 @@ function nav({ next = true, nextLabel, nextEnabled = true } = {}) {
 
 function countStep() {
   if (!cash) return [notice("error", flow.countError || t("loading"), "eod-count-error")];
+  const box = cash;
   const onHand = cash.status.on_hand;
   const inputs = cash.denominations.map((d) => h("input", { class: "qty", type: "text", inputmode: "numeric", "data-testid": `eod-count-${d}`, id: `eod-count-${d}`, value: counts.get(d) ?? "", autocomplete: "off" }));
   const total = h("strong", { "data-testid": "eod-count-total" });
@@ -108,7 +130,7 @@ function countStep() {
   const qty = (i) => Number(inputs[i].value.replace(/\D/g, "")) || 0;
   const update = () => {
     let sum = 0;
-    cash.denominations.forEach((d, i) => {
+    box.denominations.forEach((d, i) => {
       counts.set(d, inputs[i].value);
       sum += qty(i) * d;
     });
@@ -117,7 +139,7 @@ function countStep() {
     diff.className = sum === onHand ? "ok" : "bad";
   };
   const submit = async () => {
-    const notes = cash.denominations.map((d, i) => [d, qty(i)]);
+    const notes = box.denominations.map((d, i) => /** @type {[number, number]} */ ([d, qty(i)]));
     try {
       flow.count = await call("record_count", { notes });
       flow.countError = null;
@@ -208,7 +230,7 @@ async function printReport(action) {
 function reportStep() {
   const p = flow.report;
   const msg = p ? notice("ok", `${t("print_done_" + p.done, { title: p.title, pages: p.pages })} ${t("print_saved_at", { path: p.path })}`, "eod-report-result") : null;
-  if (msg) msg.dataset.path = p.path;
+  if (msg && p) msg.dataset.path = p.path;
   return [
     h("p", { class: "muted" }, t("eod_report_intro")),
     busy ? notice("info", t("loading"), "eod-busy") : null,
@@ -260,11 +282,13 @@ function doneStep() {
     h("li", { "data-testid": "eod-summary-count" }, c ? t("eod_sum_count", { counted: money(c.counted), diff: diffText(c.difference) }) : t("eod_sum_no_count")),
     h("li", { "data-testid": "eod-summary-report" }, p ? t("eod_sum_report", { path: p.path }) : t("eod_sum_no_report")),
   ];
+  /** @type {HTMLElement[]} */
   const out = [h("ul", { class: "eod-summary" }, lines)];
   if (synced) {
-    out.push(notice("ok", t("eod_done_synced", { n: v.status.acknowledged }), "eod-synced"));
+    const view = /** @type {SyncView} */ (v);
+    out.push(notice("ok", t("eod_done_synced", { n: view.status.acknowledged }), "eod-synced"));
     out.push(h("h2", {}, t("sync_receipt_title")));
-    out.push(receiptTable(v.status.last_receipt, "eod-receipt") || h("p", { class: "muted", "data-testid": "eod-no-receipt" }, t("eod_nothing_to_send")));
+    out.push(receiptTable(view.status.last_receipt, "eod-receipt") || h("p", { class: "muted", "data-testid": "eod-no-receipt" }, t("eod_nothing_to_send")));
   } else {
     const reason = !v?.status?.enrolled ? t("eod_reason_not_enrolled") : flow.syncError?.code === "hub_unreachable" ? t("eod_reason_offline") : flow.syncError ? flow.syncError.text : t("eod_reason_pending");
     out.push(notice("warn", t("eod_not_synced", { n: pendingOf(), reason }), "eod-not-synced"));

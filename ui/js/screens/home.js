@@ -7,12 +7,25 @@ import { t } from "../i18n.js";
 import * as modal from "../modal.js";
 import { openPay } from "../paydialog.js";
 
+/**
+ * @typedef {import("../../types/bindings").Card} Card
+ * @typedef {import("../../types/bindings").HomeDelivery} HomeDelivery
+ * @typedef {import("../../types/bindings").VisitOutcome} VisitOutcome
+ */
+
+/** @type {VisitOutcome[]} */
 const OUTCOMES = ["paid", "absent", "hospital", "deceased", "moved", "refused"];
-let root, app;
+/** @type {import("../app.js").App} */
+let app;
+let root;
+/** @type {HomeDelivery[]} */
 let list = [];
+/** @type {HomeDelivery[]} */
 let shown = [];
 let index = -1;
+/** @type {Card | null} */
 let selected = null; // the card
+/** @type {{ kind: "info" | "ok" | "warn" | "error", text: string } | null} */
 let message = null;
 let filterInput, onlyWaiting, tableBox, sideBox;
 
@@ -27,6 +40,7 @@ async function load() {
   renderTable();
 }
 
+/** @param {string} s */
 function fold(s) {
   return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "d").toLowerCase();
 }
@@ -102,7 +116,7 @@ function renderSide() {
       {
         class: o === "paid" ? "primary" : o === "deceased" || o === "moved" ? "danger-outline" : "",
         "data-testid": `outcome-${o}`,
-        disabled: o === "paid" && !selected.can_pay,
+        disabled: o === "paid" && !(/** @type {Card} */ (selected).can_pay),
         onclick: () => record(o, note.value),
       },
       o === "paid" ? t("home_pay_at_home") : `${i + 1} · ${t("outcome_" + o)}`,
@@ -122,8 +136,12 @@ function renderSide() {
   );
 }
 
+/**
+ * @param {VisitOutcome} outcome
+ * @param {string} note
+ */
 async function record(outcome, note) {
-  const card = selected;
+  const card = /** @type {Card} */ (selected);
   if (outcome === "paid") {
     return openPay(card, {
       atHome: true,
@@ -147,7 +165,7 @@ async function record(outcome, note) {
 
 async function printReceipt() {
   try {
-    const p = await call("print_document", { request: { kind: "receipt", code: selected.code, action: "open" } });
+    const p = await call("print_document", { request: { kind: "receipt", code: /** @type {Card} */ (selected).code, action: "open" } });
     message = { kind: "ok", text: `${t("print_done_" + p.done, { title: p.title, pages: p.pages })} ${t("print_saved_at", { path: p.path })}` };
   } catch (e) {
     message = { kind: "error", text: errorText(e) };
@@ -202,7 +220,7 @@ export default {
     if (selected && !typing && /^[1-6]$/.test(e.key)) {
       e.preventDefault();
       const o = OUTCOMES[Number(e.key) - 1];
-      if (o !== "paid" || selected.can_pay) record(o, document.getElementById("visit-note")?.value || "");
+      if (o !== "paid" || selected.can_pay) record(o, /** @type {HTMLInputElement | null} */ (document.getElementById("visit-note"))?.value || "");
       return true;
     }
     if (e.key === "Escape" && selected) {

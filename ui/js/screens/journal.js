@@ -5,13 +5,24 @@ import { dmyTime, fill, h, money, notice } from "../dom.js";
 import { t } from "../i18n.js";
 import * as modal from "../modal.js";
 
+/**
+ * @typedef {import("../../types/bindings").EventGroup} EventGroup
+ * @typedef {import("../../types/bindings").JournalRow} JournalRow
+ */
+
+/** @type {EventGroup[]} */
 const GROUPS = ["all", "payout", "reversal", "visit", "stop", "cash", "roll", "other"];
-let root, app;
+/** @type {import("../app.js").App} */
+let app;
+let root;
 let groupSelect, queryInput, tableBox, verifyBox;
+/** @type {{ kind: "ok" | "error", text: string, testid: string } | null} */
 let message = null;
 let seq = 0;
 
+/** @param {JournalRow} r */
 function detail(r) {
+  /** @type {any} the event's facts, as stored (their shape depends on the kind) */
   const p = r.payload || {};
   const name = r.name || "";
   switch (r.kind) {
@@ -39,9 +50,10 @@ function detail(r) {
 
 async function load() {
   const my = ++seq;
+  /** @type {import("../../types/bindings").Journal} */
   let j;
   try {
-    j = await call("journal", { group: groupSelect.value, query: queryInput.value, limit: 300 });
+    j = await call("journal", { group: /** @type {EventGroup} */ (groupSelect.value), query: queryInput.value, limit: 300 });
   } catch (e) {
     return fill(tableBox, notice("error", errorText(e), "journal-error"));
   }
@@ -82,8 +94,11 @@ async function load() {
   );
 }
 
+/** @param {JournalRow} r */
 function openReverse(r) {
-  const supervisors = (app.info.clerks || []).filter((c) => c.role === "supervisor" && c.id !== app.clerk?.id);
+  /** @type {any} the payout's facts, as stored */
+  const payout = r.payload;
+  const supervisors = (/** @type {import("../../types/bindings").AppInfo} */ (app.info).clerks || []).filter((c) => c.role === "supervisor" && c.id !== app.clerk?.id);
   const err = h("div", {});
   if (!supervisors.length) {
     return modal.open(h("div", {}, h("h2", {}, t("rev_title")), notice("error", t("rev_no_supervisor")), h("div", { class: "actions" }, h("button", { onclick: () => modal.close() }, t("ok")))), { testid: "reverse-dialog" });
@@ -106,7 +121,7 @@ function openReverse(r) {
     "div",
     { class: "reverse-dialog" },
     h("h2", {}, t("rev_title")),
-    h("p", {}, t("rev_what", { name: r.name || "", code: r.payload.code, amount: money(r.payload.amount), time: dmyTime(r.time) })),
+    h("p", {}, t("rev_what", { name: r.name || "", code: payout.code, amount: money(payout.amount), time: dmyTime(r.time) })),
     h("label", { class: "label", for: "rev-reason" }, t("rev_reason")),
     reason,
     h("label", { class: "label", for: "rev-supervisor" }, t("rev_supervisor")),
@@ -117,7 +132,7 @@ function openReverse(r) {
     h("div", { class: "actions" }, h("button", { class: "danger", "data-testid": "rev-confirm", onclick: submit }, t("rev_confirm")), h("button", { onclick: () => modal.close() }, t("dlg_cancel"))),
   );
   box.addEventListener("keydown", (e) => {
-    if (e.key === "Enter" && e.target.tagName !== "BUTTON") {
+    if (e.key === "Enter" && /** @type {HTMLElement} */ (e.target).tagName !== "BUTTON") {
       e.preventDefault();
       submit();
     }

@@ -8,9 +8,15 @@ import { t } from "../i18n.js";
 import { openPay } from "../paydialog.js";
 import { picker } from "../picker.js";
 
-let root, app, pick, cardBox;
+/** @typedef {import("../../types/bindings").Card} Card */
+
+/** @type {import("../app.js").App} */
+let app;
+let root, pick, cardBox;
+/** @type {Card | null} */
 let current = null;
 
+/** @param {string} code */
 async function openCard(code) {
   try {
     current = await call("beneficiary", { code });
@@ -20,6 +26,7 @@ async function openCard(code) {
     return;
   }
   renderCard();
+  /** @type {HTMLButtonElement | null} */
   const btn = cardBox.querySelector("#pay-button");
   if (btn) btn.focus();
 }
@@ -30,9 +37,9 @@ function renderCard() {
     cardBox,
     cardView(current, {
       onPay: () =>
-        openPay(current, {
+        openPay(/** @type {Card} */ (current), {
           onDone: async () => {
-            await openCard(current.code);
+            await openCard(/** @type {Card} */ (current).code);
             pick.refresh();
             pick.focus();
           },

@@ -4,9 +4,12 @@ import { call, errorText } from "../api.js";
 import { fill, h, money, notice } from "../dom.js";
 import { t } from "../i18n.js";
 
-let root, app, input, list;
+/** @type {import("../app.js").App} */
+let app;
+let root, input, list;
 
 async function load() {
+  /** @type {import("../../types/bindings").Rate[]} */
   let rates;
   try {
     rates = await call("policy_rates", { query: input.value });

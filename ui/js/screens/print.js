@@ -4,16 +4,30 @@ import { call, errorText } from "../api.js";
 import { fill, h, moveIndex, notice } from "../dom.js";
 import { t } from "../i18n.js";
 
+/**
+ * @typedef {import("../../types/bindings").DocumentKind} DocumentKind
+ * @typedef {import("../../types/bindings").DocumentFile} DocumentFile
+ * @typedef {import("../../types/bindings").PrintAction} PrintAction
+ * @typedef {import("../../types/bindings").PrintRequest} PrintRequest
+ */
+
+/** @type {DocumentKind[]} */
 const DOCS = ["sheet", "receipt", "day", "unpaid", "settlement", "notice"];
-let root, app;
+/** @type {import("../app.js").App} */
+let app;
+let root;
 let index = 0;
+/** @type {string[]} */
 let villages = [];
+/** @type {{ kind: "info" | "ok" | "error", text: string, testid?: string, path?: string } | null} */
 let message = null;
 let village = "";
 let code = "";
 
+/** @param {PrintAction} action */
 async function run(action) {
   const kind = DOCS[index];
+  /** @type {PrintRequest} */
   const request = { kind, action, village: kind === "sheet" || kind === "unpaid" ? village : null, code: kind === "receipt" ? code : null };
   message = { kind: "info", text: t("loading") };
   render();
@@ -30,6 +44,7 @@ let renderSeq = 0;
 
 async function render() {
   const my = ++renderSeq;
+  /** @type {DocumentFile[]} */
   let docs = [];
   try {
     docs = await call("list_documents");
@@ -46,7 +61,7 @@ async function render() {
   );
   const codeInput = h("input", { id: "print-code", "data-testid": "print-code", value: code, autocomplete: "off", oninput: (e) => (code = e.target.value) });
   const msg = message ? notice(message.kind, message.text, message.testid) : null;
-  if (msg && message.path) msg.dataset.path = message.path;
+  if (msg && message?.path) msg.dataset.path = message.path;
   fill(
     root,
     h("h1", {}, t("print_title")),
@@ -118,6 +133,10 @@ async function render() {
   );
 }
 
+/**
+ * @param {string} path
+ * @param {PrintAction} action
+ */
 async function reopen(path, action) {
   try {
     await call("open_document", { path, action });

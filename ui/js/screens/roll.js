@@ -4,9 +4,20 @@ import { call, errorText } from "../api.js";
 import { dmyTime, fill, h, money, moveIndex, notice } from "../dom.js";
 import { t } from "../i18n.js";
 
-let root, app;
+/**
+ * @typedef {import("../../types/bindings").RollFile} RollFile
+ * @typedef {import("../../types/bindings").Preview} Preview
+ * @typedef {import("../../types/bindings").ImportEncoding} ImportEncoding
+ * @typedef {import("../../types/bindings").ApiError} ApiError
+ */
+
+/** @type {import("../app.js").App} */
+let app;
+let root;
+/** @type {RollFile[]} */
 let files = [];
 let fileIndex = -1;
+/** @type {Preview | null} */
 let preview = null;
 let result = null; // { kind, node }
 let pathInput, periodInput, encSelect, previewBox, filesBox, versionsBox, fileInput, leftCol;
@@ -16,6 +27,7 @@ function currentMonth() {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}`;
 }
 
+/** @returns {{ path: string, period: string, encoding: ImportEncoding }} */
 function args() {
   return { path: pathInput.value, period: periodInput.value, encoding: encSelect.value };
 }
@@ -31,6 +43,7 @@ async function doPreview() {
   }
 }
 
+/** @param {ApiError} e */
 function renderError(e) {
   const problems = e.problems || [];
   fill(
@@ -55,7 +68,7 @@ function renderError(e) {
 }
 
 function renderPreview() {
-  const p = preview;
+  const p = /** @type {Preview} */ (preview);
   fill(
     previewBox,
     notice("ok", t("roll_preview_ok", { file: p.file, n: p.beneficiaries, lines: p.lines, total: money(p.total), enc: t("enc_" + p.encoding) }), "roll-preview"),

@@ -7,12 +7,16 @@ import { t } from "../i18n.js";
 import * as idle from "../idle.js";
 import * as modal from "../modal.js";
 
-let root, app;
+/** @type {import("../app.js").App} */
+let app;
+let root;
 let selected = 0;
 let message = null;
 
+/** @typedef {import("../../types/bindings").AppInfo} AppInfo */
+
 function render() {
-  const info = app.info;
+  const info = /** @type {AppInfo} */ (app.info);
   const clerks = info.clerks || [];
   if (selected >= clerks.length) selected = 0;
   fill(
@@ -109,7 +113,7 @@ function showMessage() {
 
 /** A supervisor lifts the lock-out of `clerk` with their own PIN; nobody is signed in by it. */
 function supervisorUnlock(clerk) {
-  const supervisors = (app.info.clerks || []).filter((c) => c.role === "supervisor" && c.id !== clerk.id);
+  const supervisors = (/** @type {AppInfo} */ (app.info).clerks || []).filter((c) => c.role === "supervisor" && c.id !== clerk.id);
   const err = h("div", { id: "sup-unlock-message" });
   const pin = h("input", { id: "sup-unlock-pin", type: "password", inputmode: "numeric", autocomplete: "off", maxlength: "12", "data-testid": "sup-unlock-pin" });
   const select = h(
@@ -162,7 +166,7 @@ function supervisorUnlock(clerk) {
 }
 
 function onPinKey(e) {
-  const n = app.info.clerks?.length || 0;
+  const n = /** @type {AppInfo} */ (app.info).clerks?.length || 0;
   if (e.key === "ArrowDown" || e.key === "ArrowUp") {
     e.preventDefault();
     selected = moveIndex(selected, e.key === "ArrowDown" ? 1 : -1, n);
@@ -174,7 +178,7 @@ function onPinKey(e) {
 }
 
 async function submit() {
-  const clerk = app.info.clerks?.[selected];
+  const clerk = /** @type {AppInfo} */ (app.info).clerks?.[selected];
   if (!clerk) return;
   const pin = $("#pin").value;
   $("#signin-button").disabled = true;
@@ -211,7 +215,7 @@ export default {
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
       if (document.activeElement?.id !== "pin") {
         e.preventDefault();
-        selected = moveIndex(selected, e.key === "ArrowDown" ? 1 : -1, app.info.clerks?.length || 0);
+        selected = moveIndex(selected, e.key === "ArrowDown" ? 1 : -1, /** @type {AppInfo} */ (app.info).clerks?.length || 0);
         markSelected();
       }
       return true;

@@ -7,10 +7,20 @@ import { t } from "../i18n.js";
 import * as modal from "../modal.js";
 import { picker } from "../picker.js";
 
-let root, app, pick, side;
+/**
+ * @typedef {import("../../types/bindings").Card} Card
+ * @typedef {import("../../types/bindings").StopReason} StopReason
+ */
+
+/** @type {import("../app.js").App} */
+let app;
+let root, pick, side;
+/** @type {Card | null} */
 let selected = null;
+/** @type {{ kind: "ok" | "error", text: string } | null} */
 let message = null;
 
+/** @param {string} code */
 async function choose(code) {
   try {
     selected = await call("beneficiary", { code });
@@ -25,6 +35,7 @@ async function choose(code) {
 function renderSide() {
   const msg = message ? notice(message.kind, message.text, "stop-message") : null;
   if (!selected) return fill(side, msg, h("p", { class: "muted placeholder" }, t("stop_choose_first")));
+  /** @param {StopReason} value */
   const reason = (value) =>
     h("label", { class: "radio" }, h("input", { type: "radio", name: "stop-reason", id: `stop-reason-${value}`, value, "data-testid": `stop-reason-${value}`, checked: value === "death" }), " ", t(`reason_${value}`));
   const date = h("input", { id: "stop-date", "data-testid": "stop-date", placeholder: "dd/mm/yyyy", autocomplete: "off" });
@@ -45,9 +56,14 @@ function renderSide() {
   );
 }
 
+/**
+ * @param {string} date
+ * @param {string} note
+ */
 async function send(date, note) {
+  /** @type {StopReason} */
   const reason = side.querySelector('input[name="stop-reason"]:checked')?.value || "death";
-  const card = selected;
+  const card = /** @type {Card} */ (selected);
   const ok = await modal.confirm(t("stop_confirm", { name: card.name, code: card.code, reason: t(`reason_${reason}`) }), { danger: true });
   if (!ok) return;
   try {

@@ -7,13 +7,25 @@ import { dmyTime, fill, h, notice } from "../dom.js";
 import { t } from "../i18n.js";
 import { receiptTable, stateLine } from "../syncview.js";
 
-let root, app;
+/**
+ * @typedef {import("../../types/bindings").SyncView} SyncView
+ * @typedef {import("../../types/bindings").SettingsView} SettingsView
+ * @typedef {{ kind: "info" | "ok" | "warn" | "error", text: string, testid: string }} Message
+ */
+
+/** @type {import("../app.js").App} */
+let app;
+let root;
+/** @type {SyncView | null} */
 let v = null;
+/** @type {Message | null} */
 let message = null;
 let busy = false;
 let url = "";
 let code = "";
+/** @type {SettingsView | null} */
 let settings = null;
+/** @type {Message | null} */
 let settingsMessage = null;
 
 function tile(label, value, sub, testid) {
@@ -42,7 +54,7 @@ async function loadSettings() {
 }
 
 async function saveSettings() {
-  const field = document.getElementById("settings-lock-minutes");
+  const field = /** @type {HTMLInputElement} */ (document.getElementById("settings-lock-minutes"));
   try {
     settings = await call("settings_set", { lock_minutes: Number(field.value) });
     app.setLockSeconds(settings.lock_seconds);
@@ -132,7 +144,7 @@ function enrolForm() {
     "div",
     { class: "panel", "data-testid": "sync-enrol" },
     h("h2", {}, t("sync_enrol_title")),
-    h("p", { class: "muted" }, t("sync_enrol_intro", { code: v.pay_point_code })),
+    h("p", { class: "muted" }, t("sync_enrol_intro", { code: /** @type {SyncView} */ (v).pay_point_code })),
     h("label", { class: "label", for: "sync-url" }, t("sync_url")),
     urlInput,
     h("label", { class: "label", for: "sync-code" }, t("sync_code")),

@@ -4,12 +4,15 @@ import { call, errorText } from "../api.js";
 import { dmy, dmyTime, fill, h, money, monthYear, notice } from "../dom.js";
 import { t } from "../i18n.js";
 
-let root, app;
+/** @type {import("../app.js").App} */
+let app;
+let root;
 
 function tile(label, value, sub, testid) {
   return h("div", { class: "tile", "data-testid": testid }, h("div", { class: "tile-label" }, label), h("div", { class: "tile-value" }, value), sub ? h("div", { class: "tile-sub" }, sub) : null);
 }
 
+/** @param {import("../../types/bindings").Today} d */
 function deadlineText(d) {
   if (d.days_left === null || d.days_left === undefined) return "";
   if (d.days_left > 0) return t("today_days_left", { n: d.days_left });
@@ -18,6 +21,7 @@ function deadlineText(d) {
 }
 
 async function render() {
+  /** @type {import("../../types/bindings").Today} */
   let d;
   try {
     d = await call("today_status");
@@ -25,7 +29,7 @@ async function render() {
     return fill(root, notice("error", errorText(e), "today-error"));
   }
   const s = d.status;
-  const info = app.info;
+  const info = /** @type {import("../../types/bindings").AppInfo} */ (app.info);
   const head = h("h1", {}, t("today_title", { date: d.today }));
   const demo = info.demo
     ? h("div", { class: "demo-panel small", "data-testid": "today-demo" }, h("strong", {}, t("demo_badge")), " ", t("demo_note"), " ", t("demo_pins") + ": ", (info.demo_clerks || []).map((c) => t("demo_pin_line", { name: c.name, pin: c.pin })).join(" · "))
@@ -45,7 +49,7 @@ async function render() {
     tile(t("today_unsynced"), String(d.unsynced_events), !d.sync_enrolled ? t("today_unsynced_note") : d.last_sync ? t("today_unsynced_enrolled", { time: dmyTime(d.last_sync) }) : t("today_unsynced_enrolled_never"), "tile-unsynced"),
   );
   const progress = h("div", { class: "progress", "data-testid": "progress" }, h("div", { class: "progress-bar", style: "" }), h("span", { class: "progress-text" }, `${pct}%`));
-  progress.firstChild.style.width = `${100 * ratio}%`;
+  /** @type {HTMLElement} */ (progress.firstChild).style.width = `${100 * ratio}%`;
 
   const warnings = [];
   if (d.status.roll_origin === "file") {

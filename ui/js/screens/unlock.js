@@ -5,13 +5,15 @@ import { call, errorText } from "../api.js";
 import { $, fill, h, notice } from "../dom.js";
 import { t } from "../i18n.js";
 
-let root, app;
+/** @type {import("../app.js").App} */
+let app;
+let root;
 let message = null;
 let busy = false;
 let attempts = 0;
 
 function render() {
-  const info = app.info || {};
+  const info = /** @type {Partial<import("../../types/bindings").AppInfo>} */ (app.info || {});
   const input = h("input", { id: "unlock-passphrase", type: "password", autocomplete: "off", spellcheck: "false", "data-testid": "unlock-passphrase", onkeydown: onKey });
   fill(
     root,
