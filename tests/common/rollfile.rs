@@ -101,6 +101,7 @@ fn arrears(e: &paypoint::roll::RollEntry) -> i64 {
 }
 
 /// The rows of the sheet, as values: what both the xlsx and the csv writers lay out.
+#[allow(clippy::too_many_lines)] // test helper: one sheet, written in one place
 pub fn rows(roll: &Roll, shape: &Shape) -> Vec<Vec<V>> {
     let t = |s: &str| V::T(encode(s, shape.encoding));
     let amount = |n: i64| {
