@@ -4,15 +4,12 @@
 //! workbook, detect the encoding, decode, find the header, check every row and total. Target:
 //! under 1 s each. Also times loading the read roll into a ledger.
 
-#[path = "../tests/common/rollfile.rs"]
-#[allow(dead_code)]
-mod rollfile;
-
 use std::time::Instant;
 
 use paypoint::encoding::TextEncoding;
 use paypoint::import::{read_roll, EncodingChoice, ImportOptions};
 use paypoint::{demo, Ledger, Period};
+use paypoint_testkit::rollfile;
 
 fn main() {
     let period: Period = "2026-12".parse().unwrap();

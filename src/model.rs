@@ -242,6 +242,16 @@ pub enum VisitOutcome {
 }
 
 impl VisitOutcome {
+    /// Every outcome, in the order the forms list them.
+    pub const ALL: [VisitOutcome; 6] = [
+        VisitOutcome::Paid,
+        VisitOutcome::Absent,
+        VisitOutcome::Hospital,
+        VisitOutcome::Deceased,
+        VisitOutcome::Moved,
+        VisitOutcome::Refused,
+    ];
+
     /// The stored name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -256,16 +266,7 @@ impl VisitOutcome {
 
     /// The outcome of a stored name.
     pub fn parse(s: &str) -> Option<VisitOutcome> {
-        [
-            VisitOutcome::Paid,
-            VisitOutcome::Absent,
-            VisitOutcome::Hospital,
-            VisitOutcome::Deceased,
-            VisitOutcome::Moved,
-            VisitOutcome::Refused,
-        ]
-        .into_iter()
-        .find(|o| o.as_str() == s)
+        VisitOutcome::ALL.into_iter().find(|o| o.as_str() == s)
     }
 
     /// The Vietnamese label.

@@ -2,17 +2,13 @@
 //! roll, a round-trip property and a no-panic property over random bytes. The command line's
 //! `roll import` is tested in `cli/tests/import.rs`.
 
-#[path = "common/rollfile.rs"]
-mod rollfile;
-#[path = "common/sample_roll.rs"]
-mod sample_roll;
-
 use std::path::{Path, PathBuf};
 
 use paypoint::encoding::TextEncoding;
 use paypoint::import::{read_roll, EncodingChoice, ImportError, ImportOptions};
 use paypoint::roll::{BeneficiaryCode, LineKind, Roll, RollEntry, Sex};
 use paypoint::{Dong, Ledger};
+use paypoint_testkit::{rollfile, sample_roll};
 use proptest::prelude::*;
 use rollfile::{write_csv, write_xls, write_xlsx, Shape, TotalsStated, ALL_TOTALS_STATED};
 use sample_roll::{line, period, person, sample_roll};

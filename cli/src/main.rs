@@ -5,6 +5,7 @@
 #![warn(clippy::too_many_lines)]
 
 mod access;
+mod choice;
 mod commands;
 mod failure;
 mod input;

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{
-    assert_verified, events_of, setup_ledger, Cli, CLERK_ID, SUPERVISOR_ID, SUPERVISOR_PIN,
+    assert_verified, cli, events_of, setup_ledger, Cli, CLERK_ID, SUPERVISOR_ID, SUPERVISOR_PIN,
 };
 
 /// Events in the log, to show that a refusal wrote nothing.
@@ -301,7 +301,7 @@ fn bad_input_is_refused_with_a_reason_and_changes_nothing() {
 #[test]
 fn init_and_open_say_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
-    let cli = Cli::new(dir.path().join("none.sqlite"));
+    let cli = cli(dir.path().join("none.sqlite"));
     let out = cli.run(&["status"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
@@ -337,7 +337,7 @@ fn init_and_open_say_what_to_do() {
 
 #[test]
 fn words_reads_amounts_aloud() {
-    let cli = Cli::new("unused.sqlite");
+    let cli = cli("unused.sqlite");
     for (amount, words) in [
         ("0", "Không đồng"),
         ("5", "Năm đồng"),
@@ -434,4 +434,49 @@ fn a_supervisor_unlocks_a_locked_out_clerk_and_the_journal_says_who() {
     assert_eq!(unlocked.len(), 1);
     assert_eq!(unlocked[0]["payload"]["by"], SUPERVISOR_ID);
     assert_verified(cli);
+}
+
+/// The values `print KIND` and `visit --outcome` take are the core's own lists, each with a help
+/// line: a kind or outcome added to the core is offered here, and a typo is refused with the list
+/// and writes nothing.
+#[test]
+fn print_and_visit_take_exactly_the_cores_kinds_and_outcomes() {
+    let f = setup_ledger(1);
+    let before = f.cli.status()["events"].clone();
+    let cases: [(&[&str], Vec<&str>); 2] = [
+        (
+            &["print", "sheett", "--out", "x.pdf"],
+            paypoint::document::DocumentKind::ALL
+                .iter()
+                .map(|k| k.as_str())
+                .collect(),
+        ),
+        (
+            &["visit", "QH01-000001", "--outcome", "dead"],
+            paypoint::visit::VisitOutcome::ALL
+                .iter()
+                .map(|o| o.as_str())
+                .collect(),
+        ),
+    ];
+    for (args, names) in cases {
+        let out = f.cli.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", out.stderr);
+        let listed = format!("[possible values: {}]", names.join(", "));
+        assert!(out.stderr.contains(&listed), "{args:?}: {}", out.stderr);
+        let help = f.cli.run(&[args[0], "--help"]).stdout;
+        for name in names {
+            assert!(
+                help.lines()
+                    .any(|l| l.trim_start().starts_with(&format!("- {name}:"))),
+                "`{} --help` explains {name}:\n{help}",
+                args[0]
+            );
+        }
+    }
+    assert_eq!(
+        f.cli.status()["events"],
+        before,
+        "a refused value writes nothing"
+    );
 }

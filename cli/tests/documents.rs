@@ -6,15 +6,14 @@
 //! `docs/documents/*.png` for a reviewer to look at (refreshed with `PAYPOINT_KEEP_DOCS=1`).
 
 mod common;
-#[path = "../../tests/common/qr.rs"]
-mod qr;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{setup_ledger, Cli, Fixture, CLERK_ID, PERIOD, SUPERVISOR_ID};
+use common::{cli, setup_ledger, Cli, Fixture, CLERK_ID, PERIOD, SUPERVISOR_ID};
 use paypoint::{demo, Ledger, Period};
+use paypoint_testkit::qr;
 use serde_json::Value;
 use unicode_normalization::UnicodeNormalization;
 
@@ -517,7 +516,7 @@ fn long_text_wraps_inside_its_cell_and_nothing_is_cut() {
         let mut ledger = Ledger::init(&db, "QH01", "Bưu điện văn hóa xã Quảng Hưng").unwrap();
         ledger.load_roll(&roll, "test", false).unwrap();
     }
-    let cli = Cli::new(&db);
+    let cli = cli(&db);
     let pdf = print(&cli, dir.path(), "wrap", &["sheet", "--date", DATE]);
     let pages = check_common(&pdf, "Danh sách chi trả có ký nhận", false);
     let text = pages.join("\n");
@@ -1049,7 +1048,7 @@ fn public_notice_lists_the_schedule_and_the_changes() {
         .map(|e| e.name.clone())
         .collect();
     assert_eq!(joined.len(), 2);
-    let cli = Cli::new(&db);
+    let cli = cli(&db);
     {
         let mut ledger = Ledger::init(&db, "QH01", "Bưu điện văn hóa xã Quảng Hưng").unwrap();
         ledger.load_roll(&previous, "nov.xlsx", false).unwrap();
@@ -1177,7 +1176,7 @@ fn print_refuses_what_it_cannot_do() {
     }
     // No roll yet.
     let dir = tempfile::tempdir().unwrap();
-    let cli = Cli::new(dir.path().join("so.sqlite"));
+    let cli = cli(dir.path().join("so.sqlite"));
     cli.json(&[
         "init",
         "--pay-point",
@@ -1207,7 +1206,7 @@ fn a_roll_the_pay_point_loaded_itself_is_marked_unsigned_on_every_page() {
         let mut ledger = Ledger::init(&db, "QH01", "Bưu điện văn hóa xã Quảng Hưng").unwrap();
         ledger.load_roll(&roll, "ds-tu-nap.xlsx", false).unwrap();
     }
-    let cli = Cli::new(&db);
+    let cli = cli(&db);
     assert_eq!(cli.status()["roll_origin"], "file");
     let versions = cli.json(&["roll", "versions"]);
     assert_eq!(versions[0]["origin"], "file");
@@ -1236,7 +1235,7 @@ fn a_roll_the_pay_point_loaded_itself_is_marked_unsigned_on_every_page() {
         let mut ledger = Ledger::init(&demo_db, "QH01", "Bưu điện văn hóa xã Quảng Hưng").unwrap();
         ledger.load_roll(&roll, "demo", true).unwrap();
     }
-    let cli = Cli::new(&demo_db);
+    let cli = common::cli(&demo_db);
     assert_eq!(cli.status()["roll_origin"], "demo");
     let pdf = print(&cli, dir.path(), "demo-sheet", &["sheet", "--date", DATE]);
     let text = collapse(&pages_of(&pdf).join(" "));

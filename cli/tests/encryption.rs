@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{setup_ledger, Cli, CLERK_ID, PASSPHRASE, PAY_POINT, PERIOD};
+use common::{cli, setup_ledger, Cli, CLERK_ID, PASSPHRASE, PAY_POINT, PERIOD};
 use paypoint::clerk::{Pin, Role};
 use paypoint::vault::{self, LedgerKey};
 use paypoint::{demo, Ledger, LedgerError, Period};
@@ -135,7 +135,7 @@ fn encrypting_a_plain_ledger_keeps_every_event_and_the_chain() {
             .load_roll(&demo::roll(period, 30, 7, PAY_POINT), "demo", true)
             .unwrap();
     }
-    let cli = Cli::new(&db);
+    let cli = cli(&db);
     cli.json(&[
         "--clerk",
         &CLERK_ID.to_string(),
@@ -187,7 +187,7 @@ fn encrypting_is_refused_while_another_program_has_the_ledger_open() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cu.sqlite");
     let ledger = Ledger::init(&db, PAY_POINT, "Điểm chi trả").unwrap();
-    let cli = Cli::new(&db);
+    let cli = cli(&db);
     let out = cli.run(&["encrypt"]);
     assert_eq!(out.status.code(), Some(1), "{}", out.stdout);
     assert!(out.stderr.contains("đang mở sổ"), "{}", out.stderr);
@@ -264,7 +264,7 @@ fn an_interrupted_encryption_goes_on_with_the_same_key() {
     let pass = vault::Passphrase::new(PASSPHRASE).unwrap();
     let (key, _) = vault::create(&db, &pass, vault::KeyStore::Off, false).unwrap();
     assert!(!vault::is_encrypted(&db).unwrap());
-    let cli = Cli::new(&db);
+    let cli = cli(&db);
     let wrong = cli.run_env(
         &["encrypt"],
         &[("PAYPOINT_PASSPHRASE", "another-passphrase")],

@@ -20,7 +20,7 @@ fn a_ledger_written_by_release_0_1_opens_and_verifies() {
     for f in ["so.sqlite", "so.sqlite.key"] {
         std::fs::copy(fixture.join(f), d.path().join(f)).unwrap();
     }
-    let cli = common::Cli::new(d.path().join("so.sqlite"));
+    let cli = common::cli(d.path().join("so.sqlite"));
     let env = [("PAYPOINT_PASSPHRASE", "golden-passphrase-1")];
     let out = cli.run_env(&["verify"], &env);
     assert!(out.status.success(), "{}{}", out.stdout, out.stderr);

@@ -3,12 +3,11 @@
 //! in the core (`tests/import.rs` at the root).
 
 mod common;
-#[path = "../../tests/common/sample_roll.rs"]
-mod sample_roll;
 
-use common::rollfile::{write_xls, write_xlsx, Shape, TotalsStated};
-use common::Cli;
+use common::cli;
 use paypoint::encoding::TextEncoding;
+use paypoint_testkit::rollfile::{write_xls, write_xlsx, Shape, TotalsStated};
+use paypoint_testkit::sample_roll;
 use sample_roll::sample_roll;
 
 fn dir() -> tempfile::TempDir {
@@ -40,7 +39,7 @@ fn the_cli_previews_imports_and_refuses_with_located_errors() {
         },
         &bad,
     );
-    let cli = Cli::new(d.path().join("so.sqlite"));
+    let cli = cli(d.path().join("so.sqlite"));
     cli.json(&["init", "--pay-point", "QH01", "--name", "Điểm chi trả"]);
     let good_s = good.to_str().unwrap();
     let preview = cli.json(&["roll", "import", good_s, "--period", "2026-12", "--dry-run"]);

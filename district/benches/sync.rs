@@ -238,7 +238,7 @@ fn ingest_184_devices() {
             .status
             .success());
     }
-    let hub = HubProc::start(&data);
+    let hub = start_hub(&data);
     let url = hub.url();
     let http = reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(120))

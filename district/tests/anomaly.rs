@@ -28,7 +28,7 @@ fn hub_and_device(dir: &std::path::Path, roll: &Roll) -> (HubProc, Device) {
         hub.publish_roll("QH01", roll.period).unwrap();
     }
     without_clock_checks(&data);
-    let hub = HubProc::start(&data);
+    let hub = start_hub(&data);
     let mut dev = Device::new(dir, "a", "QH01");
     dev.enrol_and_pull(&hub, &hub.url(), "QH01");
     (hub, dev)
@@ -85,7 +85,7 @@ fn an_honest_demo_month_raises_no_flag() {
     dev.ledger.record_count(&dev.clerk, &count).unwrap();
     let r = dev.sync().unwrap();
     assert!(r.flags.is_empty(), "{:#?}", r.flags);
-    let s = hub.settlement("QH01");
+    let s = hub.settlement("QH01", PERIOD);
     assert_eq!(s["unpaid_amount"], 0);
     assert_eq!(s["flagged_amount"], 0);
 }

@@ -1,22 +1,19 @@
 //! The `paypoint sync` commands of the real CLI against the real hub: enrol, a full round,
-//! status, and a clear refusal before enrolment. The `paypoint` binary is the one cargo built next
-//! to `paypoint-district` (`cargo test --workspace`, or after `cargo build -p paypoint-cli`).
+//! status, and a clear refusal before enrolment. The `paypoint` binary is built by the test kit
+//! (`cargo build -p paypoint-cli`, a no-op when it is fresh) when this suite runs alone.
 // A test or bench reads as one story: the 100-line limit is for shipped code.
 #![allow(clippy::too_many_lines)]
 
 mod common;
-#[path = "../../tests/common/qr.rs"]
-mod qr;
 
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use common::*;
+use paypoint_testkit::qr;
 
-fn paypoint_bin() -> Option<PathBuf> {
-    let p = std::path::Path::new(hub_bin())
-        .with_file_name(format!("paypoint{}", std::env::consts::EXE_SUFFIX));
-    p.exists().then_some(p)
+fn paypoint_bin() -> PathBuf {
+    paypoint_testkit::bins::cli()
 }
 
 fn run(bin: &PathBuf, db: &std::path::Path, args: &[&str]) -> Output {
@@ -53,10 +50,7 @@ fn json(bin: &PathBuf, db: &std::path::Path, args: &[&str]) -> serde_json::Value
 
 #[test]
 fn sync_enrol_round_and_status_from_the_command_line() {
-    let Some(bin) = paypoint_bin() else {
-        eprintln!("skipped: build the `paypoint` binary first (cargo build -p paypoint-cli)");
-        return;
-    };
+    let bin = paypoint_bin();
     let dir = tempfile::tempdir().unwrap();
     let hub = hub_with_roll(dir.path(), &["QH01"], 12);
     let db = dir.path().join("so.sqlite");
@@ -97,7 +91,11 @@ fn sync_enrol_round_and_status_from_the_command_line() {
     assert_eq!(st["flagged"], 0);
     assert!(st["last_receipt"]["signature"].as_str().unwrap().len() == 128);
     let paid = json(&bin, &db, &["status", "--json"])["paid_amount"].clone();
-    assert_eq!(hub.settlement("QH01")["paid_amount"], paid, "totals equal");
+    assert_eq!(
+        hub.settlement("QH01", PERIOD)["paid_amount"],
+        paid,
+        "totals equal"
+    );
     // The secret key is never printed.
     let pass = paypoint::vault::Passphrase::new("mat-khau-kiem-thu").unwrap();
     let (ledger_key, _) =
@@ -173,10 +171,7 @@ fn code_of(i: usize) -> String {
 /// and nothing is written; the roll in force is the hub's, signed.
 #[test]
 fn an_enrolled_device_refuses_a_roll_file_of_its_own() {
-    let Some(bin) = paypoint_bin() else {
-        eprintln!("skipped: build the `paypoint` binary first (cargo build -p paypoint-cli)");
-        return;
-    };
+    let bin = paypoint_bin();
     let dir = tempfile::tempdir().unwrap();
     let hub = hub_with_roll(dir.path(), &["QH01"], 12);
     let db = dir.path().join("so.sqlite");
@@ -238,10 +233,7 @@ fn an_enrolled_device_refuses_a_roll_file_of_its_own() {
 /// counter every month is never held. Real `paypoint` binary, real hub on loopback.
 #[test]
 fn a_person_never_seen_at_the_counter_is_held_until_the_office_confirms() {
-    let Some(bin) = paypoint_bin() else {
-        eprintln!("skipped: build the `paypoint` binary first (cargo build -p paypoint-cli)");
-        return;
-    };
+    let bin = paypoint_bin();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("hub");
     let proxy = paypoint::roll::Proxy {
@@ -271,7 +263,7 @@ fn a_person_never_seen_at_the_counter_is_held_until_the_office_confirms() {
     .success());
     publish(first);
     without_clock_checks(&data);
-    let hub = HubProc::start(&data);
+    let hub = start_hub(&data);
     let db = dir.path().join("so.sqlite");
     let ok = |args: &[&str]| ok_as_clerk(&bin, &db, args);
     enrol_clerk_and_supervisor(&bin, &db, &hub);
@@ -386,10 +378,7 @@ fn a_person_never_seen_at_the_counter_is_held_until_the_office_confirms() {
 /// receipt of a reversed payout, is named as not matching, with the code.
 #[test]
 fn a_printed_page_is_checked_by_the_hub_and_an_edited_one_is_named() {
-    let Some(bin) = paypoint_bin() else {
-        eprintln!("skipped: build the `paypoint` binary first (cargo build -p paypoint-cli)");
-        return;
-    };
+    let bin = paypoint_bin();
     let dir = tempfile::tempdir().unwrap();
     let hub = hub_with_roll(dir.path(), &["QH01"], 12);
     let db = dir.path().join("so.sqlite");

@@ -311,7 +311,7 @@ fn the_hub_killed_and_restarted_mid_sync_loses_nothing_and_duplicates_nothing() 
         "the hub was killed mid-sync ({at_kill} of about {events} batches in)"
     );
     std::thread::sleep(Duration::from_millis(300));
-    let hub2 = HubProc::start_on(&data, addr);
+    let hub2 = start_hub_on(&data, addr);
     let resumed = syncer.join().unwrap();
     eprintln!("the round cut by the hub's restart: {resumed:?}");
     // Whatever that round did, a final one converges.

@@ -81,7 +81,7 @@ fn a_standalone_device_that_paid_from_its_own_roll_is_flagged_at_its_first_sync(
     assert_eq!(at_stake("not_on_roll"), ghost_total);
     assert_eq!(at_stake("amount_differs"), raise.as_i64());
 
-    let s = hub.settlement("QH01");
+    let s = hub.settlement("QH01", PERIOD);
     assert_eq!(
         s["paid_amount"].as_i64().unwrap(),
         paid,
@@ -142,7 +142,7 @@ fn a_line_the_office_withdrew_and_a_device_paid_after_is_flagged() {
         .collect();
     assert!(!withdrawn.is_empty(), "{:?}", report.flags);
     assert!(withdrawn.iter().all(|f| f.code == dropped.code.as_str()));
-    let s = hub.settlement("QH01");
+    let s = hub.settlement("QH01", PERIOD);
     assert_eq!(
         s["flagged_amount"].as_i64().unwrap(),
         dropped.total().unwrap().as_i64()

@@ -56,7 +56,10 @@ fn the_settlement_pdf_of_all_pay_points_shows_the_synced_totals() {
     let text = String::from_utf8(out.stdout).unwrap();
     let squeezed = text.split_whitespace().collect::<Vec<_>>().join(" ");
 
-    let (sa, sb) = (hub.settlement("QH01"), hub.settlement("QH02"));
+    let (sa, sb) = (
+        hub.settlement("QH01", PERIOD),
+        hub.settlement("QH02", PERIOD),
+    );
     let n = |v: &serde_json::Value, k: &str| v[k].as_i64().unwrap();
     assert_eq!(n(&sa, "paid_amount"), a.paid_amount(), "totals equal");
     assert_eq!(n(&sb, "paid_amount"), b.paid_amount(), "totals equal");

@@ -20,7 +20,9 @@ fn round_trip_enrol_pull_pay_offline_sync_totals_equal() {
     dev.enrol_and_pull(&hub, &hub.url(), "QH01");
     let st = dev.ledger.status().unwrap();
     assert_eq!(st.beneficiaries, 40, "the signed roll was loaded");
-    let due = hub.settlement("QH01")["total_due"].as_i64().unwrap();
+    let due = hub.settlement("QH01", PERIOD)["total_due"]
+        .as_i64()
+        .unwrap();
     assert_eq!(
         st.total_due.as_i64(),
         due,
@@ -33,7 +35,7 @@ fn round_trip_enrol_pull_pay_offline_sync_totals_equal() {
     assert!(r.events_acknowledged >= 26);
     assert!(r.flags.is_empty());
     assert_converged(&hub, &[&dev], "QH01");
-    let s = hub.settlement("QH01");
+    let s = hub.settlement("QH01", PERIOD);
     assert_eq!(s["payouts"], 25);
     assert_eq!(
         s["unpaid_amount"].as_i64().unwrap(),
@@ -167,7 +169,7 @@ fn a_funeral_allowance_paid_after_a_death_is_not_flagged_but_the_other_lines_are
         district.publish_roll("QH01", period()).unwrap();
     }
     without_clock_checks(&data);
-    let hub = HubProc::start(&data);
+    let hub = start_hub(&data);
     let mut a = Device::new(dir.path(), "a", "QH01");
     let mut b = Device::new(dir.path(), "b", "QH01");
     a.enrol_and_pull(&hub, &hub.url(), "QH01");

@@ -1,5 +1,5 @@
 //! Writes the seed corpora of the fuzz targets: real roll files (the import tests' own fixture
-//! writer, tests/common/rollfile.rs, over the demo roll), real canonical events and chains, and
+//! writer, testkit/src/rollfile.rs, over the demo roll), real canonical events and chains, and
 //! real batches naming the fuzzed hub's devices. Each seed starts with the selector byte its
 //! target reads first. `cargo run --example seeds -- DIR` writes DIR/<target>/<name>.
 
@@ -11,7 +11,7 @@ use paypoint::sync::protocol::PushBatch;
 use paypoint::Period;
 
 #[allow(dead_code)]
-#[path = "../../tests/common/rollfile.rs"]
+#[path = "../../testkit/src/rollfile.rs"]
 mod rollfile;
 
 fn put(dir: &Path, name: &str, sel: u8, bytes: &[u8]) {

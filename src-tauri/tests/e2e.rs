@@ -656,14 +656,8 @@ fn hub_for_demo(dir: &std::path::Path) -> (Hub, String) {
     );
     // Tests pay at whatever hour they run, in quick succession: the hub's clock checks (night,
     // speed) are for real days and have their own tests in district/tests/anomaly.rs.
-    for (k, v) in [
-        ("night_start", "00:00"),
-        ("night_end", "00:00"),
-        ("max_payouts_per_minute", "0"),
-    ] {
-        hub_admin(&data, &["settings", "set", k, v]);
-    }
-    (Hub::start(&data), period)
+    paypoint_testkit::hub::without_clock_checks(&paypoint_testkit::bins::hub(), &data);
+    (start_hub(&data), period)
 }
 
 /// Pays the person with this code from the Pay screen with the keyboard; returns the amount.
@@ -720,7 +714,7 @@ fn sync_screen_enrols_sends_a_payout_and_shows_it_acknowledged() {
                 "the device's ed25519 public key in hex: {key}"
             );
             // A wrong code is refused in words, and nothing is enrolled.
-            fill_id(&c, "sync-url", &hub.url).await?;
+            fill_id(&c, "sync-url", &hub.url()).await?;
             fill_id(&c, "sync-code", "SAI-MA-0000").await?;
             click_id(&c, "sync-enrol-button").await?;
             let refused = wait_text(&c, &tid("sync-error"), "Máy chủ huyện từ chối").await?;
@@ -811,7 +805,7 @@ fn end_of_day_counts_reports_syncs_and_shows_the_receipt() {
         &[("PAYPOINT_SYNC_FIRST_DELAY", "3600")],
         |Ctx { c, .. }| async move {
             sign_in_demo(&c).await?;
-            let r = invoke(&c, "sync_enrol", json!({"url": hub.url, "code": code})).await?;
+            let r = invoke(&c, "sync_enrol", json!({"url": hub.url(), "code": code})).await?;
             assert_eq!(r["ok"]["status"]["enrolled"], true, "{r}");
             let r = invoke(&c, "sync_now", json!({})).await?;
             assert_eq!(

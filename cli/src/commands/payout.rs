@@ -1,7 +1,7 @@
 //! Paying: `paypoint pay` (at the counter or at home), `visit` (a home visit, paid or not) and
 //! `reverse` (a payout undone, approved by a supervisor).
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use paypoint::clerk::SignedIn;
 use paypoint::payout::{Approval, PayoutReceipt, PayoutRequest, Recipient, ReversalReceipt};
 use paypoint::visit::{VisitOutcome, VisitReceipt};
@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::access::{sign_in, sign_in_approver};
+use crate::choice::{self, Choice};
 use crate::failure::Failure;
 use crate::input::{amount, code};
 use crate::report::{done, put, to_json, Outcome, Report};
@@ -47,8 +48,8 @@ pub struct VisitArgs {
     /// Mã đối tượng.
     code: String,
     /// Kết quả.
-    #[arg(long, value_enum)]
-    outcome: OutcomeArg,
+    #[arg(long, value_parser = choice::parser::<VisitOutcome>())]
+    outcome: VisitOutcome,
     /// Ghi chú.
     #[arg(long, default_value = "")]
     note: String,
@@ -58,25 +59,21 @@ pub struct VisitArgs {
     approval: ApprovalArgs,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum OutcomeArg {
-    Paid,
-    Absent,
-    Hospital,
-    Deceased,
-    Moved,
-    Refused,
-}
-
-impl From<OutcomeArg> for VisitOutcome {
-    fn from(o: OutcomeArg) -> Self {
-        match o {
-            OutcomeArg::Paid => VisitOutcome::Paid,
-            OutcomeArg::Absent => VisitOutcome::Absent,
-            OutcomeArg::Hospital => VisitOutcome::Hospital,
-            OutcomeArg::Deceased => VisitOutcome::Deceased,
-            OutcomeArg::Moved => VisitOutcome::Moved,
-            OutcomeArg::Refused => VisitOutcome::Refused,
+impl Choice for VisitOutcome {
+    fn all() -> &'static [Self] {
+        &VisitOutcome::ALL
+    }
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+    fn help(self) -> &'static str {
+        match self {
+            VisitOutcome::Paid => "đã gặp, chi trả luôn tại nhà",
+            VisitOutcome::Absent => "vắng nhà, hẹn lần sau",
+            VisitOutcome::Hospital => "đang nằm viện",
+            VisitOutcome::Deceased => "đã từ trần: dừng chi trả",
+            VisitOutcome::Moved => "đã chuyển đi: dừng chi trả",
+            VisitOutcome::Refused => "từ chối nhận tiền",
         }
     }
 }
@@ -247,6 +244,6 @@ pub fn visit(ledger: &mut Ledger, clerk: Option<i64>, args: &VisitArgs) -> Outco
         approval,
         ..PayoutRequest::at_counter(c.clone())
     };
-    let receipt = ledger.record_visit_with(&by, args.outcome.into(), &args.note, &req)?;
+    let receipt = ledger.record_visit_with(&by, args.outcome, &args.note, &req)?;
     done(Visited { code: c, receipt })
 }

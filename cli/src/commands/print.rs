@@ -3,40 +3,55 @@
 use std::path::PathBuf;
 
 use chrono::{Local, NaiveDate};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use paypoint::document::{
     self, day::DayOptions, notice::NoticeOptions, receipt::ReceiptOptions,
-    settlement::SettlementOptions, sheet::SheetOptions, unpaid::UnpaidOptions, Pdf,
+    settlement::SettlementOptions, sheet::SheetOptions, unpaid::UnpaidOptions, DocumentKind, Pdf,
 };
 use paypoint::{Ledger, Period};
 use serde_json::{json, Value};
 
+use crate::choice::{self, Choice};
 use crate::failure::Failure;
 use crate::report::{done, put, Outcome, Report};
 
-/// Which document.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Kind {
-    /// Danh sách chi trả có ký nhận (cả danh sách hoặc một thôn: --village).
-    Sheet,
-    /// Biên nhận chi trả tại nhà, hai liên trên một tờ A4 (--code MÃ hoặc --payout MÃ_LẦN_CHI).
-    Receipt,
-    /// Báo cáo cuối ngày: chi trả, hủy, đến nhà, báo giảm, kiểm quỹ (--date YYYY-MM-DD).
-    Day,
-    /// Danh sách đối tượng chưa nhận tiền (cả danh sách hoặc một thôn: --village).
-    Unpaid,
-    /// Bảng tổng hợp thanh quyết toán của kỳ, kèm phụ lục trạng thái từng đối tượng.
-    Settlement,
-    /// Thông báo niêm yết: lịch chi trả, đối tượng tăng, giảm so với kỳ trước.
-    Notice,
+impl Choice for DocumentKind {
+    fn all() -> &'static [Self] {
+        &DocumentKind::ALL
+    }
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+    fn help(self) -> &'static str {
+        match self {
+            DocumentKind::Sheet => {
+                "Danh sách chi trả có ký nhận (cả danh sách hoặc một thôn: --village)"
+            }
+            DocumentKind::Receipt => {
+                "Biên nhận chi trả tại nhà, hai liên trên một tờ A4 (--code MÃ hoặc --payout MÃ_LẦN_CHI)"
+            }
+            DocumentKind::Day => {
+                "Báo cáo cuối ngày: chi trả, hủy, đến nhà, báo giảm, kiểm quỹ (--date YYYY-MM-DD)"
+            }
+            DocumentKind::Unpaid => {
+                "Danh sách đối tượng chưa nhận tiền (cả danh sách hoặc một thôn: --village)"
+            }
+            DocumentKind::Settlement => {
+                "Bảng tổng hợp thanh quyết toán của kỳ, kèm phụ lục trạng thái từng đối tượng"
+            }
+            DocumentKind::Notice => {
+                "Thông báo niêm yết: lịch chi trả, đối tượng tăng, giảm so với kỳ trước"
+            }
+        }
+    }
 }
 
 /// Arguments of `paypoint print`.
 #[derive(Args)]
 pub struct PrintArgs {
     /// Giấy tờ cần in.
-    #[arg(value_enum)]
-    kind: Kind,
+    #[arg(value_parser = choice::parser::<DocumentKind>())]
+    kind: DocumentKind,
     /// Tệp PDF ghi ra.
     #[arg(long, value_name = "FILE.pdf")]
     out: PathBuf,
@@ -82,11 +97,11 @@ impl PrintArgs {
             ("--venue", self.venue.is_some()),
         ];
         let allowed: &[&str] = match self.kind {
-            Kind::Sheet | Kind::Unpaid => &["--village", "--period"],
-            Kind::Receipt => &["--code", "--payout", "--period"],
-            Kind::Day => &[],
-            Kind::Settlement => &["--period"],
-            Kind::Notice => &["--period", "--venue"],
+            DocumentKind::Sheet | DocumentKind::Unpaid => &["--village", "--period"],
+            DocumentKind::Receipt => &["--code", "--payout", "--period"],
+            DocumentKind::Day => &[],
+            DocumentKind::Settlement => &["--period"],
+            DocumentKind::Notice => &["--period", "--venue"],
         };
         for (name, given) in used {
             if *given && !allowed.contains(name) {
@@ -94,15 +109,12 @@ impl PrintArgs {
                     "invalid_input",
                     format!(
                         "tùy chọn {name} không dùng cho `print {}`",
-                        self.kind
-                            .to_possible_value()
-                            .map(|v| v.get_name().to_string())
-                            .unwrap_or_default()
+                        self.kind.as_str()
                     ),
                 ));
             }
         }
-        if self.kind == Kind::Receipt && self.code.is_none() && self.payout.is_none() {
+        if self.kind == DocumentKind::Receipt && self.code.is_none() && self.payout.is_none() {
             return Err(document::DocumentError::ReceiptTarget.into());
         }
         Ok(())
@@ -113,7 +125,7 @@ fn render(ledger: &Ledger, args: &PrintArgs) -> Result<Pdf, document::DocumentEr
     let today = Local::now().date_naive();
     let date = args.date.unwrap_or(today);
     match args.kind {
-        Kind::Sheet => document::sheet::render(
+        DocumentKind::Sheet => document::sheet::render(
             ledger,
             &SheetOptions {
                 period: args.period,
@@ -122,7 +134,7 @@ fn render(ledger: &Ledger, args: &PrintArgs) -> Result<Pdf, document::DocumentEr
                 date,
             },
         ),
-        Kind::Receipt => document::receipt::render(
+        DocumentKind::Receipt => document::receipt::render(
             ledger,
             &ReceiptOptions {
                 period: args.period,
@@ -132,7 +144,7 @@ fn render(ledger: &Ledger, args: &PrintArgs) -> Result<Pdf, document::DocumentEr
                 date: args.date,
             },
         ),
-        Kind::Day => document::day::render(
+        DocumentKind::Day => document::day::render(
             ledger,
             &DayOptions {
                 day: date,
@@ -140,7 +152,7 @@ fn render(ledger: &Ledger, args: &PrintArgs) -> Result<Pdf, document::DocumentEr
                 date,
             },
         ),
-        Kind::Unpaid => document::unpaid::render(
+        DocumentKind::Unpaid => document::unpaid::render(
             ledger,
             &UnpaidOptions {
                 period: args.period,
@@ -150,7 +162,7 @@ fn render(ledger: &Ledger, args: &PrintArgs) -> Result<Pdf, document::DocumentEr
                 as_of: Local::now().naive_local(),
             },
         ),
-        Kind::Settlement => document::settlement::render(
+        DocumentKind::Settlement => document::settlement::render(
             ledger,
             &SettlementOptions {
                 period: args.period,
@@ -158,7 +170,7 @@ fn render(ledger: &Ledger, args: &PrintArgs) -> Result<Pdf, document::DocumentEr
                 date,
             },
         ),
-        Kind::Notice => document::notice::render(
+        DocumentKind::Notice => document::notice::render(
             ledger,
             &NoticeOptions {
                 period: args.period,

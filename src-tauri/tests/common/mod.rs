@@ -8,7 +8,7 @@
 #![allow(dead_code)]
 
 use std::future::Future;
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
@@ -51,13 +51,6 @@ fn tauri_driver() -> PathBuf {
         .map(|h| PathBuf::from(h).join(".cargo/bin/tauri-driver"))
         .filter(|p| p.exists());
     home_bin.unwrap_or_else(|| PathBuf::from("tauri-driver"))
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free local port")
 }
 
 /// Why the E2E tests cannot run here, said plainly instead of a confusing failure.
@@ -564,204 +557,29 @@ pub async fn open_card(c: &Client, field: &str, query: &str, code: &str) -> Resu
 }
 
 // ---------------------------------------------------------------------------------------------
-// The command line (`paypoint`), to prepare a ledger the app then opens.
+// The command line (`paypoint`), to prepare a ledger the app then opens, and the hub the app
+// syncs with: the test kit's, the binaries built by it (`cargo build`, a no-op when fresh).
 
-/// The `paypoint` binary of this workspace, built first (`cargo build -p paypoint-cli --bin
-/// paypoint`, a no-op when it is fresh). `PAYPOINT_CLI_BIN` points at another one.
-pub fn cli_binary() -> PathBuf {
-    if let Some(p) = std::env::var_os("PAYPOINT_CLI_BIN") {
-        return PathBuf::from(p);
-    }
-    static BUILT: std::sync::Once = std::sync::Once::new();
-    BUILT.call_once(|| {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = Command::new(cargo)
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "paypoint-cli",
-                "--bin",
-                "paypoint",
-            ])
-            .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "cargo build -p paypoint-cli failed");
-    });
-    let bin = app_binary()
-        .parent()
-        .expect("the target folder")
-        .join("paypoint");
-    assert!(bin.exists(), "{} was not built", bin.display());
-    bin
-}
+pub use paypoint_testkit::hub::Hub;
+use paypoint_testkit::{bins, free_port, sigterm};
 
 /// `paypoint --db DB ARGS…` with the passphrase and PIN given (never the OS key store); panics
 /// with its stderr when it fails; returns its stdout.
 pub fn cli(db: &Path, args: &[&str], passphrase: &str, pin: Option<&str>) -> String {
-    let mut c = Command::new(cli_binary());
-    for v in [
-        "PAYPOINT_DB",
-        "PAYPOINT_CLERK",
-        "PAYPOINT_PIN",
-        "PAYPOINT_APPROVER",
-        "PAYPOINT_APPROVER_PIN",
-        "PAYPOINT_NEW_PASSPHRASE",
-    ] {
-        c.env_remove(v);
-    }
-    c.arg("--db")
-        .arg(db)
-        .args(args)
-        .env("PAYPOINT_PASSPHRASE", passphrase)
-        .env("PAYPOINT_KEYSTORE", "off")
-        .stdin(Stdio::null());
-    if let Some(pin) = pin {
-        c.env("PAYPOINT_PIN", pin);
-    }
-    let out = c.output().expect("the paypoint binary runs");
-    assert!(
-        out.status.success(),
-        "paypoint {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8")
-}
-
-// ---------------------------------------------------------------------------------------------
-// The district hub: the real `paypoint-district` binary on a free loopback port, administered
-// through its own command line (as district/tests/common does).
-
-/// The hub binary of this workspace, built first (`cargo build -p paypoint-district`, a no-op
-/// when it is fresh; `bash scripts/test` has built it already). `PAYPOINT_DISTRICT_BIN` points
-/// at another one.
-pub fn hub_binary() -> PathBuf {
-    if let Some(p) = std::env::var_os("PAYPOINT_DISTRICT_BIN") {
-        return PathBuf::from(p);
-    }
-    static BUILT: std::sync::Once = std::sync::Once::new();
-    BUILT.call_once(|| {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "paypoint-district"])
-            .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "cargo build -p paypoint-district failed");
-    });
-    let bin = app_binary()
-        .parent()
-        .expect("the target folder")
-        .join("paypoint-district");
-    assert!(bin.exists(), "{} was not built", bin.display());
-    bin
-}
-
-/// A running hub; killed on drop.
-pub struct Hub {
-    child: Option<Child>,
-    /// Its data folder.
-    pub data: PathBuf,
-    /// `http://127.0.0.1:PORT`.
-    pub url: String,
+    let cli = paypoint_testkit::cli::Cli::new(bins::cli(), db);
+    let mut env = vec![("PAYPOINT_PASSPHRASE", passphrase)];
+    env.extend(pin.map(|p| ("PAYPOINT_PIN", p)));
+    let out = cli.run_env(args, &env);
+    assert!(out.ok(), "paypoint {args:?}: {}", out.stderr);
+    out.stdout
 }
 
 /// An admin command of the hub on `data`; panics with its stderr when it fails.
 pub fn hub_admin(data: &Path, args: &[&str]) -> String {
-    let out = Command::new(hub_binary())
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("the hub binary runs");
-    assert!(
-        out.status.success(),
-        "paypoint-district {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8")
+    paypoint_testkit::hub::admin_ok(&bins::hub(), data, args)
 }
 
-impl Hub {
-    /// Starts the hub on `data` on a free loopback port.
-    pub fn start(data: &Path) -> Hub {
-        use std::io::{BufRead, BufReader};
-        let mut child = Command::new(hub_binary())
-            .arg("--data")
-            .arg(data)
-            .args(["serve", "--bind", "127.0.0.1:0"])
-            .env_remove("PAYPOINT_DISTRICT_TOKEN")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the hub binary runs");
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let line = rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("the hub says where it listens");
-        let url = line
-            .trim()
-            .rsplit("http://")
-            .next()
-            .map(|a| format!("http://{a}"))
-            .filter(|_| line.contains("listening on http://"))
-            .unwrap_or_else(|| panic!("the hub did not start: {line}"));
-        Hub {
-            child: Some(child),
-            data: data.to_path_buf(),
-            url,
-        }
-    }
-
-    /// An admin command on the hub's data folder.
-    pub fn admin(&self, args: &[&str]) -> String {
-        hub_admin(&self.data, args)
-    }
-
-    /// A one-time enrolment code for the pay point.
-    pub fn enrol_code(&self, pay_point: &str) -> String {
-        self.admin(&["enrol-code", "--pay-point", pay_point])
-            .trim()
-            .to_string()
-    }
-
-    /// The hub's settlement row of the pay point for the period.
-    pub fn settlement(&self, pay_point: &str, period: &str) -> Value {
-        let out = self.admin(&["settlement", "--period", period, "--json"]);
-        let rows: Vec<Value> = serde_json::from_str(&out).expect("settlement JSON");
-        rows.into_iter()
-            .find(|r| r["pay_point"] == pay_point)
-            .unwrap_or_else(|| panic!("no settlement row for {pay_point}: {out}"))
-    }
-
-    /// Stops the hub (SIGKILL): the link to the district is down.
-    pub fn kill(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-}
-
-impl Drop for Hub {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-/// Sends SIGTERM through the system's `kill` (no unsafe code in this workspace).
-fn sigterm(pid: u32) {
-    let _ = Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .stderr(std::process::Stdio::null())
-        .status();
+/// Starts the hub on `data` on a free loopback port.
+pub fn start_hub(data: &Path) -> Hub {
+    Hub::start(bins::hub(), data)
 }

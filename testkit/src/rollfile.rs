@@ -427,7 +427,7 @@ pub fn write_csv(roll: &Roll, shape: &Shape, path: &Path, delimiter: u8, bom: bo
     std::fs::write(path, bytes).unwrap();
 }
 
-/// Writes the roll as an Excel 97–2003 workbook (.xls), through `write_xls.py` beside this file
+/// Writes the roll as an Excel 97–2003 workbook (.xls), through `testkit/write_xls.py`
 /// (Python's `xlwt`, the kept writer of that format; `scripts/test` installs it). Text cells
 /// hold the legacy characters for TCVN3 and VNI, as a legacy .xls does.
 pub fn write_xls(roll: &Roll, shape: &Shape, path: &Path) {
@@ -451,12 +451,12 @@ pub fn write_xls(roll: &Roll, shape: &Shape, path: &Path) {
         text.push_str(&cells.join("\t"));
         text.push_str("\tE\n");
     }
-    // This file is shared by several crates' tests: find the script from any of them.
+    // Found from the workspace root: the fuzz seeds compile this file by `#[path]` too.
     let script = Path::new(env!("CARGO_MANIFEST_DIR"))
         .ancestors()
-        .map(|a| a.join("tests/common/write_xls.py"))
+        .map(|a| a.join("testkit/write_xls.py"))
         .find(|p| p.exists())
-        .expect("tests/common/write_xls.py in the workspace");
+        .expect("testkit/write_xls.py in the workspace");
     let mut child = std::process::Command::new("python3")
         .arg(&script)
         .arg(path)

@@ -1,7 +1,5 @@
 //! The roll of the import tests: eight people whose names break naive readers (every tone, đ,
-//! ư, ơ, capitals), one paid at home. Shared by the core's import tests and the command line's
-//! (`#[path]`); each says `mod sample_roll;`.
-#![allow(dead_code)]
+//! ư, ơ, capitals), one paid at home. Used by the core's import tests and the command line's.
 
 use paypoint::roll::{BeneficiaryCode, LineKind, Roll, RollEntry, RollLine, Sex};
 use paypoint::{Dong, Period};

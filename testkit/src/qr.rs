@@ -1,7 +1,7 @@
 //! Reads the QR codes of a PDF as the office's scanner would see the printed page: each page
 //! rendered by poppler's `pdftoppm` (400 dpi, grey, PGM) and decoded by `rqrr`. 400 and not 300
 //! dpi: poppler smooths an image it enlarges less than 4×, which blurs the modules; a printer
-//! does not. Shared by the command line's document tests and the hub's (`#[path]`).
+//! does not. Used by the command line's document tests and the hub's.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
