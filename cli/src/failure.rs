@@ -11,6 +11,7 @@ use paypoint::document::DocumentError;
 use paypoint::import::ImportError;
 use paypoint::money::MoneyError;
 use paypoint::payout::PayoutError;
+use paypoint::policy::PolicyError;
 use paypoint::roll::RollError;
 use paypoint::stop::StopError;
 use paypoint::sync::client::SyncError;
@@ -85,7 +86,13 @@ macro_rules! coded {
         }
     )*};
 }
-coded!(LedgerError, ClerkError, MoneyError, PayoutError);
+coded!(
+    LedgerError,
+    ClerkError,
+    MoneyError,
+    PayoutError,
+    PolicyError
+);
 
 /// The core's other errors, with the code the window gives the same refusal.
 macro_rules! mapped {
