@@ -581,7 +581,8 @@ impl Ledger {
             shipped().clone(),
         )];
         let mut stmt = self.conn.prepare_cached(
-            "SELECT p.event_seq, p.content, e.local_time, coalesce(json_extract(e.payload, '$.source'), '')
+            "SELECT p.event_seq, p.content, e.local_time, coalesce(json_extract(e.payload, '$.source'), ''),
+                    coalesce(json_extract(e.payload, '$.content_sha256'), '')
              FROM policy_tables p JOIN events e ON e.seq = p.event_seq ORDER BY p.event_seq",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -590,13 +591,22 @@ impl Ledger {
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
             ))
         })?;
         for row in rows {
-            let (seq, content, time, source) = row?;
-            // Checked when it was loaded: a row that no longer parses was changed behind the ledger.
-            let table = PolicyTable::parse(&content)
-                .map_err(|e| LedgerError::Corrupt(format!("bảng mức của sự kiện số {seq}: {e}")))?;
+            let (seq, content, time, source, chained_sha) = row?;
+            let corrupt = |what: String| {
+                LedgerError::Corrupt(format!("bảng mức của sự kiện số {seq}: {what}"))
+            };
+            // Checked when it was loaded, and hashed in its chained event: a row that no longer
+            // parses, or no longer gives that hash, was changed behind the ledger. Never used.
+            let table = PolicyTable::parse(&content).map_err(|e| corrupt(e.to_string()))?;
+            if table.content_hash() != chained_sha {
+                return Err(
+                    corrupt("nội dung không khớp mã băm trong nhật ký (đã bị sửa)".into()).into(),
+                );
+            }
             let origin = TableOrigin {
                 event_seq: Some(seq),
                 source,

@@ -321,7 +321,7 @@ fn the_same_table_twice_and_the_shipped_table_are_refused() {
 }
 
 #[test]
-fn a_loaded_table_cannot_be_changed_or_removed_in_the_store() {
+fn a_loaded_table_cannot_be_changed_or_removed_and_a_tampered_one_is_never_used() {
     let (dir, path, mut l) = ledger();
     l.load_policy_file(&write(dir.path(), "a.json", &newer_table()))
         .unwrap();
@@ -337,6 +337,19 @@ fn a_loaded_table_cannot_be_changed_or_removed_in_the_store() {
         .query_row("SELECT content FROM policy_tables", [], |r| r.get(0))
         .unwrap();
     assert_eq!(PolicyTable::parse(&content).unwrap().basis, "99/2026/NĐ-CP");
+
+    // A tamperer who drops the trigger and raises an amount: the table is no longer used.
+    c.execute_batch("DROP TRIGGER policy_tables_no_update")
+        .unwrap();
+    let raised = content.replacen("2980000", "3980000", 1);
+    assert_ne!(raised, content);
+    c.execute("UPDATE policy_tables SET content = ?1", [&raised])
+        .unwrap();
+    drop(c);
+    let l = Ledger::open(&path).unwrap();
+    let err = l.policy_on(day("2026-07-01")).unwrap_err();
+    assert_eq!(err.code(), "corrupt", "{err}");
+    assert!(err.to_string().contains("không khớp mã băm"), "{err}");
 }
 
 #[test]
