@@ -36,7 +36,7 @@ pub const RATES: &[Rate] = &[
     Rate { category: "Thân nhân liệt sĩ (2 liệt sĩ)", monthly: 5_578_000, supplement: None, explanation: "Thân nhân của hai liệt sĩ: gấp hai lần mức chuẩn." },
     Rate { category: "Thân nhân liệt sĩ (từ 3 liệt sĩ)", monthly: 8_367_000, supplement: None, explanation: "Thân nhân của ba liệt sĩ trở lên: gấp ba lần mức chuẩn." },
     Rate { category: "Bà mẹ Việt Nam anh hùng", monthly: 8_367_000, supplement: Some(2_337_000), explanation: "Trợ cấp hằng tháng gấp ba lần mức chuẩn, cộng phụ cấp hằng tháng 2.337.000 đ." },
-    Rate { category: "Anh hùng LLVT, Anh hùng lao động", monthly: 2_337_000, supplement: None, explanation: "Phụ cấp hằng tháng dành cho Anh hùng lực lượng vũ trang nhân dân, Anh hùng lao động trong kháng chiến." },
+    Rate { category: "Anh hùng LLVT, Anh hùng Lao động", monthly: 2_337_000, supplement: None, explanation: "Phụ cấp hằng tháng dành cho Anh hùng lực lượng vũ trang nhân dân, Anh hùng Lao động trong kháng chiến." },
     Rate { category: "Thương binh 21%", monthly: 1_878_000, supplement: None, explanation: "Trợ cấp hằng tháng theo tỷ lệ tổn thương cơ thể; 21% là mức thấp nhất, mỗi tỷ lệ có mức riêng trong phụ lục của nghị định." },
     Rate { category: "Thương binh 100%", monthly: 8_941_000, supplement: None, explanation: "Mức cao nhất của trợ cấp thương binh; thương binh từ 81% sống ở gia đình còn được trợ cấp người phục vụ." },
     Rate { category: "Bệnh binh 41-50%", monthly: 2_911_000, supplement: None, explanation: "Trợ cấp hằng tháng của bệnh binh suy giảm khả năng lao động 41–50%." },

@@ -102,6 +102,10 @@ enum Command {
         /// Ngày ở dòng ngày tháng (YYYY-MM-DD); mặc định hôm nay.
         #[arg(long)]
         date: Option<chrono::NaiveDate>,
+        /// Tỷ lệ phí chi trả theo hợp đồng (bảng PDF), phần trăm của số tiền đã chi trả, ví dụ
+        /// 0,5%; phí của mỗi điểm làm tròn đến đồng. Không ghi thì cột phí để trống.
+        #[arg(long, value_name = "TỶ_LỆ")]
+        fee_rate: Option<paypoint::fee::FeeRate>,
     },
     /// Khóa công khai của huyện (hex).
     Key,
@@ -269,11 +273,13 @@ fn run(cli: Cli) -> Result<(), String> {
             organisation,
             place,
             date,
+            fee_rate,
         } => {
             let options = paypoint::document::district::DistrictOptions {
                 organisation,
                 place,
                 date: date.unwrap_or_else(|| chrono::Local::now().date_naive()),
+                fee_rate,
             };
             settlement(&hub, period, csv, pdf, options, json)
         }

@@ -8,6 +8,32 @@ use std::process::Command;
 
 use common::*;
 
+/// Page 1 as a PNG (60 dpi) for reviewers: into `docs/documents/district-settlement.png` when
+/// `PAYPOINT_KEEP_DOCS=1`, else under `target/`, as the pay point's papers do.
+fn keep_png(pdf: &std::path::Path) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the workspace root");
+    let dir = if std::env::var("PAYPOINT_KEEP_DOCS").is_ok_and(|v| v == "1") {
+        root.join("docs/documents")
+    } else {
+        root.join("target/document-previews")
+    };
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = dir.join("district-settlement");
+    let out = Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(pdf)
+        .arg(&base)
+        .output()
+        .expect("pdftoppm runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn dots(n: i64) -> String {
     paypoint::Dong::new(n).unwrap().to_string()
 }
@@ -44,10 +70,13 @@ fn the_settlement_pdf_of_all_pay_points_shows_the_synced_totals() {
         "Quảng Trạch",
         "--date",
         "2026-12-28",
+        "--fee-rate",
+        "0,5%",
     ]);
     if let Ok(keep) = std::env::var("PAYPOINT_KEEP_PDF") {
         std::fs::copy(&pdf, keep).unwrap();
     }
+    keep_png(&pdf);
     let out = Command::new("pdftotext")
         .args(["-layout", pdf.to_str().unwrap(), "-"])
         .output()
@@ -98,6 +127,42 @@ fn the_settlement_pdf_of_all_pay_points_shows_the_synced_totals() {
         "{text}"
     );
     assert!(squeezed.contains("Bưu điện QH02"));
+    // The fee of each pay point at 0,5% of what it paid, rounded to the đồng, and their sum.
+    let fee = |paid: i64| (paid * 50 + 5_000) / 10_000;
+    let (fa, fb) = (fee(n(&sa, "paid_amount")), fee(n(&sb, "paid_amount")));
+    let row = |code: &str| -> Vec<String> {
+        let line = text
+            .lines()
+            .find(|l| {
+                l.contains(code)
+                    && l.contains(&dots(n(
+                        if code == "QH01" { &sa } else { &sb },
+                        "total_due",
+                    )))
+            })
+            .unwrap_or_else(|| panic!("row of {code}:\n{text}"));
+        line.split_whitespace().map(str::to_string).collect()
+    };
+    assert!(row("QH01").contains(&dots(fa)), "{:?}", row("QH01"));
+    assert!(row("QH02").contains(&dots(fb)), "{:?}", row("QH02"));
+    let total_line = text.lines().find(|l| l.contains("TỔNG CỘNG")).unwrap();
+    assert!(
+        total_line.split_whitespace().any(|t| t == dots(fa + fb)),
+        "{total_line}"
+    );
+    // Two-level headers, and the words of an accountant, not of the software.
+    for s in [
+        "Danh sách chi trả",
+        "Đã chi trả",
+        "Lần lập",
+        "Phí chi trả (đồng)",
+        "Số trường hợp cần kiểm tra",
+    ] {
+        assert!(squeezed.contains(s), "{s}:\n{text}");
+    }
+    for s in ["Phiên bản", "Cảnh báo", "cảnh báo"] {
+        assert!(!squeezed.contains(s), "{s} printed:\n{text}");
+    }
 
     // The CSV and JSON forms carry the same totals.
     let csv = hub.admin_ok(&["settlement", "--period", PERIOD, "--csv"]);
