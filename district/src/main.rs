@@ -275,12 +275,7 @@ fn run(cli: Cli) -> Result<(), String> {
             date,
             fee_rate,
         } => {
-            let options = paypoint::document::district::DistrictOptions {
-                organisation,
-                place,
-                date: date.unwrap_or_else(|| chrono::Local::now().date_naive()),
-                fee_rate,
-            };
+            let options = settlement_options(organisation, place, date, fee_rate);
             settlement(&hub, period, csv, pdf, options, json)
         }
         Command::Key => {
@@ -379,6 +374,21 @@ fn flags(hub: &Hub, pay_point: Option<&str>, json: bool) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// What the PDF settlement prints besides the totals: who signs where and when, and the fee rate.
+fn settlement_options(
+    organisation: String,
+    place: String,
+    date: Option<chrono::NaiveDate>,
+    fee_rate: Option<paypoint::fee::FeeRate>,
+) -> paypoint::document::district::DistrictOptions {
+    paypoint::document::district::DistrictOptions {
+        organisation,
+        place,
+        date: date.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        fee_rate,
+    }
 }
 
 /// `settlement`: the consolidated settlement as text, JSON, CSV or a signed-for PDF.
