@@ -12,6 +12,7 @@ pub mod demo;
 pub mod document;
 pub mod encoding;
 pub mod event;
+pub mod fee;
 pub mod file;
 pub mod import;
 pub mod ledger;

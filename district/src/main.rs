@@ -102,6 +102,10 @@ enum Command {
         /// Ngày ở dòng ngày tháng (YYYY-MM-DD); mặc định hôm nay.
         #[arg(long)]
         date: Option<chrono::NaiveDate>,
+        /// Tỷ lệ phí chi trả theo hợp đồng (bảng PDF), phần trăm của số tiền đã chi trả, ví dụ
+        /// 0,5%; phí của mỗi điểm làm tròn đến đồng. Không ghi thì cột phí để trống.
+        #[arg(long, value_name = "TỶ_LỆ")]
+        fee_rate: Option<paypoint::fee::FeeRate>,
     },
     /// Khóa công khai của huyện (hex).
     Key,
@@ -290,12 +294,9 @@ fn run(cli: Cli) -> Result<(), String> {
             organisation,
             place,
             date,
+            fee_rate,
         } => {
-            let options = paypoint::document::district::DistrictOptions {
-                organisation,
-                place,
-                date: date.unwrap_or_else(|| chrono::Local::now().date_naive()),
-            };
+            let options = settlement_options(organisation, place, date, fee_rate);
             settlement(&hub, period, csv, pdf, options, json)
         }
         Command::Key => {
@@ -403,6 +404,21 @@ fn flags(hub: &Hub, pay_point: Option<&str>, json: bool) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// What the PDF settlement prints besides the totals: who signs where and when, and the fee rate.
+fn settlement_options(
+    organisation: String,
+    place: String,
+    date: Option<chrono::NaiveDate>,
+    fee_rate: Option<paypoint::fee::FeeRate>,
+) -> paypoint::document::district::DistrictOptions {
+    paypoint::document::district::DistrictOptions {
+        organisation,
+        place,
+        date: date.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        fee_rate,
+    }
 }
 
 /// `settlement`: the consolidated settlement as text, JSON, CSV or a signed-for PDF.

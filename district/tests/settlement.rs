@@ -1,12 +1,39 @@
 //! The consolidated settlement printed by the hub: `paypoint-district settlement --pdf` renders
 //! every pay point's totals with the core's document renderer; read back with `pdftotext`, the
 //! totals are there, and they are the ones of the CSV and JSON forms.
+#![allow(clippy::too_many_lines)]
 
 mod common;
 
 use std::process::Command;
 
 use common::*;
+
+/// Page 1 as a PNG (60 dpi) for reviewers: into `docs/documents/district-settlement.png` when
+/// `PAYPOINT_KEEP_DOCS=1`, else under `target/`, as the pay point's papers do.
+fn keep_png(pdf: &std::path::Path) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the workspace root");
+    let dir = if std::env::var("PAYPOINT_KEEP_DOCS").is_ok_and(|v| v == "1") {
+        root.join("docs/documents")
+    } else {
+        root.join("target/document-previews")
+    };
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = dir.join("district-settlement");
+    let out = Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(pdf)
+        .arg(&base)
+        .output()
+        .expect("pdftoppm runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
 
 fn dots(n: i64) -> String {
     paypoint::Dong::new(n).unwrap().to_string()
@@ -44,10 +71,13 @@ fn the_settlement_pdf_of_all_pay_points_shows_the_synced_totals() {
         "Quảng Trạch",
         "--date",
         "2026-12-28",
+        "--fee-rate",
+        "0,5%",
     ]);
     if let Ok(keep) = std::env::var("PAYPOINT_KEEP_PDF") {
         std::fs::copy(&pdf, keep).unwrap();
     }
+    keep_png(&pdf);
     let out = Command::new("pdftotext")
         .args(["-layout", pdf.to_str().unwrap(), "-"])
         .output()
@@ -98,7 +128,7 @@ fn the_settlement_pdf_of_all_pay_points_shows_the_synced_totals() {
         "{text}"
     );
     assert!(squeezed.contains("Bưu điện QH02"));
-
+    fee_and_words(&text, &sa, &sb);
     // The CSV and JSON forms carry the same totals.
     let csv = hub.admin_ok(&["settlement", "--period", PERIOD, "--csv"]);
     assert!(csv.contains(&format!(",{},", n(&sa, "paid_amount"))));
@@ -113,4 +143,36 @@ fn the_settlement_pdf_of_all_pay_points_shows_the_synced_totals() {
         empty.to_str().unwrap(),
     ]);
     assert!(std::fs::metadata(&empty).unwrap().len() > 1000);
+}
+
+/// The fee of each pay point at 0,5% of what it paid, rounded to the đồng, and their sum in
+/// TỔNG CỘNG; two-level headers, and the words of an accountant, not of the software.
+fn fee_and_words(text: &str, sa: &serde_json::Value, sb: &serde_json::Value) {
+    let n = |v: &serde_json::Value, k: &str| v[k].as_i64().unwrap();
+    let squeezed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let fee = |paid: i64| (paid * 50 + 5_000) / 10_000;
+    let (fa, fb) = (fee(n(sa, "paid_amount")), fee(n(sb, "paid_amount")));
+    for (s, f) in [(sa, fa), (sb, fb)] {
+        let due = dots(n(s, "total_due"));
+        let code = s["pay_point"].as_str().unwrap();
+        let line = text
+            .lines()
+            .find(|l| l.contains(code) && l.contains(&due))
+            .unwrap_or_else(|| panic!("row of {code}:\n{text}"));
+        assert!(
+            line.split_whitespace().any(|t| t == dots(f)),
+            "fee {f} in {line}"
+        );
+    }
+    let total_line = text.lines().find(|l| l.contains("TỔNG CỘNG")).unwrap();
+    assert!(
+        total_line.split_whitespace().any(|t| t == dots(fa + fb)),
+        "{total_line}"
+    );
+    for s in ["Danh sách chi trả", "Đã chi trả", "Phí chi trả"] {
+        assert!(squeezed.contains(s), "{s}:\n{text}");
+    }
+    for s in ["Phiên bản", "Cảnh báo", "cảnh báo"] {
+        assert!(!squeezed.contains(s), "{s} printed:\n{text}");
+    }
 }

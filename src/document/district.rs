@@ -8,6 +8,7 @@ use chrono::{Local, NaiveDate};
 
 use super::pdf::{self, Align, Column, Doc, Face, Orientation, Row, Table, TableOptions};
 use super::{DocumentError, Pdf};
+use crate::fee::FeeRate;
 use crate::money::Dong;
 use crate::period::Period;
 
@@ -52,6 +53,8 @@ pub struct DistrictOptions {
     pub place: String,
     /// The date on the date line.
     pub date: NaiveDate,
+    /// The payer's fee rate of the contract; the fee column is left blank without it.
+    pub fee_rate: Option<FeeRate>,
 }
 
 impl Default for DistrictOptions {
@@ -60,6 +63,7 @@ impl Default for DistrictOptions {
             organisation: "Bưu điện huyện".into(),
             place: String::new(),
             date: Local::now().date_naive(),
+            fee_rate: None,
         }
     }
 }
@@ -71,21 +75,29 @@ const SIGNERS: [(&str, &str); 3] = [
 ];
 
 fn table() -> Table {
+    let people = "Danh sách chi trả";
+    let paid = "Đã chi trả";
     Table {
         columns: vec![
             Column::new("STT", 10.0, Align::Center),
-            Column::new("Mã điểm", 18.0, Align::Center),
-            Column::new("Điểm chi trả", 34.0, Align::Left),
-            Column::new("Phiên bản danh sách", 12.0, Align::Center),
-            Column::new("Số người", 14.0, Align::Right),
-            Column::new("Phải trả (đồng)", 25.0, Align::Right),
-            Column::new("Số lần chi", 14.0, Align::Right),
-            Column::new("Đã trả (đồng)", 25.0, Align::Right),
-            Column::new("Trong đó đúng danh sách (đồng)", 26.0, Align::Right),
-            Column::new("Trong đó cần kiểm tra, thu hồi (đồng)", 26.0, Align::Right),
-            Column::new("Chưa trả (đồng)", 25.0, Align::Right),
-            Column::new("Báo giảm", 12.0, Align::Right),
-            Column::new("Cảnh báo", 11.0, Align::Right),
+            Column::new("Mã điểm", 16.0, Align::Center),
+            Column::new("Điểm chi trả", 31.0, Align::Left),
+            Column::under(people, "Lần lập", 12.0, Align::Center),
+            Column::under(people, "Số người", 12.0, Align::Right),
+            Column::under(people, "Phải trả (đồng)", 23.0, Align::Right),
+            Column::under(paid, "Số lần chi", 11.0, Align::Right),
+            Column::under(paid, "Số tiền (đồng)", 23.0, Align::Right),
+            Column::under(paid, "Trong đó đúng danh sách (đồng)", 23.0, Align::Right),
+            Column::under(
+                paid,
+                "Trong đó cần kiểm tra, thu hồi (đồng)",
+                23.0,
+                Align::Right,
+            ),
+            Column::new("Chưa trả (đồng)", 23.0, Align::Right),
+            Column::new("Phí chi trả (đồng)", 19.0, Align::Right),
+            Column::new("Số báo giảm", 11.0, Align::Right),
+            Column::new("Số trường hợp cần kiểm tra", 15.0, Align::Right),
         ],
         header_size: 10.0,
         body_size: pdf::CELL,
@@ -107,6 +119,7 @@ fn cells(stt: String, code: &str, name: &str, version: String, r: &Totals) -> Ve
         r.paid_as_roll.to_string(),
         r.flagged.to_string(),
         r.unpaid.to_string(),
+        r.fee.map(|f| f.to_string()).unwrap_or_default(),
         r.stops.to_string(),
         r.flags.to_string(),
     ]
@@ -121,13 +134,16 @@ struct Totals {
     paid_as_roll: Dong,
     flagged: Dong,
     unpaid: Dong,
+    /// The fee on `paid`, when the rate is known. The total row adds up the pay points' fees
+    /// (each rounded to the đồng), so that the column adds up as every other.
+    fee: Option<Dong>,
     stops: u64,
     flags: u64,
 }
 
 impl Totals {
-    fn of(r: &DistrictRow) -> Totals {
-        Totals {
+    fn of(r: &DistrictRow, rate: Option<FeeRate>) -> Result<Totals, DocumentError> {
+        Ok(Totals {
             beneficiaries: r.beneficiaries,
             total_due: r.total_due,
             payouts: r.payouts,
@@ -135,9 +151,10 @@ impl Totals {
             paid_as_roll: r.paid_as_roll,
             flagged: r.flagged,
             unpaid: r.unpaid,
+            fee: rate.map(|rate| rate.fee(r.paid)).transpose()?,
             stops: r.stops,
             flags: r.flags,
-        }
+        })
     }
 
     fn add(&mut self, o: &Totals) -> Result<(), DocumentError> {
@@ -148,6 +165,10 @@ impl Totals {
         self.paid_as_roll = self.paid_as_roll.checked_add(o.paid_as_roll)?;
         self.flagged = self.flagged.checked_add(o.flagged)?;
         self.unpaid = self.unpaid.checked_add(o.unpaid)?;
+        self.fee = match (self.fee, o.fee) {
+            (Some(a), Some(b)) => Some(a.checked_add(b)?),
+            (a, b) => a.or(b),
+        };
         self.stops += o.stops;
         self.flags += o.flags;
         Ok(())
@@ -220,7 +241,7 @@ pub fn render(rows: &[DistrictRow], opts: &DistrictOptions) -> Result<Pdf, Docum
         let mut total = Totals::default();
         let mut out = Vec::new();
         for (n, r) in rows.iter().filter(|r| r.period == *period).enumerate() {
-            let t = Totals::of(r);
+            let t = Totals::of(r, opts.fee_rate)?;
             total.add(&t)?;
             out.push(Row::new(cells(
                 (n + 1).to_string(),
@@ -249,7 +270,7 @@ pub fn render(rows: &[DistrictRow], opts: &DistrictOptions) -> Result<Pdf, Docum
         );
         doc.paragraph(
             &format!(
-                "Phải trả theo danh sách: {} đồng; đã trả đúng danh sách của đơn vị quản lý: {} đồng; cần kiểm tra, thu hồi: {} đồng; chưa trả: {} đồng; báo giảm: {}; cảnh báo cần xử lý: {}.",
+                "Phải trả theo danh sách: {} đồng; đã trả đúng danh sách của đơn vị quản lý: {} đồng; cần kiểm tra, thu hồi: {} đồng; chưa trả: {} đồng; báo giảm: {}; trường hợp cần kiểm tra: {}.",
                 total.total_due, total.paid_as_roll, total.flagged, total.unpaid, total.stops, total.flags
             ),
             Face::Italic,

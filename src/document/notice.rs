@@ -93,13 +93,16 @@ const SIGNERS: [(&str, &str); 2] = [
     ("Giám đốc Bưu điện", "(Ký, ghi rõ họ tên, đóng dấu)"),
 ];
 
+/// The people of a list, with their code: the one key the managing office's roll, the signature
+/// sheet and this notice share (two people may have one name).
 fn people_table(last: &str) -> Table {
     Table::plain(vec![
         Column::new("STT", 10.0, Align::Center),
-        Column::new("Họ và tên", 45.0, Align::Left),
-        Column::new("Năm sinh", 15.0, Align::Center),
-        Column::new("Thôn/xóm", 30.0, Align::Left),
-        Column::new(last, 65.0, Align::Left),
+        Column::new("Họ và tên", 40.0, Align::Left),
+        Column::new("Mã đối tượng", 26.0, Align::Center),
+        Column::new("Năm sinh", 14.0, Align::Center),
+        Column::new("Thôn/xóm", 25.0, Align::Left),
+        Column::new(last, 50.0, Align::Left),
     ])
 }
 
@@ -107,6 +110,7 @@ fn person_row(i: usize, p: &Person, last: String) -> Row {
     Row::new(vec![
         (i + 1).to_string(),
         p.name.clone(),
+        p.code.clone(),
         p.birth_year.map(|y| y.to_string()).unwrap_or_default(),
         p.village.clone(),
         last,

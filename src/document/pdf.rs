@@ -222,6 +222,85 @@ pub(crate) fn wrap(s: &str, f: Face, size: f32, max: f32) -> Vec<String> {
     out
 }
 
+/// The words that name a kind of place ("xã Quảng Hưng", "tỉnh Quảng Trị"), folded; the
+/// two-word ones ("thị trấn") by their first word and the second.
+const PLACE_WORDS: [&str; 9] = [
+    "xa", "phuong", "huyen", "quan", "tinh", "thon", "xom", "ap", "ban",
+];
+const PLACE_PAIRS: [(&str, &str); 4] = [
+    ("thi", "tran"),
+    ("thi", "xa"),
+    ("thanh", "pho"),
+    ("dac", "khu"),
+];
+
+/// The units of a paragraph that a line never splits: each word alone, except a place name,
+/// kept whole: the word for the kind of place and the capitalised words that follow it
+/// ("xã Quảng Hưng", "XÃ QUẢNG HƯNG").
+fn place_units(s: &str) -> Vec<String> {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let folded: Vec<String> = words.iter().map(|w| crate::text::fold(w)).collect();
+    let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let next = folded.get(i + 1).map(String::as_str);
+        let kind_len = if PLACE_PAIRS
+            .iter()
+            .any(|(a, b)| folded[i] == *a && next == Some(b))
+        {
+            2
+        } else if PLACE_WORDS.contains(&folded[i].as_str()) {
+            1
+        } else {
+            0
+        };
+        let mut end = i + kind_len.max(1);
+        if kind_len > 0 {
+            while end < words.len() && capital(words[end]) {
+                end += 1;
+            }
+        }
+        out.push(words[i..end].join(" "));
+        i = end;
+    }
+    out
+}
+
+/// [`wrap`] that keeps a place name on one line whenever it fits on a line at all: a header
+/// reads "BƯU ĐIỆN VĂN HÓA / XÃ QUẢNG HƯNG", never "…XÃ QUẢNG / HƯNG".
+pub(crate) fn wrap_places(s: &str, f: Face, size: f32, max: f32) -> Vec<String> {
+    let mut out = Vec::new();
+    let space = width(" ", f, size);
+    for para in s.split('\n') {
+        let mut line = String::new();
+        let mut line_w = 0.0;
+        for unit in place_units(para) {
+            let w = width(&unit, f, size);
+            if !line.is_empty() && line_w + space + w <= max {
+                line.push(' ');
+                line.push_str(&unit);
+                line_w += space + w;
+                continue;
+            }
+            if !line.is_empty() {
+                out.push(std::mem::take(&mut line));
+            }
+            // A unit wider than a line is wrapped word by word, as any text.
+            let mut pieces = wrap(&unit, f, size, max);
+            let last = pieces.pop().unwrap_or_default();
+            out.extend(pieces);
+            line_w = width(&last, f, size);
+            line = last;
+        }
+        out.push(line);
+    }
+    while out.len() > 1 && out.last().is_some_and(String::is_empty) {
+        out.pop();
+    }
+    out
+}
+
 /// Horizontal alignment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Align {
@@ -592,7 +671,7 @@ impl Doc {
         align: Align,
     ) -> usize {
         let s = prepare(s);
-        let lines = wrap(&s, f, size, w);
+        let lines = wrap_places(&s, f, size, w);
         let lh = line_height(size);
         for line in &lines {
             self.ensure(lh);
@@ -605,7 +684,7 @@ impl Doc {
 
     /// Height a paragraph would take in `[_, w]`.
     pub(crate) fn paragraph_height(s: &str, f: Face, size: f32, w: f32) -> f32 {
-        wrap(&prepare(s), f, size, w).len() as f32 * line_height(size)
+        wrap_places(&prepare(s), f, size, w).len() as f32 * line_height(size)
     }
 
     /// Draws a table starting at the current position: the header (and numbering row) repeated at
@@ -695,15 +774,18 @@ impl Doc {
         let totals_top = self.y;
         let mut span = t.columns.len();
         if let Some(pt) = &opts.page_total {
-            let sum =
-                Dong::sum(page.rows.iter().filter_map(|&i| rows[i].amount)).unwrap_or(Dong::ZERO);
-            self.draw_total_row(t, &pt.label, pt.amount_col, sum);
-            span = span.min(pt.amount_col);
+            let sums = page_sums(rows, page.rows, pt.amount_col);
+            self.draw_total_row(t, &pt.label, &sums);
+            span = span.min(sums.iter().map(|s| s.0).min().unwrap_or(pt.amount_col));
         }
         if page.last {
             if let Some((label, amount, col)) = &opts.grand_total {
-                self.draw_total_row(t, label, *col, *amount);
-                span = span.min(*col);
+                // The other amount columns (rows' `more`) total every row of the table.
+                let all: Vec<usize> = (0..rows.len()).collect();
+                let mut cells = vec![(*col, *amount)];
+                cells.extend(page_sums(rows, &all, *col).into_iter().skip(1));
+                self.draw_total_row(t, label, &cells);
+                span = span.min(cells.iter().map(|s| s.0).min().unwrap_or(*col));
             }
         }
         self.draw_column_rules(t, top, totals_top, span);
@@ -737,6 +819,7 @@ impl Doc {
         let mut x = x0;
         self.page().rule(x, top, x, bottom, 0.5);
         let n = t.columns.len();
+        let upper = t.header_bands().0;
         for (b, c) in t.columns.iter().enumerate() {
             x += c.width;
             let end = if b + 1 < span && b + 1 < n {
@@ -744,7 +827,10 @@ impl Doc {
             } else {
                 bottom
             };
-            self.page().rule(x, top, x, end, 0.5);
+            // Between two columns of one group the rule starts under the group's title.
+            let inner = b + 1 < n && c.group.is_some() && t.columns[b + 1].group == c.group;
+            let start = if inner { top + upper } else { top };
+            self.page().rule(x, start, x, end, 0.5);
         }
     }
 
@@ -779,25 +865,23 @@ impl Doc {
         let w = t.width();
         let y0 = self.y;
         self.page().rule(x0, y0, x0 + w, y0, 0.8);
-        let h = t.header_cells_height();
+        let (upper, h) = t.header_bands();
         let mut x = x0;
         for (c, lines) in t.columns.iter().zip(t.header_lines()) {
-            let lh = line_height(t.header_size);
-            let block = lines.len() as f32 * lh;
-            let mut baseline = y0 + (h - block) / 2.0 + ascent(t.header_size) - 0.6;
-            for line in lines {
-                self.page().text_in(
-                    x + PAD,
-                    c.width - 2.0 * PAD,
-                    baseline,
-                    &line,
-                    Face::Bold,
-                    t.header_size,
-                    Align::Center,
-                );
-                baseline += lh;
-            }
+            // A grouped column's title sits in the lower band, under its group's.
+            let (top, cell_h) = if c.group.is_some() {
+                (y0 + upper, h - upper)
+            } else {
+                (y0, h)
+            };
+            self.header_text(x, c.width, top, cell_h, &lines, t.header_size);
             x += c.width;
+        }
+        for ((a, b, _), lines) in t.groups().into_iter().zip(t.group_lines()) {
+            let gx = x0 + t.columns[..a].iter().map(|c| c.width).sum::<f32>();
+            let gw: f32 = t.columns[a..b].iter().map(|c| c.width).sum();
+            self.header_text(gx, gw, y0, upper, &lines, t.header_size);
+            self.page().rule(gx, y0 + upper, gx + gw, y0 + upper, 0.5);
         }
         self.y += h;
         let y = self.y;
@@ -821,6 +905,25 @@ impl Doc {
             self.y += nh;
             let y = self.y;
             self.page().rule(x0, y, x0 + w, y, 0.5);
+        }
+    }
+
+    /// Bold header lines centred in the cell `[x, x + w] × [top, top + h]`.
+    fn header_text(&mut self, x: f32, w: f32, top: f32, h: f32, lines: &[String], size: f32) {
+        let lh = line_height(size);
+        let block = lines.len() as f32 * lh;
+        let mut baseline = top + (h - block) / 2.0 + ascent(size) - 0.6;
+        for line in lines {
+            self.page().text_in(
+                x + PAD,
+                w - 2.0 * PAD,
+                baseline,
+                line,
+                Face::Bold,
+                size,
+                Align::Center,
+            );
+            baseline += lh;
         }
     }
 
@@ -852,12 +955,14 @@ impl Doc {
         self.page().rule(x0, y, x0 + t.width(), y, 0.4);
     }
 
-    /// A total row: the label across the columns before `amount_col`, the amount in it.
-    fn draw_total_row(&mut self, t: &Table, label: &str, amount_col: usize, amount: Dong) {
+    /// A total row: the label across the columns before the first amount column, each amount
+    /// in its column.
+    fn draw_total_row(&mut self, t: &Table, label: &str, amounts: &[(usize, Dong)]) {
         let x0 = self.left();
         let y0 = self.y;
         let baseline = y0 + (TOTAL_ROW - line_height(t.body_size)) / 2.0 + ascent(t.body_size);
-        let label_w: f32 = t.columns[..amount_col.min(t.columns.len())]
+        let first = amounts.iter().map(|a| a.0).min().unwrap_or(t.columns.len());
+        let label_w: f32 = t.columns[..first.min(t.columns.len())]
             .iter()
             .map(|c| c.width)
             .sum();
@@ -871,23 +976,25 @@ impl Doc {
             t.body_size,
             Align::Center,
         );
-        let ax: f32 = x0 + t.columns[..amount_col].iter().map(|c| c.width).sum::<f32>();
-        let aw = t.columns[amount_col].width;
-        let text = amount.to_string();
-        // A total never spills out of its cell: a smaller size if it must.
-        let mut size = t.body_size;
-        while size > 7.0 && width(&text, Face::Bold, size) > aw - 2.0 * PAD {
-            size -= 0.5;
+        for &(col, amount) in amounts.iter().filter(|a| a.0 < t.columns.len()) {
+            let ax: f32 = x0 + t.columns[..col].iter().map(|c| c.width).sum::<f32>();
+            let aw = t.columns[col].width;
+            let text = amount.to_string();
+            // A total never spills out of its cell: a smaller size if it must.
+            let mut size = t.body_size;
+            while size > 7.0 && width(&text, Face::Bold, size) > aw - 2.0 * PAD {
+                size -= 0.5;
+            }
+            self.page().text_in(
+                ax + PAD,
+                aw - 2.0 * PAD,
+                baseline,
+                &text,
+                Face::Bold,
+                size,
+                Align::Right,
+            );
         }
-        self.page().text_in(
-            ax + PAD,
-            aw - 2.0 * PAD,
-            baseline,
-            &text,
-            Face::Bold,
-            size,
-            Align::Right,
-        );
         self.y += TOTAL_ROW;
         let y = self.y;
         self.page().rule(x0, y, x0 + t.width(), y, 0.8);
@@ -1084,6 +1191,9 @@ pub(crate) struct Column {
     pub title: String,
     pub width: f32,
     pub align: Align,
+    /// The title of the upper header cell this column shares with its neighbours of the same
+    /// group (a two-level header: "Đã chi trả" over "Số khoản" and "Số tiền").
+    pub group: Option<String>,
 }
 
 impl Column {
@@ -1092,6 +1202,15 @@ impl Column {
             title: title.to_string(),
             width,
             align,
+            group: None,
+        }
+    }
+
+    /// A column under a group title; consecutive columns of the same group share its cell.
+    pub(crate) fn under(group: &str, title: &str, width: f32, align: Align) -> Column {
+        Column {
+            group: Some(group.to_string()),
+            ..Column::new(title, width, align)
         }
     }
 }
@@ -1130,6 +1249,8 @@ pub(crate) struct Row {
     pub bold: bool,
     /// The beneficiary's code, when the page's stamp lists it.
     pub tag: Option<String>,
+    /// Amounts of other columns that the page total adds up too, by column.
+    pub more: Vec<(usize, Dong)>,
 }
 
 impl Row {
@@ -1139,7 +1260,14 @@ impl Row {
             amount: None,
             bold: false,
             tag: None,
+            more: Vec::new(),
         }
+    }
+
+    /// Adds the amount of column `col` to what the page total of that column adds up.
+    pub(crate) fn with_amount_in(mut self, col: usize, amount: Dong) -> Row {
+        self.more.push((col, amount));
+        self
     }
 
     /// Names the row in its page's stamp (QR code) with its amount.
@@ -1204,6 +1332,30 @@ struct LastPage {
     need: f32,
     /// The grand total row alone.
     grand_h: f32,
+}
+
+/// The page total of each amount column: the rows' `amount` in `amount_col`, then each column
+/// any row of the table has in `more` (a column with nothing on this page totals 0).
+fn page_sums(rows: &[Row], page: &[usize], amount_col: usize) -> Vec<(usize, Dong)> {
+    let main = Dong::sum(page.iter().filter_map(|&i| rows[i].amount)).unwrap_or(Dong::ZERO);
+    let mut out = vec![(amount_col, main)];
+    let mut cols: Vec<usize> = rows
+        .iter()
+        .flat_map(|r| r.more.iter().map(|m| m.0))
+        .collect();
+    cols.sort_unstable();
+    cols.dedup();
+    for col in cols {
+        let sum = Dong::sum(
+            page.iter()
+                .flat_map(|&i| rows[i].more.iter())
+                .filter(|m| m.0 == col)
+                .map(|m| m.1),
+        )
+        .unwrap_or(Dong::ZERO);
+        out.push((col, sum));
+    }
+    out
 }
 
 /// Fills pages with rows in order: `first` mm of room on the first page, `fresh` on the others.
@@ -1289,8 +1441,58 @@ impl Table {
     }
 
     fn header_cells_height(&self) -> f32 {
-        let lines = self.header_lines().iter().map(Vec::len).max().unwrap_or(1);
-        lines as f32 * line_height(self.header_size) + 2.0 * PAD + 0.8
+        self.header_bands().1
+    }
+
+    /// The groups of a two-level header: first column, end (exclusive) and title of each run of
+    /// consecutive columns under the same group title.
+    fn groups(&self) -> Vec<(usize, usize, &str)> {
+        let mut out: Vec<(usize, usize, &str)> = Vec::new();
+        for (i, c) in self.columns.iter().enumerate() {
+            let Some(g) = c.group.as_deref() else {
+                continue;
+            };
+            match out.last_mut() {
+                Some(last) if last.1 == i && last.2 == g => last.1 = i + 1,
+                _ => out.push((i, i + 1, g)),
+            }
+        }
+        out
+    }
+
+    /// The wrapped title of each group, over the width of its columns.
+    fn group_lines(&self) -> Vec<Vec<String>> {
+        self.groups()
+            .iter()
+            .map(|&(a, b, g)| {
+                let w: f32 = self.columns[a..b].iter().map(|c| c.width).sum();
+                wrap(&prepare(g), Face::Bold, self.header_size, w - 2.0 * PAD)
+            })
+            .collect()
+    }
+
+    /// Heights of the header: its upper band (the group titles; 0 without groups) and the whole.
+    /// A column without a group spans both bands.
+    fn header_bands(&self) -> (f32, f32) {
+        let lh = line_height(self.header_size);
+        let lines = self.header_lines();
+        let tallest = |grouped: bool| {
+            self.columns
+                .iter()
+                .zip(&lines)
+                .filter(|(c, _)| c.group.is_some() == grouped)
+                .map(|(_, l)| l.len())
+                .max()
+                .unwrap_or(0)
+        };
+        let cell = |n: usize| n.max(1) as f32 * lh + 2.0 * PAD + 0.8;
+        let groups = self.group_lines();
+        if groups.is_empty() {
+            return (0.0, cell(tallest(false)));
+        }
+        let upper = cell(groups.iter().map(Vec::len).max().unwrap_or(1));
+        let whole = (upper + cell(tallest(true))).max(cell(tallest(false)));
+        (upper, whole)
     }
 
     /// Height of the header and numbering rows.
@@ -1443,6 +1645,33 @@ mod tests {
             .collect();
         assert!(last.contains(&"TỔNG CỘNG"));
         assert!(last.iter().any(|t| t.starts_with("Người ")));
+    }
+
+    #[test]
+    fn a_place_name_stays_on_one_line() {
+        let header = "BƯU ĐIỆN VĂN HÓA XÃ QUẢNG HƯNG";
+        let w = width("BƯU ĐIỆN VĂN HÓA XÃ QUẢNG", Face::Bold, 12.0) + 0.5;
+        // Plain wrapping breaks inside the name; a place name moves to the next line whole.
+        assert_eq!(
+            wrap(header, Face::Bold, 12.0, w),
+            vec!["BƯU ĐIỆN VĂN HÓA XÃ QUẢNG", "HƯNG"]
+        );
+        assert_eq!(
+            wrap_places(header, Face::Bold, 12.0, w),
+            vec!["BƯU ĐIỆN VĂN HÓA", "XÃ QUẢNG HƯNG"]
+        );
+        let s = "Bưu điện tỉnh Quảng Trị – Bưu điện văn hóa thị trấn Ba Đồn thông báo";
+        for max in [45.0, 60.0, 90.0] {
+            let lines = wrap_places(s, Face::Regular, 12.0, max);
+            assert_eq!(lines.join(" "), s, "nothing lost at {max}");
+            for l in &lines {
+                assert!(width(l, Face::Regular, 12.0) <= max + 1e-3, "{l}");
+                assert!(!l.ends_with("Quảng") && !l.ends_with("Ba"), "{l} at {max}");
+            }
+        }
+        // A name longer than a line still wraps, and nothing is lost.
+        let lines = wrap_places(header, Face::Bold, 12.0, 20.0);
+        assert_eq!(lines.join(" "), header);
     }
 
     #[test]

@@ -1,7 +1,9 @@
-//! The month settlement (bảng tổng hợp thanh quyết toán): per allowance type and in total, what
-//! the roll owed, what was paid, what stays unpaid and carries over, what is stopped; the cash
-//! advanced, paid out and returned; and, as an appendix, each beneficiary's status in the words the
-//! state's software uses with the post office: Đã trả / Chưa trả / Chưa trả và dừng chi trả.
+//! The month settlement (bảng tổng hợp thanh quyết toán), the report the payer owes the managing
+//! office by the 20th of the next month (TT 44/2022/TT-BTC Điều 8, as amended by TT
+//! 95/2025/TT-BTC): per allowance type and in total, what the roll owed, what was paid, what stays
+//! unpaid and carries over, what is stopped; the money received, paid, left and to return; the
+//! payer's fee; and, as an appendix, each beneficiary's status in the words the state's software
+//! uses with the post office: Đã trả / Chưa trả / Chưa trả và dừng chi trả.
 
 use chrono::{Local, NaiveDate};
 
@@ -10,10 +12,11 @@ use super::pdf::{
     self, Align, Column, Doc, Face, Orientation, PageTotal, Row, Table, TableOptions,
 };
 use super::{DocumentError, Pdf};
+use crate::fee::FeeRate;
 use crate::ledger::Ledger;
 use crate::model::LineKind;
 use crate::model::PayStatus;
-use crate::money::Dong;
+use crate::money::{Dong, MoneyError};
 use crate::period::Period;
 
 /// What to print.
@@ -25,6 +28,9 @@ pub struct SettlementOptions {
     pub place: Option<String>,
     /// The date on the date line.
     pub date: NaiveDate,
+    /// The payer's fee rate of the contract; without it the fee is left for the managing office
+    /// to fill in.
+    pub fee_rate: Option<FeeRate>,
 }
 
 impl Default for SettlementOptions {
@@ -33,6 +39,7 @@ impl Default for SettlementOptions {
             period: None,
             place: None,
             date: Local::now().date_naive(),
+            fee_rate: None,
         }
     }
 }
@@ -52,14 +59,19 @@ const KINDS: [LineKind; 6] = [
     LineKind::Funeral,
 ];
 
-/// People and amount of one cell of the summary.
+/// Entitlement lines and their amount in one cell of the summary.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Tally {
-    pub people: usize,
+    /// Lines (khoản). Lines, not people, so that the rows add up to the total: one person with a
+    /// monthly allowance and a supplement is two lines in two rows, and once in the total of
+    /// people by status ([`PeopleByStatus`]).
+    pub lines: usize,
     pub amount: Dong,
 }
 
-/// One row of the summary: on the roll, paid, unpaid (carried over), stopped.
+/// One row of the summary: on the roll, paid, unpaid (carried over), stopped. Every line is in
+/// exactly one of paid, unpaid and stopped, so roll = paid + unpaid + stopped, in lines and in
+/// đồng.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Summary {
     pub roll: Tally,
@@ -68,54 +80,133 @@ pub(crate) struct Summary {
     pub stopped: Tally,
 }
 
-/// Adds up the lines of `kind` (every kind when `None`). A person counts once in a cell when any
-/// of their lines of that kind is in it; the amounts always add up: roll = paid + unpaid + stopped.
+/// Adds up the lines of `kind` (every kind when `None`).
 pub(crate) fn summarise(
     people: &[Person],
     kind: Option<LineKind>,
 ) -> Result<Summary, DocumentError> {
     let mut s = Summary::default();
-    for p in people {
-        let mut seen = [false; 4];
-        for l in p.lines.iter().filter(|l| kind.is_none_or(|k| l.kind == k)) {
-            let cells: [(bool, &mut Tally); 4] = [
-                (true, &mut s.roll),
-                (l.paid, &mut s.paid),
-                (!l.paid && !l.stopped, &mut s.unpaid),
-                (!l.paid && l.stopped, &mut s.stopped),
-            ];
-            for (i, (hit, tally)) in cells.into_iter().enumerate() {
-                if hit {
-                    tally.amount = tally.amount.checked_add(l.amount)?;
-                    if !seen[i] {
-                        seen[i] = true;
-                        tally.people += 1;
-                    }
-                }
-            }
+    for l in people
+        .iter()
+        .flat_map(|p| p.lines.iter())
+        .filter(|l| kind.is_none_or(|k| l.kind == k))
+    {
+        let cell = if l.paid {
+            &mut s.paid
+        } else if l.stopped {
+            &mut s.stopped
+        } else {
+            &mut s.unpaid
+        };
+        for t in [&mut s.roll, cell] {
+            t.amount = t.amount.checked_add(l.amount)?;
+            t.lines += 1;
         }
     }
     Ok(s)
 }
 
+/// The people of the roll by their status: each person once, so the parts add up to the roll.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct PeopleByStatus {
+    pub paid: usize,
+    pub partly: usize,
+    pub unpaid: usize,
+    pub stopped: usize,
+}
+
+impl PeopleByStatus {
+    pub(crate) fn of(people: &[Person]) -> PeopleByStatus {
+        let count = |s: PayStatus| people.iter().filter(|p| p.status() == s).count();
+        PeopleByStatus {
+            paid: count(PayStatus::Paid),
+            partly: count(PayStatus::PartlyPaid),
+            unpaid: count(PayStatus::Unpaid),
+            stopped: count(PayStatus::Stopped),
+        }
+    }
+
+    pub(crate) fn total(&self) -> usize {
+        self.paid + self.partly + self.unpaid + self.stopped
+    }
+}
+
+/// The money of the period, computed once for the paper (and its tests).
+///
+/// The payer received the money of the roll (what it held before, plus the advances of the
+/// period) and paid out of it; what is left (`left = opening + advanced − paid_out + reversed`)
+/// is either kept to pay, next period, the people carried over (`carried_over`: their lines
+/// stay owed), or goes back to the managing office (`to_return = left − carried_over −
+/// returned`): the lines a stop blocks (`stopped`) and whatever the advances exceeded the roll
+/// by. What was already sent back in the period (`returned`) is counted as returned. The fee is
+/// not in these sums: the managing office pays it to the payer under the contract (TT 44/2022
+/// Điều 7.2.g); it is not money of the roll, and netting it off is the office's entry to make.
+#[derive(Debug, Clone)]
+pub(crate) struct SettlementMoney {
+    /// The cash box over the period, as the ledger derives it.
+    pub cash: CashSpan,
+    /// Kinh phí còn lại: `opening + advanced − paid_out + reversed`.
+    pub left: Dong,
+    /// Unpaid lines not stopped: kept to pay next period.
+    pub carried_over: Dong,
+    /// Unpaid lines a stop blocks: to return.
+    pub stopped: Dong,
+    /// Còn phải nộp trả: `left − carried_over − returned`.
+    pub to_return: Dong,
+    /// Paid on this period's roll (net of reversals): what the fee is a percentage of.
+    pub paid: Dong,
+    /// The fee at the contract's rate, when the rate is known.
+    pub fee: Option<(FeeRate, Dong)>,
+}
+
+impl SettlementMoney {
+    pub(crate) fn of(
+        cash: &CashSpan,
+        total: &Summary,
+        rate: Option<FeeRate>,
+    ) -> Result<SettlementMoney, MoneyError> {
+        let left = cash
+            .opening
+            .checked_add(cash.advanced)?
+            .checked_sub(cash.paid_out)?
+            .checked_add(cash.reversed)?;
+        let carried_over = total.unpaid.amount;
+        let to_return = left.checked_sub(carried_over)?.checked_sub(cash.returned)?;
+        let paid = total.paid.amount;
+        let fee = rate
+            .map(|r| Ok::<_, MoneyError>((r, r.fee(paid)?)))
+            .transpose()?;
+        Ok(SettlementMoney {
+            cash: cash.clone(),
+            left,
+            carried_over,
+            stopped: total.stopped.amount,
+            to_return,
+            paid,
+            fee,
+        })
+    }
+}
+
+/// Two columns, lines and đồng, under one group title.
+fn pair(group: &str, amount_width: f32) -> [Column; 2] {
+    [
+        Column::under(group, "Số khoản", 15.0, Align::Right),
+        Column::under(group, "Số tiền (đồng)", amount_width, Align::Right),
+    ]
+}
+
 fn summary_table() -> Table {
+    let mut columns = vec![
+        Column::new("STT", 10.0, Align::Center),
+        Column::new("Loại trợ cấp", 52.0, Align::Left),
+    ];
+    columns.extend(pair("Phải trả theo danh sách", 31.0));
+    columns.extend(pair("Đã chi trả", 31.0));
+    columns.extend(pair("Chưa chi trả, chuyển kỳ sau", 31.0));
+    columns.extend(pair("Dừng chi trả (báo giảm)", 31.0));
     Table {
-        columns: vec![
-            Column::new("STT", 10.0, Align::Center),
-            Column::new("Loại trợ cấp", 50.0, Align::Left),
-            Column::new("Danh sách: số người", 18.0, Align::Right),
-            Column::new("Danh sách: số tiền (đồng)", 31.0, Align::Right),
-            Column::new("Đã trả: số người", 18.0, Align::Right),
-            Column::new("Đã trả: số tiền (đồng)", 31.0, Align::Right),
-            Column::new("Chưa trả (chuyển kỳ sau): số người", 18.0, Align::Right),
-            Column::new(
-                "Chưa trả (chuyển kỳ sau): số tiền (đồng)",
-                31.0,
-                Align::Right,
-            ),
-            Column::new("Dừng chi trả: số người", 18.0, Align::Right),
-            Column::new("Dừng chi trả: số tiền (đồng)", 27.0, Align::Right),
-        ],
+        columns,
         header_size: 10.0,
         body_size: pdf::CELL,
         numbering: true,
@@ -126,33 +217,37 @@ fn summary_table() -> Table {
 fn summary_row(stt: &str, label: &str, s: &Summary) -> Row {
     let mut cells = vec![stt.to_string(), label.to_string()];
     for t in [s.roll, s.paid, s.unpaid, s.stopped] {
-        cells.push(t.people.to_string());
+        cells.push(t.lines.to_string());
         cells.push(t.amount.to_string());
     }
     Row::new(cells)
 }
 
+/// The appendix's amount columns: owed, paid, carried over, stopped.
+const APPENDIX_AMOUNTS: [usize; 4] = [4, 5, 6, 7];
+
 fn appendix_table() -> Table {
-    Table::plain(vec![
-        Column::new("STT", 10.0, Align::Center),
-        Column::new("Họ và tên", 42.0, Align::Left),
-        Column::new("Mã đối tượng", 27.0, Align::Center),
-        Column::new("Thôn/xóm", 27.0, Align::Left),
-        Column::new("Phải trả (đồng)", 25.0, Align::Right),
-        Column::new("Đã trả (đồng)", 25.0, Align::Right),
-        Column::new("Chưa trả (đồng)", 25.0, Align::Right),
-        Column::new("Trạng thái", 45.0, Align::Left),
-        Column::new("Ghi chú", 26.0, Align::Left),
-    ])
+    let money = "Số tiền (đồng)";
+    Table {
+        columns: vec![
+            Column::new("STT", 10.0, Align::Center),
+            Column::new("Họ và tên", 40.0, Align::Left),
+            Column::new("Mã đối tượng", 26.0, Align::Center),
+            Column::new("Thôn/xóm", 24.0, Align::Left),
+            Column::under(money, "Phải trả", 24.0, Align::Right),
+            Column::under(money, "Đã trả", 24.0, Align::Right),
+            Column::under(money, "Chưa trả, chuyển kỳ sau", 24.0, Align::Right),
+            Column::under(money, "Dừng chi trả", 24.0, Align::Right),
+            Column::new("Trạng thái", 30.0, Align::Left),
+            Column::new("Ghi chú", 26.0, Align::Left),
+        ],
+        ..Table::plain(Vec::new())
+    }
 }
 
-/// The status printed in the appendix. "Đã trả một phần" is kept apart: the rest is carried over.
-fn status_label(p: &Person) -> &'static str {
-    p.status().label_vi()
-}
-
-/// Renders the settlement of a period: the summary per allowance type, the cash over the period
-/// and the signatures, then the appendix of each beneficiary's status on a page of its own.
+/// Renders the settlement of a period: the summary per allowance type, the money of the period,
+/// the fee and the signatures, then the appendix of each beneficiary's status on a page of its
+/// own.
 pub fn render(ledger: &Ledger, opts: &SettlementOptions) -> Result<Pdf, DocumentError> {
     let _snapshot = ledger.document_snapshot()?;
     let ctx = ledger.document_context(opts.period)?;
@@ -182,22 +277,24 @@ pub fn render(ledger: &Ledger, opts: &SettlementOptions) -> Result<Pdf, Document
         )],
     );
     let total = summary_part(&mut doc, &people)?;
-    cash_part(&mut doc, &cash, last_count.as_ref(), &total)?;
+    let money = SettlementMoney::of(&cash, &total, opts.fee_rate)?;
+    money_part(&mut doc, &money, last_count.as_ref())?;
+    fee_part(&mut doc, &money);
     let date_line = super::date_line(&place, opts.date);
     super::signatures(&mut doc, Some(&date_line), &SIGNERS);
     appendix(&mut doc, ctx.period, &people, &total);
     doc.finish()
 }
 
-/// I. One row per allowance type on the roll and the total, with the amount paid in words and
-/// what carries over or is stopped. Returns the total.
+/// I. One row per allowance type on the roll and the total, the people by status, and the
+/// amount paid in words. Returns the total.
 fn summary_part(doc: &mut Doc, people: &[Person]) -> Result<Summary, DocumentError> {
     super::section_heading(doc, "I. Tổng hợp theo loại trợ cấp");
     let mut rows = Vec::new();
     let mut n = 0;
     for kind in KINDS {
         let s = summarise(people, Some(kind))?;
-        if s.roll.people == 0 {
+        if s.roll.lines == 0 {
             continue;
         }
         n += 1;
@@ -210,55 +307,58 @@ fn summary_part(doc: &mut Doc, people: &[Person]) -> Result<Summary, DocumentErr
     });
     doc.table(&summary_table(), &rows, &TableOptions::default());
     doc.skip(1.0);
-    doc.paragraph(
-        &format!(
+    let by = PeopleByStatus::of(people);
+    for line in [
+        format!(
+            "Số đối tượng trong danh sách: {} người, gồm: đã trả đủ {} người; đã trả một phần {} người; chưa trả, chuyển kỳ sau {} người; chưa trả và dừng chi trả {} người.",
+            by.total(),
+            by.paid,
+            by.partly,
+            by.unpaid,
+            by.stopped
+        ),
+        format!(
             "Số tiền đã chi trả: {} đồng. Bằng chữ: {}.",
             total.paid.amount,
             total.paid.amount.in_words()
         ),
-        Face::Italic,
-        11.0,
-        Align::Left,
-    );
-    doc.paragraph(
-        &format!(
-            "Số tiền chưa chi trả chuyển kỳ sau: {} đồng; số tiền dừng chi trả (báo giảm): {} đồng.",
-            total.unpaid.amount, total.stopped.amount
-        ),
-        Face::Italic,
-        11.0,
-        Align::Left,
-    );
+    ] {
+        doc.paragraph(&line, Face::Italic, 11.0, Align::Left);
+    }
     Ok(total)
 }
 
-/// II. The cash advanced, paid out and returned over the period and the last count; a note when
-/// the cash paid out differs from what the roll says was paid (payouts of another period).
-fn cash_part(
+/// II. The money of the period: received, paid, left, carried over, returned and still to
+/// return, then the last cash count; a note when the cash paid out differs from what the roll
+/// says was paid (payouts of another period).
+fn money_part(
     doc: &mut Doc,
-    cash: &CashSpan,
+    money: &SettlementMoney,
     last_count: Option<&(String, Dong, Dong, Dong)>,
-    total: &Summary,
 ) -> Result<(), DocumentError> {
-    doc.ensure(70.0);
+    doc.ensure(80.0);
     doc.skip(3.0);
-    super::section_heading(doc, "II. Kinh phí tạm ứng và quỹ tiền mặt trong kỳ");
+    super::section_heading(
+        doc,
+        "II. Kinh phí nhận, đã chi trả, còn lại và phải nộp trả",
+    );
     doc.table(
         &Table::plain(vec![
             Column::new("STT", 10.0, Align::Center),
             Column::new("Nội dung", 170.0, Align::Left),
             Column::new("Số tiền (đồng)", 72.0, Align::Right),
         ]),
-        &cash_rows(cash, last_count),
+        &money_rows(money, last_count),
         &TableOptions::default(),
     );
-    let net = cash.paid_out.checked_sub(cash.reversed)?;
-    if net != total.paid.amount {
+    let c = &money.cash;
+    let net = c.paid_out.checked_sub(c.reversed)?;
+    if net != money.paid {
         doc.skip(1.0);
         doc.paragraph(
             &format!(
                 "Lưu ý: tiền chi ra khỏi quỹ trong kỳ (trừ hoàn quỹ) là {net} đồng, khác số đã trả theo danh sách kỳ này {} đồng: có khoản chi của kỳ khác ghi trong thời gian này.",
-                total.paid.amount
+                money.paid
             ),
             Face::Italic,
             11.0,
@@ -268,31 +368,44 @@ fn cash_part(
     Ok(())
 }
 
-/// The rows of the cash table: the cash box from opening to closing, then the last count and its
-/// discrepancy when there is one.
-fn cash_rows(cash: &CashSpan, last_count: Option<&(String, Dong, Dong, Dong)>) -> Vec<Row> {
-    let money = |stt: &str, label: &str, d: Dong| {
+/// The rows of the money table, then the last count and its discrepancy when there is one.
+fn money_rows(m: &SettlementMoney, last_count: Option<&(String, Dong, Dong, Dong)>) -> Vec<Row> {
+    let row = |stt: &str, label: &str, d: Dong| {
         Row::new(vec![stt.to_string(), label.to_string(), d.to_string()])
     };
-    let mut rows =
-        vec![
-        money("1", "Tồn quỹ đầu kỳ (trước khi nạp danh sách kỳ này)", cash.opening),
-        money("2", "Tạm ứng nhận trong kỳ", cash.advanced),
-        money("3", "Đã chi trả cho đối tượng", cash.paid_out),
-        money("4", "Hoàn quỹ do hủy chi trả", cash.reversed),
-        money("5", "Đã nộp trả", cash.returned),
-        Row {
-            bold: true,
-            ..money(
-                "6",
-                "Tồn quỹ cuối kỳ theo sổ (6 = 1 + 2 − 3 + 4 − 5): phải nộp trả hoặc chuyển kỳ sau",
-                cash.closing,
-            )
-        },
+    let bold = |r: Row| Row { bold: true, ..r };
+    let c = &m.cash;
+    let mut rows = vec![
+        row(
+            "1",
+            "Tồn quỹ đầu kỳ (trước khi nhận danh sách kỳ này)",
+            c.opening,
+        ),
+        row("2", "Kinh phí tạm ứng nhận trong kỳ", c.advanced),
+        row("3", "Đã chi trả cho đối tượng", c.paid_out),
+        row("4", "Hoàn quỹ do hủy chi trả", c.reversed),
+        bold(row("5", "Kinh phí còn lại (5 = 1 + 2 − 3 + 4)", m.left)),
+        row(
+            "6",
+            "Trong đó: của đối tượng chưa chi trả, chuyển kỳ sau (giữ lại để chi trả)",
+            m.carried_over,
+        ),
+        row(
+            "7",
+            "Trong đó: của đối tượng dừng chi trả (báo giảm), phải nộp trả",
+            m.stopped,
+        ),
+        row("8", "Đã nộp trả trong kỳ", c.returned),
+        bold(row("9", "Còn phải nộp trả (9 = 5 − 6 − 8)", m.to_return)),
+        row(
+            "10",
+            "Tồn quỹ cuối kỳ theo sổ (10 = 5 − 8 = 6 + 9)",
+            c.closing,
+        ),
     ];
     if let Some((at, counted, _expected, difference)) = last_count {
-        rows.push(money(
-            "7",
+        rows.push(row(
+            "11",
             &format!(
                 "Kiểm quỹ lần cuối ({} {}): tiền mặt thực tế",
                 super::time_of(at),
@@ -301,7 +414,7 @@ fn cash_rows(cash: &CashSpan, last_count: Option<&(String, Dong, Dong, Dong)>) -
             *counted,
         ));
         rows.push(Row::new(vec![
-            "8".into(),
+            "12".into(),
             "Chênh lệch khi kiểm quỹ (thực tế − sổ)".into(),
             super::day::discrepancy(*difference),
         ]));
@@ -309,8 +422,40 @@ fn cash_rows(cash: &CashSpan, last_count: Option<&(String, Dong, Dong, Dong)>) -
     rows
 }
 
+/// III. The payer's fee: the amount paid, the contract's rate and the fee, rounded to the đồng;
+/// without a rate, the row is left for the managing office to fill in.
+fn fee_part(doc: &mut Doc, m: &SettlementMoney) {
+    doc.ensure(40.0);
+    doc.skip(3.0);
+    super::section_heading(
+        doc,
+        "III. Phí chi trả (Thông tư 44/2022/TT-BTC, Điều 7, được sửa đổi bởi Thông tư 95/2025/TT-BTC)",
+    );
+    let (rate, fee) = match m.fee {
+        Some((r, f)) => (r.to_string(), f.to_string()),
+        None => (String::new(), String::new()),
+    };
+    doc.table(
+        &Table::plain(vec![
+            Column::new("Số tiền đã chi trả (đồng)", 84.0, Align::Right),
+            Column::new("Tỷ lệ phí theo hợp đồng", 84.0, Align::Center),
+            Column::new("Phí chi trả (đồng)", 84.0, Align::Right),
+        ]),
+        &[Row::new(vec![m.paid.to_string(), rate, fee])],
+        &TableOptions::default(),
+    );
+    if let Some((_, fee)) = m.fee {
+        doc.paragraph(
+            &format!("Phí chi trả bằng chữ: {}.", fee.in_words()),
+            Face::Italic,
+            11.0,
+            Align::Left,
+        );
+    }
+}
+
 /// The appendix, on a new page: how many people are in each status, then each beneficiary's
-/// amounts and status, with a total per page.
+/// amounts and status, every amount column totalled per page and in all.
 fn appendix(doc: &mut Doc, period: Period, people: &[Person], total: &Summary) {
     doc.new_page();
     doc.paragraph(
@@ -319,16 +464,17 @@ fn appendix(doc: &mut Doc, period: Period, people: &[Person], total: &Summary) {
         14.0,
         Align::Center,
     );
-    let count = |s: PayStatus| people.iter().filter(|p| p.status() == s).count();
+    let by = PeopleByStatus::of(people);
     doc.paragraph(
         &format!(
-            "Tháng {} năm {} – Đã trả: {} người; Đã trả một phần: {} người; Chưa trả: {} người; Chưa trả và dừng chi trả: {} người.",
+            "Tháng {} năm {} – {} người: đã trả {} người; đã trả một phần {} người; chưa trả {} người; chưa trả và dừng chi trả {} người.",
             period.month(),
             period.year(),
-            count(PayStatus::Paid),
-            count(PayStatus::PartlyPaid),
-            count(PayStatus::Unpaid),
-            count(PayStatus::Stopped)
+            by.total(),
+            by.paid,
+            by.partly,
+            by.unpaid,
+            by.stopped
         ),
         Face::Italic,
         11.0,
@@ -336,15 +482,16 @@ fn appendix(doc: &mut Doc, period: Period, people: &[Person], total: &Summary) {
     );
     doc.skip(2.0);
     let rows: Vec<Row> = people.iter().enumerate().map(appendix_row).collect();
+    let owed = APPENDIX_AMOUNTS[0];
     doc.table(
         &appendix_table(),
         &rows,
         &TableOptions {
             page_total: Some(PageTotal {
                 label: "Cộng trang".into(),
-                amount_col: 4,
+                amount_col: owed,
             }),
-            grand_total: Some(("TỔNG CỘNG".into(), total.roll.amount, 4)),
+            grand_total: Some(("TỔNG CỘNG".into(), total.roll.amount, owed)),
             continuation: Some(format!(
                 "Phụ lục trạng thái chi trả {} (tiếp theo)",
                 period.label_vi()
@@ -354,12 +501,20 @@ fn appendix(doc: &mut Doc, period: Period, people: &[Person], total: &Summary) {
     );
 }
 
-/// One beneficiary of the appendix: what they were owed, paid and not paid, and their status.
+/// One beneficiary of the appendix: what they were owed, paid, carried over and stopped, and
+/// their status.
 fn appendix_row((i, p): (usize, &Person)) -> Row {
     let note = match p.stop {
-        Some((reason, _)) => format!("Báo giảm: {}", reason.label_vi()),
+        Some((reason, Some(d))) => {
+            format!("Báo giảm: {} ngày {}", reason.label_vi(), super::dmy(d))
+        }
+        Some((reason, None)) => format!("Báo giảm: {}", reason.label_vi()),
         None => String::new(),
     };
+    let stopped = p.unpaid_stopped();
+    // Not negative: the stopped part is a part of the unpaid.
+    let carried = p.unpaid().checked_sub(stopped).unwrap_or(Dong::ZERO);
+    let [_, paid_col, carried_col, stopped_col] = APPENDIX_AMOUNTS;
     Row::new(vec![
         (i + 1).to_string(),
         p.name.clone(),
@@ -367,9 +522,158 @@ fn appendix_row((i, p): (usize, &Person)) -> Row {
         p.village.clone(),
         p.total().to_string(),
         p.paid().to_string(),
-        p.unpaid().to_string(),
-        status_label(p).to_string(),
+        carried.to_string(),
+        stopped.to_string(),
+        p.status().label_vi().to_string(),
         note,
     ])
     .with_amount(p.total())
+    .with_amount_in(paid_col, p.paid())
+    .with_amount_in(carried_col, carried)
+    .with_amount_in(stopped_col, stopped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::data::DocLine;
+
+    fn d(n: i64) -> Dong {
+        Dong::new(n).unwrap()
+    }
+
+    fn line(kind: LineKind, amount: i64, paid: bool, stopped: bool) -> DocLine {
+        DocLine {
+            kind,
+            amount: d(amount),
+            covers_from: "2026-12".into(),
+            covers_to: "2026-12".into(),
+            paid,
+            stopped,
+        }
+    }
+
+    fn person(code: &str, lines: Vec<DocLine>) -> Person {
+        Person {
+            id: 0,
+            code: code.into(),
+            name: code.into(),
+            birth_year: None,
+            village: String::new(),
+            category: String::new(),
+            id_card: None,
+            home_delivery: false,
+            proxy: None,
+            stop: None,
+            last_visit: None,
+            lines,
+        }
+    }
+
+    /// The review found 40 people on the roll in TỔNG CỘNG and 40 + 1 + 4 in the rows: a person
+    /// with a supplement or a carer's allowance counted in two rows and once in the total.
+    #[test]
+    fn the_rows_add_up_to_the_total_in_lines_and_in_dong() {
+        use LineKind::*;
+        let people = vec![
+            person(
+                "A",
+                vec![
+                    line(Monthly, 8_367_000, true, false),
+                    line(Supplement, 2_337_000, true, false),
+                ],
+            ),
+            person(
+                "B",
+                vec![
+                    line(Monthly, 8_941_000, false, false),
+                    line(Carer, 3_582_000, false, false),
+                    line(Arrears, 17_882_000, false, false),
+                ],
+            ),
+            person(
+                "C",
+                vec![
+                    line(Monthly, 8_367_000, false, true),
+                    line(Supplement, 2_337_000, false, true),
+                ],
+            ),
+            person(
+                "D",
+                vec![
+                    line(Monthly, 2_789_000, true, false),
+                    line(Funeral, 8_367_000, false, false),
+                ],
+            ),
+        ];
+        let total = summarise(&people, None).unwrap();
+        let rows: Vec<Summary> = KINDS
+            .iter()
+            .map(|k| summarise(&people, Some(*k)).unwrap())
+            .collect();
+        let cells = |s: &Summary| [s.roll, s.paid, s.unpaid, s.stopped];
+        for i in 0..4 {
+            let lines: usize = rows.iter().map(|r| cells(r)[i].lines).sum();
+            let amount = Dong::sum(rows.iter().map(|r| cells(r)[i].amount)).unwrap();
+            assert_eq!(lines, cells(&total)[i].lines, "column {i}");
+            assert_eq!(amount, cells(&total)[i].amount, "column {i}");
+        }
+        for s in rows.iter().chain([&total]) {
+            assert_eq!(
+                s.roll.lines,
+                s.paid.lines + s.unpaid.lines + s.stopped.lines
+            );
+            assert_eq!(
+                s.roll.amount,
+                Dong::sum([s.paid.amount, s.unpaid.amount, s.stopped.amount]).unwrap()
+            );
+        }
+        assert_eq!(total.roll.lines, 9);
+        let by = PeopleByStatus::of(&people);
+        assert_eq!(by.total(), people.len());
+        assert_eq!((by.paid, by.partly, by.unpaid, by.stopped), (1, 1, 1, 1));
+    }
+
+    #[test]
+    fn the_money_left_is_what_is_carried_over_plus_what_is_returned_or_to_return() {
+        let cash = CashSpan {
+            opening: d(1_000_000),
+            advanced: d(50_000_000),
+            paid_out: d(30_000_000),
+            reversed: d(2_000_000),
+            returned: d(5_000_000),
+            closing: d(18_000_000),
+        };
+        let total = Summary {
+            roll: Tally {
+                lines: 10,
+                amount: d(40_000_000),
+            },
+            paid: Tally {
+                lines: 6,
+                amount: d(28_000_000),
+            },
+            unpaid: Tally {
+                lines: 3,
+                amount: d(9_211_000),
+            },
+            stopped: Tally {
+                lines: 1,
+                amount: d(2_789_000),
+            },
+        };
+        let rate = "0,5%".parse().unwrap();
+        let m = SettlementMoney::of(&cash, &total, Some(rate)).unwrap();
+        assert_eq!(m.left, d(23_000_000));
+        assert_eq!(m.carried_over, d(9_211_000));
+        assert_eq!(m.stopped, d(2_789_000));
+        assert_eq!(m.to_return, d(23_000_000 - 9_211_000 - 5_000_000));
+        // Kept plus still to return is the cash the ledger says is on hand.
+        assert_eq!(
+            m.carried_over.checked_add(m.to_return).unwrap(),
+            cash.closing
+        );
+        assert_eq!(m.fee, Some((rate, d(140_000))));
+        assert_eq!(SettlementMoney::of(&cash, &total, None).unwrap().fee, None);
+    }
 }

@@ -84,6 +84,11 @@ pub struct PrintArgs {
     /// Địa điểm chi trả (notice). Mặc định tên điểm chi trả.
     #[arg(long, value_name = "ĐỊA_ĐIỂM")]
     venue: Option<String>,
+    /// Tỷ lệ phí chi trả theo hợp đồng (settlement), phần trăm của số tiền đã chi trả, ví dụ
+    /// 0,5% (TT 44/2022/TT-BTC Điều 7, sửa đổi bởi TT 95/2025/TT-BTC). Phí làm tròn đến đồng.
+    /// Không ghi thì ô phí để trống cho đơn vị quản lý điền.
+    #[arg(long, value_name = "TỶ_LỆ")]
+    fee_rate: Option<paypoint::fee::FeeRate>,
 }
 
 impl PrintArgs {
@@ -95,12 +100,13 @@ impl PrintArgs {
             ("--payout", self.payout.is_some()),
             ("--period", self.period.is_some()),
             ("--venue", self.venue.is_some()),
+            ("--fee-rate", self.fee_rate.is_some()),
         ];
         let allowed: &[&str] = match self.kind {
             DocumentKind::Sheet | DocumentKind::Unpaid => &["--village", "--period"],
             DocumentKind::Receipt => &["--code", "--payout", "--period"],
             DocumentKind::Day => &[],
-            DocumentKind::Settlement => &["--period"],
+            DocumentKind::Settlement => &["--period", "--fee-rate"],
             DocumentKind::Notice => &["--period", "--venue"],
         };
         for (name, given) in used {
@@ -168,6 +174,7 @@ fn render(ledger: &Ledger, args: &PrintArgs) -> Result<Pdf, document::DocumentEr
                 period: args.period,
                 place: args.place.clone(),
                 date,
+                fee_rate: args.fee_rate,
             },
         ),
         DocumentKind::Notice => document::notice::render(
