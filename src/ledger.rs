@@ -28,6 +28,7 @@ const MIGRATION_FILES: &[&str] = &[
     include_str!("../migrations/0003_roll_origin.sql"),
     include_str!("../migrations/0004_life_check.sql"),
     include_str!("../migrations/0005_line_state.sql"),
+    include_str!("../migrations/0006_org_settings.sql"),
 ];
 const MIGRATIONS_COUNT: usize = MIGRATION_FILES.len();
 static MIGRATIONS: LazyLock<Migrations<'static>> =
@@ -76,7 +77,9 @@ pub enum LedgerError {
     #[error(transparent)]
     Money(#[from] MoneyError),
     /// The file holds something the ledger cannot read back.
-    #[error("sổ có dữ liệu không đọc được ({0}); hãy chạy `paypoint verify` và báo cho huyện")]
+    #[error(
+        "sổ có dữ liệu không đọc được ({0}); hãy chạy `paypoint verify` và báo cho đơn vị quản lý"
+    )]
     Corrupt(String),
     /// One of the store's own rules refused the write (see [`StoreRefusal`]).
     #[error(transparent)]
@@ -485,7 +488,8 @@ impl Ledger {
         let before = plain.verify()?;
         if !before.chain_ok {
             return Err(fail(
-                "chuỗi sự kiện của sổ cũ bị hỏng; chạy `paypoint verify` và báo cho huyện".into(),
+                "chuỗi sự kiện của sổ cũ bị hỏng; chạy `paypoint verify` và báo cho đơn vị quản lý"
+                    .into(),
             ));
         }
         let conn = &plain.conn;

@@ -10,6 +10,7 @@ use paypoint::clerk::ClerkError;
 use paypoint::document::DocumentError;
 use paypoint::import::ImportError;
 use paypoint::money::MoneyError;
+use paypoint::org::OrgError;
 use paypoint::payout::PayoutError;
 use paypoint::roll::RollError;
 use paypoint::stop::StopError;
@@ -85,7 +86,7 @@ macro_rules! coded {
         }
     )*};
 }
-coded!(LedgerError, ClerkError, MoneyError, PayoutError);
+coded!(LedgerError, ClerkError, MoneyError, PayoutError, OrgError);
 
 /// The core's other errors, with the code the window gives the same refusal.
 macro_rules! mapped {

@@ -11,11 +11,11 @@ use district::http::{router, AppState};
 use district::Hub;
 use paypoint::Period;
 
-/// Máy chủ huyện của Sổ chi trả: nhận dữ liệu của các điểm chi trả, phát hành danh sách có chữ ký.
+/// Máy chủ của đơn vị quản lý (Sổ chi trả): nhận dữ liệu của các điểm chi trả, phát hành danh sách có chữ ký.
 #[derive(Parser)]
 #[command(name = "paypoint-district", version, about)]
 struct Cli {
-    /// Thư mục dữ liệu của huyện (tệp hub.sqlite ở trong đó).
+    /// Thư mục dữ liệu của máy chủ (tệp hub.sqlite ở trong đó).
     #[arg(
         long,
         global = true,
@@ -53,7 +53,7 @@ enum Command {
         #[arg(long)]
         pay_point: String,
     },
-    /// Ghi nhận báo giảm tại huyện; thiết bị của điểm nhận ở lần đồng bộ sau và dừng chi ngay.
+    /// Ghi nhận báo giảm tại đơn vị quản lý; thiết bị của điểm nhận ở lần đồng bộ sau và dừng chi ngay.
     Stop {
         /// Mã đối tượng.
         code: String,
@@ -93,17 +93,19 @@ enum Command {
         /// Ghi bảng tổng hợp ra tệp PDF (in và ký).
         #[arg(long, value_name = "TỆP")]
         pdf: Option<PathBuf>,
-        /// Đơn vị lập biểu (góc trái trên của bảng PDF).
-        #[arg(long, default_value = "Bưu điện huyện")]
-        organisation: String,
-        /// Địa danh ở dòng ngày tháng của bảng PDF.
-        #[arg(long, default_value = "")]
-        place: String,
+        /// Đơn vị lập biểu (góc trái trên của bảng PDF); mặc định thiết lập `payer`
+        /// ("Bưu điện tỉnh Quảng Trị"; cơ quan chủ quản trước dấu " — ").
+        #[arg(long)]
+        organisation: Option<String>,
+        /// Địa danh ở dòng ngày tháng của bảng PDF; mặc định thiết lập `place`, hoặc địa danh
+        /// trong tên đơn vị lập biểu, hoặc để trống cho viết tay.
+        #[arg(long)]
+        place: Option<String>,
         /// Ngày ở dòng ngày tháng (YYYY-MM-DD); mặc định hôm nay.
         #[arg(long)]
         date: Option<chrono::NaiveDate>,
     },
-    /// Khóa công khai của huyện (hex).
+    /// Khóa công khai của đơn vị quản lý (hex).
     Key,
     /// Người chờ xác minh: chỉ nhận qua người nhận thay hoặc tại nhà, chưa gặp tại quầy, nhiều
     /// kỳ liền (thiết lập unseen_periods_before_confirm, mặc định 3). Thiết bị vẫn chi được,
@@ -118,7 +120,7 @@ enum Command {
     },
     /// Kiểm tra một trang giấy in (danh sách ký nhận, biên nhận) theo mã QR trên trang: máy quét
     /// USB gõ nội dung mã vào dòng lệnh. So với danh sách đơn vị quản lý đã phát hành, các lần
-    /// chi trả, hủy chi và báo giảm mà huyện nhận được; in chỗ không khớp. Mã thoát 0: khớp;
+    /// chi trả, hủy chi và báo giảm mà đơn vị quản lý nhận được; in chỗ không khớp. Mã thoát 0: khớp;
     /// 1: không khớp hoặc mã không đọc được.
     CheckPaper {
         /// Nội dung mã QR (bắt đầu bằng SCT1/).
@@ -270,11 +272,7 @@ fn run(cli: Cli) -> Result<(), String> {
             place,
             date,
         } => {
-            let options = paypoint::document::district::DistrictOptions {
-                organisation,
-                place,
-                date: date.unwrap_or_else(|| chrono::Local::now().date_naive()),
-            };
+            let options = settlement_options(&hub, organisation, place, date)?;
             settlement(&hub, period, csv, pdf, options, json)
         }
         Command::Key => {
@@ -373,6 +371,23 @@ fn flags(hub: &Hub, pay_point: Option<&str>, json: bool) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// What the settlement PDF prints: the office's configured names, overridden by the command line.
+fn settlement_options(
+    hub: &Hub,
+    organisation: Option<String>,
+    place: Option<String>,
+    date: Option<chrono::NaiveDate>,
+) -> Result<paypoint::document::district::DistrictOptions, String> {
+    let office = hub.office().map_err(|e| e.to_string())?;
+    Ok(paypoint::document::district::DistrictOptions {
+        managing_office: office.addressee(),
+        organisation: organisation.unwrap_or(office.payer),
+        place: place.unwrap_or(office.place),
+        title_head: office.title_head,
+        date: date.unwrap_or_else(|| chrono::Local::now().date_naive()),
+    })
 }
 
 /// `settlement`: the consolidated settlement as text, JSON, CSV or a signed-for PDF.

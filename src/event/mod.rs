@@ -53,6 +53,8 @@ pub enum EventKind {
     LifeHold,
     /// The managing office confirmed the beneficiary is alive: the hold is lifted.
     LifeConfirmed,
+    /// A supervisor changed the organisation settings (names, signers' titles, fee rate).
+    OrgSet,
 }
 
 impl EventKind {
@@ -74,6 +76,7 @@ impl EventKind {
             EventKind::ClerkUnlocked => "clerk_unlocked",
             EventKind::LifeHold => "life_hold",
             EventKind::LifeConfirmed => "life_confirmed",
+            EventKind::OrgSet => "org_set",
         }
     }
 

@@ -54,6 +54,8 @@ pub enum EventPayload {
     LifeHold(LifeHold),
     /// The managing office confirmed the beneficiary: the hold is lifted.
     LifeConfirmed(LifeConfirmed),
+    /// The organisation settings changed.
+    OrgSet(OrgSet),
 }
 
 /// A payload that does not have the shape its kind says.
@@ -86,6 +88,7 @@ impl EventPayload {
             EventPayload::ClerkUnlocked(_) => EventKind::ClerkUnlocked,
             EventPayload::LifeHold(_) => EventKind::LifeHold,
             EventPayload::LifeConfirmed(_) => EventKind::LifeConfirmed,
+            EventPayload::OrgSet(_) => EventKind::OrgSet,
         }
     }
 
@@ -106,6 +109,7 @@ impl EventPayload {
             EventPayload::ClerkUnlocked(p) => serde_json::to_value(p),
             EventPayload::LifeHold(p) => serde_json::to_value(p),
             EventPayload::LifeConfirmed(p) => serde_json::to_value(p),
+            EventPayload::OrgSet(p) => serde_json::to_value(p),
         };
         // Plain structs of strings, integers, booleans and maps with string keys.
         v.expect("a payload always serialises")
@@ -135,6 +139,7 @@ impl EventPayload {
             EventKind::ClerkUnlocked => EventPayload::ClerkUnlocked(de(kind, v)?),
             EventKind::LifeHold => EventPayload::LifeHold(de(kind, v)?),
             EventKind::LifeConfirmed => EventPayload::LifeConfirmed(de(kind, v)?),
+            EventKind::OrgSet => EventPayload::OrgSet(de(kind, v)?),
         })
     }
 
@@ -450,4 +455,12 @@ pub struct LifeConfirmed {
     pub note: String,
     /// The hub's amendment number.
     pub amendment: u64,
+}
+
+/// `org_set`: the organisation settings as they are after the change, whole, so that the
+/// journal shows what the papers print from then on (and who changed it: the event's clerk).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgSet {
+    /// The settings in force from this event on.
+    pub settings: crate::org::OrgSettings,
 }

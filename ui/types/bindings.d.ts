@@ -282,7 +282,9 @@ export type EventKind =
 /** The managing office put a beneficiary on hold "to be confirmed" (proof of life). */
 "life_hold" | 
 /** The managing office confirmed the beneficiary is alive: the hold is lifted. */
-"life_confirmed";
+"life_confirmed" | 
+/** A supervisor changed the organisation settings (names, signers' titles, fee rate). */
+"org_set";
 
 /** A proxy whose authorisation ends within the period (or has already ended). */
 export type ExpiringProxy = {
