@@ -28,7 +28,7 @@ const MIGRATION_FILES: &[&str] = &[
     include_str!("../migrations/0003_roll_origin.sql"),
     include_str!("../migrations/0004_life_check.sql"),
     include_str!("../migrations/0005_line_state.sql"),
-    // 0006 is issue 14's organisation settings (another branch); merged in number order.
+    include_str!("../migrations/0006_org_settings.sql"),
     include_str!("../migrations/0007_policy_tables.sql"),
 ];
 const MIGRATIONS_COUNT: usize = MIGRATION_FILES.len();
@@ -78,7 +78,9 @@ pub enum LedgerError {
     #[error(transparent)]
     Money(#[from] MoneyError),
     /// The file holds something the ledger cannot read back.
-    #[error("sổ có dữ liệu không đọc được ({0}); hãy chạy `paypoint verify` và báo cho huyện")]
+    #[error(
+        "sổ có dữ liệu không đọc được ({0}); hãy chạy `paypoint verify` và báo cho đơn vị quản lý"
+    )]
     Corrupt(String),
     /// One of the store's own rules refused the write (see [`StoreRefusal`]).
     #[error(transparent)]
@@ -487,7 +489,8 @@ impl Ledger {
         let before = plain.verify()?;
         if !before.chain_ok {
             return Err(fail(
-                "chuỗi sự kiện của sổ cũ bị hỏng; chạy `paypoint verify` và báo cho huyện".into(),
+                "chuỗi sự kiện của sổ cũ bị hỏng; chạy `paypoint verify` và báo cho đơn vị quản lý"
+                    .into(),
             ));
         }
         let conn = &plain.conn;

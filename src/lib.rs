@@ -20,6 +20,7 @@ pub mod life;
 pub mod log;
 pub mod model;
 pub mod money;
+pub mod org;
 pub mod paper;
 pub mod payability;
 pub mod payout;

@@ -57,7 +57,10 @@ impl Period {
         self.next().first_day().pred_opt().expect("valid period")
     }
 
-    /// The day by which beneficiaries should have the money in hand (TT 101/2018: before the 5th).
+    /// The last day of the default pay schedule (the 5th: the seed's and many provinces' schedule,
+    /// the pay point's own choice, not a rule of TT 44/2022/TT-BTC as amended by TT 95/2025/TT-BTC,
+    /// which sets the managing office's transfer by the 25th and the payer's report by the 20th of
+    /// the next month). The notice's schedule is set when it is printed (`--days`).
     pub fn pay_deadline(self) -> NaiveDate {
         NaiveDate::from_ymd_opt(self.year as i32, self.month as u32, 5).expect("valid period")
     }

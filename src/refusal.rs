@@ -103,6 +103,7 @@ mod tests {
             include_str!("../migrations/0003_roll_origin.sql"),
             include_str!("../migrations/0004_life_check.sql"),
             include_str!("../migrations/0005_line_state.sql"),
+            include_str!("../migrations/0006_org_settings.sql"),
         ]
         .concat();
         let conn = rusqlite::Connection::open_in_memory().unwrap();

@@ -75,7 +75,8 @@ pub struct ExpiringProxy {
     pub expired: bool,
 }
 
-/// Days from `today` until the period's deadline (the 5th): 0 on the day itself, negative after.
+/// Days from `today` until the end of the default pay schedule (the 5th, see
+/// [`Period::pay_deadline`]): 0 on the day itself, negative after.
 pub fn days_until_deadline(period: Period, today: NaiveDate) -> i64 {
     (period.pay_deadline() - today).num_days()
 }

@@ -10,6 +10,7 @@ use paypoint::clerk::ClerkError;
 use paypoint::document::DocumentError;
 use paypoint::import::ImportError;
 use paypoint::money::MoneyError;
+use paypoint::org::OrgError;
 use paypoint::payout::PayoutError;
 use paypoint::policy::PolicyError;
 use paypoint::roll::RollError;
@@ -91,7 +92,8 @@ coded!(
     ClerkError,
     MoneyError,
     PayoutError,
-    PolicyError
+    PolicyError,
+    OrgError
 );
 
 /// The core's other errors, with the code the window gives the same refusal.

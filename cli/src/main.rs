@@ -16,7 +16,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use commands::{
-    cash, clerk, journal, ledger, lookup, payout, period, policy, print, roll, stop, sync, words,
+    cash, clerk, journal, ledger, lookup, org, payout, period, policy, print, roll, stop, sync,
+    words,
 };
 use paypoint::Ledger;
 use report::Outcome;
@@ -34,6 +35,7 @@ Ví dụ một ngày chi trả:
   paypoint --db so.sqlite init --pay-point QH01 --name \"Bưu điện văn hóa xã Quảng Hưng\"
   PAYPOINT_PIN=1234 paypoint --db so.sqlite clerk add --name \"Trần Thị Mai\"
   PAYPOINT_PIN=9999 paypoint --db so.sqlite clerk add --name \"Lê Văn Nam\" --supervisor
+  PAYPOINT_PIN=9999 paypoint --db so.sqlite --clerk 2 org set --province \"Quảng Trị\" --fee-rate 0,55
   paypoint --db so.sqlite roll demo --period 2026-12 --size 300
   PAYPOINT_PIN=1234 paypoint --db so.sqlite --clerk 1 cash advance 900.000.000
   paypoint --db so.sqlite search \"ng t huong\"
@@ -97,6 +99,10 @@ enum Command {
     /// Bảng mức trợ cấp: bảng đang áp dụng (căn cứ, từ ngày nào), nạp bảng mới của đơn vị quản lý.
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
+    /// Thông tin đơn vị in trên giấy tờ: đơn vị quản lý, đơn vị chi trả, tỉnh, xã, chức danh người
+    /// ký, phí chi trả.
+    #[command(subcommand)]
+    Org(org::OrgCommand),
     /// Tình hình kỳ đang mở: đã trả, chưa trả, tồn quỹ.
     Status,
     /// Kiểm tra chuỗi băm của nhật ký và nội dung danh sách; báo mắt xích hỏng đầu tiên.
@@ -105,7 +111,7 @@ enum Command {
     Events(journal::EventsArgs),
     /// In giấy tờ ra PDF: danh sách ký nhận, biên nhận, báo cáo ngày, danh sách chưa nhận, quyết toán, niêm yết.
     Print(print::PrintArgs),
-    /// Đồng bộ với máy chủ huyện: đăng ký thiết bị, nhận danh sách và báo giảm, gửi nhật ký.
+    /// Đồng bộ với máy chủ của đơn vị quản lý: đăng ký thiết bị, nhận danh sách và báo giảm, gửi nhật ký.
     Sync(sync::SyncArgs),
     /// Đọc số tiền bằng chữ: 2055000 → "Hai triệu không trăm năm mươi lăm nghìn đồng".
     Words(words::WordsArgs),
@@ -150,6 +156,7 @@ fn run_on(ledger: &mut Ledger, clerk: Option<i64>, command: Command) -> Outcome 
         Command::Cash(c) => cash::run(ledger, clerk, &c),
         Command::Period(c) => period::run(ledger, clerk, &c),
         Command::Policy(c) => policy::run(ledger, &c),
+        Command::Org(c) => org::run(ledger, clerk, &c),
         Command::Status => journal::status(ledger),
         Command::Verify => journal::verify(ledger),
         Command::Events(args) => journal::events(ledger, &args),

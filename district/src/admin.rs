@@ -9,7 +9,19 @@ use paypoint::sync::protocol::{Amendment, AmendmentKind, RollDocument, Signed};
 use paypoint::Period;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
+use crate::office::Office;
 use crate::{anomaly, life, now, reconcile, refused, ApiError, Hub, HubError};
+
+/// Everything `paypoint-district settings` shows: the thresholds and the office's names.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HubSettings {
+    /// The anomaly checks' thresholds.
+    #[serde(flatten)]
+    pub thresholds: anomaly::Settings,
+    /// The office's names.
+    #[serde(flatten)]
+    pub office: Office,
+}
 
 /// How long an enrolment code is valid.
 pub const ENROL_CODE_TTL_SECS: i64 = 7 * 24 * 3600;
@@ -329,16 +341,38 @@ impl Hub {
         Ok(life::holds(&self.db(), pay_point, all)?)
     }
 
-    /// The office's thresholds for the anomaly checks: defaults, overridden by what was set.
-    pub fn settings(&self) -> Result<anomaly::Settings, HubError> {
-        Ok(anomaly::Settings::load(&self.db())?)
+    /// The office's settings: the thresholds for the anomaly checks and its own names, defaults
+    /// overridden by what was set.
+    pub fn settings(&self) -> Result<HubSettings, HubError> {
+        let db = self.db();
+        Ok(HubSettings {
+            thresholds: anomaly::Settings::load(&db)?,
+            office: Office::load(&db)?,
+        })
     }
 
-    /// Sets one threshold (checked); it applies to every batch received after.
-    pub fn set_setting(&self, key: &str, value: &str) -> Result<anomaly::Settings, HubError> {
+    /// The office's own names, for its papers and page.
+    pub fn office(&self) -> Result<Office, HubError> {
+        Ok(Office::load(&self.db())?)
+    }
+
+    /// Sets one threshold or name (checked); a threshold applies to every batch received after.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<HubSettings, HubError> {
         let db = self.db();
-        let mut s = anomaly::Settings::load(&db)?;
-        s.set(key, value).map_err(refused)?;
+        let mut s = HubSettings {
+            thresholds: anomaly::Settings::load(&db)?,
+            office: Office::load(&db)?,
+        };
+        if Office::is_name(key) {
+            s.office.set(key, value).map_err(refused)?;
+        } else {
+            s.thresholds.set(key, value).map_err(|m| {
+                refused(format!(
+                    "{m}; tên đơn vị: {}",
+                    crate::office::OFFICE_SETTING_NAMES.join(", ")
+                ))
+            })?;
+        }
         db.execute(
             "INSERT INTO settings (key, value) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -55,7 +55,7 @@ impl Hub {
         let Some((pay_point, key)) = row else {
             return Err(ApiError::new(
                 Refusal::Unauthenticated,
-                "thiết bị chưa đăng ký với huyện",
+                "thiết bị chưa đăng ký với đơn vị quản lý",
             ));
         };
         let key =
@@ -86,7 +86,7 @@ impl Hub {
         if (now - ts).abs() > MAX_CLOCK_SKEW_SECS {
             return Err(ApiError::new(Refusal::Unauthenticated,
                 format!(
-                    "thời điểm ký lệch {} giây so với đồng hồ của huyện (tối đa {MAX_CLOCK_SKEW_SECS}): kiểm tra đồng hồ máy",
+                    "thời điểm ký lệch {} giây so với đồng hồ của đơn vị quản lý (tối đa {MAX_CLOCK_SKEW_SECS}): kiểm tra đồng hồ máy",
                     ts - now
                 ),
             ));
@@ -166,7 +166,7 @@ impl Hub {
         if expires < chrono::Utc::now().timestamp() {
             return Err(ApiError::new(
                 Refusal::Forbidden,
-                "mã đăng ký đã hết hạn: xin huyện mã mới",
+                "mã đăng ký đã hết hạn: xin đơn vị quản lý mã mới",
             ));
         }
         if pay_point != req.pay_point {

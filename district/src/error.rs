@@ -10,7 +10,7 @@ pub enum HubError {
     #[error("{0}")]
     Refused(String),
     /// Storage failure.
-    #[error("lỗi kho dữ liệu của huyện: {0}")]
+    #[error("lỗi kho dữ liệu của đơn vị quản lý: {0}")]
     Storage(#[from] rusqlite::Error),
 }
 
@@ -59,7 +59,10 @@ impl ApiError {
 
 impl From<rusqlite::Error> for ApiError {
     fn from(e: rusqlite::Error) -> Self {
-        ApiError::new(Refusal::Internal, format!("lỗi kho dữ liệu của huyện: {e}"))
+        ApiError::new(
+            Refusal::Internal,
+            format!("lỗi kho dữ liệu của đơn vị quản lý: {e}"),
+        )
     }
 }
 

@@ -26,7 +26,7 @@ impl Hub {
             |r| r.get::<_, String>(0),
         )
         .optional()?
-        .ok_or_else(|| ApiError::new(Refusal::NotFound, format!("huyện chưa phát hành danh sách kỳ {period} cho điểm {pay_point}")))
+        .ok_or_else(|| ApiError::new(Refusal::NotFound, format!("đơn vị quản lý chưa phát hành danh sách kỳ {period} cho điểm {pay_point}")))
     }
 
     /// Amendments of the device's pay point after a cursor.

@@ -99,7 +99,10 @@ fn error(e: ApiError) -> Response {
 async fn no_such_path(method: Method, uri: Uri) -> Response {
     refusal(
         StatusCode::NOT_FOUND,
-        format!("máy chủ huyện không có đường dẫn {method} {}", uri.path()),
+        format!(
+            "máy chủ của đơn vị quản lý không có đường dẫn {method} {}",
+            uri.path()
+        ),
     )
 }
 
@@ -443,7 +446,21 @@ fn page_failed(reason: String) -> Response {
     )
 }
 
-/// The district officer's page: each pay point's progress, last sync, flags and totals. Open on
+/// The page's head and the first table's header, titled with the office as it is configured
+/// (`settings set managing_office …`), never a district.
+fn page_head(office: &str) -> String {
+    let office = escape(office);
+    format!(
+        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"60\">\
+         <title>Sổ chi trả — {office}</title><style>body{{font:16px system-ui,sans-serif;margin:2em}}\
+         table{{border-collapse:collapse}}td,th{{border:1px solid #999;padding:.3em .6em}}td.n{{text-align:right}}\
+         .flag{{color:#a00;font-weight:bold}}</style></head><body><h1>Tình hình chi trả các điểm — {office}</h1>\
+         <table><tr><th>Mã</th><th>Điểm chi trả</th><th>Kỳ</th><th>Đã chi / tổng số người</th><th>Tiến độ</th>\
+         <th>Đã chi (đ)</th><th>Phải chi (đ)</th><th>Thiết bị</th><th>Đồng bộ gần nhất</th><th>Sự kiện</th><th>Cảnh báo</th></tr>",
+    )
+}
+
+/// The managing office's page: each pay point's progress, last sync, flags and totals. Open on
 /// loopback; from anywhere else (or whenever a token is configured) `?token=` is required.
 async fn page(
     State(st): State<AppState>,
@@ -468,22 +485,20 @@ async fn page(
     }
     let hub = st.hub.clone();
     let data = tokio::task::spawn_blocking(move || {
-        Ok::<_, crate::HubError>((hub.overview()?, hub.flags(None)?, hub.holds(None, false)?))
+        Ok::<_, crate::HubError>((
+            hub.overview()?,
+            hub.flags(None)?,
+            hub.holds(None, false)?,
+            hub.office()?,
+        ))
     })
     .await;
-    let (rows, flags, holds) = match data {
+    let (rows, flags, holds, office) = match data {
         Ok(Ok(d)) => d,
         Ok(Err(e)) => return page_failed(e.to_string()),
         Err(e) => return page_failed(e.to_string()),
     };
-    let mut html = String::from(
-        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"60\">\
-         <title>Sổ chi trả — huyện</title><style>body{font:16px system-ui,sans-serif;margin:2em}\
-         table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em .6em}td.n{text-align:right}\
-         .flag{color:#a00;font-weight:bold}</style></head><body><h1>Tình hình chi trả các điểm</h1>\
-         <table><tr><th>Mã</th><th>Điểm chi trả</th><th>Kỳ</th><th>Đã chi / tổng số người</th><th>Tiến độ</th>\
-         <th>Đã chi (đ)</th><th>Phải chi (đ)</th><th>Thiết bị</th><th>Đồng bộ gần nhất</th><th>Sự kiện</th><th>Cảnh báo</th></tr>",
-    );
+    let mut html = page_head(&office.managing_office);
     for r in &rows {
         let pct = if r.total_due > 0 {
             r.paid_amount as f64 * 100.0 / r.total_due as f64

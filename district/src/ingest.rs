@@ -118,7 +118,7 @@ impl Hub {
                 return Err(refuse_at(
                     e.seq,
                     format!(
-                        "lô bị từ chối: sự kiện số {} mang mã {} đã có ở huyện từ nơi khác",
+                        "lô bị từ chối: sự kiện số {} mang mã {} đã có ở đơn vị quản lý từ nơi khác",
                         e.seq, e.id
                     ),
                 ));
@@ -202,7 +202,7 @@ fn start_of(
         let mut err = ApiError::new(
             Refusal::Conflict,
             format!(
-                "thiếu sự kiện: huyện đã nhận đến số {accepted}, lô bắt đầu từ số {}; gửi lại từ số {}",
+                "thiếu sự kiện: đơn vị quản lý đã nhận đến số {accepted}, lô bắt đầu từ số {}; gửi lại từ số {}",
                 batch.first_seq,
                 accepted + 1
             ),
@@ -238,7 +238,7 @@ fn already_held(
             return Err(refuse_at(
                 e.seq,
                 format!(
-                    "lô bị từ chối: sự kiện số {} khác với sự kiện huyện đã nhận (đã bị sửa)",
+                    "lô bị từ chối: sự kiện số {} khác với sự kiện đơn vị quản lý đã nhận (đã bị sửa)",
                     e.seq
                 ),
             ));

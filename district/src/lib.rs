@@ -14,6 +14,7 @@ pub mod feed;
 pub mod http;
 pub mod ingest;
 pub mod life;
+pub mod office;
 pub mod paper;
 pub mod reconcile;
 pub mod reports;

@@ -11,11 +11,11 @@ use district::http::{router, AppState};
 use district::Hub;
 use paypoint::Period;
 
-/// Máy chủ huyện của Sổ chi trả: nhận dữ liệu của các điểm chi trả, phát hành danh sách có chữ ký.
+/// Máy chủ của đơn vị quản lý (Sổ chi trả): nhận dữ liệu của các điểm chi trả, phát hành danh sách có chữ ký.
 #[derive(Parser)]
 #[command(name = "paypoint-district", version, about)]
 struct Cli {
-    /// Thư mục dữ liệu của huyện (tệp hub.sqlite ở trong đó).
+    /// Thư mục dữ liệu của máy chủ (tệp hub.sqlite ở trong đó).
     #[arg(
         long,
         global = true,
@@ -53,7 +53,7 @@ enum Command {
         #[arg(long)]
         pay_point: String,
     },
-    /// Ghi nhận báo giảm tại huyện; thiết bị của điểm nhận ở lần đồng bộ sau và dừng chi ngay.
+    /// Ghi nhận báo giảm tại đơn vị quản lý; thiết bị của điểm nhận ở lần đồng bộ sau và dừng chi ngay.
     Stop {
         /// Mã đối tượng.
         code: String,
@@ -93,12 +93,14 @@ enum Command {
         /// Ghi bảng tổng hợp ra tệp PDF (in và ký).
         #[arg(long, value_name = "TỆP")]
         pdf: Option<PathBuf>,
-        /// Đơn vị lập biểu (góc trái trên của bảng PDF).
-        #[arg(long, default_value = "Bưu điện huyện")]
-        organisation: String,
-        /// Địa danh ở dòng ngày tháng của bảng PDF.
-        #[arg(long, default_value = "")]
-        place: String,
+        /// Đơn vị lập biểu (góc trái trên của bảng PDF); mặc định thiết lập `payer`
+        /// ("Bưu điện tỉnh Quảng Trị"; cơ quan chủ quản trước dấu " — ").
+        #[arg(long)]
+        organisation: Option<String>,
+        /// Địa danh ở dòng ngày tháng của bảng PDF; mặc định thiết lập `place`, hoặc địa danh
+        /// trong tên đơn vị lập biểu, hoặc để trống cho viết tay.
+        #[arg(long)]
+        place: Option<String>,
         /// Ngày ở dòng ngày tháng (YYYY-MM-DD); mặc định hôm nay.
         #[arg(long)]
         date: Option<chrono::NaiveDate>,
@@ -107,7 +109,7 @@ enum Command {
         #[arg(long, value_name = "TỶ_LỆ")]
         fee_rate: Option<paypoint::fee::FeeRate>,
     },
-    /// Khóa công khai của huyện (hex).
+    /// Khóa công khai của đơn vị quản lý (hex).
     Key,
     /// Người chờ xác minh: chỉ nhận qua người nhận thay hoặc tại nhà, chưa gặp tại quầy, nhiều
     /// kỳ liền (thiết lập unseen_periods_before_confirm, mặc định 3). Thiết bị vẫn chi được,
@@ -122,7 +124,7 @@ enum Command {
     },
     /// Kiểm tra một trang giấy in (danh sách ký nhận, biên nhận) theo mã QR trên trang: máy quét
     /// USB gõ nội dung mã vào dòng lệnh. So với danh sách đơn vị quản lý đã phát hành, các lần
-    /// chi trả, hủy chi và báo giảm mà huyện nhận được; in chỗ không khớp. Mã thoát 0: khớp;
+    /// chi trả, hủy chi và báo giảm mà đơn vị quản lý nhận được; in chỗ không khớp. Mã thoát 0: khớp;
     /// 1: không khớp hoặc mã không đọc được.
     CheckPaper {
         /// Nội dung mã QR (bắt đầu bằng SCT1/).
@@ -296,7 +298,7 @@ fn run(cli: Cli) -> Result<(), String> {
             date,
             fee_rate,
         } => {
-            let options = settlement_options(organisation, place, date, fee_rate);
+            let options = settlement_options(&hub, organisation, place, date, fee_rate)?;
             settlement(&hub, period, csv, pdf, options, json)
         }
         Command::Key => {
@@ -406,19 +408,24 @@ fn flags(hub: &Hub, pay_point: Option<&str>, json: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// What the PDF settlement prints besides the totals: who signs where and when, and the fee rate.
+/// What the settlement PDF prints: the office's configured names, overridden by the command line,
+/// and the fee rate.
 fn settlement_options(
-    organisation: String,
-    place: String,
+    hub: &Hub,
+    organisation: Option<String>,
+    place: Option<String>,
     date: Option<chrono::NaiveDate>,
     fee_rate: Option<paypoint::fee::FeeRate>,
-) -> paypoint::document::district::DistrictOptions {
-    paypoint::document::district::DistrictOptions {
-        organisation,
-        place,
+) -> Result<paypoint::document::district::DistrictOptions, String> {
+    let office = hub.office().map_err(|e| e.to_string())?;
+    Ok(paypoint::document::district::DistrictOptions {
+        managing_office: office.addressee(),
+        organisation: organisation.unwrap_or(office.payer),
+        place: place.unwrap_or(office.place),
+        title_head: office.title_head,
         date: date.unwrap_or_else(|| chrono::Local::now().date_naive()),
         fee_rate,
-    }
+    })
 }
 
 /// `settlement`: the consolidated settlement as text, JSON, CSV or a signed-for PDF.

@@ -66,9 +66,9 @@ fn the_settlement_pdf_of_all_pay_points_shows_the_synced_totals() {
         "--pdf",
         pdf.to_str().unwrap(),
         "--organisation",
-        "Bưu điện huyện Quảng Trạch",
+        "Bưu điện tỉnh Quảng Trị",
         "--place",
-        "Quảng Trạch",
+        "Quảng Trị",
         "--date",
         "2026-12-28",
         "--fee-rate",
@@ -122,9 +122,9 @@ fn the_settlement_pdf_of_all_pay_points_shows_the_synced_totals() {
         "{text}"
     );
     assert!(squeezed.contains(&paypoint::Dong::new(paid).unwrap().in_words()));
-    assert!(squeezed.contains("BƯU ĐIỆN HUYỆN QUẢNG TRẠCH"), "{text}");
+    assert!(squeezed.contains("BƯU ĐIỆN TỈNH QUẢNG TRỊ"), "{text}");
     assert!(
-        squeezed.contains("Quảng Trạch, ngày 28 tháng 12 năm 2026"),
+        squeezed.contains("Quảng Trị, ngày 28 tháng 12 năm 2026"),
         "{text}"
     );
     assert!(squeezed.contains("Bưu điện QH02"));

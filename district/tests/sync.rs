@@ -548,7 +548,8 @@ fn a_roll_or_amendment_not_signed_by_the_enrolled_hub_is_refused_and_nothing_is_
         "refused for its signature: {e}"
     );
     assert!(
-        e.to_string().contains("chữ ký của huyện không hợp lệ"),
+        e.to_string()
+            .contains("chữ ký của đơn vị quản lý không hợp lệ"),
         "{e}"
     );
     assert_eq!(

@@ -712,7 +712,7 @@ fn roll_path(path: &str) -> R<PathBuf> {
     let p = PathBuf::from(path.trim());
     if path.trim().is_empty() {
         return Err(ApiError::invalid(
-            "Hãy chọn tệp danh sách (Excel hoặc CSV) của huyện",
+            "Hãy chọn tệp danh sách (Excel hoặc CSV) của đơn vị quản lý",
             "Choose the district's roll file (Excel or CSV)",
         ));
     }

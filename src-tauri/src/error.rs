@@ -93,7 +93,7 @@ impl ApiError {
         log(format_args!("{context}: {detail}"));
         ApiError::new(
             "internal",
-            format!("Có lỗi khi {context}. Hãy thử lại; nếu vẫn lỗi, đóng và mở lại ứng dụng rồi báo cho huyện"),
+            format!("Có lỗi khi {context}. Hãy thử lại; nếu vẫn lỗi, đóng và mở lại ứng dụng rồi báo cho đơn vị quản lý"),
             format!("Something went wrong while trying to {context}. Try again; if it persists, restart the app and tell the district office"),
         )
     }
@@ -104,7 +104,7 @@ impl From<LedgerError> for ApiError {
         match &e {
             LedgerError::NotInitialised(_) => ApiError::new(
                 "not_initialised",
-                "Sổ chưa được khởi tạo. Hãy đóng và mở lại ứng dụng; nếu vẫn lỗi, báo cho huyện",
+                "Sổ chưa được khởi tạo. Hãy đóng và mở lại ứng dụng; nếu vẫn lỗi, báo cho đơn vị quản lý",
                 "The ledger is not set up. Close and reopen the app; if it persists, tell the district office",
             ),
             LedgerError::NoOpenPeriod => ApiError::new(
@@ -117,7 +117,7 @@ impl From<LedgerError> for ApiError {
                 log(format_args!("corrupt ledger: {what}"));
                 ApiError::new(
                     "corrupt",
-                    format!("Sổ có dữ liệu không đọc được ({what}). Đừng xóa tệp sổ: mở màn hình Nhật ký, bấm “Kiểm tra chuỗi” và báo cho huyện"),
+                    format!("Sổ có dữ liệu không đọc được ({what}). Đừng xóa tệp sổ: mở màn hình Nhật ký, bấm “Kiểm tra chuỗi” và báo cho đơn vị quản lý"),
                     format!("The ledger holds data that cannot be read ({what}). Do not delete the file: open the Journal, run the chain check and tell the district office"),
                 )
             }
@@ -150,7 +150,7 @@ impl From<LedgerError> for ApiError {
                 log("the key does not open the ledger file");
                 ApiError::new(
                     "wrong_key",
-                    format!("Khoá không mở được sổ {}: tệp khoá bên cạnh không phải của sổ này, hoặc tệp không phải sổ chi trả. Đừng xóa tệp nào; hãy báo cho huyện", path.display()),
+                    format!("Khoá không mở được sổ {}: tệp khoá bên cạnh không phải của sổ này, hoặc tệp không phải sổ chi trả. Đừng xóa tệp nào; hãy báo cho đơn vị quản lý", path.display()),
                     format!("The key does not open the ledger {}: the key file beside it belongs to another ledger, or the file is not a ledger. Do not delete any file; tell the district office", path.display()),
                 )
             }
@@ -181,7 +181,7 @@ fn storage(code: &'static str) -> ApiError {
         ),
         _ => ApiError::new(
             "storage",
-            "Không ghi/đọc được sổ; chưa có gì được ghi. Hãy thử lại; nếu vẫn lỗi, đóng và mở lại ứng dụng rồi báo cho huyện",
+            "Không ghi/đọc được sổ; chưa có gì được ghi. Hãy thử lại; nếu vẫn lỗi, đóng và mở lại ứng dụng rồi báo cho đơn vị quản lý",
             "The ledger could not be read or written; nothing was recorded. Try again; if it persists, restart the app and tell the district office",
         ),
     }
@@ -421,7 +421,7 @@ impl From<ImportError> for ApiError {
                 let n = problems.len() + more;
                 let mut err = ApiError::new(
                     "roll_problems",
-                    format!("Danh sách bị từ chối, không nạp gì: có {n} lỗi, ghi rõ dòng và cột bên dưới. Hãy sửa tệp (hoặc báo huyện gửi lại) rồi nạp lại"),
+                    format!("Danh sách bị từ chối, không nạp gì: có {n} lỗi, ghi rõ dòng và cột bên dưới. Hãy sửa tệp (hoặc báo đơn vị quản lý gửi lại) rồi nạp lại"),
                     format!("Roll refused, nothing loaded: {n} problems, located by row and column below. Fix the file (or ask the district for a new one) and import again"),
                 );
                 err.problems = problems;
@@ -429,7 +429,7 @@ impl From<ImportError> for ApiError {
             }
             ImportError::Unreadable { file, reason } => ApiError::new(
                 "roll_unreadable",
-                format!("Không đọc được tệp “{file}”: {reason}. Hãy chọn tệp Excel (.xlsx, .xls, .ods) hoặc CSV của huyện"),
+                format!("Không đọc được tệp “{file}”: {reason}. Hãy chọn tệp Excel (.xlsx, .xls, .ods) hoặc CSV của đơn vị quản lý"),
                 format!("Cannot read “{file}”: it is not a roll spreadsheet we can read. Choose the district's Excel (.xlsx, .xls, .ods) or CSV file"),
             ),
             ImportError::WrongPeriod { file, found, expected } => ApiError::new(
@@ -447,24 +447,24 @@ impl From<SyncError> for ApiError {
         match e {
             SyncError::NotEnrolled => ApiError::new(
                 "not_enrolled",
-                "Máy này chưa đăng ký với máy chủ huyện: hãy nhập địa chỉ máy chủ và mã đăng ký do huyện cấp ở màn hình Đồng bộ. Sổ vẫn giữ đủ mọi sự kiện trên máy này",
+                "Máy này chưa đăng ký với máy chủ của đơn vị quản lý: hãy nhập địa chỉ máy chủ và mã đăng ký do đơn vị quản lý cấp ở màn hình Đồng bộ. Sổ vẫn giữ đủ mọi sự kiện trên máy này",
                 "This computer is not enrolled with the district server: type the server's address and the enrolment code the district gave you on the Sync screen. Everything stays recorded on this computer",
             ),
             SyncError::AlreadyEnrolled(url) => ApiError::new(
                 "already_enrolled",
-                format!("Máy này đã đăng ký với máy chủ huyện {url}; không cần đăng ký lại. Bấm “Đồng bộ ngay” để gửi số liệu"),
+                format!("Máy này đã đăng ký với máy chủ của đơn vị quản lý {url}; không cần đăng ký lại. Bấm “Đồng bộ ngay” để gửi số liệu"),
                 format!("This computer is already enrolled with the district server {url}; no need to enrol again. Press “Sync now” to send the records"),
             ),
             SyncError::BadUrl(url) => ApiError::new(
                 "bad_url",
-                format!("Địa chỉ máy chủ huyện “{url}” không đúng: cần dạng https://… (ví dụ https://chitra.huyen.gov.vn). Hãy hỏi huyện địa chỉ đúng"),
-                format!("“{url}” is not a district server address: it must look like https://… (e.g. https://chitra.huyen.gov.vn). Ask the district for the right one"),
+                format!("Địa chỉ máy chủ của đơn vị quản lý “{url}” không đúng: cần dạng https://… (ví dụ https://chitra.quangtri.gov.vn). Hãy hỏi đơn vị quản lý địa chỉ đúng"),
+                format!("“{url}” is not a district server address: it must look like https://… (e.g. https://chitra.quangtri.gov.vn). Ask the district for the right one"),
             ),
             SyncError::Network(detail) => {
                 log(format_args!("sync: hub unreachable: {detail}"));
                 ApiError::new(
                     "hub_unreachable",
-                    "Chưa kết nối được máy chủ huyện. Sổ vẫn giữ đủ mọi sự kiện trên máy này, không mất gì. Hãy kiểm tra mạng (dây mạng, Wi-Fi hoặc 3G/4G) rồi bấm “Đồng bộ ngay”; máy cũng tự thử lại sau mỗi 5 phút",
+                    "Chưa kết nối được máy chủ của đơn vị quản lý. Sổ vẫn giữ đủ mọi sự kiện trên máy này, không mất gì. Hãy kiểm tra mạng (dây mạng, Wi-Fi hoặc 3G/4G) rồi bấm “Đồng bộ ngay”; máy cũng tự thử lại sau mỗi 5 phút",
                     "Cannot reach the district server. Everything stays recorded on this computer; nothing is lost. Check the network (cable, Wi-Fi or mobile data), then press “Sync now”; the app also tries again every 5 minutes",
                 )
             }
@@ -472,17 +472,17 @@ impl From<SyncError> for ApiError {
                 log(format_args!("sync: hub refused ({status}): {message}"));
                 let (vi, en) = match status {
                     401 | 403 | 404 | 410 => (
-                        "Hãy kiểm tra lại địa chỉ máy chủ và mã đăng ký (mã chỉ dùng một lần, hạn 7 ngày), hoặc gọi huyện cấp mã mới",
+                        "Hãy kiểm tra lại địa chỉ máy chủ và mã đăng ký (mã chỉ dùng một lần, hạn 7 ngày), hoặc gọi đơn vị quản lý cấp mã mới",
                         "Check the server address and the enrolment code (a code works once, for 7 days), or ask the district for a new code",
                     ),
                     _ => (
-                        "Sổ trên máy không bị ảnh hưởng. Hãy thử lại sau; nếu vẫn bị từ chối, báo cho huyện nội dung này",
+                        "Sổ trên máy không bị ảnh hưởng. Hãy thử lại sau; nếu vẫn bị từ chối, báo cho đơn vị quản lý nội dung này",
                         "The ledger on this computer is unaffected. Try again later; if it is still refused, tell the district office this message",
                     ),
                 };
                 ApiError::new(
                     "hub_refused",
-                    format!("Máy chủ huyện từ chối (mã {status}): {}. {vi}", message.trim_end_matches('.')),
+                    format!("Máy chủ của đơn vị quản lý từ chối (mã {status}): {}. {vi}", message.trim_end_matches('.')),
                     format!("The district server refused (status {status}): {}. {en}", message.trim_end_matches('.')),
                 )
             }
@@ -490,7 +490,7 @@ impl From<SyncError> for ApiError {
                 log(format_args!("sync: bad signature: {detail}"));
                 ApiError::new(
                     "bad_signature",
-                    "Dữ liệu nhận về không mang chữ ký của huyện nên không được dùng; sổ trên máy không thay đổi. Hãy báo ngay cho huyện (có thể máy chủ bị giả mạo)",
+                    "Dữ liệu nhận về không mang chữ ký của đơn vị quản lý nên không được dùng; sổ trên máy không thay đổi. Hãy báo ngay cho đơn vị quản lý (có thể máy chủ bị giả mạo)",
                     "What came back is not signed by the district, so it was not used; the ledger is unchanged. Tell the district office at once (the server may be an impostor)",
                 )
             }
@@ -498,7 +498,7 @@ impl From<SyncError> for ApiError {
                 log(format_args!("sync: protocol: {detail}"));
                 ApiError::new(
                     "hub_protocol",
-                    format!("Máy chủ huyện trả lời không đúng giao thức ({detail}). Sổ trên máy không bị ảnh hưởng; hãy báo cho huyện"),
+                    format!("Máy chủ của đơn vị quản lý trả lời không đúng giao thức ({detail}). Sổ trên máy không bị ảnh hưởng; hãy báo cho đơn vị quản lý"),
                     format!("The district server answered outside the protocol ({detail}). The ledger on this computer is unaffected; tell the district office"),
                 )
             }
@@ -524,7 +524,7 @@ impl From<VaultError> for ApiError {
                 log("the key file beside the ledger is missing");
                 ApiError::new(
                     "no_key_file",
-                    format!("Không tìm thấy tệp khoá {} bên cạnh sổ: sổ đã mã hoá không mở được nếu thiếu tệp này. Đừng xóa tệp sổ; hãy chép lại tệp khoá từ bản sao lưu, hoặc báo cho huyện", path.display()),
+                    format!("Không tìm thấy tệp khoá {} bên cạnh sổ: sổ đã mã hoá không mở được nếu thiếu tệp này. Đừng xóa tệp sổ; hãy chép lại tệp khoá từ bản sao lưu, hoặc báo cho đơn vị quản lý", path.display()),
                     format!("The key file {} beside the ledger is missing: an encrypted ledger cannot be opened without it. Do not delete the ledger; copy the key file back from the backup, or tell the district office", path.display()),
                 )
             }
@@ -532,7 +532,7 @@ impl From<VaultError> for ApiError {
                 log("a key file is there without its ledger");
                 ApiError::new(
                     "key_file_exists",
-                    format!("Có tệp khoá {} nhưng không có tệp sổ bên cạnh. Đừng xóa tệp khoá; hãy chép lại tệp sổ từ bản sao lưu, hoặc báo cho huyện", path.display()),
+                    format!("Có tệp khoá {} nhưng không có tệp sổ bên cạnh. Đừng xóa tệp khoá; hãy chép lại tệp sổ từ bản sao lưu, hoặc báo cho đơn vị quản lý", path.display()),
                     format!("The key file {} is there but the ledger beside it is not. Do not delete the key file; copy the ledger back from the backup, or tell the district office", path.display()),
                 )
             }
@@ -540,7 +540,7 @@ impl From<VaultError> for ApiError {
                 log(format_args!("bad key file: {reason}"));
                 ApiError::new(
                     "bad_key_file",
-                    format!("Tệp khoá {} bị hỏng hoặc không đúng định dạng. Đừng xóa tệp nào; hãy chép lại tệp khoá từ bản sao lưu, hoặc báo cho huyện", path.display()),
+                    format!("Tệp khoá {} bị hỏng hoặc không đúng định dạng. Đừng xóa tệp nào; hãy chép lại tệp khoá từ bản sao lưu, hoặc báo cho đơn vị quản lý", path.display()),
                     format!("The key file {} is damaged or not a key file. Do not delete any file; copy the key file back from the backup, or tell the district office", path.display()),
                 )
             }
@@ -570,7 +570,9 @@ mod tests {
     fn sync_errors_say_what_to_do() {
         let e: ApiError = SyncError::Network("tcp connect error".into()).into();
         assert_eq!(e.code, "hub_unreachable");
-        assert!(e.message_vi.starts_with("Chưa kết nối được máy chủ huyện"));
+        assert!(e
+            .message_vi
+            .starts_with("Chưa kết nối được máy chủ của đơn vị quản lý"));
         assert!(e.message_vi.contains("không mất gì"), "{}", e.message_vi);
         assert!(!e.message_vi.contains("tcp"), "raw errors stay on stderr");
         let e: ApiError = SyncError::Refused {

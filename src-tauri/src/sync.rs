@@ -240,8 +240,8 @@ pub async fn sync_enrol(
     let code = code.trim().to_string();
     if url.is_empty() || code.is_empty() {
         return Err(ApiError::invalid(
-            "Hãy nhập địa chỉ máy chủ huyện (ví dụ https://chitra.huyen.gov.vn) và mã đăng ký huyện cấp",
-            "Type the district server's address (e.g. https://chitra.huyen.gov.vn) and the enrolment code the district gave you",
+            "Hãy nhập địa chỉ máy chủ của đơn vị quản lý (ví dụ https://chitra.quangtri.gov.vn) và mã đăng ký đơn vị quản lý cấp",
+            "Type the district server's address (e.g. https://chitra.quangtri.gov.vn) and the enrolment code the district gave you",
         ));
     }
     let handle = app.clone();
@@ -254,7 +254,7 @@ pub async fn sync_enrol(
         view(&handle)
     })
     .await
-    .map_err(|e| ApiError::internal("đăng ký với huyện", e))?
+    .map_err(|e| ApiError::internal("đăng ký với đơn vị quản lý", e))?
 }
 
 /// One sync round now, off the window's thread; waits for a round already running to end first.
@@ -271,5 +271,5 @@ pub async fn sync_now(app: AppHandle, state: State<'_, AppState>) -> R<SyncDone>
         })
     })
     .await
-    .map_err(|e| ApiError::internal("đồng bộ với huyện", e))?
+    .map_err(|e| ApiError::internal("đồng bộ với đơn vị quản lý", e))?
 }

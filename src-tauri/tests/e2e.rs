@@ -717,7 +717,8 @@ fn sync_screen_enrols_sends_a_payout_and_shows_it_acknowledged() {
             fill_id(&c, "sync-url", &hub.url()).await?;
             fill_id(&c, "sync-code", "SAI-MA-0000").await?;
             click_id(&c, "sync-enrol-button").await?;
-            let refused = wait_text(&c, &tid("sync-error"), "Máy chủ huyện từ chối").await?;
+            let refused =
+                wait_text(&c, &tid("sync-error"), "Máy chủ của đơn vị quản lý từ chối").await?;
             assert!(refused.contains("mã đăng ký"), "{refused}");
             wait_id(&c, "sync-enrol").await?;
             fill_id(&c, "sync-code", &code).await?;

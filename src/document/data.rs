@@ -32,6 +32,8 @@ pub struct Context {
     pub unsigned: bool,
     /// The ledger's head hash when the document was made (in each page's QR code).
     pub head_hash: String,
+    /// The managing office, the payer, the place and the signers' titles, as configured.
+    pub org: crate::org::Organisation,
 }
 
 impl Context {
@@ -300,6 +302,7 @@ impl Ledger {
             demo,
             unsigned: origin.as_deref() == Some(crate::model::RollOrigin::File.as_str()),
             head_hash,
+            org: self.organisation()?,
         })
     }
 

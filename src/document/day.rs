@@ -6,7 +6,7 @@ use chrono::{Local, NaiveDate};
 
 use super::data::{CashSpan, Day, DayCount, DayPayout, DayReversal, DayStop, DayVisit};
 use super::pdf::{self, Align, Column, Doc, Face, Orientation, Row, Table, TableOptions};
-use super::{DocumentError, Pdf};
+use super::{DocumentError, Pdf, Signer};
 use crate::ledger::Ledger;
 use crate::money::Dong;
 
@@ -32,10 +32,10 @@ impl Default for DayOptions {
     }
 }
 
-const SIGNERS: [(&str, &str); 3] = [
-    ("Nhân viên chi trả", "(Ký, ghi rõ họ tên)"),
-    ("Kế toán", "(Ký, ghi rõ họ tên)"),
-    ("Giám đốc Bưu điện", "(Ký, ghi rõ họ tên)"),
+const SIGNERS: [(Signer, &str); 3] = [
+    (Signer::Clerk, "(Ký, ghi rõ họ tên)"),
+    (Signer::Accountant, "(Ký, ghi rõ họ tên)"),
+    (Signer::Head, "(Ký, ghi rõ họ tên)"),
 ];
 
 fn table(columns: Vec<Column>) -> Table {
@@ -105,7 +105,11 @@ pub fn render(ledger: &Ledger, opts: &DayOptions) -> Result<Pdf, DocumentError> 
         Some(k) => count_part(&mut doc, k, &day.cash, opts.day, &date_line)?,
         None => no_count_part(&mut doc, opts.day),
     }
-    super::signatures(&mut doc, Some(&date_line), &SIGNERS);
+    super::signatures(
+        &mut doc,
+        Some(&date_line),
+        &super::sign_blocks(&ctx.org, &SIGNERS),
+    );
     doc.finish()
 }
 

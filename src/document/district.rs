@@ -1,6 +1,6 @@
-//! The district's consolidated settlement (bảng tổng hợp quyết toán các điểm chi trả): one row per
-//! pay point and period with what its roll owed, what its devices paid (net of reversals), what
-//! stays unpaid, the stops and the flags the district must recover. Printed by the district hub
+//! The managing office's consolidated settlement (bảng tổng hợp quyết toán các điểm chi trả): one
+//! row per pay point and period with what its roll owed, what its devices paid (net of reversals),
+//! what stays unpaid, the stops and the flags the office must recover. Printed by the hub
 //! (`paypoint-district settlement --pdf`) from the events the pay points synced, with the same
 //! fonts, tables and signature blocks as the pay point's own papers.
 
@@ -47,10 +47,15 @@ pub struct DistrictRow {
 /// What to print.
 #[derive(Debug, Clone)]
 pub struct DistrictOptions {
-    /// Who reports (the district post office), printed top left.
+    /// Who reports (the provincial post office, as the office configured it), printed top left;
+    /// a parent body before " — " is printed above it.
     pub organisation: String,
-    /// The place on the date line.
+    /// The managing office the settlement goes to ("Kính gửi: …"), when it is named.
+    pub managing_office: Option<String>,
+    /// The place on the date line; empty: the one in the organisation's name, else a blank.
     pub place: String,
+    /// Title of the head who signs and stamps.
+    pub title_head: String,
     /// The date on the date line.
     pub date: NaiveDate,
     /// The payer's fee rate of the contract; the fee column is left blank without it.
@@ -60,19 +65,24 @@ pub struct DistrictOptions {
 impl Default for DistrictOptions {
     fn default() -> Self {
         DistrictOptions {
-            organisation: "Bưu điện huyện".into(),
+            organisation: "Bưu điện tỉnh".into(),
+            managing_office: None,
             place: String::new(),
+            title_head: "Thủ trưởng đơn vị".into(),
             date: Local::now().date_naive(),
             fee_rate: None,
         }
     }
 }
 
-const SIGNERS: [(&str, &str); 3] = [
-    ("Người lập biểu", "(Ký, ghi rõ họ tên)"),
-    ("Kế toán", "(Ký, ghi rõ họ tên)"),
-    ("Giám đốc Bưu điện huyện", "(Ký, ghi rõ họ tên, đóng dấu)"),
-];
+/// The signature blocks, the head's title as configured.
+fn signers(title_head: &str) -> [(&str, &str); 3] {
+    [
+        ("Người lập biểu", "(Ký, ghi rõ họ tên)"),
+        ("Kế toán", "(Ký, ghi rõ họ tên)"),
+        (title_head, "(Ký, ghi rõ họ tên, đóng dấu)"),
+    ]
+}
 
 fn table() -> Table {
     let people = "Danh sách chi trả";
@@ -175,15 +185,50 @@ impl Totals {
     }
 }
 
-/// The organisation on the left, the national title and motto on the right.
-fn header(doc: &mut Doc, organisation: &str, pay_points: usize) {
+/// The organisation on the left, the national title and motto on the right, the title, and the
+/// managing office the settlement goes to when it is named.
+fn heading(doc: &mut Doc, opts: &DistrictOptions, span: &str, pay_points: usize) {
+    let (parent, name) = crate::org::split_payer(&opts.organisation);
     super::header_lines(
         doc,
-        organisation,
-        &format!("Tổng hợp {pay_points} điểm chi trả"),
+        super::Issuer {
+            parent: parent.as_deref(),
+            name: &name,
+            below: &format!("Tổng hợp {pay_points} điểm chi trả"),
+        },
         12.0,
         pdf::BODY,
     );
+    super::title(
+        doc,
+        "Bảng tổng hợp quyết toán kinh phí chi trả trợ cấp ưu đãi người có công",
+        &[format!("Các điểm chi trả – {span}")],
+    );
+    if let Some(office) = opts
+        .managing_office
+        .as_deref()
+        .filter(|o| !o.trim().is_empty())
+    {
+        doc.paragraph(
+            &format!("Kính gửi: {office}"),
+            Face::Regular,
+            pdf::BODY,
+            Align::Center,
+        );
+        doc.skip(2.0);
+    }
+}
+
+/// The date line (the place set, else the one in the organisation's name, else a blank to
+/// write in, never a made-up place) and the signature blocks.
+fn sign(doc: &mut Doc, opts: &DistrictOptions) {
+    let place = if opts.place.trim().is_empty() {
+        super::place_of_office(&opts.organisation)
+    } else {
+        opts.place.clone()
+    };
+    let date_line = super::date_line(&place, opts.date);
+    super::signatures(doc, Some(&date_line), &signers(&opts.title_head));
 }
 
 /// Renders the consolidated settlement: a table per period (pay points in the order given) with
@@ -206,12 +251,7 @@ pub fn render(rows: &[DistrictRow], opts: &DistrictOptions) -> Result<Pdf, Docum
         "Bảng tổng hợp quyết toán kinh phí chi trả trợ cấp ưu đãi người có công của các điểm chi trả",
         &opts.organisation,
     );
-    header(&mut doc, &opts.organisation, codes.len());
-    super::title(
-        &mut doc,
-        "Bảng tổng hợp quyết toán kinh phí chi trả trợ cấp ưu đãi người có công",
-        &[format!("Các điểm chi trả – {span}")],
-    );
+    heading(&mut doc, opts, &span, codes.len());
     if periods.is_empty() {
         doc.paragraph(
             "Chưa có danh sách chi trả nào được phát hành.",
@@ -278,12 +318,6 @@ pub fn render(rows: &[DistrictRow], opts: &DistrictOptions) -> Result<Pdf, Docum
             Align::Left,
         );
     }
-    let place = if opts.place.trim().is_empty() {
-        super::place_from_pay_point(&opts.organisation)
-    } else {
-        opts.place.clone()
-    };
-    let date_line = super::date_line(&place, opts.date);
-    super::signatures(&mut doc, Some(&date_line), &SIGNERS);
+    sign(&mut doc, opts);
     doc.finish()
 }

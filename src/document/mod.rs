@@ -159,7 +159,7 @@ pub enum DocumentError {
     #[error("lịch chi trả không hợp lệ: {0}")]
     BadSchedule(String),
     /// A character the font has no glyph for (it would print as an empty box).
-    #[error("ký tự “{character}” trong “{text}” không in được bằng phông chữ của giấy tờ; hãy sửa dữ liệu nguồn (danh sách của huyện) rồi nạp lại")]
+    #[error("ký tự “{character}” trong “{text}” không in được bằng phông chữ của giấy tờ; hãy sửa dữ liệu nguồn (danh sách của đơn vị quản lý) rồi nạp lại")]
     Unprintable {
         /// The character.
         character: char,
@@ -194,22 +194,31 @@ impl From<rusqlite::Error> for DocumentError {
 /// The place written on the date line: the words after "xã", "phường" or "thị trấn" in the pay
 /// point's name ("Bưu điện văn hóa xã Quảng Hưng" → "Quảng Hưng"), else the whole name.
 pub fn place_from_pay_point(name: &str) -> String {
+    crate::org::commune_in(name).unwrap_or_else(|| text::clean(name))
+}
+
+/// The place of an office's date line: the words after its last "xã", "phường", "tỉnh" or
+/// "thành phố" ("Sở Nội vụ tỉnh Quảng Trị" → "Quảng Trị"); a dotted blank to write it in by hand
+/// when the name has none, never a made-up place.
+pub fn place_of_office(name: &str) -> String {
+    if let Some(c) = crate::org::commune_in(name) {
+        return c;
+    }
     let name = text::clean(name);
     let words: Vec<&str> = name.split(' ').collect();
     let folded: Vec<String> = words.iter().map(|w| text::fold(w)).collect();
     let mut start = None;
     for i in 0..words.len() {
-        let one = folded[i].as_str();
         let two = folded.get(i + 1).map(String::as_str);
-        if one == "xa" || one == "phuong" {
-            start = Some(i + 1);
-        } else if one == "thi" && two == Some("tran") {
-            start = Some(i + 2);
+        match folded[i].as_str() {
+            "tinh" => start = Some(i + 1),
+            "thanh" if two == Some("pho") => start = Some(i + 2),
+            _ => {}
         }
     }
     match start {
         Some(s) if s < words.len() => words[s..].join(" "),
-        _ => name,
+        _ => "…………".to_string(),
     }
 }
 
@@ -250,8 +259,9 @@ pub(crate) fn dmy_of(local_time: &str) -> String {
     date_of(local_time).map(dmy).unwrap_or_default()
 }
 
-/// The header block of every paper: the post office and pay point on the left, the national
-/// title and motto on the right, each with its short rule under it.
+/// The header block of every paper: the payer as configured (its parent above it, Decree 30's
+/// "cơ quan chủ quản") and the pay point on the left, the national title and motto on the right,
+/// each with its short rule under it.
 pub(crate) fn header_block(doc: &mut Doc, ctx: &Context) {
     header_block_sized(doc, ctx, 12.0, BODY);
 }
@@ -260,17 +270,29 @@ pub(crate) fn header_block(doc: &mut Doc, ctx: &Context) {
 pub(crate) fn header_block_sized(doc: &mut Doc, ctx: &Context, size: f32, motto_size: f32) {
     header_lines(
         doc,
-        &ctx.pay_point_name,
-        &format!("Điểm chi trả: {}", ctx.pay_point_code),
+        Issuer {
+            parent: ctx.org.payer_parent.as_deref(),
+            name: &ctx.org.payer_unit,
+            below: &format!("Điểm chi trả: {}", ctx.pay_point_code),
+        },
         size,
         motto_size,
     );
 }
 
-/// The header block with any issuer: `issuer` in bold capitals and `below` under it on the
-/// left (a post office and its pay point, a district office and how many pay points), the
-/// national title and motto on the right.
-pub(crate) fn header_lines(doc: &mut Doc, issuer: &str, below: &str, size: f32, motto_size: f32) {
+/// Who issues a paper, as the top left of its header says it.
+pub(crate) struct Issuer<'a> {
+    /// The body above the issuer, in regular capitals, if any ("Bưu điện tỉnh Quảng Trị").
+    pub parent: Option<&'a str>,
+    /// The issuer, in bold capitals.
+    pub name: &'a str,
+    /// A line under it ("Điểm chi trả: QH01").
+    pub below: &'a str,
+}
+
+/// The header block with any issuer on the left (a post office and its pay point, a managing
+/// office and how many pay points), the national title and motto on the right.
+pub(crate) fn header_lines(doc: &mut Doc, issuer: Issuer<'_>, size: f32, motto_size: f32) {
     let x = doc.left();
     let cw = doc.content_width();
     // The right block as wide as its longer line needs, the left block the rest.
@@ -282,16 +304,20 @@ pub(crate) fn header_lines(doc: &mut Doc, issuer: &str, below: &str, size: f32, 
     let right_x = x + left_w;
     let top = doc.y;
 
-    // Left: the post office (pay point) and its code.
+    // Left: the parent body, the post office (pay point) and its code.
+    if let Some(parent) = issuer.parent {
+        let upper = parent.to_uppercase();
+        doc.paragraph_in(x, left_w, &upper, Face::Regular, size, Align::Center);
+    }
     doc.paragraph_in(
         x,
         left_w,
-        &issuer.to_uppercase(),
+        &issuer.name.to_uppercase(),
         Face::Bold,
         size,
         Align::Center,
     );
-    doc.paragraph_in(x, left_w, below, Face::Regular, size, Align::Center);
+    doc.paragraph_in(x, left_w, issuer.below, Face::Regular, size, Align::Center);
     let left_bottom = doc.y;
     doc.page().rule(
         x + left_w / 2.0 - 15.0,
@@ -341,6 +367,49 @@ pub(crate) fn title(doc: &mut Doc, title: &str, lines: &[String]) {
     doc.skip(3.0);
 }
 
+/// Who signs a paper: each paper lists its signers, the titles come from the organisation
+/// settings ([`crate::org::Titles`]), so that no title is written into a paper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Signer {
+    /// Who drew up the paper.
+    Preparer,
+    /// The accountant.
+    Accountant,
+    /// The payer's head.
+    Head,
+    /// The paying clerk.
+    Clerk,
+    /// Who signs for the managing office.
+    Managing,
+    /// The managing office's supervisor at the payout (TT 44/2022 Điều 8). No paper of this
+    /// change prints the block yet: the sheet's and the day report's come with the supervisor's
+    /// record (issue 14, part 2).
+    #[allow(dead_code)]
+    Supervisor,
+}
+
+/// The signature blocks of `signers` with their titles as configured.
+pub(crate) fn sign_blocks(
+    org: &crate::org::Organisation,
+    signers: &[(Signer, &'static str)],
+) -> Vec<(String, &'static str)> {
+    let t = &org.titles;
+    signers
+        .iter()
+        .map(|(who, hint)| {
+            let title = match who {
+                Signer::Preparer => &t.preparer,
+                Signer::Accountant => &t.accountant,
+                Signer::Head => &t.head,
+                Signer::Clerk => &t.clerk,
+                Signer::Managing => &t.managing,
+                Signer::Supervisor => &t.supervisor,
+            };
+            (title.clone(), *hint)
+        })
+        .collect()
+}
+
 /// Space left under a signature title for the signature itself.
 const SIGN_SPACE: f32 = 24.0;
 
@@ -356,7 +425,11 @@ pub(crate) fn signatures_height(date_line: Option<&str>) -> f32 {
 
 /// The place-and-date line (italic, over the right-hand blocks) and the signature blocks side by
 /// side: each a bold title, "(Ký, ghi rõ họ tên)" in italics, and room to sign.
-pub(crate) fn signatures(doc: &mut Doc, date_line: Option<&str>, blocks: &[(&str, &str)]) {
+pub(crate) fn signatures<S: AsRef<str>>(
+    doc: &mut Doc,
+    date_line: Option<&str>,
+    blocks: &[(S, &str)],
+) {
     doc.ensure(signatures_height(date_line));
     doc.skip(4.0);
     let x = doc.left();
@@ -384,19 +457,19 @@ pub(crate) fn signatures(doc: &mut Doc, date_line: Option<&str>, blocks: &[(&str
     for (i, (who, hint)) in blocks.iter().enumerate() {
         doc.y = top;
         let bx = x + bw * i as f32;
-        doc.paragraph_in(bx, bw, who, Face::Bold, BODY, Align::Center);
+        doc.paragraph_in(bx, bw, who.as_ref(), Face::Bold, BODY, Align::Center);
         doc.paragraph_in(bx, bw, hint, Face::Italic, 11.0, Align::Center);
         bottom = bottom.max(doc.y);
     }
     doc.y = bottom + SIGN_SPACE;
 }
 
-/// The place written on the date line: the one asked for, else the one in the pay point's name
-/// ([`place_from_pay_point`]).
+/// The place written on the date line: the one asked for, else the configured commune, else the
+/// one in the pay point's name ([`crate::org::Organisation::place`]).
 pub(crate) fn place_or_pay_point(place: Option<&str>, ctx: &Context) -> String {
     place
         .map(str::to_string)
-        .unwrap_or_else(|| place_from_pay_point(&ctx.pay_point_name))
+        .unwrap_or_else(|| ctx.org.place.clone())
 }
 
 /// A numbered section's heading ("I. Lịch chi trả"), bold on the left, a little space under it.
@@ -408,16 +481,16 @@ pub(crate) fn section_heading(doc: &mut Doc, heading: &str) {
 /// What closes a list: a few lines under the table (the count, the amount in words) and the
 /// signatures. The table is told its [`Closing::height`] as `keep_with_last`, so that the block
 /// lands on the page of the last rows rather than alone on a page of its own.
-pub(crate) struct Closing<'a> {
+pub(crate) struct Closing<'a, S: AsRef<str> = &'a str> {
     /// The lines, each with its face and size, left-aligned.
     pub lines: Vec<(String, Face, f32)>,
     /// The place-and-date line over the signatures.
     pub date_line: String,
     /// The signature blocks: title and hint.
-    pub signers: &'a [(&'a str, &'a str)],
+    pub signers: &'a [(S, &'a str)],
 }
 
-impl Closing<'_> {
+impl<S: AsRef<str>> Closing<'_, S> {
     /// Height of the whole block on a text area `w` wide.
     pub(crate) fn height(&self, w: f32) -> f32 {
         let mut h = 2.0;
@@ -478,6 +551,14 @@ mod tests {
             place_from_pay_point("Điểm chi trả Phú Lộc"),
             "Điểm chi trả Phú Lộc"
         );
+    }
+
+    #[test]
+    fn an_office_date_line_names_its_place_or_leaves_a_blank_never_a_district() {
+        assert_eq!(place_of_office("Sở Nội vụ tỉnh Quảng Trị"), "Quảng Trị");
+        assert_eq!(place_of_office("UBND xã Quảng Hưng"), "Quảng Hưng");
+        assert_eq!(place_of_office("Bưu điện thành phố Huế"), "Huế");
+        assert_eq!(place_of_office("Đơn vị quản lý"), "…………");
     }
 
     #[test]

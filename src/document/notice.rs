@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use super::data::{Context, Person};
 use super::pdf::{self, Align, Column, Doc, Face, Orientation, Row, Table, TableOptions};
-use super::{DocumentError, Pdf};
+use super::{DocumentError, Pdf, Signer};
 use crate::ledger::Ledger;
 use crate::period::Period;
 
@@ -17,7 +17,8 @@ use crate::period::Period;
 pub struct NoticeOptions {
     /// The period; the open one (or the latest) when `None`.
     pub period: Option<Period>,
-    /// Days of the month on which the pay point pays (TT 101/2018: money in hand before the 5th).
+    /// Days of the month on which the pay point pays: the pay point's schedule, agreed with the
+    /// managing office (TT 44/2022/TT-BTC Điều 7–8, as amended by TT 95/2025/TT-BTC, sets no day).
     pub days: Vec<u32>,
     /// Opening hours on those days.
     pub hours: String,
@@ -29,7 +30,7 @@ pub struct NoticeOptions {
     pub date: NaiveDate,
 }
 
-/// The default schedule: the 1st to the 5th of the month.
+/// The default schedule: the 1st to the 5th of the month (a common schedule, not a legal rule).
 pub const DEFAULT_DAYS: [u32; 5] = [1, 2, 3, 4, 5];
 /// The default hours.
 pub const DEFAULT_HOURS: &str = "7h30 – 11h30 và 13h30 – 17h00";
@@ -88,9 +89,9 @@ fn weekday_vi(d: Weekday) -> &'static str {
     }
 }
 
-const SIGNERS: [(&str, &str); 2] = [
-    ("Xác nhận của UBND xã", "(Ký, ghi rõ họ tên, đóng dấu)"),
-    ("Giám đốc Bưu điện", "(Ký, ghi rõ họ tên, đóng dấu)"),
+const SIGNERS: [(Signer, &str); 2] = [
+    (Signer::Managing, "(Ký, ghi rõ họ tên, đóng dấu)"),
+    (Signer::Head, "(Ký, ghi rõ họ tên, đóng dấu)"),
 ];
 
 /// The people of a list, with their code: the one key the managing office's roll, the signature
@@ -148,16 +149,17 @@ pub fn render(ledger: &Ledger, opts: &NoticeOptions) -> Result<Pdf, DocumentErro
     let closing = super::Closing {
         lines: vec![(
             format!(
-                "Danh sách chi trả {} có {} đối tượng. Mọi thắc mắc, phản ánh xin liên hệ {} hoặc UBND xã trong thời gian niêm yết.",
+                "Danh sách chi trả {} có {} đối tượng. Mọi thắc mắc, phản ánh xin liên hệ {} hoặc {} trong thời gian niêm yết.",
                 period.label_vi(),
                 current.len(),
-                ctx.pay_point_name
+                ctx.pay_point_name,
+                ctx.org.managing_office
             ),
             Face::Regular,
             12.0,
         )],
         date_line: super::date_line(&place, opts.date),
-        signers: &SIGNERS,
+        signers: &super::sign_blocks(&ctx.org, &SIGNERS),
     };
     removed_part(
         &mut doc,
@@ -373,7 +375,7 @@ fn removed_part(
     doc: &mut Doc,
     previous_label: Option<&str>,
     removed: &[(&Person, String)],
-    closing: &super::Closing,
+    closing: &super::Closing<'_, String>,
 ) {
     doc.ensure(25.0);
     let heading = match previous_label {

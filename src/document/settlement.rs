@@ -11,7 +11,7 @@ use super::data::{CashSpan, Person};
 use super::pdf::{
     self, Align, Column, Doc, Face, Orientation, PageTotal, Row, Table, TableOptions,
 };
-use super::{DocumentError, Pdf};
+use super::{DocumentError, Pdf, Signer};
 use crate::fee::FeeRate;
 use crate::ledger::Ledger;
 use crate::model::LineKind;
@@ -44,10 +44,10 @@ impl Default for SettlementOptions {
     }
 }
 
-const SIGNERS: [(&str, &str); 3] = [
-    ("Người lập biểu", "(Ký, ghi rõ họ tên)"),
-    ("Kế toán", "(Ký, ghi rõ họ tên)"),
-    ("Giám đốc Bưu điện", "(Ký, ghi rõ họ tên, đóng dấu)"),
+const SIGNERS: [(Signer, &str); 3] = [
+    (Signer::Preparer, "(Ký, ghi rõ họ tên)"),
+    (Signer::Accountant, "(Ký, ghi rõ họ tên)"),
+    (Signer::Head, "(Ký, ghi rõ họ tên, đóng dấu)"),
 ];
 
 const KINDS: [LineKind; 6] = [
@@ -281,7 +281,11 @@ pub fn render(ledger: &Ledger, opts: &SettlementOptions) -> Result<Pdf, Document
     money_part(&mut doc, &money, last_count.as_ref())?;
     fee_part(&mut doc, &money);
     let date_line = super::date_line(&place, opts.date);
-    super::signatures(&mut doc, Some(&date_line), &SIGNERS);
+    super::signatures(
+        &mut doc,
+        Some(&date_line),
+        &super::sign_blocks(&ctx.org, &SIGNERS),
+    );
     appendix(&mut doc, ctx.period, &people, &total);
     doc.finish()
 }

@@ -11,7 +11,7 @@ use super::data::Person;
 use super::pdf::{
     self, Align, Column, Doc, Face, Orientation, PageTotal, Row, Table, TableOptions,
 };
-use super::{DocumentError, Pdf};
+use super::{DocumentError, Pdf, Signer};
 use crate::ledger::Ledger;
 use crate::model::LineKind;
 use crate::money::Dong;
@@ -46,11 +46,11 @@ impl Default for SheetOptions {
 pub const MIN_ROW_MM: f32 = 12.0;
 
 /// The signature blocks at the foot of the sheet.
-const SIGNERS: [(&str, &str); 4] = [
-    ("Người lập biểu", "(Ký, ghi rõ họ tên)"),
-    ("Kế toán", "(Ký, ghi rõ họ tên)"),
-    ("Giám đốc Bưu điện", "(Ký, ghi rõ họ tên, đóng dấu)"),
-    ("Đại diện UBND xã", "(Ký, ghi rõ họ tên, đóng dấu)"),
+const SIGNERS: [(Signer, &str); 4] = [
+    (Signer::Preparer, "(Ký, ghi rõ họ tên)"),
+    (Signer::Accountant, "(Ký, ghi rõ họ tên)"),
+    (Signer::Head, "(Ký, ghi rõ họ tên, đóng dấu)"),
+    (Signer::Managing, "(Ký, ghi rõ họ tên, đóng dấu)"),
 ];
 
 /// The people of the period, or of one village of it.
@@ -246,7 +246,7 @@ pub fn render(ledger: &Ledger, opts: &SheetOptions) -> Result<Pdf, DocumentError
             (count, Face::Italic, 11.0),
         ],
         date_line: super::date_line(&place, opts.date),
-        signers: &SIGNERS,
+        signers: &super::sign_blocks(&ctx.org, &SIGNERS),
     };
     let t = table();
     doc.table(

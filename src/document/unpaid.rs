@@ -10,7 +10,7 @@ use super::pdf::{
     self, Align, Column, Doc, Face, Orientation, PageTotal, Row, Table, TableOptions,
 };
 use super::sheet::{select_village, villages};
-use super::{DocumentError, Pdf};
+use super::{DocumentError, Pdf, Signer};
 use crate::ledger::Ledger;
 use crate::money::Dong;
 use crate::period::Period;
@@ -43,10 +43,10 @@ impl Default for UnpaidOptions {
     }
 }
 
-const SIGNERS: [(&str, &str); 3] = [
-    ("Người lập biểu", "(Ký, ghi rõ họ tên)"),
-    ("Kế toán", "(Ký, ghi rõ họ tên)"),
-    ("Giám đốc Bưu điện", "(Ký, ghi rõ họ tên, đóng dấu)"),
+const SIGNERS: [(Signer, &str); 3] = [
+    (Signer::Preparer, "(Ký, ghi rõ họ tên)"),
+    (Signer::Accountant, "(Ký, ghi rõ họ tên)"),
+    (Signer::Head, "(Ký, ghi rõ họ tên, đóng dấu)"),
 ];
 
 const AMOUNT_COL: usize = 5;
@@ -195,7 +195,7 @@ pub fn render(ledger: &Ledger, opts: &UnpaidOptions) -> Result<Pdf, DocumentErro
             (words, Face::Italic, pdf::BODY),
         ],
         date_line: super::date_line(&place, opts.date),
-        signers: &SIGNERS,
+        signers: &super::sign_blocks(&ctx.org, &SIGNERS),
     };
     doc.table(
         &table(),

@@ -55,6 +55,8 @@ pub enum EventKind {
     LifeConfirmed,
     /// A rate table (a new decree's amounts) was checked and recorded.
     PolicyLoaded,
+    /// A supervisor changed the organisation settings (names, signers' titles, fee rate).
+    OrgSet,
 }
 
 impl EventKind {
@@ -77,6 +79,7 @@ impl EventKind {
             EventKind::LifeHold => "life_hold",
             EventKind::LifeConfirmed => "life_confirmed",
             EventKind::PolicyLoaded => "policy_loaded",
+            EventKind::OrgSet => "org_set",
         }
     }
 

@@ -56,6 +56,8 @@ pub enum EventPayload {
     LifeConfirmed(LifeConfirmed),
     /// A rate table was recorded.
     PolicyLoaded(PolicyLoaded),
+    /// The organisation settings changed.
+    OrgSet(OrgSet),
 }
 
 /// A payload that does not have the shape its kind says.
@@ -89,6 +91,7 @@ impl EventPayload {
             EventPayload::LifeHold(_) => EventKind::LifeHold,
             EventPayload::LifeConfirmed(_) => EventKind::LifeConfirmed,
             EventPayload::PolicyLoaded(_) => EventKind::PolicyLoaded,
+            EventPayload::OrgSet(_) => EventKind::OrgSet,
         }
     }
 
@@ -110,6 +113,7 @@ impl EventPayload {
             EventPayload::LifeHold(p) => serde_json::to_value(p),
             EventPayload::LifeConfirmed(p) => serde_json::to_value(p),
             EventPayload::PolicyLoaded(p) => serde_json::to_value(p),
+            EventPayload::OrgSet(p) => serde_json::to_value(p),
         };
         // Plain structs of strings, integers, booleans and maps with string keys.
         v.expect("a payload always serialises")
@@ -140,6 +144,7 @@ impl EventPayload {
             EventKind::LifeHold => EventPayload::LifeHold(de(kind, v)?),
             EventKind::LifeConfirmed => EventPayload::LifeConfirmed(de(kind, v)?),
             EventKind::PolicyLoaded => EventPayload::PolicyLoaded(de(kind, v)?),
+            EventKind::OrgSet => EventPayload::OrgSet(de(kind, v)?),
         })
     }
 
@@ -475,4 +480,12 @@ pub struct PolicyLoaded {
     pub content_sha256: String,
     /// The file's name.
     pub source: String,
+}
+
+/// `org_set`: the organisation settings as they are after the change, whole, so that the
+/// journal shows what the papers print from then on (and who changed it: the event's clerk).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgSet {
+    /// The settings in force from this event on.
+    pub settings: crate::org::OrgSettings,
 }

@@ -33,19 +33,19 @@ use crate::roll::{RollChange, RollError};
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     /// `sync` before `sync enrol`.
-    #[error("thiết bị chưa đăng ký với huyện: chạy `paypoint sync enrol URL MÃ` trước")]
+    #[error("thiết bị chưa đăng ký với đơn vị quản lý: chạy `paypoint sync enrol URL MÃ` trước")]
     NotEnrolled,
     /// `sync enrol` twice.
-    #[error("thiết bị đã đăng ký với máy chủ huyện {0}; không đăng ký lại")]
+    #[error("thiết bị đã đăng ký với máy chủ của đơn vị quản lý {0}; không đăng ký lại")]
     AlreadyEnrolled(String),
     /// A URL that is not http(s).
-    #[error("địa chỉ máy chủ huyện “{0}” không hợp lệ: cần http://… hoặc https://…")]
+    #[error("địa chỉ máy chủ của đơn vị quản lý “{0}” không hợp lệ: cần http://… hoặc https://…")]
     BadUrl(String),
     /// The hub could not be reached (after the retries).
-    #[error("không kết nối được máy chủ huyện: {0}")]
+    #[error("không kết nối được máy chủ của đơn vị quản lý: {0}")]
     Network(String),
     /// The hub refused the request.
-    #[error("máy chủ huyện từ chối (mã {status}): {message}")]
+    #[error("máy chủ của đơn vị quản lý từ chối (mã {status}): {message}")]
     Refused {
         /// HTTP status.
         status: u16,
@@ -56,10 +56,10 @@ pub enum SyncError {
     #[error("{0}; không dùng dữ liệu này")]
     BadSignature(String),
     /// The hub answered something that does not follow the protocol.
-    #[error("máy chủ huyện trả lời không đúng giao thức: {0}")]
+    #[error("máy chủ của đơn vị quản lý trả lời không đúng giao thức: {0}")]
     Protocol(String),
     /// Loading a pulled roll was refused.
-    #[error("không nạp được danh sách từ huyện: {0}")]
+    #[error("không nạp được danh sách từ đơn vị quản lý: {0}")]
     Roll(#[from] RollError),
     /// Storage failure.
     #[error(transparent)]
@@ -350,7 +350,7 @@ pub fn enrol(
     let resp: EnrolResponse = client.json(&answer)?;
     if resp.pay_point != ledger.device().pay_point_code {
         return Err(SyncError::Protocol(format!(
-            "huyện đăng ký thiết bị cho điểm chi trả {}, sổ này là của {}",
+            "đơn vị quản lý đăng ký thiết bị cho điểm chi trả {}, sổ này là của {}",
             resp.pay_point,
             ledger.device().pay_point_code
         )));
@@ -457,8 +457,9 @@ fn record_amendment(
 }
 
 fn amended_code(code: &str) -> Result<BeneficiaryCode, SyncError> {
-    BeneficiaryCode::new(code)
-        .ok_or_else(|| SyncError::Protocol(format!("thay đổi từ huyện: mã đối tượng “{code}”")))
+    BeneficiaryCode::new(code).ok_or_else(|| {
+        SyncError::Protocol(format!("thay đổi từ đơn vị quản lý: mã đối tượng “{code}”"))
+    })
 }
 
 /// Records a rate table the office published, inside an open write transaction, unless this
@@ -488,7 +489,7 @@ fn apply_life_hold_in(
         .iter()
         .map(|p| {
             p.parse()
-                .map_err(|_| SyncError::Protocol(format!("thay đổi từ huyện: kỳ “{p}”")))
+                .map_err(|_| SyncError::Protocol(format!("thay đổi từ đơn vị quản lý: kỳ “{p}”")))
         })
         .collect::<Result<Vec<Period>, _>>()?;
     Ok(crate::life::hold_in(w, amendment, &code, periods)?)
@@ -504,7 +505,7 @@ pub fn apply_stop_in(
     date: Option<&str>,
     note: &str,
 ) -> Result<Option<u64>, SyncError> {
-    let bad = |what: String| SyncError::Protocol(format!("báo giảm từ huyện: {what}"));
+    let bad = |what: String| SyncError::Protocol(format!("báo giảm từ đơn vị quản lý: {what}"));
     let code = BeneficiaryCode::new(code).ok_or_else(|| bad(format!("mã đối tượng “{code}”")))?;
     let reason = StopReason::parse(reason).ok_or_else(|| bad(format!("lý do “{reason}”")))?;
     let date: Option<NaiveDate> = date
@@ -561,13 +562,16 @@ fn pull_roll(
     let body = doc.verify(&hub.hub_key).map_err(SyncError::BadSignature)?;
     if body.pay_point != pp || body.roll.period.to_string() != period {
         return Err(SyncError::Protocol(format!(
-            "huyện gửi danh sách của {} kỳ {}, không phải {pp} kỳ {period}",
+            "đơn vị quản lý gửi danh sách của {} kỳ {}, không phải {pp} kỳ {period}",
             body.pay_point, body.roll.period
         )));
     }
     Ok(ledger.apply_hub_roll(
         &body.roll,
-        &format!("huyện: {pp} kỳ {period} phiên bản {}", body.version),
+        &format!(
+            "đơn vị quản lý: {pp} kỳ {period} phiên bản {}",
+            body.version
+        ),
     )?)
 }
 
@@ -699,7 +703,7 @@ fn push(
             gaps += 1;
             if gaps > 3 || resume == 0 {
                 return Err(SyncError::Protocol(format!(
-                    "huyện liên tục yêu cầu gửi lại từ sự kiện {resume}"
+                    "đơn vị quản lý liên tục yêu cầu gửi lại từ sự kiện {resume}"
                 )));
             }
             ledger
@@ -718,7 +722,7 @@ fn push(
         }
         if body.accepted_through < batch.last_seq {
             return Err(SyncError::Protocol(format!(
-                "huyện chỉ nhận đến sự kiện {} của lô {}–{}",
+                "đơn vị quản lý chỉ nhận đến sự kiện {} của lô {}–{}",
                 body.accepted_through, batch.first_seq, batch.last_seq
             )));
         }

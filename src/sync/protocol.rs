@@ -137,7 +137,7 @@ impl<T: Serialize + DeserializeOwned> Signed<T> {
         let sig = parse_signature(&self.signature)?;
         key.verify(Self::canonical(&self.body).as_bytes(), &sig)
             .map_err(|_| {
-                "chữ ký của huyện không hợp lệ: tài liệu đã bị sửa hoặc không phải do huyện phát hành"
+                "chữ ký của đơn vị quản lý không hợp lệ: tài liệu đã bị sửa hoặc không phải do đơn vị quản lý phát hành"
                     .to_string()
             })?;
         Ok(&self.body)

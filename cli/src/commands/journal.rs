@@ -122,7 +122,7 @@ pub fn verify(ledger: &Ledger) -> Outcome {
     if !report.chain.chain_ok || report.bad_roll.is_some() {
         return Err(Failure::new(
             "not_intact",
-            "sổ không còn nguyên vẹn; giữ nguyên tệp và báo cho huyện",
+            "sổ không còn nguyên vẹn; giữ nguyên tệp và báo cho đơn vị quản lý",
         )
         .after(report));
     }

@@ -6,6 +6,7 @@ pub mod clerk;
 pub mod journal;
 pub mod ledger;
 pub mod lookup;
+pub mod org;
 pub mod payout;
 pub mod period;
 pub mod policy;

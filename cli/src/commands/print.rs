@@ -71,8 +71,8 @@ pub struct PrintArgs {
     /// Kỳ (YYYY-MM). Mặc định kỳ đang mở, hoặc kỳ gần nhất khi đã khóa sổ.
     #[arg(long, value_name = "YYYY-MM")]
     period: Option<Period>,
-    /// Địa danh ở dòng ngày tháng ("Quảng Hưng, ngày … tháng … năm …"). Mặc định lấy từ tên
-    /// điểm chi trả (phần sau chữ "xã").
+    /// Địa danh ở dòng ngày tháng ("Quảng Hưng, ngày … tháng … năm …"). Mặc định: xã đã ghi
+    /// bằng `paypoint org set --commune`, nếu không thì phần sau chữ "xã" trong tên điểm chi trả.
     #[arg(long, value_name = "ĐỊA_DANH")]
     place: Option<String>,
     /// Ngày chi trả trong tháng (notice), ví dụ 1-5 hoặc 1,2,3,6.

@@ -27,7 +27,7 @@ pub enum RollCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
-    /// Nạp danh sách chi trả từ tệp Excel (.xlsx, .xls) hoặc CSV của huyện. Tệp không khớp tổng,
+    /// Nạp danh sách chi trả từ tệp Excel (.xlsx, .xls) hoặc CSV của đơn vị quản lý. Tệp không khớp tổng,
     /// trùng mã, thiếu tên/mã, số tiền sai… bị từ chối cả tệp, lỗi ghi rõ dòng và cột. Nạp lại
     /// phiên bản mới của cùng kỳ: chỉ áp dụng phần thay đổi, không đụng đến khoản đã chi.
     Import {
@@ -205,7 +205,7 @@ fn change_text(out: &mut String, c: &RollChange) {
     for k in &c.conflicts {
         put!(
             out,
-            "XUNG ĐỘT (báo huyện): {} ({}) đã nhận {} đ {}; danh sách mới {}.",
+            "XUNG ĐỘT (báo đơn vị quản lý): {} ({}) đã nhận {} đ {}; danh sách mới {}.",
             k.name,
             k.code,
             k.paid_amount,

@@ -56,7 +56,7 @@ impl Report for Stopped {
         for p in &r.paid_after_stop {
             put!(
                 out,
-                "CẢNH BÁO: lần chi trả {p} đã chi sau ngày báo giảm; cần báo huyện để thu hồi."
+                "CẢNH BÁO: lần chi trả {p} đã chi sau ngày báo giảm; cần báo đơn vị quản lý để thu hồi."
             );
         }
         out

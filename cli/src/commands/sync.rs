@@ -29,14 +29,14 @@ pub struct SyncArgs {
 
 #[derive(Subcommand)]
 enum SyncCommand {
-    /// Đăng ký thiết bị với máy chủ huyện bằng mã dùng một lần do huyện cấp.
+    /// Đăng ký thiết bị với máy chủ của đơn vị quản lý bằng mã dùng một lần do đơn vị quản lý cấp.
     Enrol {
-        /// Địa chỉ máy chủ huyện (https://… ; http:// chỉ dùng trong mạng nội bộ).
+        /// Địa chỉ máy chủ của đơn vị quản lý (https://… ; http:// chỉ dùng trong mạng nội bộ).
         url: String,
         /// Mã đăng ký.
         code: String,
     },
-    /// Tình hình đồng bộ: chờ gửi, đã gửi, huyện đã nhận, cảnh báo, biên nhận gần nhất.
+    /// Tình hình đồng bộ: chờ gửi, đã gửi, đơn vị quản lý đã nhận, cảnh báo, biên nhận gần nhất.
     Status,
 }
 
@@ -52,7 +52,7 @@ impl Report for Enrolled {
         let mut out = String::new();
         put!(
             out,
-            "Đã đăng ký thiết bị với huyện cho điểm {} ({}).",
+            "Đã đăng ký thiết bị với đơn vị quản lý cho điểm {} ({}).",
             self.0.pay_point_name,
             self.0.pay_point
         );
@@ -94,7 +94,7 @@ impl Report for Synced {
         let r = &self.0;
         put!(
             out,
-            "Đồng bộ xong: {} thay đổi từ huyện ({} báo giảm, {} danh sách), {} lô gửi, {} sự kiện được huyện xác nhận.",
+            "Đồng bộ xong: {} thay đổi từ đơn vị quản lý ({} báo giảm, {} danh sách), {} lô gửi, {} sự kiện được đơn vị quản lý xác nhận.",
             r.amendments_applied,
             r.stops_applied,
             r.rolls.len(),
@@ -102,7 +102,7 @@ impl Report for Synced {
             r.events_acknowledged
         );
         for f in &r.flags {
-            put!(out, "Cảnh báo của huyện: {}", f.detail);
+            put!(out, "Cảnh báo của đơn vị quản lý: {}", f.detail);
         }
         status_text(&mut out, &r.status);
         out
@@ -138,12 +138,12 @@ pub fn run(ledger: &mut Ledger, args: &SyncArgs) -> Outcome {
 
 fn status_text(out: &mut String, s: &SyncStatus) {
     if !s.enrolled {
-        put!(out, "Thiết bị chưa đăng ký với huyện.");
+        put!(out, "Thiết bị chưa đăng ký với đơn vị quản lý.");
         return;
     }
     put!(
         out,
-        "Máy chủ huyện: {}\nChờ gửi: {}  Đã gửi chờ xác nhận: {}  Huyện đã nhận: {}  Cảnh báo: {}  Biên nhận: {}",
+        "Máy chủ của đơn vị quản lý: {}\nChờ gửi: {}  Đã gửi chờ xác nhận: {}  Đơn vị quản lý đã nhận: {}  Cảnh báo: {}  Biên nhận: {}",
         s.hub_url.as_deref().unwrap_or(""),
         s.pending,
         s.sent,

@@ -1,5 +1,5 @@
 // End of day ("Kết thúc ngày"), a guided sequence: count the cash by denomination → the day
-// report as PDF → sync with the district → the district's receipt (or, offline, how many events
+// report as PDF → sync with the managing office → its receipt (or, offline, how many events
 // wait and what to do; the day still closes on this computer). Each step shows its result; Back
 // returns to the previous one. Every step is an existing command: record_count, print_document
 // (kind "day"), sync_status / sync_now.

@@ -1,4 +1,4 @@
-// Roll: choose the district's file, preview it (nothing written; problems listed with row and
+// Roll: choose the managing office's file, preview it (nothing written; problems listed with row and
 // column), load it, and see the versions of the period's roll.
 import { call, errorText } from "../api.js";
 import { dmyTime, fill, h, money, moveIndex, notice } from "../dom.js";

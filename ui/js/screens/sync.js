@@ -1,5 +1,5 @@
-// Sync with the district hub: enrol this computer (hub address, one-time code, the device's key
-// shown), then the counts (waiting, sent, acknowledged by the district, flagged), the last sync,
+// Sync with the managing office's hub: enrol this computer (hub address, one-time code, the device's key
+// shown), then the counts (waiting, sent, acknowledged by the managing office, flagged), the last sync,
 // the last receipt, and "Sync now". The app also syncs on its own every few minutes; this screen
 // follows it through the shell's "sync-changed" event.
 import { call, errorText, onEvent } from "../api.js";
@@ -98,7 +98,7 @@ async function enrol() {
     code = "";
     message = { kind: "ok", text: t("sync_enrolled_done", { url: v.status.hub_url }), testid: "sync-enrolled" };
     busy = false;
-    // The district's roll and stops come down with the first round.
+    // The managing office's roll and stops come down with the first round.
     return syncNow();
   } catch (e) {
     message = { kind: "error", text: errorText(e), testid: "sync-error" };
