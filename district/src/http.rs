@@ -443,6 +443,26 @@ fn page_failed(reason: String) -> Response {
     )
 }
 
+/// The pay points whose report of a period has not reached the office, with its due date.
+fn report_section(html: &mut String, missing: &[crate::ReportDue]) {
+    html.push_str("</table><h2>Chưa báo cáo kỳ chi trả</h2><p>Hạn: ngày 20 tháng sau (TT 44/2022/TT-BTC Điều 8, sửa đổi bởi TT 95/2025/TT-BTC): người đã nhận, người chưa nhận, số tiền còn lại, danh sách đã ký nhận. Đã báo cáo khi điểm chi trả chốt kỳ và đồng bộ.</p><table data-testid=reports-missing><tr><th>Mã</th><th>Điểm chi trả</th><th>Kỳ</th><th>Hạn báo cáo</th><th>Tình trạng</th></tr>");
+    for r in missing {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td{}>{}</td></tr>",
+            escape(&r.pay_point),
+            escape(&r.name),
+            escape(&r.period),
+            r.due_dmy(),
+            if r.overdue { " class=flag" } else { "" },
+            if r.overdue {
+                "quá hạn"
+            } else {
+                "chưa đến hạn"
+            },
+        ));
+    }
+}
+
 /// The district officer's page: each pay point's progress, last sync, flags and totals. Open on
 /// loopback; from anywhere else (or whenever a token is configured) `?token=` is required.
 async fn page(
@@ -468,10 +488,16 @@ async fn page(
     }
     let hub = st.hub.clone();
     let data = tokio::task::spawn_blocking(move || {
-        Ok::<_, crate::HubError>((hub.overview()?, hub.flags(None)?, hub.holds(None, false)?))
+        let today = chrono::Local::now().date_naive();
+        Ok::<_, crate::HubError>((
+            hub.overview()?,
+            hub.flags(None)?,
+            hub.holds(None, false)?,
+            hub.reports_missing(None, today)?,
+        ))
     })
     .await;
-    let (rows, flags, holds) = match data {
+    let (rows, flags, holds, missing) = match data {
         Ok(Ok(d)) => d,
         Ok(Err(e)) => return page_failed(e.to_string()),
         Err(e) => return page_failed(e.to_string()),
@@ -507,6 +533,7 @@ async fn page(
             r.flags,
         ));
     }
+    report_section(&mut html, &missing);
     // Grouped by kind, with the money at stake: where the office starts.
     let mut by_kind: std::collections::BTreeMap<&str, (u64, i64)> = Default::default();
     for f in &flags {
