@@ -443,6 +443,25 @@ fn page_failed(reason: String) -> Response {
     )
 }
 
+/// What the page shows: the overview, the flags, the people held, the reports not in.
+type PageData = (
+    Vec<crate::PayPointOverview>,
+    Vec<crate::FlagRow>,
+    Vec<crate::life::Hold>,
+    Vec<crate::ReportDue>,
+);
+
+/// Reads [`PageData`] (blocking: off the async runtime).
+fn page_data(hub: &Hub) -> Result<PageData, crate::HubError> {
+    let today = chrono::Local::now().date_naive();
+    Ok((
+        hub.overview()?,
+        hub.flags(None)?,
+        hub.holds(None, false)?,
+        hub.reports_missing(None, today)?,
+    ))
+}
+
 /// The pay points whose report of a period has not reached the office, with its due date.
 fn report_section(html: &mut String, missing: &[crate::ReportDue]) {
     html.push_str("</table><h2>Chưa báo cáo kỳ chi trả</h2><p>Hạn: ngày 20 tháng sau (TT 44/2022/TT-BTC Điều 8, sửa đổi bởi TT 95/2025/TT-BTC): người đã nhận, người chưa nhận, số tiền còn lại, danh sách đã ký nhận. Đã báo cáo khi điểm chi trả chốt kỳ và đồng bộ.</p><table data-testid=reports-missing><tr><th>Mã</th><th>Điểm chi trả</th><th>Kỳ</th><th>Hạn báo cáo</th><th>Tình trạng</th></tr>");
@@ -487,16 +506,7 @@ async fn page(
         );
     }
     let hub = st.hub.clone();
-    let data = tokio::task::spawn_blocking(move || {
-        let today = chrono::Local::now().date_naive();
-        Ok::<_, crate::HubError>((
-            hub.overview()?,
-            hub.flags(None)?,
-            hub.holds(None, false)?,
-            hub.reports_missing(None, today)?,
-        ))
-    })
-    .await;
+    let data = tokio::task::spawn_blocking(move || page_data(&hub)).await;
     let (rows, flags, holds, missing) = match data {
         Ok(Ok(d)) => d,
         Ok(Err(e)) => return page_failed(e.to_string()),

@@ -912,9 +912,7 @@ export type Today = {
 	 * next month (TT 44/2022 Điều 8, as amended).
 	 */
 	report_due: string | null,
-	/**
-	 * Days until then: 0 on the day, negative when overdue.
-	 */
+	/** Days until then: 0 on the day, negative when overdue. */
 	report_days_left: number | null,
 	unsynced_events: number,
 	sync_enrolled: boolean,
