@@ -1,6 +1,7 @@
 //! A deterministic demo roll: realistic names with full diacritics, villages, categories and
-//! amounts from the Decree 77/2024 rate table, some arrears, proxies and home deliveries. The same
-//! size and seed give the same roll, byte for byte, on every machine.
+//! amounts from the rate table in force (the one the Policy screen shows; NĐ 77/2024 as shipped),
+//! some arrears, proxies and home deliveries. The same table, size and seed give the same roll,
+//! byte for byte, on every machine.
 //!
 //! A clerk must be able to believe it: ID card numbers built as real ones are (`id_card`),
 //! proxies whose relationship fits their name and sex (`relative`), and a few deaths reported
@@ -15,9 +16,8 @@ use rand_chacha::ChaCha8Rng;
 use crate::clerk::SignedIn;
 use crate::ledger::Ledger;
 use crate::model::{BeneficiaryCode, LineKind, Proxy, Sex, StopReason};
-use crate::money::Dong;
 use crate::period::Period;
-use crate::policy::{CARER_RATE, CARER_RATE_SEVERE, RATES};
+use crate::policy::PolicyTable;
 use crate::roll::{Roll, RollEntry, RollLine};
 use crate::stop::{StopError, StopReceipt};
 
@@ -173,6 +173,7 @@ fn relative(rng: &mut ChaCha8Rng, sex: Sex, birth_year: u16, age: u16) -> Relati
 /// severe (paid at home). The draws from `rng` keep their order: the demo roll is reproducible.
 fn lines_for(
     rng: &mut ChaCha8Rng,
+    table: &PolicyTable,
     rate: &crate::policy::Rate,
     period: Period,
 ) -> (Vec<RollLine>, bool) {
@@ -186,7 +187,7 @@ fn lines_for(
     if let Some(s) = rate.supplement {
         lines.push(RollLine {
             kind: LineKind::Supplement,
-            amount: Dong::new(s).expect("small"),
+            amount: s,
             covers_from: period,
             covers_to: period,
             note: String::new(),
@@ -195,13 +196,13 @@ fn lines_for(
     let severe = rate.category.contains("81%") || rate.category.contains("100%");
     if severe && rng.gen_bool(0.7) {
         let carer = if rate.category.contains("100%") {
-            CARER_RATE_SEVERE
+            table.carer_severe
         } else {
-            CARER_RATE
+            table.carer
         };
         lines.push(RollLine {
             kind: LineKind::Carer,
-            amount: Dong::new(carer).expect("small"),
+            amount: carer,
             covers_from: period,
             covers_to: period,
             note: String::new(),
@@ -284,13 +285,25 @@ fn code_prefix(pay_point: &str) -> String {
     }
 }
 
-/// A demo roll of `size` beneficiaries for `period`. `pay_point` prefixes the codes.
+/// A demo roll of `size` beneficiaries for `period`, from the table shipped with the program.
+/// `pay_point` prefixes the codes.
 pub fn roll(period: Period, size: usize, seed: u64, pay_point: &str) -> Roll {
+    roll_with(crate::policy::shipped(), period, size, seed, pay_point)
+}
+
+/// A demo roll from `table` (the ledger's table in force: [`crate::Ledger::policy_table_on`]).
+pub fn roll_with(
+    table: &PolicyTable,
+    period: Period,
+    size: usize,
+    seed: u64,
+    pay_point: &str,
+) -> Roll {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let prefix = code_prefix(pay_point);
     let mut entries = Vec::with_capacity(size);
     for i in 0..size {
-        let rate = RATES.choose(&mut rng).expect("rates");
+        let rate = table.rates.choose(&mut rng).expect("a table has rates");
         let mother = rate.category.starts_with("Bà mẹ");
         let relative = rate.category.starts_with("Thân nhân");
         let sex = if mother || (relative && rng.gen_bool(0.6)) || rng.gen_bool(0.2) {
@@ -308,7 +321,7 @@ pub fn roll(period: Period, size: usize, seed: u64, pay_point: &str) -> Roll {
             rng.gen_range(1935..1960)
         };
         let age = period.year().saturating_sub(birth_year);
-        let (lines, severe) = lines_for(&mut rng, rate, period);
+        let (lines, severe) = lines_for(&mut rng, table, rate, period);
         let home_delivery = age >= 85 || severe || rng.gen_bool(0.05);
         let name = name(&mut rng, sex);
         let person = Person {
@@ -402,6 +415,7 @@ pub fn report_deaths(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::Dong;
 
     #[test]
     fn same_seed_same_roll() {

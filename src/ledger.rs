@@ -28,6 +28,8 @@ const MIGRATION_FILES: &[&str] = &[
     include_str!("../migrations/0003_roll_origin.sql"),
     include_str!("../migrations/0004_life_check.sql"),
     include_str!("../migrations/0005_line_state.sql"),
+    // 0006 is issue 14's organisation settings (another branch); merged in number order.
+    include_str!("../migrations/0007_policy_tables.sql"),
 ];
 const MIGRATIONS_COUNT: usize = MIGRATION_FILES.len();
 static MIGRATIONS: LazyLock<Migrations<'static>> =

@@ -11,6 +11,7 @@ use paypoint::document::DocumentError;
 use paypoint::import::ImportError;
 use paypoint::money::MoneyError;
 use paypoint::payout::PayoutError;
+use paypoint::policy::PolicyError;
 use paypoint::roll::RollError;
 use paypoint::stop::StopError;
 use paypoint::sync::client::SyncError;
@@ -19,17 +20,16 @@ use paypoint::visit::VisitError;
 use paypoint::LedgerError;
 use serde_json::{json, Value};
 
-use crate::report::Report;
-
 /// Why a command refused; nothing was recorded.
 pub struct Failure {
     code: &'static str,
     message: String,
     /// More for scripts, inside the error object: the located problems of a refused roll file.
     detail: Option<(&'static str, Value)>,
-    /// What the command found before refusing (a failed `verify`): printed instead of the
-    /// error object, so that stdout holds one document.
-    report: Option<Box<dyn Report>>,
+    /// What the command found before refusing (a failed `verify`), as text and as JSON: printed
+    /// instead of the error object, so that stdout holds one document. Rendered already, so that
+    /// this module needs nothing of `report` (which needs this one).
+    found: Option<Box<(String, Value)>>,
 }
 
 impl Failure {
@@ -39,7 +39,7 @@ impl Failure {
             code,
             message: message.into(),
             detail: None,
-            report: None,
+            found: None,
         }
     }
 
@@ -49,9 +49,10 @@ impl Failure {
         self
     }
 
-    /// The same, answering with `report` rather than the error object.
-    pub fn after(mut self, report: impl Report + 'static) -> Failure {
-        self.report = Some(Box::new(report));
+    /// The same, answering with what was found (its text, its JSON) rather than the error
+    /// object; `Failure::after` (in `report`) renders a report into it.
+    pub fn found(mut self, text: String, json: Value) -> Failure {
+        self.found = Some(Box::new((text, json)));
         self
     }
 
@@ -60,9 +61,9 @@ impl Failure {
         &self.message
     }
 
-    /// The report to print instead of the error object, if any.
-    pub fn report(&self) -> Option<&dyn Report> {
-        self.report.as_deref()
+    /// What to print instead of the error object, if anything: text, JSON.
+    pub fn what_was_found(&self) -> Option<(&str, &Value)> {
+        self.found.as_deref().map(|(t, j)| (t.as_str(), j))
     }
 
     /// `{"error": {"code": …, "message": …}}`.
@@ -85,7 +86,13 @@ macro_rules! coded {
         }
     )*};
 }
-coded!(LedgerError, ClerkError, MoneyError, PayoutError);
+coded!(
+    LedgerError,
+    ClerkError,
+    MoneyError,
+    PayoutError,
+    PolicyError
+);
 
 /// The core's other errors, with the code the window gives the same refusal.
 macro_rules! mapped {

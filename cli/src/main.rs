@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use commands::{
-    cash, clerk, journal, ledger, lookup, payout, period, print, roll, stop, sync, words,
+    cash, clerk, journal, ledger, lookup, payout, period, policy, print, roll, stop, sync, words,
 };
 use paypoint::Ledger;
 use report::Outcome;
@@ -99,6 +99,9 @@ enum Command {
     /// Kỳ chi trả.
     #[command(subcommand)]
     Period(period::PeriodCommand),
+    /// Bảng mức trợ cấp: bảng đang áp dụng (căn cứ, từ ngày nào), nạp bảng mới của đơn vị quản lý.
+    #[command(subcommand)]
+    Policy(policy::PolicyCommand),
     /// Tình hình kỳ đang mở: đã trả, chưa trả, tồn quỹ.
     Status,
     /// Kiểm tra chuỗi băm của nhật ký và nội dung danh sách; báo mắt xích hỏng đầu tiên.
@@ -154,6 +157,7 @@ fn run_on(ledger: &mut Ledger, clerk: Option<i64>, command: Command) -> Outcome 
         Command::Stop(args) => stop::run(ledger, clerk, &args),
         Command::Cash(c) => cash::run(ledger, clerk, &c),
         Command::Period(c) => period::run(ledger, clerk, &c),
+        Command::Policy(c) => policy::run(ledger, &c),
         Command::Status => journal::status(ledger),
         Command::Verify => journal::verify(ledger),
         Command::Events(args) => journal::events(ledger, &args),

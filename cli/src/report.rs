@@ -22,7 +22,18 @@ pub trait Report {
 
     /// What `--json` prints: [`Report::json`], pretty-printed.
     fn json_text(&self) -> String {
-        serde_json::to_string_pretty(&self.json()).expect("JSON values serialise")
+        pretty(&self.json())
+    }
+}
+
+fn pretty(json: &Value) -> String {
+    serde_json::to_string_pretty(json).expect("JSON values serialise")
+}
+
+impl Failure {
+    /// The same refusal, answering with `report` (what was found) rather than the error object.
+    pub fn after(self, report: impl Report) -> Failure {
+        self.found(report.text(), report.json())
     }
 }
 
@@ -69,9 +80,10 @@ pub fn finish(outcome: Outcome, json: bool) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(failure) => {
-            match failure.report() {
+            match failure.what_was_found() {
                 // A failed `verify`: what it found is the answer, stdout holds that one document.
-                Some(report) => emit(report, json),
+                Some((_, found)) if json => out(&format!("{}\n", pretty(found))),
+                Some((text, _)) => out(text),
                 None if json => out(&format!("{}\n", failure.json())),
                 None => {}
             }

@@ -4,7 +4,8 @@
 mod common;
 
 use common::{
-    assert_verified, cli, events_of, setup_ledger, Cli, CLERK_ID, SUPERVISOR_ID, SUPERVISOR_PIN,
+    assert_verified, cli, events_of, setup_ledger, Cli, CLERK_ID, PERIOD, SUPERVISOR_ID,
+    SUPERVISOR_PIN,
 };
 
 /// Events in the log, to show that a refusal wrote nothing.
@@ -552,4 +553,56 @@ fn on_the_demo_clock_payouts_fall_in_the_posted_schedule() {
         out.stderr
     );
     assert_eq!(event_count(cli), before);
+}
+
+/// A broken chain: `verify` exits 1, says why on stderr, and stdout holds one document, what it
+/// found (under `--json` that report, not the error object), naming the first broken event.
+#[test]
+fn verify_of_a_broken_ledger_prints_what_it_found_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("so.sqlite");
+    {
+        let mut ledger =
+            paypoint::Ledger::init(&db, "QH01", "Bưu điện văn hóa xã Quảng Hưng").unwrap();
+        let roll = paypoint::demo::roll(PERIOD.parse().unwrap(), 3, 1, "QH01");
+        ledger.load_roll(&roll, "demo", true).unwrap();
+    }
+    // A plain ledger of an older release, edited by someone who dropped the guard.
+    let raw = rusqlite::Connection::open(&db).unwrap();
+    raw.execute_batch(
+        "DROP TRIGGER events_no_update;
+         UPDATE events SET payload = json_set(payload, '$.tampered', 1) WHERE seq = 1;",
+    )
+    .unwrap();
+    drop(raw);
+    let cli = cli(&db);
+
+    let out = cli.run(&["verify", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
+    let docs: Vec<serde_json::Value> = serde_json::Deserializer::from_str(&out.stdout)
+        .into_iter()
+        .collect::<Result<_, _>>()
+        .expect("stdout is JSON");
+    assert_eq!(docs.len(), 1, "one document on stdout: {}", out.stdout);
+    assert_eq!(docs[0]["chain_ok"], false);
+    assert_eq!(docs[0]["first_broken"]["seq"], 1);
+    assert!(docs[0].get("error").is_none(), "{}", out.stdout);
+    assert!(
+        out.stderr.lines().any(|l| l.starts_with("Lỗi: ")),
+        "{}",
+        out.stderr
+    );
+
+    let text = cli.run(&["verify"]);
+    assert_eq!(text.status.code(), Some(1));
+    assert!(
+        !text.stdout.trim().is_empty() && !text.stdout.contains('{'),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stderr.lines().any(|l| l.starts_with("Lỗi: ")),
+        "{}",
+        text.stderr
+    );
 }

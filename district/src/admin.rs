@@ -149,6 +149,32 @@ impl Hub {
         Ok(version)
     }
 
+    /// Publishes a rate table (a new decree's amounts, in the form of
+    /// `assets/policy/nd-77-2024.json`) to every pay point: checked by the core's own reader,
+    /// signed as an amendment of each pay point's stream. Devices record it at their next sync;
+    /// one that already has it (loaded by hand) skips it. Returns the table and the pay points.
+    pub fn publish_policy(
+        &self,
+        file: &Path,
+    ) -> Result<(paypoint::policy::PolicyTable, Vec<String>), HubError> {
+        let table = paypoint::policy::read_file(file).map_err(|e| refused(e.to_string()))?;
+        let text = paypoint::event::canonical_json(&table.to_file_json());
+        let mut db = self.db();
+        let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let pay_points: Vec<String> = tx
+            .prepare("SELECT code FROM pay_points ORDER BY code")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for pp in &pay_points {
+            let change = AmendmentKind::PolicyPublished {
+                table: text.clone(),
+            };
+            self.add_amendment(&tx, pp, change)?;
+        }
+        tx.commit()?;
+        Ok((table, pay_points))
+    }
+
     pub(crate) fn add_amendment(
         &self,
         tx: &Connection,

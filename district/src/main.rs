@@ -137,6 +137,13 @@ enum Command {
         #[arg(long)]
         note: String,
     },
+    /// Phát hành bảng mức trợ cấp mới (tệp JSON theo mẫu assets/policy/nd-77-2024.json) cho mọi
+    /// điểm chi trả: thiết bị kiểm tra và ghi nhận ở lần đồng bộ sau, áp dụng từ ngày hiệu lực của
+    /// bảng. Tệp sai bị từ chối cả tệp, lỗi ghi rõ trường và mục. Điểm thêm sau: phát hành lại.
+    PublishPolicy {
+        /// Tệp bảng mức (JSON).
+        file: PathBuf,
+    },
     /// Ngưỡng của các kiểm tra bất thường: xem tất cả, hoặc `set TÊN GIÁ_TRỊ` (max_age,
     /// proxy_max_beneficiaries, night_start, night_end (HH:MM; bằng nhau: tắt kiểm tra ban đêm),
     /// max_payouts_per_minute, unpaid_periods_before_lump, cash_difference_max,
@@ -204,6 +211,19 @@ fn out(s: &str) {
     let _ = o.flush();
 }
 
+/// `publish-policy FILE`: the table to every pay point.
+fn publish_policy(hub: &Hub, file: &std::path::Path) -> Result<(), String> {
+    let (t, pay_points) = hub.publish_policy(file).map_err(|e| e.to_string())?;
+    out(&format!(
+        "Đã phát hành bảng mức Nghị định {} (áp dụng từ {}) cho {} điểm chi trả: {}.",
+        t.basis,
+        t.effective_from.format("%d/%m/%Y"),
+        pay_points.len(),
+        pay_points.join(", ")
+    ));
+    Ok(())
+}
+
 fn run(cli: Cli) -> Result<(), String> {
     let hub = Hub::open(&cli.data).map_err(|e| e.to_string())?;
     let json = cli.json;
@@ -238,6 +258,7 @@ fn run(cli: Cli) -> Result<(), String> {
             ));
             Ok(())
         }
+        Command::PublishPolicy { file } => publish_policy(&hub, &file),
         Command::EnrolCode { pay_point } => {
             let code = hub.enrol_code(&pay_point).map_err(e)?;
             if json {
@@ -295,16 +316,25 @@ fn run(cli: Cli) -> Result<(), String> {
             ));
             Ok(())
         }
-        Command::Settings { action, key, value } => {
-            let s = match (action.as_deref(), key, value) {
-                (None, None, None) => hub.settings().map_err(e)?,
-                (Some("set"), Some(k), Some(v)) => hub.set_setting(&k, &v).map_err(e)?,
-                _ => return Err("cú pháp: settings, hoặc settings set TÊN GIÁ_TRỊ".into()),
-            };
-            out(&serde_json::to_string_pretty(&s).expect("serialises"));
-            Ok(())
-        }
+        Command::Settings { action, key, value } => settings(&hub, action, key, value),
     }
+}
+
+/// `settings [set KEY VALUE]`: the anomaly thresholds, or one of them changed.
+fn settings(
+    hub: &Hub,
+    action: Option<String>,
+    key: Option<String>,
+    value: Option<String>,
+) -> Result<(), String> {
+    let e = |e: district::HubError| e.to_string();
+    let s = match (action.as_deref(), key, value) {
+        (None, None, None) => hub.settings().map_err(e)?,
+        (Some("set"), Some(k), Some(v)) => hub.set_setting(&k, &v).map_err(e)?,
+        _ => return Err("cú pháp: settings, hoặc settings set TÊN GIÁ_TRỊ".into()),
+    };
+    out(&serde_json::to_string_pretty(&s).expect("serialises"));
+    Ok(())
 }
 
 fn serve(hub: Hub, bind: SocketAddr, token: Option<String>) -> Result<(), String> {

@@ -594,3 +594,84 @@ fn the_officers_page_needs_the_token_when_one_is_set() {
     let _ = child.wait();
     assert_eq!((no, yes), (403, 200));
 }
+
+#[test]
+fn a_rate_table_loaded_on_a_device_is_accepted_and_stored_by_the_hub_like_any_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 5);
+    let mut dev = Device::new(dir.path(), "a", "QH01");
+    dev.enrol_and_pull(&hub, &hub.url(), "QH01");
+    let mut table = paypoint::policy::shipped().clone();
+    table.basis = "99/2026/NĐ-CP".into();
+    table.effective_from = "2026-07-01".parse().unwrap();
+    dev.ledger.load_policy(&table, "nd-99-2026.json").unwrap();
+    let r = dev.sync().unwrap();
+    assert!(r.flags.is_empty(), "{:?}", r.flags);
+    assert_converged(&hub, &[&dev], "QH01");
+    let held = hub_events(&hub, dev.ledger.device().id);
+    let policy: Vec<_> = held
+        .iter()
+        .filter(|e| e.kind == paypoint::event::EventKind::PolicyLoaded)
+        .collect();
+    assert_eq!(policy.len(), 1);
+    assert_eq!(policy[0].payload["basis"], "99/2026/NĐ-CP");
+    assert_eq!(policy[0].payload["effective_from"], "2026-07-01");
+}
+
+#[test]
+fn a_rate_table_the_office_publishes_is_recorded_by_the_device_at_its_next_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 5);
+    let mut dev = Device::new(dir.path(), "a", "QH01");
+    dev.enrol_and_pull(&hub, &hub.url(), "QH01");
+    let mut table = paypoint::policy::shipped().to_file_json();
+    table["basis"] = serde_json::json!("99/2026/NĐ-CP");
+    table["effective_from"] = serde_json::json!("2026-07-01");
+    table["base_rate"] = serde_json::json!(2_980_000);
+    let file = dir.path().join("nd-99-2026.json");
+    std::fs::write(&file, table.to_string()).unwrap();
+
+    // A bad file is refused at the hub with the field named, and nothing is published.
+    let mut bad = table.clone();
+    bad["categories"][0]["monthly"] = serde_json::json!("2.980.000");
+    let bad_file = dir.path().join("bad.json");
+    std::fs::write(&bad_file, bad.to_string()).unwrap();
+    let out = hub.admin(&["publish-policy", bad_file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("mục 1") && err.contains("monthly"), "{err}");
+
+    let said = hub.admin_ok(&["publish-policy", file.to_str().unwrap()]);
+    assert!(
+        said.contains("99/2026/NĐ-CP") && said.contains("QH01"),
+        "{said}"
+    );
+    let on = |l: &paypoint::Ledger, d: &str| l.policy_on(d.parse().unwrap()).unwrap().heading.basis;
+    assert_eq!(
+        on(&dev.ledger, "2026-07-01"),
+        "77/2024/NĐ-CP",
+        "not before the sync"
+    );
+    dev.sync().unwrap();
+    assert_eq!(on(&dev.ledger, "2026-06-30"), "77/2024/NĐ-CP");
+    assert_eq!(on(&dev.ledger, "2026-07-01"), "99/2026/NĐ-CP");
+    let p = dev.ledger.policy_on("2026-07-01".parse().unwrap()).unwrap();
+    assert_eq!(p.heading.origin.source, "đơn vị quản lý (đồng bộ)");
+    assert_eq!(p.heading.base_rate.as_i64(), 2_980_000);
+
+    // Published again (for a pay point added later): the device already has it, nothing new.
+    hub.admin_ok(&["publish-policy", file.to_str().unwrap()]);
+    let before = dev.ledger.event_count().unwrap();
+    dev.sync().unwrap();
+    let kinds: Vec<_> = dev
+        .events()
+        .into_iter()
+        .skip(before as usize)
+        .map(|e| e.kind)
+        .collect();
+    assert!(
+        !kinds.contains(&paypoint::event::EventKind::PolicyLoaded),
+        "{kinds:?}"
+    );
+    assert_converged(&hub, &[&dev], "QH01");
+}

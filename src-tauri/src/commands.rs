@@ -1049,11 +1049,12 @@ pub fn verify(state: State<'_, AppState>) -> R<Verify> {
 // ---------------------------------------------------------------------------------------------
 // Policy
 
-/// The allowance categories and amounts matching the words typed (all when empty).
+/// The rate table in force today (its legal basis, since when, a newer one already loaded) and
+/// its categories matching the words typed (all when empty).
 #[tauri::command(async, rename_all = "snake_case")]
 #[specta::specta]
-pub fn policy_rates(query: String) -> R<Vec<&'static policy::Rate>> {
-    Ok(policy::find(&query))
+pub fn policy_rates(state: State<'_, AppState>, query: String) -> R<policy::PolicyInForce> {
+    state.with_ledger(|l| Ok(l.policy_on(today())?.matching(&query)))
 }
 
 /// The amount in words ("Một triệu … đồng"), for the confirm dialogs.

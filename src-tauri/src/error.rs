@@ -8,6 +8,7 @@ use paypoint::clerk::ClerkError;
 use paypoint::import::{ImportError, Problem};
 use paypoint::money::MoneyError;
 use paypoint::payout::PayoutError;
+use paypoint::policy::PolicyError;
 use paypoint::roll::RollError;
 use paypoint::stop::{StopError, StopReason};
 use paypoint::sync::client::SyncError;
@@ -269,6 +270,23 @@ impl From<PayoutError> for ApiError {
             _ => e.to_string(),
         };
         ApiError::new(e.code(), vi, en)
+    }
+}
+
+impl From<PolicyError> for ApiError {
+    fn from(e: PolicyError) -> Self {
+        let en = match &e {
+            PolicyError::Ledger(_) => {
+                let PolicyError::Ledger(l) = e else {
+                    unreachable!()
+                };
+                return l.into();
+            }
+            PolicyError::NoneInForce { .. } => "No rate table applies on that date".to_string(),
+            PolicyError::AlreadyLoaded { .. } => "This rate table is already in the ledger".to_string(),
+            _ => "The rate table file was refused; nothing was loaded (the Vietnamese message names the field)".to_string(),
+        };
+        ApiError::new(e.code(), e.to_string(), en)
     }
 }
 

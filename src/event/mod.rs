@@ -53,6 +53,8 @@ pub enum EventKind {
     LifeHold,
     /// The managing office confirmed the beneficiary is alive: the hold is lifted.
     LifeConfirmed,
+    /// A rate table (a new decree's amounts) was checked and recorded.
+    PolicyLoaded,
 }
 
 impl EventKind {
@@ -74,6 +76,7 @@ impl EventKind {
             EventKind::ClerkUnlocked => "clerk_unlocked",
             EventKind::LifeHold => "life_hold",
             EventKind::LifeConfirmed => "life_confirmed",
+            EventKind::PolicyLoaded => "policy_loaded",
         }
     }
 
@@ -246,6 +249,7 @@ mod tests {
             EventKind::Payout,
             EventKind::CashCount,
             EventKind::LedgerInitialised,
+            EventKind::PolicyLoaded,
         ] {
             assert_eq!(EventKind::parse(k.as_str()), Some(k));
         }

@@ -54,6 +54,8 @@ pub enum EventPayload {
     LifeHold(LifeHold),
     /// The managing office confirmed the beneficiary: the hold is lifted.
     LifeConfirmed(LifeConfirmed),
+    /// A rate table was recorded.
+    PolicyLoaded(PolicyLoaded),
 }
 
 /// A payload that does not have the shape its kind says.
@@ -86,6 +88,7 @@ impl EventPayload {
             EventPayload::ClerkUnlocked(_) => EventKind::ClerkUnlocked,
             EventPayload::LifeHold(_) => EventKind::LifeHold,
             EventPayload::LifeConfirmed(_) => EventKind::LifeConfirmed,
+            EventPayload::PolicyLoaded(_) => EventKind::PolicyLoaded,
         }
     }
 
@@ -106,6 +109,7 @@ impl EventPayload {
             EventPayload::ClerkUnlocked(p) => serde_json::to_value(p),
             EventPayload::LifeHold(p) => serde_json::to_value(p),
             EventPayload::LifeConfirmed(p) => serde_json::to_value(p),
+            EventPayload::PolicyLoaded(p) => serde_json::to_value(p),
         };
         // Plain structs of strings, integers, booleans and maps with string keys.
         v.expect("a payload always serialises")
@@ -135,6 +139,7 @@ impl EventPayload {
             EventKind::ClerkUnlocked => EventPayload::ClerkUnlocked(de(kind, v)?),
             EventKind::LifeHold => EventPayload::LifeHold(de(kind, v)?),
             EventKind::LifeConfirmed => EventPayload::LifeConfirmed(de(kind, v)?),
+            EventKind::PolicyLoaded => EventPayload::PolicyLoaded(de(kind, v)?),
         })
     }
 
@@ -450,4 +455,24 @@ pub struct LifeConfirmed {
     pub note: String,
     /// The hub's amendment number.
     pub amendment: u64,
+}
+
+/// `policy_loaded`: a rate table checked and recorded (its content is in the ledger's
+/// `policy_tables`, hashed here).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyLoaded {
+    /// The legal basis's number ("77/2024/NĐ-CP").
+    pub basis: String,
+    /// The day it was signed, `YYYY-MM-DD`.
+    pub signed_on: String,
+    /// The first day its amounts apply, `YYYY-MM-DD`.
+    pub effective_from: String,
+    /// The base rate.
+    pub base_rate: Dong,
+    /// How many categories.
+    pub categories: u64,
+    /// SHA-256 of the table's canonical content.
+    pub content_sha256: String,
+    /// The file's name.
+    pub source: String,
 }

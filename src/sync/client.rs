@@ -440,6 +440,9 @@ fn record_amendment(
                 let seq = crate::life::confirm_in(w, a.id, &code, note)?;
                 ("life_confirmed", Some(seq))
             }
+            AmendmentKind::PolicyPublished { table } => {
+                ("policy_published", apply_policy_in(w, table)?)
+            }
         };
         w.tx.prepare_cached(
             "INSERT INTO sync_amendments (id, kind, amendment, event_seq, applied_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -456,6 +459,21 @@ fn record_amendment(
 fn amended_code(code: &str) -> Result<BeneficiaryCode, SyncError> {
     BeneficiaryCode::new(code)
         .ok_or_else(|| SyncError::Protocol(format!("thay đổi từ huyện: mã đối tượng “{code}”")))
+}
+
+/// Records a rate table the office published, inside an open write transaction, unless this
+/// ledger already has it (loaded by hand from the same file). A table this program cannot read
+/// stops the round with the field named, as a bad roll does: nothing of it is applied.
+fn apply_policy_in(w: &crate::ledger::Writer<'_>, table: &str) -> Result<Option<u64>, SyncError> {
+    use crate::policy::{self, PolicyError};
+    let bad = |e: PolicyError| SyncError::Protocol(format!("bảng mức từ đơn vị quản lý: {e}"));
+    let table = policy::PolicyTable::parse(table).map_err(bad)?;
+    match policy::load_in(w, &table, "đơn vị quản lý (đồng bộ)") {
+        Ok(seq) => Ok(Some(seq)),
+        Err(PolicyError::AlreadyLoaded { .. }) => Ok(None),
+        Err(PolicyError::Ledger(l)) => Err(SyncError::Ledger(l)),
+        Err(e) => Err(bad(e)),
+    }
 }
 
 /// Records the office's proof-of-life hold, inside an open write transaction.
@@ -634,7 +652,8 @@ fn pull_amendments(
             if let AmendmentKind::RollPublished { period, .. } = &a.body.change {
                 report.rolls.push(pull_roll(ledger, client, hub, period)?);
             }
-            if let Some(_seq) = record_amendment(ledger, a)? {
+            let policy = matches!(a.body.change, AmendmentKind::PolicyPublished { .. });
+            if record_amendment(ledger, a)?.is_some() && !policy {
                 report.stops_applied += 1;
             }
             report.amendments_applied += 1;

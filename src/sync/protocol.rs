@@ -230,6 +230,12 @@ pub enum AmendmentKind {
         /// Who confirmed, how.
         note: String,
     },
+    /// The office published a rate table (a new decree's amounts): the device checks it and
+    /// records it as if loaded from the file (`paypoint policy load`).
+    PolicyPublished {
+        /// The table in the file's form (`assets/policy/nd-77-2024.json`), as JSON text.
+        table: String,
+    },
 }
 
 /// An amendment as the hub signs it.

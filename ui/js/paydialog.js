@@ -3,7 +3,6 @@
 // words, Enter to confirm; then the receipt is offered. A person to be confirmed (proof of life)
 // is still paid, with a supervisor's PIN and a note.
 import { call, errorText } from "./api.js";
-import { app } from "./app.js";
 import { $, fill, h, money, notice } from "./dom.js";
 import { t } from "./i18n.js";
 import * as modal from "./modal.js";
@@ -14,14 +13,18 @@ import * as modal from "./modal.js";
  * @typedef {import("../types/bindings").RecipientIn} RecipientIn
  * @typedef {import("../types/bindings").RecipientKind} RecipientKind
  * @typedef {import("../types/bindings").ApprovalIn} ApprovalIn
+ * @typedef {import("../types/bindings").AppInfo} AppInfo
+ * @typedef {import("../types/bindings").Clerk} Clerk
  */
 
 /**
- * Opens the dialog for a card. `onDone()` runs when the clerk moves on after paying.
+ * Opens the dialog for a card. `onDone()` runs when the clerk moves on after paying. `info` and
+ * `clerk` are the screen's (who may approve a person to be confirmed): passed in rather than
+ * imported from app.js, so that the screens and this dialog do not import each other in a circle.
  * @param {Card} card
- * @param {{ atHome?: boolean, onDone?: (receipt: PayoutReceipt) => void }} [options]
+ * @param {{ info: AppInfo | null, clerk: Clerk | null, atHome?: boolean, onDone?: (receipt: PayoutReceipt) => void }} options
  */
-export function openPay(card, { atHome = false, onDone } = {}) {
+export function openPay(card, { info, clerk, atHome = false, onDone }) {
   /** @type {RecipientKind} */
   let recipient = "self";
   let busy = false;
@@ -48,7 +51,7 @@ export function openPay(card, { atHome = false, onDone } = {}) {
       " ",
       label,
     );
-  const approval = card.to_confirm ? approvalFields(card) : null;
+  const approval = card.to_confirm ? approvalFields(card, info, clerk) : null;
   const confirmBtn = h("button", { class: "primary big", id: "confirm-pay", "data-testid": "confirm-pay", onclick: confirm }, t("dlg_confirm"));
   const body = h(
     "div",
@@ -155,11 +158,13 @@ export function openPay(card, { atHome = false, onDone } = {}) {
 /**
  * The supervisor's approval for a person to be confirmed: who, their PIN, and a note.
  * @param {Card} card
+ * @param {AppInfo | null} info
+ * @param {Clerk | null} clerk
  * @returns {{ box: HTMLElement, value: () => ApprovalIn, clearPin: () => void }}
  */
-function approvalFields(card) {
+function approvalFields(card, info, clerk) {
   const hold = /** @type {NonNullable<Card["to_confirm"]>} */ (card.to_confirm);
-  const supervisors = (app.info?.clerks || []).filter((c) => c.role === "supervisor" && c.id !== app.clerk?.id);
+  const supervisors = (info?.clerks || []).filter((c) => c.role === "supervisor" && c.id !== clerk?.id);
   const sup = h("select", { id: "approve-supervisor", "data-testid": "approve-supervisor" }, supervisors.map((c) => h("option", { value: c.id }, c.name)));
   const pin = h("input", { id: "approve-pin", type: "password", inputmode: "numeric", "data-testid": "approve-pin", autocomplete: "off" });
   const note = h("input", { id: "approve-note", "data-testid": "approve-note", autocomplete: "off", placeholder: t("approve_note_hint") });

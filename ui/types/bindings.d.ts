@@ -282,7 +282,9 @@ export type EventKind =
 /** The managing office put a beneficiary on hold "to be confirmed" (proof of life). */
 "life_hold" | 
 /** The managing office confirmed the beneficiary is alive: the hold is lifted. */
-"life_confirmed";
+"life_confirmed" | 
+/** A rate table (a new decree's amounts) was checked and recorded. */
+"policy_loaded";
 
 /** A proxy whose authorisation ends within the period (or has already ended). */
 export type ExpiringProxy = {
@@ -493,6 +495,22 @@ export type PayoutReceipt = {
 /** A pay period: a month, written `YYYY-MM`. */
 export type Period = string;
 
+/** The table in force on a day, and the next one if it is known. */
+export type PolicyInForce = {
+	/** The day asked about. */
+	on: string,
+	/** The table in force: its heading. */
+	heading: TableHeading,
+	/** Its categories (all of them, or those matching a search: [`PolicyInForce::matching`]). */
+	rates: Rate[],
+	/** The carer allowance, ordinary and most severe. */
+	carer: Dong,
+	/** The carer allowance for the most severe cases. */
+	carer_severe: Dong,
+	/** A table loaded that applies later, if any. */
+	upcoming: TableHeading | null,
+};
+
 /** What a roll file holds, read and checked: nothing is written. */
 export type Preview = {
 	file: string,
@@ -586,9 +604,9 @@ export type Rate = {
 	/** The category as rolls write it. */
 	category: string,
 	/** Monthly allowance, đồng. */
-	monthly: number,
+	monthly: Dong,
 	/** Monthly supplement (phụ cấp), if any. */
-	supplement: number | null,
+	supplement: Dong | null,
 	/** A short explanation for the beneficiary. */
 	explanation: string,
 };
@@ -892,6 +910,34 @@ export type SyncView = {
 	interval_secs: number,
 };
 
+/** A table's heading: what it is, from when, from where. */
+export type TableHeading = {
+	/** The legal basis's number. */
+	basis: string,
+	/** Its title. */
+	title: string,
+	/** The day it was signed. */
+	signed_on: string,
+	/** The first day it applies. */
+	effective_from: string,
+	/** The base rate. */
+	base_rate: Dong,
+	/** How many categories. */
+	categories: number,
+	/** Where it came from. */
+	origin: TableOrigin,
+};
+
+/** Where a table came from. */
+export type TableOrigin = {
+	/** The `policy_loaded` event that recorded it; `None` for the table shipped with the program. */
+	event_seq: number | null,
+	/** The file's name, or "kèm chương trình". */
+	source: string,
+	/** When it was loaded (the event's local time); `None` for the shipped table. */
+	loaded_at: string | null,
+};
+
 /** Which encoding text was typed in. */
 export type TextEncoding = 
 /** Unicode: the text is already right and is only brought to NFC. */
@@ -1010,8 +1056,9 @@ export interface Commands {
   /** Pays every payable line of a beneficiary, refused if the amount confirmed on screen is no
    * longer what is owed. */
   pay: { args: { code: string; recipient: RecipientIn; expected_total: number; at_home?: boolean | null; approval?: ApprovalIn | null; }; result: PayoutReceipt };
-  /** The allowance categories and amounts matching the words typed (all when empty). */
-  policy_rates: { args: { query: string; }; result: Rate[] };
+  /** The rate table in force today (its legal basis, since when, a newer one already loaded) and
+   * its categories matching the words typed (all when empty). */
+  policy_rates: { args: { query: string; }; result: PolicyInForce };
   /** Writes a document as PDF into the documents folder, then opens it in the system viewer or
    * sends it to the default printer. */
   print_document: { args: { request: PrintRequest; }; result: Printed };

@@ -8,6 +8,7 @@ pub mod ledger;
 pub mod lookup;
 pub mod payout;
 pub mod period;
+pub mod policy;
 pub mod print;
 pub mod roll;
 pub mod stop;

@@ -119,7 +119,15 @@ fn load_demo(ledger: &mut Ledger, period: Period, size: usize, seed: u64) -> Out
             format!("--size phải từ 1 đến {}", paypoint::roll::MAX_ENTRIES),
         ));
     }
-    let roll = demo::roll(period, size, seed, &ledger.device().pay_point_code.clone());
+    // The amounts of the table in force in that month: the ones the Policy screen shows.
+    let table = ledger.policy_table_on(period.first_day())?;
+    let roll = demo::roll_with(
+        &table,
+        period,
+        size,
+        seed,
+        &ledger.device().pay_point_code.clone(),
+    );
     done(DemoLoaded(ledger.load_roll(&roll, "demo", true)?))
 }
 

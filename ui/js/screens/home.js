@@ -144,6 +144,8 @@ async function record(outcome, note) {
   const card = /** @type {Card} */ (selected);
   if (outcome === "paid") {
     return openPay(card, {
+      info: app.info,
+      clerk: app.clerk,
       atHome: true,
       onDone: async (r) => {
         message = { kind: "ok", text: t("home_recorded", { outcome: t("outcome_paid"), name: card.name }) };

@@ -38,6 +38,8 @@ function renderCard() {
     cardView(current, {
       onPay: () =>
         openPay(/** @type {Card} */ (current), {
+          info: app.info,
+          clerk: app.clerk,
           onDone: async () => {
             await openCard(/** @type {Card} */ (current).code);
             pick.refresh();
