@@ -88,6 +88,9 @@ pub enum LedgerError {
     /// SQLite failed.
     #[error("lỗi ghi/đọc sổ: {0}")]
     Storage(rusqlite::Error),
+    /// The demo clock asked for on a ledger with a real roll.
+    #[error("đồng hồ mẫu (PAYPOINT_DEMO_CLOCK) chỉ dùng cho sổ dữ liệu mẫu: sổ này có danh sách chi trả thật (kỳ {0}); không có gì thay đổi")]
+    DemoClockOnRealLedger(String),
     /// An encrypted ledger opened without its key.
     #[error("sổ {0} đã được mã hoá: cần khoá (kho khoá của máy hoặc mật khẩu người phụ trách)")]
     Encrypted(PathBuf),
@@ -132,6 +135,7 @@ impl LedgerError {
                 Some(C::DiskFull | C::ReadOnly | C::CannotOpen | C::SystemIoFailure) => "disk",
                 _ => "storage",
             },
+            LedgerError::DemoClockOnRealLedger(_) => "demo_clock_on_real_ledger",
             LedgerError::Encrypted(_) => "ledger_locked",
             LedgerError::WrongKey(_) => "wrong_key",
             LedgerError::Encrypt { .. } => "encrypt",
@@ -155,6 +159,8 @@ pub struct Ledger {
     pub(crate) conn: Connection,
     device: Device,
     path: PathBuf,
+    /// Events carry the demo clock's time instead of the system's ([`Ledger::use_demo_clock`]).
+    demo_clock: bool,
 }
 
 /// The event just appended.
@@ -173,9 +179,17 @@ pub struct EventRef {
 pub struct Writer<'a> {
     pub(crate) tx: rusqlite::Transaction<'a>,
     device: &'a Device,
+    /// The demo clock's instant for this transaction's events, when it is on.
+    demo_time: Option<String>,
 }
 
 impl Writer<'_> {
+    /// The local time the events of this transaction record (and the rows that repeat it, such
+    /// as a payout's `paid_at`): the system's, or the demo clock's on a demo ledger.
+    pub fn now(&self) -> String {
+        self.demo_time.clone().unwrap_or_else(local_now)
+    }
+
     /// Appends an event to the chain, returning its reference. The trigger on `events` checks the
     /// sequence and the link again on the store's side.
     pub fn append(
@@ -195,7 +209,7 @@ impl Writer<'_> {
             id: Uuid::now_v7(),
             device: self.device.id,
             clerk,
-            time: local_now(),
+            time: self.now(),
             kind,
             payload,
             prev,
@@ -249,6 +263,28 @@ pub fn default_path() -> PathBuf {
 /// The device's local time in RFC 3339, as events record it.
 pub fn local_now() -> String {
     Local::now().to_rfc3339_opts(SecondsFormat::Millis, false)
+}
+
+/// The demo clock's time for the next event ([`crate::clock::demo_instant`]), or `None` before
+/// a roll is open (the ledger's setting-up events keep the system's time).
+fn demo_time(conn: &Connection) -> Result<Option<String>, rusqlite::Error> {
+    let open: Option<String> = conn
+        .prepare_cached(
+            "SELECT max(period) FROM rolls WHERE period NOT IN (SELECT period FROM period_closes)",
+        )?
+        .query_row([], |r| r.get(0))?;
+    let Some(period) = open.and_then(|p| p.parse::<Period>().ok()) else {
+        return Ok(None);
+    };
+    let seq: u64 = conn
+        .prepare_cached("SELECT coalesce(max(seq), 0) + 1 FROM events")?
+        .query_row([], |r| r.get(0))?;
+    let at = crate::clock::demo_instant(period, seq);
+    Ok(Some(match at.and_local_timezone(Local).earliest() {
+        Some(t) => t.to_rfc3339_opts(SecondsFormat::Millis, false),
+        // A local time that does not exist (a clock change): said in UTC+7, Vietnam's time.
+        None => format!("{}+07:00", at.format("%Y-%m-%dT%H:%M:%S%.3f")),
+    }))
 }
 
 /// What [`Ledger::encrypt_file`] did.
@@ -415,6 +451,7 @@ impl Ledger {
             let writer = Writer {
                 tx,
                 device: &device,
+                demo_time: None,
             };
             writer.append(
                 None,
@@ -430,6 +467,7 @@ impl Ledger {
             conn,
             device,
             path: path.to_path_buf(),
+            demo_clock: false,
         })
     }
 
@@ -470,6 +508,7 @@ impl Ledger {
                 pay_point_name: name,
             },
             path: path.to_path_buf(),
+            demo_clock: false,
         })
     }
 
@@ -591,13 +630,37 @@ impl Ledger {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Read inside the transaction: the next sequence number is this writer's.
+        let demo_time = if self.demo_clock {
+            demo_time(&tx)?
+        } else {
+            None
+        };
         let writer = Writer {
             tx,
             device: &self.device,
+            demo_time,
         };
         let out = f(&writer)?;
         writer.tx.commit()?;
         Ok(out)
+    }
+
+    /// Turns the demo clock on for this session (see [`crate::clock`]): the events written from
+    /// now on carry a time in the working hours of the open period's posted schedule. Refused,
+    /// changing nothing, on a ledger that holds a roll that is not demo data: a real payment
+    /// records the time it was made.
+    pub fn use_demo_clock(&mut self) -> Result<(), LedgerError> {
+        let real: Option<String> = self
+            .conn
+            .prepare_cached("SELECT period FROM rolls WHERE is_demo = 0 ORDER BY period LIMIT 1")?
+            .query_row([], |r| r.get(0))
+            .optional()?;
+        if let Some(period) = real {
+            return Err(LedgerError::DemoClockOnRealLedger(period));
+        }
+        self.demo_clock = true;
+        Ok(())
     }
 
     /// The period being paid: the latest period with a loaded roll that is not closed.

@@ -8,6 +8,7 @@
 pub mod beneficiary;
 pub mod cash;
 pub mod clerk;
+pub mod clock;
 pub mod demo;
 pub mod document;
 pub mod encoding;

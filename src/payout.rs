@@ -362,7 +362,7 @@ pub(crate) fn pay_in(
     let approval = approval_for(card, by, req.approval.as_ref())?;
     // The cash was checked when the card was read, in this same transaction.
     let on_hand = crate::ledger::cash_on_hand_in(&w.tx)?;
-    let paid_at = crate::ledger::local_now();
+    let paid_at = w.now();
     let lines: Vec<(i64, Dong)> = to_pay.iter().map(|l| (l.id, l.amount)).collect();
     let ev = w.append(
         Some(by.id()),

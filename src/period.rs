@@ -95,6 +95,14 @@ impl Period {
         }
     }
 
+    /// The day by which the payer reports the period to the managing office: who was paid and
+    /// how much, who is unpaid (carried over), the money left, with the signed list returned —
+    /// the 20th of the next month (TT 44/2022/TT-BTC Điều 8, as amended by TT 95/2025/TT-BTC).
+    pub fn report_due(self) -> NaiveDate {
+        let next = self.next();
+        NaiveDate::from_ymd_opt(next.year as i32, next.month as u32, 20).expect("valid period")
+    }
+
     /// "tháng 12 năm 2026", as written in document titles.
     pub fn label_vi(self) -> String {
         format!("tháng {} năm {}", self.month, self.year)
@@ -155,5 +163,14 @@ mod tests {
         for bad in ["2026-13", "2026-00", "26-12", "2026", "2026-1x", ""] {
             assert!(bad.parse::<Period>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_report_is_due_on_the_20th_of_the_next_month() {
+        let due = |p: &str| p.parse::<Period>().unwrap().report_due().to_string();
+        assert_eq!(due("2026-12"), "2027-01-20");
+        assert_eq!(due("2027-01"), "2027-02-20");
+        assert_eq!(due("2026-06"), "2026-07-20");
+        assert_eq!(due("9999-11"), "9999-12-20");
     }
 }

@@ -208,6 +208,12 @@ impl Ledger {
     }
 }
 
+/// Days from `today` until the period's report to the managing office is due
+/// ([`Period::report_due`], the 20th of the next month): 0 on the day itself, negative after.
+pub fn days_until_report(period: Period, today: NaiveDate) -> i64 {
+    (period.report_due() - today).num_days()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,6 +254,16 @@ mod tests {
         assert_eq!(days_until_deadline(p, d("2026-12-05")), 0);
         assert_eq!(days_until_deadline(p, d("2026-12-09")), -4);
         assert_eq!(days_until_deadline(p, d("2026-11-28")), 7);
+    }
+
+    #[test]
+    fn the_report_counts_days_to_the_20th_of_the_next_month() {
+        let p: Period = "2026-12".parse().unwrap();
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert_eq!(days_until_report(p, d("2026-12-20")), 31);
+        assert_eq!(days_until_report(p, d("2027-01-19")), 1);
+        assert_eq!(days_until_report(p, d("2027-01-20")), 0);
+        assert_eq!(days_until_report(p, d("2027-01-23")), -3);
     }
 
     #[test]

@@ -121,7 +121,7 @@ impl Ledger {
                     outcome.as_str(),
                     note,
                     payout.as_ref().map(|p| p.payout_id.to_string()),
-                    crate::ledger::local_now()
+                    w.now()
                 ],
             )?;
             let stop = match outcome {

@@ -58,6 +58,11 @@ struct Cli {
     /// In kết quả dạng JSON (số tiền là số nguyên đồng).
     #[arg(long, global = true)]
     json: bool,
+    /// Đồng hồ mẫu, chỉ cho sổ dữ liệu mẫu (tập huấn, ảnh chụp giấy tờ): mỗi sự kiện ghi giờ trong
+    /// lịch chi trả niêm yết của kỳ (ngày 1–5, 7h30–11h30 và 13h30–17h00), cách nhau vài phút, thay
+    /// cho giờ của máy. Sổ có danh sách thật thì bị từ chối.
+    #[arg(long, global = true, env = "PAYPOINT_DEMO_CLOCK", value_parser = clap::builder::FalseyValueParser::new())]
+    demo_clock: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -134,6 +139,9 @@ fn run(cli: Cli) -> Outcome {
         Command::Passphrase => ledger::passphrase(&path),
         command => {
             let mut ledger = access::open_ledger(&path)?;
+            if cli.demo_clock {
+                ledger.use_demo_clock()?;
+            }
             run_on(&mut ledger, cli.clerk, command)
         }
     }

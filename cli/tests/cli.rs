@@ -173,8 +173,9 @@ fn a_day_at_the_counter_through_the_command_line() {
         "a count never changes cash on hand"
     );
 
-    // Close the period: nothing more can be paid.
-    cli.json(&["period", "close", "--clerk", &clerk]);
+    // Close the period: nothing more can be paid; the report is due by the 20th of the next month.
+    let closed = cli.json(&["period", "close", "--clerk", &clerk]);
+    assert_eq!(closed["report_due"], "2027-01-20", "{closed}");
     refused(
         cli,
         &["pay", &f.codes[6], "--clerk", &clerk],
@@ -480,6 +481,78 @@ fn print_and_visit_take_exactly_the_cores_kinds_and_outcomes() {
         before,
         "a refused value writes nothing"
     );
+}
+
+/// `PAYPOINT_DEMO_CLOCK` (or `--demo-clock`): a scripted demo month's payouts carry a time within
+/// the posted schedule (the 1st to the 5th, working hours), whatever time the test runs; "0"
+/// leaves the machine's clock; a ledger holding a real roll refuses it and writes nothing.
+#[test]
+fn on_the_demo_clock_payouts_fall_in_the_posted_schedule() {
+    let f = setup_ledger(8);
+    let cli = &f.cli;
+    let clerk = CLERK_ID.to_string();
+    let period: paypoint::Period = common::PERIOD.parse().unwrap();
+    for code in &f.codes[..5] {
+        let out = cli.run_env(
+            &["pay", code, "--clerk", &clerk],
+            &[("PAYPOINT_DEMO_CLOCK", "1")],
+        );
+        assert!(out.ok(), "{}", out.stderr);
+    }
+    let out = cli.run_env(
+        &["pay", &f.codes[5], "--clerk", &clerk],
+        &[("PAYPOINT_DEMO_CLOCK", "0")],
+    );
+    assert!(out.ok(), "{}", out.stderr);
+    let events = cli.events();
+    let times: Vec<chrono::NaiveDateTime> = events_of(&events, "payout")
+        .iter()
+        .map(|e| {
+            chrono::DateTime::parse_from_rfc3339(e["time"].as_str().unwrap())
+                .unwrap()
+                .naive_local()
+        })
+        .collect();
+    assert_eq!(times.len(), 6);
+    for t in &times[..5] {
+        assert!(paypoint::clock::within_schedule(period, *t), "paid at {t}");
+    }
+    assert!(times.windows(2).take(4).all(|w| w[0] < w[1]), "{times:?}");
+    // Off: the machine's own time, now.
+    let now = chrono::Local::now().naive_local();
+    assert!(
+        (now - times[5]).num_minutes().abs() < 5,
+        "{} vs {now}",
+        times[5]
+    );
+
+    // A real roll in the ledger: refused, in words, nothing written.
+    let real = f.dir.path().join("that.csv");
+    let roll = paypoint::demo::roll(period.next(), 3, 9, "QH01");
+    paypoint_testkit::rollfile::write_csv(
+        &roll,
+        &paypoint_testkit::rollfile::Shape::standard(&roll),
+        &real,
+        b',',
+        true,
+    );
+    let out = cli.run(&[
+        "roll",
+        "import",
+        real.to_str().unwrap(),
+        "--period",
+        &period.next().to_string(),
+    ]);
+    assert!(out.ok(), "{}", out.stderr);
+    let before = event_count(cli);
+    let out = cli.run(&["--demo-clock", "status"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        out.stderr.contains("chỉ dùng cho sổ dữ liệu mẫu"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(event_count(cli), before);
 }
 
 /// A broken chain: `verify` exits 1, says why on stderr, and stdout holds one document, what it

@@ -1,5 +1,5 @@
 //! The hub's HTTP face: `/v1` (JSON, gzip both ways, every request signed by a device) and the
-//! district officer's page at `/`. Each handler parses, calls one [`Hub`] method on a blocking
+//! managing office's page at `/`. Each handler parses, calls one [`Hub`] method on a blocking
 //! thread, and maps the error.
 //!
 //! Every refusal, the framework's included (a path, query or body that cannot be read, a body
@@ -460,6 +460,48 @@ fn page_head(office: &str) -> String {
     )
 }
 
+/// What the page shows: the overview, the flags, the people held, the reports not in, and the
+/// office's own names.
+type PageData = (
+    Vec<crate::PayPointOverview>,
+    Vec<crate::FlagRow>,
+    Vec<crate::life::Hold>,
+    Vec<crate::ReportDue>,
+    crate::office::Office,
+);
+
+/// Reads [`PageData`] (blocking: off the async runtime).
+fn page_data(hub: &Hub) -> Result<PageData, crate::HubError> {
+    let today = chrono::Local::now().date_naive();
+    Ok((
+        hub.overview()?,
+        hub.flags(None)?,
+        hub.holds(None, false)?,
+        hub.reports_missing(None, today)?,
+        hub.office()?,
+    ))
+}
+
+/// The pay points whose report of a period has not reached the office, with its due date.
+fn report_section(html: &mut String, missing: &[crate::ReportDue]) {
+    html.push_str("</table><h2>Chưa báo cáo kỳ chi trả</h2><p>Hạn: ngày 20 tháng sau (TT 44/2022/TT-BTC Điều 8, sửa đổi bởi TT 95/2025/TT-BTC): người đã nhận, người chưa nhận, số tiền còn lại, danh sách đã ký nhận. Đã báo cáo khi điểm chi trả chốt kỳ và đồng bộ.</p><table data-testid=reports-missing><tr><th>Mã</th><th>Điểm chi trả</th><th>Kỳ</th><th>Hạn báo cáo</th><th>Tình trạng</th></tr>");
+    for r in missing {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td{}>{}</td></tr>",
+            escape(&r.pay_point),
+            escape(&r.name),
+            escape(&r.period),
+            r.due_dmy(),
+            if r.overdue { " class=flag" } else { "" },
+            if r.overdue {
+                "quá hạn"
+            } else {
+                "chưa đến hạn"
+            },
+        ));
+    }
+}
+
 /// The managing office's page: each pay point's progress, last sync, flags and totals. Open on
 /// loopback; from anywhere else (or whenever a token is configured) `?token=` is required.
 async fn page(
@@ -484,16 +526,8 @@ async fn page(
         );
     }
     let hub = st.hub.clone();
-    let data = tokio::task::spawn_blocking(move || {
-        Ok::<_, crate::HubError>((
-            hub.overview()?,
-            hub.flags(None)?,
-            hub.holds(None, false)?,
-            hub.office()?,
-        ))
-    })
-    .await;
-    let (rows, flags, holds, office) = match data {
+    let data = tokio::task::spawn_blocking(move || page_data(&hub)).await;
+    let (rows, flags, holds, missing, office) = match data {
         Ok(Ok(d)) => d,
         Ok(Err(e)) => return page_failed(e.to_string()),
         Err(e) => return page_failed(e.to_string()),
@@ -522,6 +556,7 @@ async fn page(
             r.flags,
         ));
     }
+    report_section(&mut html, &missing);
     // Grouped by kind, with the money at stake: where the office starts.
     let mut by_kind: std::collections::BTreeMap<&str, (u64, i64)> = Default::default();
     for f in &flags {

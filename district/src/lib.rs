@@ -9,6 +9,7 @@
 pub mod admin;
 pub mod anomaly;
 pub mod auth;
+pub mod due;
 pub mod error;
 pub mod feed;
 pub mod http;
@@ -22,6 +23,7 @@ pub mod store;
 
 pub use admin::ENROL_CODE_TTL_SECS;
 pub use auth::{DeviceInfo, RequestAuth};
+pub use due::ReportDue;
 pub(crate) use error::refused;
 pub use error::{ApiError, HubError, Refusal};
 pub use reports::{FlagRow, PayPointOverview, SettlementRow};

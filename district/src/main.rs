@@ -82,7 +82,8 @@ enum Command {
         #[arg(long)]
         pay_point: Option<String>,
     },
-    /// Quyết toán tổng hợp các điểm chi trả.
+    /// Quyết toán tổng hợp các điểm chi trả; dạng chữ kèm các điểm chưa báo cáo kỳ và hạn báo
+    /// cáo (ngày 20 tháng sau, TT 44/2022/TT-BTC Điều 8 sửa đổi bởi TT 95/2025/TT-BTC).
     Settlement {
         /// Kỳ (YYYY-MM); mặc định mọi kỳ.
         #[arg(long)]
@@ -479,6 +480,18 @@ fn settlement(
                         r.stops,
                         r.flags
                     ));
+        }
+        // Then who has not reported yet, with the due date (the 20th of the next month).
+        let today = chrono::Local::now().date_naive();
+        for r in hub.reports_missing(period, today).map_err(e)? {
+            out(&format!(
+                "Chưa báo cáo: {} {} kỳ {}, hạn {}{}",
+                r.pay_point,
+                r.name,
+                r.period,
+                r.due_dmy(),
+                if r.overdue { " (quá hạn)" } else { "" }
+            ));
         }
     }
     Ok(())

@@ -16,7 +16,9 @@ use paypoint::payout::{
 use paypoint::roll::{RollChange, RollVersion};
 use paypoint::search::SearchHit;
 use paypoint::stop::{StopReason, StopReceipt};
-use paypoint::today::{days_until_deadline, ExpiringProxy, HomeDelivery, VisitSummary};
+use paypoint::today::{
+    days_until_deadline, days_until_report, ExpiringProxy, HomeDelivery, VisitSummary,
+};
 use paypoint::visit::{VisitOutcome, VisitReceipt};
 use paypoint::{policy, BeneficiaryCode, Dong, Period, Status};
 use serde::{Deserialize, Serialize};
@@ -220,6 +222,11 @@ pub struct Today {
     today: String,
     deadline: Option<String>,
     days_left: Option<i64>,
+    /// The day the period's report to the managing office is due (dd/mm/yyyy): the 20th of the
+    /// next month (TT 44/2022 Điều 8, as amended).
+    report_due: Option<String>,
+    /// Days until then: 0 on the day, negative when overdue.
+    report_days_left: Option<i64>,
     unsynced_events: u64,
     sync_enrolled: bool,
     last_sync: Option<String>,
@@ -258,6 +265,10 @@ pub fn today_status(state: State<'_, AppState>) -> R<Today> {
                 .period
                 .map(|p| p.pay_deadline().format("%d/%m/%Y").to_string()),
             days_left: status.period.map(|p| days_until_deadline(p, now)),
+            report_due: status
+                .period
+                .map(|p| p.report_due().format("%d/%m/%Y").to_string()),
+            report_days_left: status.period.map(|p| days_until_report(p, now)),
             today: now.format("%d/%m/%Y").to_string(),
             // Not yet acknowledged by the district hub (all of them before enrolment).
             unsynced_events: sync.pending,

@@ -281,8 +281,8 @@ pub fn open_or_create(data_dir: &Path, store: KeyStore) -> Result<Opened, ApiErr
 }
 
 /// The demo ledger, encrypted under the published demo passphrase: the demo pay point, two
-/// clerks, a roll of [`DEMO_ROLL_SIZE`] for the month of `today`, and a cash advance, all marked
-/// as demo data.
+/// clerks, a roll of [`DEMO_ROLL_SIZE`] for the month of `today`, a cash advance and a few deaths
+/// reported with their dates ([`demo::deaths`]), all marked as demo data.
 pub fn create_demo(
     path: &Path,
     today: NaiveDate,
@@ -299,6 +299,8 @@ pub fn create_demo(
     ledger.load_roll(&roll, "demo", true)?;
     let mai = ledger.sign_in(1, &Pin::new(DEMO_CLERKS[0].2)?)?;
     ledger.record_advance(&mai, Dong::new(DEMO_ADVANCE)?, "tạm ứng mẫu")?;
+    // A few deaths the family came to report last month, with their dates: a month as it is.
+    demo::report_deaths(&mut ledger, &mai, &roll, 1)?;
     Ok((ledger, key))
 }
 
@@ -407,6 +409,10 @@ mod tests {
         assert_eq!(s.pay_point_name, DEMO_PAY_POINT_NAME);
         assert_eq!(s.beneficiaries, DEMO_ROLL_SIZE as u64);
         assert_eq!(s.cash_on_hand.as_i64(), DEMO_ADVANCE);
+        assert!(
+            s.stopped_amount.as_i64() > 0,
+            "the demo's deaths are reported"
+        );
         assert_eq!(
             s.period,
             Some(Period::containing(chrono::Local::now().date_naive()))

@@ -953,6 +953,13 @@ export type Today = {
 	today: string,
 	deadline: string | null,
 	days_left: number | null,
+	/**
+	 * The day the period's report to the managing office is due (dd/mm/yyyy): the 20th of the
+	 * next month (TT 44/2022 Điều 8, as amended).
+	 */
+	report_due: string | null,
+	/** Days until then: 0 on the day, negative when overdue. */
+	report_days_left: number | null,
 	unsynced_events: number,
 	sync_enrolled: boolean,
 	last_sync: string | null,

@@ -9,7 +9,9 @@ use crate::report::{done, put, Outcome, Report};
 
 #[derive(Subcommand)]
 pub enum PeriodCommand {
-    /// Khóa sổ kỳ đang mở: không ghi thêm chi trả.
+    /// Khóa sổ kỳ đang mở: không ghi thêm chi trả. Kỳ đã khóa và đồng bộ là đã báo cáo đơn vị
+    /// quản lý; hạn báo cáo là ngày 20 tháng sau (TT 44/2022/TT-BTC Điều 8, sửa đổi bởi
+    /// TT 95/2025/TT-BTC).
     Close,
 }
 
@@ -19,11 +21,16 @@ impl Report for Closed {
     fn text(&self) -> String {
         let mut out = String::new();
         put!(out, "Đã khóa sổ kỳ {}.", self.0);
+        put!(
+            out,
+            "Báo cáo đơn vị quản lý (người đã nhận, người chưa nhận, số tiền còn lại, danh sách đã ký nhận) chậm nhất ngày {}; đồng bộ để gửi.",
+            self.0.report_due().format("%d/%m/%Y")
+        );
         out
     }
 
     fn json(&self) -> Value {
-        json!({"closed": self.0})
+        json!({"closed": self.0, "report_due": self.0.report_due()})
     }
 }
 

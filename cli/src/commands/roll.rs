@@ -15,7 +15,9 @@ use crate::report::{done, put, to_json, Outcome, Report};
 
 #[derive(Subcommand)]
 pub enum RollCommand {
-    /// Nạp danh sách mẫu (dữ liệu giả, có đánh dấu DEMO) để tập và thử.
+    /// Nạp danh sách mẫu (dữ liệu giả, có đánh dấu DEMO) để tập và thử: số CCCD 12 chữ số đúng
+    /// cấu trúc (mã tỉnh, giới tính và thế kỷ, năm sinh), người nhận thay hợp với tên và giới tính.
+    /// Dùng kèm --demo-clock để giờ chi trả nằm trong lịch niêm yết.
     Demo {
         /// Kỳ, dạng YYYY-MM.
         #[arg(long)]

@@ -20,6 +20,13 @@ function deadlineText(d) {
   return t("today_deadline_past", { n: -d.days_left });
 }
 
+/** @param {import("../../types/bindings").Today} d */
+function reportText(d) {
+  if (d.report_days_left === null || d.report_days_left === undefined) return "";
+  const when = d.report_days_left > 0 ? t("today_report_days_left", { n: d.report_days_left }) : d.report_days_left === 0 ? t("today_report_due_today") : "";
+  return [t("today_report_due", { date: d.report_due }), when].filter(Boolean).join(": ");
+}
+
 async function render() {
   /** @type {import("../../types/bindings").Today} */
   let d;
@@ -42,7 +49,7 @@ async function render() {
   const tiles = h(
     "div",
     { class: "tiles" },
-    tile(t("today_period"), monthYear(s.period), [t("today_deadline", { date: d.deadline }), h("br"), h("strong", { "data-testid": "days-left" }, deadlineText(d))], "tile-period"),
+    tile(t("today_period"), monthYear(s.period), [t("today_deadline", { date: d.deadline }), h("br"), h("strong", { "data-testid": "days-left" }, deadlineText(d)), h("br"), h("span", { "data-testid": "report-due" }, reportText(d))], "tile-period"),
     tile(t("today_people"), `${s.paid_beneficiaries} / ${s.beneficiaries}`, t("today_left", { n: s.beneficiaries - s.paid_beneficiaries }), "tile-people"),
     tile(t("today_amount"), `${money(s.paid_amount)} đ`, [t("today_of", { total: money(s.total_due) + " đ" }), s.stopped_amount > 0 ? [h("br"), t("today_stopped", { amount: money(s.stopped_amount) })] : null], "tile-amount"),
     tile(t("today_cash"), `${money(s.cash_on_hand)} đ`, d.cash.last_count ? t("today_last_count", { diff: money(d.cash.last_count.difference) }) : null, "tile-cash"),
@@ -54,6 +61,9 @@ async function render() {
   const warnings = [];
   if (d.status.roll_origin === "file") {
     warnings.push(h("div", { class: "warn-block", "data-testid": "warn-unsigned-roll" }, h("h3", {}, t("today_unsigned_roll")), h("p", {}, t("today_unsigned_roll_note"))));
+  }
+  if (d.report_days_left !== null && d.report_days_left < 0) {
+    warnings.push(h("div", { class: "warn-block", "data-testid": "warn-report-overdue" }, h("h3", {}, t("today_report_overdue", { period: monthYear(s.period), n: -d.report_days_left, date: d.report_due })), h("p", {}, t("today_report_overdue_note"))));
   }
   if (d.expiring_proxies.length) {
     warnings.push(
