@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clerk::SignedIn;
 use crate::event::{payload, EventPayload};
+use crate::fee::FeeRate;
 use crate::ledger::{Ledger, LedgerError};
 use crate::model::Role;
 use crate::text;
@@ -135,39 +136,24 @@ impl From<rusqlite::Error> for OrgError {
     }
 }
 
-/// Reads a percentage as typed ("0,55", "0.55%", "1") into basis points, exactly; empty or
-/// "không" means no fee set.
+/// Reads a percentage as typed ("0,55", "0.55%", "1") into basis points, exactly, as the
+/// settlement reads it (`fee::FeeRate`); empty or "không" means no fee set.
 pub fn parse_fee_rate(s: &str) -> Result<Option<u32>, OrgError> {
-    let t = s.trim().trim_end_matches('%').trim();
-    if t.is_empty() || text::fold(t) == "khong" {
+    let t = s.trim();
+    if t.trim_end_matches('%').trim().is_empty() || text::fold(t) == "khong" {
         return Ok(None);
     }
-    let bad = || OrgError::BadFeeRate(s.trim().to_string());
-    let (whole, frac) = match t.split_once([',', '.']) {
-        Some((w, f)) => (w, f),
-        None => (t, ""),
-    };
-    let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
-    if !digits(whole) || (!frac.is_empty() && !digits(frac)) || frac.len() > 2 || whole.len() > 3 {
+    let bad = || OrgError::BadFeeRate(t.to_string());
+    let rate: FeeRate = t.parse().map_err(|_| bad())?;
+    if rate.basis_points() > MAX_FEE_RATE_BP {
         return Err(bad());
     }
-    let whole: u32 = whole.parse().map_err(|_| bad())?;
-    let frac: u32 = format!("{frac:0<2}").parse().map_err(|_| bad())?;
-    let bp = whole * 100 + frac;
-    if bp > MAX_FEE_RATE_BP {
-        return Err(bad());
-    }
-    Ok(Some(bp))
+    Ok(Some(rate.basis_points()))
 }
 
 /// Basis points as a Vietnamese percentage: 55 → "0,55%", 100 → "1%", 150 → "1,5%".
 pub fn fee_rate_label(bp: u32) -> String {
-    let (whole, frac) = (bp / 100, bp % 100);
-    match frac {
-        0 => format!("{whole}%"),
-        f if f % 10 == 0 => format!("{whole},{}%", f / 10),
-        f => format!("{whole},{f:02}%"),
-    }
+    FeeRate::from_basis_points(bp).map_or_else(|_| format!("{bp}‱"), |r| r.to_string())
 }
 
 /// One text setting after a change: kept, cleared (empty), or replaced by the checked new text.
@@ -370,6 +356,14 @@ impl Ledger {
     /// The payer's fee rate in basis points, when one is set (TT 44/2022 Điều 7.2.g).
     pub fn fee_rate_bp(&self) -> Result<Option<u32>, LedgerError> {
         Ok(self.org_settings()?.fee_rate_bp)
+    }
+
+    /// The payer's fee rate as the settlement uses it, when one is set.
+    pub fn fee_rate(&self) -> Result<Option<FeeRate>, LedgerError> {
+        // Stored rates were checked against MAX_FEE_RATE_BP (below 100%) when set.
+        Ok(self
+            .fee_rate_bp()?
+            .and_then(|bp| FeeRate::from_basis_points(bp).ok()))
     }
 
     /// Applies `change`, by a supervisor, recorded as an `org_set` event naming them. Returns

@@ -1128,6 +1128,22 @@ fn the_settlement_fee_needs_a_rate_and_only_the_settlement_takes_one() {
         .run(&["print", "settlement", "--fee-rate", "0,125%", "--out", out]);
     assert_eq!(r.status.code(), Some(2));
     assert!(r.stderr.contains("hai chữ số thập phân"), "{}", r.stderr);
+
+    // A rate the supervisor set in the organisation settings is the settlement's default.
+    let set = fx.cli.run_env(
+        &["--clerk", "2", "org", "set", "--fee-rate", "0,5"],
+        &[("PAYPOINT_PIN", common::SUPERVISOR_PIN)],
+    );
+    assert!(set.ok(), "{}", set.stderr);
+    let pdf = print(
+        &fx.cli,
+        fx.dir.path(),
+        "settlement-org-fee",
+        &["settlement"],
+    );
+    let flat = flat_of(&pdf);
+    assert!(flat.contains("0,5%"), "{flat}");
+    assert!(flat.contains("Phí chi trả bằng chữ"), "{flat}");
 }
 
 /// The codes a table of the notice lists, in order: those between `from` and `to` in the text.

@@ -28,8 +28,9 @@ pub struct SettlementOptions {
     pub place: Option<String>,
     /// The date on the date line.
     pub date: NaiveDate,
-    /// The payer's fee rate of the contract; without it the fee is left for the managing office
-    /// to fill in.
+    /// The payer's fee rate of the contract for this printing; `None`: the rate the organisation
+    /// settings hold (`paypoint org set --fee-rate`), and without one the fee is left for the
+    /// managing office to fill in.
     pub fee_rate: Option<FeeRate>,
 }
 
@@ -277,7 +278,12 @@ pub fn render(ledger: &Ledger, opts: &SettlementOptions) -> Result<Pdf, Document
         )],
     );
     let total = summary_part(&mut doc, &people)?;
-    let money = SettlementMoney::of(&cash, &total, opts.fee_rate)?;
+    // The rate given for this printing, else the one the organisation settings hold.
+    let fee_rate = match opts.fee_rate {
+        Some(rate) => Some(rate),
+        None => ledger.fee_rate()?,
+    };
+    let money = SettlementMoney::of(&cash, &total, fee_rate)?;
     money_part(&mut doc, &money, last_count.as_ref())?;
     fee_part(&mut doc, &money);
     let date_line = super::date_line(&place, opts.date);

@@ -86,7 +86,8 @@ pub struct PrintArgs {
     venue: Option<String>,
     /// Tỷ lệ phí chi trả theo hợp đồng (settlement), phần trăm của số tiền đã chi trả, ví dụ
     /// 0,5% (TT 44/2022/TT-BTC Điều 7, sửa đổi bởi TT 95/2025/TT-BTC). Phí làm tròn đến đồng.
-    /// Không ghi thì ô phí để trống cho đơn vị quản lý điền.
+    /// Không ghi thì dùng tỷ lệ đã đặt (`paypoint org set --fee-rate`); chưa đặt thì ô phí để
+    /// trống cho đơn vị quản lý điền.
     #[arg(long, value_name = "TỶ_LỆ")]
     fee_rate: Option<paypoint::fee::FeeRate>,
 }
