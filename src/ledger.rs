@@ -28,6 +28,8 @@ const MIGRATION_FILES: &[&str] = &[
     include_str!("../migrations/0003_roll_origin.sql"),
     include_str!("../migrations/0004_life_check.sql"),
     include_str!("../migrations/0005_line_state.sql"),
+    // 0006 and 0007 are taken by work merged in parallel (issue 14); keep the files in order.
+    include_str!("../migrations/0008_day_supervisors.sql"),
 ];
 const MIGRATIONS_COUNT: usize = MIGRATION_FILES.len();
 static MIGRATIONS: LazyLock<Migrations<'static>> =

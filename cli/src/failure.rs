@@ -13,6 +13,7 @@ use paypoint::money::MoneyError;
 use paypoint::payout::PayoutError;
 use paypoint::roll::RollError;
 use paypoint::stop::StopError;
+use paypoint::supervisor::SupervisorError;
 use paypoint::sync::client::SyncError;
 use paypoint::vault::VaultError;
 use paypoint::visit::VisitError;
@@ -85,7 +86,13 @@ macro_rules! coded {
         }
     )*};
 }
-coded!(LedgerError, ClerkError, MoneyError, PayoutError);
+coded!(
+    LedgerError,
+    ClerkError,
+    MoneyError,
+    PayoutError,
+    SupervisorError
+);
 
 /// The core's other errors, with the code the window gives the same refusal.
 macro_rules! mapped {

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use commands::{
-    cash, clerk, journal, ledger, lookup, payout, period, print, roll, stop, sync, words,
+    cash, clerk, day, journal, ledger, lookup, payout, period, print, roll, stop, sync, words,
 };
 use paypoint::Ledger;
 use report::Outcome;
@@ -94,6 +94,9 @@ enum Command {
     /// Kỳ chi trả.
     #[command(subcommand)]
     Period(period::PeriodCommand),
+    /// Ngày chi trả: ghi người giám sát của xã / đơn vị quản lý (TT 44/2022 Điều 8).
+    #[command(subcommand)]
+    Day(day::DayCommand),
     /// Tình hình kỳ đang mở: đã trả, chưa trả, tồn quỹ.
     Status,
     /// Kiểm tra chuỗi băm của nhật ký và nội dung danh sách; báo mắt xích hỏng đầu tiên.
@@ -146,6 +149,7 @@ fn run_on(ledger: &mut Ledger, clerk: Option<i64>, command: Command) -> Outcome 
         Command::Stop(args) => stop::run(ledger, clerk, &args),
         Command::Cash(c) => cash::run(ledger, clerk, &c),
         Command::Period(c) => period::run(ledger, clerk, &c),
+        Command::Day(c) => day::run(ledger, clerk, &c),
         Command::Status => journal::status(ledger),
         Command::Verify => journal::verify(ledger),
         Command::Events(args) => journal::events(ledger, &args),

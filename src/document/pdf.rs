@@ -694,16 +694,20 @@ impl Doc {
         }
         let totals_top = self.y;
         let mut span = t.columns.len();
+        let also = also_columns(rows);
+        let first_also = also.first().copied().unwrap_or(usize::MAX);
         if let Some(pt) = &opts.page_total {
             let sum =
                 Dong::sum(page.rows.iter().filter_map(|&i| rows[i].amount)).unwrap_or(Dong::ZERO);
-            self.draw_total_row(t, &pt.label, pt.amount_col, sum);
-            span = span.min(pt.amount_col);
+            let extra = also_sums(&also, page.rows.iter().map(|&i| &rows[i]));
+            self.draw_total_row(t, &pt.label, (pt.amount_col, sum), &extra);
+            span = span.min(pt.amount_col).min(first_also);
         }
         if page.last {
             if let Some((label, amount, col)) = &opts.grand_total {
-                self.draw_total_row(t, label, *col, *amount);
-                span = span.min(*col);
+                let extra = also_sums(&also, rows.iter());
+                self.draw_total_row(t, label, (*col, *amount), &extra);
+                span = span.min(*col).min(first_also);
             }
         }
         self.draw_column_rules(t, top, totals_top, span);
@@ -737,6 +741,7 @@ impl Doc {
         let mut x = x0;
         self.page().rule(x, top, x, bottom, 0.5);
         let n = t.columns.len();
+        let group_h = t.group_row_height().unwrap_or(0.0);
         for (b, c) in t.columns.iter().enumerate() {
             x += c.width;
             let end = if b + 1 < span && b + 1 < n {
@@ -744,7 +749,14 @@ impl Doc {
             } else {
                 bottom
             };
-            self.page().rule(x, top, x, end, 0.5);
+            // Top rule of the table (0.8) aside, a rule between two columns of one group starts
+            // under the group's title.
+            let start = if t.rule_inside_group(b) {
+                top + group_h
+            } else {
+                top
+            };
+            self.page().rule(x, start, x, end, 0.5);
         }
     }
 
@@ -780,11 +792,17 @@ impl Doc {
         let y0 = self.y;
         self.page().rule(x0, y0, x0 + w, y0, 0.8);
         let h = t.header_cells_height();
+        let g = self.draw_header_groups(t, y0);
         let mut x = x0;
         for (c, lines) in t.columns.iter().zip(t.header_lines()) {
             let lh = line_height(t.header_size);
             let block = lines.len() as f32 * lh;
-            let mut baseline = y0 + (h - block) / 2.0 + ascent(t.header_size) - 0.6;
+            // A column under a group title is centred in the lower row of the header.
+            let (top, cell_h) = match c.group {
+                Some(_) => (y0 + g, h - g),
+                None => (y0, h),
+            };
+            let mut baseline = top + (cell_h - block) / 2.0 + ascent(t.header_size) - 0.6;
             for line in lines {
                 self.page().text_in(
                     x + PAD,
@@ -824,6 +842,37 @@ impl Doc {
         }
     }
 
+    /// The upper row of a two-level header: each group's title centred over its columns, with
+    /// a rule under it. Returns its height (0 when the table has no groups).
+    fn draw_header_groups(&mut self, t: &Table, y0: f32) -> f32 {
+        let Some(g) = t.group_row_height() else {
+            return 0.0;
+        };
+        let x0 = self.left();
+        let lh = line_height(t.header_size);
+        for (first, n, title) in t.groups() {
+            let x: f32 = x0 + t.columns[..first].iter().map(|c| c.width).sum::<f32>();
+            let w: f32 = t.columns[first..first + n].iter().map(|c| c.width).sum();
+            let lines = t.group_lines(first, n, title);
+            let block = lines.len() as f32 * lh;
+            let mut baseline = y0 + (g - block) / 2.0 + ascent(t.header_size) - 0.6;
+            for line in &lines {
+                self.page().text_in(
+                    x + PAD,
+                    w - 2.0 * PAD,
+                    baseline,
+                    line,
+                    Face::Bold,
+                    t.header_size,
+                    Align::Center,
+                );
+                baseline += lh;
+            }
+            self.page().rule(x, y0 + g, x + w, y0 + g, 0.5);
+        }
+        g
+    }
+
     fn draw_row(&mut self, t: &Table, m: &Measured, bold: bool) {
         let x0 = self.left();
         let y0 = self.y;
@@ -852,15 +901,24 @@ impl Doc {
         self.page().rule(x0, y, x0 + t.width(), y, 0.4);
     }
 
-    /// A total row: the label across the columns before `amount_col`, the amount in it.
-    fn draw_total_row(&mut self, t: &Table, label: &str, amount_col: usize, amount: Dong) {
+    /// A total row: the label across the columns before the first amount column, the amount in
+    /// `amount_col` and each of `extra` in its own column.
+    fn draw_total_row(
+        &mut self,
+        t: &Table,
+        label: &str,
+        (amount_col, amount): (usize, Dong),
+        extra: &[(usize, Dong)],
+    ) {
         let x0 = self.left();
         let y0 = self.y;
         let baseline = y0 + (TOTAL_ROW - line_height(t.body_size)) / 2.0 + ascent(t.body_size);
-        let label_w: f32 = t.columns[..amount_col.min(t.columns.len())]
+        let label_end = extra
             .iter()
-            .map(|c| c.width)
-            .sum();
+            .map(|e| e.0)
+            .fold(amount_col, usize::min)
+            .min(t.columns.len());
+        let label_w: f32 = t.columns[..label_end].iter().map(|c| c.width).sum();
         let label = prepare(label);
         self.page().text_in(
             x0 + PAD,
@@ -871,10 +929,21 @@ impl Doc {
             t.body_size,
             Align::Center,
         );
-        let ax: f32 = x0 + t.columns[..amount_col].iter().map(|c| c.width).sum::<f32>();
-        let aw = t.columns[amount_col].width;
+        for (col, amount) in std::iter::once((amount_col, amount)).chain(extra.iter().copied()) {
+            self.total_amount(t, col, baseline, amount);
+        }
+        self.y += TOTAL_ROW;
+        let y = self.y;
+        self.page().rule(x0, y, x0 + t.width(), y, 0.8);
+    }
+
+    /// One amount of a total row, right-aligned in its column, never spilling out of its cell
+    /// (a smaller size if it must).
+    fn total_amount(&mut self, t: &Table, col: usize, baseline: f32, amount: Dong) {
+        let Some(c) = t.columns.get(col) else { return };
+        let ax: f32 = self.left() + t.columns[..col].iter().map(|c| c.width).sum::<f32>();
+        let aw = c.width;
         let text = amount.to_string();
-        // A total never spills out of its cell: a smaller size if it must.
         let mut size = t.body_size;
         while size > 7.0 && width(&text, Face::Bold, size) > aw - 2.0 * PAD {
             size -= 0.5;
@@ -888,9 +957,6 @@ impl Doc {
             size,
             Align::Right,
         );
-        self.y += TOTAL_ROW;
-        let y = self.y;
-        self.page().rule(x0, y, x0 + t.width(), y, 0.8);
     }
 
     /// Numbers the pages "Trang x/y", marks every page (demo data, an unsigned roll), and writes
@@ -1084,6 +1150,9 @@ pub(crate) struct Column {
     pub title: String,
     pub width: f32,
     pub align: Align,
+    /// The title of a header cell spanning this column and its neighbours with the same group
+    /// (a two-level header: "Năm sinh" over "Nam" and "Nữ").
+    pub group: Option<String>,
 }
 
 impl Column {
@@ -1092,7 +1161,14 @@ impl Column {
             title: title.to_string(),
             width,
             align,
+            group: None,
         }
+    }
+
+    /// The column under a spanning header cell `group`.
+    pub(crate) fn under(mut self, group: &str) -> Column {
+        self.group = Some(group.to_string());
+        self
     }
 }
 
@@ -1130,6 +1206,8 @@ pub(crate) struct Row {
     pub bold: bool,
     /// The beneficiary's code, when the page's stamp lists it.
     pub tag: Option<String>,
+    /// Amounts of other columns that the total rows add up too: (column, amount).
+    pub also: Vec<(usize, Dong)>,
 }
 
 impl Row {
@@ -1139,7 +1217,14 @@ impl Row {
             amount: None,
             bold: false,
             tag: None,
+            also: Vec::new(),
         }
+    }
+
+    /// Another amount column of the row that the page total and the grand total add up.
+    pub(crate) fn with_also(mut self, col: usize, amount: Dong) -> Row {
+        self.also.push((col, amount));
+        self
     }
 
     /// Names the row in its page's stamp (QR code) with its amount.
@@ -1204,6 +1289,32 @@ struct LastPage {
     need: f32,
     /// The grand total row alone.
     grand_h: f32,
+}
+
+/// The columns, other than the main amount column, that some row gives an amount for.
+fn also_columns(rows: &[Row]) -> Vec<usize> {
+    let mut cols: Vec<usize> = rows
+        .iter()
+        .flat_map(|r| r.also.iter().map(|a| a.0))
+        .collect();
+    cols.sort_unstable();
+    cols.dedup();
+    cols
+}
+
+/// The sum of each of `cols` over `rows`.
+fn also_sums<'a>(
+    cols: &[usize],
+    rows: impl Iterator<Item = &'a Row> + Clone,
+) -> Vec<(usize, Dong)> {
+    cols.iter()
+        .map(|&c| {
+            let amounts = rows
+                .clone()
+                .flat_map(|r| r.also.iter().filter(move |a| a.0 == c).map(|a| a.1));
+            (c, Dong::sum(amounts).unwrap_or(Dong::ZERO))
+        })
+        .collect()
 }
 
 /// Fills pages with rows in order: `first` mm of room on the first page, `fresh` on the others.
@@ -1289,8 +1400,60 @@ impl Table {
     }
 
     fn header_cells_height(&self) -> f32 {
-        let lines = self.header_lines().iter().map(Vec::len).max().unwrap_or(1);
-        lines as f32 * line_height(self.header_size) + 2.0 * PAD + 0.8
+        let lh = line_height(self.header_size);
+        let cells = |grouped: bool| {
+            self.header_lines()
+                .iter()
+                .zip(&self.columns)
+                .filter(|(_, c)| c.group.is_some() == grouped)
+                .map(|(l, _)| l.len())
+                .max()
+                .unwrap_or(0)
+        };
+        let single = cells(false).max(1) as f32 * lh + 2.0 * PAD + 0.8;
+        match self.group_row_height() {
+            Some(g) => single.max(g + cells(true).max(1) as f32 * lh + 2.0 * PAD + 0.8),
+            None => single,
+        }
+    }
+
+    /// The spans of a two-level header: (first column, number of columns, group title), in order.
+    fn groups(&self) -> Vec<(usize, usize, &str)> {
+        let mut out: Vec<(usize, usize, &str)> = Vec::new();
+        for (i, c) in self.columns.iter().enumerate() {
+            let Some(g) = c.group.as_deref() else {
+                continue;
+            };
+            match out.last_mut() {
+                Some(last) if last.2 == g && last.0 + last.1 == i => last.1 += 1,
+                _ => out.push((i, 1, g)),
+            }
+        }
+        out
+    }
+
+    /// The lines of a group's title over its span.
+    fn group_lines(&self, first: usize, n: usize, title: &str) -> Vec<String> {
+        let w: f32 = self.columns[first..first + n].iter().map(|c| c.width).sum();
+        wrap(&prepare(title), Face::Bold, self.header_size, w - 2.0 * PAD)
+    }
+
+    /// Height of the upper row of a two-level header, if the table has one.
+    fn group_row_height(&self) -> Option<f32> {
+        self.groups()
+            .iter()
+            .map(|&(f, n, t)| self.group_lines(f, n, t).len())
+            .max()
+            .map(|l| l as f32 * line_height(self.header_size) + 2.0 * PAD)
+    }
+
+    /// Whether the rule between column `b` and the next is inside a group (it then starts under
+    /// the group's title).
+    fn rule_inside_group(&self, b: usize) -> bool {
+        match (self.columns.get(b), self.columns.get(b + 1)) {
+            (Some(l), Some(r)) => l.group.is_some() && l.group == r.group,
+            _ => false,
+        }
     }
 
     /// Height of the header and numbering rows.

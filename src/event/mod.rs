@@ -53,6 +53,8 @@ pub enum EventKind {
     LifeHold,
     /// The managing office confirmed the beneficiary is alive: the hold is lifted.
     LifeConfirmed,
+    /// Who supervised a day's payout for the commune (người giám sát, TT 44/2022 Điều 8).
+    DaySupervisor,
 }
 
 impl EventKind {
@@ -74,6 +76,7 @@ impl EventKind {
             EventKind::ClerkUnlocked => "clerk_unlocked",
             EventKind::LifeHold => "life_hold",
             EventKind::LifeConfirmed => "life_confirmed",
+            EventKind::DaySupervisor => "day_supervisor",
         }
     }
 

@@ -54,6 +54,8 @@ pub enum EventPayload {
     LifeHold(LifeHold),
     /// The managing office confirmed the beneficiary: the hold is lifted.
     LifeConfirmed(LifeConfirmed),
+    /// Who supervised a day's payout.
+    DaySupervisor(DaySupervisor),
 }
 
 /// A payload that does not have the shape its kind says.
@@ -86,6 +88,7 @@ impl EventPayload {
             EventPayload::ClerkUnlocked(_) => EventKind::ClerkUnlocked,
             EventPayload::LifeHold(_) => EventKind::LifeHold,
             EventPayload::LifeConfirmed(_) => EventKind::LifeConfirmed,
+            EventPayload::DaySupervisor(_) => EventKind::DaySupervisor,
         }
     }
 
@@ -106,6 +109,7 @@ impl EventPayload {
             EventPayload::ClerkUnlocked(p) => serde_json::to_value(p),
             EventPayload::LifeHold(p) => serde_json::to_value(p),
             EventPayload::LifeConfirmed(p) => serde_json::to_value(p),
+            EventPayload::DaySupervisor(p) => serde_json::to_value(p),
         };
         // Plain structs of strings, integers, booleans and maps with string keys.
         v.expect("a payload always serialises")
@@ -135,6 +139,7 @@ impl EventPayload {
             EventKind::ClerkUnlocked => EventPayload::ClerkUnlocked(de(kind, v)?),
             EventKind::LifeHold => EventPayload::LifeHold(de(kind, v)?),
             EventKind::LifeConfirmed => EventPayload::LifeConfirmed(de(kind, v)?),
+            EventKind::DaySupervisor => EventPayload::DaySupervisor(de(kind, v)?),
         })
     }
 
@@ -450,4 +455,17 @@ pub struct LifeConfirmed {
     pub note: String,
     /// The hub's amendment number.
     pub amendment: u64,
+}
+
+/// `day_supervisor`: the person the managing office (or the commune) sent to supervise the
+/// payout of a day (người giám sát, TT 44/2022/TT-BTC Điều 8 as amended by TT 95/2025/TT-BTC).
+/// A later event for the same day supersedes an earlier one; both stay in the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DaySupervisor {
+    /// The day supervised, `YYYY-MM-DD` (device local date).
+    pub date: String,
+    /// The supervisor's full name.
+    pub name: String,
+    /// Their office and position ("Công chức Văn hóa - Xã hội, UBND xã Quảng Hưng").
+    pub office: String,
 }

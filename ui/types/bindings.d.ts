@@ -282,7 +282,9 @@ export type EventKind =
 /** The managing office put a beneficiary on hold "to be confirmed" (proof of life). */
 "life_hold" | 
 /** The managing office confirmed the beneficiary is alive: the hold is lifted. */
-"life_confirmed";
+"life_confirmed" | 
+/** Who supervised a day's payout for the commune (người giám sát, TT 44/2022 Điều 8). */
+"day_supervisor";
 
 /** A proxy whose authorisation ends within the period (or has already ended). */
 export type ExpiringProxy = {
