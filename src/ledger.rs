@@ -30,6 +30,7 @@ const MIGRATION_FILES: &[&str] = &[
     include_str!("../migrations/0005_line_state.sql"),
     include_str!("../migrations/0006_org_settings.sql"),
     include_str!("../migrations/0007_policy_tables.sql"),
+    include_str!("../migrations/0008_day_supervisors.sql"),
 ];
 const MIGRATIONS_COUNT: usize = MIGRATION_FILES.len();
 static MIGRATIONS: LazyLock<Migrations<'static>> =

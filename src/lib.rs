@@ -32,6 +32,7 @@ pub mod roll;
 pub mod search;
 pub mod status;
 pub mod stop;
+pub mod supervisor;
 pub mod sync;
 pub mod text;
 pub mod today;

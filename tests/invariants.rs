@@ -1059,3 +1059,85 @@ fn the_card_says_why_not_before_the_payout_refuses_with_the_same_code() {
         .unwrap();
     assert_eq!(closed.payability.code(), "period_closed");
 }
+
+/// Issue 14: the day's supervisor is a recorded fact like money: the latest record of a day is
+/// the one in force, the earlier one stays; a record without a name or an office is refused by
+/// the API and by the store; nothing recorded is edited or deleted.
+#[test]
+fn the_days_supervisor_is_recorded_once_per_event_and_never_edited() {
+    use paypoint::supervisor::SupervisorError;
+    let mut f = fixture();
+    let clerk = f.clerk.clone();
+    let day = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+    assert_eq!(f.ledger.day_supervisor(day).unwrap(), None);
+    let before = f.ledger.event_count().unwrap();
+    assert!(matches!(
+        f.ledger
+            .record_day_supervisor(&clerk, day, "  ", "UBND xã Quảng Hưng"),
+        Err(SupervisorError::NoName)
+    ));
+    assert!(matches!(
+        f.ledger
+            .record_day_supervisor(&clerk, day, "Nguyễn Thị Hoa", ""),
+        Err(SupervisorError::NoOffice)
+    ));
+    assert!(matches!(
+        f.ledger
+            .record_day_supervisor(&clerk, day, &"x".repeat(200), "UBND xã"),
+        Err(SupervisorError::TooLong { .. })
+    ));
+    assert_eq!(f.ledger.event_count().unwrap(), before, "nothing written");
+    f.ledger
+        .record_day_supervisor(
+            &clerk,
+            day,
+            "Nguyễn  Thị Hoa",
+            "Công chức, UBND xã Quảng Hưng",
+        )
+        .unwrap();
+    let second = f
+        .ledger
+        .record_day_supervisor(
+            &clerk,
+            day,
+            "Phạm Văn Tâm",
+            "Phó Chủ tịch UBND xã Quảng Hưng",
+        )
+        .unwrap();
+    let now = f.ledger.day_supervisor(day).unwrap().unwrap();
+    assert_eq!(now, second, "the latest record of the day is in force");
+    assert_eq!(
+        f.ledger.day_supervisor(day.succ_opt().unwrap()).unwrap(),
+        None
+    );
+    let conn = raw(&f);
+    for sql in [
+        "UPDATE day_supervisors SET name = 'x'",
+        "DELETE FROM day_supervisors",
+    ] {
+        let err = conn.execute(sql, []).unwrap_err();
+        assert!(err.to_string().contains("ledger:"), "{sql}: {err}");
+    }
+    // The store's own CHECK refuses an empty name from any writer.
+    let err = conn
+        .execute(
+            "INSERT INTO day_supervisors (event_seq, day, name, office)
+             VALUES (1, '2026-12-04', ' ', 'UBND xã')",
+            [],
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("CHECK"), "{err}");
+    let names: Vec<String> = conn
+        .prepare("SELECT name FROM day_supervisors ORDER BY event_seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        names,
+        ["Nguyễn Thị Hoa", "Phạm Văn Tâm"],
+        "both kept, cleaned"
+    );
+    assert!(f.ledger.verify().unwrap().chain_ok);
+}

@@ -15,6 +15,7 @@ use paypoint::payout::PayoutError;
 use paypoint::policy::PolicyError;
 use paypoint::roll::RollError;
 use paypoint::stop::StopError;
+use paypoint::supervisor::SupervisorError;
 use paypoint::sync::client::SyncError;
 use paypoint::vault::VaultError;
 use paypoint::visit::VisitError;
@@ -93,7 +94,8 @@ coded!(
     MoneyError,
     PayoutError,
     PolicyError,
-    OrgError
+    OrgError,
+    SupervisorError
 );
 
 /// The core's other errors, with the code the window gives the same refusal.

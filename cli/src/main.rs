@@ -16,8 +16,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use commands::{
-    cash, clerk, journal, ledger, lookup, org, payout, period, policy, print, roll, stop, sync,
-    words,
+    cash, clerk, day, journal, ledger, lookup, org, payout, period, policy, print, roll, stop,
+    sync, words,
 };
 use paypoint::Ledger;
 use report::Outcome;
@@ -108,6 +108,9 @@ enum Command {
     /// ký, phí chi trả.
     #[command(subcommand)]
     Org(org::OrgCommand),
+    /// Ngày chi trả: ghi người giám sát của xã / đơn vị quản lý (TT 44/2022 Điều 8).
+    #[command(subcommand)]
+    Day(day::DayCommand),
     /// Tình hình kỳ đang mở: đã trả, chưa trả, tồn quỹ.
     Status,
     /// Kiểm tra chuỗi băm của nhật ký và nội dung danh sách; báo mắt xích hỏng đầu tiên.
@@ -165,6 +168,7 @@ fn run_on(ledger: &mut Ledger, clerk: Option<i64>, command: Command) -> Outcome 
         Command::Period(c) => period::run(ledger, clerk, &c),
         Command::Policy(c) => policy::run(ledger, &c),
         Command::Org(c) => org::run(ledger, clerk, &c),
+        Command::Day(c) => day::run(ledger, clerk, &c),
         Command::Status => journal::status(ledger),
         Command::Verify => journal::verify(ledger),
         Command::Events(args) => journal::events(ledger, &args),

@@ -336,17 +336,19 @@ fn signature_sheet_of_the_demo_roll() {
             "Ký nhận",
             "Ghi chú",
             "(1)",
-            "(9)",
+            "(14)",
         ] {
             assert!(p.contains(s), "page {} lacks the header {s:?}", i + 1);
         }
     }
-    // Every name, exactly as written (NFC, diacritics intact), and every code once.
+    // Every name, exactly as written (NFC, diacritics intact; in drawing order, as a name may
+    // wrap in its cell), and every code once.
     let roll = fx.cli.roll();
     let text = pages.join("\n");
+    let drawn = flat_of(&pdf);
     for (code, hit) in &roll {
         let name = hit["name"].as_str().unwrap();
-        assert!(text.contains(name), "{code}: name {name:?} not found");
+        assert!(drawn.contains(name), "{code}: name {name:?} not found");
     }
     let counts = code_counts(&text);
     assert_eq!(
@@ -374,7 +376,8 @@ fn signature_sheet_of_the_demo_roll() {
         "Người lập biểu",
         "Kế toán",
         "Giám đốc Bưu điện",
-        "Đại diện UBND xã",
+        "Nhân viên chi trả",
+        "Người giám sát",
     ] {
         assert!(last.contains(s), "last page lacks {s:?}");
     }
@@ -534,7 +537,7 @@ fn long_text_wraps_inside_its_cell_and_nothing_is_cut() {
         "a combining mark leaked into the text"
     );
     assert_eq!(code_counts(&text)["QH01-000002"], 1);
-    // The name's words stay inside the name column: x from 42 to 82 mm (left margin 30, STT 12),
+    // The name's words stay inside the name column: x from 40 to 68 mm (left margin 30, STT 10),
     // on more than one line; the row grew to hold it while the others kept their 12 mm.
     let name_words: BTreeSet<&str> = ["Tằng", "Khuê", "Diễm", "Kiều", "Trinh", "Nguyệt", "Ánh"]
         .into_iter()
@@ -546,7 +549,7 @@ fn long_text_wraps_inside_its_cell_and_nothing_is_cut() {
         for (w, x0, y0, x1, _) in &words {
             if name_words.contains(w.as_str()) {
                 assert!(
-                    *x0 >= 42.0 * PT_PER_MM - 0.5 && *x1 <= 82.0 * PT_PER_MM + 0.5,
+                    *x0 >= 40.0 * PT_PER_MM - 0.5 && *x1 <= 68.0 * PT_PER_MM + 0.5,
                     "{w} at {x0}..{x1} pt is outside the name column"
                 );
                 lines.insert((page, (*y0 * 10.0) as i64));
@@ -828,11 +831,11 @@ fn day_report_shows_the_day_and_the_cash_count() {
         assert!(flat.contains(c.as_str()));
     }
     let gross: i64 = d.payouts.iter().sum();
-    let line = lines_with(&text, "Cộng chi trả trong ngày");
+    let line = lines_with(&text, "Cộng các lần chi");
     assert_eq!(amounts(line[0]).last(), Some(&gross));
     assert!(flat.contains(&format!(
         "I. Chi trả trong ngày: {} lần chi",
-        d.payouts.len()
+        d.payouts.len() - 1
     )));
     assert!(flat.contains("Đã hủy"));
     assert!(flat.contains("Nhầm người nhận, chi lại sau"));
@@ -907,18 +910,26 @@ fn unpaid_list_at_any_time() {
     for c in d.paid.keys() {
         assert!(!counts.contains_key(c), "{c} is paid");
     }
-    let (per_page, grand) = page_totals(&pages);
-    assert_eq!(per_page.iter().sum::<i64>(), grand);
+    // Part I carries its page totals; the two parts' totals add up to what is unpaid.
     let status = cli.status();
-    assert_eq!(grand, status["unpaid_amount"].as_i64().unwrap());
+    let stopped = status["stopped_amount"].as_i64().unwrap();
+    let unpaid_amount = status["unpaid_amount"].as_i64().unwrap();
+    let carried_line = lines_with(&text, "Cộng chưa nhận, chuyển kỳ sau");
+    assert_eq!(carried_line.len(), 1, "{text}");
+    let carried = *amounts(carried_line[0]).last().unwrap();
+    let stopped_line = lines_with(&text, "Cộng dừng chi trả");
+    assert_eq!(amounts(stopped_line[0]).last(), Some(&stopped));
+    assert_eq!(carried + stopped, unpaid_amount);
+    let sums: i64 = pages
+        .iter()
+        .flat_map(|p| lines_with(p, "Cộng trang"))
+        .map(|l| *amounts(l).last().unwrap())
+        .sum();
+    assert_eq!(sums, carried, "page totals of part I");
     let flat = flat_of(&pdf);
     assert!(flat.contains(&format!(
         "Tổng số: {} / 40 đối tượng chưa nhận",
-        unpaid.len()
-    )));
-    assert!(flat.contains(&format!(
-        "trong đó dừng chi trả {} đồng",
-        paypoint::Dong::new(status["stopped_amount"].as_i64().unwrap()).unwrap()
+        unpaid.len() - 2
     )));
     // The last visit's outcome, and the home-delivery flag.
     let absent_row = row_of(&flat, &d.absent);
@@ -926,10 +937,9 @@ fn unpaid_list_at_any_time() {
         absent_row.contains(" x Vắng nhà ("),
         "home delivery flag and last visit: {absent_row}"
     );
-    assert!(flat.contains("Dừng chi trả: báo giảm (chuyển đi)"));
     assert!(flat.contains(DATE_LINE));
-    let words = paypoint::Dong::new(grand).unwrap().in_words();
-    assert!(flat.contains(&format!("Bằng chữ: {words}.")));
+    let words = paypoint::Dong::new(carried).unwrap().in_words();
+    assert!(flat.contains(&format!("Số tiền chuyển kỳ sau bằng chữ: {words}.")));
 }
 
 /// The amounts of the lines of `page` that contain `label`, one list per line.
@@ -1552,4 +1562,292 @@ fn a_place_name_in_the_header_is_never_split_over_two_lines() {
             );
         }
     }
+}
+
+/// Issue 14: the sheet has the managing office's columns — birth year under Nam / Nữ, the ID
+/// card, the amounts as monthly / arrears and once / total, each totalled, the day received —
+/// and names the roll's version as an accountant does, with no software words on paper.
+#[test]
+fn the_sheet_has_the_managing_offices_columns_each_amount_totalled() {
+    let fx = setup_ledger(30);
+    let clerk = CLERK_ID.to_string();
+    let first = fx.codes[0].clone();
+    fx.cli.json(&["--clerk", &clerk, "pay", &first]);
+    let pdf = print(
+        &fx.cli,
+        fx.dir.path(),
+        "sheet-cols",
+        &["sheet", "--date", DATE],
+    );
+    let pages = check_common(&pdf, "Danh sách chi trả có ký nhận", true);
+    // In drawing order: a header cell's wrapped lines read one after the other.
+    let first_page = collapse(flat_of(&pdf).split("Trang 1/").next().unwrap());
+    for s in [
+        "Năm sinh",
+        "Nam",
+        "Nữ",
+        "Số CCCD",
+        "Trợ cấp hàng tháng",
+        "Truy lĩnh",
+        "Tổng cộng",
+        "Ngày nhận",
+        "Căn cứ danh sách chi trả của đơn vị quản lý (danh sách lần đầu, nhận ngày",
+    ] {
+        assert!(first_page.contains(s), "page 1 lacks {s:?}:\n{first_page}");
+    }
+    let all = collapse(&pages.join(" "));
+    for s in ["Phiên bản", "Cảnh báo"] {
+        assert!(!all.contains(s), "software words on paper: {s:?}");
+    }
+    // Each person's ID card number and birth year are on the page; the one paid has the day.
+    let flat = flat_of(&pdf);
+    for c in fx.codes.iter().take(10) {
+        let card = fx.cli.json(&["show", c]);
+        let id = card["id_card"].as_str().unwrap_or_default();
+        if !id.is_empty() {
+            assert!(flat.contains(id), "{c}: ID card {id} not printed");
+        }
+    }
+    let today = chrono::Local::now()
+        .date_naive()
+        .format("%d/%m")
+        .to_string();
+    assert!(
+        row_of(&flat, &first).contains(&today),
+        "{first} was paid today: {}",
+        row_of(&flat, &first)
+    );
+    // TỔNG CỘNG: monthly + once = total, which is the roll's total.
+    let grand = lines_with(pages.last().unwrap(), "TỔNG CỘNG");
+    let a = amounts(grand[0]);
+    assert_eq!(a.len(), 3, "three amounts totalled: {}", grand[0]);
+    assert_eq!(a[0] + a[1], a[2]);
+    assert_eq!(a[2], fx.total_due);
+    for p in &pages {
+        let line = lines_with(p, "Cộng trang");
+        let a = amounts(line[0]);
+        assert_eq!(a.len(), 3, "three amounts on Cộng trang: {}", line[0]);
+        assert_eq!(a[0] + a[1], a[2]);
+    }
+}
+
+/// Issue 14: an amended roll is named on the sheet as "danh sách điều chỉnh lần 1".
+#[test]
+fn an_amended_roll_is_named_on_the_sheet_as_an_adjustment() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("so.sqlite");
+    let period: Period = PERIOD.parse().unwrap();
+    let roll = demo::roll(period, 5, 1, "QH01");
+    {
+        let mut ledger = Ledger::init(&db, "QH01", "Bưu điện văn hóa xã Quảng Hưng").unwrap();
+        ledger.load_roll(&roll, "ds-12.xlsx", false).unwrap();
+        let mut amended = roll.clone();
+        amended.version = 2;
+        amended.entries.pop();
+        ledger.apply_roll(&amended, "ds-12-dc.xlsx").unwrap();
+    }
+    let cli = cli(&db);
+    let pdf = print(&cli, dir.path(), "amended", &["sheet", "--date", DATE]);
+    let text = collapse(&pages_of(&pdf).join(" "));
+    assert!(
+        text.contains("(danh sách điều chỉnh lần 1, nhận ngày"),
+        "{text}"
+    );
+    assert!(!text.contains("Phiên bản"));
+}
+
+/// Issue 14 (TT 44/2022/TT-BTC Điều 8 as amended by TT 95/2025/TT-BTC): the commune's supervisor
+/// recorded for a day is named under their signature block on the sheet and the day report of
+/// that day; on another day the block is there, blank to sign.
+#[test]
+fn the_supervisor_recorded_for_the_day_is_named_on_the_sheet_and_the_day_report() {
+    let fx = setup_ledger(12);
+    let cli = &fx.cli;
+    let clerk = CLERK_ID.to_string();
+    let name = "Nguyễn Thị Hoa";
+    let office = "Công chức Văn hóa - Xã hội, UBND xã Quảng Hưng";
+    // Refused without a name, in Vietnamese, and nothing recorded.
+    let out = cli.run(&[
+        "--clerk",
+        &clerk,
+        "day",
+        "supervisor",
+        "--name",
+        " ",
+        "--office",
+        office,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stderr.contains("thiếu họ tên người giám sát"),
+        "{}",
+        out.stderr
+    );
+    let v = cli.json(&[
+        "--clerk",
+        &clerk,
+        "day",
+        "supervisor",
+        "--name",
+        name,
+        "--office",
+        office,
+        "--date",
+        DATE,
+    ]);
+    assert_eq!(v["supervisor"]["name"], name);
+    let shown = cli.json(&["day", "show", "--date", DATE]);
+    assert_eq!(shown["supervisor"]["office"], office);
+    let events = cli.events();
+    let recorded = common::events_of(&events, "day_supervisor");
+    assert_eq!(recorded.len(), 1, "one event, nothing for the refused one");
+    assert_eq!(recorded[0]["payload"]["date"], DATE);
+
+    let sheet = print(cli, fx.dir.path(), "sheet-sup", &["sheet", "--date", DATE]);
+    let last = collapse(pages_of(&sheet).last().unwrap());
+    for s in ["Nhân viên chi trả", "Người giám sát", name, office] {
+        assert!(last.contains(s), "sheet lacks {s:?}:\n{last}");
+    }
+    let day = print(cli, fx.dir.path(), "day-sup", &["day", "--date", DATE]);
+    let last = collapse(pages_of(&day).last().unwrap());
+    for s in ["Nhân viên chi trả", "Người giám sát", name, office] {
+        assert!(last.contains(s), "day report lacks {s:?}:\n{last}");
+    }
+    // Another day: the block, without a name.
+    let other = print(
+        cli,
+        fx.dir.path(),
+        "sheet-other",
+        &["sheet", "--date", "2026-12-04"],
+    );
+    let last = collapse(pages_of(&other).last().unwrap());
+    assert!(last.contains("Người giám sát"));
+    assert!(!last.contains(name), "{last}");
+    assert!(cli.verify()["chain_ok"].as_bool().unwrap());
+}
+
+/// Issue 14: the day report counts the payouts gross, takes the reversed ones out and shows the
+/// net; each death shows its date, and one reported without a date says it is still to be given.
+#[test]
+fn the_day_report_nets_out_reversed_payouts_and_dates_each_death() {
+    let d = busy_day();
+    let cli = &d.fx.cli;
+    let clerk = CLERK_ID.to_string();
+    let dead =
+        d.fx.codes
+            .iter()
+            .find(|c| {
+                !d.paid.contains_key(*c)
+                    && **c != d.reversed
+                    && **c != d.moved
+                    && **c != d.absent
+                    && **c != d.deceased
+            })
+            .unwrap()
+            .clone();
+    let died = (chrono::Local::now().date_naive() - chrono::Duration::days(2)).to_string();
+    cli.json(&[
+        "--clerk", &clerk, "stop", &dead, "--reason", "death", "--date", &died,
+    ]);
+    let pdf = print(cli, d.fx.dir.path(), "day-net", &["day"]);
+    let text = pages_of(&pdf).join("\n");
+    let flat = flat_of(&pdf);
+    let gross: i64 = d.payouts.iter().sum();
+    let reversed = gross - d.paid.values().sum::<i64>();
+    let net = gross - reversed;
+    let money = |n: i64| paypoint::Dong::new(n).unwrap().to_string();
+    let n = d.payouts.len();
+    assert!(
+        flat.contains(&format!(
+            "I. Chi trả trong ngày: {} lần chi, {} đồng (đã trừ 1 lần chi bị hủy)",
+            n - 1,
+            money(net)
+        )),
+        "{flat}"
+    );
+    let line = lines_with(&text, &format!("Cộng các lần chi ({n} lần)"));
+    assert_eq!(amounts(line[0]).last(), Some(&gross));
+    assert!(flat.contains(&format!(
+        "Trừ các lần chi đã hủy (1 lần): {} đồng.",
+        money(reversed)
+    )));
+    assert!(flat.contains(&format!(
+        "Số tiền chi trả thực trong ngày ({} lần): {} đồng.",
+        n - 1,
+        money(net)
+    )));
+    // The clerk's line counts only what stands.
+    assert!(flat.contains(&format!("Trần Thị Mai: {} lần, {} đồng", n - 1, money(net))));
+    // Deaths: the one with a date shows it; the one found at the door says it is missing.
+    let died_dmy = chrono::NaiveDate::parse_from_str(&died, "%Y-%m-%d")
+        .unwrap()
+        .format("%d/%m/%Y")
+        .to_string();
+    let stops = &flat[flat.find("IV. Báo giảm trong ngày").unwrap()..];
+    assert!(
+        row_of(stops, &dead).contains(&died_dmy),
+        "{}",
+        row_of(stops, &dead)
+    );
+    assert!(
+        row_of(stops, &d.deceased).contains("Chưa rõ – cần bổ sung"),
+        "{}",
+        row_of(stops, &d.deceased)
+    );
+}
+
+/// Issue 14: the unpaid list keeps those whose payment is stopped (dead, moved) apart from those
+/// carried over, and says why each is unpaid: "Chưa đến nhà" for a home delivery not visited yet.
+#[test]
+fn the_unpaid_list_keeps_the_stopped_apart_and_says_why_each_is_unpaid() {
+    let d = busy_day();
+    let cli = &d.fx.cli;
+    let pdf = print(
+        cli,
+        d.fx.dir.path(),
+        "unpaid-parts",
+        &["unpaid", "--date", DATE],
+    );
+    let flat = flat_of(&pdf);
+    let part2 = flat
+        .find("II. Dừng chi trả (báo giảm), không chuyển kỳ sau: 2 đối tượng")
+        .unwrap_or_else(|| panic!("part II heading:\n{flat}"));
+    let (carried, stopped) = flat.split_at(part2);
+    assert!(carried.contains("I. Chưa nhận, chuyển kỳ sau"));
+    for c in [&d.moved, &d.deceased] {
+        assert!(
+            !carried.contains(c.as_str()),
+            "{c} stopped, yet carried over"
+        );
+        assert!(stopped.contains(c.as_str()), "{c} not in part II");
+    }
+    assert!(row_of(stopped, &d.moved).contains("Chuyển đi"));
+    assert!(row_of(stopped, &d.deceased).contains("Từ trần Chưa rõ – cần bổ sung"));
+    assert!(carried.contains(d.reversed.as_str()));
+    assert!(row_of(carried, &d.absent).contains("Vắng nhà (đến nhà"));
+    let roll = cli.roll();
+    let cards: Vec<Value> = roll.keys().map(|c| cli.json(&["show", c])).collect();
+    let unvisited = cards
+        .iter()
+        .find(|c| {
+            c["home_delivery"] == true
+                && roll[c["code"].as_str().unwrap()]["due"].as_i64().unwrap() > 0
+                && [&d.absent, &d.deceased, &d.moved]
+                    .iter()
+                    .all(|x| x.as_str() != c["code"].as_str().unwrap())
+        })
+        .expect("a home delivery not visited yet");
+    let row = row_of(carried, unvisited["code"].as_str().unwrap());
+    assert!(row.contains("Chưa đến nhà"), "{row}");
+    let counter = cards
+        .iter()
+        .find(|c| {
+            c["home_delivery"] == false
+                && c["code"].as_str().unwrap() != d.reversed
+                && roll[c["code"].as_str().unwrap()]["due"].as_i64().unwrap() > 0
+                && c["stop"].is_null()
+        })
+        .expect("someone who has not come to the counter");
+    let row = row_of(carried, counter["code"].as_str().unwrap());
+    assert!(row.contains("Chưa đến nhận"), "{row}");
 }

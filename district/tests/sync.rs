@@ -676,3 +676,35 @@ fn a_rate_table_the_office_publishes_is_recorded_by_the_device_at_its_next_sync(
     );
     assert_converged(&hub, &[&dev], "QH01");
 }
+
+#[test]
+fn the_day_supervisor_recorded_on_a_device_reaches_the_hub_in_the_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 3);
+    let mut a = Device::new(dir.path(), "a", "QH01");
+    a.enrol_and_pull(&hub, &hub.url(), "QH01");
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+    a.ledger
+        .record_day_supervisor(
+            &a.clerk,
+            day,
+            "Nguyễn Thị Hoa",
+            "Công chức Văn hóa - Xã hội, UBND xã Quảng Hưng",
+        )
+        .unwrap();
+    a.pay(&code("QH01", 1));
+    let r = a.sync().unwrap();
+    assert!(
+        r.flags.is_empty(),
+        "a supervisor is not an anomaly: {:?}",
+        r.flags
+    );
+    assert_converged(&hub, &[&a], "QH01");
+    let held = hub_events(&hub, a.ledger.device().id);
+    let sup = held
+        .iter()
+        .find(|e| e.kind == paypoint::event::EventKind::DaySupervisor)
+        .expect("the hub stores the day_supervisor event");
+    assert_eq!(sup.payload["name"], "Nguyễn Thị Hoa");
+    assert_eq!(sup.payload["date"], "2026-12-03");
+}

@@ -10,6 +10,7 @@ use super::DocumentError;
 use crate::ledger::{Ledger, LedgerError};
 use crate::model::LineKind;
 use crate::model::PayStatus;
+use crate::model::Sex;
 use crate::model::StopReason;
 use crate::model::VisitOutcome;
 use crate::money::Dong;
@@ -99,6 +100,10 @@ pub(crate) struct Person {
     pub village: String,
     pub category: String,
     pub id_card: Option<String>,
+    /// As the roll records it: the sheet prints the birth year under Nam or Nữ.
+    pub sex: Option<Sex>,
+    /// Local time of the latest payout to the person in the period that is not reversed.
+    pub paid_at: Option<String>,
     pub home_delivery: bool,
     pub proxy: Option<DocProxy>,
     pub stop: Option<(StopReason, Option<NaiveDate>)>,
@@ -111,6 +116,30 @@ impl Person {
     /// Everything owed this period.
     pub fn total(&self) -> Dong {
         Dong::sum(self.lines.iter().map(|l| l.amount)).unwrap_or(Dong::ZERO)
+    }
+
+    /// The monthly lines (allowance, supplement, carer allowance): the roll's "Trợ cấp hàng
+    /// tháng" column.
+    pub fn monthly(&self) -> Dong {
+        Dong::sum(
+            self.lines
+                .iter()
+                .filter(|l| is_monthly(l.kind))
+                .map(|l| l.amount),
+        )
+        .unwrap_or(Dong::ZERO)
+    }
+
+    /// The lines paid once (arrears, one-off, funeral allowance): the roll's "Truy lĩnh" column,
+    /// so that the two columns add up to the total.
+    pub fn once(&self) -> Dong {
+        Dong::sum(
+            self.lines
+                .iter()
+                .filter(|l| !is_monthly(l.kind))
+                .map(|l| l.amount),
+        )
+        .unwrap_or(Dong::ZERO)
     }
 
     /// Paid, net of reversals.
@@ -138,6 +167,23 @@ impl Person {
     pub fn status(&self) -> PayStatus {
         PayStatus::from_amounts(self.unpaid(), self.unpaid_stopped(), self.paid())
     }
+}
+
+/// Whether a line is paid every month (allowance, supplement, carer allowance) rather than once.
+pub(crate) fn is_monthly(kind: LineKind) -> bool {
+    matches!(
+        kind,
+        LineKind::Monthly | LineKind::Supplement | LineKind::Carer
+    )
+}
+
+/// The version of a period's roll in force and when the pay point received it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RollInfo {
+    /// 1 for the roll as first sent, 2 for its first amendment, …
+    pub version: u32,
+    /// The date the pay point loaded that version.
+    pub received: Option<NaiveDate>,
 }
 
 /// A payout as the receipt prints it.
@@ -220,6 +266,36 @@ pub(crate) struct CashSpan {
     pub reversed: Dong,
     pub returned: Dong,
     pub closing: Dong,
+}
+
+/// The payouts of a day counted gross, reversed (whenever the reversal was made) and net.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PaidSummary {
+    /// Every payout of the day.
+    pub count: usize,
+    /// Their amount.
+    pub gross: Dong,
+    /// Those reversed since.
+    pub reversed_count: usize,
+    /// Their amount.
+    pub reversed: Dong,
+    /// What stands: gross less reversed.
+    pub net: Dong,
+}
+
+impl PaidSummary {
+    /// The summary of the day's payouts.
+    pub(crate) fn of(payouts: &[DayPayout]) -> Result<PaidSummary, DocumentError> {
+        let gross = Dong::sum(payouts.iter().map(|p| p.amount))?;
+        let reversed = Dong::sum(payouts.iter().filter(|p| p.reversed).map(|p| p.amount))?;
+        Ok(PaidSummary {
+            count: payouts.len(),
+            gross,
+            reversed_count: payouts.iter().filter(|p| p.reversed).count(),
+            reversed,
+            net: gross.checked_sub(reversed)?,
+        })
+    }
 }
 
 /// Everything of one day.
@@ -306,6 +382,23 @@ impl Ledger {
         })
     }
 
+    /// The version of the period's roll in force and the date the pay point loaded it.
+    pub(crate) fn document_roll(&self, period: Period) -> Result<RollInfo, DocumentError> {
+        let row: Option<(u32, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT r.version, e.local_time FROM rolls r JOIN events e ON e.seq = r.event_seq
+                 WHERE r.period = ?1 ORDER BY r.version DESC LIMIT 1",
+            )?
+            .query_row([period.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let (version, at) = row.ok_or(DocumentError::NoRollForPeriod(period))?;
+        Ok(RollInfo {
+            version,
+            received: super::date_of(&at),
+        })
+    }
+
     /// Every beneficiary of a period, in roll order, with their live lines (withdrawn lines left
     /// out, and with them anyone an amended roll dropped), paid flags net of reversals, stop and
     /// last home visit.
@@ -327,7 +420,10 @@ impl Ledger {
                         b.home_delivery, b.proxy_name, b.proxy_id_card, b.proxy_relationship,
                         s.reason, s.effective_date,
                         (SELECT v.outcome || '|' || v.visited_at FROM visits v
-                          WHERE v.beneficiary_id = b.id ORDER BY v.event_seq DESC LIMIT 1)
+                          WHERE v.beneficiary_id = b.id ORDER BY v.event_seq DESC LIMIT 1),
+                        b.sex,
+                        (SELECT max(p.paid_at) FROM payouts p WHERE p.beneficiary_id = b.id
+                           AND NOT EXISTS (SELECT 1 FROM reversals r WHERE r.payout_id = p.id))
                  FROM beneficiaries b LEFT JOIN stops s ON s.code = b.code
                  WHERE b.period = ?1 AND (?2 IS NULL OR b.id = ?2) ORDER BY b.id",
             )?;
@@ -373,6 +469,12 @@ impl Ledger {
                     village: r.get(4)?,
                     category: r.get(5)?,
                     id_card: r.get(6)?,
+                    sex: match r.get::<_, Option<String>>(14)?.as_deref() {
+                        Some("M") => Some(Sex::M),
+                        Some("F") => Some(Sex::F),
+                        _ => None,
+                    },
+                    paid_at: r.get(15)?,
                     home_delivery: r.get(7)?,
                     proxy,
                     stop,

@@ -1,13 +1,19 @@
-//! The day report (báo cáo cuối ngày): the payouts of a date, the reversals, the home visits and
-//! their outcomes, the stop reports, the cash box over the day, and the last cash count of the date
-//! by denomination against the cash the ledger expected, with the discrepancy as found.
+//! The day report (báo cáo cuối ngày): the payouts of a date counted gross, reversed and net, the
+//! reversals, the home visits and their outcomes, the stop reports with the date of each death or
+//! move, the cash box over the day, and the last cash count of the date by denomination against
+//! the cash the ledger expected, with the discrepancy as found. Signed by the paying clerk, the
+//! commune's supervisor of the day (named when recorded: `paypoint day supervisor`), the
+//! accountant and the director.
 
 use chrono::{Local, NaiveDate};
 
-use super::data::{CashSpan, Day, DayCount, DayPayout, DayReversal, DayStop, DayVisit};
+use super::data::{
+    CashSpan, Day, DayCount, DayPayout, DayReversal, DayStop, DayVisit, PaidSummary,
+};
 use super::pdf::{self, Align, Column, Doc, Face, Orientation, Row, Table, TableOptions};
 use super::{DocumentError, Pdf, Signer};
 use crate::ledger::Ledger;
+use crate::model::StopReason;
 use crate::money::Dong;
 
 /// What to print.
@@ -32,11 +38,15 @@ impl Default for DayOptions {
     }
 }
 
-const SIGNERS: [(Signer, &str); 3] = [
+const SIGNERS: [(Signer, &str); 4] = [
     (Signer::Clerk, "(Ký, ghi rõ họ tên)"),
+    (Signer::Supervisor, "(Ký, ghi rõ họ tên)"),
     (Signer::Accountant, "(Ký, ghi rõ họ tên)"),
     (Signer::Head, "(Ký, ghi rõ họ tên)"),
 ];
+
+/// Where the commune's supervisor signs, in [`SIGNERS`].
+const SUPERVISOR_BLOCK: usize = 1;
 
 fn table(columns: Vec<Column>) -> Table {
     Table {
@@ -101,46 +111,39 @@ pub fn render(ledger: &Ledger, opts: &DayOptions) -> Result<Pdf, DocumentError> 
     stops_part(&mut doc, &day.stops);
     cash_part(&mut doc, &day.cash);
     let date_line = super::date_line(&place, opts.date);
+    let mut names: Vec<Option<super::Named>> = vec![None; SIGNERS.len()];
+    names[SUPERVISOR_BLOCK] = ledger.day_supervisor(opts.day)?.map(super::Named::from);
     match &day.count {
-        Some(k) => count_part(&mut doc, k, &day.cash, opts.day, &date_line)?,
+        Some(k) => count_part(&mut doc, k, &day.cash, opts.day, (&date_line, &names))?,
         None => no_count_part(&mut doc, opts.day),
     }
-    super::signatures(
+    super::signatures_named(
         &mut doc,
         Some(&date_line),
         &super::sign_blocks(&ctx.org, &SIGNERS),
+        &names,
     );
     doc.finish()
 }
 
-/// I. Every payout of the day, reversed ones included (marked "Đã hủy"), with their total.
+/// I. Every payout of the day, reversed ones included (marked "Đã hủy"), counted gross, then
+/// less those reversed, and net: what the day really paid.
 fn payouts_part(doc: &mut Doc, payouts: &[DayPayout], day: NaiveDate) -> Result<(), DocumentError> {
-    let paid_total = Dong::sum(payouts.iter().map(|p| p.amount))?;
-    let heading = format!(
-        "I. Chi trả trong ngày: {} lần chi, {} đồng",
-        payouts.len(),
-        paid_total
-    );
-    let rows: Vec<Row> = payouts
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            Row::new(vec![
-                (i + 1).to_string(),
-                p.time.clone(),
-                p.name.clone(),
-                p.code.clone(),
-                p.proxy_name
-                    .as_ref()
-                    .map(|n| format!("Nhận thay: {n}"))
-                    .unwrap_or_else(|| "Bản thân".into()),
-                if p.at_home { "Tại nhà" } else { "Quầy" }.to_string(),
-                p.amount.to_string(),
-                if p.reversed { "Đã hủy" } else { "" }.to_string(),
-            ])
-            .with_amount(p.amount)
-        })
-        .collect();
+    let sum = PaidSummary::of(payouts)?;
+    let heading = if sum.reversed_count == 0 {
+        format!(
+            "I. Chi trả trong ngày: {} lần chi, {} đồng",
+            sum.count, sum.net
+        )
+    } else {
+        format!(
+            "I. Chi trả trong ngày: {} lần chi, {} đồng (đã trừ {} lần chi bị hủy)",
+            sum.count - sum.reversed_count,
+            sum.net,
+            sum.reversed_count
+        )
+    };
+    let rows: Vec<Row> = payouts.iter().enumerate().map(payout_row).collect();
     part(
         doc,
         &heading,
@@ -156,18 +159,69 @@ fn payouts_part(doc: &mut Doc, payouts: &[DayPayout], day: NaiveDate) -> Result<
         ]),
         &rows,
         &TableOptions {
-            grand_total: Some(("Cộng chi trả trong ngày".into(), paid_total, 6)),
+            grand_total: Some((
+                format!("Cộng các lần chi ({} lần)", sum.count),
+                sum.gross,
+                6,
+            )),
             continuation: Some(format!("Chi trả ngày {} (tiếp theo)", super::dmy(day))),
             ..TableOptions::default()
         },
     );
+    if sum.reversed_count > 0 {
+        net_lines(doc, &sum);
+    }
     Ok(())
 }
 
-/// Under the payouts, in small italics: who paid, how many times and how much.
+/// One payout of the day.
+fn payout_row((i, p): (usize, &DayPayout)) -> Row {
+    Row::new(vec![
+        (i + 1).to_string(),
+        p.time.clone(),
+        p.name.clone(),
+        p.code.clone(),
+        p.proxy_name
+            .as_ref()
+            .map(|n| format!("Nhận thay: {n}"))
+            .unwrap_or_else(|| "Bản thân".into()),
+        if p.at_home { "Tại nhà" } else { "Quầy" }.to_string(),
+        p.amount.to_string(),
+        if p.reversed { "Đã hủy" } else { "" }.to_string(),
+    ])
+    .with_amount(p.amount)
+}
+
+/// Under a table that counts reversed payouts: the reversed ones taken out, and the net that the
+/// day really paid.
+fn net_lines(doc: &mut Doc, sum: &PaidSummary) {
+    doc.skip(1.0);
+    doc.paragraph(
+        &format!(
+            "Trừ các lần chi đã hủy ({} lần): {} đồng.",
+            sum.reversed_count, sum.reversed
+        ),
+        Face::Regular,
+        pdf::BODY,
+        Align::Left,
+    );
+    doc.paragraph(
+        &format!(
+            "Số tiền chi trả thực trong ngày ({} lần): {} đồng.",
+            sum.count - sum.reversed_count,
+            sum.net
+        ),
+        Face::Bold,
+        pdf::BODY,
+        Align::Left,
+    );
+}
+
+/// Under the payouts, in small italics: who paid, how many times and how much, net of reversals.
 fn clerks_line(doc: &mut Doc, payouts: &[DayPayout]) -> Result<(), DocumentError> {
     let mut clerks: Vec<(String, usize, Dong)> = Vec::new();
-    for p in payouts {
+    // What each clerk really paid: a reversed payout is not counted.
+    for p in payouts.iter().filter(|p| !p.reversed) {
         match clerks.iter_mut().find(|c| c.0 == p.clerk) {
             Some(c) => {
                 c.1 += 1;
@@ -275,6 +329,16 @@ fn visits_part(doc: &mut Doc, visits: &[DayVisit]) {
     );
 }
 
+/// The date of a death or a move; when the report did not give one, a death says that its date
+/// is still to be given to the managing office (a blank would pass unnoticed).
+fn stop_date(s: &DayStop) -> String {
+    match (s.date, s.reason) {
+        (Some(d), _) => super::dmy(d),
+        (None, StopReason::Death) => "Chưa rõ – cần bổ sung".to_string(),
+        (None, _) => String::new(),
+    }
+}
+
 /// IV. The stop reports recorded during the day.
 fn stops_part(doc: &mut Doc, stops: &[DayStop]) {
     let heading = format!("IV. Báo giảm trong ngày: {} đối tượng", stops.len());
@@ -288,7 +352,7 @@ fn stops_part(doc: &mut Doc, stops: &[DayStop]) {
                 s.name.clone(),
                 s.code.clone(),
                 s.reason.label_vi().to_string(),
-                s.date.map(super::dmy).unwrap_or_default(),
+                stop_date(s),
                 s.note.clone(),
             ])
         })
@@ -344,7 +408,7 @@ fn count_part(
     k: &DayCount,
     cash: &CashSpan,
     day: NaiveDate,
-    date_line: &str,
+    (date_line, names): (&str, &[Option<super::Named>]),
 ) -> Result<(), DocumentError> {
     let heading = format!(
         "VI. Kiểm quỹ theo mệnh giá lúc {} ngày {}{}",
@@ -362,7 +426,7 @@ fn count_part(
     // The words, the difference and the signatures stay with the count.
     let after = Doc::paragraph_height(&words, Face::Italic, pdf::BODY, w)
         + 3.0 * pdf::line_height(pdf::BODY)
-        + super::signatures_height(Some(date_line));
+        + super::signatures_named_height(Some(date_line), names);
     part(
         doc,
         &heading,

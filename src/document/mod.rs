@@ -381,10 +381,8 @@ pub(crate) enum Signer {
     Clerk,
     /// Who signs for the managing office.
     Managing,
-    /// The managing office's supervisor at the payout (TT 44/2022 Điều 8). No paper of this
-    /// change prints the block yet: the sheet's and the day report's come with the supervisor's
-    /// record (issue 14, part 2).
-    #[allow(dead_code)]
+    /// The managing office's supervisor at the payout (TT 44/2022 Điều 8): the sheet's and the day
+    /// report's block, with the name recorded for the day (`paypoint day supervisor`).
     Supervisor,
 }
 
@@ -423,6 +421,37 @@ pub(crate) fn signatures_height(date_line: Option<&str>) -> f32 {
     4.0 + date_h + pdf::line_height(BODY) * 2.0 + pdf::line_height(11.0) + SIGN_SPACE
 }
 
+/// Height of [`signatures_named`]: [`signatures_height`] and, when a block has a name printed
+/// under it, two lines for the name and the office.
+pub(crate) fn signatures_named_height(date_line: Option<&str>, names: &[Option<Named>]) -> f32 {
+    let named = names.iter().any(Option::is_some);
+    signatures_height(date_line)
+        + if named {
+            pdf::line_height(BODY) + pdf::line_height(10.0) * 2.0
+        } else {
+            0.0
+        }
+}
+
+/// A name printed under a signature block, known before the paper is signed (the commune's
+/// supervisor recorded for the day), with the office in small type under it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Named {
+    /// Full name, in bold.
+    pub name: String,
+    /// Office and position.
+    pub office: String,
+}
+
+impl From<crate::supervisor::DaySupervisor> for Named {
+    fn from(s: crate::supervisor::DaySupervisor) -> Named {
+        Named {
+            name: s.name,
+            office: s.office,
+        }
+    }
+}
+
 /// The place-and-date line (italic, over the right-hand blocks) and the signature blocks side by
 /// side: each a bold title, "(Ký, ghi rõ họ tên)" in italics, and room to sign.
 pub(crate) fn signatures<S: AsRef<str>>(
@@ -430,7 +459,18 @@ pub(crate) fn signatures<S: AsRef<str>>(
     date_line: Option<&str>,
     blocks: &[(S, &str)],
 ) {
-    doc.ensure(signatures_height(date_line));
+    signatures_named(doc, date_line, blocks, &[]);
+}
+
+/// [`signatures`] with a name printed under the room to sign of some blocks: `names[i]` for
+/// `blocks[i]`, `None` (or a shorter list) leaving the block to be filled in by hand.
+pub(crate) fn signatures_named<S: AsRef<str>>(
+    doc: &mut Doc,
+    date_line: Option<&str>,
+    blocks: &[(S, &str)],
+    names: &[Option<Named>],
+) {
+    doc.ensure(signatures_named_height(date_line, names));
     doc.skip(4.0);
     let x = doc.left();
     let cw = doc.content_width();
@@ -462,6 +502,17 @@ pub(crate) fn signatures<S: AsRef<str>>(
         bottom = bottom.max(doc.y);
     }
     doc.y = bottom + SIGN_SPACE;
+    let names_top = doc.y;
+    let mut names_bottom = names_top;
+    for (i, named) in names.iter().enumerate().take(n) {
+        let Some(named) = named else { continue };
+        doc.y = names_top;
+        let bx = x + bw * i as f32;
+        doc.paragraph_in(bx, bw, &named.name, Face::Bold, BODY, Align::Center);
+        doc.paragraph_in(bx, bw, &named.office, Face::Regular, 10.0, Align::Center);
+        names_bottom = names_bottom.max(doc.y);
+    }
+    doc.y = names_bottom;
 }
 
 /// The place written on the date line: the one asked for, else the configured commune, else the
@@ -493,21 +544,31 @@ pub(crate) struct Closing<'a, S: AsRef<str> = &'a str> {
 impl<S: AsRef<str>> Closing<'_, S> {
     /// Height of the whole block on a text area `w` wide.
     pub(crate) fn height(&self, w: f32) -> f32 {
-        let mut h = 2.0;
-        for (text, face, size) in &self.lines {
-            h += Doc::paragraph_height(text, *face, *size, w);
-        }
-        h + signatures_height(Some(&self.date_line))
+        self.height_named(w, &[])
     }
 
     /// Draws the block, on a new page only when it does not fit under the table.
     pub(crate) fn draw(&self, doc: &mut Doc) {
-        doc.ensure(self.height(doc.content_width()));
+        self.draw_named(doc, &[]);
+    }
+
+    /// [`Closing::height`] with names under some signature blocks ([`signatures_named`]).
+    pub(crate) fn height_named(&self, w: f32, names: &[Option<Named>]) -> f32 {
+        let mut h = 2.0;
+        for (text, face, size) in &self.lines {
+            h += Doc::paragraph_height(text, *face, *size, w);
+        }
+        h + signatures_named_height(Some(&self.date_line), names)
+    }
+
+    /// [`Closing::draw`] with names under some signature blocks ([`signatures_named`]).
+    pub(crate) fn draw_named(&self, doc: &mut Doc, names: &[Option<Named>]) {
+        doc.ensure(self.height_named(doc.content_width(), names));
         doc.skip(2.0);
         for (text, face, size) in &self.lines {
             doc.paragraph(text, *face, *size, Align::Left);
         }
-        signatures(doc, Some(&self.date_line), self.signers);
+        signatures_named(doc, Some(&self.date_line), self.signers, names);
     }
 }
 

@@ -576,6 +576,8 @@ mod tests {
             proxy: None,
             stop: None,
             last_visit: None,
+            sex: None,
+            paid_at: None,
             lines,
         }
     }

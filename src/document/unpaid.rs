@@ -1,7 +1,9 @@
-//! The unpaid list (danh sách chưa nhận), printable at any time of the month: who has not been
-//! paid yet, how much, their village, whether they are paid at home and what the last home visit
-//! found. Those whose payment is stopped are listed too, marked, because their money is not paid
-//! out either and the district must hear of them.
+//! The unpaid list (danh sách chưa nhận), printable at any time of the month, in two parts as the
+//! settlement counts them: I. those not paid yet, whose money is carried over (Chưa trả), each
+//! with why (not come to the counter, not visited at home yet — "Chưa đến nhà" —, away, in
+//! hospital, refused); II. those whose payment is stopped by a stop report (Chưa trả và dừng chi
+//! trả), with the reason and the date of death or move, whose money is not carried over. A person
+//! stopped with a funeral allowance still owed appears in both, each part with its own amount.
 
 use chrono::{Local, NaiveDate, NaiveDateTime};
 
@@ -12,6 +14,7 @@ use super::pdf::{
 use super::sheet::{select_village, villages};
 use super::{DocumentError, Pdf, Signer};
 use crate::ledger::Ledger;
+use crate::model::StopReason;
 use crate::money::Dong;
 use crate::period::Period;
 
@@ -49,21 +52,25 @@ const SIGNERS: [(Signer, &str); 3] = [
     (Signer::Head, "(Ký, ghi rõ họ tên, đóng dấu)"),
 ];
 
+/// Column of the amount, in both parts.
 const AMOUNT_COL: usize = 5;
 
-fn table() -> Table {
+/// The leading columns both parts share.
+fn person_columns() -> Vec<Column> {
+    vec![
+        Column::new("STT", 10.0, Align::Center),
+        Column::new("Họ và tên", 40.0, Align::Left),
+        Column::new("Mã đối tượng", 27.0, Align::Center),
+        Column::new("Thôn/xóm", 26.0, Align::Left),
+        Column::new("Diện đối tượng", 38.0, Align::Left),
+    ]
+}
+
+fn table(rest: Vec<Column>) -> Table {
+    let mut columns = person_columns();
+    columns.extend(rest);
     Table {
-        columns: vec![
-            Column::new("STT", 10.0, Align::Center),
-            Column::new("Họ và tên", 42.0, Align::Left),
-            Column::new("Mã đối tượng", 27.0, Align::Center),
-            Column::new("Thôn/xóm", 28.0, Align::Left),
-            Column::new("Diện đối tượng", 40.0, Align::Left),
-            Column::new("Số tiền chưa nhận (đồng)", 25.0, Align::Right),
-            Column::new("Chi tại nhà", 14.0, Align::Center),
-            Column::new("Lần đến nhà gần nhất", 34.0, Align::Left),
-            Column::new("Ghi chú", 32.0, Align::Left),
-        ],
+        columns,
         header_size: 11.0,
         body_size: pdf::CELL,
         numbering: false,
@@ -71,51 +78,110 @@ fn table() -> Table {
     }
 }
 
-fn last_visit(p: &Person) -> String {
-    match &p.last_visit {
+/// I. Not paid yet, carried over.
+fn carried_table() -> Table {
+    table(vec![
+        Column::new("Số tiền chưa nhận (đồng)", 25.0, Align::Right),
+        Column::new("Chi tại nhà", 13.0, Align::Center),
+        Column::new("Lý do chưa nhận", 40.0, Align::Left),
+        Column::new("Ghi chú", 33.0, Align::Left),
+    ])
+}
+
+/// II. Stopped, not carried over.
+fn stopped_table() -> Table {
+    table(vec![
+        Column::new("Số tiền dừng chi trả (đồng)", 25.0, Align::Right),
+        Column::new("Lý do dừng chi trả", 30.0, Align::Left),
+        Column::new("Ngày mất / chuyển đi", 23.0, Align::Center),
+        Column::new("Ghi chú", 33.0, Align::Left),
+    ])
+}
+
+/// Owed and not stopped: what is carried over to the next payout.
+fn carried(p: &Person) -> Dong {
+    p.unpaid()
+        .checked_sub(p.unpaid_stopped())
+        .unwrap_or(Dong::ZERO)
+}
+
+/// Why someone has not been paid yet: what the last home visit found, else that nobody has been
+/// to the home yet (paid at home) or that they have not come to the counter.
+pub(crate) fn why_unpaid(p: &Person) -> String {
+    let mut why = match &p.last_visit {
         Some((outcome, at)) => format!(
-            "{} ({} {})",
+            "{} (đến nhà {} {})",
             outcome.label_vi(),
             super::time_of(at),
             super::dmy_of(at)
         ),
-        None if p.home_delivery => "Chưa đến".to_string(),
-        None => String::new(),
+        None if p.home_delivery => "Chưa đến nhà".to_string(),
+        None => "Chưa đến nhận".to_string(),
+    };
+    if p.paid().is_positive() {
+        why.push_str(&format!("; đã nhận một phần {} đ", p.paid()));
+    }
+    why
+}
+
+/// Why payment is stopped, in the words of the stop report.
+fn why_stopped(reason: StopReason) -> &'static str {
+    match reason {
+        StopReason::Death => "Từ trần",
+        StopReason::Moved => "Chuyển đi",
+        StopReason::Other => "Báo giảm (lý do khác)",
     }
 }
 
-fn note(p: &Person) -> String {
-    let mut parts = Vec::new();
-    if let Some((reason, date)) = p.stop {
-        let mut s = format!("Dừng chi trả: báo giảm ({})", reason.label_vi());
-        if let Some(d) = date {
-            s.push_str(&format!(" ngày {}", super::dmy(d)));
-        }
-        parts.push(s);
-    } else if p.paid().is_positive() {
-        parts.push(format!("Đã nhận một phần {} đ", p.paid()));
+/// The date of a death or a move; a death without one says it is still to be given.
+fn stop_date(reason: StopReason, date: Option<NaiveDate>) -> String {
+    match (date, reason) {
+        (Some(d), _) => super::dmy(d),
+        (None, StopReason::Death) => "Chưa rõ – cần bổ sung".to_string(),
+        (None, _) => String::new(),
     }
-    if let Some(proxy) = &p.proxy {
-        parts.push(format!("Nhận thay: {}", proxy.name));
-    }
-    parts.join("; ")
 }
 
-/// One person not paid in full: what is still owed, whether they are paid at home, the last
-/// visit and the notes.
-fn unpaid_row((i, p): (usize, &&Person)) -> Row {
-    Row::new(vec![
+fn proxy_note(p: &Person) -> String {
+    p.proxy
+        .as_ref()
+        .map(|proxy| format!("Nhận thay: {}", proxy.name))
+        .unwrap_or_default()
+}
+
+fn person_cells(i: usize, p: &Person) -> Vec<String> {
+    vec![
         (i + 1).to_string(),
         p.name.clone(),
         p.code.clone(),
         p.village.clone(),
         p.category.clone(),
-        p.unpaid().to_string(),
+    ]
+}
+
+/// One person of part I.
+fn carried_row((i, p): (usize, &&Person)) -> Row {
+    let mut cells = person_cells(i, p);
+    cells.extend([
+        carried(p).to_string(),
         if p.home_delivery { "x" } else { "" }.to_string(),
-        last_visit(p),
-        note(p),
-    ])
-    .with_amount(p.unpaid())
+        why_unpaid(p),
+        proxy_note(p),
+    ]);
+    Row::new(cells).with_amount(carried(p))
+}
+
+/// One person of part II.
+fn stopped_row((i, p): (usize, &&Person)) -> Row {
+    let (reason, date) = p.stop.unwrap_or((StopReason::Other, None));
+    let mut cells = person_cells(i, p);
+    cells.extend([
+        p.unpaid_stopped().to_string(),
+        why_stopped(reason).to_string(),
+        stop_date(reason, date),
+        proxy_note(p),
+    ]);
+    Row::new(cells).with_amount(p.unpaid_stopped())
 }
 
 /// The list down to its title: properties, header block, title with the scope and the moment
@@ -164,6 +230,40 @@ fn unpaid_doc(
     doc
 }
 
+/// II. The stopped, totalled, with what closes the list kept on the page of its last rows.
+fn stopped_part(
+    doc: &mut Doc,
+    stopped: &[&Person],
+    (total, scope, ctx): (Dong, &str, &Context),
+    closing: &super::Closing<'_, String>,
+) {
+    let rows: Vec<Row> = stopped.iter().enumerate().map(stopped_row).collect();
+    let t = stopped_table();
+    doc.ensure(t.header_height() + 2.0 * pdf::line_height(pdf::BODY) + 10.0);
+    doc.skip(3.0);
+    super::section_heading(
+        doc,
+        &format!(
+            "II. Dừng chi trả (báo giảm), không chuyển kỳ sau: {} đối tượng, {} đồng",
+            stopped.len(),
+            total
+        ),
+    );
+    doc.table(
+        &t,
+        &rows,
+        &TableOptions {
+            grand_total: Some(("Cộng dừng chi trả".into(), total, AMOUNT_COL)),
+            keep_with_last: closing.height(doc.content_width()),
+            continuation: Some(format!(
+                "Dừng chi trả {} – {scope} (tiếp theo)",
+                ctx.period.label_vi()
+            )),
+            ..TableOptions::default()
+        },
+    );
+}
+
 /// Renders the unpaid list.
 pub fn render(ledger: &Ledger, opts: &UnpaidOptions) -> Result<Pdf, DocumentError> {
     let _snapshot = ledger.document_snapshot()?;
@@ -173,48 +273,71 @@ pub fn render(ledger: &Ledger, opts: &UnpaidOptions) -> Result<Pdf, DocumentErro
     let people = select_village(people, opts.village.as_deref(), ctx.period)?;
     let village = opts.village.as_ref().map(|_| people[0].village.clone());
     let place = super::place_or_pay_point(opts.place.as_deref(), &ctx);
-    let unpaid: Vec<&Person> = people.iter().filter(|p| p.unpaid().is_positive()).collect();
+    let owed: Vec<&Person> = people.iter().filter(|p| carried(p).is_positive()).collect();
+    let stopped: Vec<&Person> = people
+        .iter()
+        .filter(|p| p.unpaid_stopped().is_positive())
+        .collect();
+    let owed_total = Dong::sum(owed.iter().map(|p| carried(p)))?;
+    let stopped_total = Dong::sum(stopped.iter().map(|p| p.unpaid_stopped()))?;
+    let home = owed.iter().filter(|p| p.home_delivery).count();
 
     let mut doc = unpaid_doc(&ctx, village.as_deref(), all_villages, opts.as_of);
-    let rows: Vec<Row> = unpaid.iter().enumerate().map(unpaid_row).collect();
-    let total = Dong::sum(unpaid.iter().map(|p| p.unpaid()))?;
-    let stopped = Dong::sum(unpaid.iter().map(|p| p.unpaid_stopped()))?;
-    let home = unpaid.iter().filter(|p| p.home_delivery).count();
-    let summary = format!(
-        "Tổng số: {} / {} đối tượng chưa nhận, số tiền {} đồng (trong đó dừng chi trả {} đồng); {} đối tượng chi tại nhà.",
-        unpaid.len(),
-        people.len(),
-        total,
-        stopped,
-        home
+    let scope = village
+        .as_deref()
+        .unwrap_or(&ctx.pay_point_name)
+        .to_string();
+    super::section_heading(
+        &mut doc,
+        &format!(
+            "I. Chưa nhận, chuyển kỳ sau: {} đối tượng, {} đồng",
+            owed.len(),
+            owed_total
+        ),
     );
-    let words = format!("Bằng chữ: {}.", total.in_words());
-    let closing = super::Closing {
-        lines: vec![
-            (summary, Face::Regular, pdf::BODY),
-            (words, Face::Italic, pdf::BODY),
-        ],
-        date_line: super::date_line(&place, opts.date),
-        signers: &super::sign_blocks(&ctx.org, &SIGNERS),
-    };
     doc.table(
-        &table(),
-        &rows,
+        &carried_table(),
+        &owed.iter().enumerate().map(carried_row).collect::<Vec<_>>(),
         &TableOptions {
             page_total: Some(PageTotal {
                 label: "Cộng trang".into(),
                 amount_col: AMOUNT_COL,
             }),
-            grand_total: Some(("TỔNG CỘNG".into(), total, AMOUNT_COL)),
-            keep_with_last: closing.height(doc.content_width()),
+            grand_total: Some((
+                "Cộng chưa nhận, chuyển kỳ sau".into(),
+                owed_total,
+                AMOUNT_COL,
+            )),
             continuation: Some(format!(
-                "Danh sách chưa nhận {} – {} (tiếp theo)",
-                ctx.period.label_vi(),
-                village.as_deref().unwrap_or(&ctx.pay_point_name)
+                "Danh sách chưa nhận {} – {scope} (tiếp theo)",
+                ctx.period.label_vi()
             )),
             empty: Some("Mọi đối tượng đã nhận đủ tiền kỳ này".into()),
+            ..TableOptions::default()
         },
     );
+    let summary = format!(
+        "Tổng số: {} / {} đối tượng chưa nhận, {} đồng chuyển kỳ sau ({} đối tượng chi tại nhà); {} đối tượng dừng chi trả, {} đồng không chuyển kỳ sau.",
+        owed.len(),
+        people.len(),
+        owed_total,
+        home,
+        stopped.len(),
+        stopped_total
+    );
+    let closing = super::Closing {
+        lines: vec![
+            (summary, Face::Regular, pdf::BODY),
+            (
+                format!("Số tiền chuyển kỳ sau bằng chữ: {}.", owed_total.in_words()),
+                Face::Italic,
+                pdf::BODY,
+            ),
+        ],
+        date_line: super::date_line(&place, opts.date),
+        signers: &super::sign_blocks(&ctx.org, &SIGNERS),
+    };
+    stopped_part(&mut doc, &stopped, (stopped_total, &scope, &ctx), &closing);
     closing.draw(&mut doc);
     doc.finish()
 }

@@ -57,6 +57,8 @@ pub enum EventKind {
     PolicyLoaded,
     /// A supervisor changed the organisation settings (names, signers' titles, fee rate).
     OrgSet,
+    /// Who supervised a day's payout for the commune (người giám sát, TT 44/2022 Điều 8).
+    DaySupervisor,
 }
 
 impl EventKind {
@@ -80,6 +82,7 @@ impl EventKind {
             EventKind::LifeConfirmed => "life_confirmed",
             EventKind::PolicyLoaded => "policy_loaded",
             EventKind::OrgSet => "org_set",
+            EventKind::DaySupervisor => "day_supervisor",
         }
     }
 

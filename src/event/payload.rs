@@ -58,6 +58,8 @@ pub enum EventPayload {
     PolicyLoaded(PolicyLoaded),
     /// The organisation settings changed.
     OrgSet(OrgSet),
+    /// Who supervised a day's payout.
+    DaySupervisor(DaySupervisor),
 }
 
 /// A payload that does not have the shape its kind says.
@@ -92,6 +94,7 @@ impl EventPayload {
             EventPayload::LifeConfirmed(_) => EventKind::LifeConfirmed,
             EventPayload::PolicyLoaded(_) => EventKind::PolicyLoaded,
             EventPayload::OrgSet(_) => EventKind::OrgSet,
+            EventPayload::DaySupervisor(_) => EventKind::DaySupervisor,
         }
     }
 
@@ -114,6 +117,7 @@ impl EventPayload {
             EventPayload::LifeConfirmed(p) => serde_json::to_value(p),
             EventPayload::PolicyLoaded(p) => serde_json::to_value(p),
             EventPayload::OrgSet(p) => serde_json::to_value(p),
+            EventPayload::DaySupervisor(p) => serde_json::to_value(p),
         };
         // Plain structs of strings, integers, booleans and maps with string keys.
         v.expect("a payload always serialises")
@@ -145,6 +149,7 @@ impl EventPayload {
             EventKind::LifeConfirmed => EventPayload::LifeConfirmed(de(kind, v)?),
             EventKind::PolicyLoaded => EventPayload::PolicyLoaded(de(kind, v)?),
             EventKind::OrgSet => EventPayload::OrgSet(de(kind, v)?),
+            EventKind::DaySupervisor => EventPayload::DaySupervisor(de(kind, v)?),
         })
     }
 
@@ -488,4 +493,17 @@ pub struct PolicyLoaded {
 pub struct OrgSet {
     /// The settings in force from this event on.
     pub settings: crate::org::OrgSettings,
+}
+
+/// `day_supervisor`: the person the managing office (or the commune) sent to supervise the
+/// payout of a day (người giám sát, TT 44/2022/TT-BTC Điều 8 as amended by TT 95/2025/TT-BTC).
+/// A later event for the same day supersedes an earlier one; both stay in the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DaySupervisor {
+    /// The day supervised, `YYYY-MM-DD` (device local date).
+    pub date: String,
+    /// The supervisor's full name.
+    pub name: String,
+    /// Their office and position ("Công chức Văn hóa - Xã hội, UBND xã Quảng Hưng").
+    pub office: String,
 }

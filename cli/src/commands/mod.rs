@@ -3,6 +3,7 @@
 
 pub mod cash;
 pub mod clerk;
+pub mod day;
 pub mod journal;
 pub mod ledger;
 pub mod lookup;
