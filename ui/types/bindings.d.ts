@@ -284,7 +284,11 @@ export type EventKind =
 /** The managing office confirmed the beneficiary is alive: the hold is lifted. */
 "life_confirmed" | 
 /** A rate table (a new decree's amounts) was checked and recorded. */
-"policy_loaded";
+"policy_loaded" | 
+/** A supervisor changed the organisation settings (names, signers' titles, fee rate). */
+"org_set" | 
+/** Who supervised a day's payout for the commune (người giám sát, TT 44/2022 Điều 8). */
+"day_supervisor";
 
 /** A proxy whose authorisation ends within the period (or has already ended). */
 export type ExpiringProxy = {
