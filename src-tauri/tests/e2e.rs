@@ -422,6 +422,16 @@ fn print_signature_sheet_writes_a_readable_pdf() {
             .expect("pdftotext (poppler-utils)");
         assert!(out.status.success());
         let text = String::from_utf8_lossy(&out.stdout);
+        // A long name wraps inside its cell: read the names in the order they are written,
+        // spaces collapsed, so that "Huỳnh Thanh" over "Thắng" reads as the one name.
+        let raw = Command::new("pdftotext")
+            .args(["-raw", &path, "-"])
+            .output()
+            .expect("pdftotext (poppler-utils)");
+        let flat = String::from_utf8_lossy(&raw.stdout)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         let in_village: Vec<String> = hits["ok"]
             .as_array()
             .unwrap()
@@ -432,7 +442,7 @@ fn print_signature_sheet_writes_a_readable_pdf() {
         assert!(!in_village.is_empty());
         for name in &in_village {
             assert!(
-                text.contains(name.as_str()),
+                flat.contains(name.as_str()),
                 "{name} is not in the sheet:\n{text}"
             );
         }
@@ -753,7 +763,7 @@ fn sync_screen_enrols_sends_a_payout_and_shows_it_acknowledged() {
                 "{name}"
             );
             nav(&c, "today").await?;
-            wait_text(&c, &tid("tile-unsynced"), "Đã đăng ký với huyện").await?;
+            wait_text(&c, &tid("tile-unsynced"), "Đã đăng ký với đơn vị quản lý").await?;
             let unsynced = c
             .execute("return document.querySelector('[data-testid=tile-unsynced] .tile-value').textContent", vec![])
             .await?;
@@ -766,7 +776,12 @@ fn sync_screen_enrols_sends_a_payout_and_shows_it_acknowledged() {
             nav(&c, "sync").await?;
             assert_eq!(tile_value(&c, "sync-pending").await?, 1);
             click_id(&c, "sync-now").await?;
-            wait_text(&c, &tid("sync-result"), "huyện xác nhận 1 sự kiện mới").await?;
+            wait_text(
+                &c,
+                &tid("sync-result"),
+                "đơn vị quản lý xác nhận 1 sự kiện mới",
+            )
+            .await?;
             assert_eq!(tile_value(&c, "sync-pending").await?, 0);
             assert_eq!(tile_value(&c, "sync-sent").await?, 0);
             assert_eq!(tile_value(&c, "sync-flagged").await?, 0);
@@ -857,7 +872,12 @@ fn end_of_day_counts_reports_syncs_and_shows_the_receipt() {
             wait_id(&c, "eod-report-result").await?;
             click_id(&c, "eod-next").await?;
             // Step 3: sync (the payout and the count go up).
-            wait_text(&c, &tid("eod-sync-result"), "huyện xác nhận 2 sự kiện mới").await?;
+            wait_text(
+                &c,
+                &tid("eod-sync-result"),
+                "đơn vị quản lý xác nhận 2 sự kiện mới",
+            )
+            .await?;
             click_id(&c, "eod-next").await?;
             // Step 4: the receipt.
             wait_text(&c, &tid("eod-synced"), "Huyện đã nhận đủ").await?;
@@ -894,7 +914,7 @@ fn end_of_day_counts_reports_syncs_and_shows_the_receipt() {
             wait_text(
                 &c,
                 &tid("eod-sync-error"),
-                "Chưa kết nối được máy chủ huyện",
+                "Chưa kết nối được máy chủ của đơn vị quản lý",
             )
             .await?;
             wait_text(&c, &tid("eod-sync-pending"), "Còn 1 sự kiện chờ gửi").await?;
@@ -906,7 +926,8 @@ fn end_of_day_counts_reports_syncs_and_shows_the_receipt() {
             )
             .await?;
             assert!(
-                msg.contains("không kết nối được máy chủ huyện") && msg.contains("thử lại"),
+                msg.contains("không kết nối được máy chủ của đơn vị quản lý")
+                    && msg.contains("thử lại"),
                 "{msg}"
             );
             // The previous receipt is still shown as the last proof of delivery.
