@@ -880,7 +880,7 @@ fn end_of_day_counts_reports_syncs_and_shows_the_receipt() {
             .await?;
             click_id(&c, "eod-next").await?;
             // Step 4: the receipt.
-            wait_text(&c, &tid("eod-synced"), "Huyện đã nhận đủ").await?;
+            wait_text(&c, &tid("eod-synced"), "Đơn vị quản lý đã nhận đủ").await?;
             let st = invoke(&c, "sync_status", json!({})).await?;
             let events = st["ok"]["status"]["events"].as_u64().unwrap();
             let receipt = wait_id(&c, "eod-receipt").await?;
