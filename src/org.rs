@@ -249,19 +249,35 @@ pub struct Organisation {
     pub settings: OrgSettings,
 }
 
+/// The words that name a commune-level unit, folded: "xã", "phường", "thị trấn".
+const COMMUNE_UNITS: &[&[&str]] = &[&["xa"], &["phuong"], &["thi", "tran"]];
+/// The words that name a province-level unit, folded: "tỉnh", "thành phố".
+const PROVINCE_UNITS: &[&[&str]] = &[&["tinh"], &["thanh", "pho"]];
+
 /// The commune in a pay point's name: the words after "xã", "phường" or "thị trấn"
 /// ("Bưu điện văn hóa xã Quảng Hưng" → "Quảng Hưng"), if there is one.
 pub fn commune_in(name: &str) -> Option<String> {
+    place_after(name, COMMUNE_UNITS)
+}
+
+/// The province in an office's name: the words after "tỉnh" or "thành phố"
+/// ("Sở Nội vụ tỉnh Quảng Trị" → "Quảng Trị"), if there is one.
+pub fn province_in(name: &str) -> Option<String> {
+    place_after(name, PROVINCE_UNITS)
+}
+
+/// The words after the last word (or pair of words) of `units` in `name`, compared folded.
+fn place_after(name: &str, units: &[&[&str]]) -> Option<String> {
     let name = text::clean(name);
     let words: Vec<&str> = name.split(' ').collect();
     let folded: Vec<String> = words.iter().map(|w| text::fold(w)).collect();
     let mut start = None;
     for i in 0..words.len() {
-        let two = folded.get(i + 1).map(String::as_str);
-        match folded[i].as_str() {
-            "xa" | "phuong" => start = Some(i + 1),
-            "thi" if two == Some("tran") => start = Some(i + 2),
-            _ => {}
+        for unit in units {
+            let end = i + unit.len();
+            if end <= folded.len() && folded[i..end].iter().zip(*unit).all(|(w, u)| w == u) {
+                start = Some(end);
+            }
         }
     }
     start

@@ -201,25 +201,9 @@ pub fn place_from_pay_point(name: &str) -> String {
 /// "thành phố" ("Sở Nội vụ tỉnh Quảng Trị" → "Quảng Trị"); a dotted blank to write it in by hand
 /// when the name has none, never a made-up place.
 pub fn place_of_office(name: &str) -> String {
-    if let Some(c) = crate::org::commune_in(name) {
-        return c;
-    }
-    let name = text::clean(name);
-    let words: Vec<&str> = name.split(' ').collect();
-    let folded: Vec<String> = words.iter().map(|w| text::fold(w)).collect();
-    let mut start = None;
-    for i in 0..words.len() {
-        let two = folded.get(i + 1).map(String::as_str);
-        match folded[i].as_str() {
-            "tinh" => start = Some(i + 1),
-            "thanh" if two == Some("pho") => start = Some(i + 2),
-            _ => {}
-        }
-    }
-    match start {
-        Some(s) if s < words.len() => words[s..].join(" "),
-        _ => "…………".to_string(),
-    }
+    crate::org::commune_in(name)
+        .or_else(|| crate::org::province_in(name))
+        .unwrap_or_else(|| "…………".to_string())
 }
 
 /// "Quảng Hưng, ngày 05 tháng 12 năm 2026" (Decree 30/2020: days below 10 and months 1–2 with a
