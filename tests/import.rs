@@ -310,29 +310,8 @@ fn broken(d: &Path, name: &str, edit: impl Fn(&mut Vec<Vec<rollfile::V>>)) -> Pa
 
 /// Writes rows as a UTF-8 CSV file.
 fn write_rows_csv(d: &Path, name: &str, rows: &[Vec<rollfile::V>]) -> PathBuf {
-    use rollfile::V;
     let path = d.join(name);
-    let mut w = csv::WriterBuilder::new()
-        .flexible(true)
-        .from_path(&path)
-        .unwrap();
-    for row in rows {
-        let rec: Vec<String> = row
-            .iter()
-            .map(|v| match v {
-                V::T(s) => s.clone(),
-                V::N(n) => n.to_string(),
-                V::E => String::new(),
-            })
-            .collect();
-        w.write_record(if rec.is_empty() {
-            vec![String::new()]
-        } else {
-            rec
-        })
-        .unwrap();
-    }
-    w.flush().unwrap();
+    std::fs::write(&path, rollfile::csv_text(rows, b',')).unwrap();
     path
 }
 

@@ -387,14 +387,14 @@ pub fn write_xlsx(roll: &Roll, shape: &Shape, path: &Path) {
     wb.save(path).unwrap();
 }
 
-/// Writes the roll as CSV: UTF-8 (with a BOM when asked) for Unicode, the legacy bytes
-/// themselves for TCVN3 and VNI (as Excel saves "CSV" in the Windows code page).
-pub fn write_csv(roll: &Roll, shape: &Shape, path: &Path, delimiter: u8, bom: bool) {
+/// Rows as CSV text, one record a row (an empty row keeps its line, so that row numbers stay
+/// those of the sheet).
+pub fn csv_text(rows: &[Vec<V>], delimiter: u8) -> String {
     let mut w = csv::WriterBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
         .from_writer(Vec::new());
-    for row in rows(roll, shape) {
+    for row in rows {
         let rec: Vec<String> = row
             .iter()
             .map(|v| match v {
@@ -410,7 +410,13 @@ pub fn write_csv(roll: &Roll, shape: &Shape, path: &Path, delimiter: u8, bom: bo
         })
         .unwrap();
     }
-    let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
+    String::from_utf8(w.into_inner().unwrap()).unwrap()
+}
+
+/// Writes the roll as CSV: UTF-8 (with a BOM when asked) for Unicode, the legacy bytes
+/// themselves for TCVN3 and VNI (as Excel saves "CSV" in the Windows code page).
+pub fn write_csv(roll: &Roll, shape: &Shape, path: &Path, delimiter: u8, bom: bool) {
+    let text = csv_text(&rows(roll, shape), delimiter);
     let bytes = match shape.encoding {
         TextEncoding::Unicode => {
             let mut b = if bom {
