@@ -13,6 +13,7 @@ use std::process::Command;
 
 use common::{cli, setup_ledger, Cli, Fixture, CLERK_ID, PERIOD, SUPERVISOR_ID};
 use paypoint::{demo, Ledger, Period};
+use paypoint_testkit::pictures::keep_png;
 use paypoint_testkit::qr;
 use serde_json::Value;
 use unicode_normalization::UnicodeNormalization;
@@ -199,38 +200,6 @@ fn check_common(pdf: &Path, title_starts: &str, demo: bool) -> Vec<String> {
         assert_eq!(&nfc, p, "text of page {} is not NFC", i + 1);
     }
     pages
-}
-
-/// Renders page 1 to a PNG (60 dpi) for reviewers: into `docs/documents/NAME.png` when
-/// `PAYPOINT_KEEP_DOCS=1` (to refresh the committed pictures), else under `target/`, so an
-/// ordinary test run leaves the work tree clean (dated documents differ on every run).
-fn keep_png(pdf: &Path, name: &str) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the workspace root");
-    let dir = if std::env::var("PAYPOINT_KEEP_DOCS").is_ok_and(|v| v == "1") {
-        root.join("docs/documents")
-    } else {
-        root.join("target/document-previews")
-    };
-    std::fs::create_dir_all(&dir).unwrap();
-    let base = dir.join(name);
-    run_tool(
-        "pdftoppm",
-        &[
-            "-png",
-            "-r",
-            "60",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-singlefile",
-            pdf.to_str().unwrap(),
-            base.to_str().unwrap(),
-        ],
-    );
-    assert!(dir.join(format!("{name}.png")).exists());
 }
 
 /// Codes `QH01-…` in the text, with how often each appears.

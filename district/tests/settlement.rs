@@ -9,32 +9,6 @@ use std::process::Command;
 
 use common::*;
 
-/// Page 1 as a PNG (60 dpi) for reviewers: into `docs/documents/district-settlement.png` when
-/// `PAYPOINT_KEEP_DOCS=1`, else under `target/`, as the pay point's papers do.
-fn keep_png(pdf: &std::path::Path) {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the workspace root");
-    let dir = if std::env::var("PAYPOINT_KEEP_DOCS").is_ok_and(|v| v == "1") {
-        root.join("docs/documents")
-    } else {
-        root.join("target/document-previews")
-    };
-    std::fs::create_dir_all(&dir).unwrap();
-    let base = dir.join("district-settlement");
-    let out = Command::new("pdftoppm")
-        .args(["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"])
-        .arg(pdf)
-        .arg(&base)
-        .output()
-        .expect("pdftoppm runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 fn dots(n: i64) -> String {
     paypoint::Dong::new(n).unwrap().to_string()
 }
@@ -77,7 +51,7 @@ fn the_settlement_pdf_of_all_pay_points_shows_the_synced_totals() {
     if let Ok(keep) = std::env::var("PAYPOINT_KEEP_PDF") {
         std::fs::copy(&pdf, keep).unwrap();
     }
-    keep_png(&pdf);
+    paypoint_testkit::pictures::keep_png(&pdf, "district-settlement");
     let out = Command::new("pdftotext")
         .args(["-layout", pdf.to_str().unwrap(), "-"])
         .output()

@@ -8,7 +8,8 @@
 //!   the hub holds exactly what the devices recorded;
 //! - [`rollfile`], [`sample_roll`]: the managing office's roll files (XLSX, XLS, CSV) written as
 //!   offices fill the template, and the roll whose names break naive readers;
-//! - [`qr`]: the QR codes of a printed page, read back as the office's scanner would.
+//! - [`qr`]: the QR codes of a printed page, read back as the office's scanner would;
+//! - [`pictures`]: page 1 of a paper as the PNG reviewers see in `docs/documents/`.
 //!
 //! Nothing here is a mock: each helper runs the binaries and files we ship.
 
@@ -16,6 +17,7 @@ pub mod bins;
 pub mod cli;
 pub mod device;
 pub mod hub;
+pub mod pictures;
 pub mod qr;
 pub mod rollfile;
 pub mod sample_roll;
