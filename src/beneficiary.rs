@@ -66,7 +66,7 @@ pub struct BeneficiaryView {
     pub proxy: Option<Proxy>,
     /// Note.
     pub note: String,
-    /// Lines owed (withdrawn lines left out).
+    /// Lines owed (withdrawn lines and months another roll paid left out).
     pub lines: Vec<LineView>,
     /// Stop report, if any.
     pub stop: Option<StopView>,
@@ -138,12 +138,12 @@ impl Sums {
     }
 }
 
-/// A person's lines, withdrawn ones left out, each with its state as the store defines it
-/// (`line_state`, migration 0005), and their totals.
+/// A person's live lines (`line_state.live`: withdrawn lines and months another roll paid left
+/// out), each with its state as the store defines it (`line_state`), and their totals.
 fn lines_of(conn: &Connection, beneficiary: i64) -> Result<(Vec<LineView>, Sums), LedgerError> {
     let mut stmt = conn.prepare_cached(
         "SELECT line_id, kind, amount, covers_from, covers_to, note, paid_by, stopped, payable
-         FROM line_state WHERE beneficiary_id = ?1 AND NOT withdrawn ORDER BY line_id",
+         FROM line_state WHERE beneficiary_id = ?1 AND live ORDER BY line_id",
     )?;
     let mut rows = stmt.query([beneficiary])?;
     let corrupt = |w: String| LedgerError::Corrupt(w);

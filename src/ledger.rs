@@ -22,7 +22,7 @@ use crate::vault::LedgerKey;
 
 /// The ledger's schema, one numbered file per step, embedded at build time. Never edit an applied
 /// migration: add the next one.
-const MIGRATION_FILES: &[&str] = &[
+pub(crate) const MIGRATION_FILES: &[&str] = &[
     include_str!("../migrations/0001_ledger.sql"),
     include_str!("../migrations/0002_sync.sql"),
     include_str!("../migrations/0003_roll_origin.sql"),
@@ -31,6 +31,7 @@ const MIGRATION_FILES: &[&str] = &[
     include_str!("../migrations/0006_org_settings.sql"),
     include_str!("../migrations/0007_policy_tables.sql"),
     include_str!("../migrations/0008_day_supervisors.sql"),
+    include_str!("../migrations/0009_month_paid_once.sql"),
 ];
 const MIGRATIONS_COUNT: usize = MIGRATION_FILES.len();
 static MIGRATIONS: LazyLock<Migrations<'static>> =

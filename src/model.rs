@@ -137,6 +137,17 @@ impl LineKind {
         self != LineKind::Funeral
     }
 
+    /// Whether the line is one month's allowance (the allowance, a supplement, the carer's
+    /// allowance): such a line covers exactly one month, and a month is paid once, whichever roll
+    /// carries it (near Tết a roll pays two months together; TT 44/2022/TT-BTC Điều 7 as amended).
+    /// The store's `line_state.paid_elsewhere` (migration 0009) says the same in SQL.
+    pub fn is_monthly(self) -> bool {
+        matches!(
+            self,
+            LineKind::Monthly | LineKind::Supplement | LineKind::Carer
+        )
+    }
+
     /// The Vietnamese label printed on sheets and shown on screen.
     pub fn label_vi(self) -> &'static str {
         match self {

@@ -107,6 +107,11 @@ impl Period {
     pub fn label_vi(self) -> String {
         format!("tháng {} năm {}", self.month, self.year)
     }
+
+    /// "12/2026", as written in a table's cell or a column's header.
+    pub fn mm_yyyy(self) -> String {
+        format!("{:02}/{}", self.month, self.year)
+    }
 }
 
 impl fmt::Display for Period {

@@ -15,6 +15,9 @@ pub enum StoreRefusal {
     /// The line is already paid (net of reversals).
     #[error("sổ từ chối: khoản này đã được chi trả; không chi trả lần hai")]
     LineAlreadyPaid,
+    /// The line's month was paid by another roll (two months paid together near Tết).
+    #[error("sổ từ chối: tháng này đã được chi trả theo danh sách khác (chi gộp dịp Tết); không chi trả lần hai")]
+    MonthPaidElsewhere,
     /// The line was withdrawn by a later version of the roll.
     #[error("sổ từ chối: khoản này đã bị rút khỏi danh sách chi trả")]
     LineWithdrawn,
@@ -45,6 +48,7 @@ pub enum StoreRefusal {
 /// The message fragments of migrations/, each with the refusal it means. The first match wins.
 const MESSAGES: &[(&str, StoreRefusal)] = &[
     ("ledger: line already paid", StoreRefusal::LineAlreadyPaid),
+    ("ledger: month already paid", StoreRefusal::MonthPaidElsewhere),
     ("ledger: line withdrawn", StoreRefusal::LineWithdrawn),
     ("ledger: payment stopped", StoreRefusal::Stopped),
     ("ledger: period closed", StoreRefusal::PeriodClosed),
@@ -79,6 +83,7 @@ impl StoreRefusal {
     pub fn code(self) -> &'static str {
         match self {
             StoreRefusal::LineAlreadyPaid => "already_paid",
+            StoreRefusal::MonthPaidElsewhere => "month_paid_elsewhere",
             StoreRefusal::LineWithdrawn => "line_withdrawn",
             StoreRefusal::Stopped => "stopped",
             StoreRefusal::PeriodClosed => "period_closed",
@@ -97,15 +102,8 @@ mod tests {
 
     #[test]
     fn every_message_of_the_migrations_is_read_back() {
-        let sql = [
-            include_str!("../migrations/0001_ledger.sql"),
-            include_str!("../migrations/0002_sync.sql"),
-            include_str!("../migrations/0003_roll_origin.sql"),
-            include_str!("../migrations/0004_life_check.sql"),
-            include_str!("../migrations/0005_line_state.sql"),
-            include_str!("../migrations/0006_org_settings.sql"),
-        ]
-        .concat();
+        // Every migration, so that a new one's messages are read back too.
+        let sql = crate::ledger::MIGRATION_FILES.concat();
         let conn = rusqlite::Connection::open_in_memory().unwrap();
         let mut seen = Vec::new();
         for (i, msg) in sql.split("RAISE(ABORT, '").skip(1).enumerate() {
@@ -133,6 +131,10 @@ mod tests {
             StoreRefusal::LineAlreadyPaid
         );
         assert_eq!(of("ledger: period closed"), StoreRefusal::PeriodClosed);
+        assert_eq!(
+            of("ledger: month already paid"),
+            StoreRefusal::MonthPaidElsewhere
+        );
         assert_eq!(
             of("ledger: payouts are never changed"),
             StoreRefusal::AppendOnly

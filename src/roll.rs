@@ -269,6 +269,12 @@ impl Roll {
                         l.covers_from, l.covers_to
                     )));
                 }
+                if let Some(problem) = self.month_problem(l) {
+                    return Err(bad(problem));
+                }
+            }
+            if let Some(problem) = month_paid_twice(&e.lines) {
+                return Err(bad(problem));
             }
             if let Some(p) = &e.proxy {
                 if p.name.trim().is_empty() || p.id_card.trim().is_empty() {
@@ -278,6 +284,36 @@ impl Roll {
         }
         self.total()?;
         Ok(())
+    }
+
+    /// What is wrong with the month of a monthly line, if anything: it covers one month, the
+    /// roll's, or the next one when a roll pays two months together near Tết (TT 44/2022/TT-BTC
+    /// Điều 7 as amended by TT 95/2025/TT-BTC). A month further away is a typing error of the
+    /// office's, and paying it now would pay it early.
+    fn month_problem(&self, l: &RollLine) -> Option<String> {
+        if !l.kind.is_monthly() {
+            return None;
+        }
+        let (this, next) = (self.period, self.period.next());
+        if l.covers_from != l.covers_to {
+            return Some(format!(
+                "{} ghi từ tháng {} đến tháng {}: mỗi khoản hàng tháng chỉ trả cho một tháng",
+                l.kind.label_vi(),
+                l.covers_from.mm_yyyy(),
+                l.covers_to.mm_yyyy()
+            ));
+        }
+        if l.covers_from != this && l.covers_from != next {
+            return Some(format!(
+                "{} tháng {}: danh sách {} chỉ trả tháng {} (hoặc gộp thêm tháng {} dịp Tết)",
+                l.kind.label_vi(),
+                l.covers_from.mm_yyyy(),
+                this.mm_yyyy(),
+                this.mm_yyyy(),
+                next.mm_yyyy()
+            ));
+        }
+        None
     }
 
     /// The roll with its text in the form the ledger stores: NFC, white space collapsed. Loading
@@ -430,6 +466,22 @@ pub(crate) fn search_terms(
 }
 
 /// Inserts one beneficiary row and its search terms; returns its id.
+/// A month paid twice within one person's lines: two lines of one monthly kind for one month.
+fn month_paid_twice(lines: &[RollLine]) -> Option<String> {
+    let mut seen = std::collections::HashSet::new();
+    lines
+        .iter()
+        .filter(|l| l.kind.is_monthly())
+        .find(|l| !seen.insert((l.kind, l.covers_from)))
+        .map(|l| {
+            format!(
+                "{} tháng {} có hai lần trong danh sách",
+                l.kind.label_vi(),
+                l.covers_from.mm_yyyy()
+            )
+        })
+}
+
 fn insert_beneficiary(
     conn: &rusqlite::Connection,
     roll_id: i64,

@@ -88,7 +88,7 @@ impl Ledger {
                     coalesce(sum(CASE WHEN ls.paid_by IS NOT NULL THEN ls.amount END), 0) AS paid,
                     coalesce(sum(CASE WHEN ls.paid_by IS NULL AND ls.stopped THEN ls.amount END), 0) AS stopped
              FROM m JOIN beneficiaries b ON b.id = m.id
-             JOIN line_state ls ON ls.beneficiary_id = b.id AND NOT ls.withdrawn
+             JOIN line_state ls ON ls.beneficiary_id = b.id AND ls.live
              GROUP BY b.id ORDER BY b.id";
         let mut out = Vec::new();
         let mut stmt = self.conn.prepare_cached(sql)?;

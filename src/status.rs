@@ -75,7 +75,7 @@ impl Ledger {
                 .prepare_cached(
                     "WITH live AS (
                 SELECT amount, paid_by IS NOT NULL AS paid, stopped
-                FROM line_state WHERE period = ?1 AND NOT withdrawn)
+                FROM line_state WHERE period = ?1 AND live)
              SELECT count(*), coalesce(sum(amount), 0),
                     coalesce(sum(paid), 0), coalesce(sum(CASE WHEN paid THEN amount ELSE 0 END), 0),
                     coalesce(sum(CASE WHEN stopped AND NOT paid THEN amount ELSE 0 END), 0)
@@ -140,7 +140,7 @@ pub struct Status {
     pub beneficiaries: u64,
     /// People paid at least one line.
     pub paid_beneficiaries: u64,
-    /// Lines owed (withdrawn lines excluded).
+    /// Lines owed (withdrawn lines and months another roll paid excluded).
     pub lines: u64,
     /// Sum of those lines.
     pub total_due: Dong,

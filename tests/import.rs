@@ -250,6 +250,58 @@ fn a_csv_with_one_header_row_and_no_numbering_row_keeps_its_first_person() {
     assert_eq!(p.total.as_i64(), 7_456_000);
 }
 
+/// Near Tết the office pays two months together: December's roll has a column for each month.
+const TET_CSV: &str = "DANH SÁCH CHI TRẢ TRỢ CẤP THÁNG 12/2026 VÀ THÁNG 01/2027\n\
+     STT,Họ và tên,Mã đối tượng,Thôn,Số tiền,,,\n\
+     ,,,,Tháng 12/2026,Tháng 01/2027,Truy lĩnh,Tổng cộng\n\
+     1,Nguyễn Thị Hường,QH-0001,Thôn Đông,2789000,2789000,,5578000\n\
+     2,Trần Văn Bình,QH-0002,Thôn Tây,1878000,1878000,3756000,7512000\n\
+     ,TỔNG CỘNG,,,4667000,4667000,3756000,13090000\n";
+
+#[test]
+fn a_two_month_roll_near_tet_gives_each_month_its_own_line() {
+    let d = dir();
+    let path = d.path().join("tet.csv");
+    std::fs::write(&path, TET_CSV).unwrap();
+    let p = read(&path).unwrap();
+    assert_eq!(p.total.as_i64(), 13_090_000);
+    assert!(
+        p.warnings.iter().any(|w| w.contains("gộp hai tháng")),
+        "the preview says so: {:?}",
+        p.warnings
+    );
+    let months = |i: usize| -> Vec<(LineKind, String, i64)> {
+        p.roll.entries[i]
+            .lines
+            .iter()
+            .map(|l| (l.kind, l.covers_from.to_string(), l.amount.as_i64()))
+            .collect()
+    };
+    assert_eq!(
+        months(1),
+        vec![
+            (LineKind::Monthly, "2026-12".into(), 1_878_000),
+            (LineKind::Monthly, "2027-01".into(), 1_878_000),
+            (LineKind::Arrears, "2026-12".into(), 3_756_000),
+        ]
+    );
+    // The next month's column is checked in the totals like any other.
+    std::fs::write(&path, TET_CSV.replace(",4667000,3756000", ",4667001,3756000")).unwrap();
+    let problems = refused(&path);
+    assert_eq!(problems[0].column.as_deref(), Some("F"), "{problems:?}");
+}
+
+#[test]
+fn a_month_column_that_is_neither_the_rolls_month_nor_the_next_is_refused_where_it_stands() {
+    let d = dir();
+    let path = d.path().join("tet.csv");
+    std::fs::write(&path, TET_CSV.replace("Tháng 01/2027,", "Tháng 03/2027,")).unwrap();
+    let problems = refused(&path);
+    let p = &problems[0];
+    assert_eq!((p.row, p.column.as_deref()), (Some(3), Some("F")), "{problems:?}");
+    assert!(p.message.contains("03/2027"), "{}", p.message);
+}
+
 fn refused(path: &Path) -> Vec<paypoint::import::Problem> {
     match read(path) {
         Err(ImportError::Problems(p, _)) => p,

@@ -122,6 +122,11 @@ fn small_roll() -> Roll {
 }
 
 fn fixture() -> Fixture {
+    fixture_with(&small_roll())
+}
+
+/// A ledger with a clerk (1234), a supervisor (9999), `roll` loaded and 100.000.000 đ in the box.
+fn fixture_with(roll: &Roll) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ledger.sqlite");
     let mut ledger = Ledger::init(&path, "QH01", "Bưu điện văn hóa xã Quảng Hưng").unwrap();
@@ -131,7 +136,7 @@ fn fixture() -> Fixture {
     ledger
         .add_clerk("Lê Văn Nam", Role::Supervisor, &Pin::new("9999").unwrap())
         .unwrap();
-    ledger.load_roll(&small_roll(), "test", false).unwrap();
+    ledger.load_roll(roll, "test", false).unwrap();
     let clerk = ledger.sign_in(1, &Pin::new("1234").unwrap()).unwrap();
     let supervisor = ledger.sign_in(2, &Pin::new("9999").unwrap()).unwrap();
     ledger
@@ -168,7 +173,8 @@ fn line_id(conn: &Connection, c: &str, kind: &str) -> i64 {
     .unwrap()
 }
 
-/// Inserts a payout row for a beneficiary behind the core's back; returns its id.
+/// Inserts a payout row for a beneficiary (of the latest period) behind the core's back; returns
+/// its id.
 fn raw_payout(conn: &Connection, c: &str) -> rusqlite::Result<String> {
     let id = uuid::Uuid::now_v7().to_string();
     // A payout row needs its own event row, linked to the head as the events trigger demands
@@ -183,7 +189,7 @@ fn raw_payout(conn: &Connection, c: &str) -> rusqlite::Result<String> {
     conn.execute(
         "INSERT INTO payouts (id, event_seq, beneficiary_id, recipient, at_home, clerk_id, paid_at)
          SELECT ?1, (SELECT max(seq) FROM events), b.id, 'self', 0, 1, '2026-12-02'
-         FROM beneficiaries b WHERE b.code = ?2",
+         FROM beneficiaries b WHERE b.code = ?2 ORDER BY b.period DESC LIMIT 1",
         [&id, c],
     )?;
     Ok(id)
@@ -464,6 +470,107 @@ fn payout_on_a_closed_period_is_refused() {
     assert!(err.to_string().contains("period closed"), "{err}");
     let err = conn.execute("DELETE FROM period_closes", []).unwrap_err();
     assert!(err.to_string().contains("stays closed"), "{err}");
+}
+
+// A month is paid once, whichever roll carries it: near Tết December's roll pays January too.
+
+fn month_line(kind: LineKind, amount: i64, month: &str) -> RollLine {
+    RollLine {
+        covers_from: month.parse().unwrap(),
+        covers_to: month.parse().unwrap(),
+        ..line(kind, amount)
+    }
+}
+
+/// December's roll pays December and January to QH-0002; January's roll then carries January.
+fn tet_fixture() -> Fixture {
+    let jan: Period = "2027-01".parse().unwrap();
+    let mut dec = small_roll();
+    dec.entries[1]
+        .lines
+        .push(month_line(LineKind::Monthly, 8_941_000, "2027-01"));
+    let mut f = fixture_with(&dec);
+    let paid = pay(&mut f, "QH-0002").unwrap();
+    assert_eq!(paid.amount, dong(2 * 8_941_000), "December's payout pays both months");
+    let mut january = small_roll();
+    january.period = jan;
+    for e in &mut january.entries {
+        for l in &mut e.lines {
+            (l.covers_from, l.covers_to) = (jan, jan);
+        }
+    }
+    f.ledger.load_roll(&january, "test", false).unwrap();
+    f
+}
+
+#[test]
+fn a_month_paid_with_decembers_roll_is_not_paid_again_by_januarys() {
+    let mut f = tet_fixture();
+    // The core: January's roll owes QH-0002 nothing; the others are paid as usual.
+    assert!(pay(&mut f, "QH-0002").is_err());
+    pay(&mut f, "QH-0001").unwrap();
+    // The store, behind the core's back: the January line of January's roll is refused.
+    let conn = raw(&f);
+    let jan_line: i64 = conn
+        .query_row(
+            "SELECT l.id FROM lines l JOIN beneficiaries b ON b.id = l.beneficiary_id
+             WHERE b.code = 'QH-0002' AND b.period = '2027-01'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let pid = raw_payout(&conn, "QH-0002").unwrap();
+    let err = conn
+        .execute(
+            "INSERT INTO payout_lines (payout_id, line_id, amount) VALUES (?1, ?2, 8941000)",
+            rusqlite::params![pid, jan_line],
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("month already paid by another roll"), "{err}");
+}
+
+#[test]
+fn reversing_the_december_payout_makes_januarys_line_payable_again_exactly_once() {
+    let mut f = tet_fixture();
+    let conn = raw(&f);
+    let dec_payout: String = conn
+        .query_row(
+            "SELECT p.id FROM payouts p JOIN beneficiaries b ON b.id = p.beneficiary_id
+             WHERE b.code = 'QH-0002' AND b.period = '2026-12'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let (clerk, sup) = (f.clerk.clone(), f.supervisor.clone());
+    f.ledger
+        .reverse_payout(&clerk, &sup, dec_payout.parse().unwrap(), "chi gộp nhầm tháng")
+        .unwrap();
+    let jan = pay(&mut f, "QH-0002").unwrap();
+    assert_eq!(jan.amount, dong(8_941_000));
+    assert!(pay(&mut f, "QH-0002").is_err());
+}
+
+#[test]
+fn a_monthly_line_for_a_month_other_than_the_rolls_or_the_next_is_refused_at_load() {
+    let mut f = fixture();
+    let mut roll = small_roll();
+    roll.period = "2027-02".parse().unwrap();
+    for e in &mut roll.entries {
+        for l in &mut e.lines {
+            (l.covers_from, l.covers_to) = (roll.period, roll.period);
+        }
+    }
+    roll.entries[0]
+        .lines
+        .push(month_line(LineKind::Monthly, 2_789_000, "2027-04"));
+    let err = f.ledger.load_roll(&roll, "test", false).unwrap_err();
+    assert!(err.to_string().contains("04/2027"), "{err}");
+    roll.entries[0].lines.pop();
+    roll.entries[0]
+        .lines
+        .push(month_line(LineKind::Monthly, 2_789_000, "2027-02"));
+    let err = f.ledger.load_roll(&roll, "test", false).unwrap_err();
+    assert!(err.to_string().contains("hai lần"), "{err}");
 }
 
 // Invariant 3: nothing is updated or deleted; cash is derived and never negative.

@@ -1820,3 +1820,76 @@ fn the_unpaid_list_keeps_the_stopped_apart_and_says_why_each_is_unpaid() {
     let row = row_of(carried, counter["code"].as_str().unwrap());
     assert!(row.contains("Chưa đến nhận"), "{row}");
 }
+
+/// December's roll paying January with it, as offices do before Tết: two people, one with arrears.
+const TET_ROLL: &str = "DANH SÁCH CHI TRẢ TRỢ CẤP THÁNG 12/2026 VÀ THÁNG 01/2027\n\
+     STT,Họ và tên,Năm sinh,Mã đối tượng,Thôn,Diện đối tượng,Số tiền,,,\n\
+     ,,,,,,Tháng 12/2026,Tháng 01/2027,Truy lĩnh,Tổng cộng\n\
+     1,Nguyễn Thị Hường,1948,QH-0001,Thôn Đông,Thân nhân liệt sĩ,2789000,2789000,,5578000\n\
+     2,Trần Văn Bình,1945,QH-0002,Thôn Tây,Thương binh,1878000,1878000,3756000,7512000\n\
+     ,TỔNG CỘNG,,,,,4667000,4667000,3756000,13090000\n";
+
+#[test]
+fn a_two_month_roll_near_tet_shows_both_months_on_the_sheet_the_receipt_and_the_settlement() {
+    let dir = tempfile::tempdir().unwrap();
+    let cli = cli(dir.path().join("so.sqlite"));
+    cli.json(&["init", "--pay-point", "QH01", "--name", "Bưu điện văn hóa xã Quảng Hưng"]);
+    let add = cli.run_env(
+        &["clerk", "add", "--name", "Trần Thị Mai", "--json"],
+        &[("PAYPOINT_PIN", common::CLERK_PIN)],
+    );
+    assert!(add.ok(), "{}", add.stderr);
+    let file = dir.path().join("tet.csv");
+    std::fs::write(&file, TET_ROLL).unwrap();
+    let loaded = cli.json(&["roll", "import", file.to_str().unwrap(), "--period", PERIOD]);
+    assert_eq!(loaded["change"]["outcome"], "loaded", "{loaded}");
+    let clerk = CLERK_ID.to_string();
+    cli.json(&["--clerk", &clerk, "cash", "advance", "20000000"]);
+    let paid = cli.json(&["--clerk", &clerk, "pay", "QH-0002"]);
+    assert_eq!(paid["amount"], 7_512_000, "one payout pays both months and the arrears");
+
+    let sheet = print(&cli, dir.path(), "tet-sheet", &["sheet", "--date", DATE]);
+    let flat = flat_of(&sheet);
+    assert!(
+        flat.contains("Tháng 12 năm 2026 và tháng 01 năm 2027 (chi trả gộp hai tháng)"),
+        "{flat}"
+    );
+    assert!(flat.contains("Tháng 12/2026") && flat.contains("Tháng 01/2027"), "{flat}");
+    let text = pages_of(&sheet).join("\n");
+    let line = lines_with(&text, "QH-0002")[0];
+    let row = &line[line.find("QH-0002").unwrap()..];
+    assert_eq!(
+        amounts(row),
+        vec![1_878_000, 1_878_000, 3_756_000, 7_512_000],
+        "December, January, arrears, total: {row}"
+    );
+    let total = lines_with(&text, "TỔNG CỘNG");
+    assert_eq!(
+        amounts(total[0]),
+        vec![4_667_000, 4_667_000, 3_756_000, 13_090_000],
+        "every amount column totalled: {total:?}"
+    );
+
+    let receipt = print(&cli, dir.path(), "tet-receipt", &["receipt", "--code", "QH-0002"]);
+    let text = pages_of(&receipt).join("\n");
+    for month in ["12/2026", "01/2027"] {
+        assert!(
+            lines_with(&text, "Trợ cấp hàng tháng")
+                .iter()
+                .any(|l| l.contains(month) && l.contains("1.878.000")),
+            "the receipt names {month}: {text}"
+        );
+    }
+
+    let settlement = print(&cli, dir.path(), "tet-settlement", &["settlement", "--date", DATE]);
+    let text = pages_of(&settlement).join("\n");
+    for (n, month) in [(1, "12/2026"), (2, "01/2027")] {
+        let rows = amounts_on(&text, &format!("Trợ cấp hàng tháng {month}"));
+        assert_eq!(rows.len(), 1, "one row for {month}: {text}");
+        assert_eq!(
+            rows[0],
+            vec![n, 2, 4_667_000, 1, 1_878_000, 1, 2_789_000, 0, 0],
+            "{month}: on the roll, paid, carried over, stopped"
+        );
+    }
+}

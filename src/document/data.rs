@@ -130,6 +130,18 @@ impl Person {
         .unwrap_or(Dong::ZERO)
     }
 
+    /// The monthly lines for one month ("2027-01"): a roll that pays two months together near Tết
+    /// has a column for each.
+    pub fn monthly_in(&self, month: &str) -> Dong {
+        Dong::sum(
+            self.lines
+                .iter()
+                .filter(|l| is_monthly(l.kind) && l.covers_from == month)
+                .map(|l| l.amount),
+        )
+        .unwrap_or(Dong::ZERO)
+    }
+
     /// The lines paid once (arrears, one-off, funeral allowance): the roll's "Truy lĩnh" column,
     /// so that the two columns add up to the total.
     pub fn once(&self) -> Dong {
@@ -170,11 +182,20 @@ impl Person {
 }
 
 /// Whether a line is paid every month (allowance, supplement, carer allowance) rather than once.
+/// The months the monthly lines of a list cover, in order ("2026-12", and "2027-01" when the roll
+/// pays two months together near Tết).
+pub(crate) fn months_paid(people: &[Person]) -> Vec<String> {
+    let months: std::collections::BTreeSet<&str> = people
+        .iter()
+        .flat_map(|p| p.lines.iter())
+        .filter(|l| is_monthly(l.kind))
+        .map(|l| l.covers_from.as_str())
+        .collect();
+    months.into_iter().map(str::to_string).collect()
+}
+
 pub(crate) fn is_monthly(kind: LineKind) -> bool {
-    matches!(
-        kind,
-        LineKind::Monthly | LineKind::Supplement | LineKind::Carer
-    )
+    kind.is_monthly()
 }
 
 /// The version of a period's roll in force and when the pay point received it.
@@ -399,8 +420,8 @@ impl Ledger {
         })
     }
 
-    /// Every beneficiary of a period, in roll order, with their live lines (withdrawn lines left
-    /// out, and with them anyone an amended roll dropped), paid flags net of reversals, stop and
+    /// Every beneficiary of a period, in roll order, with their live lines (withdrawn lines and
+    /// months another roll paid left out, and with them anyone an amended roll dropped), paid flags net of reversals, stop and
     /// last home visit.
     pub(crate) fn document_people(&self, period: Period) -> Result<Vec<Person>, DocumentError> {
         self.people_where(period, None)
@@ -487,7 +508,7 @@ impl Ledger {
         let mut stmt = self.conn.prepare_cached(
             "SELECT beneficiary_id, kind, amount, covers_from, covers_to, paid_by IS NOT NULL, stopped
              FROM line_state
-             WHERE period = ?1 AND (?2 IS NULL OR beneficiary_id = ?2) AND NOT withdrawn
+             WHERE period = ?1 AND (?2 IS NULL OR beneficiary_id = ?2) AND live
              ORDER BY line_id",
         )?;
         let mut rows = stmt.query(params![p, only])?;

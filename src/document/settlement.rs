@@ -7,7 +7,7 @@
 
 use chrono::{Local, NaiveDate};
 
-use super::data::{CashSpan, Person};
+use super::data::{CashSpan, DocLine, Person};
 use super::pdf::{
     self, Align, Column, Doc, Face, Orientation, PageTotal, Row, Table, TableOptions,
 };
@@ -86,11 +86,19 @@ pub(crate) fn summarise(
     people: &[Person],
     kind: Option<LineKind>,
 ) -> Result<Summary, DocumentError> {
+    summarise_where(people, |l| kind.is_none_or(|k| l.kind == k))
+}
+
+/// Adds up the lines `wanted` chooses.
+fn summarise_where(
+    people: &[Person],
+    wanted: impl Fn(&DocLine) -> bool,
+) -> Result<Summary, DocumentError> {
     let mut s = Summary::default();
     for l in people
         .iter()
         .flat_map(|p| p.lines.iter())
-        .filter(|l| kind.is_none_or(|k| l.kind == k))
+        .filter(|l| wanted(l))
     {
         let cell = if l.paid {
             &mut s.paid
@@ -271,9 +279,8 @@ pub fn render(ledger: &Ledger, opts: &SettlementOptions) -> Result<Pdf, Document
         &mut doc,
         "Bảng tổng hợp thanh quyết toán kinh phí chi trả trợ cấp ưu đãi người có công",
         &[format!(
-            "Tháng {} năm {} – {}",
-            ctx.period.month(),
-            ctx.period.year(),
+            "{} – {}",
+            super::sheet::months_title(ctx.period, &super::data::months_paid(&people)),
             ctx.pay_point_name
         )],
     );
@@ -301,14 +308,22 @@ pub fn render(ledger: &Ledger, opts: &SettlementOptions) -> Result<Pdf, Document
 fn summary_part(doc: &mut Doc, people: &[Person]) -> Result<Summary, DocumentError> {
     super::section_heading(doc, "I. Tổng hợp theo loại trợ cấp");
     let mut rows = Vec::new();
-    let mut n = 0;
+    // A roll paying two months together near Tết has a row for each month of each monthly kind.
+    let months = super::data::months_paid(people);
     for kind in KINDS {
-        let s = summarise(people, Some(kind))?;
-        if s.roll.lines == 0 {
-            continue;
+        let parts: Vec<(String, Summary)> = if kind.is_monthly() && months.len() > 1 {
+            let month_row = |m: &String| {
+                let s = summarise_where(people, |l| l.kind == kind && l.covers_from == *m)?;
+                let label = format!("{} {}", kind.label_vi(), super::sheet::months(m, m));
+                Ok::<_, DocumentError>((label, s))
+            };
+            months.iter().map(month_row).collect::<Result<_, _>>()?
+        } else {
+            vec![(kind.label_vi().to_string(), summarise(people, Some(kind))?)]
+        };
+        for (label, s) in parts.iter().filter(|(_, s)| s.roll.lines > 0) {
+            rows.push(summary_row(&(rows.len() + 1).to_string(), label, s));
         }
-        n += 1;
-        rows.push(summary_row(&n.to_string(), kind.label_vi(), &s));
     }
     let total = summarise(people, None)?;
     rows.push(Row {

@@ -164,26 +164,41 @@ fn note(p: &Person) -> String {
     parts.join("; ")
 }
 
-fn table() -> Table {
+/// The sheet's table: one monthly column, or one per month when the roll pays two months
+/// together near Tết ("Tháng 12/2026" | "Tháng 01/2027"), the room for the second taken from the
+/// text columns so that the page stays A4 landscape.
+fn table(months: &[String]) -> Table {
     const BORN: &str = "Năm sinh";
     const AMOUNT: &str = "Số tiền (đồng)";
+    let two = months.len() > 1;
+    let narrow = |wide: f32, less: f32| if two { wide - less } else { wide };
+    let mut columns = vec![
+        Column::new("STT", 10.0, Align::Center),
+        Column::new("Họ và tên", 28.0, Align::Left),
+        Column::under(BORN, "Nam", 10.0, Align::Center),
+        Column::under(BORN, "Nữ", 10.0, Align::Center),
+        Column::new("Số CCCD", 26.0, Align::Center),
+        Column::new("Địa chỉ", narrow(16.0, 2.0), Align::Left),
+        Column::new("Mã đối tượng", narrow(23.0, 3.0), Align::Center),
+        Column::new("Diện đối tượng", narrow(22.0, 3.0), Align::Left),
+    ];
+    if two {
+        for m in months {
+            let label = format!("Tháng {}", months_label(m));
+            columns.push(Column::under(AMOUNT, &label, 17.0, Align::Right));
+        }
+    } else {
+        columns.push(Column::under(AMOUNT, "Trợ cấp hàng tháng", 19.0, Align::Right));
+    }
+    columns.extend([
+        Column::under(AMOUNT, "Truy lĩnh, một lần", narrow(19.0, 2.0), Align::Right),
+        Column::under(AMOUNT, "Tổng cộng", 19.0, Align::Right),
+        Column::new("Ngày nhận", 12.0, Align::Center),
+        Column::new("Ký nhận", narrow(19.0, 2.0), Align::Center),
+        Column::new("Ghi chú", narrow(19.0, 3.0), Align::Left),
+    ]);
     Table {
-        columns: vec![
-            Column::new("STT", 10.0, Align::Center),
-            Column::new("Họ và tên", 28.0, Align::Left),
-            Column::under(BORN, "Nam", 10.0, Align::Center),
-            Column::under(BORN, "Nữ", 10.0, Align::Center),
-            Column::new("Số CCCD", 26.0, Align::Center),
-            Column::new("Địa chỉ", 16.0, Align::Left),
-            Column::new("Mã đối tượng", 23.0, Align::Center),
-            Column::new("Diện đối tượng", 22.0, Align::Left),
-            Column::under(AMOUNT, "Trợ cấp hàng tháng", 19.0, Align::Right),
-            Column::under(AMOUNT, "Truy lĩnh, một lần", 19.0, Align::Right),
-            Column::under(AMOUNT, "Tổng cộng", 19.0, Align::Right),
-            Column::new("Ngày nhận", 12.0, Align::Center),
-            Column::new("Ký nhận", 19.0, Align::Center),
-            Column::new("Ghi chú", 19.0, Align::Left),
-        ],
+        columns,
         header_size: 10.0,
         body_size: 10.0,
         numbering: true,
@@ -191,12 +206,33 @@ fn table() -> Table {
     }
 }
 
-/// Columns of the amounts: monthly, once, total.
-const MONTHLY_COL: usize = 8;
-const ONCE_COL: usize = 9;
-const AMOUNT_COL: usize = 10;
-/// Column the beneficiary signs in, counted from 1 as the numbering row prints it.
-const SIGN_COL_NO: usize = 13;
+/// "12/2026" for "2026-12".
+fn months_label(month: &str) -> String {
+    months(month, month)
+}
+
+/// Where the amounts are: a column per month paid from [`FIRST_MONTH_COL`], then the lines paid
+/// once, the total, the date received and the signature.
+const FIRST_MONTH_COL: usize = 8;
+
+/// The columns after the monthly ones, for a sheet paying `months` months.
+struct Cols {
+    once: usize,
+    amount: usize,
+    /// Column the beneficiary signs in, counted from 1 as the numbering row prints it.
+    sign_no: usize,
+}
+
+impl Cols {
+    fn for_months(months: usize) -> Cols {
+        let once = FIRST_MONTH_COL + months.max(1);
+        Cols {
+            once,
+            amount: once + 1,
+            sign_no: once + 4,
+        }
+    }
+}
 
 /// The roll's version in the words of an accountant: the list as first received, or its n-th
 /// amendment, and the day the pay point received it.
@@ -226,7 +262,7 @@ fn blank_if_zero(d: Dong) -> String {
 
 /// One person's row: the birth year under Nam or Nữ, the ID card, the amounts split as the
 /// managing office's roll splits them, and the day they received the money when they have.
-fn person_row(i: usize, p: &Person) -> Row {
+fn person_row(i: usize, p: &Person, months: &[String]) -> Row {
     let year = p.birth_year.map(|y| y.to_string()).unwrap_or_default();
     let (male, female) = match p.sex {
         Some(Sex::M) => (year, String::new()),
@@ -239,7 +275,14 @@ fn person_row(i: usize, p: &Person) -> Row {
         .and_then(super::date_of)
         .map(|d| d.format("%d/%m").to_string())
         .unwrap_or_default();
-    Row::new(vec![
+    // One month: every monthly line in its column. Two: each month's lines in its own.
+    let monthly: Vec<Dong> = if months.len() > 1 {
+        months.iter().map(|m| p.monthly_in(m)).collect()
+    } else {
+        vec![p.monthly()]
+    };
+    let cols = Cols::for_months(monthly.len());
+    let mut cells = vec![
         (i + 1).to_string(),
         p.name.clone(),
         male,
@@ -248,22 +291,31 @@ fn person_row(i: usize, p: &Person) -> Row {
         p.village.clone(),
         p.code.clone(),
         category_and_kinds(p),
-        blank_if_zero(p.monthly()),
+    ];
+    cells.extend(monthly.iter().map(|d| blank_if_zero(*d)));
+    cells.extend([
         blank_if_zero(p.once()),
         p.total().to_string(),
         received,
         String::new(),
         note(p),
-    ])
-    .with_amount(p.total())
-    .with_amount_in(MONTHLY_COL, p.monthly())
-    .with_amount_in(ONCE_COL, p.once())
-    .with_tag(&p.code)
+    ]);
+    let mut row = Row::new(cells).with_amount(p.total());
+    for (k, d) in monthly.iter().enumerate() {
+        row = row.with_amount_in(FIRST_MONTH_COL + k, *d);
+    }
+    row.with_amount_in(cols.once, p.once()).with_tag(&p.code)
 }
 
 /// The sheet down to its title: properties, the stamp of its pages, header block, title with
 /// the month, the scope and the roll as received.
-fn sheet_doc(ctx: &Context, village: Option<&str>, all_villages: usize, roll: &RollInfo) -> Doc {
+fn sheet_doc(
+    ctx: &Context,
+    village: Option<&str>,
+    all_villages: usize,
+    roll: &RollInfo,
+    months: &[String],
+) -> Doc {
     let mut title = format!(
         "Danh sách chi trả có ký nhận {} – {}",
         ctx.period.label_vi(),
@@ -289,16 +341,24 @@ fn sheet_doc(ctx: &Context, village: Option<&str>, all_villages: usize, roll: &R
         &mut doc,
         "Danh sách chi trả trợ cấp ưu đãi người có công",
         &[
-            format!(
-                "Tháng {} năm {} – {}",
-                ctx.period.month(),
-                ctx.period.year(),
-                scope
-            ),
+            format!("{} – {}", months_title(ctx.period, months), scope),
             roll_version_line(roll),
         ],
     );
     doc
+}
+
+/// "Tháng 12 năm 2026", or for a roll paying two months together near Tết "Tháng 12 năm 2026 và
+/// tháng 01 năm 2027 (chi trả gộp hai tháng)".
+pub(crate) fn months_title(period: Period, months: &[String]) -> String {
+    let one = format!("Tháng {} năm {}", period.month(), period.year());
+    match months {
+        [_, second] => {
+            let (y, m) = second.split_once('-').unwrap_or((second.as_str(), ""));
+            format!("{one} và tháng {m} năm {y} (chi trả gộp hai tháng)")
+        }
+        _ => one,
+    }
 }
 
 /// Renders the signature sheet.
@@ -311,18 +371,26 @@ pub fn render(ledger: &Ledger, opts: &SheetOptions) -> Result<Pdf, DocumentError
     let place = super::place_or_pay_point(opts.place.as_deref(), &ctx);
 
     let roll = ledger.document_roll(ctx.period)?;
-    let mut doc = sheet_doc(&ctx, village.as_deref(), villages(&people).len(), &roll);
-
+    let months = super::data::months_paid(&people);
+    let mut doc = sheet_doc(
+        &ctx,
+        village.as_deref(),
+        villages(&people).len(),
+        &roll,
+        &months,
+    );
+    let cols = Cols::for_months(if months.len() > 1 { months.len() } else { 1 });
     let rows: Vec<Row> = people
         .iter()
         .enumerate()
-        .map(|(i, p)| person_row(i, p))
+        .map(|(i, p)| person_row(i, p, &months))
         .collect();
     let total = Dong::sum(people.iter().map(Person::total))?;
     let words = format!("Bằng chữ: {}.", total.in_words());
     let count = format!(
-        "Tổng số: {} đối tượng. Người nhận thay phải xuất trình giấy ủy quyền và CCCD; đối tượng ký hoặc điểm chỉ vào cột ({SIGN_COL_NO}).",
-        people.len()
+        "Tổng số: {} đối tượng. Người nhận thay phải xuất trình giấy ủy quyền và CCCD; đối tượng ký hoặc điểm chỉ vào cột ({}).",
+        people.len(),
+        cols.sign_no
     );
     let mut names: Vec<Option<super::Named>> = vec![None; SIGNERS.len()];
     names[SUPERVISOR_BLOCK] = ledger.day_supervisor(opts.date)?.map(super::Named::from);
@@ -334,16 +402,16 @@ pub fn render(ledger: &Ledger, opts: &SheetOptions) -> Result<Pdf, DocumentError
         date_line: super::date_line(&place, opts.date),
         signers: &super::sign_blocks(&ctx.org, &SIGNERS),
     };
-    let t = table();
+    let t = table(&months);
     doc.table(
         &t,
         &rows,
         &TableOptions {
             page_total: Some(PageTotal {
                 label: "Cộng trang".into(),
-                amount_col: AMOUNT_COL,
+                amount_col: cols.amount,
             }),
-            grand_total: Some(("TỔNG CỘNG".into(), total, AMOUNT_COL)),
+            grand_total: Some(("TỔNG CỘNG".into(), total, cols.amount)),
             keep_with_last: closing.height_named(doc.content_width(), &names),
             continuation: Some(format!(
                 "Danh sách chi trả {} – {} (tiếp theo)",

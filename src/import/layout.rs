@@ -21,6 +21,9 @@ pub(super) enum Field {
     Category,
     IdCard,
     Monthly,
+    /// The next month's allowance, in a roll that pays two months together near Tết: a column
+    /// whose header names the month after the roll's ("Tháng 01/2027" in December's roll).
+    MonthlyNext,
     Arrears,
     Total,
     Signature,
@@ -40,6 +43,7 @@ impl Field {
             Field::Category => "Diện đối tượng",
             Field::IdCard => "Số CCCD",
             Field::Monthly => "Trợ cấp hàng tháng",
+            Field::MonthlyNext => "Trợ cấp tháng sau (chi gộp dịp Tết)",
             Field::Arrears => "Truy lĩnh",
             Field::Total => "Tổng cộng",
             Field::Signature => "Ký nhận",
@@ -109,6 +113,10 @@ pub(super) fn field_of(label: &str, parent: &str) -> Option<Field> {
 /// Where each field sits, found from the header.
 pub(super) struct Layout {
     pub(super) columns: HashMap<Field, usize>,
+    /// Allowance columns whose header names a month ("Tháng 12/2026", "Trợ cấp tháng 01/2027"),
+    /// with the header row that names it: which field each is depends on the roll's period
+    /// ([`Layout::place_months`]).
+    pub(super) months: Vec<(Period, usize, usize)>,
     /// First row after the header (and its numbering row).
     pub(super) first_data_row: usize,
     pub(super) header_row: usize,
@@ -124,6 +132,7 @@ pub(super) fn find_layout(grid: &Grid) -> Option<Layout> {
             continue;
         }
         let mut columns = HashMap::new();
+        let mut months = Vec::new();
         // A second header row under merged cells ("Năm sinh" over "Nam" | "Nữ", "Số tiền" over
         // "Trợ cấp hàng tháng" | "Truy lĩnh" | "Tổng cộng").
         let below = grid.rows.get(r + 1);
@@ -156,7 +165,13 @@ pub(super) fn find_layout(grid: &Grid) -> Option<Layout> {
             } else {
                 field_of(&top, "")
             };
-            if let Some(f) = field {
+            let (named, named_row) = if sub.is_empty() { (&top, r) } else { (&sub, r + 1) };
+            let month = matches!(field, None | Some(Field::Monthly))
+                .then(|| month_after_word(&text::fold(named)))
+                .flatten();
+            if let Some(m) = month {
+                months.push((m, named_row, c));
+            } else if let Some(f) = field {
                 columns.entry(f).or_insert(c);
             }
         }
@@ -174,6 +189,7 @@ pub(super) fn find_layout(grid: &Grid) -> Option<Layout> {
         }
         return Some(Layout {
             columns,
+            months,
             first_data_row: first,
             header_row: r,
         });
@@ -213,28 +229,57 @@ fn looks_like_data(row: &[Cell]) -> bool {
         >= 1
 }
 
-/// "THÁNG 12 NĂM 2026" or "tháng 12/2026" in the title block.
+/// "THÁNG 12 NĂM 2026" or "tháng 12/2026" in the title block (the first month a title names:
+/// "tháng 12/2026 và tháng 01/2027" is December's roll paying January with it).
 pub(super) fn title_period(grid: &Grid, before: usize) -> Option<Period> {
-    for r in 0..before {
-        for c in &grid.rows[r] {
-            let t = text::fold(&c.text());
-            if let Some(i) = t.find("thang ") {
-                let rest = &t[i + 6..];
-                let nums: Vec<u32> = rest
-                    .split(|ch: char| !ch.is_ascii_digit())
-                    .filter(|s| !s.is_empty())
-                    .take(2)
-                    .filter_map(|s| s.parse().ok())
-                    .collect();
-                if let [m, y] = nums[..] {
-                    if let Some(p) =
-                        Period::new(y as u16, m as u8).filter(|_| (1900..10_000).contains(&y))
-                    {
-                        return Some(p);
-                    }
-                }
+    grid.rows[..before]
+        .iter()
+        .flatten()
+        .find_map(|c| month_after_word(&text::fold(&c.text())))
+}
+
+/// The month and year after the word "tháng" in folded text: "thang 12/2026", "thang 1 nam 2027".
+fn month_after_word(folded: &str) -> Option<Period> {
+    let i = folded.find("thang ")?;
+    let nums: Vec<u32> = folded[i + 6..]
+        .split(|ch: char| !ch.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .take(2)
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    match nums[..] {
+        [m, y] if (1900..10_000).contains(&y) => Period::new(y as u16, u8::try_from(m).ok()?),
+        _ => None,
+    }
+}
+
+impl Layout {
+    /// Places the columns whose header names a month, now that the roll's period is known: the
+    /// roll's month is the monthly allowance, the next month the second month of a roll that pays
+    /// two together near Tết. Any other month, or a month named twice, is the header's problem.
+    pub(super) fn place_months(&mut self, period: Period, problems: &mut super::Problems<'_>) {
+        for (m, row, c) in std::mem::take(&mut self.months) {
+            let field = if m == period {
+                Field::Monthly
+            } else if m == period.next() {
+                Field::MonthlyNext
+            } else {
+                let message = format!(
+                    "cột trợ cấp tháng {}: danh sách tháng {} chỉ trả tháng {} (hoặc gộp thêm tháng {} dịp Tết)",
+                    m.mm_yyyy(),
+                    period.mm_yyyy(),
+                    period.mm_yyyy(),
+                    period.next().mm_yyyy()
+                );
+                problems.add(row, Some(c), Some(Field::Monthly), message);
+                continue;
+            };
+            if self.columns.contains_key(&field) {
+                let message = format!("hai cột trợ cấp cho tháng {}", m.mm_yyyy());
+                problems.add(row, Some(c), Some(field), message);
+                continue;
             }
+            self.columns.insert(field, c);
         }
     }
-    None
 }

@@ -230,6 +230,8 @@ pub fn read_roll(path: &Path, opts: &ImportOptions) -> Result<ImportPreview, Imp
         list: Vec::new(),
         more: 0,
     };
+    let mut layout = layout;
+    layout.place_months(opts.period, &mut problems);
     missing_columns(&layout, &mut problems);
     let read = rows::read_rows(&grid, &layout, opts, encoding, &mut problems);
     if !problems.list.is_empty() {
@@ -240,6 +242,13 @@ pub fn read_roll(path: &Path, opts: &ImportOptions) -> Result<ImportPreview, Imp
         warnings.push(format!(
             "không chắc bảng mã của tệp: đang đọc theo {}; nếu tên hiển thị sai, hãy chọn bảng mã (--encoding)",
             encoding_label(encoding)
+        ));
+    }
+    if layout.columns.contains_key(&Field::MonthlyNext) {
+        warnings.push(format!(
+            "danh sách chi trả gộp hai tháng (dịp Tết): tháng {} và tháng {}; mỗi người nhận cả hai tháng trong một lần chi",
+            opts.period.mm_yyyy(),
+            opts.period.next().mm_yyyy()
         ));
     }
     warnings.extend(read.warnings);

@@ -15,7 +15,30 @@ use crate::roll::{RollEntry, RollLine};
 use crate::text;
 
 /// The amount columns a roll may have, in the order a row's cells are read and checked.
-pub(super) const AMOUNT_FIELDS: [Field; 3] = [Field::Monthly, Field::Arrears, Field::Total];
+pub(super) const AMOUNT_FIELDS: [Field; 4] = [
+    Field::Monthly,
+    Field::MonthlyNext,
+    Field::Arrears,
+    Field::Total,
+];
+
+/// One person's amounts: the month's allowance, the next month's when the roll pays two months
+/// together near Tết, and the arrears.
+#[derive(Clone, Copy, Default)]
+struct PersonAmounts {
+    monthly: Dong,
+    next: Dong,
+    arrears: Dong,
+}
+
+impl PersonAmounts {
+    /// Amounts are bounded by the file's size, far below the range of `Dong`: a saturating sum is
+    /// exact here.
+    fn total(&self) -> Dong {
+        let plus = |a: Dong, b: Dong| a.checked_add(b).unwrap_or(a);
+        plus(plus(self.monthly, self.next), self.arrears)
+    }
+}
 
 /// What the rows give: the people, and what the file states of its own total.
 pub(super) struct Rows {
@@ -29,6 +52,7 @@ pub(super) struct Rows {
 #[derive(Clone, Copy, Default)]
 struct Running {
     monthly: Dong,
+    next: Dong,
     arrears: Dong,
     total: Dong,
 }
@@ -36,16 +60,18 @@ struct Running {
 impl Running {
     /// Adds a row. Amounts are bounded by the file's size, far below the range of `Dong`, so a
     /// saturating sum is exact here.
-    fn add(&mut self, monthly: Dong, arrears: Dong) {
+    fn add(&mut self, a: PersonAmounts) {
         let plus = |a: Dong, b: Dong| a.checked_add(b).unwrap_or(a);
-        self.monthly = plus(self.monthly, monthly);
-        self.arrears = plus(self.arrears, arrears);
-        self.total = plus(self.total, plus(monthly, arrears));
+        self.monthly = plus(self.monthly, a.monthly);
+        self.next = plus(self.next, a.next);
+        self.arrears = plus(self.arrears, a.arrears);
+        self.total = plus(self.total, a.total());
     }
 
     fn of(&self, f: Field) -> Dong {
         match f {
             Field::Monthly => self.monthly,
+            Field::MonthlyNext => self.next,
             Field::Arrears => self.arrears,
             _ => self.total,
         }
@@ -340,10 +366,10 @@ impl Reader<'_, '_> {
         let mut ok = !amounts.bad;
         let name = self.name(r, &mut ok);
         let code = self.code(r, &mut ok);
-        let (monthly, arrears) = self.person_amounts(r, amounts, &mut ok);
+        let sums = self.person_amounts(r, amounts, &mut ok);
         let (birth_year, sex) = self.birth(r, &mut ok);
-        self.section.add(monthly, arrears);
-        self.all.add(monthly, arrears);
+        self.section.add(sums);
+        self.all.add(sums);
         let Some(code) = code.filter(|_| ok) else {
             return;
         };
@@ -364,7 +390,7 @@ impl Reader<'_, '_> {
             home_delivery: text::fold(&note).contains("tai nha"),
             proxy: None,
             note,
-            lines: self.lines(monthly, arrears),
+            lines: self.lines(sums),
         });
     }
 
@@ -404,19 +430,25 @@ impl Reader<'_, '_> {
         Some(code)
     }
 
-    /// The month's allowance and the arrears of a person's row. A blank part is not stated: with
-    /// a "Tổng cộng" and no monthly amount, what the total holds beyond the arrears is the month's
-    /// allowance; with parts and a blank total, the parts are the row. Parts and a total that are
-    /// both stated must agree.
-    fn person_amounts(&mut self, r: usize, a: &Amounts, ok: &mut bool) -> (Dong, Dong) {
+    /// The month's allowance (and the next month's, near Tết) and the arrears of a person's row.
+    /// A blank part is not stated: with a "Tổng cộng" and no monthly amount, what the total holds
+    /// beyond the other parts is the month's allowance; with parts and a blank total, the parts
+    /// are the row. Parts and a total that are both stated must agree.
+    fn person_amounts(&mut self, r: usize, a: &Amounts, ok: &mut bool) -> PersonAmounts {
         let arrears = a.get(Field::Arrears).unwrap_or(Dong::ZERO);
+        let next = a.get(Field::MonthlyNext).unwrap_or(Dong::ZERO);
+        let others = arrears.checked_add(next).unwrap_or(arrears);
         let total_col = self.col(Field::Total);
         let monthly = match (a.get(Field::Monthly), a.get(Field::Total)) {
             (Some(m), _) => m,
-            (None, Some(t)) => match t.checked_sub(arrears) {
+            (None, Some(t)) => match t.checked_sub(others) {
                 Ok(d) if !d.is_negative() => d,
                 _ => {
-                    let message = "tổng cộng nhỏ hơn truy lĩnh".into();
+                    let message = if next.is_positive() {
+                        "tổng cộng nhỏ hơn truy lĩnh cộng trợ cấp tháng sau".into()
+                    } else {
+                        "tổng cộng nhỏ hơn truy lĩnh".into()
+                    };
                     self.problems.add(r, total_col, Some(Field::Total), message);
                     *ok = false;
                     Dong::ZERO
@@ -424,14 +456,24 @@ impl Reader<'_, '_> {
             },
             (None, None) => Dong::ZERO,
         };
-        let row_total = monthly.checked_add(arrears).unwrap_or(Dong::ZERO);
+        let sums = PersonAmounts {
+            monthly,
+            next,
+            arrears,
+        };
+        let row_total = sums.total();
         if let (Some(_), Some(stated)) = (a.get(Field::Monthly), a.get(Field::Total)) {
             if !a.bad && stated != row_total {
+                let next_part = if next.is_positive() {
+                    format!(" + trợ cấp tháng sau {next} đ")
+                } else {
+                    String::new()
+                };
                 self.problems.add(
                     r,
                     total_col,
                     Some(Field::Total),
-                    format!("tổng cộng ghi {stated} đ nhưng trợ cấp {monthly} đ + truy lĩnh {arrears} đ = {row_total} đ"),
+                    format!("tổng cộng ghi {stated} đ nhưng trợ cấp {monthly} đ{next_part} + truy lĩnh {arrears} đ = {row_total} đ"),
                 );
                 *ok = false;
             }
@@ -443,7 +485,7 @@ impl Reader<'_, '_> {
                 .add(r, c, first, "không có khoản tiền nào".into());
             *ok = false;
         }
-        (monthly, arrears)
+        sums
     }
 
     /// Birth year: one column, or the year written in the column of the person's sex.
@@ -472,20 +514,25 @@ impl Reader<'_, '_> {
         (birth_year, sex)
     }
 
-    fn lines(&self, monthly: Dong, arrears: Dong) -> Vec<RollLine> {
+    fn lines(&self, a: PersonAmounts) -> Vec<RollLine> {
         let period = self.opts.period;
-        // The months an arrears line covers are in the office's decision, not the roll.
-        [(LineKind::Monthly, monthly), (LineKind::Arrears, arrears)]
-            .into_iter()
-            .filter(|(_, amount)| amount.is_positive())
-            .map(|(kind, amount)| RollLine {
-                kind,
-                amount,
-                covers_from: period,
-                covers_to: period,
-                note: String::new(),
-            })
-            .collect()
+        // The months an arrears line covers are in the office's decision, not the roll: it is
+        // recorded against the roll's month.
+        [
+            (LineKind::Monthly, a.monthly, period),
+            (LineKind::Monthly, a.next, period.next()),
+            (LineKind::Arrears, a.arrears, period),
+        ]
+        .into_iter()
+        .filter(|(_, amount, _)| amount.is_positive())
+        .map(|(kind, amount, month)| RollLine {
+            kind,
+            amount,
+            covers_from: month,
+            covers_to: month,
+            note: String::new(),
+        })
+        .collect()
     }
 }
 
