@@ -48,7 +48,10 @@ pub enum StoreRefusal {
 /// The message fragments of migrations/, each with the refusal it means. The first match wins.
 const MESSAGES: &[(&str, StoreRefusal)] = &[
     ("ledger: line already paid", StoreRefusal::LineAlreadyPaid),
-    ("ledger: month already paid", StoreRefusal::MonthPaidElsewhere),
+    (
+        "ledger: month already paid",
+        StoreRefusal::MonthPaidElsewhere,
+    ),
     ("ledger: line withdrawn", StoreRefusal::LineWithdrawn),
     ("ledger: payment stopped", StoreRefusal::Stopped),
     ("ledger: period closed", StoreRefusal::PeriodClosed),

@@ -286,7 +286,11 @@ fn a_two_month_roll_near_tet_gives_each_month_its_own_line() {
         ]
     );
     // The next month's column is checked in the totals like any other.
-    std::fs::write(&path, TET_CSV.replace(",4667000,3756000", ",4667001,3756000")).unwrap();
+    std::fs::write(
+        &path,
+        TET_CSV.replace(",4667000,3756000", ",4667001,3756000"),
+    )
+    .unwrap();
     let problems = refused(&path);
     assert_eq!(problems[0].column.as_deref(), Some("F"), "{problems:?}");
 }
@@ -298,7 +302,11 @@ fn a_month_column_that_is_neither_the_rolls_month_nor_the_next_is_refused_where_
     std::fs::write(&path, TET_CSV.replace("Tháng 01/2027,", "Tháng 03/2027,")).unwrap();
     let problems = refused(&path);
     let p = &problems[0];
-    assert_eq!((p.row, p.column.as_deref()), (Some(3), Some("F")), "{problems:?}");
+    assert_eq!(
+        (p.row, p.column.as_deref()),
+        (Some(3), Some("F")),
+        "{problems:?}"
+    );
     assert!(p.message.contains("03/2027"), "{}", p.message);
 }
 

@@ -491,7 +491,11 @@ fn tet_fixture() -> Fixture {
         .push(month_line(LineKind::Monthly, 8_941_000, "2027-01"));
     let mut f = fixture_with(&dec);
     let paid = pay(&mut f, "QH-0002").unwrap();
-    assert_eq!(paid.amount, dong(2 * 8_941_000), "December's payout pays both months");
+    assert_eq!(
+        paid.amount,
+        dong(2 * 8_941_000),
+        "December's payout pays both months"
+    );
     let mut january = small_roll();
     january.period = jan;
     for e in &mut january.entries {
@@ -526,7 +530,11 @@ fn a_month_paid_with_decembers_roll_is_not_paid_again_by_januarys() {
             rusqlite::params![pid, jan_line],
         )
         .unwrap_err();
-    assert!(err.to_string().contains("month already paid by another roll"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("month already paid by another roll"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -543,7 +551,12 @@ fn reversing_the_december_payout_makes_januarys_line_payable_again_exactly_once(
         .unwrap();
     let (clerk, sup) = (f.clerk.clone(), f.supervisor.clone());
     f.ledger
-        .reverse_payout(&clerk, &sup, dec_payout.parse().unwrap(), "chi gộp nhầm tháng")
+        .reverse_payout(
+            &clerk,
+            &sup,
+            dec_payout.parse().unwrap(),
+            "chi gộp nhầm tháng",
+        )
         .unwrap();
     let jan = pay(&mut f, "QH-0002").unwrap();
     assert_eq!(jan.amount, dong(8_941_000));

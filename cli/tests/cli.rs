@@ -483,6 +483,57 @@ fn print_and_visit_take_exactly_the_cores_kinds_and_outcomes() {
     );
 }
 
+/// `roll demo` says which of its people the family reported dead, with the date, and the clerk
+/// records them with `stop`: the demo month then has its deaths with their dates, as a month has.
+#[test]
+fn the_demo_roll_names_its_deaths_with_their_dates_and_stop_records_them() {
+    let f = setup_ledger(8);
+    let cli = &f.cli;
+    let out = cli.run(&[
+        "roll", "demo", "--period", "2027-01", "--size", "200", "--seed", "3",
+    ]);
+    assert!(out.ok(), "{}", out.stderr);
+    assert!(out.stdout.contains("người mất"), "{}", out.stdout);
+    let dir = tempfile::tempdir().unwrap();
+    let other = common::cli(dir.path().join("b.sqlite"));
+    other.json(&["init", "--pay-point", "QH01", "--name", "Điểm chi trả"]);
+    let v = other.json(&[
+        "roll", "demo", "--period", "2026-12", "--size", "200", "--seed", "3",
+    ]);
+    let deaths = v["deaths"].as_array().unwrap();
+    assert_eq!(deaths.len(), 2, "one in a hundred: {v}");
+    let roll = other.roll();
+    for d in deaths {
+        let code = d["code"].as_str().unwrap();
+        assert!(roll.contains_key(code), "{code} is on the roll");
+        let date: chrono::NaiveDate = d["date"].as_str().unwrap().parse().unwrap();
+        assert_eq!(
+            paypoint::Period::containing(date).to_string(),
+            "2026-11",
+            "died the month before"
+        );
+    }
+    let add = other.run_env(
+        &["clerk", "add", "--name", "Trần Thị Mai", "--json"],
+        &[("PAYPOINT_PIN", common::CLERK_PIN)],
+    );
+    assert!(add.ok(), "{}", add.stderr);
+    let (code, date) = (
+        deaths[0]["code"].as_str().unwrap(),
+        deaths[0]["date"].as_str().unwrap(),
+    );
+    let stop = other.json(&[
+        "--clerk", "1", "stop", code, "--reason", "death", "--date", date,
+    ]);
+    assert_eq!(stop["date"], date, "{stop}");
+    assert_eq!(
+        other.roll()[code]["status"],
+        "stopped",
+        "{}",
+        other.roll()[code]
+    );
+}
+
 /// `PAYPOINT_DEMO_CLOCK` (or `--demo-clock`): a scripted demo month's payouts carry a time within
 /// the posted schedule (the 1st to the 5th, working hours), whatever time the test runs; "0"
 /// leaves the machine's clock; a ledger holding a real roll refuses it and writes nothing.

@@ -1833,7 +1833,13 @@ const TET_ROLL: &str = "DANH SÁCH CHI TRẢ TRỢ CẤP THÁNG 12/2026 VÀ THÁ
 fn a_two_month_roll_near_tet_shows_both_months_on_the_sheet_the_receipt_and_the_settlement() {
     let dir = tempfile::tempdir().unwrap();
     let cli = cli(dir.path().join("so.sqlite"));
-    cli.json(&["init", "--pay-point", "QH01", "--name", "Bưu điện văn hóa xã Quảng Hưng"]);
+    cli.json(&[
+        "init",
+        "--pay-point",
+        "QH01",
+        "--name",
+        "Bưu điện văn hóa xã Quảng Hưng",
+    ]);
     let add = cli.run_env(
         &["clerk", "add", "--name", "Trần Thị Mai", "--json"],
         &[("PAYPOINT_PIN", common::CLERK_PIN)],
@@ -1846,7 +1852,10 @@ fn a_two_month_roll_near_tet_shows_both_months_on_the_sheet_the_receipt_and_the_
     let clerk = CLERK_ID.to_string();
     cli.json(&["--clerk", &clerk, "cash", "advance", "20000000"]);
     let paid = cli.json(&["--clerk", &clerk, "pay", "QH-0002"]);
-    assert_eq!(paid["amount"], 7_512_000, "one payout pays both months and the arrears");
+    assert_eq!(
+        paid["amount"], 7_512_000,
+        "one payout pays both months and the arrears"
+    );
 
     let sheet = print(&cli, dir.path(), "tet-sheet", &["sheet", "--date", DATE]);
     let flat = flat_of(&sheet);
@@ -1854,7 +1863,10 @@ fn a_two_month_roll_near_tet_shows_both_months_on_the_sheet_the_receipt_and_the_
         flat.contains("Tháng 12 năm 2026 và tháng 01 năm 2027 (chi trả gộp hai tháng)"),
         "{flat}"
     );
-    assert!(flat.contains("Tháng 12/2026") && flat.contains("Tháng 01/2027"), "{flat}");
+    assert!(
+        flat.contains("Tháng 12/2026") && flat.contains("Tháng 01/2027"),
+        "{flat}"
+    );
     let text = pages_of(&sheet).join("\n");
     let line = lines_with(&text, "QH-0002")[0];
     let row = &line[line.find("QH-0002").unwrap()..];
@@ -1870,7 +1882,12 @@ fn a_two_month_roll_near_tet_shows_both_months_on_the_sheet_the_receipt_and_the_
         "every amount column totalled: {total:?}"
     );
 
-    let receipt = print(&cli, dir.path(), "tet-receipt", &["receipt", "--code", "QH-0002"]);
+    let receipt = print(
+        &cli,
+        dir.path(),
+        "tet-receipt",
+        &["receipt", "--code", "QH-0002"],
+    );
     let text = pages_of(&receipt).join("\n");
     for month in ["12/2026", "01/2027"] {
         assert!(
@@ -1881,7 +1898,12 @@ fn a_two_month_roll_near_tet_shows_both_months_on_the_sheet_the_receipt_and_the_
         );
     }
 
-    let settlement = print(&cli, dir.path(), "tet-settlement", &["settlement", "--date", DATE]);
+    let settlement = print(
+        &cli,
+        dir.path(),
+        "tet-settlement",
+        &["settlement", "--date", DATE],
+    );
     let text = pages_of(&settlement).join("\n");
     for (n, month) in [(1, "12/2026"), (2, "01/2027")] {
         let rows = amounts_on(&text, &format!("Trợ cấp hàng tháng {month}"));

@@ -188,10 +188,20 @@ fn table(months: &[String]) -> Table {
             columns.push(Column::under(AMOUNT, &label, 17.0, Align::Right));
         }
     } else {
-        columns.push(Column::under(AMOUNT, "Trợ cấp hàng tháng", 19.0, Align::Right));
+        columns.push(Column::under(
+            AMOUNT,
+            "Trợ cấp hàng tháng",
+            19.0,
+            Align::Right,
+        ));
     }
     columns.extend([
-        Column::under(AMOUNT, "Truy lĩnh, một lần", narrow(19.0, 2.0), Align::Right),
+        Column::under(
+            AMOUNT,
+            "Truy lĩnh, một lần",
+            narrow(19.0, 2.0),
+            Align::Right,
+        ),
         Column::under(AMOUNT, "Tổng cộng", 19.0, Align::Right),
         Column::new("Ngày nhận", 12.0, Align::Center),
         Column::new("Ký nhận", narrow(19.0, 2.0), Align::Center),

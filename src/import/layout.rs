@@ -165,7 +165,11 @@ pub(super) fn find_layout(grid: &Grid) -> Option<Layout> {
             } else {
                 field_of(&top, "")
             };
-            let (named, named_row) = if sub.is_empty() { (&top, r) } else { (&sub, r + 1) };
+            let (named, named_row) = if sub.is_empty() {
+                (&top, r)
+            } else {
+                (&sub, r + 1)
+            };
             let month = matches!(field, None | Some(Field::Monthly))
                 .then(|| month_after_word(&text::fold(named)))
                 .flatten();

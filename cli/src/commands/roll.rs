@@ -86,7 +86,9 @@ pub fn run(ledger: &mut Ledger, command: &RollCommand) -> Outcome {
     }
 }
 
-struct DemoLoaded(RollSummary);
+/// The demo roll loaded, and the deaths its people's families came to report: the clerk records
+/// them with `paypoint stop` (the window's demo ledger records them itself).
+struct DemoLoaded(RollSummary, Vec<demo::DemoDeath>);
 
 impl Report for DemoLoaded {
     fn text(&self) -> String {
@@ -100,6 +102,16 @@ impl Report for DemoLoaded {
             s.lines,
             s.total
         );
+        if !self.1.is_empty() {
+            put!(
+                out,
+                "Gia đình đã báo tin {} người mất (báo giảm bằng: paypoint --clerk N stop MÃ --reason death --date NGÀY):",
+                self.1.len()
+            );
+            for d in &self.1 {
+                put!(out, "  {}  mất ngày {}", d.code, d.date.format("%d/%m/%Y"));
+            }
+        }
         out
     }
 
@@ -108,6 +120,7 @@ impl Report for DemoLoaded {
         json!({
             "period": s.period, "version": s.version, "beneficiaries": s.beneficiaries,
             "lines": s.lines, "total": s.total, "demo": true,
+            "deaths": self.1.iter().map(|d| json!({"code": d.code.to_string(), "date": d.date.to_string()})).collect::<Vec<_>>(),
         })
     }
 }
@@ -128,7 +141,8 @@ fn load_demo(ledger: &mut Ledger, period: Period, size: usize, seed: u64) -> Out
         seed,
         &ledger.device().pay_point_code.clone(),
     );
-    done(DemoLoaded(ledger.load_roll(&roll, "demo", true)?))
+    let deaths = demo::deaths(&roll, seed);
+    done(DemoLoaded(ledger.load_roll(&roll, "demo", true)?, deaths))
 }
 
 /// A roll file read and checked, and what loading it changed (`None` for a dry run).
