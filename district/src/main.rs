@@ -467,7 +467,7 @@ fn settlement(
     } else {
         for r in rows {
             out(&format!(
-                        "{} {} kỳ {}: phải chi {} đ, đã chi {} đ ({} lần; đúng danh sách {} đ, cần kiểm tra, thu hồi {} đ), còn {} đ, báo giảm {}, cảnh báo {}",
+                        "{} {} kỳ {}: phải chi {} đ, đã chi {} đ ({} lần; đúng danh sách {} đ, cần kiểm tra, thu hồi {} đ), còn {} đ (chuyển kỳ sau {} đ, dừng chi trả {} đ), báo giảm {}, cảnh báo {}",
                         r.pay_point,
                         r.name,
                         r.period,
@@ -477,6 +477,8 @@ fn settlement(
                         r.paid_as_roll,
                         r.flagged_amount,
                         r.unpaid_amount,
+                        r.carried_amount,
+                        r.stopped_amount,
                         r.stops,
                         r.flags
                     ));

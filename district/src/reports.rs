@@ -60,8 +60,14 @@ pub struct SettlementRow {
     /// The rest of `paid_amount`, flagged to check or recover (lines not on the roll, amounts
     /// above it, withdrawn lines): `paid_as_roll + flagged_amount = paid_amount`.
     pub flagged_amount: i64,
-    /// `total_due − paid_amount`.
+    /// `total_due − paid_amount`: `carried_amount + stopped_amount`.
     pub unpaid_amount: i64,
+    /// The part of `unpaid_amount` carried over to the next period (TT 44/2022/TT-BTC Điều 8).
+    pub carried_amount: i64,
+    /// The part of `unpaid_amount` a stop blocks (death, move): the lines of unpaid people with a
+    /// stop at this pay point, all but the funeral allowance (`LineKind::blocked_by_stop`); not
+    /// carried over, returned with the money left.
+    pub stopped_amount: i64,
     /// Stops known at the district.
     pub stops: u64,
     /// Flags raised.
@@ -132,16 +138,31 @@ impl Hub {
                     (SELECT count(*) FROM flags f WHERE f.pay_point = l.pay_point AND f.period = l.period),
                     (SELECT coalesce(sum(f.amount), 0) FROM flags f JOIN payouts p ON p.id = f.event_id
                      WHERE f.pay_point = l.pay_point AND f.period = l.period AND p.reversed_by IS NULL
-                       AND f.kind IN ('not_on_roll', 'amount_differs', 'line_withdrawn'))
+                       AND f.kind IN ('not_on_roll', 'amount_differs', 'line_withdrawn')),
+                    (SELECT coalesce(sum(rl.amount), 0) FROM roll_lines rl
+                     JOIN stops s ON s.pay_point = rl.pay_point AND s.code = rl.code
+                     WHERE rl.pay_point = l.pay_point AND rl.period = l.period AND rl.version = l.version
+                       AND rl.kind IN (SELECT value FROM json_each(?2))
+                       AND NOT EXISTS (SELECT 1 FROM payouts p WHERE p.pay_point = rl.pay_point
+                                       AND p.period = rl.period AND p.code = rl.code AND p.reversed_by IS NULL))
              FROM latest l JOIN rolls r ON r.pay_point = l.pay_point AND r.period = l.period AND r.version = l.version
              JOIN pay_points pp ON pp.code = l.pay_point
              WHERE ?1 IS NULL OR l.period = ?1
              ORDER BY l.period, l.pay_point",
         )?;
-        let rows = stmt.query_map([period.map(|p| p.to_string())], |r| {
+        // The kinds a stop blocks, as the core says (every kind but the funeral allowance).
+        let blocked: Vec<&str> = paypoint::roll::LineKind::ALL
+            .iter()
+            .filter(|k| k.blocked_by_stop())
+            .map(|k| k.as_str())
+            .collect();
+        let blocked = serde_json::to_string(&blocked).expect("a list of names");
+        let rows = stmt.query_map(params![period.map(|p| p.to_string()), blocked], |r| {
             let total_due: i64 = r.get(5)?;
             let paid: i64 = r.get(7)?;
             let flagged: i64 = r.get(10)?;
+            // Never more than what is unpaid: a stop after a partial payout leaves less.
+            let stopped = r.get::<_, i64>(11)?.min((total_due - paid).max(0));
             Ok(SettlementRow {
                 pay_point: r.get(0)?,
                 name: r.get(1)?,
@@ -154,6 +175,8 @@ impl Hub {
                 paid_as_roll: paid - flagged,
                 flagged_amount: flagged,
                 unpaid_amount: total_due - paid,
+                carried_amount: total_due - paid - stopped,
+                stopped_amount: stopped,
                 stops: r.get(8)?,
                 flags: r.get(9)?,
             })
@@ -180,6 +203,8 @@ impl Hub {
             "flags",
             "paid_as_roll",
             "flagged_amount",
+            "carried_amount",
+            "stopped_amount",
         ])
         .map_err(io)?;
         for r in rows {
@@ -197,6 +222,8 @@ impl Hub {
                 r.flags.to_string(),
                 r.paid_as_roll.to_string(),
                 r.flagged_amount.to_string(),
+                r.carried_amount.to_string(),
+                r.stopped_amount.to_string(),
             ])
             .map_err(io)?;
         }
@@ -226,6 +253,8 @@ impl Hub {
                     paid_as_roll: money(r.paid_as_roll)?,
                     flagged: money(r.flagged_amount)?,
                     unpaid: money(r.unpaid_amount)?,
+                    carried: money(r.carried_amount)?,
+                    stopped: money(r.stopped_amount)?,
                     pay_point: r.pay_point,
                     name: r.name,
                     roll_version: r.roll_version,

@@ -98,7 +98,10 @@ fn a_standalone_device_that_paid_from_its_own_roll_is_flagged_at_its_first_sync(
     );
     let csv = hub.admin_ok(&["settlement", "--period", PERIOD, "--csv"]);
     let header = csv.lines().next().unwrap();
-    assert!(header.ends_with("paid_as_roll,flagged_amount"), "{header}");
+    assert!(
+        header.ends_with("paid_as_roll,flagged_amount,carried_amount,stopped_amount"),
+        "{header}"
+    );
     // The officer's page lists each flag with its amount.
     let html = reqwest::blocking::get(hub.url()).unwrap().text().unwrap();
     assert!(

@@ -31,6 +31,15 @@ fn the_settlement_pdf_of_all_pay_points_shows_the_synced_totals() {
     b.sync().unwrap();
     assert_converged(&hub, &[&a], "QH01");
     assert_converged(&hub, &[&b], "QH02");
+    // A death reported at the office for someone QH01 has not paid: not carried over.
+    hub.admin_ok(&[
+        "stop",
+        &code("QH01", 10),
+        "--pay-point",
+        "QH01",
+        "--reason",
+        "death",
+    ]);
 
     let pdf = dir.path().join("quyet-toan.pdf");
     hub.admin_ok(&[
@@ -68,7 +77,8 @@ fn the_settlement_pdf_of_all_pay_points_shows_the_synced_totals() {
     assert_eq!(n(&sa, "paid_amount"), a.paid_amount(), "totals equal");
     assert_eq!(n(&sb, "paid_amount"), b.paid_amount(), "totals equal");
     for s in [&sa, &sb] {
-        for k in ["total_due", "paid_amount", "unpaid_amount"] {
+        // What is unpaid is printed as its two parts (`carried_and_stopped`).
+        for k in ["total_due", "paid_amount"] {
             assert!(
                 squeezed.contains(&dots(n(s, k))),
                 "{k} {} of {} in the PDF:\n{text}",
@@ -103,6 +113,7 @@ fn the_settlement_pdf_of_all_pay_points_shows_the_synced_totals() {
     );
     assert!(squeezed.contains("Bưu điện QH02"));
     fee_and_words(&text, &sa, &sb);
+    carried_and_stopped(&text, &sa, &sb);
     // The CSV and JSON forms carry the same totals.
     let csv = hub.admin_ok(&["settlement", "--period", PERIOD, "--csv"]);
     assert!(csv.contains(&format!(",{},", n(&sa, "paid_amount"))));
@@ -121,6 +132,38 @@ fn the_settlement_pdf_of_all_pay_points_shows_the_synced_totals() {
 
 /// The fee of each pay point at 0,5% of what it paid, rounded to the đồng, and their sum in
 /// TỔNG CỘNG; two-level headers, and the words of an accountant, not of the software.
+/// What is unpaid splits into what is carried over and what a stop blocks, in the JSON and on
+/// the row of each pay point.
+fn carried_and_stopped(text: &str, sa: &serde_json::Value, sb: &serde_json::Value) {
+    let n = |v: &serde_json::Value, k: &str| v[k].as_i64().unwrap();
+    assert!(n(sa, "stopped_amount") > 0, "{sa}");
+    assert_eq!(n(sb, "stopped_amount"), 0, "{sb}");
+    for s in [sa, sb] {
+        assert_eq!(
+            n(s, "carried_amount") + n(s, "stopped_amount"),
+            n(s, "unpaid_amount"),
+            "{s}"
+        );
+        let code = s["pay_point"].as_str().unwrap();
+        let due = dots(n(s, "total_due"));
+        let line = text
+            .lines()
+            .find(|l| l.contains(code) && l.contains(&due))
+            .unwrap_or_else(|| panic!("row of {code}:\n{text}"));
+        for k in ["carried_amount", "stopped_amount"] {
+            assert!(
+                line.split_whitespace().any(|t| t == dots(n(s, k))),
+                "{k} in {line}"
+            );
+        }
+    }
+    let squeezed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The headers wrap inside their cells: their first words, as the layout prints them.
+    for s in ["Chưa chi trả", "Chuyển kỳ", "Dừng chi"] {
+        assert!(squeezed.contains(s), "{s}:\n{text}");
+    }
+}
+
 fn fee_and_words(text: &str, sa: &serde_json::Value, sb: &serde_json::Value) {
     let n = |v: &serde_json::Value, k: &str| v[k].as_i64().unwrap();
     let squeezed = text.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -38,6 +38,11 @@ pub struct DistrictRow {
     pub flagged: Dong,
     /// `total_due − paid` (negative when more was paid than owed: see the flags).
     pub unpaid: Dong,
+    /// The part of `unpaid` carried over to the next period.
+    pub carried: Dong,
+    /// The part of `unpaid` a stop blocks (death, move): not carried over
+    /// (`carried + stopped = unpaid`).
+    pub stopped: Dong,
     /// Stops known at the district.
     pub stops: u64,
     /// Flags raised.
@@ -87,30 +92,33 @@ fn signers(title_head: &str) -> [(&str, &str); 3] {
 fn table() -> Table {
     let people = "Danh sách chi trả";
     let paid = "Đã chi trả";
+    let unpaid = "Chưa chi trả";
     Table {
         columns: vec![
             Column::new("STT", 10.0, Align::Center),
-            Column::new("Mã điểm", 16.0, Align::Center),
-            Column::new("Điểm chi trả", 31.0, Align::Left),
-            Column::under(people, "Lần lập", 12.0, Align::Center),
+            Column::new("Mã điểm", 14.0, Align::Center),
+            Column::new("Điểm chi trả", 29.0, Align::Left),
+            Column::under(people, "Lần lập", 11.0, Align::Center),
             Column::under(people, "Số người", 12.0, Align::Right),
-            Column::under(people, "Phải trả (đồng)", 23.0, Align::Right),
-            Column::under(paid, "Số lần chi", 11.0, Align::Right),
-            Column::under(paid, "Số tiền (đồng)", 23.0, Align::Right),
-            Column::under(paid, "Trong đó đúng danh sách (đồng)", 23.0, Align::Right),
+            Column::under(people, "Phải trả (đồng)", 22.0, Align::Right),
+            Column::under(paid, "Số lần chi", 10.0, Align::Right),
+            Column::under(paid, "Số tiền (đồng)", 20.0, Align::Right),
+            Column::under(paid, "Trong đó đúng danh sách (đồng)", 20.0, Align::Right),
             Column::under(
                 paid,
                 "Trong đó cần kiểm tra, thu hồi (đồng)",
-                23.0,
+                20.0,
                 Align::Right,
             ),
-            Column::new("Chưa trả (đồng)", 23.0, Align::Right),
-            Column::new("Phí chi trả (đồng)", 19.0, Align::Right),
+            Column::under(unpaid, "Chuyển kỳ sau (đồng)", 20.0, Align::Right),
+            Column::under(unpaid, "Dừng chi trả, báo giảm (đồng)", 20.0, Align::Right),
+            Column::new("Phí chi trả (đồng)", 20.0, Align::Right),
             Column::new("Số báo giảm", 11.0, Align::Right),
-            Column::new("Số trường hợp cần kiểm tra", 15.0, Align::Right),
+            Column::new("Số trường hợp cần kiểm tra", 13.0, Align::Right),
         ],
         header_size: 10.0,
-        body_size: pdf::CELL,
+        // 10 pt as the signature sheet: fifteen columns on A4 landscape, totals of a province.
+        body_size: 10.0,
         numbering: true,
         min_row: 8.0,
     }
@@ -128,7 +136,8 @@ fn cells(stt: String, code: &str, name: &str, version: String, r: &Totals) -> Ve
         r.paid.to_string(),
         r.paid_as_roll.to_string(),
         r.flagged.to_string(),
-        r.unpaid.to_string(),
+        r.carried.to_string(),
+        r.stopped.to_string(),
         r.fee.map(|f| f.to_string()).unwrap_or_default(),
         r.stops.to_string(),
         r.flags.to_string(),
@@ -144,6 +153,8 @@ struct Totals {
     paid_as_roll: Dong,
     flagged: Dong,
     unpaid: Dong,
+    carried: Dong,
+    stopped: Dong,
     /// The fee on `paid`, when the rate is known. The total row adds up the pay points' fees
     /// (each rounded to the đồng), so that the column adds up as every other.
     fee: Option<Dong>,
@@ -161,6 +172,8 @@ impl Totals {
             paid_as_roll: r.paid_as_roll,
             flagged: r.flagged,
             unpaid: r.unpaid,
+            carried: r.carried,
+            stopped: r.stopped,
             fee: rate.map(|rate| rate.fee(r.paid)).transpose()?,
             stops: r.stops,
             flags: r.flags,
@@ -175,6 +188,8 @@ impl Totals {
         self.paid_as_roll = self.paid_as_roll.checked_add(o.paid_as_roll)?;
         self.flagged = self.flagged.checked_add(o.flagged)?;
         self.unpaid = self.unpaid.checked_add(o.unpaid)?;
+        self.carried = self.carried.checked_add(o.carried)?;
+        self.stopped = self.stopped.checked_add(o.stopped)?;
         self.fee = match (self.fee, o.fee) {
             (Some(a), Some(b)) => Some(a.checked_add(b)?),
             (a, b) => a.or(b),
@@ -310,8 +325,8 @@ pub fn render(rows: &[DistrictRow], opts: &DistrictOptions) -> Result<Pdf, Docum
         );
         doc.paragraph(
             &format!(
-                "Phải trả theo danh sách: {} đồng; đã trả đúng danh sách của đơn vị quản lý: {} đồng; cần kiểm tra, thu hồi: {} đồng; chưa trả: {} đồng; báo giảm: {}; trường hợp cần kiểm tra: {}.",
-                total.total_due, total.paid_as_roll, total.flagged, total.unpaid, total.stops, total.flags
+                "Phải trả theo danh sách: {} đồng; đã trả đúng danh sách của đơn vị quản lý: {} đồng; cần kiểm tra, thu hồi: {} đồng; chưa trả: {} đồng, gồm chuyển kỳ sau {} đồng và dừng chi trả (báo giảm) {} đồng; số báo giảm: {}; trường hợp cần kiểm tra: {}.",
+                total.total_due, total.paid_as_roll, total.flagged, total.unpaid, total.carried, total.stopped, total.stops, total.flags
             ),
             Face::Italic,
             11.0,
