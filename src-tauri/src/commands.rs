@@ -78,6 +78,14 @@ pub fn parse_date(s: &str) -> R<NaiveDate> {
         })
 }
 
+/// A date that may be left empty.
+fn optional_date(s: Option<&str>) -> R<Option<NaiveDate>> {
+    match s.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(d) => parse_date(d).map(Some),
+    }
+}
+
 fn parse_period(s: &str) -> R<Period> {
     s.trim().parse::<Period>().map_err(|_| {
         ApiError::invalid(
@@ -454,9 +462,13 @@ pub fn home_list(state: State<'_, AppState>) -> R<Vec<HomeDelivery>> {
     state.with_ledger(|l| Ok(l.home_deliveries()?))
 }
 
-/// Records a home visit; outcome `paid` pays at the home under the counter's rules.
+/// Records a home visit; outcome `paid` pays at the home under the counter's rules, `deceased`
+/// and `moved` stop payment with `stop_date` (the date of death, which the core requires, or of
+/// the move).
 #[tauri::command(async, rename_all = "snake_case")]
 #[specta::specta]
+// The window's named arguments are the contract (ui/types/bindings.d.ts); `state` is Tauri's own.
+#[allow(clippy::too_many_arguments)]
 pub fn record_visit(
     state: State<'_, AppState>,
     code: String,
@@ -465,6 +477,7 @@ pub fn record_visit(
     recipient: Option<RecipientIn>,
     expected_total: Option<i64>,
     approval: Option<ApprovalIn>,
+    stop_date: Option<String>,
 ) -> R<VisitReceipt> {
     let by = state.clerk()?;
     let code = code_of(&code)?;
@@ -472,6 +485,7 @@ pub fn record_visit(
         Some(r) => r.parse()?,
         None => Recipient::Beneficiary,
     };
+    let stop_date = optional_date(stop_date.as_deref())?;
     state.with_ledger(|l| {
         let req = PayoutRequest {
             recipient,
@@ -479,7 +493,7 @@ pub fn record_visit(
             approval: approval.as_ref().map(|a| a.sign_in(l, &by)).transpose()?,
             ..PayoutRequest::at_counter(code)
         };
-        Ok(l.record_visit_with(&by, outcome, note.as_deref().unwrap_or(""), &req)?)
+        Ok(l.record_visit_with(&by, outcome, stop_date, note.as_deref().unwrap_or(""), &req)?)
     })
 }
 
@@ -495,16 +509,8 @@ pub fn report_stop(
 ) -> R<StopReceipt> {
     let by = state.clerk()?;
     let code = code_of(&code)?;
-    let date = match date.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(d) => Some(parse_date(d)?),
-    };
-    if reason == StopReason::Death && date.is_none() {
-        return Err(ApiError::invalid(
-            "Hãy nhập ngày mất (ngày/tháng/năm) như trên giấy báo tử hoặc xác nhận của xã",
-            "Type the date of death (day/month/year) as on the death notice",
-        ));
-    }
+    // A death without its date is the core's refusal (`death_date_missing`), as at a home visit.
+    let date = optional_date(date.as_deref())?;
     state.with_ledger(|l| {
         Ok(l.report_stop(&by, &code, reason, date, note.as_deref().unwrap_or(""))?)
     })

@@ -292,19 +292,15 @@ impl From<PolicyError> for ApiError {
 
 impl From<StopError> for ApiError {
     fn from(e: StopError) -> Self {
-        let (code, en) = match &e {
-            StopError::UnknownBeneficiary(c) => (
-                "unknown_beneficiary",
-                format!("No beneficiary with code “{c}” on the roll"),
-            ),
-            StopError::AlreadyStopped { code, .. } => (
-                "already_stopped",
-                format!("{code} already has a stop report"),
-            ),
-            StopError::DateInFuture(d) => (
-                "date_in_future",
-                format!("{d} is in the future: check the date"),
-            ),
+        let en = match &e {
+            StopError::UnknownBeneficiary(c) => {
+                format!("No beneficiary with code “{c}” on the roll")
+            }
+            StopError::AlreadyStopped { code, .. } => format!("{code} already has a stop report"),
+            StopError::DateInFuture(d) => format!("{d} is in the future: check the date"),
+            StopError::DeathDateMissing => {
+                "The date of death is missing: type it (day/month/year) as on the death notice or the commune's confirmation".into()
+            }
             StopError::Ledger(_) => {
                 let StopError::Ledger(l) = e else {
                     unreachable!()
@@ -312,7 +308,7 @@ impl From<StopError> for ApiError {
                 return l.into();
             }
         };
-        ApiError::new(code, e.to_string(), en)
+        ApiError::new(e.code(), e.to_string(), en)
     }
 }
 
@@ -323,6 +319,11 @@ impl From<VisitError> for ApiError {
                 "unknown_beneficiary",
                 format!("không tìm thấy đối tượng có mã “{c}” trong danh sách kỳ này"),
                 format!("No beneficiary with code “{c}” on this period's roll"),
+            ),
+            VisitError::DateWithoutStop(_) => ApiError::new(
+                e.code(),
+                e.to_string(),
+                "A date of death or move goes only with the outcome “deceased” or “moved”",
             ),
             VisitError::Payout(p) => p.into(),
             VisitError::Stop(s) => s.into(),

@@ -1071,8 +1071,10 @@ export interface Commands {
   /** Records a count by denomination: `[[500000, 12], [200000, 3], …]`. A difference is recorded as
    * found. */
   record_count: { args: { notes: ([number, number])[]; }; result: CountReceipt };
-  /** Records a home visit; outcome `paid` pays at the home under the counter's rules. */
-  record_visit: { args: { code: string; outcome: VisitOutcome; note?: string | null; recipient?: RecipientIn | null; expected_total?: number | null; approval?: ApprovalIn | null; }; result: VisitReceipt };
+  /** Records a home visit; outcome `paid` pays at the home under the counter's rules, `deceased`
+   * and `moved` stop payment with `stop_date` (the date of death, which the core requires, or of
+   * the move). */
+  record_visit: { args: { code: string; outcome: VisitOutcome; note?: string | null; recipient?: RecipientIn | null; expected_total?: number | null; approval?: ApprovalIn | null; stop_date?: string | null; }; result: VisitReceipt };
   /** Records a stop report: payment stops at once. */
   report_stop: { args: { code: string; reason: StopReason; date?: string | null; note?: string | null; }; result: StopReceipt };
   /** Reverses a payout: needs the reason and a supervisor's PIN (someone other than the clerk). */
