@@ -203,6 +203,10 @@ const vi = {
   home_stop_confirm: "Ghi “{outcome}” sẽ báo giảm và DỪNG CHI TRẢ ngay cho {name}. Tiếp tục?",
   home_print_receipt: "In biên nhận chi tại nhà",
   home_empty: "Danh sách kỳ này không có ai chi tại nhà.",
+  home_death_date: "Ngày mất (ngày/tháng/năm), như trên giấy báo tử hoặc lời gia đình",
+  home_move_date: "Ngày chuyển đi (ngày/tháng/năm), nếu biết",
+  home_stop_record: "Ghi và dừng chi trả (Enter)",
+  home_recorded_on: "Đã ghi: {outcome} ngày {date} — {name}.",
 
   outcome_paid: "Đã chi trả",
   outcome_absent: "Vắng nhà",
@@ -667,6 +671,10 @@ const en = {
   home_stop_confirm: "Recording “{outcome}” files a stop report and STOPS PAYMENT for {name} at once. Continue?",
   home_print_receipt: "Print home-delivery receipt",
   home_empty: "Nobody on this period's roll is paid at home.",
+  home_death_date: "Date of death (day/month/year), as on the death notice or as the family says",
+  home_move_date: "Date of the move (day/month/year), if known",
+  home_stop_record: "Record and stop payment (Enter)",
+  home_recorded_on: "Recorded: {outcome} on {date} — {name}.",
 
   outcome_paid: "Paid",
   outcome_absent: "Not at home",
