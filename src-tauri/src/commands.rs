@@ -16,6 +16,7 @@ use paypoint::payout::{
 use paypoint::roll::{RollChange, RollVersion};
 use paypoint::search::SearchHit;
 use paypoint::stop::{StopReason, StopReceipt};
+use paypoint::supervisor::DaySupervisor;
 use paypoint::today::{
     days_until_deadline, days_until_report, ExpiringProxy, HomeDelivery, VisitSummary,
 };
@@ -242,6 +243,9 @@ pub struct Today {
     not_visited: Vec<HomeDelivery>,
     home_deliveries: usize,
     cash: CashStatus,
+    /// Who supervises today's payout for the managing office (người giám sát, TT 44/2022 Điều
+    /// 8), when recorded.
+    supervisor: Option<DaySupervisor>,
 }
 
 /// Where the pay point stands today.
@@ -283,12 +287,29 @@ pub fn today_status(state: State<'_, AppState>) -> R<Today> {
             sync_enrolled: sync.enrolled,
             last_sync: sync.last_success_at,
             cash: l.cash_status()?,
+            supervisor: l.day_supervisor(now)?,
             status,
             expiring_proxies,
             not_visited,
             home_deliveries,
         })
     })
+}
+
+/// Records who supervises today's payout for the managing office (người giám sát, TT 44/2022
+/// Điều 8): their name and office. A second record the same day replaces the first on paper.
+#[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
+pub fn record_day_supervisor(
+    state: State<'_, AppState>,
+    name: String,
+    office: String,
+) -> R<DaySupervisor> {
+    let by = state.clerk()?;
+    logged(
+        "day supervisor",
+        state.with_ledger(|l| Ok(l.record_day_supervisor(&by, today(), &name, &office)?)),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------

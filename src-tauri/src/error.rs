@@ -7,10 +7,12 @@ use paypoint::cash::CashError;
 use paypoint::clerk::ClerkError;
 use paypoint::import::{ImportError, Problem};
 use paypoint::money::MoneyError;
+use paypoint::org::OrgError;
 use paypoint::payout::PayoutError;
 use paypoint::policy::PolicyError;
 use paypoint::roll::RollError;
 use paypoint::stop::{StopError, StopReason};
+use paypoint::supervisor::SupervisorError;
 use paypoint::sync::client::SyncError;
 use paypoint::vault::VaultError;
 use paypoint::visit::VisitError;
@@ -329,6 +331,50 @@ impl From<VisitError> for ApiError {
             VisitError::Stop(s) => s.into(),
             VisitError::Ledger(l) => l.into(),
         }
+    }
+}
+
+impl From<SupervisorError> for ApiError {
+    fn from(e: SupervisorError) -> Self {
+        // The core's words name the command line's options; the window names its fields.
+        let (vi, en) = match &e {
+            SupervisorError::NoName => (
+                "Hãy nhập họ tên người giám sát do xã (đơn vị quản lý) cử đến buổi chi trả".to_string(),
+                "Type the name of the supervisor the commune (managing office) sent to the payout".to_string(),
+            ),
+            SupervisorError::NoOffice => (
+                "Hãy nhập chức vụ, đơn vị của người giám sát, ví dụ “Công chức Văn hóa - Xã hội, UBND xã Quảng Hưng”".to_string(),
+                "Type the supervisor's position and office, e.g. “Culture and Society officer, People's Committee of Quảng Hưng”".to_string(),
+            ),
+            SupervisorError::TooLong { len, max, .. } => (
+                e.to_string(),
+                format!("{len} characters is more than the {max} allowed: check the text"),
+            ),
+            SupervisorError::Ledger(_) => {
+                let SupervisorError::Ledger(l) = e else {
+                    unreachable!()
+                };
+                return l.into();
+            }
+        };
+        ApiError::new(e.code(), vi, en)
+    }
+}
+
+impl From<OrgError> for ApiError {
+    fn from(e: OrgError) -> Self {
+        let en = match &e {
+            OrgError::BadText { .. } => "A name or title must be 1 to 200 characters, without control characters".to_string(),
+            OrgError::BadFeeRate(r) => format!("The fee “{r}” is not a percentage with at most two decimals up to 20, e.g. 0,55 (meaning 0,55%)"),
+            OrgError::NotSupervisor(id) => format!("Clerk number {id} is not a supervisor: only a supervisor changes the organisation settings"),
+            OrgError::Ledger(_) => {
+                let OrgError::Ledger(l) = e else {
+                    unreachable!()
+                };
+                return l.into();
+            }
+        };
+        ApiError::new(e.code(), e.to_string(), en)
     }
 }
 

@@ -17,6 +17,7 @@ macro_rules! window_commands {
                 commands::sign_in,
                 commands::sign_out,
                 commands::today_status,
+                commands::record_day_supervisor,
                 commands::search,
                 commands::beneficiary,
                 commands::pay,

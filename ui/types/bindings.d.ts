@@ -190,6 +190,18 @@ export type CountReceipt = {
 	seq: number,
 };
 
+/** The supervisor of a day, as recorded last for that day. */
+export type DaySupervisor = {
+	/** The day supervised. */
+	date: string,
+	/** Full name. */
+	name: string,
+	/** Office and position. */
+	office: string,
+	/** The event that recorded it. */
+	seq: number,
+};
+
 /** What was done with a document. */
 export type Delivered = 
 /** Opened in the PDF viewer. */
@@ -971,6 +983,11 @@ export type Today = {
 	not_visited: HomeDelivery[],
 	home_deliveries: number,
 	cash: CashStatus,
+	/**
+	 * Who supervises today's payout for the managing office (người giám sát, TT 44/2022 Điều
+	 * 8), when recorded.
+	 */
+	supervisor: DaySupervisor | null,
 };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
@@ -1071,6 +1088,9 @@ export interface Commands {
   /** Records a count by denomination: `[[500000, 12], [200000, 3], …]`. A difference is recorded as
    * found. */
   record_count: { args: { notes: ([number, number])[]; }; result: CountReceipt };
+  /** Records who supervises today's payout for the managing office (người giám sát, TT 44/2022
+   * Điều 8): their name and office. A second record the same day replaces the first on paper. */
+  record_day_supervisor: { args: { name: string; office: string; }; result: DaySupervisor };
   /** Records a home visit; outcome `paid` pays at the home under the counter's rules, `deceased`
    * and `moved` stop payment with `stop_date` (the date of death, which the core requires, or of
    * the move). */
