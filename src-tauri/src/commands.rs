@@ -10,6 +10,7 @@ use paypoint::clerk::{Clerk, Pin, Role, SignedIn};
 use paypoint::encoding::TextEncoding;
 use paypoint::event::{EventKind, EventPayload};
 use paypoint::import::{EncodingChoice, ImportOptions};
+use paypoint::org::{OrgChange, Organisation};
 use paypoint::payout::{
     Approval, PayoutError, PayoutReceipt, PayoutRequest, Recipient, ReversalReceipt,
 };
@@ -1082,6 +1083,56 @@ pub fn verify(state: State<'_, AppState>) -> R<Verify> {
 #[specta::specta]
 pub fn policy_rates(state: State<'_, AppState>, query: String) -> R<policy::PolicyInForce> {
     state.with_ledger(|l| Ok(l.policy_on(today())?.matching(&query)))
+}
+
+/// The organisation as the papers print it (defaults filled in, and what is stored), with the
+/// fee rate as the clerk types it ("0,55%").
+#[derive(Serialize, specta::Type)]
+pub struct OrgView {
+    organisation: Organisation,
+    fee_rate: Option<String>,
+    /// Whether the last save changed anything (false when read, or when nothing differed).
+    changed: bool,
+}
+
+fn org_view(l: &paypoint::Ledger, changed: bool) -> R<OrgView> {
+    let organisation = l.organisation()?;
+    Ok(OrgView {
+        fee_rate: organisation.fee_rate_bp.map(paypoint::org::fee_rate_label),
+        organisation,
+        changed,
+    })
+}
+
+/// Who manages, who pays, where, the signers' titles and the payer's fee, as the papers print
+/// them.
+#[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
+pub fn org_settings(state: State<'_, AppState>) -> R<OrgView> {
+    state.clerk()?;
+    state.with_ledger(|l| org_view(l, false))
+}
+
+/// Changes the organisation settings: a supervisor (who may be the clerk signed in) approves with
+/// their PIN, and the change is recorded in their name. An empty field puts its default back.
+#[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
+pub fn set_org(
+    state: State<'_, AppState>,
+    change: OrgChange,
+    supervisor_id: i64,
+    supervisor_pin: String,
+) -> R<OrgView> {
+    state.clerk()?;
+    let pin = Pin::new(&supervisor_pin)?;
+    logged(
+        "organisation settings",
+        state.with_ledger(|l| {
+            let supervisor = l.sign_in(supervisor_id, &pin)?;
+            let (_, changed) = l.set_org(&supervisor, &change)?;
+            org_view(l, changed)
+        }),
+    )
 }
 
 /// The amount in words ("Một triệu … đồng"), for the confirm dialogs.

@@ -35,6 +35,8 @@ macro_rules! window_commands {
                 commands::reverse,
                 commands::verify,
                 commands::policy_rates,
+                commands::org_settings,
+                commands::set_org,
                 commands::amount_in_words,
                 commands::print_document,
                 commands::list_documents,
