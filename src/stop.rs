@@ -31,9 +31,26 @@ pub enum StopError {
     /// A date in the future.
     #[error("ngày {0} ở tương lai; hãy kiểm tra lại ngày")]
     DateInFuture(String),
+    /// A death reported without its date: the papers and the managing office need it (to stop
+    /// the allowance from the month after, and to recover anything paid after it).
+    #[error("chưa có ngày mất: hãy ghi ngày mất như trên giấy báo tử hoặc xác nhận của UBND xã")]
+    DeathDateMissing,
     /// Storage failure.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+}
+
+impl StopError {
+    /// A stable code for scripts and the window.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StopError::UnknownBeneficiary(_) => "unknown_beneficiary",
+            StopError::AlreadyStopped { .. } => "already_stopped",
+            StopError::DateInFuture(_) => "date_in_future",
+            StopError::DeathDateMissing => "death_date_missing",
+            StopError::Ledger(l) => l.code(),
+        }
+    }
 }
 
 impl From<rusqlite::Error> for StopError {
@@ -80,7 +97,8 @@ pub(crate) fn stop_of(
 }
 
 /// Records a stop inside an open write transaction (also used by a visit that finds the person
-/// deceased or moved).
+/// deceased or moved). A death needs its date, whoever reports it here; a stop the managing office
+/// sends (`sync::client::apply_stop_in`) and the events of older releases are taken as they are.
 pub(crate) fn stop_in(
     w: &Writer<'_>,
     by: &SignedIn,
@@ -105,6 +123,9 @@ pub(crate) fn stop_in(
         if d > chrono::Local::now().date_naive() {
             return Err(StopError::DateInFuture(d.format("%d/%m/%Y").to_string()));
         }
+    }
+    if reason == StopReason::Death && date.is_none() {
+        return Err(StopError::DeathDateMissing);
     }
     let note = text::clean(note);
     let ev = w.append(
@@ -145,7 +166,8 @@ pub(crate) fn stop_in(
 
 impl Ledger {
     /// Records a stop report. Payment of the person's lines (but a funeral allowance, which goes
-    /// to the family) is blocked from this commit on.
+    /// to the family) is blocked from this commit on. A death needs its date
+    /// ([`StopError::DeathDateMissing`]); a move or another reason may go without.
     pub fn report_stop(
         &mut self,
         by: &SignedIn,

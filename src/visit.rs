@@ -1,7 +1,9 @@
 //! Home delivery (chi trả tại nhà): the clerk goes to the homes of those who cannot come, and
 //! records each visit's outcome. A visit that pays obeys the counter's rules exactly; a visit that
-//! finds the person deceased or moved stops payment in the same commit.
+//! finds the person deceased or moved stops payment in the same commit, with the date of death (which
+//! the stop requires, as at the counter) or of the move (when known).
 
+use chrono::NaiveDate;
 use rusqlite::params;
 use serde::Serialize;
 
@@ -28,9 +30,25 @@ pub enum VisitError {
     /// The stop that the outcome implies was refused.
     #[error(transparent)]
     Stop(#[from] StopError),
+    /// A date of death or move given with an outcome that stops nothing.
+    #[error("ngày mất / ngày chuyển đi chỉ ghi khi kết quả đến nhà là “Đã từ trần” hoặc “Đã chuyển đi”, không phải “{0}”")]
+    DateWithoutStop(&'static str),
     /// Storage failure.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+}
+
+impl VisitError {
+    /// A stable code for scripts and the window.
+    pub fn code(&self) -> &'static str {
+        match self {
+            VisitError::UnknownBeneficiary(_) => "unknown_beneficiary",
+            VisitError::Payout(p) => p.code(),
+            VisitError::Stop(s) => s.code(),
+            VisitError::DateWithoutStop(_) => "date_without_stop",
+            VisitError::Ledger(l) => l.code(),
+        }
+    }
 }
 
 impl From<rusqlite::Error> for VisitError {
@@ -57,7 +75,8 @@ pub struct VisitReceipt {
 
 impl Ledger {
     /// Records a home visit. Outcome `paid` pays every payable line at the home (to `recipient`),
-    /// `deceased` and `moved` record a stop report, all in the same commit as the visit.
+    /// `deceased` and `moved` record a stop report, all in the same commit as the visit. A death
+    /// needs its date: record it with [`Ledger::record_visit_with`].
     pub fn record_visit(
         &mut self,
         by: &SignedIn,
@@ -70,19 +89,26 @@ impl Ledger {
             recipient,
             ..PayoutRequest::at_counter(code.clone())
         };
-        self.record_visit_with(by, outcome, note, &req)
+        self.record_visit_with(by, outcome, None, note, &req)
     }
 
-    /// [`Ledger::record_visit`] with the whole request for outcome `paid`: the amount the clerk
-    /// confirmed with the person (refused if it is no longer what is owed), and a supervisor's
-    /// approval for a person to be confirmed (proof of life). `at_home` is always set.
+    /// [`Ledger::record_visit`] with the date of the stop and the whole request for outcome
+    /// `paid`. `stop_date` is the date of death (required for `deceased`, as every stop report of
+    /// a death: [`StopError::DeathDateMissing`]) or of the move (optional for `moved`); another
+    /// outcome takes none. The request carries the amount the clerk confirmed with the person
+    /// (refused if it is no longer what is owed) and a supervisor's approval for a person to be
+    /// confirmed (proof of life); `at_home` is always set.
     pub fn record_visit_with(
         &mut self,
         by: &SignedIn,
         outcome: VisitOutcome,
+        stop_date: Option<NaiveDate>,
         note: &str,
         req: &PayoutRequest,
     ) -> Result<VisitReceipt, VisitError> {
+        if stop_date.is_some() && !matches!(outcome, VisitOutcome::Deceased | VisitOutcome::Moved) {
+            return Err(VisitError::DateWithoutStop(outcome.label_vi()));
+        }
         let period = self.require_open_period()?;
         let note = text::clean(note);
         let code = &req.code;
@@ -127,8 +153,8 @@ impl Ledger {
             let stop = match outcome {
                 // Already stopped (by the district or an earlier visit): the visit alone is news.
                 _ if card.stop.is_some() => None,
-                VisitOutcome::Deceased => Some(stop_in(w, by, code, StopReason::Death, None, "phát hiện khi đến nhà")?),
-                VisitOutcome::Moved => Some(stop_in(w, by, code, StopReason::Moved, None, "phát hiện khi đến nhà")?),
+                VisitOutcome::Deceased => Some(stop_in(w, by, code, StopReason::Death, stop_date, "phát hiện khi đến nhà")?),
+                VisitOutcome::Moved => Some(stop_in(w, by, code, StopReason::Moved, stop_date, "phát hiện khi đến nhà")?),
                 _ => None,
             };
             Ok(VisitReceipt {

@@ -6,8 +6,8 @@ use paypoint::cash::CashCount;
 use paypoint::clerk::{ClerkError, Pin, Role, SignedIn};
 use paypoint::payout::{Approval, PayoutError, PayoutRequest, Recipient};
 use paypoint::roll::{BeneficiaryCode, LineKind, Proxy, Roll, RollEntry, RollLine, Sex};
-use paypoint::stop::StopReason;
-use paypoint::visit::VisitOutcome;
+use paypoint::stop::{StopError, StopReason};
+use paypoint::visit::{VisitError, VisitOutcome};
 use paypoint::{Dong, Ledger, LedgerError, Period};
 use rusqlite::Connection;
 
@@ -885,21 +885,102 @@ fn home_visits_pay_or_stop_in_the_same_commit() {
         )
         .is_err());
     assert_eq!(f.ledger.event_count().unwrap(), before);
+    let died = NaiveDate::from_ymd_opt(2026, 11, 28);
     let dead = f
         .ledger
-        .record_visit(
+        .record_visit_with(
             &clerk,
-            &code("QH-0002"),
             VisitOutcome::Deceased,
-            Recipient::Beneficiary,
+            died,
             "",
+            &PayoutRequest::at_counter(code("QH-0002")),
         )
         .unwrap();
-    assert_eq!(dead.stop.unwrap().reason, StopReason::Death);
+    let stop = dead.stop.unwrap();
+    assert_eq!((stop.reason, stop.date), (StopReason::Death, died));
     assert!(matches!(
         pay(&mut f, "QH-0002"),
         Err(PayoutError::Stopped { .. })
     ));
+}
+
+/// Issue 14: a death is reported with its date, at the counter and at the home alike (the rule is
+/// the stop's, in the core); a visit's date goes only with an outcome that stops; a move may go
+/// without; a stop the managing office sent without a date is still taken as sent.
+#[test]
+fn a_death_needs_its_date_at_the_counter_and_at_the_home() {
+    let mut f = fixture();
+    let clerk = f.clerk.clone();
+    let before = f.ledger.event_count().unwrap();
+    let err = f
+        .ledger
+        .report_stop(&clerk, &code("QH-0001"), StopReason::Death, None, "")
+        .unwrap_err();
+    assert!(matches!(err, StopError::DeathDateMissing), "{err:?}");
+    assert_eq!(err.code(), "death_date_missing");
+    assert!(err.to_string().contains("ngày mất"), "{err}");
+    let at_home = |f: &mut Fixture, outcome, date| {
+        f.ledger.record_visit_with(
+            &clerk,
+            outcome,
+            date,
+            "",
+            &PayoutRequest::at_counter(code("QH-0001")),
+        )
+    };
+    let err = at_home(&mut f, VisitOutcome::Deceased, None).unwrap_err();
+    assert!(
+        matches!(err, VisitError::Stop(StopError::DeathDateMissing)),
+        "{err:?}"
+    );
+    assert_eq!(err.code(), "death_date_missing");
+    let yesterday = chrono::Local::now().date_naive().pred_opt();
+    let err = at_home(&mut f, VisitOutcome::Absent, yesterday).unwrap_err();
+    assert_eq!(err.code(), "date_without_stop", "{err}");
+    assert_eq!(
+        f.ledger.event_count().unwrap(),
+        before,
+        "a refused visit writes nothing, not even the visit"
+    );
+    assert!(f
+        .ledger
+        .beneficiary(&code("QH-0001"))
+        .unwrap()
+        .unwrap()
+        .stop
+        .is_none());
+
+    let tomorrow = chrono::Local::now().date_naive().succ_opt();
+    let err = at_home(&mut f, VisitOutcome::Deceased, tomorrow).unwrap_err();
+    assert_eq!(err.code(), "date_in_future", "{err}");
+    let r = at_home(&mut f, VisitOutcome::Deceased, yesterday).unwrap();
+    assert_eq!(r.stop.unwrap().date, yesterday);
+    let card = f.ledger.beneficiary(&code("QH-0001")).unwrap().unwrap();
+    assert_eq!(
+        card.stop.unwrap().date,
+        yesterday,
+        "the card and the papers read it"
+    );
+    // A move found at the door may not have a date.
+    let moved = f
+        .ledger
+        .record_visit_with(
+            &clerk,
+            VisitOutcome::Moved,
+            None,
+            "",
+            &PayoutRequest::at_counter(code("QH-0002")),
+        )
+        .unwrap();
+    assert_eq!(moved.stop.unwrap().date, None);
+    // A stop the managing office sent without a date (as older releases reported deaths): taken.
+    let seq = f
+        .ledger
+        .write(|w| paypoint::sync::client::apply_stop_in(w, 1, "QH-0003", "death", None, "báo tử"))
+        .unwrap();
+    assert!(seq.is_some());
+    let card = f.ledger.beneficiary(&code("QH-0003")).unwrap().unwrap();
+    assert_eq!(card.stop.map(|s| s.date), Some(None));
 }
 
 // Clerks: PINs, lock-out.
@@ -1081,7 +1162,13 @@ fn the_card_search_and_status_agree_on_every_lines_state() {
         .reverse_payout(&clerk, &sup, reversed.payout_id, "chi nhầm")
         .unwrap();
     f.ledger
-        .report_stop(&clerk, &code("QH-0003"), StopReason::Death, None, "")
+        .report_stop(
+            &clerk,
+            &code("QH-0003"),
+            StopReason::Death,
+            NaiveDate::from_ymd_opt(2026, 11, 20),
+            "",
+        )
         .unwrap();
     // An amended roll withdraws QH-0005's only line: they leave the roll.
     let mut v2 = small_roll();
@@ -1126,7 +1213,13 @@ fn the_store_blocks_after_a_stop_exactly_the_line_kinds_the_core_says() {
     f.ledger.apply_roll(&roll, "every kind").unwrap();
     let clerk = f.clerk.clone();
     f.ledger
-        .report_stop(&clerk, &code("QH-0002"), StopReason::Death, None, "")
+        .report_stop(
+            &clerk,
+            &code("QH-0002"),
+            StopReason::Death,
+            NaiveDate::from_ymd_opt(2026, 11, 20),
+            "",
+        )
         .unwrap();
     let conn = raw(&f);
     let mut stmt = conn

@@ -2,7 +2,7 @@
 //! it is printed as `{"error": {"code": "…", "message": "…"}}`.
 //!
 //! The codes are the core's own (`code()` of `LedgerError`, `ClerkError`, `MoneyError`,
-//! `PayoutError`) wherever it has them; for the core's other errors they are the ones the desktop
+//! `PayoutError`, `StopError`, `VisitError` …) wherever it has them; for the core's other errors they are the ones the desktop
 //! window uses for the same refusal (`src-tauri/src/error.rs`), until the core carries them too.
 
 use paypoint::cash::CashError;
@@ -95,7 +95,9 @@ coded!(
     PayoutError,
     PolicyError,
     OrgError,
-    SupervisorError
+    SupervisorError,
+    StopError,
+    VisitError
 );
 
 /// The core's other errors, with the code the window gives the same refusal.
@@ -110,8 +112,6 @@ macro_rules! mapped {
 }
 mapped!(
     VaultError => vault_code,
-    StopError => stop_code,
-    VisitError => visit_code,
     CashError => cash_code,
     RollError => roll_code,
     ImportError => import_code,
@@ -128,24 +128,6 @@ fn vault_code(e: &VaultError) -> &'static str {
         VaultError::WrongPassphrase => "wrong_passphrase",
         VaultError::WeakPassphrase => "weak_passphrase",
         VaultError::Io { .. } => "cannot_open",
-    }
-}
-
-fn stop_code(e: &StopError) -> &'static str {
-    match e {
-        StopError::UnknownBeneficiary(_) => "unknown_beneficiary",
-        StopError::AlreadyStopped { .. } => "already_stopped",
-        StopError::DateInFuture(_) => "date_in_future",
-        StopError::Ledger(l) => l.code(),
-    }
-}
-
-fn visit_code(e: &VisitError) -> &'static str {
-    match e {
-        VisitError::UnknownBeneficiary(_) => "unknown_beneficiary",
-        VisitError::Payout(p) => p.code(),
-        VisitError::Stop(s) => stop_code(s),
-        VisitError::Ledger(l) => l.code(),
     }
 }
 

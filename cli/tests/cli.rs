@@ -441,6 +441,85 @@ fn a_supervisor_unlocks_a_locked_out_clerk_and_the_journal_says_who() {
 /// The values `print KIND` and `visit --outcome` take are the core's own lists, each with a help
 /// line: a kind or outcome added to the core is offered here, and a typo is refused with the list
 /// and writes nothing.
+/// Issue 14: a death found at a home visit carries its date of death (`visit --date`), which the
+/// core requires of every death reported here, at the counter (`stop`) as at the home.
+#[test]
+fn a_death_found_at_the_home_carries_its_date() {
+    let f = setup_ledger(3);
+    let cli = &f.cli;
+    let clerk = CLERK_ID.to_string();
+    let dead = &f.codes[0];
+    refused(
+        cli,
+        &["visit", dead, "--outcome", "deceased", "--clerk", &clerk],
+        "chưa có ngày mất",
+    );
+    refused(
+        cli,
+        &["stop", dead, "--reason", "death", "--clerk", &clerk],
+        "chưa có ngày mất",
+    );
+    let out = cli.run(&[
+        "visit",
+        dead,
+        "--outcome",
+        "deceased",
+        "--clerk",
+        &clerk,
+        "--json",
+    ]);
+    assert_eq!(out.json()["error"]["code"], "death_date_missing");
+    let died = chrono::Local::now().date_naive() - chrono::Duration::days(2);
+    let died = died.to_string();
+    refused(
+        cli,
+        &[
+            "visit",
+            dead,
+            "--outcome",
+            "absent",
+            "--date",
+            &died,
+            "--clerk",
+            &clerk,
+        ],
+        "chỉ ghi khi kết quả đến nhà",
+    );
+    let v = cli.json(&[
+        "visit",
+        dead,
+        "--outcome",
+        "deceased",
+        "--date",
+        &died,
+        "--note",
+        "Con trai báo",
+        "--clerk",
+        &clerk,
+    ]);
+    assert_eq!(v["stop"]["reason"], "death", "{v}");
+    assert_eq!(v["stop"]["date"], died.as_str(), "{v}");
+    let card = cli.json(&["show", dead]);
+    assert_eq!(card["stop"]["date"], died.as_str(), "{card}");
+    let (y, m, d) = (&died[0..4], &died[5..7], &died[8..10]);
+    let text = cli.run(&["show", dead]).stdout;
+    assert!(
+        text.contains(&format!("BÁO GIẢM: từ trần, ngày {d}/{m}/{y}")),
+        "{text}"
+    );
+    // A move found at the door may go without a date.
+    let v = cli.json(&[
+        "visit",
+        &f.codes[1],
+        "--outcome",
+        "moved",
+        "--clerk",
+        &clerk,
+    ]);
+    assert_eq!(v["stop"]["reason"], "moved", "{v}");
+    assert_verified(cli);
+}
+
 #[test]
 fn print_and_visit_take_exactly_the_cores_kinds_and_outcomes() {
     let f = setup_ledger(1);

@@ -557,8 +557,10 @@ struct Day {
     proxy: (String, String, String),
     /// Visited, nobody home.
     absent: String,
-    /// Found deceased.
+    /// Found deceased at the home.
     deceased: String,
+    /// Their date of death, given at the visit (dd/mm/yyyy).
+    deceased_on: String,
     /// Stop report: moved.
     moved: String,
     /// Every payout of the day, reversed or not: amounts.
@@ -651,14 +653,19 @@ fn busy_day() -> Day {
         "--note",
         "Đi viện tỉnh",
     ]);
-    cli.json(&[
+    let died = chrono::Local::now().date_naive() - chrono::Duration::days(4);
+    let v = cli.json(&[
         "--clerk",
         &clerk,
         "visit",
         &deceased,
         "--outcome",
         "deceased",
+        "--date",
+        &died.to_string(),
     ]);
+    assert_eq!(v["stop"]["date"], died.to_string(), "{v}");
+    let deceased_on = died.format("%d/%m/%Y").to_string();
     used.insert(absent.clone());
     used.insert(deceased.clone());
     // A stop report: moved away, three days ago.
@@ -704,6 +711,7 @@ fn busy_day() -> Day {
         proxy,
         absent,
         deceased,
+        deceased_on,
         moved,
         payouts,
         shortage,
@@ -1747,7 +1755,7 @@ fn the_day_report_nets_out_reversed_payouts_and_dates_each_death() {
     )));
     // The clerk's line counts only what stands.
     assert!(flat.contains(&format!("Trần Thị Mai: {} lần, {} đồng", n - 1, money(net))));
-    // Deaths: the one with a date shows it; the one found at the door says it is missing.
+    // Deaths: each shows its date, the one reported at the counter and the one found at the door.
     let died_dmy = chrono::NaiveDate::parse_from_str(&died, "%Y-%m-%d")
         .unwrap()
         .format("%d/%m/%Y")
@@ -1759,7 +1767,7 @@ fn the_day_report_nets_out_reversed_payouts_and_dates_each_death() {
         row_of(stops, &dead)
     );
     assert!(
-        row_of(stops, &d.deceased).contains("Chưa rõ – cần bổ sung"),
+        row_of(stops, &d.deceased).contains(&d.deceased_on),
         "{}",
         row_of(stops, &d.deceased)
     );
@@ -1791,7 +1799,7 @@ fn the_unpaid_list_keeps_the_stopped_apart_and_says_why_each_is_unpaid() {
         assert!(stopped.contains(c.as_str()), "{c} not in part II");
     }
     assert!(row_of(stopped, &d.moved).contains("Chuyển đi"));
-    assert!(row_of(stopped, &d.deceased).contains("Từ trần Chưa rõ – cần bổ sung"));
+    assert!(row_of(stopped, &d.deceased).contains(&format!("Từ trần {}", d.deceased_on)));
     assert!(carried.contains(d.reversed.as_str()));
     assert!(row_of(carried, &d.absent).contains("Vắng nhà (đến nhà"));
     let roll = cli.roll();

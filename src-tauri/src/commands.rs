@@ -10,12 +10,14 @@ use paypoint::clerk::{Clerk, Pin, Role, SignedIn};
 use paypoint::encoding::TextEncoding;
 use paypoint::event::{EventKind, EventPayload};
 use paypoint::import::{EncodingChoice, ImportOptions};
+use paypoint::org::{OrgChange, Organisation};
 use paypoint::payout::{
     Approval, PayoutError, PayoutReceipt, PayoutRequest, Recipient, ReversalReceipt,
 };
 use paypoint::roll::{RollChange, RollVersion};
 use paypoint::search::SearchHit;
 use paypoint::stop::{StopReason, StopReceipt};
+use paypoint::supervisor::DaySupervisor;
 use paypoint::today::{
     days_until_deadline, days_until_report, ExpiringProxy, HomeDelivery, VisitSummary,
 };
@@ -76,6 +78,14 @@ pub fn parse_date(s: &str) -> R<NaiveDate> {
                 format!("“{s}” is not a date: type day/month/year, e.g. 03/12/2026"),
             )
         })
+}
+
+/// A date that may be left empty.
+fn optional_date(s: Option<&str>) -> R<Option<NaiveDate>> {
+    match s.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(d) => parse_date(d).map(Some),
+    }
 }
 
 fn parse_period(s: &str) -> R<Period> {
@@ -234,6 +244,9 @@ pub struct Today {
     not_visited: Vec<HomeDelivery>,
     home_deliveries: usize,
     cash: CashStatus,
+    /// Who supervises today's payout for the managing office (người giám sát, TT 44/2022 Điều
+    /// 8), when recorded.
+    supervisor: Option<DaySupervisor>,
 }
 
 /// Where the pay point stands today.
@@ -275,12 +288,29 @@ pub fn today_status(state: State<'_, AppState>) -> R<Today> {
             sync_enrolled: sync.enrolled,
             last_sync: sync.last_success_at,
             cash: l.cash_status()?,
+            supervisor: l.day_supervisor(now)?,
             status,
             expiring_proxies,
             not_visited,
             home_deliveries,
         })
     })
+}
+
+/// Records who supervises today's payout for the managing office (người giám sát, TT 44/2022
+/// Điều 8): their name and office. A second record the same day replaces the first on paper.
+#[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
+pub fn record_day_supervisor(
+    state: State<'_, AppState>,
+    name: String,
+    office: String,
+) -> R<DaySupervisor> {
+    let by = state.clerk()?;
+    logged(
+        "day supervisor",
+        state.with_ledger(|l| Ok(l.record_day_supervisor(&by, today(), &name, &office)?)),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -454,9 +484,13 @@ pub fn home_list(state: State<'_, AppState>) -> R<Vec<HomeDelivery>> {
     state.with_ledger(|l| Ok(l.home_deliveries()?))
 }
 
-/// Records a home visit; outcome `paid` pays at the home under the counter's rules.
+/// Records a home visit; outcome `paid` pays at the home under the counter's rules, `deceased`
+/// and `moved` stop payment with `stop_date` (the date of death, which the core requires, or of
+/// the move).
 #[tauri::command(async, rename_all = "snake_case")]
 #[specta::specta]
+// The window's named arguments are the contract (ui/types/bindings.d.ts); `state` is Tauri's own.
+#[allow(clippy::too_many_arguments)]
 pub fn record_visit(
     state: State<'_, AppState>,
     code: String,
@@ -465,6 +499,7 @@ pub fn record_visit(
     recipient: Option<RecipientIn>,
     expected_total: Option<i64>,
     approval: Option<ApprovalIn>,
+    stop_date: Option<String>,
 ) -> R<VisitReceipt> {
     let by = state.clerk()?;
     let code = code_of(&code)?;
@@ -472,6 +507,7 @@ pub fn record_visit(
         Some(r) => r.parse()?,
         None => Recipient::Beneficiary,
     };
+    let stop_date = optional_date(stop_date.as_deref())?;
     state.with_ledger(|l| {
         let req = PayoutRequest {
             recipient,
@@ -479,7 +515,7 @@ pub fn record_visit(
             approval: approval.as_ref().map(|a| a.sign_in(l, &by)).transpose()?,
             ..PayoutRequest::at_counter(code)
         };
-        Ok(l.record_visit_with(&by, outcome, note.as_deref().unwrap_or(""), &req)?)
+        Ok(l.record_visit_with(&by, outcome, stop_date, note.as_deref().unwrap_or(""), &req)?)
     })
 }
 
@@ -495,16 +531,8 @@ pub fn report_stop(
 ) -> R<StopReceipt> {
     let by = state.clerk()?;
     let code = code_of(&code)?;
-    let date = match date.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(d) => Some(parse_date(d)?),
-    };
-    if reason == StopReason::Death && date.is_none() {
-        return Err(ApiError::invalid(
-            "Hãy nhập ngày mất (ngày/tháng/năm) như trên giấy báo tử hoặc xác nhận của xã",
-            "Type the date of death (day/month/year) as on the death notice",
-        ));
-    }
+    // A death without its date is the core's refusal (`death_date_missing`), as at a home visit.
+    let date = optional_date(date.as_deref())?;
     state.with_ledger(|l| {
         Ok(l.report_stop(&by, &code, reason, date, note.as_deref().unwrap_or(""))?)
     })
@@ -1055,6 +1083,56 @@ pub fn verify(state: State<'_, AppState>) -> R<Verify> {
 #[specta::specta]
 pub fn policy_rates(state: State<'_, AppState>, query: String) -> R<policy::PolicyInForce> {
     state.with_ledger(|l| Ok(l.policy_on(today())?.matching(&query)))
+}
+
+/// The organisation as the papers print it (defaults filled in, and what is stored), with the
+/// fee rate as the clerk types it ("0,55%").
+#[derive(Serialize, specta::Type)]
+pub struct OrgView {
+    organisation: Organisation,
+    fee_rate: Option<String>,
+    /// Whether the last save changed anything (false when read, or when nothing differed).
+    changed: bool,
+}
+
+fn org_view(l: &paypoint::Ledger, changed: bool) -> R<OrgView> {
+    let organisation = l.organisation()?;
+    Ok(OrgView {
+        fee_rate: organisation.fee_rate_bp.map(paypoint::org::fee_rate_label),
+        organisation,
+        changed,
+    })
+}
+
+/// Who manages, who pays, where, the signers' titles and the payer's fee, as the papers print
+/// them.
+#[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
+pub fn org_settings(state: State<'_, AppState>) -> R<OrgView> {
+    state.clerk()?;
+    state.with_ledger(|l| org_view(l, false))
+}
+
+/// Changes the organisation settings: a supervisor (who may be the clerk signed in) approves with
+/// their PIN, and the change is recorded in their name. An empty field puts its default back.
+#[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
+pub fn set_org(
+    state: State<'_, AppState>,
+    change: OrgChange,
+    supervisor_id: i64,
+    supervisor_pin: String,
+) -> R<OrgView> {
+    state.clerk()?;
+    let pin = Pin::new(&supervisor_pin)?;
+    logged(
+        "organisation settings",
+        state.with_ledger(|l| {
+            let supervisor = l.sign_in(supervisor_id, &pin)?;
+            let (_, changed) = l.set_org(&supervisor, &change)?;
+            org_view(l, changed)
+        }),
+    )
 }
 
 /// The amount in words ("Một triệu … đồng"), for the confirm dialogs.

@@ -7,10 +7,12 @@ use paypoint::cash::CashError;
 use paypoint::clerk::ClerkError;
 use paypoint::import::{ImportError, Problem};
 use paypoint::money::MoneyError;
+use paypoint::org::OrgError;
 use paypoint::payout::PayoutError;
 use paypoint::policy::PolicyError;
 use paypoint::roll::RollError;
 use paypoint::stop::{StopError, StopReason};
+use paypoint::supervisor::SupervisorError;
 use paypoint::sync::client::SyncError;
 use paypoint::vault::VaultError;
 use paypoint::visit::VisitError;
@@ -292,19 +294,15 @@ impl From<PolicyError> for ApiError {
 
 impl From<StopError> for ApiError {
     fn from(e: StopError) -> Self {
-        let (code, en) = match &e {
-            StopError::UnknownBeneficiary(c) => (
-                "unknown_beneficiary",
-                format!("No beneficiary with code “{c}” on the roll"),
-            ),
-            StopError::AlreadyStopped { code, .. } => (
-                "already_stopped",
-                format!("{code} already has a stop report"),
-            ),
-            StopError::DateInFuture(d) => (
-                "date_in_future",
-                format!("{d} is in the future: check the date"),
-            ),
+        let en = match &e {
+            StopError::UnknownBeneficiary(c) => {
+                format!("No beneficiary with code “{c}” on the roll")
+            }
+            StopError::AlreadyStopped { code, .. } => format!("{code} already has a stop report"),
+            StopError::DateInFuture(d) => format!("{d} is in the future: check the date"),
+            StopError::DeathDateMissing => {
+                "The date of death is missing: type it (day/month/year) as on the death notice or the commune's confirmation".into()
+            }
             StopError::Ledger(_) => {
                 let StopError::Ledger(l) = e else {
                     unreachable!()
@@ -312,7 +310,7 @@ impl From<StopError> for ApiError {
                 return l.into();
             }
         };
-        ApiError::new(code, e.to_string(), en)
+        ApiError::new(e.code(), e.to_string(), en)
     }
 }
 
@@ -324,10 +322,59 @@ impl From<VisitError> for ApiError {
                 format!("không tìm thấy đối tượng có mã “{c}” trong danh sách kỳ này"),
                 format!("No beneficiary with code “{c}” on this period's roll"),
             ),
+            VisitError::DateWithoutStop(_) => ApiError::new(
+                e.code(),
+                e.to_string(),
+                "A date of death or move goes only with the outcome “deceased” or “moved”",
+            ),
             VisitError::Payout(p) => p.into(),
             VisitError::Stop(s) => s.into(),
             VisitError::Ledger(l) => l.into(),
         }
+    }
+}
+
+impl From<SupervisorError> for ApiError {
+    fn from(e: SupervisorError) -> Self {
+        // The core's words name the command line's options; the window names its fields.
+        let (vi, en) = match &e {
+            SupervisorError::NoName => (
+                "Hãy nhập họ tên người giám sát do xã (đơn vị quản lý) cử đến buổi chi trả".to_string(),
+                "Type the name of the supervisor the commune (managing office) sent to the payout".to_string(),
+            ),
+            SupervisorError::NoOffice => (
+                "Hãy nhập chức vụ, đơn vị của người giám sát, ví dụ “Công chức Văn hóa - Xã hội, UBND xã Quảng Hưng”".to_string(),
+                "Type the supervisor's position and office, e.g. “Culture and Society officer, People's Committee of Quảng Hưng”".to_string(),
+            ),
+            SupervisorError::TooLong { len, max, .. } => (
+                e.to_string(),
+                format!("{len} characters is more than the {max} allowed: check the text"),
+            ),
+            SupervisorError::Ledger(_) => {
+                let SupervisorError::Ledger(l) = e else {
+                    unreachable!()
+                };
+                return l.into();
+            }
+        };
+        ApiError::new(e.code(), vi, en)
+    }
+}
+
+impl From<OrgError> for ApiError {
+    fn from(e: OrgError) -> Self {
+        let en = match &e {
+            OrgError::BadText { .. } => "A name or title must be 1 to 200 characters, without control characters".to_string(),
+            OrgError::BadFeeRate(r) => format!("The fee “{r}” is not a percentage with at most two decimals up to 20, e.g. 0,55 (meaning 0,55%)"),
+            OrgError::NotSupervisor(id) => format!("Clerk number {id} is not a supervisor: only a supervisor changes the organisation settings"),
+            OrgError::Ledger(_) => {
+                let OrgError::Ledger(l) = e else {
+                    unreachable!()
+                };
+                return l.into();
+            }
+        };
+        ApiError::new(e.code(), e.to_string(), en)
     }
 }
 

@@ -247,6 +247,219 @@ fn stop_report_stops_payment_at_once() {
     });
 }
 
+/// The text of a PDF as `pdftotext -raw` reads it, spaces collapsed.
+fn pdf_flat(path: &str) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-raw", path, "-"])
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    assert!(out.status.success(), "pdftotext {path}");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Writes a paper of the pay point (`day`, `settlement` …) and returns its text.
+async fn paper_text(c: &Client, kind: &str) -> Result<String, CmdError> {
+    let p = invoke(
+        c,
+        "print_document",
+        json!({"request": {"kind": kind, "action": "save"}}),
+    )
+    .await?;
+    let path = p["ok"]["path"].as_str().unwrap_or_else(|| panic!("{p}"));
+    Ok(pdf_flat(path))
+}
+
+/// Issue 14: a death found at the home is recorded with its date of death. The dialog asks for
+/// it; without it the core refuses the visit (nothing recorded) and the dialog says so; with it
+/// the card, the stop and the day report carry the date.
+#[test]
+fn a_death_found_at_the_home_is_recorded_with_its_date() {
+    run(|Ctx { c, .. }| async move {
+        sign_in_demo(&c).await?;
+        nav(&c, "home").await?;
+        wait_id(&c, "home-table").await?;
+        click_id(&c, "home-waiting").await?;
+        let rows = c.find_all(Locator::Css(&tid("home-row"))).await?;
+        let code = rows[0].attr("data-code").await?.unwrap();
+        click(
+            &c,
+            &format!("[data-testid=home-row][data-code=\"{code}\"] [data-testid=home-name]"),
+        )
+        .await?;
+        wait(&c, &format!("[data-testid=card][data-code=\"{code}\"]")).await?;
+        type_id(&c, "visit-note", "con gái báo tin").await?;
+        click_id(&c, "outcome-deceased").await?;
+        wait_text(&c, &tid("visit-stop-text"), "DỪNG CHI TRẢ").await?;
+        // No date: the core's refusal, in the dialog; nothing recorded.
+        click_id(&c, "visit-stop-confirm").await?;
+        wait_text(&c, &tid("visit-stop-error"), "Chưa có ngày mất").await?;
+        let card = invoke(&c, "beneficiary", json!({"code": code})).await?;
+        assert!(card["ok"]["stop"].is_null(), "{card}");
+        assert!(card["ok"]["last_visit"].is_null(), "{card}");
+        let died = chrono::Local::now().date_naive() - chrono::Duration::days(3);
+        let dmy = died.format("%d/%m/%Y").to_string();
+        fill_id(&c, "visit-stop-date", &dmy).await?;
+        screenshot(&c, "04b-home-deceased").await?;
+        wait_id(&c, "visit-stop-date")
+            .await?
+            .send_keys(&Key::Enter.to_string())
+            .await?;
+        wait_text(&c, &tid("home-message"), &format!("Đã từ trần ngày {dmy}")).await?;
+        let card = invoke(&c, "beneficiary", json!({"code": code})).await?;
+        assert_eq!(card["ok"]["stop"]["reason"], "death", "{card}");
+        assert_eq!(card["ok"]["stop"]["date"], died.to_string(), "{card}");
+        assert_eq!(card["ok"]["last_visit"]["outcome"], "deceased", "{card}");
+        // A date goes only with an outcome that stops.
+        let r = invoke(
+            &c,
+            "record_visit",
+            json!({"code": rows_code(&c, &code).await?, "outcome": "absent", "stop_date": dmy}),
+        )
+        .await?;
+        assert_eq!(r["err"]["code"], "date_without_stop", "{r}");
+        // The day report dates the death.
+        let day = paper_text(&c, "day").await?;
+        let stops = &day[day.find("IV. Báo giảm").expect("the stops part")..];
+        assert!(stops.contains(&dmy), "{stops}");
+        assert!(!stops.contains("Chưa rõ"), "{stops}");
+        Ok(())
+    });
+}
+
+/// Another person waiting for a home visit than `code`.
+async fn rows_code(c: &Client, code: &str) -> Result<String, CmdError> {
+    let other = c
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=home-row]')].map(r => r.dataset.code).find(c => c !== arguments[0])",
+            vec![json!(code)],
+        )
+        .await?;
+    Ok(other.as_str().expect("another home delivery").to_string())
+}
+
+/// Issue 14: the day's supervisor sent by the commune (người giám sát, TT 44/2022 Điều 8),
+/// recorded on the Today screen by name and office: a missing name is asked for and what was
+/// typed stays; a change the same day replaces the name shown; the day report prints it.
+#[test]
+fn today_records_the_days_supervisor_and_the_day_report_prints_them() {
+    run(|Ctx { c, .. }| async move {
+        sign_in_demo(&c).await?;
+        nav(&c, "today").await?;
+        wait_id(&c, "supervisor-none").await?;
+        let office = "Công chức Văn hóa - Xã hội, UBND xã";
+        fill_id(&c, "supervisor-office", office).await?;
+        click_id(&c, "supervisor-save").await?;
+        wait_text(&c, &tid("supervisor-message"), "họ tên người giám sát").await?;
+        let kept = wait_id(&c, "supervisor-office")
+            .await?
+            .prop("value")
+            .await?;
+        assert_eq!(kept.as_deref(), Some(office), "what was typed stays");
+        let t = invoke(&c, "today_status", json!({})).await?;
+        assert!(t["ok"]["supervisor"].is_null(), "{t}");
+        fill_id(&c, "supervisor-name", "Nguyễn Thị Lan").await?;
+        wait_id(&c, "supervisor-name")
+            .await?
+            .send_keys(&Key::Enter.to_string())
+            .await?;
+        wait_text(
+            &c,
+            &tid("supervisor-recorded"),
+            &format!("Nguyễn Thị Lan — {office}"),
+        )
+        .await?;
+        wait_text(&c, &tid("supervisor-message"), "Đã ghi người giám sát").await?;
+        let t = invoke(&c, "today_status", json!({})).await?;
+        assert_eq!(t["ok"]["supervisor"]["name"], "Nguyễn Thị Lan", "{t}");
+        assert_eq!(t["ok"]["supervisor"]["office"], office, "{t}");
+        screenshot(&c, "02b-today-supervisor").await?;
+        // Replaced the same day: the later record is the one shown and printed.
+        click_id(&c, "supervisor-change").await?;
+        fill_id(&c, "supervisor-name", "Trần Văn Hải").await?;
+        click_id(&c, "supervisor-save").await?;
+        wait_text(&c, &tid("supervisor-recorded"), "Trần Văn Hải").await?;
+        let day = paper_text(&c, "day").await?;
+        assert!(day.contains("Trần Văn Hải"), "{day}");
+        assert!(!day.contains("Nguyễn Thị Lan"), "{day}");
+        Ok(())
+    });
+}
+
+/// Issue 14: the organisation the papers print, on the Policy screen: shown with its defaults;
+/// changed in a dialog with a supervisor's PIN (a wrong one first: refused, nothing changed);
+/// a clerk who is not a supervisor is refused by the core; the papers read the change.
+#[test]
+fn the_policy_screen_edits_the_organisation_with_a_supervisors_pin() {
+    run(|Ctx { c, .. }| async move {
+        sign_in_demo(&c).await?;
+        let info = invoke(&c, "app_info", json!({})).await?;
+        let clerks = info["ok"]["clerks"].as_array().unwrap().clone();
+        let id_of = |role: &str| {
+            clerks
+                .iter()
+                .find(|k| k["role"] == role)
+                .map(|k| k["id"].as_i64().unwrap())
+                .unwrap()
+        };
+        let (clerk, supervisor) = (id_of("clerk"), id_of("supervisor"));
+        nav(&c, "policy").await?;
+        let office = wait_text(&c, &tid("org-managing_office"), "(mặc định)").await?;
+        assert!(office.starts_with("UBND xã"), "{office}");
+        wait_text(&c, &tid("org-fee"), "chưa đặt").await?;
+        click_id(&c, "org-edit").await?;
+        fill_id(&c, "org-input-managing_office", "Sở Nội vụ tỉnh Quảng Trị").await?;
+        fill_id(&c, "org-input-province", "Quảng Trị").await?;
+        fill_id(&c, "org-input-fee_rate", "0,55").await?;
+        select_id(&c, "org-supervisor", &supervisor.to_string()).await?;
+        fill_id(&c, "org-pin", "1111").await?;
+        click_id(&c, "org-save").await?;
+        wait_text(&c, &tid("org-save-error"), "Sai mã PIN").await?;
+        let v = invoke(&c, "org_settings", json!({})).await?;
+        assert!(
+            v["ok"]["organisation"]["settings"]["managing_office"].is_null(),
+            "{v}"
+        );
+        screenshot(&c, "10b-organisation").await?;
+        fill_id(&c, "org-pin", "9999").await?;
+        wait_id(&c, "org-pin")
+            .await?
+            .send_keys(&Key::Enter.to_string())
+            .await?;
+        wait_text(&c, &tid("org-message"), "Đã lưu thông tin đơn vị").await?;
+        wait_text(&c, &tid("org-managing_office"), "Sở Nội vụ tỉnh Quảng Trị").await?;
+        wait_text(&c, &tid("org-payer"), "Bưu điện tỉnh Quảng Trị — ").await?;
+        wait_text(&c, &tid("org-fee"), "0,55%").await?;
+        let v = invoke(&c, "org_settings", json!({})).await?;
+        assert_eq!(v["ok"]["organisation"]["fee_rate_bp"], 55, "{v}");
+        // The same again changes nothing and says so.
+        click_id(&c, "org-edit").await?;
+        fill_id(&c, "org-pin", "9999").await?;
+        click_id(&c, "org-save").await?;
+        wait_text(&c, &tid("org-message"), "Không có gì thay đổi").await?;
+        // A clerk's own PIN is no supervisor's: the core refuses.
+        let r = invoke(
+            &c,
+            "set_org",
+            json!({"change": {"payer": "X"}, "supervisor_id": clerk, "supervisor_pin": "1234"}),
+        )
+        .await?;
+        assert_eq!(r["err"]["code"], "not_supervisor", "{r}");
+        // The papers read it: the payer's parent heads the settlement; the notice sends
+        // questions to the managing office.
+        let paper = paper_text(&c, "settlement").await?.to_uppercase();
+        assert!(paper.starts_with("BƯU ĐIỆN TỈNH QUẢNG TRỊ"), "{paper}");
+        let notice = paper_text(&c, "notice").await?;
+        assert!(
+            notice.contains("hoặc Sở Nội vụ tỉnh Quảng Trị trong thời gian niêm yết"),
+            "{notice}"
+        );
+        Ok(())
+    });
+}
+
 /// Cash: an advance, then a count by denomination that comes out short; the shortage is shown
 /// live and recorded.
 #[test]

@@ -190,6 +190,18 @@ export type CountReceipt = {
 	seq: number,
 };
 
+/** The supervisor of a day, as recorded last for that day. */
+export type DaySupervisor = {
+	/** The day supervised. */
+	date: string,
+	/** Full name. */
+	name: string,
+	/** Office and position. */
+	office: string,
+	/** The event that recorded it. */
+	seq: number,
+};
+
 /** What was done with a document. */
 export type Delivered = 
 /** Opened in the PDF viewer. */
@@ -429,6 +441,93 @@ export type LockReason =
 "sleep" | 
 /** The window was hidden (minimised, screen locked) past the limit. */
 "hidden";
+
+/** A change asked for: `None` keeps a setting, an empty text puts it back to its default. */
+export type OrgChange = {
+	/** See [`OrgSettings::managing_office`]. */
+	managing_office: string | null,
+	/** See [`OrgSettings::payer`]. */
+	payer: string | null,
+	/** See [`OrgSettings::province`]. */
+	province: string | null,
+	/** See [`OrgSettings::commune`]. */
+	commune: string | null,
+	/** See [`OrgSettings::title_preparer`]. */
+	title_preparer: string | null,
+	/** See [`OrgSettings::title_accountant`]. */
+	title_accountant: string | null,
+	/** See [`OrgSettings::title_head`]. */
+	title_head: string | null,
+	/** See [`OrgSettings::title_clerk`]. */
+	title_clerk: string | null,
+	/** See [`OrgSettings::title_managing`]. */
+	title_managing: string | null,
+	/** See [`OrgSettings::title_supervisor`]. */
+	title_supervisor: string | null,
+	/** The fee as a percentage, as typed ("0,55", "0.55%", "1"); empty: no fee set. */
+	fee_rate: string | null,
+};
+
+/** The settings as stored: what someone set, nothing else. `None` means "the default". */
+export type OrgSettings = {
+	/** The managing office ("UBND xã Quảng Hưng", "Sở Nội vụ tỉnh Quảng Trị"). */
+	managing_office?: string | null,
+	/** The payer, its parent first ("Bưu điện tỉnh Quảng Trị — Bưu điện văn hóa xã Quảng Hưng"). */
+	payer?: string | null,
+	/** The province ("Quảng Trị"). */
+	province?: string | null,
+	/** The commune ("Quảng Hưng"): the place on the date line. */
+	commune?: string | null,
+	/** Title of who drew up the paper ("Người lập biểu"). */
+	title_preparer?: string | null,
+	/** Title of the accountant ("Kế toán"). */
+	title_accountant?: string | null,
+	/** Title of the payer's head ("Giám đốc Bưu điện"). */
+	title_head?: string | null,
+	/** Title of the paying clerk ("Nhân viên chi trả"). */
+	title_clerk?: string | null,
+	/** Title of who signs for the managing office ("Đại diện UBND xã"). */
+	title_managing?: string | null,
+	/** Title of the managing office's supervisor at the payout ("Người giám sát"). */
+	title_supervisor?: string | null,
+	/** The payer's fee, in basis points of the amount paid (55 = 0,55%). */
+	fee_rate_bp?: number | null,
+};
+
+/**
+ * The organisation as the papers print it (defaults filled in, and what is stored), with the
+ * fee rate as the clerk types it ("0,55%").
+ */
+export type OrgView = {
+	organisation: Organisation,
+	fee_rate: string | null,
+	/** Whether the last save changed anything (false when read, or when nothing differed). */
+	changed: boolean,
+};
+
+/** The organisation as the papers print it: the settings, with the defaults filled in. */
+export type Organisation = {
+	/** The managing office. */
+	managing_office: string,
+	/** The payer, whole ("Bưu điện tỉnh Quảng Trị — Bưu điện văn hóa xã Quảng Hưng"). */
+	payer: string,
+	/** The payer's parent, printed above it in the header ("Bưu điện tỉnh Quảng Trị"). */
+	payer_parent: string | null,
+	/** The payer's unit that pays here ("Bưu điện văn hóa xã Quảng Hưng"). */
+	payer_unit: string,
+	/** The province, when known. */
+	province: string | null,
+	/** The commune, when known. */
+	commune: string | null,
+	/** The place on the date line. */
+	place: string,
+	/** The signers' titles. */
+	titles: Titles,
+	/** The payer's fee in basis points, when a rate is set. */
+	fee_rate_bp: number | null,
+	/** What is stored (for showing which values are defaults). */
+	settings: OrgSettings,
+};
 
 /**
  * Payment status of a beneficiary in the period, in the terms the state's software uses with
@@ -951,6 +1050,22 @@ export type TextEncoding =
 /** VNI-Windows: base letter followed by mark bytes, fonts `VNI-Times`, `VNI-Helve`… */
 "vni";
 
+/** The signers' titles as printed. */
+export type Titles = {
+	/** Who drew up the paper. */
+	preparer: string,
+	/** The accountant. */
+	accountant: string,
+	/** The payer's head. */
+	head: string,
+	/** The paying clerk. */
+	clerk: string,
+	/** Who signs for the managing office. */
+	managing: string,
+	/** The managing office's supervisor at the payout (TT 44/2022 Điều 8). */
+	supervisor: string,
+};
+
 /** The Today screen. */
 export type Today = {
 	status: Status,
@@ -971,6 +1086,11 @@ export type Today = {
 	not_visited: HomeDelivery[],
 	home_deliveries: number,
 	cash: CashStatus,
+	/**
+	 * Who supervises today's payout for the managing office (người giám sát, TT 44/2022 Điều
+	 * 8), when recorded.
+	 */
+	supervisor: DaySupervisor | null,
 };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
@@ -1057,6 +1177,9 @@ export interface Commands {
   lock_session: { args: { reason?: LockReason | null; }; result: null };
   /** Opens (or prints) a document already written; only files of the documents folder. */
   open_document: { args: { path: string; action: PrintAction; }; result: Delivered };
+  /** Who manages, who pays, where, the signers' titles and the payer's fee, as the papers print
+   * them. */
+  org_settings: { args: Record<string, never>; result: OrgView };
   /** Pays every payable line of a beneficiary, refused if the amount confirmed on screen is no
    * longer what is owed. */
   pay: { args: { code: string; recipient: RecipientIn; expected_total: number; at_home?: boolean | null; approval?: ApprovalIn | null; }; result: PayoutReceipt };
@@ -1071,8 +1194,13 @@ export interface Commands {
   /** Records a count by denomination: `[[500000, 12], [200000, 3], …]`. A difference is recorded as
    * found. */
   record_count: { args: { notes: ([number, number])[]; }; result: CountReceipt };
-  /** Records a home visit; outcome `paid` pays at the home under the counter's rules. */
-  record_visit: { args: { code: string; outcome: VisitOutcome; note?: string | null; recipient?: RecipientIn | null; expected_total?: number | null; approval?: ApprovalIn | null; }; result: VisitReceipt };
+  /** Records who supervises today's payout for the managing office (người giám sát, TT 44/2022
+   * Điều 8): their name and office. A second record the same day replaces the first on paper. */
+  record_day_supervisor: { args: { name: string; office: string; }; result: DaySupervisor };
+  /** Records a home visit; outcome `paid` pays at the home under the counter's rules, `deceased`
+   * and `moved` stop payment with `stop_date` (the date of death, which the core requires, or of
+   * the move). */
+  record_visit: { args: { code: string; outcome: VisitOutcome; note?: string | null; recipient?: RecipientIn | null; expected_total?: number | null; approval?: ApprovalIn | null; stop_date?: string | null; }; result: VisitReceipt };
   /** Records a stop report: payment stops at once. */
   report_stop: { args: { code: string; reason: StopReason; date?: string | null; note?: string | null; }; result: StopReceipt };
   /** Reverses a payout: needs the reason and a supervisor's PIN (someone other than the clerk). */
@@ -1082,6 +1210,9 @@ export interface Commands {
   /** Beneficiaries matching what the clerk typed (accent-insensitive, prefixes), at most
    * [`SEARCH_LIMIT`]. */
   search: { args: { query: string; limit?: number | null; }; result: SearchHit[] };
+  /** Changes the organisation settings: a supervisor (who may be the clerk signed in) approves with
+   * their PIN, and the change is recorded in their name. An empty field puts its default back. */
+  set_org: { args: { change: OrgChange; supervisor_id: number; supervisor_pin: string; }; result: OrgView };
   /** The settings (readable before sign-in: the window needs the inactivity limit). */
   settings_get: { args: Record<string, never>; result: SettingsView };
   /** Changes the inactivity limit: supervisors only, 1 to 60 minutes. */

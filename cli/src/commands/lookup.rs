@@ -117,7 +117,15 @@ impl Report for Card {
             );
         }
         if let Some(s) = &card.stop {
-            put!(out, "BÁO GIẢM: {}", s.reason.label_vi());
+            match s.date {
+                Some(d) => put!(
+                    out,
+                    "BÁO GIẢM: {}, ngày {}",
+                    s.reason.label_vi(),
+                    d.format("%d/%m/%Y")
+                ),
+                None => put!(out, "BÁO GIẢM: {}", s.reason.label_vi()),
+            }
         }
         if let Some(h) = &card.to_confirm {
             put!(out, "{}", h.message_vi());

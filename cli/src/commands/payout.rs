@@ -50,6 +50,9 @@ pub struct VisitArgs {
     /// Kết quả.
     #[arg(long, value_parser = choice::parser::<VisitOutcome>())]
     outcome: VisitOutcome,
+    /// Ngày mất (bắt buộc với --outcome deceased) hoặc ngày chuyển đi (với --outcome moved), YYYY-MM-DD.
+    #[arg(long)]
+    date: Option<chrono::NaiveDate>,
     /// Ghi chú.
     #[arg(long, default_value = "")]
     note: String,
@@ -71,7 +74,7 @@ impl Choice for VisitOutcome {
             VisitOutcome::Paid => "đã gặp, chi trả luôn tại nhà",
             VisitOutcome::Absent => "vắng nhà, hẹn lần sau",
             VisitOutcome::Hospital => "đang nằm viện",
-            VisitOutcome::Deceased => "đã từ trần: dừng chi trả",
+            VisitOutcome::Deceased => "đã từ trần: dừng chi trả (ghi ngày mất bằng --date)",
             VisitOutcome::Moved => "đã chuyển đi: dừng chi trả",
             VisitOutcome::Refused => "từ chối nhận tiền",
         }
@@ -222,8 +225,20 @@ impl Report for Visited {
                 p.payout_id
             );
         }
-        if r.stop.is_some() {
-            put!(out, "Đã báo giảm: dừng chi trả cho {c}.");
+        if let Some(s) = &r.stop {
+            match s.date {
+                Some(d) => put!(
+                    out,
+                    "Đã báo giảm ({}, ngày {}): dừng chi trả cho {c}.",
+                    s.reason.label_vi(),
+                    d.format("%d/%m/%Y")
+                ),
+                None => put!(
+                    out,
+                    "Đã báo giảm ({}): dừng chi trả cho {c}.",
+                    s.reason.label_vi()
+                ),
+            }
         }
         out
     }
@@ -233,8 +248,8 @@ impl Report for Visited {
     }
 }
 
-/// `paypoint visit CODE --outcome …`: a home visit; `paid` pays at the home, `deceased` and
-/// `moved` report the stop.
+/// `paypoint visit CODE --outcome …`: a home visit; `paid` pays at the home, `deceased` (with
+/// `--date`, the date of death) and `moved` report the stop.
 pub fn visit(ledger: &mut Ledger, clerk: Option<i64>, args: &VisitArgs) -> Outcome {
     let c = code(&args.code)?;
     let by = sign_in(ledger, clerk)?;
@@ -244,6 +259,6 @@ pub fn visit(ledger: &mut Ledger, clerk: Option<i64>, args: &VisitArgs) -> Outco
         approval,
         ..PayoutRequest::at_counter(c.clone())
     };
-    let receipt = ledger.record_visit_with(&by, args.outcome, &args.note, &req)?;
+    let receipt = ledger.record_visit_with(&by, args.outcome, args.date, &args.note, &req)?;
     done(Visited { code: c, receipt })
 }

@@ -16,7 +16,7 @@ pub struct StopArgs {
     /// Lý do.
     #[arg(long, value_enum)]
     reason: ReasonArg,
-    /// Ngày mất / ngày chuyển (YYYY-MM-DD).
+    /// Ngày mất (bắt buộc khi --reason death) / ngày chuyển (YYYY-MM-DD).
     #[arg(long)]
     date: Option<chrono::NaiveDate>,
     /// Ghi chú.

@@ -1,8 +1,10 @@
 // Home delivery: the list by village with each last outcome; choose a person, record what was
-// found (keys 1–6), pay at the home under the counter's rules, print the receipt.
+// found (keys 1–6), pay at the home under the counter's rules, print the receipt. A death found
+// at the home is recorded with its date of death (the core refuses one without), a move with its
+// date when known: both stop payment at once.
 import { call, errorText } from "../api.js";
 import { cardView } from "../card.js";
-import { dmyTime, fill, h, money, moveIndex, notice, statusBadge } from "../dom.js";
+import { dmy, dmyTime, fill, h, money, moveIndex, notice, statusBadge } from "../dom.js";
 import { t } from "../i18n.js";
 import * as modal from "../modal.js";
 import { openPay } from "../paydialog.js";
@@ -154,7 +156,8 @@ async function record(outcome, note) {
       },
     });
   }
-  if ((outcome === "deceased" || outcome === "moved") && !(await modal.confirm(t("home_stop_confirm", { outcome: t("outcome_" + outcome), name: card.name }), { danger: true }))) return;
+  // A person already stopped (by the managing office, or earlier): the visit is news only.
+  if ((outcome === "deceased" || outcome === "moved") && !card.stop) return askStop(card, outcome, note);
   try {
     await call("record_visit", { code: card.code, outcome, note });
     message = { kind: "ok", text: t("home_recorded", { outcome: t("outcome_" + outcome), name: card.name }) };
@@ -163,6 +166,55 @@ async function record(outcome, note) {
   }
   await load();
   await choose();
+}
+
+/**
+ * Deceased or moved: the date of death (required) or of the move (if known), then the visit is
+ * recorded and payment stops. A refusal (no date, a date in the future) stays in the dialog.
+ * @param {Card} card
+ * @param {"deceased" | "moved"} outcome
+ * @param {string} note
+ */
+function askStop(card, outcome, note) {
+  const date = h("input", { id: "visit-stop-date", "data-testid": "visit-stop-date", placeholder: "dd/mm/yyyy", autocomplete: "off", inputmode: "numeric" });
+  const err = h("div", { id: "visit-stop-error-box" });
+  const yes = h("button", { class: "danger", "data-testid": "visit-stop-confirm", onclick: submit }, t("home_stop_record"));
+  const body = h(
+    "div",
+    {},
+    h("p", { class: "confirm-text", "data-testid": "visit-stop-text" }, t("home_stop_confirm", { outcome: t("outcome_" + outcome), name: card.name })),
+    h("label", { class: "label", for: "visit-stop-date" }, t(outcome === "deceased" ? "home_death_date" : "home_move_date")),
+    date,
+    err,
+    h("div", { class: "actions" }, yes, h("button", { "data-testid": "visit-stop-cancel", onclick: () => modal.close() }, t("dlg_cancel"))),
+  );
+  date.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") {
+      e.preventDefault();
+      submit();
+    }
+  });
+  modal.open(body, { testid: "visit-stop-dialog" });
+  date.focus();
+  let busy = false;
+
+  async function submit() {
+    if (busy) return;
+    busy = true;
+    try {
+      const r = await call("record_visit", { code: card.code, outcome, note, stop_date: date.value });
+      const on = r.stop?.date;
+      message = { kind: "ok", text: on ? t("home_recorded_on", { outcome: t("outcome_" + outcome), date: dmy(on), name: card.name }) : t("home_recorded", { outcome: t("outcome_" + outcome), name: card.name }) };
+      modal.close();
+      await load();
+      await choose();
+    } catch (e) {
+      fill(err, notice("error", errorText(e), "visit-stop-error"));
+      date.focus();
+    } finally {
+      busy = false;
+    }
+  }
 }
 
 async function printReceipt() {

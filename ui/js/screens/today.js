@@ -1,5 +1,6 @@
-// Today: the period, days left until the 5th, progress, cash on hand, unsent events, and what
-// needs attention (proxies whose authorisation ends this month, home deliveries not visited).
+// Today: the period, days left until the 5th, progress, cash on hand, unsent events, the day's
+// supervisor sent by the commune (recorded here, printed on the sheet and the day report), and
+// what needs attention (proxies whose authorisation ends this month, home deliveries not visited).
 import { call, errorText } from "../api.js";
 import { dmy, dmyTime, fill, h, money, monthYear, notice } from "../dom.js";
 import { t } from "../i18n.js";
@@ -7,6 +8,11 @@ import { t } from "../i18n.js";
 /** @type {import("../app.js").App} */
 let app;
 let root;
+/** The last answer to recording the supervisor, shown until the screen is left.
+ * @type {{ kind: "ok" | "error", text: string } | null} */
+let supMessage = null;
+/** The form is open although a supervisor is recorded (to change them). */
+let supEditing = false;
 
 function tile(label, value, sub, testid) {
   return h("div", { class: "tile", "data-testid": testid }, h("div", { class: "tile-label" }, label), h("div", { class: "tile-value" }, value), sub ? h("div", { class: "tile-sub" }, sub) : null);
@@ -25,6 +31,60 @@ function reportText(d) {
   if (d.report_days_left === null || d.report_days_left === undefined) return "";
   const when = d.report_days_left > 0 ? t("today_report_days_left", { n: d.report_days_left }) : d.report_days_left === 0 ? t("today_report_due_today") : "";
   return [t("today_report_due", { date: d.report_due }), when].filter(Boolean).join(": ");
+}
+
+/**
+ * Who supervises today's payout for the managing office, and the form that records them.
+ * @param {import("../../types/bindings").DaySupervisor | null} sup
+ */
+function supervisorBox(sup) {
+  const msg = supMessage ? notice(supMessage.kind, supMessage.text, "supervisor-message") : null;
+  const shown = sup
+    ? h("p", { class: "supervisor-line" }, h("strong", { "data-testid": "supervisor-recorded" }, t("today_supervisor_recorded", { name: sup.name, office: sup.office })))
+    : h("p", { class: "muted", "data-testid": "supervisor-none" }, t("today_supervisor_none"));
+  if (sup && !supEditing) {
+    const change = h("button", { "data-testid": "supervisor-change", onclick: () => ((supEditing = true), (supMessage = null), render()) }, t("today_supervisor_change"));
+    return h("section", { class: "supervisor-box", "data-testid": "day-supervisor" }, h("h2", {}, t("today_supervisor_title")), shown, msg, h("div", { class: "actions" }, change));
+  }
+  const name = h("input", { id: "supervisor-name", "data-testid": "supervisor-name", autocomplete: "off", value: sup?.name || "" });
+  const office = h("input", { id: "supervisor-office", "data-testid": "supervisor-office", autocomplete: "off", value: sup?.office || "", placeholder: t("today_supervisor_office_hint") });
+  const msgBox = h("div", {}, msg);
+  let busy = false;
+  const save = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const r = await call("record_day_supervisor", { name: name.value, office: office.value });
+      supMessage = { kind: "ok", text: t("today_supervisor_saved", { name: r.name }) };
+      supEditing = false;
+    } catch (e) {
+      // What was typed stays; the sentence says what is missing.
+      fill(msgBox, notice("error", errorText(e), "supervisor-message"));
+      busy = false;
+      return (name.value.trim() ? office : name).focus();
+    }
+    await render();
+    document.getElementById("supervisor-change")?.focus();
+  };
+  /** @param {KeyboardEvent} e */
+  const enter = (e) => {
+    if (e.key === "Enter") {
+      e.preventDefault();
+      save();
+    }
+  };
+  name.addEventListener("keydown", enter);
+  office.addEventListener("keydown", enter);
+  return h(
+    "section",
+    { class: "supervisor-box", "data-testid": "day-supervisor" },
+    h("h2", {}, t("today_supervisor_title")),
+    h("p", { class: "muted small" }, t("today_supervisor_note")),
+    shown,
+    msgBox,
+    h("div", { class: "supervisor-form" }, h("div", {}, h("label", { class: "label", for: "supervisor-name" }, t("today_supervisor_name")), name), h("div", {}, h("label", { class: "label", for: "supervisor-office" }, t("today_supervisor_office")), office)),
+    h("div", { class: "actions" }, h("button", { class: "primary", "data-testid": "supervisor-save", onclick: save }, t("today_supervisor_save"))),
+  );
 }
 
 async function render() {
@@ -103,6 +163,7 @@ async function render() {
     demo,
     tiles,
     progress,
+    supervisorBox(d.supervisor),
     h("h2", {}, t("today_warnings")),
     warnings.length ? h("div", { class: "warn-grid" }, warnings) : h("p", { class: "muted" }, t("today_none")),
     h(
@@ -121,6 +182,8 @@ export default {
     app = a;
   },
   show() {
+    supMessage = null;
+    supEditing = false;
     render();
   },
 };
