@@ -152,3 +152,9 @@ ensure_wine() {
       scripts/wine/bcryptprimitives.c scripts/wine/bcryptprimitives.def -ladvapi32
   fi
 }
+
+ensure_nsis() {
+  # The Windows setup (packaging/windows/sochitra.nsi) is built with Debian's makensis, whose
+  # stubs include amd64-unicode.
+  command -v makensis >/dev/null || apt_install nsis
+}
