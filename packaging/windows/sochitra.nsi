@@ -31,8 +31,6 @@ RequestExecutionLevel user
 !define APPID "vn.paypoint.sochitra"
 !define UNINSTKEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\${APPID}"
 !define SHORTCUT "$SMPROGRAMS\${APPNAME}.lnk"
-; The WebView2 runtime's client id (Evergreen), as Microsoft documents its detection.
-!define WV2_CLIENT "Microsoft\EdgeUpdate\Clients\{F3017226-FE2A-4295-8BDF-00C3A9A7E4C5}"
 
 Name "${APPNAME}"
 Caption "Cài đặt ${APPNAME} ${VERSION}"
@@ -75,32 +73,8 @@ VIAddVersionKey /LANG=${LANG_VIETNAMESE} "LegalCopyright" "${APPNAME}"
 
 !define WV2_MISSING "Máy này chưa có Microsoft Edge WebView2 Runtime, phần mềm mà cửa sổ của ${APPNAME} cần để hiển thị.$\r$\n$\r$\nVẫn cài ${APPNAME} bình thường. Trước khi mở ứng dụng, hãy làm một trong hai cách:$\r$\n  • Tải và cài $\"Microsoft Edge WebView2 Runtime$\" (bản Evergreen) từ trang của Microsoft: https://developer.microsoft.com/microsoft-edge/webview2/ (không cần quyền quản trị);$\r$\n  • hoặc chạy Windows Update cho đến khi máy hết bản cập nhật.$\r$\n$\r$\nSau đó mở ${APPNAME} từ menu Start."
 
-Var WebView2Version
-
-; Microsoft's detection: the runtime's "pv" value, per machine (the WOW6432Node key on 64-bit
-; Windows, the plain one otherwise) or per user; absent, empty or 0.0.0.0 means not installed.
-!macro WV2_READ ROOT KEY
-  ${If} $WebView2Version == ""
-  ${OrIf} $WebView2Version == "0.0.0.0"
-    ReadRegStr $WebView2Version ${ROOT} "${KEY}" "pv"
-  ${EndIf}
-!macroend
-
-Function FindWebView2
-  StrCpy $WebView2Version ""
-  SetRegView 64
-  !insertmacro WV2_READ HKLM "SOFTWARE\WOW6432Node\${WV2_CLIENT}"
-  !insertmacro WV2_READ HKLM "SOFTWARE\${WV2_CLIENT}"
-  !insertmacro WV2_READ HKCU "SOFTWARE\WOW6432Node\${WV2_CLIENT}"
-  !insertmacro WV2_READ HKCU "SOFTWARE\${WV2_CLIENT}"
-  SetRegView 32
-  !insertmacro WV2_READ HKLM "SOFTWARE\${WV2_CLIENT}"
-  !insertmacro WV2_READ HKCU "SOFTWARE\${WV2_CLIENT}"
-  SetRegView lastused
-  ${If} $WebView2Version == "0.0.0.0"
-    StrCpy $WebView2Version ""
-  ${EndIf}
-FunctionEnd
+; makensis works in the script's folder: the include is found beside it.
+!include "webview2.nsh"
 
 Function FinishShow
   ; Without the runtime the window cannot open (and a GUI program shows nothing at all): do not
