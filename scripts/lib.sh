@@ -111,3 +111,50 @@ check_window_types() {
   echo "== tsc --checkJs (the window against ui/types/bindings.d.ts)"
   node_modules/.bin/tsc -p tsconfig.json
 }
+
+ensure_windows_cross_tools() {
+  # Cross-building the Windows binaries (x86_64-pc-windows-gnu) from Linux: Rust's standard
+  # library for that target, the mingw-w64 C compiler, linker and windres (SQLCipher, the vendored
+  # OpenSSL it encrypts with, the desktop's icon and manifest), and perl and make for OpenSSL's
+  # own build. The MSVC target cannot be used here (its SDK is not reachable).
+  ensure_build_tools
+  local need=()
+  command -v x86_64-w64-mingw32-gcc >/dev/null || need+=(gcc-mingw-w64-x86-64)
+  command -v perl >/dev/null || need+=(perl)
+  command -v make >/dev/null || need+=(make)
+  apt_install "${need[@]}"
+  if ! command -v rustup >/dev/null; then
+    echo "Thiếu rustup: cần nó để thêm đích x86_64-pc-windows-gnu (rustup target add x86_64-pc-windows-gnu)." >&2
+    exit 1
+  fi
+  if ! rustup target list --installed | grep -qx x86_64-pc-windows-gnu; then
+    echo "Thêm đích biên dịch x86_64-pc-windows-gnu (rustup target add)…" >&2
+    rustup target add x86_64-pc-windows-gnu >/dev/null
+  fi
+}
+
+ensure_wine() {
+  # Runs the Windows command line (paypoint.exe) here, for its tests. Wine cannot run the desktop
+  # app: there is no WebView2 runtime under Wine. Quiet (no debug channels, no offer to install
+  # Mono or Gecko), in $WINEPREFIX (default ~/.wine), made on first use.
+  command -v wine >/dev/null || apt_install wine64 wine
+  command -v x86_64-w64-mingw32-gcc >/dev/null || apt_install gcc-mingw-w64-x86-64
+  export WINEDEBUG="${WINEDEBUG:--all}" WINEDLLOVERRIDES="${WINEDLLOVERRIDES:-mscoree,mshtml=}"
+  local system32="${WINEPREFIX:-$HOME/.wine}/drive_c/windows/system32"
+  if [ ! -d "$system32" ]; then
+    echo "Tạo môi trường Wine (wineboot)…" >&2
+    wineboot -i >/dev/null 2>&1 || true
+  fi
+  # Rust programs need bcryptprimitives.dll (every Windows 10 and 11 has it; Wine from 8.13).
+  # Debian 12's Wine 8.0 lacks it: put our stand-in in the prefix (scripts/wine/, never shipped).
+  if [ ! -f "$system32/bcryptprimitives.dll" ]; then
+    x86_64-w64-mingw32-gcc -shared -O2 -s -o "$system32/bcryptprimitives.dll" \
+      scripts/wine/bcryptprimitives.c scripts/wine/bcryptprimitives.def -ladvapi32
+  fi
+}
+
+ensure_nsis() {
+  # The Windows setup (packaging/windows/sochitra.nsi) is built with Debian's makensis, whose
+  # stubs include amd64-unicode.
+  command -v makensis >/dev/null || apt_install nsis
+}
