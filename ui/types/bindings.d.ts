@@ -88,7 +88,7 @@ export type BeneficiaryView = {
 	proxy: Proxy | null,
 	/** Note. */
 	note: string,
-	/** Lines owed (withdrawn lines left out). */
+	/** Lines owed (withdrawn lines and months another roll paid left out). */
 	lines: LineView[],
 	/** Stop report, if any. */
 	stop: StopView | null,
@@ -889,7 +889,7 @@ export type Status = {
 	beneficiaries: number,
 	/** People paid at least one line. */
 	paid_beneficiaries: number,
-	/** Lines owed (withdrawn lines excluded). */
+	/** Lines owed (withdrawn lines and months another roll paid excluded). */
 	lines: number,
 	/** Sum of those lines. */
 	total_due: Dong,
