@@ -366,3 +366,42 @@ pub struct StopView {
     /// Note.
     pub note: String,
 }
+
+/// The settings as stored: what someone set, nothing else. `None` means "the default".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct OrgSettings {
+    /// The managing office ("UBND xã Quảng Hưng", "Sở Nội vụ tỉnh Quảng Trị").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managing_office: Option<String>,
+    /// The payer, its parent first ("Bưu điện tỉnh Quảng Trị — Bưu điện văn hóa xã Quảng Hưng").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payer: Option<String>,
+    /// The province ("Quảng Trị").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
+    /// The commune ("Quảng Hưng"): the place on the date line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commune: Option<String>,
+    /// Title of who drew up the paper ("Người lập biểu").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_preparer: Option<String>,
+    /// Title of the accountant ("Kế toán").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_accountant: Option<String>,
+    /// Title of the payer's head ("Giám đốc Bưu điện").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_head: Option<String>,
+    /// Title of the paying clerk ("Nhân viên chi trả").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_clerk: Option<String>,
+    /// Title of who signs for the managing office ("Đại diện UBND xã").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_managing: Option<String>,
+    /// Title of the managing office's supervisor at the payout ("Người giám sát").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_supervisor: Option<String>,
+    /// The payer's fee, in basis points of the amount paid (55 = 0,55%).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee_rate_bp: Option<u32>,
+}

@@ -492,7 +492,7 @@ pub struct PolicyLoaded {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgSet {
     /// The settings in force from this event on.
-    pub settings: crate::org::OrgSettings,
+    pub settings: crate::model::OrgSettings,
 }
 
 /// `day_supervisor`: the person the managing office (or the commune) sent to supervise the
