@@ -43,6 +43,9 @@ Ví dụ một ngày chi trả:
   PAYPOINT_PIN=1234 paypoint --db so.sqlite --clerk 1 cash count 500000=12 200000=3
   paypoint --db so.sqlite status --json
 
+Trên Windows: cmd.exe đặt biến bằng `set PAYPOINT_PIN=1234` rồi chạy `paypoint.exe …`; PowerShell bằng
+`$env:PAYPOINT_PIN = \"1234\"`. Sổ mặc định nằm trong %APPDATA%\\vn.paypoint.sochitra\\.
+
 Mã thoát: 0 thành công; 1 bị từ chối (lý do in ra, sổ không thay đổi); 2 sai cú pháp lệnh.";
 
 /// Sổ chi trả: sổ chi trả trợ cấp ưu đãi người có công tại điểm chi trả (offline).
