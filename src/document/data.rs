@@ -124,7 +124,7 @@ impl Person {
         Dong::sum(
             self.lines
                 .iter()
-                .filter(|l| is_monthly(l.kind))
+                .filter(|l| l.kind.is_monthly())
                 .map(|l| l.amount),
         )
         .unwrap_or(Dong::ZERO)
@@ -136,7 +136,7 @@ impl Person {
         Dong::sum(
             self.lines
                 .iter()
-                .filter(|l| is_monthly(l.kind) && l.covers_from == month)
+                .filter(|l| l.kind.is_monthly() && l.covers_from == month)
                 .map(|l| l.amount),
         )
         .unwrap_or(Dong::ZERO)
@@ -148,7 +148,7 @@ impl Person {
         Dong::sum(
             self.lines
                 .iter()
-                .filter(|l| !is_monthly(l.kind))
+                .filter(|l| !l.kind.is_monthly())
                 .map(|l| l.amount),
         )
         .unwrap_or(Dong::ZERO)
@@ -188,14 +188,10 @@ pub(crate) fn months_paid(people: &[Person]) -> Vec<String> {
     let months: std::collections::BTreeSet<&str> = people
         .iter()
         .flat_map(|p| p.lines.iter())
-        .filter(|l| is_monthly(l.kind))
+        .filter(|l| l.kind.is_monthly())
         .map(|l| l.covers_from.as_str())
         .collect();
     months.into_iter().map(str::to_string).collect()
-}
-
-pub(crate) fn is_monthly(kind: LineKind) -> bool {
-    kind.is_monthly()
 }
 
 /// The version of a period's roll in force and when the pay point received it.

@@ -314,7 +314,7 @@ fn summary_part(doc: &mut Doc, people: &[Person]) -> Result<Summary, DocumentErr
         let parts: Vec<(String, Summary)> = if kind.is_monthly() && months.len() > 1 {
             let month_row = |m: &String| {
                 let s = summarise_where(people, |l| l.kind == kind && l.covers_from == *m)?;
-                let label = format!("{} {}", kind.label_vi(), super::sheet::months(m, m));
+                let label = format!("{} {}", kind.label_vi(), super::sheet::months_label(m));
                 Ok::<_, DocumentError>((label, s))
             };
             months.iter().map(month_row).collect::<Result<_, _>>()?

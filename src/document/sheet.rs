@@ -217,7 +217,7 @@ fn table(months: &[String]) -> Table {
 }
 
 /// "12/2026" for "2026-12".
-fn months_label(month: &str) -> String {
+pub(crate) fn months_label(month: &str) -> String {
     months(month, month)
 }
 
@@ -389,7 +389,7 @@ pub fn render(ledger: &Ledger, opts: &SheetOptions) -> Result<Pdf, DocumentError
         &roll,
         &months,
     );
-    let cols = Cols::for_months(if months.len() > 1 { months.len() } else { 1 });
+    let cols = Cols::for_months(months.len());
     let rows: Vec<Row> = people
         .iter()
         .enumerate()
