@@ -38,6 +38,14 @@ pub struct LineView {
     pub payable: bool,
 }
 
+impl LineView {
+    /// The months the line covers as the papers print them: "12/2026", "09/2026–11/2026". Two
+    /// monthly lines of a roll paying two months near Tết differ only by this.
+    pub fn months(&self) -> String {
+        crate::document::sheet::months(&self.covers_from, &self.covers_to)
+    }
+}
+
 /// Everything the card shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

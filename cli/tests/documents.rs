@@ -1864,6 +1864,16 @@ fn a_two_month_roll_near_tet_shows_both_months_on_the_sheet_the_receipt_and_the_
         paid["amount"], 7_512_000,
         "one payout pays both months and the arrears"
     );
+    // The clerk's card tells the two monthly lines apart by their month.
+    let card = cli.run(&["show", "QH-0002"]).stdout;
+    for month in ["12/2026", "01/2027"] {
+        assert!(
+            lines_with(&card, "Trợ cấp hàng tháng")
+                .iter()
+                .any(|l| l.contains(month)),
+            "{card}"
+        );
+    }
 
     let sheet = print(&cli, dir.path(), "tet-sheet", &["sheet", "--date", DATE]);
     let flat = flat_of(&sheet);

@@ -100,8 +100,9 @@ impl Report for Card {
             };
             put!(
                 out,
-                "  {:<24} {:>14} đ  {}",
+                "  {:<24} {:<15} {:>14} đ  {}",
                 l.kind.label_vi(),
+                l.months(),
                 l.amount,
                 state
             );
