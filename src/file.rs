@@ -33,11 +33,34 @@ pub fn write_atomic(path: &Path, bytes: &[u8], owner_only: bool) -> std::io::Res
     let _ = owner_only;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
+    let tmp = tmp.into_temp_path();
+    replace(&tmp, path)?;
+    // Renamed away: there is nothing left for the guard to delete.
+    let _ = tmp.keep();
     Ok(())
+}
+
+/// Renames `from` over `to` (same folder) so that the rename survives a power cut: on Unix the
+/// folder is synced after `rename`; on Windows `MoveFileExW` with `MOVEFILE_WRITE_THROUGH`, which
+/// returns only once the move is on the disk (the `atomicwrites` crate: our own code may not call
+/// the Windows API, `unsafe` is forbidden in the workspace).
+pub fn replace(from: &Path, to: &Path) -> std::io::Result<()> {
+    #[cfg(windows)]
+    {
+        atomicwrites::replace_atomic(from, to)
+    }
+    #[cfg(not(windows))]
+    {
+        std::fs::rename(from, to)?;
+        let dir = to
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
 }
 
 /// The app's identifier: the folder of its data under the OS data directory, shared by the

@@ -32,6 +32,7 @@ pub(crate) const MIGRATION_FILES: &[&str] = &[
     include_str!("../migrations/0007_policy_tables.sql"),
     include_str!("../migrations/0008_day_supervisors.sql"),
     include_str!("../migrations/0009_month_paid_once.sql"),
+    include_str!("../migrations/0010_id_check.sql"),
 ];
 const MIGRATIONS_COUNT: usize = MIGRATION_FILES.len();
 static MIGRATIONS: LazyLock<Migrations<'static>> =
@@ -589,12 +590,13 @@ impl Ledger {
                 return Err(e);
             }
         };
-        std::fs::rename(&tmp, path).map_err(|e| fail(e.to_string()))?;
-        if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            if let Ok(d) = std::fs::File::open(dir) {
-                let _ = d.sync_all();
-            }
-        }
+        // Windows renames nothing over a file that is open, this connection's included: close it
+        // first. A program that opens the ledger in between makes the rename fail, and the plain
+        // ledger stays as it was. Elsewhere the exclusive lock is held through the rename.
+        #[cfg(windows)]
+        drop(plain);
+        crate::file::replace(&tmp, path).map_err(|e| fail(e.to_string()))?;
+        #[cfg(not(windows))]
         drop(plain);
         // The plain file's WAL belongs to the old content: never let SQLite replay it into the
         // encrypted file.

@@ -4,7 +4,7 @@
 //! their authorised proxy, in one event. The checks here give the clerk a clear reason; the
 //! triggers in the ledger check the same invariants again for any writer.
 
-use chrono::Local;
+use chrono::{Local, NaiveDate};
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use uuid::Uuid;
@@ -13,6 +13,7 @@ use crate::beneficiary::BeneficiaryView;
 use crate::clerk::{ClerkError, SignedIn};
 use crate::event::payload::{self, RecipientKind};
 use crate::event::EventPayload;
+use crate::idcard::{self, Expected, IdCheck, IdCheckError, IdCheckRequest};
 use crate::ledger::{Ledger, LedgerError, Writer};
 use crate::model::BeneficiaryCode;
 use crate::money::{Dong, MoneyError};
@@ -104,6 +105,9 @@ pub enum PayoutError {
     /// A reversal without a reason.
     #[error("cần ghi lý do hủy (tối đa {MAX_REASON_LEN} ký tự)")]
     ReasonRequired,
+    /// The identity check cannot be recorded as asked (a card that differs needs a note).
+    #[error(transparent)]
+    IdCheck(#[from] IdCheckError),
     /// Sign-in or approval problem.
     #[error(transparent)]
     Clerk(#[from] ClerkError),
@@ -163,6 +167,7 @@ impl PayoutError {
             PayoutError::UnknownPayout(_) => "unknown_payout",
             PayoutError::AlreadyReversed(_) => "already_reversed",
             PayoutError::NoteRequired => "note_required",
+            PayoutError::IdCheck(e) => e.code(),
             PayoutError::ReasonRequired => "reason_required",
             PayoutError::Clerk(e) => e.code(),
             PayoutError::Money(e) => e.code(),
@@ -196,8 +201,12 @@ pub struct PayoutRequest {
     pub at_home: bool,
     /// The total the clerk confirmed on screen; refused if what is owed has changed since.
     pub expected_total: Option<Dong>,
-    /// A supervisor's approval, needed while the person is to be confirmed (proof of life).
+    /// A supervisor's approval, needed while the person is to be confirmed (proof of life), and
+    /// when a scanned card carries another ID number than the roll's.
     pub approval: Option<Approval>,
+    /// How the clerk checked the identity of whoever takes the money; `None`: not stated (the
+    /// payout then records no check, and the day report counts it as such).
+    pub id_check: Option<IdCheckRequest>,
 }
 
 /// A supervisor, signed in with their own PIN, lets a payout go ahead and says why.
@@ -218,6 +227,7 @@ impl PayoutRequest {
             at_home: false,
             expected_total: None,
             approval: None,
+            id_check: None,
         }
     }
 }
@@ -292,6 +302,38 @@ fn approval_for(
     }))
 }
 
+/// What is recorded of the identity check, against whom the roll expects: the beneficiary, or the
+/// proxy the clerk named (whom `recipient_of` has already checked against the roll).
+fn id_check_of(
+    card: &BeneficiaryView,
+    req: &PayoutRequest,
+    supervised: bool,
+    paid_at: &str,
+) -> Result<Option<IdCheck>, PayoutError> {
+    let Some(asked) = &req.id_check else {
+        return Ok(None);
+    };
+    let expected = match &req.recipient {
+        Recipient::Beneficiary => Expected {
+            id_number: card.id_card.as_deref(),
+            name: &card.name,
+            birth_year: card.birth_year,
+            sex: card.sex,
+        },
+        Recipient::Proxy { name, id_card } => Expected {
+            id_number: Some(id_card),
+            name,
+            birth_year: None,
+            sex: None,
+        },
+    };
+    let today = paid_at
+        .get(..10)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .ok_or_else(|| LedgerError::Corrupt(format!("giờ “{paid_at}”")))?;
+    Ok(Some(idcard::decide(asked, expected, supervised, today)?))
+}
+
 /// Who receives the money, checked against the roll: the person, or the proxy the roll
 /// authorises, with the same ID card and an authorisation still valid today.
 fn recipient_of(
@@ -363,6 +405,7 @@ pub(crate) fn pay_in(
     // The cash was checked when the card was read, in this same transaction.
     let on_hand = crate::ledger::cash_on_hand_in(&w.tx)?;
     let paid_at = w.now();
+    let id_check = id_check_of(card, req, approval.is_some(), &paid_at)?;
     let lines: Vec<(i64, Dong)> = to_pay.iter().map(|l| (l.id, l.amount)).collect();
     let ev = w.append(
         Some(by.id()),
@@ -385,13 +428,15 @@ pub(crate) fn pay_in(
             proxy_id_card: proxy_id.clone(),
             at_home: req.at_home,
             approval: approval.clone(),
+            id_check: id_check.clone(),
         }),
     )?;
     let payout_id = ev.id;
     let (approver, note) = approval.map(|a| (a.approver, a.note)).unzip();
-    w.tx.prepare_cached("INSERT INTO payouts (id, event_seq, beneficiary_id, recipient, proxy_name, proxy_id_card, at_home, clerk_id, paid_at, approver_id, approval_note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")?.execute(
-        params![payout_id.to_string(), ev.seq, card.id, recipient.as_str(), proxy_name, proxy_id, req.at_home, by.id(), paid_at, approver, note],
+    let method = id_check.as_ref().map(IdCheck::method);
+    w.tx.prepare_cached("INSERT INTO payouts (id, event_seq, beneficiary_id, recipient, proxy_name, proxy_id_card, at_home, clerk_id, paid_at, approver_id, approval_note, id_check)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")?.execute(
+        params![payout_id.to_string(), ev.seq, card.id, recipient.as_str(), proxy_name, proxy_id, req.at_home, by.id(), paid_at, approver, note, method],
     )?;
     let mut ins = w.tx.prepare_cached(
         "INSERT INTO payout_lines (payout_id, line_id, amount) VALUES (?1, ?2, ?3)",

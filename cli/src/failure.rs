@@ -14,6 +14,7 @@ use paypoint::org::OrgError;
 use paypoint::payout::PayoutError;
 use paypoint::policy::PolicyError;
 use paypoint::roll::RollError;
+use paypoint::scan::ScanError;
 use paypoint::stop::StopError;
 use paypoint::supervisor::SupervisorError;
 use paypoint::sync::client::SyncError;
@@ -97,7 +98,8 @@ coded!(
     OrgError,
     SupervisorError,
     StopError,
-    VisitError
+    VisitError,
+    ScanError
 );
 
 /// The core's other errors, with the code the window gives the same refusal.

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use commands::{
-    cash, clerk, day, journal, ledger, lookup, org, payout, period, policy, print, roll, stop,
+    cash, clerk, day, id, journal, ledger, lookup, org, payout, period, policy, print, roll, stop,
     sync, words,
 };
 use paypoint::Ledger;
@@ -90,6 +90,9 @@ enum Command {
     Search(lookup::SearchArgs),
     /// Thẻ đối tượng: các khoản, đã trả, còn phải trả, báo giảm.
     Show(lookup::ShowArgs),
+    /// Thẻ căn cước: đọc mã QR (máy quét gõ ra) và tìm chủ thẻ trong danh sách.
+    #[command(subcommand)]
+    Id(id::IdCommand),
     /// Chi trả mọi khoản chưa trả của đối tượng trong kỳ đang mở.
     Pay(payout::PayArgs),
     /// Hủy một lần chi trả (cần giám sát viên duyệt bằng PIN).
@@ -163,6 +166,7 @@ fn run_on(ledger: &mut Ledger, clerk: Option<i64>, command: Command) -> Outcome 
         Command::Roll(c) => roll::run(ledger, &c),
         Command::Search(args) => lookup::search(ledger, &args),
         Command::Show(args) => lookup::show(ledger, &args),
+        Command::Id(c) => id::run(ledger, &c),
         Command::Pay(args) => payout::pay(ledger, clerk, &args),
         Command::Reverse(args) => payout::reverse(ledger, clerk, &args),
         Command::Visit(args) => payout::visit(ledger, clerk, &args),

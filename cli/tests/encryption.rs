@@ -221,22 +221,30 @@ fn the_supervisor_can_change_the_passphrase() {
 
 /// The OS key store for real: a private D-Bus session with GNOME Keyring's Secret Service in
 /// it (the same service a Debian/Ubuntu desktop runs), so nothing touches the developer's own.
+/// Against `paypoint.exe` under Wine the store is Windows Credential Manager (Wine's, in its
+/// prefix), the same test.
 #[test]
 fn with_an_os_key_store_the_ledger_opens_without_the_passphrase() {
     let dir = tempfile::tempdir().unwrap();
+    let wine = paypoint_testkit::bins::under_wine(&common::bin());
     let script = r#"
 set -e
-export HOME="$WORK/home"; mkdir -p "$HOME"
-eval "$(printf 'keyring-unlock' | gnome-keyring-daemon --unlock --components=secrets --replace 2>/dev/null)"
+if [ -z "$RUN" ]; then
+  export HOME="$WORK/home"; mkdir -p "$HOME"
+  eval "$(printf 'keyring-unlock' | gnome-keyring-daemon --unlock --components=secrets --replace 2>/dev/null)"
+fi
 export PAYPOINT_KEYSTORE=os
-PAYPOINT_PASSPHRASE=mat-khau-phu-trach "$BIN" --db "$WORK/so.sqlite" init --pay-point QH01 --name "Bưu điện" >/dev/null
-echo "open:"; env -u PAYPOINT_PASSPHRASE "$BIN" --db "$WORK/so.sqlite" status --json
-echo "off:"; env -u PAYPOINT_PASSPHRASE PAYPOINT_KEYSTORE=off "$BIN" --db "$WORK/so.sqlite" status 2>&1 || echo "refused"
+PAYPOINT_PASSPHRASE=mat-khau-phu-trach $RUN "$BIN" --db "$WORK/so.sqlite" init --pay-point QH01 --name "Bưu điện" >/dev/null
+echo "open:"; env -u PAYPOINT_PASSPHRASE $RUN "$BIN" --db "$WORK/so.sqlite" status --json
+echo "off:"; env -u PAYPOINT_PASSPHRASE PAYPOINT_KEYSTORE=off $RUN "$BIN" --db "$WORK/so.sqlite" status 2>&1 || echo "refused"
 "#;
     let out = Command::new("dbus-run-session")
         .args(["--", "bash", "-c", script])
         .env("WORK", dir.path())
         .env("BIN", common::bin())
+        // A Windows paypoint.exe runs under Wine, where the OS key store is Credential Manager;
+        // Wine's server is found under TMPDIR=/tmp, as the test kit runs it (bins::command).
+        .env("RUN", if wine { "env TMPDIR=/tmp wine" } else { "" })
         .env_remove("PAYPOINT_PASSPHRASE")
         .env_remove("PAYPOINT_DB")
         .output()

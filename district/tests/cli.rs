@@ -7,7 +7,7 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use common::*;
 use paypoint_testkit::qr;
@@ -16,15 +16,21 @@ fn paypoint_bin() -> PathBuf {
     paypoint_testkit::bins::cli()
 }
 
-fn run(bin: &PathBuf, db: &std::path::Path, args: &[&str]) -> Output {
+fn run(bin: &std::path::Path, db: &std::path::Path, args: &[&str]) -> Output {
     run_with(bin, db, args, &[])
 }
 
-fn run_with(bin: &PathBuf, db: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    Command::new(bin)
+fn run_with(
+    bin: &std::path::Path,
+    db: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Output {
+    // A Windows paypoint.exe (PAYPOINT_CLI_BIN) runs under Wine, its ledger named as Windows does.
+    paypoint_testkit::bins::command(bin)
         .envs(env.iter().copied())
         .arg("--db")
-        .arg(db)
+        .arg(paypoint_testkit::bins::path_arg(bin, db))
         .args(args)
         .env("PAYPOINT_PIN", PIN)
         // The ledger is encrypted; never the developer's own OS key store.
@@ -37,7 +43,7 @@ fn run_with(bin: &PathBuf, db: &std::path::Path, args: &[&str], env: &[(&str, &s
         .unwrap()
 }
 
-fn json(bin: &PathBuf, db: &std::path::Path, args: &[&str]) -> serde_json::Value {
+fn json(bin: &std::path::Path, db: &std::path::Path, args: &[&str]) -> serde_json::Value {
     let out = run(bin, db, args);
     assert!(
         out.status.success(),
@@ -138,7 +144,7 @@ fn sync_enrol_round_and_status_from_the_command_line() {
 
 /// Runs `paypoint` (the supervisor's PIN at hand for approvals), asserts it succeeded, and
 /// returns what it printed.
-fn ok_as_clerk(bin: &PathBuf, db: &std::path::Path, args: &[&str]) -> String {
+fn ok_as_clerk(bin: &std::path::Path, db: &std::path::Path, args: &[&str]) -> String {
     let out = run_with(bin, db, args, &[("PAYPOINT_APPROVER_PIN", PIN)]);
     assert!(
         out.status.success(),
@@ -149,7 +155,7 @@ fn ok_as_clerk(bin: &PathBuf, db: &std::path::Path, args: &[&str]) -> String {
 }
 
 /// A new ledger for QH01 with a clerk (1) and a supervisor (2), enrolled with `hub` and synced.
-fn enrol_clerk_and_supervisor(bin: &PathBuf, db: &std::path::Path, hub: &HubProc) {
+fn enrol_clerk_and_supervisor(bin: &std::path::Path, db: &std::path::Path, hub: &HubProc) {
     for args in [
         &["init", "--pay-point", "QH01", "--name", "Bưu điện QH01"][..],
         &["clerk", "add", "--name", "Trần Thị Mai"][..],

@@ -463,6 +463,8 @@ pub fn pay(
         at_home: at_home.unwrap_or(false),
         expected_total: Some(Dong::new(expected_total)?),
         approval: None,
+        // The window does not record the identity check yet (issue 16: the command line does).
+        id_check: None,
     };
     logged(
         "pay",

@@ -5,6 +5,7 @@
 
 use paypoint::cash::CashError;
 use paypoint::clerk::ClerkError;
+use paypoint::idcard::IdCheckError;
 use paypoint::import::{ImportError, Problem};
 use paypoint::money::MoneyError;
 use paypoint::org::OrgError;
@@ -256,6 +257,13 @@ impl From<PayoutError> for ApiError {
             PayoutError::UnknownPayout(id) => format!("No payout {id}"),
             PayoutError::AlreadyReversed(id) => format!("Payout {id} was already reversed"),
             PayoutError::ReasonRequired => format!("Write the reason for the reversal (at most {limit} characters)"),
+            PayoutError::IdCheck(c) => match c {
+                IdCheckError::Qr(_) => "This is not the QR code of a citizen ID card: scan the card again".into(),
+                IdCheckError::MismatchNeedsNote(_) => "The ID card differs from the roll: check who is taking the money; if it is the right person, write why in the note".into(),
+                IdCheckError::OtherIdNeedsSupervisor => "The card carries another ID number than the roll's: a supervisor must approve with their PIN and a note".into(),
+                IdCheckError::BadManualNumber => "An ID number has 12 digits (or 9 for an old CMND)".into(),
+                IdCheckError::ReasonRequired => "Write why no identity paper was checked".into(),
+            },
             PayoutError::Clerk(_) | PayoutError::Money(_) | PayoutError::Ledger(_) => {
                 return match e {
                     PayoutError::Clerk(c) => c.into(),

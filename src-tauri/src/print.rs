@@ -267,54 +267,42 @@ pub fn deliver(
 
 /// Opens a file in the system's viewer, without waiting for the viewer to close.
 pub fn open_in_viewer(path: &Path) -> Result<(), ApiError> {
-    let mut cmd = if cfg!(target_os = "windows") {
-        let mut c = Command::new("cmd");
-        c.args(["/C", "start", ""]).arg(path);
-        c
-    } else if cfg!(target_os = "macos") {
-        let mut c = Command::new("open");
-        c.arg(path);
-        c
+    launch_viewer(path).map_err(|e| {
+        crate::log::log(format_args!("cannot open a PDF viewer: {e}"));
+        ApiError::new(
+            "no_viewer",
+            format!("Không mở được trình xem PDF. Tệp đã lưu ở {}: hãy mở tệp đó bằng trình xem PDF (trên Linux cần gói xdg-utils)", path.display()),
+            format!("Could not open a PDF viewer. The file is saved at {}: open it with a PDF viewer (on Linux, install xdg-utils)", path.display()),
+        )
+    })
+}
+
+/// Windows: the default PDF app through ShellExecuteW (the `open` crate), never `cmd /C start`,
+/// whose parser would split a path holding `&` or `^` (a folder "Lương & phụ cấp").
+#[cfg(windows)]
+fn launch_viewer(path: &Path) -> std::io::Result<()> {
+    open::that_detached(path)
+}
+
+#[cfg(not(windows))]
+fn launch_viewer(path: &Path) -> std::io::Result<()> {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
     } else {
-        let mut c = Command::new("xdg-open");
-        c.arg(path);
-        c
+        "xdg-open"
     };
-    let child = cmd
+    let child = Command::new(opener)
+        .arg(path)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| {
-            crate::log::log(format_args!("cannot open a PDF viewer: {e}"));
-            ApiError::new(
-                "no_viewer",
-                format!("Không mở được trình xem PDF. Tệp đã lưu ở {}: hãy mở tệp đó bằng trình xem PDF (trên Linux cần gói xdg-utils)", path.display()),
-                format!("Could not open a PDF viewer. The file is saved at {}: open it with a PDF viewer (on Linux, install xdg-utils)", path.display()),
-            )
-        })?;
+        .spawn()?;
     reap(child);
     Ok(())
 }
 
 /// Sends a PDF to the default printer and waits for the spooler's answer.
 pub fn send_to_printer(path: &Path) -> Result<(), ApiError> {
-    let out = if cfg!(target_os = "windows") {
-        let ps = format!(
-            "Start-Process -FilePath '{}' -Verb Print",
-            path.display().to_string().replace('\'', "''")
-        );
-        Command::new("powershell")
-            .args(["-NoProfile", "-NonInteractive", "-Command", &ps])
-            .stdin(Stdio::null())
-            .output()
-    } else {
-        Command::new("lp")
-            .arg("--")
-            .arg(path)
-            .stdin(Stdio::null())
-            .output()
-    };
     let failed = |why: String| {
         crate::log::log(format_args!("cannot print: {}", why.trim()));
         ApiError::new(
@@ -323,8 +311,9 @@ pub fn send_to_printer(path: &Path) -> Result<(), ApiError> {
             format!("Could not send to the printer ({}). The PDF is saved at {}: check a default printer is set up and on, or use “Open” and print from the viewer", why.trim(), path.display()),
         )
     };
-    match out {
+    match print_command(path).stdin(Stdio::null()).output() {
         Ok(o) if o.status.success() => Ok(()),
+        Ok(o) if cfg!(windows) => print_from_viewer(path, &o.stderr),
         Ok(o) => Err(failed(String::from_utf8_lossy(&o.stderr).into_owned())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(failed(
             "chưa cài hệ thống in: cups-client / no printing system installed".into(),
@@ -333,6 +322,46 @@ pub fn send_to_printer(path: &Path) -> Result<(), ApiError> {
     }
 }
 
+/// Windows: the print verb of the default PDF app, through PowerShell with no console window.
+/// The path is a single-quoted PowerShell literal: nothing in it (`&`, `$`, backquote) is read.
+#[cfg(windows)]
+fn print_command(path: &Path) -> Command {
+    use std::os::windows::process::CommandExt;
+    /// `CREATE_NO_WINDOW`: no black console flashing up behind the app.
+    const CREATE_NO_WINDOW: u32 = 0x0800_0000;
+    let ps = format!(
+        "Start-Process -FilePath '{}' -Verb Print",
+        path.display().to_string().replace('\'', "''")
+    );
+    let mut c = Command::new("powershell");
+    c.args(["-NoProfile", "-NonInteractive", "-Command", &ps])
+        .creation_flags(CREATE_NO_WINDOW);
+    c
+}
+
+#[cfg(not(windows))]
+fn print_command(path: &Path) -> Command {
+    let mut c = Command::new("lp");
+    c.arg("--").arg(path);
+    c
+}
+
+/// Windows' own PDF viewer (Microsoft Edge, the default on Windows 10 and 11) has no print verb:
+/// open the document there instead and tell the clerk to print it with Ctrl+P.
+fn print_from_viewer(path: &Path, stderr: &[u8]) -> Result<(), ApiError> {
+    crate::log::log(format_args!(
+        "the print verb failed ({}): opening the viewer",
+        String::from_utf8_lossy(stderr).trim()
+    ));
+    open_in_viewer(path)?;
+    Err(ApiError::new(
+        "print_in_viewer",
+        format!("Trình xem PDF mặc định không nhận lệnh in trực tiếp, nên tài liệu đã được mở ra: hãy bấm Ctrl+P trong cửa sổ đó để in. Tệp đã lưu ở {}", path.display()),
+        format!("The default PDF viewer does not take print requests, so the document was opened: press Ctrl+P in that window to print it. The file is saved at {}", path.display()),
+    ))
+}
+
+#[cfg(not(windows))]
 fn reap(mut child: std::process::Child) {
     std::thread::spawn(move || {
         let _ = child.wait();

@@ -365,11 +365,8 @@ pub fn load_settings(data_dir: &Path) -> Settings {
 
 /// Writes the settings (whole file replaced at once).
 pub fn save_settings(data_dir: &Path, s: &Settings) -> Result<(), ApiError> {
-    let path = settings_path(data_dir);
-    let tmp = path.with_extension("json.tmp");
     let body = serde_json::to_string_pretty(s).map_err(|e| ApiError::internal("lưu cài đặt", e))?;
-    std::fs::write(&tmp, body)
-        .and_then(|()| std::fs::rename(&tmp, &path))
+    paypoint::file::write_atomic(&settings_path(data_dir), body.as_bytes(), false)
         .map_err(|e| ApiError::internal("lưu cài đặt", e))
 }
 

@@ -227,6 +227,8 @@ pub(crate) struct DayPayout {
     pub clerk: String,
     pub amount: Dong,
     pub reversed: bool,
+    /// `IdCheck::method` of the payout, `None` when not recorded.
+    pub id_check: Option<String>,
 }
 
 /// A reversal of the day.
@@ -708,7 +710,7 @@ impl Ledger {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT p.event_seq, p.paid_at, b.code, b.name, p.proxy_name, p.at_home, c.name,
                         (SELECT coalesce(sum(amount), 0) FROM payout_lines pl WHERE pl.payout_id = p.id),
-                        EXISTS (SELECT 1 FROM reversals r WHERE r.payout_id = p.id)
+                        EXISTS (SELECT 1 FROM reversals r WHERE r.payout_id = p.id), p.id_check
                  FROM payouts p JOIN beneficiaries b ON b.id = p.beneficiary_id
                  JOIN clerks c ON c.id = p.clerk_id
                  WHERE substr(p.paid_at, 1, 10) = ?1 ORDER BY p.event_seq",
@@ -725,6 +727,7 @@ impl Ledger {
                     clerk: r.get(6)?,
                     amount: dong(r.get(7)?)?,
                     reversed: r.get(8)?,
+                    id_check: r.get(9)?,
                 });
             }
         }

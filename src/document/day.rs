@@ -171,7 +171,41 @@ fn payouts_part(doc: &mut Doc, payouts: &[DayPayout], day: NaiveDate) -> Result<
     if sum.reversed_count > 0 {
         net_lines(doc, &sum);
     }
+    id_check_line(doc, payouts);
     Ok(())
+}
+
+/// How the identity of whoever took the money was checked, counted over the day's payouts that
+/// stand (issue 16): the figure the managing office watches for payouts nobody checked.
+fn id_check_line(doc: &mut Doc, payouts: &[DayPayout]) {
+    let standing = || payouts.iter().filter(|p| !p.reversed);
+    let count = |m: Option<&str>| standing().filter(|p| p.id_check.as_deref() == m).count();
+    let parts: Vec<String> = [
+        (Some("qr"), "quét mã QR khớp danh sách"),
+        (
+            Some("qr_mismatch"),
+            "quét mã QR khác danh sách (có ghi chú)",
+        ),
+        (Some("manual"), "xem thẻ bằng mắt"),
+        (Some("none"), "không kiểm tra (có lý do)"),
+        (None, "không ghi cách kiểm tra"),
+    ]
+    .into_iter()
+    .filter_map(|(m, label)| {
+        let n = count(m);
+        (n > 0).then(|| format!("{label}: {n}"))
+    })
+    .collect();
+    if parts.is_empty() {
+        return;
+    }
+    doc.skip(1.0);
+    doc.paragraph(
+        &format!("Kiểm tra giấy tờ người nhận — {}.", parts.join("; ")),
+        Face::Regular,
+        pdf::BODY,
+        Align::Left,
+    );
 }
 
 /// One payout of the day.

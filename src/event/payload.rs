@@ -329,6 +329,10 @@ pub struct Payout {
     /// The supervisor who let the payout go ahead while the person was to be confirmed, and why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval: Option<Approval>,
+    /// How the identity of whoever took the money was checked; absent in payouts recorded before
+    /// the check was recorded (issue 16) and when the clerk did not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_check: Option<crate::idcard::IdCheck>,
 }
 
 /// A supervisor's approval of a payout under a proof-of-life hold.

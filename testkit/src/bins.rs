@@ -2,9 +2,89 @@
 //! the command line and the hub). A suite that owns a binary passes `env!("CARGO_BIN_EXE_…")`
 //! instead: cargo built it for that very run.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::Mutex;
+
+/// The command line under test: the one cargo built for this suite (`cargo_built`), or the one
+/// `PAYPOINT_CLI_BIN` names (a Windows `paypoint.exe` runs under Wine, see [`command`]).
+pub fn cli_under_test(cargo_built: &str) -> PathBuf {
+    std::env::var_os("PAYPOINT_CLI_BIN").map_or_else(|| PathBuf::from(cargo_built), PathBuf::from)
+}
+
+/// True when `bin` is a Windows program and this is not Windows: it runs under Wine.
+pub fn under_wine(bin: &Path) -> bool {
+    !cfg!(windows)
+        && bin
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("exe"))
+}
+
+/// A command that runs `bin`: itself, or a Windows `.exe` through Wine. Debian's `wine` execs the
+/// loader, which runs the program in that same process: killing the child with SIGKILL is what
+/// Wine's own `TerminateProcess` does to a process, so the crash tests hold for Windows too.
+pub fn command(bin: &Path) -> Command {
+    if under_wine(bin) {
+        wine_session();
+        let mut c = Command::new("wine");
+        // No Wine debug output on the program's stderr (tests read it).
+        c.arg(bin)
+            .env("TMPDIR", WINE_TMPDIR)
+            .env("WINEDEBUG", "-all");
+        c
+    } else {
+        Command::new(bin)
+    }
+}
+
+/// Wine finds its server through a folder under `TMPDIR`; the tests set `TMPDIR` to a folder named
+/// like a clerk's (for their ledgers), so Wine's own is pinned here: one server for every run.
+const WINE_TMPDIR: &str = "/tmp";
+
+/// Starts Wine's session once per test process, before any test runs a program: a persistent
+/// server, and Wine's own services (`wineboot`), all with their output closed. Left to the first
+/// `wine` of a test, the server and the services it starts would inherit that test's stdout and
+/// stderr pipes and hold them open for as long as they live: the test would wait for the end of
+/// the output forever. `bash scripts/test` stops the server at the end.
+fn wine_session() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        for (program, arg) in [("wineserver", "-p"), ("wine", "wineboot")] {
+            // A server already running, or a session already booted, is fine.
+            let _ = Command::new(program)
+                .arg(arg)
+                .env("TMPDIR", WINE_TMPDIR)
+                .env("WINEDEBUG", "-all")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
+    });
+}
+
+/// `path` as `bin` sees it: under Wine, drive `Z:` is `/` and the separator `\`, so a test's
+/// folder is given as a Windows user would type it.
+pub fn path_arg(bin: &Path, path: &Path) -> OsString {
+    match path.to_str() {
+        Some(s) if under_wine(bin) && s.starts_with('/') => {
+            format!("Z:{}", s.replace('/', "\\")).into()
+        }
+        _ => path.as_os_str().to_owned(),
+    }
+}
+
+/// A path the binary printed, as this OS names it (the reverse of [`path_arg`]).
+pub fn host_path(printed: &str) -> PathBuf {
+    let rest = printed
+        .strip_prefix("Z:")
+        .or_else(|| printed.strip_prefix("z:"));
+    match rest {
+        Some(rest) if !cfg!(windows) => PathBuf::from(rest.replace('\\', "/")),
+        _ => PathBuf::from(printed),
+    }
+}
 
 /// `paypoint`, the command line (`PAYPOINT_CLI_BIN` points at another one).
 pub fn cli() -> PathBuf {

@@ -88,12 +88,12 @@ impl Cli {
     /// A command for `paypoint --db DB ARGS…` with the default PINs, stdin closed and stdout and
     /// stderr piped; the caller may change it and spawn it (for tests that kill or race it).
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(&self.bin);
+        let mut c = crate::bins::command(&self.bin);
         for v in PAYPOINT_VARS {
             c.env_remove(v);
         }
         c.arg("--db")
-            .arg(&self.db)
+            .arg(crate::bins::path_arg(&self.bin, &self.db))
             .args(args)
             .env("PAYPOINT_PIN", CLERK_PIN)
             .env("PAYPOINT_APPROVER_PIN", SUPERVISOR_PIN)
@@ -104,6 +104,19 @@ impl Cli {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         c
+    }
+
+    /// `path` as an argument of the binary under test: a Windows path under Wine (see
+    /// [`crate::bins::path_arg`]), else the path itself.
+    pub fn path(&self, path: &Path) -> String {
+        crate::bins::path_arg(&self.bin, path)
+            .into_string()
+            .expect("test paths are UTF-8")
+    }
+
+    /// True when the binary under test is a Windows program run under Wine.
+    pub fn under_wine(&self) -> bool {
+        crate::bins::under_wine(&self.bin)
     }
 
     /// Runs `paypoint --db DB ARGS…` with the default PINs and waits for it.

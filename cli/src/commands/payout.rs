@@ -3,6 +3,7 @@
 
 use clap::Args;
 use paypoint::clerk::SignedIn;
+use paypoint::idcard::IdCheckRequest;
 use paypoint::payout::{Approval, PayoutReceipt, PayoutRequest, Recipient, ReversalReceipt};
 use paypoint::visit::{VisitOutcome, VisitReceipt};
 use paypoint::{BeneficiaryCode, Ledger};
@@ -29,6 +30,8 @@ pub struct PayArgs {
     expect: Option<String>,
     #[command(flatten)]
     approval: ApprovalArgs,
+    #[command(flatten)]
+    id: IdArgs,
 }
 
 #[derive(Args)]
@@ -60,6 +63,8 @@ pub struct VisitArgs {
     proxy: ProxyArgs,
     #[command(flatten)]
     approval: ApprovalArgs,
+    #[command(flatten)]
+    id: IdArgs,
 }
 
 impl Choice for VisitOutcome {
@@ -100,6 +105,43 @@ impl ProxyArgs {
             },
             _ => Recipient::Beneficiary,
         }
+    }
+}
+
+// How the identity of whoever takes the money was checked: recorded in the payout.
+#[derive(Args)]
+struct IdArgs {
+    /// Kiểm tra giấy tờ bằng mã QR của thẻ căn cước: văn bản máy quét gõ ra (đối chiếu với danh
+    /// sách; thẻ khác danh sách cần --id-note, thẻ mang số định danh khác cần thêm giám sát viên).
+    #[arg(long, value_name = "QR", conflicts_with_all = ["id_manual", "id_none"])]
+    id_qr: Option<String>,
+    /// Ghi chú khi thẻ quét được khác danh sách: vì sao vẫn chi.
+    #[arg(long, requires = "id_qr")]
+    id_note: Option<String>,
+    /// Đã xem thẻ bằng mắt; kèm số CCCD nếu nhập (12 chữ số, hoặc 9 của CMND cũ).
+    #[arg(long, value_name = "SỐ", num_args = 0..=1, default_missing_value = "", conflicts_with = "id_none")]
+    id_manual: Option<String>,
+    /// Không kiểm tra giấy tờ, và lý do (ví dụ: cụ nằm liệt giường, nhân viên biết mặt).
+    #[arg(long, value_name = "LÝ DO")]
+    id_none: Option<String>,
+}
+
+impl IdArgs {
+    fn request(&self) -> Option<IdCheckRequest> {
+        if let Some(text) = &self.id_qr {
+            return Some(IdCheckRequest::Qr {
+                text: text.clone(),
+                note: self.id_note.clone(),
+            });
+        }
+        if let Some(n) = &self.id_manual {
+            return Some(IdCheckRequest::Manual {
+                id_number: Some(n.clone()).filter(|n| !n.is_empty()),
+            });
+        }
+        self.id_none.as_ref().map(|reason| IdCheckRequest::None {
+            reason: reason.clone(),
+        })
     }
 }
 
@@ -163,6 +205,7 @@ pub fn pay(ledger: &mut Ledger, clerk: Option<i64>, args: &PayArgs) -> Outcome {
         at_home: args.home,
         expected_total: args.expect.as_deref().map(amount).transpose()?,
         approval: None,
+        id_check: args.id.request(),
     };
     let by = sign_in(ledger, clerk)?;
     req.approval = args.approval.sign_in(ledger, &by)?;
@@ -257,6 +300,7 @@ pub fn visit(ledger: &mut Ledger, clerk: Option<i64>, args: &VisitArgs) -> Outco
     let req = PayoutRequest {
         recipient: args.proxy.recipient(),
         approval,
+        id_check: args.id.request(),
         ..PayoutRequest::at_counter(c.clone())
     };
     let receipt = ledger.record_visit_with(&by, args.outcome, args.date, &args.note, &req)?;

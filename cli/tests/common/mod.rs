@@ -8,9 +8,10 @@ use std::path::PathBuf;
 pub use paypoint_testkit::cli::*;
 pub use paypoint_testkit::PERIOD;
 
-/// Path of the binary under test.
-pub fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_paypoint")
+/// Path of the binary under test: the one cargo built, or `PAYPOINT_CLI_BIN` (a Windows
+/// `paypoint.exe` runs under Wine: `bash scripts/test windows`).
+pub fn bin() -> PathBuf {
+    paypoint_testkit::bins::cli_under_test(env!("CARGO_BIN_EXE_paypoint"))
 }
 
 /// This run's `paypoint` on the ledger file `db`.

@@ -1,0 +1,106 @@
+//! A citizen ID card scanned at the counter: whose card it is on the roll of the open period —
+//! the beneficiary, or the registered proxy of one — and what differs from the roll. Matched on
+//! the ID number only, never on the address (addresses predate the 2025 mergers). What the desktop's
+//! scanner and `paypoint id parse` both read.
+
+use serde::Serialize;
+
+use crate::beneficiary::BeneficiaryView;
+use crate::idcard::{self, CardField, Expected, IdCardQr, IdQrError};
+use crate::ledger::{Ledger, LedgerError};
+use crate::model::BeneficiaryCode;
+
+/// Whose card a scan is, on the roll.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Holder {
+    /// The beneficiary concerned (the card's holder, or the person they receive for).
+    pub code: BeneficiaryCode,
+    /// The beneficiary's name on the roll.
+    pub name: String,
+    /// The card is the registered proxy's, not the beneficiary's.
+    pub as_proxy: bool,
+    /// Fields of the card that differ from the roll (empty: it matches).
+    pub differed: Vec<CardField>,
+}
+
+/// A scan: the card read, and every person on the roll it belongs to (none: "không có trong
+/// danh sách", and nothing else happens).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Scan {
+    /// The card, read and checked.
+    pub card: IdCardQr,
+    /// Whom it belongs to on the roll.
+    pub holders: Vec<Holder>,
+}
+
+/// Why a scan gives nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error(transparent)]
+    Card(#[from] IdQrError),
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+}
+
+impl ScanError {
+    /// Stable code for programs and tests.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ScanError::Card(e) => e.code(),
+            ScanError::Ledger(e) => e.code(),
+        }
+    }
+}
+
+impl Ledger {
+    /// Reads a scanned card and finds it on the open period's roll by its ID number.
+    pub fn scan(&self, text: &str) -> Result<Scan, ScanError> {
+        let card = idcard::parse(text, chrono::Local::now().date_naive())?;
+        let period = self.require_open_period()?;
+        let codes: Vec<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT code FROM beneficiaries WHERE period = ?1 AND (id_card = ?2 OR proxy_id_card = ?2) ORDER BY code",
+            )
+            .map_err(LedgerError::from)?
+            .query_map(rusqlite::params![period.to_string(), card.id_number], |r| r.get(0))
+            .map_err(LedgerError::from)?
+            .collect::<Result<_, _>>()
+            .map_err(LedgerError::from)?;
+        let mut holders = Vec::new();
+        for code in codes {
+            let code = BeneficiaryCode::new(&code)
+                .ok_or_else(|| LedgerError::Corrupt(format!("mã “{code}”")))?;
+            if let Some(b) = self.beneficiary_in(period, &code)? {
+                holders.push(holder_of(&card, &b));
+            }
+        }
+        Ok(Scan { card, holders })
+    }
+}
+
+fn holder_of(card: &IdCardQr, b: &BeneficiaryView) -> Holder {
+    let own = b.id_card.as_deref() == Some(card.id_number.as_str());
+    let expected = match (&b.proxy, own) {
+        (Some(p), false) => Expected {
+            id_number: Some(&p.id_card),
+            name: &p.name,
+            birth_year: None,
+            sex: None,
+        },
+        _ => Expected {
+            id_number: b.id_card.as_deref(),
+            name: &b.name,
+            birth_year: b.birth_year,
+            sex: b.sex,
+        },
+    };
+    Holder {
+        code: b.code.clone(),
+        name: b.name.clone(),
+        as_proxy: !own,
+        differed: idcard::differences(card, expected),
+    }
+}
