@@ -314,12 +314,7 @@ fn id_check_of(
         return Ok(None);
     };
     let expected = match &req.recipient {
-        Recipient::Beneficiary => Expected {
-            id_number: card.id_card.as_deref(),
-            name: &card.name,
-            birth_year: card.birth_year,
-            sex: card.sex,
-        },
+        Recipient::Beneficiary => crate::scan::expected_of(card),
         Recipient::Proxy { name, id_card } => Expected {
             id_number: Some(id_card),
             name,

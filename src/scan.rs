@@ -81,6 +81,17 @@ impl Ledger {
     }
 }
 
+/// What the roll says of the beneficiary themself, to compare a card with: the one reading the
+/// scan and the payout's identity check both use.
+pub(crate) fn expected_of(b: &BeneficiaryView) -> Expected<'_> {
+    Expected {
+        id_number: b.id_card.as_deref(),
+        name: &b.name,
+        birth_year: b.birth_year,
+        sex: b.sex,
+    }
+}
+
 fn holder_of(card: &IdCardQr, b: &BeneficiaryView) -> Holder {
     let own = b.id_card.as_deref() == Some(card.id_number.as_str());
     let expected = match (&b.proxy, own) {
@@ -90,12 +101,7 @@ fn holder_of(card: &IdCardQr, b: &BeneficiaryView) -> Holder {
             birth_year: None,
             sex: None,
         },
-        _ => Expected {
-            id_number: b.id_card.as_deref(),
-            name: &b.name,
-            birth_year: b.birth_year,
-            sex: b.sex,
-        },
+        _ => expected_of(b),
     };
     Holder {
         code: b.code.clone(),
