@@ -4,11 +4,12 @@
 //! their authorised proxy, in one event. The checks here give the clerk a clear reason; the
 //! triggers in the ledger check the same invariants again for any writer.
 
-use chrono::{Local, NaiveDate};
+use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::authorisation::{self, AuthorisationError, CounterAuthorisation, NewAuthorisation};
 use crate::beneficiary::BeneficiaryView;
 use crate::clerk::{ClerkError, SignedIn};
 use crate::event::payload::{self, RecipientKind};
@@ -108,6 +109,9 @@ pub enum PayoutError {
     /// The identity check cannot be recorded as asked (a card that differs needs a note).
     #[error(transparent)]
     IdCheck(#[from] IdCheckError),
+    /// A proxy's authorisation brought to the counter cannot be accepted.
+    #[error(transparent)]
+    Authorisation(#[from] AuthorisationError),
     /// Sign-in or approval problem.
     #[error(transparent)]
     Clerk(#[from] ClerkError),
@@ -168,6 +172,7 @@ impl PayoutError {
             PayoutError::AlreadyReversed(_) => "already_reversed",
             PayoutError::NoteRequired => "note_required",
             PayoutError::IdCheck(e) => e.code(),
+            PayoutError::Authorisation(e) => e.code(),
             PayoutError::ReasonRequired => "reason_required",
             PayoutError::Clerk(e) => e.code(),
             PayoutError::Money(e) => e.code(),
@@ -188,6 +193,9 @@ pub enum Recipient {
         /// ID card number.
         id_card: String,
     },
+    /// A proxy not on the roll (or whose authorisation on the roll has expired) with a fresh
+    /// authorisation brought to the counter; needs a supervisor's approval.
+    NewProxy(NewAuthorisation),
 }
 
 /// What the clerk asks to pay.
@@ -308,39 +316,70 @@ fn id_check_of(
     card: &BeneficiaryView,
     req: &PayoutRequest,
     supervised: bool,
-    paid_at: &str,
+    today: NaiveDate,
 ) -> Result<Option<IdCheck>, PayoutError> {
     let Some(asked) = &req.id_check else {
         return Ok(None);
     };
     let expected = match &req.recipient {
         Recipient::Beneficiary => crate::scan::expected_of(card),
-        Recipient::Proxy { name, id_card } => Expected {
+        Recipient::Proxy { name, id_card }
+        | Recipient::NewProxy(NewAuthorisation { name, id_card, .. }) => Expected {
             id_number: Some(id_card),
             name,
             birth_year: None,
             sex: None,
         },
     };
-    let today = paid_at
-        .get(..10)
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .ok_or_else(|| LedgerError::Corrupt(format!("giờ “{paid_at}”")))?;
     Ok(Some(idcard::decide(asked, expected, supervised, today)?))
 }
 
-/// Who receives the money, checked against the roll: the person, or the proxy the roll
-/// authorises, with the same ID card and an authorisation still valid today.
+/// The day of a ledger time (`w.now()`): the one clock a payout's date checks read.
+fn day_of(at: &str) -> Result<NaiveDate, LedgerError> {
+    at.get(..10)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .ok_or_else(|| LedgerError::Corrupt(format!("giờ “{at}”")))
+}
+
+/// Who takes the money, as the payout records it.
+struct Taker {
+    kind: RecipientKind,
+    name: Option<String>,
+    id_card: Option<String>,
+    added_at_counter: Option<CounterAuthorisation>,
+}
+
+/// Who receives the money, checked against the roll: the person, the proxy the roll authorises
+/// (same ID card, authorisation valid today), or a new proxy with a fresh authorisation and a
+/// supervisor's approval.
 fn recipient_of(
     card: &BeneficiaryView,
     recipient: &Recipient,
-) -> Result<(RecipientKind, Option<String>, Option<String>), PayoutError> {
+    supervised: bool,
+    today: NaiveDate,
+) -> Result<Taker, PayoutError> {
+    let taker = |name: String, id: String, added| Taker {
+        kind: RecipientKind::Proxy,
+        name: Some(name),
+        id_card: Some(id),
+        added_at_counter: added,
+    };
     Ok(match recipient {
-        Recipient::Beneficiary => (RecipientKind::Beneficiary, None, None),
+        Recipient::Beneficiary => Taker {
+            kind: RecipientKind::Beneficiary,
+            name: None,
+            id_card: None,
+            added_at_counter: None,
+        },
+        Recipient::NewProxy(a) => {
+            let (name, id, added) =
+                authorisation::accept(a, card.id_card.as_deref(), supervised, today)?;
+            taker(name, id, Some(added))
+        }
         Recipient::Proxy { name, id_card } => {
             let Some(p) = &card.proxy else {
                 return Err(PayoutError::ProxyNotAuthorised(format!(
-                    "{} không có người nhận thay được ủy quyền trong danh sách; chỉ chi cho chính đối tượng",
+                    "{} không có người nhận thay được ủy quyền trong danh sách; người nhận thay có giấy ủy quyền mới thì nhập giấy tại quầy (người phụ trách duyệt)",
                     card.name
                 )));
             };
@@ -351,19 +390,14 @@ fn recipient_of(
                     p.name
                 )));
             }
-            let today = Local::now().date_naive();
             if p.valid_until < today {
                 return Err(PayoutError::ProxyNotAuthorised(format!(
-                    "giấy ủy quyền của {} đã hết hạn ngày {}; cần giấy ủy quyền mới có xác nhận của UBND xã",
+                    "giấy ủy quyền của {} đã hết hạn ngày {}; cần giấy ủy quyền mới có xác nhận của UBND xã, nhập tại quầy (người phụ trách duyệt)",
                     p.name,
                     p.valid_until.format("%d/%m/%Y")
                 )));
             }
-            (
-                RecipientKind::Proxy,
-                Some(text::clean(name)),
-                Some(id_card.trim().to_string()),
-            )
+            taker(text::clean(name), id_card.trim().to_string(), None)
         }
     })
 }
@@ -395,12 +429,13 @@ pub(crate) fn pay_in(
             });
         }
     }
-    let (recipient, proxy_name, proxy_id) = recipient_of(card, &req.recipient)?;
     let approval = approval_for(card, by, req.approval.as_ref())?;
+    let paid_at = w.now();
+    let today = day_of(&paid_at)?;
+    let taker = recipient_of(card, &req.recipient, approval.is_some(), today)?;
     // The cash was checked when the card was read, in this same transaction.
     let on_hand = crate::ledger::cash_on_hand_in(&w.tx)?;
-    let paid_at = w.now();
-    let id_check = id_check_of(card, req, approval.is_some(), &paid_at)?;
+    let id_check = id_check_of(card, req, approval.is_some(), today)?;
     let lines: Vec<(i64, Dong)> = to_pay.iter().map(|l| (l.id, l.amount)).collect();
     let ev = w.append(
         Some(by.id()),
@@ -418,20 +453,21 @@ pub(crate) fn pay_in(
                     kind: Some(l.kind),
                 })
                 .collect(),
-            recipient,
-            proxy_name: proxy_name.clone(),
-            proxy_id_card: proxy_id.clone(),
+            recipient: taker.kind,
+            proxy_name: taker.name.clone(),
+            proxy_id_card: taker.id_card.clone(),
             at_home: req.at_home,
             approval: approval.clone(),
             id_check: id_check.clone(),
+            proxy_added_at_counter: taker.added_at_counter.clone(),
         }),
     )?;
     let payout_id = ev.id;
     let (approver, note) = approval.map(|a| (a.approver, a.note)).unzip();
     let method = id_check.as_ref().map(IdCheck::method);
-    w.tx.prepare_cached("INSERT INTO payouts (id, event_seq, beneficiary_id, recipient, proxy_name, proxy_id_card, at_home, clerk_id, paid_at, approver_id, approval_note, id_check)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")?.execute(
-        params![payout_id.to_string(), ev.seq, card.id, recipient.as_str(), proxy_name, proxy_id, req.at_home, by.id(), paid_at, approver, note, method],
+    w.tx.prepare_cached("INSERT INTO payouts (id, event_seq, beneficiary_id, recipient, proxy_name, proxy_id_card, at_home, clerk_id, paid_at, approver_id, approval_note, id_check, proxy_added_at_counter)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")?.execute(
+        params![payout_id.to_string(), ev.seq, card.id, taker.kind.as_str(), taker.name, taker.id_card, req.at_home, by.id(), paid_at, approver, note, method, taker.added_at_counter.is_some()],
     )?;
     let mut ins = w.tx.prepare_cached(
         "INSERT INTO payout_lines (payout_id, line_id, amount) VALUES (?1, ?2, ?3)",

@@ -20,6 +20,10 @@ pub struct Holder {
     pub name: String,
     /// The card is the registered proxy's, not the beneficiary's.
     pub as_proxy: bool,
+    /// The name on the roll the card was compared with: the beneficiary's, or the proxy's.
+    pub expected_name: String,
+    /// The year of birth on the roll the card was compared with (none for a proxy).
+    pub expected_birth_year: Option<u16>,
     /// Fields of the card that differ from the roll (empty: it matches).
     pub differed: Vec<CardField>,
 }
@@ -107,6 +111,8 @@ fn holder_of(card: &IdCardQr, b: &BeneficiaryView) -> Holder {
         code: b.code.clone(),
         name: b.name.clone(),
         as_proxy: !own,
+        expected_name: expected.name.to_string(),
+        expected_birth_year: expected.birth_year,
         differed: idcard::differences(card, expected),
     }
 }

@@ -2,9 +2,11 @@
 //! through raw SQL on the same SQLite file, as a careless tool or a tamperer would.
 
 use chrono::NaiveDate;
+use paypoint::authorisation::{AuthorisationError, NewAuthorisation};
 use paypoint::cash::CashCount;
 use paypoint::clerk::{ClerkError, Pin, Role, SignedIn};
 use paypoint::payout::{Approval, PayoutError, PayoutRequest, Recipient};
+use paypoint::refusal::StoreRefusal;
 use paypoint::roll::{BeneficiaryCode, LineKind, Proxy, Roll, RollEntry, RollLine, Sex};
 use paypoint::stop::{StopError, StopReason};
 use paypoint::visit::{VisitError, VisitOutcome};
@@ -844,6 +846,70 @@ fn only_the_authorised_proxy_with_a_valid_authorisation_is_paid() {
         f.ledger.record_payout(&clerk, &no_proxy),
         Err(PayoutError::ProxyNotAuthorised(_))
     ));
+}
+
+/// A proxy not on the roll, or whose authorisation expired, is paid on a fresh authorisation only
+/// with a supervisor's approval: the core says so, and the store refuses a row that claims a
+/// proxy added at the counter without an approver, whoever writes it.
+#[test]
+fn a_new_proxy_at_the_counter_needs_a_supervisor_in_the_core_and_in_the_store() {
+    let mut f = fixture();
+    let (clerk, supervisor) = (f.clerk.clone(), f.supervisor.clone());
+    let today = chrono::Local::now().date_naive();
+    let renewal = |approval: Option<Approval>| PayoutRequest {
+        recipient: Recipient::NewProxy(NewAuthorisation {
+            name: "Lê Thị Hoa".into(),
+            id_card: "044188001111".into(),
+            relationship: "con gái".into(),
+            authorised_on: today - chrono::Duration::days(3),
+            valid_until: today + chrono::Duration::days(200),
+        }),
+        approval,
+        ..PayoutRequest::at_counter(code("QH-0005"))
+    };
+    match f.ledger.record_payout(&clerk, &renewal(None)) {
+        Err(PayoutError::Authorisation(AuthorisationError::NeedsSupervisor)) => {}
+        other => panic!("expected the supervisor to be asked for, got {other:?}"),
+    }
+    let approval = Approval {
+        approver: supervisor,
+        note: "giấy ủy quyền mới, UBND xã xác nhận".into(),
+    };
+    let paid = f
+        .ledger
+        .record_payout(&clerk, &renewal(Some(approval)))
+        .unwrap();
+    let conn = raw(&f);
+    let (added, approver): (bool, Option<i64>) = conn
+        .query_row(
+            "SELECT proxy_added_at_counter, approver_id FROM payouts WHERE id = ?1",
+            [paid.payout_id.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(added && approver == Some(2));
+    // Behind the core's back: a row claiming a counter proxy with nobody approving.
+    let id = uuid::Uuid::now_v7().to_string();
+    conn.execute(
+        "INSERT INTO events (seq, id, device_id, clerk_id, local_time, kind, payload, prev_hash, hash)
+         SELECT max(seq) + 1, ?1, 'x', 1, '2026-12-02', 'payout', '{}',
+                (SELECT hash FROM events ORDER BY seq DESC LIMIT 1), ?2 FROM events",
+        [&id, &format!("{:064x}", rand_u128())],
+    )
+    .unwrap();
+    let err = conn
+        .execute(
+            "INSERT INTO payouts (id, event_seq, beneficiary_id, recipient, proxy_name, proxy_id_card, at_home, clerk_id, paid_at, proxy_added_at_counter)
+             SELECT ?1, (SELECT max(seq) FROM events), b.id, 'proxy', 'X', '001080012345', 0, 1, '2026-12-02', 1
+             FROM beneficiaries b WHERE b.code = 'QH-0002'",
+            [&id],
+        )
+        .unwrap_err();
+    assert_eq!(
+        StoreRefusal::of(&err),
+        Some(StoreRefusal::NeedsSupervisor),
+        "{err}"
+    );
 }
 
 #[test]

@@ -185,3 +185,96 @@ fn each_payout_records_how_identity_was_checked_and_nothing_of_the_card_besides(
         "{text}"
     );
 }
+
+/// The day of the ledger's latest event, moved by `days`, as `YYYY-MM-DD`: an authorisation's
+/// dates are checked against the ledger's clock, which a demo ledger sets within its period.
+fn day_from_last_event(cli: &Cli, days: i64) -> String {
+    let events = cli.events();
+    let time = events.last().expect("an event")["time"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let day = chrono::NaiveDate::parse_from_str(&time[..10], "%Y-%m-%d").unwrap();
+    (day + chrono::Duration::days(days)).to_string()
+}
+
+#[test]
+fn a_new_proxy_with_a_fresh_authorisation_is_paid_only_with_a_supervisor_and_recorded_as_added() {
+    let fx = setup_ledger(20);
+    let cli = &fx.cli;
+    assert!(cli.run(&["pay", &fx.codes[0], "--clerk", "1"]).ok());
+    let from = day_from_last_event(cli, -10);
+    let until = day_from_last_event(cli, 300);
+    let too_far = day_from_last_event(cli, 400);
+    let code = fx
+        .codes
+        .iter()
+        .skip(1)
+        .find(|c| cli.json(&["show", c])["proxy"].is_null())
+        .expect("someone without a proxy");
+    let new_proxy = |until: &str, approved: bool| {
+        let mut a = vec![
+            "pay",
+            code.as_str(),
+            "--clerk",
+            "1",
+            "--json",
+            "--proxy-name",
+            "Trần  Văn Nam",
+            "--proxy-id",
+            "001080012345",
+            "--relationship",
+            "con trai",
+            "--authorised-on",
+            &from,
+            "--valid-until",
+            until,
+            "--id-manual",
+            "001080012345",
+        ];
+        let sup = SUPERVISOR_ID.to_string();
+        if approved {
+            a.extend_from_slice(&[
+                "--approver",
+                &sup,
+                "--approval-note",
+                "đã xem giấy ủy quyền UBND xã ký ngày trên",
+            ]);
+        }
+        cli.run(&a)
+    };
+    let before = cli.events().len();
+    refused(&new_proxy(&until, false), "authorisation_needs_supervisor");
+    let long = new_proxy(&too_far, true);
+    refused(&long, "authorisation_too_long");
+    assert!(long.stdout.contains("quá 12 tháng"), "{}", long.stdout);
+    assert_eq!(cli.events().len(), before, "a refusal changes nothing");
+    // The registered route still refuses a proxy the roll does not name, and says where to go.
+    let unregistered = cli.run(&[
+        "pay",
+        code,
+        "--clerk",
+        "1",
+        "--json",
+        "--proxy-name",
+        "Trần Văn Nam",
+        "--proxy-id",
+        "001080012345",
+    ]);
+    refused(&unregistered, "proxy_not_authorised");
+    assert!(
+        unregistered.stdout.contains("giấy ủy quyền mới"),
+        "{}",
+        unregistered.stdout
+    );
+
+    let paid = new_proxy(&until, true);
+    assert!(paid.ok(), "{}", paid.stdout);
+    let p = last_payout(cli);
+    assert_eq!(p["recipient"], "proxy");
+    assert_eq!(p["proxy_name"], "Trần Văn Nam");
+    assert_eq!(p["proxy_added_at_counter"]["relationship"], "con trai");
+    assert_eq!(p["proxy_added_at_counter"]["valid_until"], until.as_str());
+    assert!(p["approval"]["approver"].is_number(), "{p}");
+    assert_verified(cli);
+}

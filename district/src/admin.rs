@@ -75,7 +75,8 @@ impl Hub {
             params![pay_point, p],
             |r| r.get(0),
         )?;
-        let roll = Roll { version, ..roll };
+        let mut roll = Roll { version, ..roll };
+        crate::proxy::apply_confirmed(&tx, pay_point, &mut roll)?;
         tx.execute(
             "INSERT INTO rolls (pay_point, period, version, roll, total, beneficiaries, source, imported_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

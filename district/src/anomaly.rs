@@ -28,6 +28,8 @@ pub const CASH_DIFFERENCE: &str = "cash_difference";
 pub const MANY_REVERSALS: &str = "many_reversals";
 /// A payout at home with no visit recorded for it.
 pub const HOME_NO_VISIT: &str = "home_without_visit";
+/// A clerk whose share of payouts without an identity check in a period passed the threshold.
+pub const UNCHECKED_SHARE: &str = "unchecked_share";
 
 /// The office's thresholds, each with its default and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -53,6 +55,12 @@ pub struct Settings {
     /// Consecutive periods paid only through a proxy or at home after which the person is held
     /// "to be confirmed" (proof of life); 0 turns the check off.
     pub unseen_periods_before_confirm: i64,
+    /// Percentage of a clerk's payouts in a period with no identity check (none, or not said)
+    /// above which they are flagged: a bedridden person known to the clerk is the exception,
+    /// not a fifth of the month.
+    pub max_unchecked_percent: i64,
+    /// Payouts of a clerk in a period before the share is judged: a few payouts say nothing.
+    pub unchecked_min_payouts: i64,
 }
 
 impl Default for Settings {
@@ -67,12 +75,14 @@ impl Default for Settings {
             cash_difference_max: 500_000,
             max_reversals_per_clerk: 5,
             unseen_periods_before_confirm: i64::from(paypoint::life::DEFAULT_UNSEEN_PERIODS),
+            max_unchecked_percent: 20,
+            unchecked_min_payouts: 20,
         }
     }
 }
 
 /// The setting names, as `paypoint-district settings set` takes them.
-pub const SETTING_NAMES: [&str; 9] = [
+pub const SETTING_NAMES: [&str; 11] = [
     "max_age",
     "proxy_max_beneficiaries",
     "night_start",
@@ -82,6 +92,8 @@ pub const SETTING_NAMES: [&str; 9] = [
     "cash_difference_max",
     "max_reversals_per_clerk",
     "unseen_periods_before_confirm",
+    "max_unchecked_percent",
+    "unchecked_min_payouts",
 ];
 
 impl Settings {
@@ -124,6 +136,8 @@ impl Settings {
             "cash_difference_max" => self.cash_difference_max = number()?,
             "max_reversals_per_clerk" => self.max_reversals_per_clerk = number()?,
             "unseen_periods_before_confirm" => self.unseen_periods_before_confirm = number()?,
+            "max_unchecked_percent" => self.max_unchecked_percent = number()?.min(100),
+            "unchecked_min_payouts" => self.unchecked_min_payouts = number()?,
             _ => {
                 return Err(format!(
                     "không có thiết lập “{key}”; các thiết lập: {}",
@@ -271,7 +285,7 @@ fn proxy_checks(
 }
 
 /// The last four characters of an ID number: enough for the office to find it, no more.
-fn last4(id: &str) -> String {
+pub(crate) fn last4(id: &str) -> String {
     let chars: Vec<char> = id.chars().collect();
     chars[chars.len().saturating_sub(4)..].iter().collect()
 }
@@ -383,6 +397,43 @@ pub fn check_reversals(
         detail: format!(
             "nhân viên số {clerk} đã hủy {count} lần chi trả kỳ {period} (ngưỡng {}): kiểm tra lý do từng lần",
             settings.max_reversals_per_clerk
+        ),
+    }))
+}
+
+/// A clerk whose payouts without an identity check (`none`, or not said) are more than the
+/// office's share of their payouts in the period; raised once per clerk and period.
+pub fn check_unchecked_share(
+    db: &Connection,
+    settings: &Settings,
+    pay_point: &str,
+    clerk: i64,
+    period: &str,
+) -> rusqlite::Result<Option<Anomaly>> {
+    let (total, unchecked, amount): (i64, i64, i64) = db
+        .prepare_cached(
+            "SELECT count(*), coalesce(sum(id_check IS NULL OR id_check = 'none'), 0),
+                    coalesce(sum(CASE WHEN id_check IS NULL OR id_check = 'none' THEN amount END), 0)
+             FROM payouts WHERE pay_point = ?1 AND period = ?2 AND clerk = ?3 AND reversed_by IS NULL",
+        )?
+        .query_row(params![pay_point, period, clerk], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    if total == 0
+        || total < settings.unchecked_min_payouts
+        || unchecked * 100 <= total * settings.max_unchecked_percent
+    {
+        return Ok(None);
+    }
+    let raised: bool = db
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM flags WHERE pay_point = ?1 AND kind = ?2 AND period = ?3 AND other = ?4)",
+        )?
+        .query_row(params![pay_point, UNCHECKED_SHARE, period, format!("clerk:{clerk}")], |r| r.get(0))?;
+    Ok((!raised).then(|| Anomaly {
+        kind: UNCHECKED_SHARE,
+        amount,
+        detail: format!(
+            "nhân viên số {clerk} chi {unchecked}/{total} lần kỳ {period} không kiểm tra giấy tờ người nhận (ngưỡng {}%): kiểm tra ai đã nhận",
+            settings.max_unchecked_percent
         ),
     }))
 }

@@ -468,6 +468,7 @@ type PageData = (
     Vec<crate::life::Hold>,
     Vec<crate::ReportDue>,
     crate::office::Office,
+    Vec<crate::proxy::CounterProxy>,
 );
 
 /// Reads [`PageData`] (blocking: off the async runtime).
@@ -479,7 +480,26 @@ fn page_data(hub: &Hub) -> Result<PageData, crate::HubError> {
         hub.holds(None, false)?,
         hub.reports_missing(None, today)?,
         hub.office()?,
+        hub.counter_proxies(None, false)?,
     ))
+}
+
+/// The proxies paid on a fresh authorisation at a counter, for the office to decide on.
+fn counter_proxy_section(html: &mut String, proxies: &[crate::proxy::CounterProxy]) {
+    html.push_str("</table><h2>Người nhận thay mới tại quầy</h2><p>Đã nhận tiền bằng giấy ủy quyền mới, người phụ trách điểm chi trả duyệt. Xác nhận cho các tháng sau: <code>paypoint-district proxies confirm MÃ --pay-point ĐIỂM</code>; từ chối: <code>proxies refuse MÃ --pay-point ĐIỂM --reason \"…\"</code></p><table data-testid=counter-proxies><tr><th>Điểm</th><th>Mã đối tượng</th><th>Kỳ</th><th>Người nhận thay</th><th>Quan hệ</th><th>Giấy ủy quyền</th></tr>");
+    for p in proxies {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} (CCCD …{})</td><td>{}</td><td>{} – {}</td></tr>",
+            escape(&p.pay_point),
+            escape(&p.code),
+            escape(&p.period),
+            escape(&p.proxy_name),
+            escape(&crate::anomaly::last4(&p.proxy_id_card)),
+            escape(&p.relationship),
+            escape(&p.authorised_on),
+            escape(&p.valid_until),
+        ));
+    }
 }
 
 /// The pay points whose report of a period has not reached the office, with its due date.
@@ -527,7 +547,7 @@ async fn page(
     }
     let hub = st.hub.clone();
     let data = tokio::task::spawn_blocking(move || page_data(&hub)).await;
-    let (rows, flags, holds, missing, office) = match data {
+    let (rows, flags, holds, missing, office, proxies) = match data {
         Ok(Ok(d)) => d,
         Ok(Err(e)) => return page_failed(e.to_string()),
         Err(e) => return page_failed(e.to_string()),
@@ -582,6 +602,7 @@ async fn page(
             escape(&h.raised_at),
         ));
     }
+    counter_proxy_section(&mut html, &proxies);
     html.push_str("</table><h2>Cảnh báo cần xử lý</h2><table><tr><th>Điểm</th><th>Loại</th><th>Mã đối tượng</th><th>Kỳ</th><th>Số tiền (đ)</th><th>Chi tiết</th><th>Lúc</th></tr>");
     for f in &flags {
         html.push_str(&format!(

@@ -8,7 +8,7 @@ use paypoint::roll::LineKind;
 use paypoint::sync::protocol::{BatchFault, Flag, PushBatch, ReceiptBody, Signed};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use crate::{anomaly, now, reconcile, ApiError, DeviceInfo, Hub, Refusal};
+use crate::{anomaly, now, proxy, reconcile, ApiError, DeviceInfo, Hub, Refusal};
 
 impl Hub {
     /// Ingests a batch: verifies it whole, applies each new event once, flags what the district
@@ -149,8 +149,41 @@ impl Hub {
             .raise(a.kind, &p.code, &period, None, a.detail, a.amount)?;
         }
         self.hold_unseen(tx, &settings, pay_point, paid)?;
+        unchecked_shares(tx, &settings, pay_point, new, received_at, &mut flags)?;
         Ok(flags)
     }
+}
+
+/// The clerks of the batch's payouts whose share of payouts without an identity check in a period
+/// has passed the office's threshold (raised once per clerk and period, on their latest payout).
+fn unchecked_shares(
+    tx: &Connection,
+    settings: &anomaly::Settings,
+    pay_point: &str,
+    new: &[&Event],
+    received_at: &str,
+    flags: &mut Vec<Flag>,
+) -> Result<(), rusqlite::Error> {
+    let mut latest: std::collections::BTreeMap<(i64, String), &Event> = Default::default();
+    for e in new {
+        if let (Some(clerk), Ok(EventPayload::Payout(p))) = (e.clerk, e.facts()) {
+            latest.insert((clerk, p.period.to_string()), e);
+        }
+    }
+    for ((clerk, period), e) in latest {
+        if let Some(a) = anomaly::check_unchecked_share(tx, settings, pay_point, clerk, &period)? {
+            let mut paid = Vec::new();
+            Raiser::new(tx, pay_point, e, received_at, flags, settings, &mut paid).raise(
+                a.kind,
+                "",
+                &period,
+                Some(format!("clerk:{clerk}")),
+                a.detail,
+                a.amount,
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// The batch of the body, refused unless it is readable and names the device that signed it.
@@ -433,10 +466,41 @@ fn project_payout(
     for a in anomaly::check_payout(tx, raiser.settings, pay_point, device, e, p)? {
         raiser.raise(a.kind, code, &period, None, a.detail, a.amount)?;
     }
+    identity_checks(raiser, p)?;
+    let method = p.id_check.as_ref().map(paypoint::idcard::IdCheck::method);
     tx.prepare_cached(
-        "INSERT OR IGNORE INTO payouts (id, pay_point, device, period, code, amount, paid_at, proxy_id_card, at_home, clerk)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT OR IGNORE INTO payouts (id, pay_point, device, period, code, amount, paid_at, proxy_id_card, at_home, clerk, id_check)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
-    .execute(params![e.id.to_string(), pay_point, device, period, code, amount, e.time, p.proxy_id_card, p.at_home, e.clerk])?;
+    .execute(params![e.id.to_string(), pay_point, device, period, code, amount, e.time, p.proxy_id_card, p.at_home, e.clerk, method])?;
+    Ok(())
+}
+
+/// A proxy added at the counter is listed for the office; a payout to a proxy the office refused
+/// for this person is flagged.
+fn identity_checks(raiser: &mut Raiser<'_>, p: &payload::Payout) -> Result<(), rusqlite::Error> {
+    let (tx, pay_point, e) = (raiser.tx, raiser.pay_point, raiser.event);
+    if let Some(a) = &p.proxy_added_at_counter {
+        proxy::record(tx, pay_point, &e.id.to_string(), &e.time, p, a)?;
+    }
+    let Some(id) = p.proxy_id_card.as_deref() else {
+        return Ok(());
+    };
+    if proxy::was_refused(tx, pay_point, &p.code, id)? {
+        let amount = p.amount.as_i64();
+        let detail = format!(
+            "chi {amount} đ cho người nhận thay (CCCD …{}) của {} mà đơn vị quản lý đã từ chối: kiểm tra và thu hồi",
+            anomaly::last4(id),
+            p.code
+        );
+        raiser.raise(
+            proxy::REFUSED_PROXY,
+            &p.code,
+            &p.period.to_string(),
+            None,
+            detail,
+            amount,
+        )?;
+    }
     Ok(())
 }

@@ -17,6 +17,7 @@ pub mod ingest;
 pub mod life;
 pub mod office;
 pub mod paper;
+pub mod proxy;
 pub mod reconcile;
 pub mod reports;
 pub mod store;

@@ -143,6 +143,11 @@ enum Command {
         #[arg(long)]
         note: String,
     },
+    /// Người nhận thay mới được thêm tại quầy: xem, xác nhận cho các tháng sau, hoặc từ chối.
+    Proxies {
+        #[command(subcommand)]
+        action: ProxyCommand,
+    },
     /// Phát hành bảng mức trợ cấp mới (tệp JSON theo mẫu assets/policy/nd-77-2024.json) cho mọi
     /// điểm chi trả: thiết bị kiểm tra và ghi nhận ở lần đồng bộ sau, áp dụng từ ngày hiệu lực của
     /// bảng. Tệp sai bị từ chối cả tệp, lỗi ghi rõ trường và mục. Điểm thêm sau: phát hành lại.
@@ -153,7 +158,9 @@ enum Command {
     /// Ngưỡng của các kiểm tra bất thường: xem tất cả, hoặc `set TÊN GIÁ_TRỊ` (max_age,
     /// proxy_max_beneficiaries, night_start, night_end (HH:MM; bằng nhau: tắt kiểm tra ban đêm),
     /// max_payouts_per_minute, unpaid_periods_before_lump, cash_difference_max,
-    /// max_reversals_per_clerk, unseen_periods_before_confirm (0: tắt xác minh)).
+    /// max_reversals_per_clerk, unseen_periods_before_confirm (0: tắt xác minh),
+    /// max_unchecked_percent (tỷ lệ % lần chi không kiểm tra giấy tờ của một nhân viên trong kỳ,
+    /// mặc định 20), unchecked_min_payouts (số lần chi tối thiểu để xét tỷ lệ, mặc định 20)).
     Settings {
         /// `set`.
         action: Option<String>,
@@ -161,6 +168,42 @@ enum Command {
         key: Option<String>,
         /// Giá trị.
         value: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProxyCommand {
+    /// Người nhận thay mới được nhận tiền tại quầy (giấy ủy quyền mới, người phụ trách duyệt),
+    /// chờ đơn vị quản lý quyết định.
+    List {
+        /// Chỉ một điểm chi trả.
+        #[arg(long)]
+        pay_point: Option<String>,
+        /// Kể cả những người đã xác nhận hoặc từ chối.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Xác nhận: các danh sách nạp sau đó ghi người này là người nhận thay, đến hết hạn giấy.
+    Confirm {
+        /// Mã đối tượng.
+        code: String,
+        /// Mã điểm chi trả.
+        #[arg(long)]
+        pay_point: String,
+        /// Ghi chú (không bắt buộc).
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Từ chối, kèm lý do: lần chi sau cho người này thay đối tượng đó bị cảnh báo.
+    Refuse {
+        /// Mã đối tượng.
+        code: String,
+        /// Mã điểm chi trả.
+        #[arg(long)]
+        pay_point: String,
+        /// Lý do.
+        #[arg(long)]
+        reason: String,
     },
 }
 
@@ -320,7 +363,62 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Settings { action, key, value } => settings(&hub, action, key, value),
+        Command::Proxies { action } => proxies(&hub, action, json),
     }
+}
+
+/// `proxies list|confirm|refuse`: the proxies added at counters, and the office's decisions.
+fn proxies(hub: &Hub, action: ProxyCommand, json: bool) -> Result<(), String> {
+    let e = |e: district::HubError| e.to_string();
+    let list = match action {
+        ProxyCommand::List { pay_point, all } => {
+            hub.counter_proxies(pay_point.as_deref(), all).map_err(e)?
+        }
+        ProxyCommand::Confirm {
+            code,
+            pay_point,
+            note,
+        } => {
+            vec![hub
+                .decide_counter_proxy(&pay_point, &code, true, &note)
+                .map_err(e)?]
+        }
+        ProxyCommand::Refuse {
+            code,
+            pay_point,
+            reason,
+        } => {
+            vec![hub
+                .decide_counter_proxy(&pay_point, &code, false, &reason)
+                .map_err(e)?]
+        }
+    };
+    if json {
+        out(&serde_json::to_string_pretty(&list).expect("serialises"));
+        return Ok(());
+    }
+    if list.is_empty() {
+        out("Không có người nhận thay mới nào chờ quyết định.");
+    }
+    for p in &list {
+        let state = match p.decision.as_deref() {
+            Some("confirmed") => "đã xác nhận",
+            Some(_) => "đã từ chối",
+            None => "chờ quyết định",
+        };
+        out(&format!(
+            "{}\t{}\tkỳ {}\t{} ({}, CCCD {})\tủy quyền {} đến {}\t{state}",
+            p.pay_point,
+            p.code,
+            p.period,
+            p.proxy_name,
+            p.relationship,
+            p.proxy_id_card,
+            p.authorised_on,
+            p.valid_until
+        ));
+    }
+    Ok(())
 }
 
 /// `settings [set KEY VALUE]`: the anomaly thresholds, or one of them changed.

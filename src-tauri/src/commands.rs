@@ -4,17 +4,20 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{Local, NaiveDate};
+use paypoint::authorisation::NewAuthorisation;
 use paypoint::beneficiary::BeneficiaryView;
 use paypoint::cash::{CashCount, CashStatus, CountReceipt, Denomination};
 use paypoint::clerk::{Clerk, Pin, Role, SignedIn};
 use paypoint::encoding::TextEncoding;
 use paypoint::event::{EventKind, EventPayload};
+use paypoint::idcard::IdCheckRequest;
 use paypoint::import::{EncodingChoice, ImportOptions};
 use paypoint::org::{OrgChange, Organisation};
 use paypoint::payout::{
     Approval, PayoutError, PayoutReceipt, PayoutRequest, Recipient, ReversalReceipt,
 };
 use paypoint::roll::{RollChange, RollVersion};
+use paypoint::scan::Scan;
 use paypoint::search::SearchHit;
 use paypoint::stop::{StopReason, StopReceipt};
 use paypoint::supervisor::DaySupervisor;
@@ -385,6 +388,9 @@ pub enum RecipientKind {
     Beneficiary,
     /// Someone receiving for them (name and ID card given).
     Proxy,
+    /// A proxy not on the roll with a fresh authorisation shown at the counter (its dates and the
+    /// relationship given; a supervisor approves).
+    NewProxy,
 }
 
 /// Who receives the money, as the window sends it.
@@ -397,12 +403,38 @@ pub struct RecipientIn {
     /// The proxy's ID card number (a proxy only; may be left out).
     #[serde(default)]
     id_card: Option<String>,
+    /// A new proxy: relationship to the beneficiary.
+    #[serde(default)]
+    relationship: Option<String>,
+    /// A new proxy: the date the commune certified the authorisation (dd/mm/yyyy).
+    #[serde(default)]
+    authorised_on: Option<String>,
+    /// A new proxy: the authorisation's last day (dd/mm/yyyy).
+    #[serde(default)]
+    valid_until: Option<String>,
 }
 
 impl RecipientIn {
     fn parse(&self) -> R<Recipient> {
         match self.kind {
             RecipientKind::Beneficiary => Ok(Recipient::Beneficiary),
+            RecipientKind::NewProxy => {
+                let date = |d: &Option<String>| {
+                    optional_date(d.as_deref())?.ok_or_else(|| {
+                        ApiError::invalid(
+                            "Nhập ngày xác nhận và ngày hết hạn của giấy ủy quyền (ngày/tháng/năm)",
+                            "Type the authorisation's date and its expiry date (day/month/year)",
+                        )
+                    })
+                };
+                Ok(Recipient::NewProxy(NewAuthorisation {
+                    name: self.name.clone().unwrap_or_default(),
+                    id_card: self.id_card.clone().unwrap_or_default(),
+                    relationship: self.relationship.clone().unwrap_or_default(),
+                    authorised_on: date(&self.authorised_on)?,
+                    valid_until: date(&self.valid_until)?,
+                }))
+            }
             RecipientKind::Proxy => {
                 let name = self.name.as_deref().unwrap_or("").trim().to_string();
                 let id_card = self.id_card.as_deref().unwrap_or("").trim().to_string();
@@ -416,6 +448,51 @@ impl RecipientIn {
             }
         }
     }
+}
+
+/// How the clerk checked the identity of whoever takes the money, as the window sends it.
+#[derive(Debug, Deserialize, specta::Type)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum IdCheckIn {
+    /// The card's QR code was scanned: the text the scanner typed, and the clerk's note when the
+    /// card differs from the roll.
+    Qr {
+        /// The scanned text.
+        text: String,
+        /// Why the payout goes ahead although the card differs.
+        #[serde(default)]
+        note: Option<String>,
+    },
+    /// The clerk looked at the card; the number, if typed.
+    Manual {
+        /// The number typed (12 digits, or 9 of an old CMND).
+        #[serde(default)]
+        id_number: Option<String>,
+    },
+    /// No paper checked, and why.
+    None {
+        /// Why (a bedridden person the clerk knows, at home).
+        reason: String,
+    },
+}
+
+impl IdCheckIn {
+    fn request(self) -> IdCheckRequest {
+        match self {
+            IdCheckIn::Qr { text, note } => IdCheckRequest::Qr { text, note },
+            IdCheckIn::Manual { id_number } => IdCheckRequest::Manual { id_number },
+            IdCheckIn::None { reason } => IdCheckRequest::None { reason },
+        }
+    }
+}
+
+/// Reads a citizen ID card's QR code (the text a scanner typed) and finds whose card it is on the
+/// open period's roll: the beneficiary, or the registered proxy of one. The text is never logged.
+#[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
+pub fn scan_card(state: State<'_, AppState>, text: String) -> R<Scan> {
+    state.clerk()?;
+    logged("scan_card", state.with_ledger(|l| Ok(l.scan(&text)?)))
 }
 
 /// A supervisor's approval as the window sends it: needed to pay a person to be confirmed.
@@ -455,6 +532,7 @@ pub fn pay(
     expected_total: i64,
     at_home: Option<bool>,
     approval: Option<ApprovalIn>,
+    id_check: Option<IdCheckIn>,
 ) -> R<PayoutReceipt> {
     let by = state.clerk()?;
     let mut req = PayoutRequest {
@@ -463,8 +541,7 @@ pub fn pay(
         at_home: at_home.unwrap_or(false),
         expected_total: Some(Dong::new(expected_total)?),
         approval: None,
-        // The window does not record the identity check yet (issue 16: the command line does).
-        id_check: None,
+        id_check: id_check.map(IdCheckIn::request),
     };
     logged(
         "pay",
@@ -502,6 +579,7 @@ pub fn record_visit(
     expected_total: Option<i64>,
     approval: Option<ApprovalIn>,
     stop_date: Option<String>,
+    id_check: Option<IdCheckIn>,
 ) -> R<VisitReceipt> {
     let by = state.clerk()?;
     let code = code_of(&code)?;
@@ -515,6 +593,7 @@ pub fn record_visit(
             recipient,
             expected_total: expected_total.map(Dong::new).transpose()?,
             approval: approval.as_ref().map(|a| a.sign_in(l, &by)).transpose()?,
+            id_check: id_check.map(IdCheckIn::request),
             ..PayoutRequest::at_counter(code)
         };
         Ok(l.record_visit_with(&by, outcome, stop_date, note.as_deref().unwrap_or(""), &req)?)

@@ -3,6 +3,7 @@
 //! one for the English UI. Raw system errors go to the log (`crate::log::log`: stderr and the
 //! data folder's `paypoint-desktop.log`, redacted), never to the clerk.
 
+use paypoint::authorisation::AuthorisationError;
 use paypoint::cash::CashError;
 use paypoint::clerk::ClerkError;
 use paypoint::idcard::IdCheckError;
@@ -12,6 +13,7 @@ use paypoint::org::OrgError;
 use paypoint::payout::PayoutError;
 use paypoint::policy::PolicyError;
 use paypoint::roll::RollError;
+use paypoint::scan::ScanError;
 use paypoint::stop::{StopError, StopReason};
 use paypoint::supervisor::SupervisorError;
 use paypoint::sync::client::SyncError;
@@ -264,6 +266,7 @@ impl From<PayoutError> for ApiError {
                 IdCheckError::BadManualNumber => "An ID number has 12 digits (or 9 for an old CMND)".into(),
                 IdCheckError::ReasonRequired => "Write why no identity paper was checked".into(),
             },
+            PayoutError::Authorisation(a) => authorisation_en(a),
             PayoutError::Clerk(_) | PayoutError::Money(_) | PayoutError::Ledger(_) => {
                 return match e {
                     PayoutError::Clerk(c) => c.into(),
@@ -280,6 +283,53 @@ impl From<PayoutError> for ApiError {
             _ => e.to_string(),
         };
         ApiError::new(e.code(), vi, en)
+    }
+}
+
+/// The English of a proxy's authorisation refused at the counter.
+fn authorisation_en(a: &AuthorisationError) -> String {
+    let d = |d: &chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
+    match a {
+        AuthorisationError::MissingField => {
+            "Type the proxy's name as on their ID card and their relationship to the beneficiary"
+                .into()
+        }
+        AuthorisationError::BadIdNumber => {
+            "The proxy's ID number has 12 digits (or 9 for an old CMND)".into()
+        }
+        AuthorisationError::SelfAsProxy => {
+            "The proxy cannot be the beneficiary: choose “The beneficiary”".into()
+        }
+        AuthorisationError::NotYetAuthorised(on) => format!(
+            "The authorisation's date {} is in the future: check the paper",
+            d(on)
+        ),
+        AuthorisationError::Expired(until) => format!(
+            "The authorisation expired on {}: a new one certified by the commune is needed",
+            d(until)
+        ),
+        AuthorisationError::TooLong(from, to) => format!(
+            "An authorisation runs at most {} months ({} to {}): check the expiry date",
+            paypoint::authorisation::MAX_AUTHORISATION_MONTHS,
+            d(from),
+            d(to)
+        ),
+        AuthorisationError::NeedsSupervisor => {
+            "A new proxy needs a supervisor's PIN and a note (which authorisation was seen)".into()
+        }
+    }
+}
+
+impl From<ScanError> for ApiError {
+    fn from(e: ScanError) -> Self {
+        match e {
+            ScanError::Ledger(l) => l.into(),
+            ScanError::Card(c) => ApiError::new(
+                c.code(),
+                c.to_string(),
+                "This is not the QR code of a citizen ID card: scan the card again, or type the number by hand",
+            ),
+        }
     }
 }
 

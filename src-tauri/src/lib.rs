@@ -21,6 +21,7 @@ macro_rules! window_commands {
                 commands::search,
                 commands::beneficiary,
                 commands::pay,
+                commands::scan_card,
                 commands::home_list,
                 commands::record_visit,
                 commands::report_stop,

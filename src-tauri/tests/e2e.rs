@@ -9,7 +9,7 @@ mod common;
 use std::process::Command;
 
 use common::*;
-use serde_json::json;
+use serde_json::{json, Value};
 
 /// Sign in (a wrong PIN first), find a beneficiary by an unaccented partial name, pay with the
 /// amount confirmed in figures and words, see the card refuse a second payment and the core
@@ -110,13 +110,7 @@ fn a_person_to_be_confirmed_is_paid_with_a_supervisors_pin_and_a_note() {
         let who = payable(&c, 1).await?.remove(0);
         let code = who["code"].as_str().unwrap().to_string();
         // The hold as the sync client records it from the hub's signed amendment.
-        let db = data_dir.join("ledger.sqlite");
-        let (key, _) = paypoint::vault::unlock(&db, None, paypoint::vault::KeyStore::Off).unwrap();
-        let conn = rusqlite::Connection::open(&db).unwrap();
-        conn.execute_batch(&format!("PRAGMA key = \"{}\";", *key.sqlcipher_key()))
-            .unwrap();
-        conn.busy_timeout(std::time::Duration::from_secs(10))
-            .unwrap();
+        let conn = app_ledger(&data_dir);
         conn.execute(
             "INSERT INTO life_holds (code, periods, event_seq) VALUES (?1, '2026-09 2026-10 2026-11', 1)",
             [&code],
@@ -1513,6 +1507,268 @@ fn no_log_line_names_a_person_or_shows_a_pin_or_key() {
                         run < 64,
                         "the {what} holds a 64-hex-character run (a key?):\n{text}"
                     );
+                }
+            }
+            Ok(())
+        },
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Identity at the counter (issue 16): the ID card's QR code typed by a scanner.
+
+/// The QR text a card of this person would carry (the roll has the year of birth only).
+fn qr_text(id: &str, name: &str, birth_year: &Value, female: bool) -> String {
+    format!(
+        "{id}||{name}|1503{birth_year}|{}|Thôn Đông Sơn, xã Quảng Hưng, huyện Quảng Xương, Thanh Hóa|20042021",
+        if female { "Nữ" } else { "Nam" }
+    )
+}
+
+/// Types `text` and Enter into whatever has the focus, as a scanner does: one burst.
+async fn scan(c: &Client, text: &str) -> Result<(), CmdError> {
+    c.active_element()
+        .await?
+        .send_keys(&format!("{text}{}", Key::Enter))
+        .await
+}
+
+/// What a payout recorded, read from the ledger the app holds.
+fn ledger_row(data_dir: &std::path::Path, sql: &str, code: &str) -> (Option<String>, String, bool) {
+    app_ledger(data_dir)
+        .query_row(sql, [code], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+}
+
+/// What the payout of `code` recorded: the identity check's method, who took the money, and
+/// whether the proxy was added at the counter.
+const PAYOUT_OF: &str = "SELECT p.id_check, p.recipient, p.proxy_added_at_counter FROM payouts p
+     JOIN beneficiaries b ON b.id = p.beneficiary_id WHERE b.code = ?1";
+
+/// A card scanned on the Pay screen lands on its holder's card (the search left as it was), a
+/// matching card is paid with `id_check = qr`; a card with another name is shown in words and
+/// needs a note; a registered proxy's card scanned into the dialog fills the proxy; a stranger's
+/// card is "not on the roll" on the Pay screen and, in a dialog, a new proxy who needs a
+/// supervisor. The app's log holds no name, number or address of any scanned card.
+#[test]
+fn a_scanned_id_card_opens_the_card_fills_the_dialog_and_is_recorded_with_the_payout() {
+    run(
+        |Ctx {
+             c,
+             data_dir,
+             stderr_log,
+             ..
+         }| async move {
+            sign_in_demo(&c).await?;
+            let mut people = Vec::new();
+            for who in payable(&c, 40).await? {
+                let card =
+                    invoke(&c, "beneficiary", json!({"code": who["code"]})).await?["ok"].clone();
+                if card["id_card"].is_string() {
+                    people.push(card);
+                }
+            }
+            let plain: Vec<&Value> = people.iter().filter(|p| p["proxy"].is_null()).collect();
+            let with_proxy = people
+                .iter()
+                .find(|p| !p["proxy"].is_null() && p["proxy_expired"] == false)
+                .expect("a demo person with a registered proxy");
+            let qr_of = |p: &Value, name: &str| {
+                qr_text(
+                    p["id_card"].as_str().unwrap(),
+                    name,
+                    &p["birth_year"],
+                    p["sex"] == "F",
+                )
+            };
+            let mut scanned_texts = Vec::new();
+
+            // 1. A matching card on the Pay screen: its card opens, the search is as it was.
+            let a = plain[0];
+            let qr = qr_of(a, a["name"].as_str().unwrap());
+            scan(&c, &qr).await?;
+            scanned_texts.push(qr);
+            wait(
+                &c,
+                &format!(
+                    "[data-testid=\"card\"][data-code=\"{}\"]",
+                    a["code"].as_str().unwrap()
+                ),
+            )
+            .await?;
+            wait_text(&c, &tid("scan-matches"), "Thẻ khớp danh sách").await?;
+            assert_eq!(
+                wait_id(&c, "pay-search")
+                    .await?
+                    .prop("value")
+                    .await?
+                    .as_deref(),
+                Some("")
+            );
+            screenshot(&c, "16-scan-card").await?;
+            click_id(&c, "pay-button").await?;
+            wait_js(
+                &c,
+                "document.querySelector('[data-testid=id-check]')?.dataset.method === 'qr'",
+            )
+            .await?;
+            click_id(&c, "confirm-pay").await?;
+            wait_id(&c, "paid-message").await?;
+            let (method, recipient, _) =
+                ledger_row(&data_dir, PAYOUT_OF, a["code"].as_str().unwrap());
+            assert_eq!(
+                (method.as_deref(), recipient.as_str()),
+                (Some("qr"), "self")
+            );
+            click_id(&c, "next-person").await?;
+            wait_js(&c, "document.getElementById('modal-layer').hidden").await?;
+
+            // 2. Another name on the card: said in words; the payout needs a note.
+            let b = plain[1];
+            let qr = qr_of(b, "Phạm Văn Tư");
+            wait_id(&c, "pay-search").await?.click().await?;
+            scan(&c, &qr).await?;
+            scanned_texts.push(qr);
+            let words = wait_text(
+                &c,
+                &tid("scan-mismatch"),
+                "Tên trên thẻ khác tên trong danh sách",
+            )
+            .await?;
+            assert!(
+                words.contains("Phạm Văn Tư") && words.contains(b["name"].as_str().unwrap()),
+                "{words}"
+            );
+            click_id(&c, "pay-button").await?;
+            wait_id(&c, "id-note").await?;
+            screenshot(&c, "16b-scan-mismatch").await?;
+            click_id(&c, "confirm-pay").await?;
+            wait_text(&c, &tid("pay-error"), "ghi lý do vào ghi chú").await?;
+            type_id(&c, "id-note", "tên khai sinh khác tên thường gọi").await?;
+            click_id(&c, "confirm-pay").await?;
+            wait_id(&c, "paid-message").await?;
+            assert_eq!(
+                ledger_row(&data_dir, PAYOUT_OF, b["code"].as_str().unwrap())
+                    .0
+                    .as_deref(),
+                Some("qr_mismatch")
+            );
+            click_id(&c, "next-person").await?;
+            wait_js(&c, "document.getElementById('modal-layer').hidden").await?;
+
+            // 3. The registered proxy's card scanned into the open dialog fills the proxy.
+            let code = with_proxy["code"].as_str().unwrap();
+            open_card(&c, "pay-search", code, code).await?;
+            click_id(&c, "pay-button").await?;
+            wait_id(&c, "confirm-pay").await?;
+            let proxy = &with_proxy["proxy"];
+            let qr = qr_text(
+                proxy["id_card"].as_str().unwrap(),
+                proxy["name"].as_str().unwrap(),
+                &json!(1970),
+                false,
+            );
+            scan(&c, &qr).await?;
+            scanned_texts.push(qr);
+            wait_js(
+                &c,
+                "document.querySelector('[data-testid=recipient-proxy]').checked",
+            )
+            .await?;
+            assert_eq!(
+                wait_id(&c, "proxy-id")
+                    .await?
+                    .prop("value")
+                    .await?
+                    .as_deref(),
+                proxy["id_card"].as_str()
+            );
+            click_id(&c, "confirm-pay").await?;
+            wait_id(&c, "paid-message").await?;
+            let (method, recipient, added) = ledger_row(&data_dir, PAYOUT_OF, code);
+            assert_eq!(
+                (method.as_deref(), recipient.as_str(), added),
+                (Some("qr"), "proxy", false)
+            );
+            click_id(&c, "next-person").await?;
+            wait_js(&c, "document.getElementById('modal-layer').hidden").await?;
+
+            // 4. A stranger's card on the Pay screen: not on the roll, and nothing else happens.
+            let stranger = qr_text("001180000999", "Đỗ Thị Hạnh", &json!(1980), true);
+            wait_id(&c, "pay-search").await?.click().await?;
+            scan(&c, &stranger).await?;
+            scanned_texts.push(stranger.clone());
+            wait_text(&c, &tid("scan-not-on-roll"), "không có trong danh sách").await?;
+            assert!(!wait_id(&c, "card-box")
+                .await?
+                .text()
+                .await?
+                .contains("Đỗ Thị Hạnh"));
+
+            // 5. The same stranger in a dialog: a new proxy, who needs a fresh paper and a supervisor.
+            let d = plain[2]["code"].as_str().unwrap();
+            open_card(&c, "pay-search", d, d).await?;
+            click_id(&c, "pay-button").await?;
+            wait_id(&c, "confirm-pay").await?;
+            scan(&c, &stranger).await?;
+            wait_js(
+                &c,
+                "document.querySelector('[data-testid=recipient-new_proxy]').checked",
+            )
+            .await?;
+            wait_id(&c, "scan-not-proxy").await?;
+            assert_eq!(
+                wait_id(&c, "new-proxy-name")
+                    .await?
+                    .prop("value")
+                    .await?
+                    .as_deref(),
+                Some("Đỗ Thị Hạnh")
+            );
+            let today = chrono::Local::now().date_naive();
+            type_id(&c, "new-proxy-rel", "con dâu").await?;
+            fill_id(
+                &c,
+                "new-proxy-from",
+                &(today - chrono::Duration::days(3))
+                    .format("%d/%m/%Y")
+                    .to_string(),
+            )
+            .await?;
+            fill_id(
+                &c,
+                "new-proxy-until",
+                &(today + chrono::Duration::days(300))
+                    .format("%d/%m/%Y")
+                    .to_string(),
+            )
+            .await?;
+            click_id(&c, "confirm-pay").await?;
+            wait_id(&c, "pay-error").await?;
+            let card = invoke(&c, "beneficiary", json!({"code": d})).await?;
+            assert_eq!(
+                card["ok"]["paid"], 0,
+                "nothing paid without the supervisor: {card}"
+            );
+            fill_id(&c, "approve-pin", "9999").await?;
+            type_id(&c, "approve-note", "Giấy ủy quyền UBND xã xác nhận, đã xem").await?;
+            screenshot(&c, "16c-new-proxy").await?;
+            click_id(&c, "confirm-pay").await?;
+            wait_id(&c, "paid-message").await?;
+            let (method, recipient, added) = ledger_row(&data_dir, PAYOUT_OF, d);
+            assert_eq!(
+                (method.as_deref(), recipient.as_str(), added),
+                (Some("qr"), "proxy", true)
+            );
+
+            // Nothing of any card in the app's logs.
+            let log = std::fs::read_to_string(paypoint_desktop::log::log_path(&data_dir))
+                .unwrap_or_default()
+                + &std::fs::read_to_string(&stderr_log).unwrap_or_default();
+            for text in &scanned_texts {
+                let fields: Vec<&str> = text.split('|').collect();
+                for secret in [fields[0], fields[2], fields[5]] {
+                    assert!(!log.contains(secret), "the log holds “{secret}”");
                 }
             }
             Ok(())

@@ -333,6 +333,10 @@ pub struct Payout {
     /// the check was recorded (issue 16) and when the clerk did not say.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_check: Option<crate::idcard::IdCheck>,
+    /// A proxy not on the roll, paid on a fresh authorisation shown at the counter and approved by
+    /// a supervisor: for the managing office to confirm or refuse for later months.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy_added_at_counter: Option<crate::authorisation::CounterAuthorisation>,
 }
 
 /// A supervisor's approval of a payout under a proof-of-life hold.

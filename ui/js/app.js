@@ -5,6 +5,7 @@ import { $, $$, fill, h, monthYear } from "./dom.js";
 import { applyI18n, currentLang, setLang, t } from "./i18n.js";
 import * as modal from "./modal.js";
 import * as idle from "./idle.js";
+import * as scanner from "./scanner.js";
 import signin from "./screens/signin.js";
 import unlock from "./screens/unlock.js";
 import today from "./screens/today.js";
@@ -78,6 +79,13 @@ async function boot() {
     go("signin");
   });
   document.addEventListener("keydown", onKey, true);
+  // A card scanned anywhere but in a payment dialog is read on the Pay screen.
+  scanner.start();
+  scanner.onScan((text) => {
+    if (!app.clerk) return;
+    if (app.screen !== pay) go("pay");
+    pay.scan(text);
+  });
   $("#lang-switch").addEventListener("click", toggleLang);
   $("#sign-out").addEventListener("click", signOut);
   let seconds = 300;

@@ -1,11 +1,15 @@
 // The payment dialog, shared by the counter and the home visit: who receives the money (the
-// beneficiary, or the authorised proxy with name and ID number), the amount in figures and in
-// words, Enter to confirm; then the receipt is offered. A person to be confirmed (proof of life)
-// is still paid, with a supervisor's PIN and a note.
+// beneficiary, the authorised proxy with name and ID number, or a new proxy with a fresh
+// authorisation), how their identity was checked (a scanned ID card fills the dialog), the
+// amount in figures and in words, Enter to confirm; then the receipt is offered. A person to be
+// confirmed (proof of life), a new proxy or a card with another ID number is still paid, with a
+// supervisor's PIN and a note.
 import { call, errorText } from "./api.js";
 import { $, fill, h, money, notice } from "./dom.js";
 import { t } from "./i18n.js";
 import * as modal from "./modal.js";
+import { idCheckFields } from "./idcheck.js";
+import { onScan } from "./scanner.js";
 
 /**
  * @typedef {import("../types/bindings").Card} Card
@@ -15,16 +19,19 @@ import * as modal from "./modal.js";
  * @typedef {import("../types/bindings").ApprovalIn} ApprovalIn
  * @typedef {import("../types/bindings").AppInfo} AppInfo
  * @typedef {import("../types/bindings").Clerk} Clerk
+ * @typedef {import("../types/bindings").Scan} Scan
+ * @typedef {import("../types/bindings").Holder} Holder
  */
 
 /**
  * Opens the dialog for a card. `onDone()` runs when the clerk moves on after paying. `info` and
- * `clerk` are the screen's (who may approve a person to be confirmed): passed in rather than
- * imported from app.js, so that the screens and this dialog do not import each other in a circle.
+ * `clerk` are the screen's (who may approve): passed in rather than imported from app.js, so that
+ * the screens and this dialog do not import each other in a circle. `scanned` is a card scanned on
+ * the Pay screen before the dialog opened; a card scanned while it is open fills it too.
  * @param {Card} card
- * @param {{ info: AppInfo | null, clerk: Clerk | null, atHome?: boolean, onDone?: (receipt: PayoutReceipt) => void }} options
+ * @param {{ info: AppInfo | null, clerk: Clerk | null, atHome?: boolean, scan?: { scan: Scan, holder: Holder, text: string } | null, onDone?: (receipt: PayoutReceipt) => void }} options
  */
-export function openPay(card, { info, clerk, atHome = false, onDone }) {
+export function openPay(card, { info, clerk, atHome = false, scan = null, onDone }) {
   /** @type {RecipientKind} */
   let recipient = "self";
   let busy = false;
@@ -32,6 +39,7 @@ export function openPay(card, { info, clerk, atHome = false, onDone }) {
   let receipt = null;
   const proxyAllowed = !!card.proxy && !card.proxy_expired;
   const err = h("div", { id: "pay-error-box" });
+  const scanNote = h("div", { id: "pay-scan-note" });
   const proxyName = h("input", { id: "proxy-name", "data-testid": "proxy-name", autocomplete: "off", value: card.proxy?.name || "" });
   const proxyId = h("input", { id: "proxy-id", "data-testid": "proxy-id", autocomplete: "off", inputmode: "numeric" });
   const proxyFields = h(
@@ -42,6 +50,8 @@ export function openPay(card, { info, clerk, atHome = false, onDone }) {
     h("label", { class: "label", for: "proxy-id" }, t("dlg_proxy_id")),
     proxyId,
   );
+  const fresh = newProxyFields();
+  const idCheck = idCheckFields();
   /** @type {(value: RecipientKind, label: string, disabled: boolean) => HTMLLabelElement} */
   const radio = (value, label, disabled) =>
     h(
@@ -51,7 +61,7 @@ export function openPay(card, { info, clerk, atHome = false, onDone }) {
       " ",
       label,
     );
-  const approval = card.to_confirm ? approvalFields(card, info, clerk) : null;
+  const approval = approvalFields(card, info, clerk);
   const confirmBtn = h("button", { class: "primary big", id: "confirm-pay", "data-testid": "confirm-pay", onclick: confirm }, t("dlg_confirm"));
   const body = h(
     "div",
@@ -61,35 +71,103 @@ export function openPay(card, { info, clerk, atHome = false, onDone }) {
     h("h3", {}, t("dlg_recipient")),
     radio("self", t("dlg_recipient_self"), false),
     radio("proxy", t("dlg_recipient_proxy"), !proxyAllowed),
+    radio("new_proxy", t("dlg_recipient_new_proxy"), false),
     card.proxy ? null : h("div", { class: "muted small" }, t("dlg_no_proxy")),
-    card.proxy_expired ? notice("warn", t("card_proxy_expired")) : null,
+    card.proxy_expired ? notice("warn", t("card_proxy_expired_renew"), "dlg-proxy-expired") : null,
+    scanNote,
     proxyFields,
-    approval?.box,
+    fresh.box,
+    idCheck.box,
+    approval.box,
     h("div", { class: "confirm-amount" }, h("div", { class: "label" }, t("dlg_amount")), h("div", { class: "amount-huge", "data-testid": "confirm-amount" }, `${money(card.payable)} đ`), h("div", { class: "in-words", "data-testid": "confirm-words" }, card.payable_words)),
-    h("p", { class: "muted" }, t("dlg_check_id")),
     err,
     h("div", { class: "actions" }, confirmBtn, h("button", { "data-testid": "cancel-pay", onclick: () => modal.close() }, t("dlg_cancel"))),
   );
   body.addEventListener("keydown", onKey);
-  modal.open(body, { testid: "pay-dialog", wide: true, onClose: () => receipt && onDone?.(receipt) });
+  const stopScans = onScan((text) => void scanned(text));
+  modal.open(body, {
+    testid: "pay-dialog",
+    wide: true,
+    onClose: () => {
+      stopScans();
+      if (receipt) onDone?.(receipt);
+    },
+  });
   confirmBtn.focus();
+  if (scan) useScan(scan.scan, scan.text);
+  showApproval();
 
-  /** @param {RecipientKind} value */
-  function choose(value) {
+  /**
+   * @param {RecipientKind} value
+   * @param {{ keepScan?: boolean }} [options]
+   */
+  function choose(value, { keepScan = false } = {}) {
     recipient = value;
     for (const r of body.querySelectorAll('input[name="recipient"]')) /** @type {HTMLInputElement} */ (r).checked = /** @type {HTMLInputElement} */ (r).value === value;
     proxyFields.hidden = value !== "proxy";
-    if (value === "proxy") proxyId.focus();
+    fresh.box.hidden = value !== "new_proxy";
+    // A scan was of one person: choosing another recipient by hand leaves it behind.
+    if (!keepScan && idCheck.scanned()) {
+      idCheck.set(null);
+      fill(scanNote);
+    }
+    showApproval();
+    if (value === "proxy" && !keepScan) proxyId.focus();
+    if (value === "new_proxy" && !keepScan) fresh.focus();
+  }
+
+  /** A supervisor is asked for when the core will require one: say so before the clerk tries. */
+  function showApproval() {
+    const needed = !!card.to_confirm || recipient === "new_proxy" || idCheck.needsSupervisor();
+    approval.box.hidden = !needed;
+  }
+
+  /** A card scanned while the dialog is open: whose it is decides who receives. @param {string} text */
+  async function scanned(text) {
+    if (busy || receipt) return;
+    try {
+      useScan(await call("scan_card", { text }), text);
+    } catch (e) {
+      fill(err, notice("error", errorText(e), "scan-error"));
+    }
+  }
+
+  /**
+   * @param {Scan} s
+   * @param {string} text
+   */
+  function useScan(s, text) {
+    fill(err);
+    const holder = s.holders.find((x) => x.code === card.code);
+    const against = holder ? { differed: holder.differed, expectedName: holder.expected_name, expectedBirthYear: holder.expected_birth_year } : { differed: [], expectedName: s.card.name, expectedBirthYear: null, fresh: true };
+    if (holder && !holder.as_proxy) {
+      choose("self", { keepScan: true });
+      fill(scanNote);
+    } else if (holder) {
+      choose("proxy", { keepScan: true });
+      proxyName.value = s.card.name;
+      proxyId.value = s.card.id_number;
+      fill(scanNote);
+    } else {
+      // Not this person's card nor their registered proxy's: a new proxy, if they bring a fresh authorisation.
+      choose("new_proxy", { keepScan: true });
+      fresh.fillFromCard(s.card);
+      fill(scanNote, notice("warn", t("scan_not_proxy", { name: s.card.name, beneficiary: card.name }), "scan-not-proxy"));
+    }
+    idCheck.set({ text, card: s.card, ...against });
+    showApproval();
+    confirmBtn.focus();
   }
 
   /** @param {KeyboardEvent} e */
   function onKey(e) {
     const target = /** @type {HTMLInputElement} */ (e.target);
     const typing = target.tagName === "INPUT" && target.type !== "radio";
-    if (!receipt && !typing && (e.key === "1" || e.key === "2")) {
+    if (!receipt && !typing && (e.key === "1" || e.key === "2" || e.key === "3")) {
       e.preventDefault();
       if (e.key === "1") choose("self");
-      else if (proxyAllowed) choose("proxy");
+      else if (e.key === "2" && proxyAllowed) choose("proxy");
+      else if (e.key === "3") choose("new_proxy");
     } else if (e.key === "Enter" && target.dataset?.testid !== "cancel-pay") {
       e.preventDefault();
       if (receipt) modal.close();
@@ -100,25 +178,32 @@ export function openPay(card, { info, clerk, atHome = false, onDone }) {
     }
   }
 
+  /** @returns {RecipientIn} */
+  function recipientIn() {
+    if (recipient === "proxy") return { kind: "proxy", name: proxyName.value, id_card: proxyId.value, relationship: null, authorised_on: null, valid_until: null };
+    if (recipient === "new_proxy") return fresh.value();
+    return { kind: "self", name: null, id_card: null, relationship: null, authorised_on: null, valid_until: null };
+  }
+
   async function confirm() {
     if (busy || receipt) return;
     busy = true;
     confirmBtn.disabled = true;
     confirmBtn.textContent = t("dlg_working");
-    /** @type {RecipientIn} */
-    const rec = recipient === "proxy" ? { kind: "proxy", name: proxyName.value, id_card: proxyId.value } : { kind: "self" };
-    const appr = approval?.value() ?? null;
+    const rec = recipientIn();
+    const appr = approval.box.hidden ? null : approval.value();
+    const id_check = idCheck.value();
     try {
       if (atHome) {
-        const v = await call("record_visit", { code: card.code, outcome: "paid", note: "", recipient: rec, expected_total: card.payable, approval: appr });
+        const v = await call("record_visit", { code: card.code, outcome: "paid", note: "", recipient: rec, expected_total: card.payable, approval: appr, stop_date: null, id_check });
         receipt = v.payout;
       } else {
-        receipt = await call("pay", { code: card.code, recipient: rec, expected_total: card.payable, at_home: false, approval: appr });
+        receipt = await call("pay", { code: card.code, recipient: rec, expected_total: card.payable, at_home: false, approval: appr, id_check });
       }
       showReceipt();
     } catch (e) {
       fill(err, notice("error", errorText(e), "pay-error"));
-      if (approval) approval.clearPin();
+      approval.clearPin();
       confirmBtn.disabled = false;
       confirmBtn.textContent = t("dlg_confirm");
     } finally {
@@ -156,14 +241,49 @@ export function openPay(card, { info, clerk, atHome = false, onDone }) {
 }
 
 /**
- * The supervisor's approval for a person to be confirmed: who, their PIN, and a note.
+ * A new proxy's authorisation, typed from the paper (name and ID number filled by a scan).
+ */
+function newProxyFields() {
+  const name = h("input", { id: "new-proxy-name", "data-testid": "new-proxy-name", autocomplete: "off" });
+  const id = h("input", { id: "new-proxy-id", "data-testid": "new-proxy-id", autocomplete: "off", inputmode: "numeric" });
+  const rel = h("input", { id: "new-proxy-rel", "data-testid": "new-proxy-rel", autocomplete: "off", placeholder: t("new_proxy_rel_hint") });
+  const from = h("input", { id: "new-proxy-from", "data-testid": "new-proxy-from", autocomplete: "off", placeholder: "dd/mm/yyyy" });
+  const until = h("input", { id: "new-proxy-until", "data-testid": "new-proxy-until", autocomplete: "off", placeholder: "dd/mm/yyyy" });
+  /** @type {(f: HTMLInputElement, key: string) => HTMLElement[]} */
+  const labelled = (f, key) => [h("label", { class: "label", for: f.id }, t(key)), f];
+  const box = h(
+    "div",
+    { class: "proxy-fields new-proxy", hidden: true, "data-testid": "new-proxy" },
+    h("div", { class: "muted small" }, t("new_proxy_explain")),
+    labelled(name, "dlg_proxy_name"),
+    labelled(id, "dlg_proxy_id"),
+    labelled(rel, "new_proxy_rel"),
+    labelled(from, "new_proxy_from"),
+    labelled(until, "new_proxy_until"),
+  );
+  return {
+    box,
+    focus: () => (name.value ? rel : name).focus(),
+    /** @param {import("../types/bindings").IdCardQr} card */
+    fillFromCard(card) {
+      name.value = card.name;
+      id.value = card.id_number;
+    },
+    /** @returns {RecipientIn} */
+    value: () => ({ kind: "new_proxy", name: name.value, id_card: id.value, relationship: rel.value, authorised_on: from.value, valid_until: until.value }),
+  };
+}
+
+/**
+ * A supervisor's approval: for a person to be confirmed, a new proxy, or a card with another ID
+ * number than the roll's. Who, their PIN, and a note; shown only when needed.
  * @param {Card} card
  * @param {AppInfo | null} info
  * @param {Clerk | null} clerk
  * @returns {{ box: HTMLElement, value: () => ApprovalIn, clearPin: () => void }}
  */
 function approvalFields(card, info, clerk) {
-  const hold = /** @type {NonNullable<Card["to_confirm"]>} */ (card.to_confirm);
+  const hold = card.to_confirm;
   const supervisors = (info?.clerks || []).filter((c) => c.role === "supervisor" && c.id !== clerk?.id);
   const sup = h("select", { id: "approve-supervisor", "data-testid": "approve-supervisor" }, supervisors.map((c) => h("option", { value: c.id }, c.name)));
   const pin = h("input", { id: "approve-pin", type: "password", inputmode: "numeric", "data-testid": "approve-pin", autocomplete: "off" });
@@ -171,7 +291,7 @@ function approvalFields(card, info, clerk) {
   const box = h(
     "div",
     { class: "approval", "data-testid": "approval" },
-    notice("warn", t("to_confirm_dialog", { n: hold.periods.length, periods: hold.periods.join(", ") }), "pay-to-confirm"),
+    hold ? notice("warn", t("to_confirm_dialog", { n: hold.periods.length, periods: hold.periods.join(", ") }), "pay-to-confirm") : h("div", { class: "muted small" }, t("approve_why")),
     supervisors.length ? null : notice("error", t("approve_no_supervisor")),
     h("label", { class: "label", for: "approve-supervisor" }, t("rev_supervisor")),
     sup,

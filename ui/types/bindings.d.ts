@@ -130,6 +130,17 @@ export type Card = {
 	cash_on_hand: Dong,
 } & BeneficiaryView;
 
+/** A field of the card that differs from the roll. */
+export type CardField = 
+/** The ID number. */
+"id_number" | 
+/** The name (compared without accents, case or spacing). */
+"name" | 
+/** The year of birth (the roll holds the year only). */
+"birth_year" | 
+/** Sex. */
+"sex";
+
 /** The cash position and the denominations to count. */
 export type CashOut = {
 	status: CashStatus,
@@ -339,6 +350,22 @@ export type Flag = {
 	amount?: Dong | null,
 };
 
+/** Whose card a scan is, on the roll. */
+export type Holder = {
+	/** The beneficiary concerned (the card's holder, or the person they receive for). */
+	code: BeneficiaryCode,
+	/** The beneficiary's name on the roll. */
+	name: string,
+	/** The card is the registered proxy's, not the beneficiary's. */
+	as_proxy: boolean,
+	/** The name on the roll the card was compared with: the beneficiary's, or the proxy's. */
+	expected_name: string,
+	/** The year of birth on the roll the card was compared with (none for a proxy). */
+	expected_birth_year: number | null,
+	/** Fields of the card that differ from the roll (empty: it matches). */
+	differed: CardField[],
+};
+
 /** One beneficiary paid at home, with the last visit of the open period. */
 export type HomeDelivery = {
 	/** Beneficiary code. */
@@ -358,6 +385,47 @@ export type HomeDelivery = {
 	/** The last visit this period, if any. */
 	last_visit: VisitSummary | null,
 };
+
+/** What the card's QR says, checked and normalised. */
+export type IdCardQr = {
+	/** The 12-digit personal identification number (số định danh cá nhân). */
+	id_number: string,
+	/** The old 9-digit CMND number, when the card carries one. */
+	old_number: string | null,
+	/** Full name, NFC, single spaces. */
+	name: string,
+	/** Date of birth. */
+	birth_date: string,
+	/** Sex. */
+	sex: Sex,
+	/**
+	 * Address (permanent residence, or "nơi cư trú" on the 2024 card). Predates the 2025
+	 * mergers: never matched against anything.
+	 */
+	address: string,
+	/** Date of issue. */
+	issued: string,
+};
+
+/** How the clerk checked the identity of whoever takes the money, as the window sends it. */
+export type IdCheckIn = 
+/**
+ * The card's QR code was scanned: the text the scanner typed, and the clerk's note when the
+ * card differs from the roll.
+ */
+{ method: "qr"; 
+/** The scanned text. */
+text: string; 
+/** Why the payout goes ahead although the card differs. */
+note?: string | null } | 
+/** The clerk looked at the card; the number, if typed. */
+{ method: "manual"; 
+/** The number typed (12 digits, or 9 of an old CMND). */
+id_number?: string | null } | 
+/** No paper checked, and why. */
+{ method: "none"; 
+/** Why (a bedridden person the clerk knows, at home). */
+reason: string };
 
 /** How to read the text of a roll file: found out from the file, or as the clerk chose. */
 export type ImportEncoding = 
@@ -721,6 +789,12 @@ export type RecipientIn = {
 	name?: string | null,
 	/** The proxy's ID card number (a proxy only; may be left out). */
 	id_card?: string | null,
+	/** A new proxy: relationship to the beneficiary. */
+	relationship?: string | null,
+	/** A new proxy: the date the commune certified the authorisation (dd/mm/yyyy). */
+	authorised_on?: string | null,
+	/** A new proxy: the authorisation's last day (dd/mm/yyyy). */
+	valid_until?: string | null,
 };
 
 /** Who receives the money: the beneficiary, or the proxy named in the request. */
@@ -728,7 +802,12 @@ export type RecipientKind =
 /** The beneficiary in person. */
 "self" | 
 /** Someone receiving for them (name and ID card given). */
-"proxy";
+"proxy" | 
+/**
+ * A proxy not on the roll with a fresh authorisation shown at the counter (its dates and the
+ * relationship given; a supervisor approves).
+ */
+"new_proxy";
 
 /** A recorded reversal. */
 export type ReversalReceipt = {
@@ -810,6 +889,17 @@ export type RollVersion = {
 	loaded_at: string,
 	/** Hub (signed), file (the pay point's own, unsigned) or demo. */
 	origin: RollOrigin,
+};
+
+/**
+ * A scan: the card read, and every person on the roll it belongs to (none: "không có trong
+ * danh sách", and nothing else happens).
+ */
+export type Scan = {
+	/** The card, read and checked. */
+	card: IdCardQr,
+	/** Whom it belongs to on the roll. */
+	holders: Holder[],
 };
 
 /** One search result: what the result list shows. */
@@ -1182,7 +1272,7 @@ export interface Commands {
   org_settings: { args: Record<string, never>; result: OrgView };
   /** Pays every payable line of a beneficiary, refused if the amount confirmed on screen is no
    * longer what is owed. */
-  pay: { args: { code: string; recipient: RecipientIn; expected_total: number; at_home?: boolean | null; approval?: ApprovalIn | null; }; result: PayoutReceipt };
+  pay: { args: { code: string; recipient: RecipientIn; expected_total: number; at_home?: boolean | null; approval?: ApprovalIn | null; id_check?: IdCheckIn | null; }; result: PayoutReceipt };
   /** The rate table in force today (its legal basis, since when, a newer one already loaded) and
    * its categories matching the words typed (all when empty). */
   policy_rates: { args: { query: string; }; result: PolicyInForce };
@@ -1200,13 +1290,16 @@ export interface Commands {
   /** Records a home visit; outcome `paid` pays at the home under the counter's rules, `deceased`
    * and `moved` stop payment with `stop_date` (the date of death, which the core requires, or of
    * the move). */
-  record_visit: { args: { code: string; outcome: VisitOutcome; note?: string | null; recipient?: RecipientIn | null; expected_total?: number | null; approval?: ApprovalIn | null; stop_date?: string | null; }; result: VisitReceipt };
+  record_visit: { args: { code: string; outcome: VisitOutcome; note?: string | null; recipient?: RecipientIn | null; expected_total?: number | null; approval?: ApprovalIn | null; stop_date?: string | null; id_check?: IdCheckIn | null; }; result: VisitReceipt };
   /** Records a stop report: payment stops at once. */
   report_stop: { args: { code: string; reason: StopReason; date?: string | null; note?: string | null; }; result: StopReceipt };
   /** Reverses a payout: needs the reason and a supervisor's PIN (someone other than the clerk). */
   reverse: { args: { payout_id: string; reason: string; approver_id: number; approver_pin: string; }; result: ReversalReceipt };
   /** The versions of the open period's roll, each with where it came from. */
   roll_versions: { args: Record<string, never>; result: RollVersion[] };
+  /** Reads a citizen ID card's QR code (the text a scanner typed) and finds whose card it is on the
+   * open period's roll: the beneficiary, or the registered proxy of one. The text is never logged. */
+  scan_card: { args: { text: string; }; result: Scan };
   /** Beneficiaries matching what the clerk typed (accent-insensitive, prefixes), at most
    * [`SEARCH_LIMIT`]. */
   search: { args: { query: string; limit?: number | null; }; result: SearchHit[] };

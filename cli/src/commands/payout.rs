@@ -2,6 +2,7 @@
 //! `reverse` (a payout undone, approved by a supervisor).
 
 use clap::Args;
+use paypoint::authorisation::NewAuthorisation;
 use paypoint::clerk::SignedIn;
 use paypoint::idcard::IdCheckRequest;
 use paypoint::payout::{Approval, PayoutReceipt, PayoutRequest, Recipient, ReversalReceipt};
@@ -88,22 +89,44 @@ impl Choice for VisitOutcome {
 
 #[derive(Args)]
 struct ProxyArgs {
-    /// Người nhận thay: họ tên (phải có giấy ủy quyền trong danh sách).
+    /// Người nhận thay: họ tên (có giấy ủy quyền trong danh sách, hoặc giấy mới: --authorised-on).
     #[arg(long, requires = "proxy_id")]
     proxy_name: Option<String>,
     /// Người nhận thay: số CCCD.
     #[arg(long, requires = "proxy_name")]
     proxy_id: Option<String>,
+    /// Người nhận thay mới (không có trong danh sách, hoặc giấy cũ đã hết hạn): ngày UBND xã xác
+    /// nhận giấy ủy quyền, YYYY-MM-DD. Cần --valid-until, --relationship và giám sát viên
+    /// (--approver, --approval-note); đơn vị quản lý xác nhận cho các tháng sau.
+    #[arg(long, value_name = "YYYY-MM-DD", requires_all = ["proxy_name", "valid_until", "relationship"])]
+    authorised_on: Option<chrono::NaiveDate>,
+    /// Giấy ủy quyền mới: ngày hết hạn, YYYY-MM-DD (tối đa 12 tháng).
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "authorised_on")]
+    valid_until: Option<chrono::NaiveDate>,
+    /// Giấy ủy quyền mới: quan hệ với đối tượng (ví dụ: con trai).
+    #[arg(long, requires = "authorised_on")]
+    relationship: Option<String>,
 }
 
 impl ProxyArgs {
     fn recipient(&self) -> Recipient {
-        match (&self.proxy_name, &self.proxy_id) {
-            (Some(name), Some(id)) => Recipient::Proxy {
+        let (Some(name), Some(id)) = (&self.proxy_name, &self.proxy_id) else {
+            return Recipient::Beneficiary;
+        };
+        match (self.authorised_on, self.valid_until, &self.relationship) {
+            (Some(authorised_on), Some(valid_until), Some(relationship)) => {
+                Recipient::NewProxy(NewAuthorisation {
+                    name: name.clone(),
+                    id_card: id.clone(),
+                    relationship: relationship.clone(),
+                    authorised_on,
+                    valid_until,
+                })
+            }
+            _ => Recipient::Proxy {
                 name: name.clone(),
                 id_card: id.clone(),
             },
-            _ => Recipient::Beneficiary,
         }
     }
 }

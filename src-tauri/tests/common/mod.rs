@@ -510,6 +510,17 @@ pub async fn nav(c: &Client, screen: &str) -> Result<(), CmdError> {
     Ok(())
 }
 
+/// The demo ledger the app holds (encrypted under the demo passphrase), opened beside it.
+pub fn app_ledger(data_dir: &Path) -> rusqlite::Connection {
+    let db = data_dir.join("ledger.sqlite");
+    let (key, _) = paypoint::vault::unlock(&db, None, paypoint::vault::KeyStore::Off).unwrap();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"{}\";", *key.sqlcipher_key()))
+        .unwrap();
+    conn.busy_timeout(Duration::from_secs(10)).unwrap();
+    conn
+}
+
 /// Lower case without Vietnamese accents.
 pub fn fold(s: &str) -> String {
     paypoint::text::fold(s)
