@@ -33,6 +33,11 @@ pub enum Payability {
     },
     /// The period is closed: nothing more is paid in it.
     PeriodClosed,
+    /// Another device of the pay point holds this person: it pays them, this one does not.
+    HeldElsewhere {
+        /// That device's short id.
+        device: String,
+    },
     /// The roll owes this person nothing this period.
     NothingOwed,
     /// Every line is paid.
@@ -65,13 +70,16 @@ pub(crate) struct Facts {
     pub payable: Dong,
     /// Held "to be confirmed".
     pub held: bool,
+    /// The other device of the pay point that holds the person, if this one does not.
+    pub held_elsewhere: Option<String>,
     /// Cash in the box.
     pub on_hand: Dong,
 }
 
 impl Payability {
     /// The one decision. The order is the order a clerk needs to hear the reasons in: a stop
-    /// first (never pay the dead), then a closed period, then nothing owed or all paid, then cash.
+    /// first (never pay the dead), then a closed period, then another device holding the person
+    /// (this one cannot know what that one paid), then nothing owed or all paid, then cash.
     pub(crate) fn decide(f: &Facts) -> Payability {
         if let Some((reason, date)) = f.stop {
             if !f.payable.is_positive() {
@@ -80,6 +88,11 @@ impl Payability {
         }
         if f.closed {
             return Payability::PeriodClosed;
+        }
+        if let Some(device) = &f.held_elsewhere {
+            return Payability::HeldElsewhere {
+                device: device.clone(),
+            };
         }
         if !f.has_lines {
             return Payability::NothingOwed;
@@ -110,6 +123,7 @@ impl Payability {
             Payability::Payable { .. } => "payable",
             Payability::Stopped { .. } => "stopped",
             Payability::PeriodClosed => "period_closed",
+            Payability::HeldElsewhere { .. } => "held_elsewhere",
             Payability::NothingOwed => "no_lines",
             Payability::AlreadyPaid { .. } => "already_paid",
             Payability::NotEnoughCash { .. } => "not_enough_cash",
@@ -134,6 +148,7 @@ mod tests {
             paid: Dong::ZERO,
             payable: d(3_000_000),
             held: false,
+            held_elsewhere: None,
             on_hand: d(10_000_000),
         }
     }
@@ -161,6 +176,9 @@ mod tests {
         let mut f = facts();
         f.closed = true;
         assert_eq!(Payability::decide(&f).code(), "period_closed");
+        let mut f = facts();
+        f.held_elsewhere = Some("0193a5c2".into());
+        assert_eq!(Payability::decide(&f).code(), "held_elsewhere");
         let mut f = facts();
         f.has_lines = false;
         assert_eq!(Payability::decide(&f).code(), "no_lines");

@@ -63,6 +63,16 @@ pub enum PayoutError {
     /// The period is closed.
     #[error("kỳ chi trả đã khóa sổ; không ghi thêm chi trả")]
     PeriodClosed,
+    /// Another device of the pay point holds this person.
+    #[error("{name} ({code}): đang giao cho máy {device} — không chi ở máy này")]
+    HeldElsewhere {
+        /// Code.
+        code: String,
+        /// Name.
+        name: String,
+        /// The device that holds them (short id).
+        device: String,
+    },
     /// The amount on screen is no longer what is owed (someone else paid a line meanwhile).
     #[error("số tiền đã thay đổi: màn hình ghi {expected} đ nhưng số còn phải trả là {actual} đ; hãy xem lại")]
     AmountChanged {
@@ -143,6 +153,11 @@ impl PayoutError {
                 date: *date,
             },
             Payability::PeriodClosed => PayoutError::PeriodClosed,
+            Payability::HeldElsewhere { device } => PayoutError::HeldElsewhere {
+                code,
+                name,
+                device: device.clone(),
+            },
             Payability::NothingOwed => PayoutError::NothingOwed { code, name },
             Payability::AlreadyPaid { paid } => PayoutError::AlreadyPaid {
                 code,
@@ -164,6 +179,7 @@ impl PayoutError {
             PayoutError::NothingOwed { .. } => "no_lines",
             PayoutError::Stopped { .. } => "stopped",
             PayoutError::PeriodClosed => "period_closed",
+            PayoutError::HeldElsewhere { .. } => "held_elsewhere",
             PayoutError::AmountChanged { .. } => "amount_changed",
             PayoutError::NotEnoughCash { .. } => "not_enough_cash",
             PayoutError::NeedsApproval { .. } => "needs_approval",

@@ -36,6 +36,9 @@ pub enum StoreRefusal {
     /// A reversal without a supervisor's approval.
     #[error("sổ từ chối: cần giám sát viên duyệt")]
     NeedsSupervisor,
+    /// The person is held by another device of the pay point.
+    #[error("sổ từ chối: người này đang giao cho máy khác của điểm chi trả; không chi ở máy này")]
+    HeldElsewhere,
     /// An edit or deletion of something the ledger only ever appends.
     #[error("sổ từ chối: dữ liệu đã ghi không bao giờ bị sửa hay xóa")]
     AppendOnly,
@@ -58,6 +61,7 @@ const MESSAGES: &[(&str, StoreRefusal)] = &[
     ("ledger: to be confirmed", StoreRefusal::ToBeConfirmed),
     ("balance_after >= 0", StoreRefusal::NotEnoughCash),
     ("needs a supervisor", StoreRefusal::NeedsSupervisor),
+    ("held by another device", StoreRefusal::HeldElsewhere),
     ("are never changed", StoreRefusal::AppendOnly),
     ("are never deleted", StoreRefusal::AppendOnly),
     ("is never changed", StoreRefusal::AppendOnly),
@@ -93,6 +97,7 @@ impl StoreRefusal {
             StoreRefusal::ToBeConfirmed => "needs_approval",
             StoreRefusal::NotEnoughCash => "not_enough_cash",
             StoreRefusal::NeedsSupervisor => "needs_supervisor",
+            StoreRefusal::HeldElsewhere => "held_elsewhere",
             StoreRefusal::AppendOnly => "append_only",
             StoreRefusal::Other => "store_refused",
         }

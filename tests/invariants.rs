@@ -912,6 +912,50 @@ fn a_new_proxy_at_the_counter_needs_a_supervisor_in_the_core_and_in_the_store() 
     );
 }
 
+/// Two devices at one pay point (issue 17): once a person is handed to another device, this one
+/// refuses to pay them, through the core and through raw SQL; and a second device holds nobody
+/// until people are handed to it.
+#[test]
+fn a_person_held_by_another_device_is_never_paid_here() {
+    let mut f = fixture();
+    let (clerk, supervisor) = (f.clerk.clone(), f.supervisor.clone());
+    let choice = paypoint::hold::Choice::Codes(vec![code("QH-0002")]);
+    assert_eq!(
+        f.ledger
+            .give(&clerk, "0193a5c2", &choice)
+            .unwrap_err()
+            .code(),
+        "not_supervisor",
+        "only a supervisor hands people over"
+    );
+    let file = f.ledger.give(&supervisor, "0193a5c2", &choice).unwrap();
+    assert_eq!(file.body.codes, vec!["QH-0002".to_string()]);
+    match pay(&mut f, "QH-0002") {
+        Err(PayoutError::HeldElsewhere { device, .. }) => assert_eq!(device, "0193a5c2"),
+        other => panic!("expected held elsewhere, got {other:?}"),
+    }
+    let conn = raw(&f);
+    let err = raw_payout(&conn, "QH-0002").unwrap_err();
+    assert_eq!(
+        StoreRefusal::of(&err),
+        Some(StoreRefusal::HeldElsewhere),
+        "{err}"
+    );
+    // The others are still paid here; a device set up as the second holds nobody.
+    pay(&mut f, "QH-0001").unwrap();
+    f.ledger.hold_second(&supervisor).unwrap();
+    let err = raw_payout(&conn, "QH-0003").unwrap_err();
+    assert_eq!(
+        StoreRefusal::of(&err),
+        Some(StoreRefusal::HeldElsewhere),
+        "{err}"
+    );
+    assert!(matches!(
+        pay(&mut f, "QH-0003"),
+        Err(PayoutError::HeldElsewhere { .. })
+    ));
+}
+
 #[test]
 fn home_visits_pay_or_stop_in_the_same_commit() {
     let mut f = fixture();

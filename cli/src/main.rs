@@ -16,8 +16,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use commands::{
-    cash, clerk, day, id, journal, ledger, lookup, org, payout, period, policy, print, roll, stop,
-    sync, words,
+    cash, clerk, day, hold, id, journal, ledger, lookup, org, payout, period, policy, print, roll,
+    stop, sync, words,
 };
 use paypoint::Ledger;
 use report::Outcome;
@@ -117,6 +117,9 @@ enum Command {
     /// Ngày chi trả: ghi người giám sát của xã / đơn vị quản lý (TT 44/2022 Điều 8).
     #[command(subcommand)]
     Day(day::DayCommand),
+    /// Hai máy ở một điểm chi trả: mỗi người do một máy giữ và chỉ máy đó chi; giao người sang máy kia bằng tệp.
+    #[command(subcommand)]
+    Hold(hold::HoldCommand),
     /// Tình hình kỳ đang mở: đã trả, chưa trả, tồn quỹ.
     Status,
     /// Kiểm tra chuỗi băm của nhật ký và nội dung danh sách; báo mắt xích hỏng đầu tiên.
@@ -176,6 +179,7 @@ fn run_on(ledger: &mut Ledger, clerk: Option<i64>, command: Command) -> Outcome 
         Command::Policy(c) => policy::run(ledger, &c),
         Command::Org(c) => org::run(ledger, clerk, &c),
         Command::Day(c) => day::run(ledger, clerk, &c),
+        Command::Hold(c) => hold::run(ledger, clerk, &c),
         Command::Status => journal::status(ledger),
         Command::Verify => journal::verify(ledger),
         Command::Events(args) => journal::events(ledger, &args),

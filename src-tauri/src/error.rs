@@ -251,6 +251,7 @@ impl From<PayoutError> for ApiError {
                 date.map(|d| format!(" on {}", d.format("%d/%m/%Y"))).unwrap_or_default()
             ),
             PayoutError::PeriodClosed => "The period is closed: no more payments can be recorded".into(),
+            PayoutError::HeldElsewhere { name, code, device } => format!("{name} ({code}) is handed over to device {device}: not paid on this one"),
             PayoutError::AmountChanged { expected, actual } => format!("The amount changed: the screen showed {expected} đ but {actual} đ is now due; open the card again"),
             PayoutError::NotEnoughCash { on_hand, needed } => format!("Not enough cash: {on_hand} đ in the box, {needed} đ needed. Record the cash advance on the Cash screen"),
             PayoutError::ProxyNotAuthorised(_) => "This person is not the authorised proxy on the roll, or the authorisation has expired: pay only the beneficiary or a valid proxy".into(),

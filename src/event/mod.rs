@@ -59,6 +59,12 @@ pub enum EventKind {
     OrgSet,
     /// Who supervised a day's payout for the commune (người giám sát, TT 44/2022 Điều 8).
     DaySupervisor,
+    /// Whom this device holds by default (two devices at one pay point).
+    HoldDefault,
+    /// People handed over to another device of the pay point.
+    HoldReleased,
+    /// People handed over from another device of the pay point.
+    HoldReceived,
 }
 
 impl EventKind {
@@ -83,6 +89,9 @@ impl EventKind {
             EventKind::PolicyLoaded => "policy_loaded",
             EventKind::OrgSet => "org_set",
             EventKind::DaySupervisor => "day_supervisor",
+            EventKind::HoldDefault => "hold_default",
+            EventKind::HoldReleased => "hold_released",
+            EventKind::HoldReceived => "hold_received",
         }
     }
 

@@ -60,6 +60,12 @@ pub enum EventPayload {
     OrgSet(OrgSet),
     /// Who supervised a day's payout.
     DaySupervisor(DaySupervisor),
+    /// Whom this device holds by default (the second device of a pay point: nobody).
+    HoldDefault(HoldDefault),
+    /// People handed over to another device: this one no longer pays them.
+    HoldReleased(HoldReleased),
+    /// People handed over from another device: this one now pays them.
+    HoldReceived(HoldReceived),
 }
 
 /// A payload that does not have the shape its kind says.
@@ -95,6 +101,9 @@ impl EventPayload {
             EventPayload::PolicyLoaded(_) => EventKind::PolicyLoaded,
             EventPayload::OrgSet(_) => EventKind::OrgSet,
             EventPayload::DaySupervisor(_) => EventKind::DaySupervisor,
+            EventPayload::HoldDefault(_) => EventKind::HoldDefault,
+            EventPayload::HoldReleased(_) => EventKind::HoldReleased,
+            EventPayload::HoldReceived(_) => EventKind::HoldReceived,
         }
     }
 
@@ -118,6 +127,9 @@ impl EventPayload {
             EventPayload::PolicyLoaded(p) => serde_json::to_value(p),
             EventPayload::OrgSet(p) => serde_json::to_value(p),
             EventPayload::DaySupervisor(p) => serde_json::to_value(p),
+            EventPayload::HoldDefault(p) => serde_json::to_value(p),
+            EventPayload::HoldReleased(p) => serde_json::to_value(p),
+            EventPayload::HoldReceived(p) => serde_json::to_value(p),
         };
         // Plain structs of strings, integers, booleans and maps with string keys.
         v.expect("a payload always serialises")
@@ -150,6 +162,9 @@ impl EventPayload {
             EventKind::PolicyLoaded => EventPayload::PolicyLoaded(de(kind, v)?),
             EventKind::OrgSet => EventPayload::OrgSet(de(kind, v)?),
             EventKind::DaySupervisor => EventPayload::DaySupervisor(de(kind, v)?),
+            EventKind::HoldDefault => EventPayload::HoldDefault(de(kind, v)?),
+            EventKind::HoldReleased => EventPayload::HoldReleased(de(kind, v)?),
+            EventKind::HoldReceived => EventPayload::HoldReceived(de(kind, v)?),
         })
     }
 
@@ -514,4 +529,41 @@ pub struct DaySupervisor {
     pub name: String,
     /// Their office and position ("Công chức Văn hóa - Xã hội, UBND xã Quảng Hưng").
     pub office: String,
+}
+
+/// `hold_default`: whom this device holds when no hand-over says otherwise. The first device of a
+/// pay point holds everyone; one set up as the second holds nobody until people are handed to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoldDefault {
+    /// Everyone (true) or nobody (false).
+    pub holds_all: bool,
+}
+
+/// `hold_released`: a hand-over given. From this event on the device does not pay these people;
+/// the device named takes them (by the file, or through the hub).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoldReleased {
+    /// The hand-over's id (UUIDv7), the same in the receiving device's `hold_received`.
+    pub handover: String,
+    /// The device that takes them (its id, or its last 8 characters as typed).
+    pub to_device: String,
+    /// The period the hand-over was made in.
+    pub period: Period,
+    /// Beneficiary codes.
+    pub codes: Vec<String>,
+}
+
+/// `hold_received`: a hand-over taken. From this event on the device pays these people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoldReceived {
+    /// The hand-over's id, as the giving device recorded it.
+    pub handover: String,
+    /// The device that gave them.
+    pub from_device: String,
+    /// The giving device's event that released them.
+    pub released_seq: u64,
+    /// The period.
+    pub period: Period,
+    /// Beneficiary codes.
+    pub codes: Vec<String>,
 }

@@ -149,27 +149,9 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
 }
 
-/// The device's key pair, made on first use and kept in the ledger.
+/// The device's key pair (`crate::device`).
 fn device_key(ledger: &mut Ledger) -> Result<SigningKey, SyncError> {
-    let existing: Option<String> = ledger
-        .conn
-        .prepare_cached("SELECT secret_key FROM sync_device_key")?
-        .query_row([], |r| r.get(0))
-        .optional()?;
-    if let Some(hex_key) = existing {
-        return protocol::parse_secret_key(&hex_key)
-            .map_err(|e| SyncError::Ledger(LedgerError::Corrupt(e)));
-    }
-    let key = SigningKey::generate(&mut rand::rngs::OsRng);
-    ledger.conn.execute(
-        "INSERT INTO sync_device_key (singleton, secret_key, public_key, created_at) VALUES (1, ?1, ?2, ?3)",
-        params![
-            hex::encode(key.to_bytes()),
-            protocol::public_key_hex(&key.verifying_key()),
-            local_now()
-        ],
-    )?;
-    Ok(key)
+    Ok(ledger.device_key()?)
 }
 
 struct HubConn {

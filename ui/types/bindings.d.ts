@@ -311,7 +311,13 @@ export type EventKind =
 /** A supervisor changed the organisation settings (names, signers' titles, fee rate). */
 "org_set" | 
 /** Who supervised a day's payout for the commune (người giám sát, TT 44/2022 Điều 8). */
-"day_supervisor";
+"day_supervisor" | 
+/** Whom this device holds by default (two devices at one pay point). */
+"hold_default" | 
+/** People handed over to another device of the pay point. */
+"hold_released" | 
+/** People handed over from another device of the pay point. */
+"hold_received";
 
 /** A proxy whose authorisation ends within the period (or has already ended). */
 export type ExpiringProxy = {
@@ -630,6 +636,10 @@ reason: StopReason;
 date: string | null } | 
 /** The period is closed: nothing more is paid in it. */
 { state: "period_closed" } | 
+/** Another device of the pay point holds this person: it pays them, this one does not. */
+{ state: "held_elsewhere"; 
+/** That device's short id. */
+device: string } | 
 /** The roll owes this person nothing this period. */
 { state: "nothing_owed" } | 
 /** Every line is paid. */

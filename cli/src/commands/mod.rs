@@ -4,6 +4,7 @@
 pub mod cash;
 pub mod clerk;
 pub mod day;
+pub mod hold;
 pub mod id;
 pub mod journal;
 pub mod ledger;
