@@ -14,7 +14,7 @@ use crate::beneficiary::BeneficiaryView;
 use crate::clerk::{ClerkError, SignedIn};
 use crate::event::payload::{self, RecipientKind};
 use crate::event::EventPayload;
-use crate::idcard::{self, Expected, IdCheck, IdCheckError, IdCheckRequest};
+use crate::idcard::{self, IdCheck, IdCheckError, IdCheckRequest};
 use crate::ledger::{Ledger, LedgerError, Writer};
 use crate::model::BeneficiaryCode;
 use crate::money::{Dong, MoneyError};
@@ -340,12 +340,9 @@ fn id_check_of(
     let expected = match &req.recipient {
         Recipient::Beneficiary => crate::scan::expected_of(card),
         Recipient::Proxy { name, id_card }
-        | Recipient::NewProxy(NewAuthorisation { name, id_card, .. }) => Expected {
-            id_number: Some(id_card),
-            name,
-            birth_year: None,
-            sex: None,
-        },
+        | Recipient::NewProxy(NewAuthorisation { name, id_card, .. }) => {
+            crate::scan::expected_of_proxy(name, id_card)
+        }
     };
     Ok(Some(idcard::decide(asked, expected, supervised, today)?))
 }

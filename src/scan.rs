@@ -96,15 +96,20 @@ pub(crate) fn expected_of(b: &BeneficiaryView) -> Expected<'_> {
     }
 }
 
+/// What the roll (or the clerk, for a new proxy) says of a proxy: a name and an ID number only.
+pub(crate) fn expected_of_proxy<'a>(name: &'a str, id_card: &'a str) -> Expected<'a> {
+    Expected {
+        id_number: Some(id_card),
+        name,
+        birth_year: None,
+        sex: None,
+    }
+}
+
 fn holder_of(card: &IdCardQr, b: &BeneficiaryView) -> Holder {
     let own = b.id_card.as_deref() == Some(card.id_number.as_str());
     let expected = match (&b.proxy, own) {
-        (Some(p), false) => Expected {
-            id_number: Some(&p.id_card),
-            name: &p.name,
-            birth_year: None,
-            sex: None,
-        },
+        (Some(p), false) => expected_of_proxy(&p.name, &p.id_card),
         _ => expected_of(b),
     };
     Holder {
