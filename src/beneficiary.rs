@@ -190,20 +190,11 @@ fn lines_of(conn: &Connection, beneficiary: i64) -> Result<(Vec<LineView>, Sums)
 /// The device of the pay point holding `code` when it is not this one (its short id); `None`:
 /// this device holds them. The rows are `hold`'s hand-overs (migrations/0012_holds.sql).
 pub(crate) fn held_elsewhere(conn: &Connection, code: &str) -> rusqlite::Result<Option<String>> {
-    let row: Option<(bool, Option<String>)> = conn
-        .prepare_cached("SELECT held_here, device_name FROM holds WHERE code = ?1")?
-        .query_row([code], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    Ok(match row {
-        Some((true, _)) => None,
-        Some((false, device)) => Some(device.unwrap_or_default()),
-        None => {
-            let all: bool = conn
-                .prepare_cached("SELECT holds_all FROM hold_default")?
-                .query_row([], |r| r.get(0))?;
-            (!all).then(|| "khác".to_string())
-        }
-    })
+    conn.prepare_cached(&format!(
+        "SELECT {}",
+        crate::device::held_elsewhere_sql("?1")
+    ))?
+    .query_row([code], |r| r.get(0))
 }
 
 /// The card read through any connection or open transaction (a payout reads it inside its own

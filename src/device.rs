@@ -54,3 +54,16 @@ pub fn short_id(id: &str) -> String {
 pub fn names(typed: &str, id: &str) -> bool {
     typed.len() >= SHORT_ID_LEN && id.ends_with(typed)
 }
+
+/// The device of the pay point holding a person when it is not this one (its short id, or
+/// "khác"), NULL when this one does: an SQL expression over a code (a column or a parameter),
+/// read for one person by the card (`beneficiary::held_elsewhere`) and for many at once by the
+/// sheet and a village's hand-over. A person's row in `holds` says; without one, the device's
+/// default (everyone, or nobody on a second device).
+pub(crate) fn held_elsewhere_sql(code: &str) -> String {
+    format!(
+        "(CASE coalesce((SELECT held_here FROM holds WHERE code = {code}), (SELECT holds_all FROM hold_default))
+          WHEN 1 THEN NULL
+          ELSE coalesce((SELECT device_name FROM holds WHERE code = {code}), 'khác') END)"
+    )
+}

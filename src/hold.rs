@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::beneficiary::{card_in, held_elsewhere};
 use crate::clerk::{Role, SignedIn};
-use crate::device::{names, short_id, SHORT_ID_LEN};
+use crate::device::{held_elsewhere_sql, names, short_id, SHORT_ID_LEN};
 use crate::event::{payload, EventPayload};
 use crate::ledger::{local_now, Ledger, LedgerError, Writer};
 use crate::model::BeneficiaryCode;
@@ -80,6 +80,18 @@ pub struct Holds {
     pub here: u32,
     /// People held by other devices, by device (short id), in order.
     pub elsewhere: Vec<(String, u32)>,
+    /// People another device handed over to this one who still have a line to pay: End of day
+    /// reminds the clerk of them.
+    pub received_unpaid: Vec<HeldPerson>,
+}
+
+/// A person of [`Holds::received_unpaid`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct HeldPerson {
+    pub code: String,
+    pub name: String,
+    pub village: String,
 }
 
 /// Why a hand-over cannot be made or taken. Nothing is written when one is returned.
@@ -171,18 +183,19 @@ fn chosen(w: &Writer<'_>, period: Period, choice: &Choice) -> Result<Vec<String>
         Choice::Codes(codes) => codes.iter().map(|c| c.to_string()).collect(),
         Choice::Village(v) => {
             let wanted = text::fold(v);
-            let all: Vec<(String, String)> =
-                w.tx.prepare_cached(
-                    "SELECT code, village FROM beneficiaries WHERE period = ?1 ORDER BY code",
-                )?
+            let held_here: Vec<(String, String)> = w
+                .tx
+                .prepare_cached(&format!(
+                    "SELECT b.code, b.village FROM beneficiaries b WHERE b.period = ?1 AND {} IS NULL ORDER BY b.code",
+                    held_elsewhere_sql("b.code")
+                ))?
                 .query_map([period.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<Result<_, _>>()?;
-            let mut in_village = Vec::new();
-            for (code, village) in all {
-                if text::fold(&village) == wanted && held_elsewhere(&w.tx, &code)?.is_none() {
-                    in_village.push(code);
-                }
-            }
+            let in_village: Vec<String> = held_here
+                .into_iter()
+                .filter(|(_, village)| text::fold(village) == wanted)
+                .map(|(code, _)| code)
+                .collect();
             if in_village.is_empty() {
                 return Err(HoldError::EmptyVillage(v.trim().to_string()));
             }
@@ -275,11 +288,28 @@ impl Ledger {
                 }
             }
         }
+        let received_unpaid = self
+            .conn
+            .prepare_cached(
+                "SELECT b.code, b.name, b.village FROM holds h JOIN beneficiaries b ON b.code = h.code
+                 WHERE b.period = ?1 AND h.held_here = 1
+                   AND EXISTS (SELECT 1 FROM line_state ls WHERE ls.beneficiary_id = b.id AND ls.payable)
+                 ORDER BY b.village, b.name",
+            )?
+            .query_map([period.to_string()], |r| {
+                Ok(HeldPerson {
+                    code: r.get(0)?,
+                    name: r.get(1)?,
+                    village: r.get(2)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
         Ok(Holds {
             device: self.device_short_id(),
             holds_all,
             here,
             elsewhere: elsewhere.into_iter().collect(),
+            received_unpaid,
         })
     }
 
@@ -295,6 +325,31 @@ impl Ledger {
             w.tx.prepare_cached("UPDATE hold_default SET holds_all = 0, event_seq = ?1")?
                 .execute([ev.seq])?;
             Ok(ev.seq)
+        })
+    }
+
+    /// Enrolled beside another device of the pay point: this one becomes the second and holds
+    /// nobody, unless it has already paid or handed anyone (a device used alone before it
+    /// enrolled keeps what it holds; the supervisor sorts it out with `hold give`). Returns the
+    /// event, when one was written.
+    pub fn become_second(&mut self) -> Result<Option<u64>, LedgerError> {
+        self.write(|w| {
+            let untouched: bool = w.tx.query_row(
+                "SELECT (SELECT holds_all FROM hold_default) = 1
+                    AND NOT EXISTS (SELECT 1 FROM holds) AND NOT EXISTS (SELECT 1 FROM payouts)",
+                [],
+                |r| r.get(0),
+            )?;
+            if !untouched {
+                return Ok(None);
+            }
+            let ev = w.append(
+                None,
+                EventPayload::HoldDefault(payload::HoldDefault { holds_all: false }),
+            )?;
+            w.tx.prepare_cached("UPDATE hold_default SET holds_all = 0, event_seq = ?1")?
+                .execute([ev.seq])?;
+            Ok(Some(ev.seq))
         })
     }
 
@@ -438,6 +493,68 @@ impl Ledger {
         }
         Ok(h)
     }
+}
+
+/// A hold the hub granted (issue 17), applied inside the amendment's transaction. On the device
+/// it names: `hold_received` and it pays them from this commit (nothing when it already took the
+/// same hand-over by file). On the device they come from: `hold_released` unless it released them
+/// itself (a revoked device that syncs again stops paying them). Elsewhere: nothing.
+// Amendments from the hub arrive through the sync client, which only device builds have.
+#[cfg_attr(not(feature = "device"), allow(dead_code))]
+pub(crate) fn grant_in(
+    w: &Writer<'_>,
+    me: &Uuid,
+    g: &protocol::HoldGrant,
+) -> Result<Option<u64>, HoldError> {
+    if g.codes.len() > MAX_HANDOVER_PEOPLE {
+        return Err(HoldError::Unreadable(format!(
+            "quá {MAX_HANDOVER_PEOPLE} người"
+        )));
+    }
+    let handover = Uuid::parse_str(&g.handover)
+        .map_err(|_| HoldError::Unreadable(format!("mã lần giao “{}”", g.handover)))?;
+    let me = me.to_string();
+    let known = |table: &str| -> rusqlite::Result<bool> {
+        w.tx.prepare_cached(&format!(
+            "SELECT EXISTS (SELECT 1 FROM {table} WHERE handover = ?1)"
+        ))?
+        .query_row([&g.handover], |r| r.get(0))
+    };
+    if g.to_device == me {
+        if known("handovers_received")? {
+            return Ok(None);
+        }
+        let ev = w.append(
+            None,
+            EventPayload::HoldReceived(payload::HoldReceived {
+                handover: g.handover.clone(),
+                from_device: g.from_device.clone(),
+                released_seq: g.released_seq,
+                period: g.period,
+                codes: g.codes.clone(),
+            }),
+        )?;
+        set_holds(w, &g.codes, true, None, &handover, ev.seq)?;
+        w.tx.prepare_cached(
+            "INSERT INTO handovers_received (handover, from_device, event_seq) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![g.handover, g.from_device, ev.seq])?;
+        return Ok(Some(ev.seq));
+    }
+    if g.from_device == me && !known("handovers_given")? {
+        let ev = w.append(
+            None,
+            EventPayload::HoldReleased(payload::HoldReleased {
+                handover: g.handover.clone(),
+                to_device: g.to_device.clone(),
+                period: g.period,
+                codes: g.codes.clone(),
+            }),
+        )?;
+        set_holds(w, &g.codes, false, Some(&g.to_device), &handover, ev.seq)?;
+        return Ok(Some(ev.seq));
+    }
+    Ok(None)
 }
 
 /// Reads a hand-over file: bounded, JSON of a signed hand-over.

@@ -210,12 +210,20 @@ impl Hub {
             "UPDATE enrol_codes SET used_by = ?1, used_at = ?2 WHERE code_sha256 = ?3",
             params![req.device.to_string(), now(), hash],
         )?;
+        let other_devices = tx
+            .prepare(
+                "SELECT id FROM devices WHERE pay_point = ?1 AND id != ?2 AND revoked_at IS NULL ORDER BY enrolled_at",
+            )?
+            .query_map(params![pay_point, req.device.to_string()], |r| r.get::<_, String>(0))?
+            .filter_map(|id| id.ok().and_then(|id| Uuid::parse_str(&id).ok()))
+            .collect();
         tx.commit()?;
         Ok(EnrolResponse {
             pay_point,
             pay_point_name: name,
             hub_public_key: self.public_key_hex(),
             accepted_through: accepted,
+            other_devices,
         })
     }
 

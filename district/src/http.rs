@@ -462,26 +462,51 @@ fn page_head(office: &str) -> String {
 
 /// What the page shows: the overview, the flags, the people held, the reports not in, and the
 /// office's own names.
-type PageData = (
-    Vec<crate::PayPointOverview>,
-    Vec<crate::FlagRow>,
-    Vec<crate::life::Hold>,
-    Vec<crate::ReportDue>,
-    crate::office::Office,
-    Vec<crate::proxy::CounterProxy>,
-);
+/// What the office's page shows, read in one blocking call.
+struct PageData {
+    rows: Vec<crate::PayPointOverview>,
+    flags: Vec<crate::FlagRow>,
+    holds: Vec<crate::life::Hold>,
+    missing: Vec<crate::ReportDue>,
+    office: crate::office::Office,
+    proxies: Vec<crate::proxy::CounterProxy>,
+    uncertain: Vec<crate::handover::Uncertain>,
+}
 
 /// Reads [`PageData`] (blocking: off the async runtime).
 fn page_data(hub: &Hub) -> Result<PageData, crate::HubError> {
     let today = chrono::Local::now().date_naive();
-    Ok((
-        hub.overview()?,
-        hub.flags(None)?,
-        hub.holds(None, false)?,
-        hub.reports_missing(None, today)?,
-        hub.office()?,
-        hub.counter_proxies(None, false)?,
-    ))
+    Ok(PageData {
+        rows: hub.overview()?,
+        flags: hub.flags(None)?,
+        holds: hub.holds(None, false)?,
+        missing: hub.reports_missing(None, today)?,
+        office: hub.office()?,
+        proxies: hub.counter_proxies(None, false)?,
+        uncertain: hub.uncertain(None)?,
+    })
+}
+
+/// The people a revoked (lost or broken) device held and had not reported paid: the commune
+/// checks each on paper.
+fn uncertain_section(html: &mut String, people: &[crate::handover::Uncertain]) {
+    html.push_str("</table><h2>Máy đã thu hồi: người chưa chắc đã nhận tiền</h2><p>Máy mất hoặc hỏng giữ những người này và chưa báo đã chi; họ đã chuyển sang máy còn lại. Xã kiểm tra từng người với danh sách đã ký của máy cũ và với chính người nhận; lần chi nào máy cũ báo sau đó cho người đã giao đi bị cảnh báo (paid_after_revoke). Thu hồi máy: <code>paypoint-district devices revoke MÃ_MÁY --to MÃ_MÁY_CÒN_LẠI</code></p><table data-testid=uncertain><tr><th>Điểm</th><th>Mã đối tượng</th><th>Họ tên</th><th>Kỳ</th><th>Máy đã thu hồi</th><th>Đã báo chi</th></tr>");
+    for u in people {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ({})</td><td>{}</td></tr>",
+            escape(&u.pay_point),
+            escape(&u.code),
+            escape(&u.name),
+            escape(&u.period),
+            escape(&u.device),
+            escape(&u.revoked_at),
+            if u.reported_paid_by.is_empty() {
+                "chưa".to_string()
+            } else {
+                escape(&format!("máy {}", u.reported_paid_by.join(", ")))
+            },
+        ));
+    }
 }
 
 /// The proxies paid on a fresh authorisation at a counter, for the office to decide on.
@@ -547,7 +572,15 @@ async fn page(
     }
     let hub = st.hub.clone();
     let data = tokio::task::spawn_blocking(move || page_data(&hub)).await;
-    let (rows, flags, holds, missing, office, proxies) = match data {
+    let PageData {
+        rows,
+        flags,
+        holds,
+        missing,
+        office,
+        proxies,
+        uncertain,
+    } = match data {
         Ok(Ok(d)) => d,
         Ok(Err(e)) => return page_failed(e.to_string()),
         Err(e) => return page_failed(e.to_string()),
@@ -603,6 +636,7 @@ async fn page(
         ));
     }
     counter_proxy_section(&mut html, &proxies);
+    uncertain_section(&mut html, &uncertain);
     html.push_str("</table><h2>Cảnh báo cần xử lý</h2><table><tr><th>Điểm</th><th>Loại</th><th>Mã đối tượng</th><th>Kỳ</th><th>Số tiền (đ)</th><th>Chi tiết</th><th>Lúc</th></tr>");
     for f in &flags {
         html.push_str(&format!(

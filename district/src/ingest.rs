@@ -148,6 +148,18 @@ impl Hub {
             )
             .raise(a.kind, &p.code, &period, None, a.detail, a.amount)?;
         }
+        for f in self.take_holds(tx, pay_point, dev_id, new)? {
+            Raiser::new(
+                tx,
+                pay_point,
+                f.event,
+                received_at,
+                &mut flags,
+                &settings,
+                &mut paid,
+            )
+            .raise(f.kind, &f.code, &f.period, None, f.detail, 0)?;
+        }
         self.hold_unseen(tx, &settings, pay_point, paid)?;
         unchecked_shares(tx, &settings, pay_point, new, received_at, &mut flags)?;
         Ok(flags)

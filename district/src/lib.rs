@@ -12,6 +12,7 @@ pub mod auth;
 pub mod due;
 pub mod error;
 pub mod feed;
+pub mod handover;
 pub mod http;
 pub mod ingest;
 pub mod life;

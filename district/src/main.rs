@@ -143,6 +143,13 @@ enum Command {
         #[arg(long)]
         note: String,
     },
+    /// Thiết bị của các điểm chi trả: xem (máy nào giữ ai), thu hồi máy mất hoặc hỏng (người máy
+    /// đó giữ mà chưa báo đã chi chuyển sang máy còn lại), và danh sách người chưa chắc đã nhận
+    /// tiền của máy đã thu hồi để xã kiểm tra trên giấy.
+    Devices {
+        #[command(subcommand)]
+        action: DeviceCommand,
+    },
     /// Người nhận thay mới được thêm tại quầy: xem, xác nhận cho các tháng sau, hoặc từ chối.
     Proxies {
         #[command(subcommand)]
@@ -168,6 +175,32 @@ enum Command {
         key: Option<String>,
         /// Giá trị.
         value: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeviceCommand {
+    /// Các thiết bị, máy nào giữ mọi người (máy thứ nhất) hay chỉ người được giao (máy thứ hai).
+    List {
+        /// Chỉ một điểm chi trả.
+        #[arg(long)]
+        pay_point: Option<String>,
+    },
+    /// Thu hồi máy mất hoặc hỏng: người máy đó giữ và chưa báo đã chi trong kỳ mới nhất chuyển
+    /// sang máy `--to` ở lần đồng bộ sau của máy đó, và được ghi là chưa chắc đã nhận. Chạy lại
+    /// để chuyển những người máy đó còn giữ (ví dụ khi có danh sách kỳ mới).
+    Revoke {
+        /// Mã máy bị thu hồi (đủ mã hoặc 8 ký tự cuối).
+        device: String,
+        /// Máy còn lại nhận những người đó.
+        #[arg(long)]
+        to: String,
+    },
+    /// Người máy đã thu hồi giữ mà chưa báo đã chi: xã kiểm tra trên giấy.
+    Uncertain {
+        /// Chỉ một điểm chi trả.
+        #[arg(long)]
+        pay_point: Option<String>,
     },
 }
 
@@ -364,7 +397,81 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Settings { action, key, value } => settings(&hub, action, key, value),
         Command::Proxies { action } => proxies(&hub, action, json),
+        Command::Devices { action } => devices(&hub, action, json),
     }
+}
+
+fn pretty<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string_pretty(v).expect("serialises")
+}
+
+/// `devices list|revoke|uncertain`.
+fn devices(hub: &Hub, action: DeviceCommand, json: bool) -> Result<(), String> {
+    let e = |e: district::HubError| e.to_string();
+    match action {
+        DeviceCommand::List { pay_point } => {
+            let list = hub.devices(pay_point.as_deref()).map_err(e)?;
+            if json {
+                out(&pretty(&list));
+            }
+            for d in list.iter().filter(|_| !json) {
+                out(&format!(
+                    "{}\t{}\t{}\t{} sự kiện\tđồng bộ {}{}",
+                    d.pay_point,
+                    d.short_id,
+                    if d.holds_all {
+                        "giữ mọi người chưa giao"
+                    } else {
+                        "giữ người được giao"
+                    },
+                    d.events,
+                    d.last_sync_at.as_deref().unwrap_or("chưa"),
+                    d.revoked_at
+                        .as_ref()
+                        .map(|at| format!(
+                            "\tđã thu hồi {at}, giao cho máy {}",
+                            d.revoked_to.as_deref().unwrap_or("?")
+                        ))
+                        .unwrap_or_default()
+                ));
+            }
+        }
+        DeviceCommand::Revoke { device, to } => {
+            let r = hub.revoke_device(&device, &to).map_err(e)?;
+            if json {
+                out(&pretty(&r));
+            } else {
+                out(&format!(
+                    "Đã thu hồi máy {}: {} người chưa báo đã chi kỳ {} chuyển sang máy {} ở lần đồng bộ sau của máy đó. Xã kiểm tra những người này trên giấy: `paypoint-district devices uncertain --pay-point {}`.",
+                    paypoint::device::short_id(&r.device),
+                    r.moved.len(),
+                    r.period,
+                    paypoint::device::short_id(&r.to),
+                    r.pay_point
+                ));
+            }
+        }
+        DeviceCommand::Uncertain { pay_point } => {
+            let list = hub.uncertain(pay_point.as_deref()).map_err(e)?;
+            if json {
+                out(&pretty(&list));
+            } else if list.is_empty() {
+                out("Không có người nào chưa chắc đã nhận.");
+            }
+            for u in list.iter().filter(|_| !json) {
+                let paid = if u.reported_paid_by.is_empty() {
+                    "chưa máy nào báo đã chi".to_string()
+                } else {
+                    format!("máy {} báo đã chi", u.reported_paid_by.join(", "))
+                };
+                out(&format!(
+                    "{}\t{}\t{}\tkỳ {}\tmáy {} (thu hồi {})\t{paid}",
+                    u.pay_point, u.code, u.name, u.period, u.device, u.revoked_at
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `proxies list|confirm|refuse`: the proxies added at counters, and the office's decisions.

@@ -17,6 +17,7 @@ const MIGRATION_FILES: &[&str] = &[
     include_str!("../migrations/0003_anomalies.sql"),
     include_str!("../migrations/0004_life.sql"),
     include_str!("../migrations/0005_identity.sql"),
+    include_str!("../migrations/0006_holds.sql"),
 ];
 static MIGRATIONS: LazyLock<Migrations<'static>> =
     LazyLock::new(|| Migrations::new(MIGRATION_FILES.iter().map(|sql| M::up(sql)).collect()));

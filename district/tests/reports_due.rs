@@ -7,13 +7,6 @@ mod common;
 
 use common::*;
 
-/// The officer's page, fetched from loopback as a browser would.
-fn page(hub: &HubProc) -> String {
-    let resp = reqwest::blocking::get(hub.url()).unwrap();
-    assert_eq!(resp.status().as_u16(), 200);
-    resp.text().unwrap()
-}
-
 #[test]
 fn the_office_sees_who_has_not_reported_the_period_and_by_when() {
     let dir = tempfile::tempdir().unwrap();

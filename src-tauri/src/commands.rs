@@ -10,6 +10,7 @@ use paypoint::cash::{CashCount, CashStatus, CountReceipt, Denomination};
 use paypoint::clerk::{Clerk, Pin, Role, SignedIn};
 use paypoint::encoding::TextEncoding;
 use paypoint::event::{EventKind, EventPayload};
+use paypoint::hold::Holds;
 use paypoint::idcard::IdCheckRequest;
 use paypoint::import::{EncodingChoice, ImportOptions};
 use paypoint::org::{OrgChange, Organisation};
@@ -250,6 +251,109 @@ pub struct Today {
     /// Who supervises today's payout for the managing office (người giám sát, TT 44/2022 Điều
     /// 8), when recorded.
     supervisor: Option<DaySupervisor>,
+    /// Whom this device pays (issue 17: two devices at one pay point), with an open period.
+    holds: Option<Holds>,
+}
+
+/// Whom this device pays (issue 17), for End of day's reminder; none without an open period.
+#[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
+pub fn hold_status(state: State<'_, AppState>) -> R<Option<Holds>> {
+    state.clerk()?;
+    state.with_ledger(|l| match l.status()?.period {
+        Some(_) => Ok(Some(l.holds()?)),
+        None => Ok(None),
+    })
+}
+
+/// A hand-over made in the window (issue 17): whom, to which device, and the file to carry.
+#[derive(Serialize, specta::Type)]
+pub struct HandoverOut {
+    handover: String,
+    to_device: String,
+    people: u32,
+    /// Where the signed hand-over file was written: copy it to the other device (USB stick).
+    file: String,
+}
+
+/// Hands people (a village, or codes) over to another device of the pay point: a supervisor's
+/// PIN; from this commit this device does not pay them. The file goes to the data folder's
+/// `handovers`.
+#[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
+pub fn hold_give(
+    state: State<'_, AppState>,
+    to: String,
+    village: Option<String>,
+    codes: Vec<String>,
+    approver_id: i64,
+    approver_pin: String,
+) -> R<HandoverOut> {
+    state.clerk()?;
+    let choice = match village.filter(|v| !v.trim().is_empty()) {
+        Some(v) => paypoint::hold::Choice::Village(v),
+        None => paypoint::hold::Choice::Codes(codes.iter().map(|c| code_of(c)).collect::<R<_>>()?),
+    };
+    let pin = Pin::new(&approver_pin)?;
+    let dir = state.data_dir.join("handovers");
+    logged(
+        "hold_give",
+        state.with_ledger(|l| {
+            let supervisor = l.sign_in(approver_id, &pin)?;
+            let file = l.give(&supervisor, &to, &choice)?;
+            let h = &file.body;
+            let name = format!(
+                "giao-nguoi-{}-{}-{}.json",
+                paypoint::device::short_id(&h.to_device),
+                h.period,
+                &h.handover.simple().to_string()[..8]
+            );
+            let path = dir.join(name);
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| ApiError::internal("ghi tệp giao người", e))?;
+            paypoint::hold::write_file(&path, &file)?;
+            Ok(HandoverOut {
+                handover: h.handover.to_string(),
+                to_device: paypoint::device::short_id(&h.to_device),
+                people: h.codes.len() as u32,
+                file: path.display().to_string(),
+            })
+        }),
+    )
+}
+
+/// A hand-over file taken on this device.
+#[derive(Serialize, specta::Type)]
+pub struct TakenOut {
+    people: u32,
+    from_device: String,
+}
+
+/// Takes the people of a hand-over file made for this device (the path `upload_roll_file`
+/// returned for the file chosen in the window): a supervisor's PIN; from this commit this device
+/// pays them.
+#[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
+pub fn hold_take(
+    state: State<'_, AppState>,
+    path: String,
+    approver_id: i64,
+    approver_pin: String,
+) -> R<TakenOut> {
+    state.clerk()?;
+    let pin = Pin::new(&approver_pin)?;
+    let file = paypoint::hold::read_file(Path::new(path.trim()))?;
+    logged(
+        "hold_take",
+        state.with_ledger(|l| {
+            let supervisor = l.sign_in(approver_id, &pin)?;
+            let codes = l.take(&supervisor, &file)?;
+            Ok(TakenOut {
+                people: codes.len() as u32,
+                from_device: paypoint::device::short_id(&file.body.from_device.to_string()),
+            })
+        }),
+    )
 }
 
 /// Where the pay point stands today.
@@ -261,6 +365,10 @@ pub fn today_status(state: State<'_, AppState>) -> R<Today> {
     state.with_ledger(|l| {
         let status = l.status()?;
         let sync = paypoint::sync::client::status(l)?;
+        let holds = match status.period {
+            Some(_) => Some(l.holds()?),
+            None => None,
+        };
         let (expiring_proxies, not_visited, home_deliveries) = match status.period {
             Some(_) => {
                 let homes = l.home_deliveries()?;
@@ -292,6 +400,7 @@ pub fn today_status(state: State<'_, AppState>) -> R<Today> {
             last_sync: sync.last_success_at,
             cash: l.cash_status()?,
             supervisor: l.day_supervisor(now)?,
+            holds,
             status,
             expiring_proxies,
             not_visited,

@@ -6,6 +6,7 @@
 use paypoint::authorisation::AuthorisationError;
 use paypoint::cash::CashError;
 use paypoint::clerk::ClerkError;
+use paypoint::hold::HoldError;
 use paypoint::idcard::IdCheckError;
 use paypoint::import::{ImportError, Problem};
 use paypoint::money::MoneyError;
@@ -370,6 +371,43 @@ impl From<StopError> for ApiError {
             }
         };
         ApiError::new(e.code(), e.to_string(), en)
+    }
+}
+
+impl From<HoldError> for ApiError {
+    fn from(e: HoldError) -> Self {
+        // The core's words name the command line's options; the window names its fields.
+        let (vi, en) = match &e {
+            HoldError::Ledger(_) => {
+                let HoldError::Ledger(l) = e else {
+                    unreachable!()
+                };
+                return l.into();
+            }
+            HoldError::NotSupervisor => (e.to_string(), "Only a supervisor hands people over to another device".to_string()),
+            HoldError::NobodyChosen => (
+                "Không chọn được ai để giao: chọn thôn hoặc ghi mã đối tượng".to_string(),
+                "Nobody chosen: choose a village or type beneficiary codes".to_string(),
+            ),
+            HoldError::EmptyVillage(v) => (e.to_string(), format!("Nobody of village “{v}” is held by this device")),
+            HoldError::UnknownBeneficiary(c) => (e.to_string(), format!("No beneficiary with code “{c}” on this period's roll")),
+            HoldError::NotHeldHere { code, device, .. } => (e.to_string(), format!("{code} is held by device {device}, not this one: only the device that holds a person can hand them over")),
+            HoldError::PaidHere { code, .. } => (e.to_string(), format!("{code} was already paid this period on this device: not handed over, so that nobody pays twice")),
+            HoldError::BadDevice(d) => (
+                format!("Mã máy nhận “{d}” không đúng: ghi 8 ký tự mã của máy kia (ở màn hình Hôm nay của máy đó)"),
+                format!("The receiving device's id “{d}” is not right: type the 8 characters shown on that device's Today screen"),
+            ),
+            HoldError::ToSelf => (e.to_string(), "The receiving device must be another device, not this one".to_string()),
+            HoldError::UnknownHandover(h) => (e.to_string(), format!("No hand-over “{h}” on this device")),
+            HoldError::Unreadable(why) => (e.to_string(), format!("The hand-over file cannot be read ({why}): copy it again from the giving device")),
+            HoldError::BadSignature => (e.to_string(), "The hand-over file was altered or damaged (its signature does not match): not taken; copy it again from the giving device".to_string()),
+            HoldError::OtherPayPoint { file, here } => (e.to_string(), format!("The hand-over file is for pay point {file}, not {here}: not taken")),
+            HoldError::OtherDevice { to, here } => (e.to_string(), format!("The hand-over file is for device {to}, not this one ({here}): not taken")),
+            HoldError::OtherPeriod { file, open } => (e.to_string(), format!("The hand-over file is for period {file}, the ledger is on {open}: not taken")),
+            HoldError::AlreadyTaken(at) => (e.to_string(), format!("This hand-over file was already taken on this device on {at}: not taken twice")),
+            HoldError::FromSelf => (e.to_string(), "This hand-over file was written by this device: take it on the receiving device".to_string()),
+        };
+        ApiError::new(e.code(), vi, en)
     }
 }
 

@@ -1775,3 +1775,188 @@ fn a_scanned_id_card_opens_the_card_fills_the_dialog_and_is_recorded_with_the_pa
         },
     );
 }
+
+/// Issue 17: two devices at one pay point, in the window. On the Roll screen a supervisor hands a
+/// village over to the other device, named by its id, and the signed file is written; Today
+/// counts whom each device pays; the card of someone handed away names the device that pays
+/// them and the store refuses paying them here; the signature sheet marks them; a file the other
+/// device writes back is taken, and End of day reminds the clerk of those people while unpaid.
+#[test]
+fn two_devices_the_roll_screen_hands_a_village_over_and_takes_a_file_back() {
+    run(
+        |Ctx {
+             c, data_dir, xdg, ..
+         }| async move {
+            sign_in_demo(&c).await?;
+            let hs = invoke(&c, "hold_status", json!({})).await?["ok"].clone();
+            let (total, me) = (
+                hs["here"].as_u64().unwrap(),
+                hs["device"].as_str().unwrap().to_string(),
+            );
+            let period = invoke(&c, "app_info", json!({})).await?["ok"]["period"].clone();
+            let period = period.as_str().unwrap().to_string();
+            // The other device: its own ledger of the pay point and the same roll, the second device.
+            let other = xdg.join("may-hai.sqlite");
+            let pass = "mật khẩu của máy hai";
+            cli(
+                &other,
+                &["init", "--pay-point", "DEMO", "--name", "Máy hai"],
+                pass,
+                None,
+            );
+            cli(
+                &other,
+                &["clerk", "add", "--name", "Đỗ Thị Lan"],
+                pass,
+                Some("2468"),
+            );
+            cli(
+                &other,
+                &["clerk", "add", "--name", "Phan Văn Hải", "--supervisor"],
+                pass,
+                Some("9753"),
+            );
+            cli(
+                &other,
+                &[
+                    "roll", "demo", "--period", &period, "--size", "300", "--seed", "1",
+                ],
+                pass,
+                None,
+            );
+            cli(
+                &other,
+                &["--clerk", "2", "hold", "second"],
+                pass,
+                Some("9753"),
+            );
+            let listed: Value = serde_json::from_str(&cli(
+                &other,
+                &["--clerk", "2", "hold", "list", "--json"],
+                pass,
+                Some("9753"),
+            ))
+            .unwrap();
+            let two = listed["device"].as_str().unwrap().to_string();
+
+            // Roll screen: a village handed over with the supervisor's PIN.
+            nav(&c, "roll").await?;
+            wait_id(&c, "ho-summary").await?;
+            let village = c
+                .execute(
+                    "return document.querySelector('#ho-village option:nth-child(2)').value",
+                    vec![],
+                )
+                .await?;
+            let village = village.as_str().unwrap().to_string();
+            fill_id(&c, "ho-to", &two).await?;
+            select_id(&c, "ho-village", &village).await?;
+            fill_id(&c, "ho-give-pin", "9999").await?;
+            screenshot(&c, "17-handover-roll").await?;
+            click_id(&c, "ho-give").await?;
+            let said = wait_text(&c, &tid("ho-result"), "Đã giao").await?;
+            let file = std::fs::read_dir(data_dir.join("handovers"))
+                .unwrap()
+                .next()
+                .unwrap()
+                .unwrap()
+                .path();
+            assert!(said.contains(&file.display().to_string()), "{said}");
+            let hs = invoke(&c, "hold_status", json!({})).await?["ok"].clone();
+            let given = total - hs["here"].as_u64().unwrap();
+            assert!(given > 0);
+            assert_eq!(hs["elsewhere"], json!([[two, given]]), "{hs}");
+
+            // Today counts both devices; a person of that village cannot be paid here.
+            nav(&c, "today").await?;
+            let tile = wait_text(&c, &tid("tile-device"), &me).await?;
+            assert!(
+                tile.contains(&format!("{} người", total - given)) && tile.contains(&two),
+                "{tile}"
+            );
+            let hits =
+                invoke(&c, "search", json!({"query": "", "limit": 300})).await?["ok"].clone();
+            let away = hits
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|h| h["village"] == village.as_str() && h["status"] == "unpaid")
+                .expect("an unpaid person of the village")
+                .clone();
+            let card =
+                invoke(&c, "beneficiary", json!({"code": away["code"]})).await?["ok"].clone();
+            assert_eq!(card["payability"]["state"], "held_elsewhere", "{card}");
+            let r = invoke(
+            &c,
+            "pay",
+            json!({"code": away["code"], "recipient": {"kind": "self"}, "expected_total": away["due"]}),
+        )
+        .await?;
+            assert_eq!(r["err"]["code"], "held_elsewhere", "{r}");
+            let sheet = paper_text(&c, "sheet").await?;
+            assert!(
+                sheet.contains(&format!("Chi ở máy {two}")),
+                "the sheet marks them"
+            );
+
+            // The other device takes the file, and hands two of them back with a file of its own.
+            cli(
+                &other,
+                &["--clerk", "2", "hold", "take", file.to_str().unwrap()],
+                pass,
+                Some("9753"),
+            );
+            let back = xdg.join("giao-lai.json");
+            let code = away["code"].as_str().unwrap().to_string();
+            cli(
+                &other,
+                &[
+                    "--clerk",
+                    "2",
+                    "hold",
+                    "give",
+                    "--to",
+                    &me,
+                    &code,
+                    "--out",
+                    back.to_str().unwrap(),
+                ],
+                pass,
+                Some("9753"),
+            );
+            let saved = c
+                .execute_async(
+                    "const [bytes, done] = arguments;
+                 window.__TAURI__.core.invoke('upload_roll_file', new Uint8Array(bytes),
+                   { headers: { 'x-file-name': 'giao-lai.json' } })
+                   .then((ok) => done({ ok }), (err) => done({ err }));",
+                    vec![json!(std::fs::read(&back).unwrap())],
+                )
+                .await?;
+            let path = saved["ok"].as_str().expect("saved").to_string();
+            let taken = invoke(
+                &c,
+                "hold_take",
+                json!({"path": path, "approver_id": 2, "approver_pin": "9999"}),
+            )
+            .await?;
+            assert_eq!(taken["ok"]["people"], 1, "{taken}");
+            let again = invoke(
+                &c,
+                "hold_take",
+                json!({"path": path, "approver_id": 2, "approver_pin": "9999"}),
+            )
+            .await?;
+            assert_eq!(again["err"]["code"], "handover_already_taken", "{again}");
+
+            // End of day reminds the clerk of them while unpaid.
+            nav(&c, "today").await?;
+            wait_text(&c, &tid("warn-received-unpaid"), &code).await?;
+            click_id(&c, "today-endday").await?;
+            let reminder = wait_text(&c, &tid("eod-received-unpaid"), "chưa nhận tiền").await?;
+            assert!(reminder.contains(&code), "{reminder}");
+            screenshot(&c, "17-handover-endday").await?;
+            Ok(())
+        },
+    );
+}

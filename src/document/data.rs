@@ -104,6 +104,8 @@ pub(crate) struct Person {
     pub sex: Option<Sex>,
     /// Local time of the latest payout to the person in the period that is not reversed.
     pub paid_at: Option<String>,
+    /// The device of the pay point that pays them when it is not this one (issue 17).
+    pub held_by: Option<String>,
     pub home_delivery: bool,
     pub proxy: Option<DocProxy>,
     pub stop: Option<(StopReason, Option<NaiveDate>)>,
@@ -434,7 +436,7 @@ impl Ledger {
         let mut out: Vec<Person> = Vec::new();
         let mut index = std::collections::HashMap::new();
         {
-            let mut stmt = self.conn.prepare_cached(
+            let mut stmt = self.conn.prepare_cached(&format!(
                 "SELECT b.id, b.code, b.name, b.birth_year, b.village, b.category, b.id_card,
                         b.home_delivery, b.proxy_name, b.proxy_id_card, b.proxy_relationship,
                         s.reason, s.effective_date,
@@ -442,10 +444,12 @@ impl Ledger {
                           WHERE v.beneficiary_id = b.id ORDER BY v.event_seq DESC LIMIT 1),
                         b.sex,
                         (SELECT max(p.paid_at) FROM payouts p WHERE p.beneficiary_id = b.id
-                           AND NOT EXISTS (SELECT 1 FROM reversals r WHERE r.payout_id = p.id))
+                           AND NOT EXISTS (SELECT 1 FROM reversals r WHERE r.payout_id = p.id)),
+                        {}
                  FROM beneficiaries b LEFT JOIN stops s ON s.code = b.code
                  WHERE b.period = ?1 AND (?2 IS NULL OR b.id = ?2) ORDER BY b.id",
-            )?;
+                crate::device::held_elsewhere_sql("b.code")
+            ))?;
             let mut rows = stmt.query(params![p, only])?;
             while let Some(r) = rows.next()? {
                 let id: i64 = r.get(0)?;
@@ -494,6 +498,7 @@ impl Ledger {
                         _ => None,
                     },
                     paid_at: r.get(15)?,
+                    held_by: r.get(16)?,
                     home_delivery: r.get(7)?,
                     proxy,
                     stop,

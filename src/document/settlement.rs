@@ -593,6 +593,7 @@ mod tests {
             last_visit: None,
             sex: None,
             paid_at: None,
+            held_by: None,
             lines,
         }
     }

@@ -161,6 +161,9 @@ fn note(p: &Person) -> String {
     if let Some((reason, _)) = p.stop {
         parts.push(format!("Dừng chi trả ({})", reason.label_vi()));
     }
+    if let Some(device) = &p.held_by {
+        parts.push(format!("Chi ở máy {device}"));
+    }
     parts.join("; ")
 }
 

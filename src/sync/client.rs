@@ -342,6 +342,9 @@ pub fn enrol(
         "INSERT INTO sync_hub (singleton, url, hub_public_key, enrolled_at) VALUES (1, ?1, ?2, ?3)",
         params![client.base, resp.hub_public_key, local_now()],
     )?;
+    if !resp.other_devices.is_empty() {
+        ledger.become_second()?;
+    }
     Ok(resp)
 }
 
@@ -399,6 +402,7 @@ fn record_amendment(
 ) -> Result<Option<u64>, SyncError> {
     let a = &signed.body;
     let text = serde_json::to_string(signed).expect("serialises");
+    let me = ledger.device().id;
     ledger.write(|w| {
         let done: bool =
             w.tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM sync_amendments WHERE id = ?1)")?
@@ -425,6 +429,13 @@ fn record_amendment(
             AmendmentKind::PolicyPublished { table } => {
                 ("policy_published", apply_policy_in(w, table)?)
             }
+            AmendmentKind::HoldGranted(g) => (
+                "hold_granted",
+                crate::hold::grant_in(w, &me, g).map_err(|e| match e {
+                    crate::hold::HoldError::Ledger(l) => SyncError::Ledger(l),
+                    other => SyncError::Protocol(other.to_string()),
+                })?,
+            ),
         };
         w.tx.prepare_cached(
             "INSERT INTO sync_amendments (id, kind, amendment, event_seq, applied_at) VALUES (?1, ?2, ?3, ?4, ?5)",

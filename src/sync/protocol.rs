@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::event::{canonical_json, sha256_hex, Event, EventKind};
+use crate::period::Period;
 use crate::roll::Roll;
 
 /// The device's UUID.
@@ -173,6 +174,10 @@ pub struct EnrolResponse {
     pub hub_public_key: String,
     /// Sequence already accepted from this device (0 for a new device).
     pub accepted_through: u64,
+    /// The pay point's other devices in use (not revoked), by id: a device that enrols beside
+    /// one becomes the second (issue 17: it holds nobody until people are handed over to it).
+    #[serde(default)]
+    pub other_devices: Vec<Uuid>,
 }
 
 /// The roll the district publishes for a pay point and period (`GET
@@ -236,6 +241,41 @@ pub enum AmendmentKind {
         /// The table in the file's form (`assets/policy/nd-77-2024.json`), as JSON text.
         table: String,
     },
+    /// People move to another device of the pay point (issue 17): a hand-over a device released
+    /// reaches the device it names (`via: handover`), or the office revoked a lost device and
+    /// gives the people it held, unpaid, to the one left (`via: revoked`). The device named
+    /// takes them (`hold_received`); the device they come from lets them go (`hold_released`)
+    /// if it has not already; any other device does nothing.
+    HoldGranted(HoldGrant),
+}
+
+/// Why the hub moves people from one device to another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantVia {
+    /// A hand-over the giving device released (`hold give`), passed on by the hub.
+    Handover,
+    /// The office revoked the giving device (lost or broken).
+    Revoked,
+}
+
+/// The people of a [`AmendmentKind::HoldGranted`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoldGrant {
+    /// The hand-over's id (the giving device's for `handover`, the hub's for `revoked`).
+    pub handover: String,
+    /// The device they come from (full id).
+    pub from_device: String,
+    /// The device that takes them (full id).
+    pub to_device: String,
+    /// The giving device's `hold_released` event (0 when revoked: the hub released them).
+    pub released_seq: u64,
+    /// The period it was made in.
+    pub period: Period,
+    /// Beneficiary codes.
+    pub codes: Vec<String>,
+    /// Why.
+    pub via: GrantVia,
 }
 
 /// An amendment as the hub signs it.

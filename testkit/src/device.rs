@@ -7,9 +7,11 @@ use std::time::Duration;
 
 use paypoint::clerk::{Pin, Role, SignedIn};
 use paypoint::event::{verify_chain, Event, EventKind, GENESIS_HASH};
+use paypoint::hold::{Choice, Handover, HoldError};
 use paypoint::idcard::IdCheckRequest;
 use paypoint::payout::{PayoutReceipt, PayoutRequest};
 use paypoint::sync::client::{self, SyncOptions, SyncReport};
+use paypoint::sync::protocol::Signed;
 use paypoint::{BeneficiaryCode, Dong, Ledger, Period};
 use rusqlite::params;
 
@@ -18,6 +20,8 @@ use crate::PERIOD;
 
 /// The PIN of a device's clerk.
 pub const PIN: &str = "1234";
+/// The PIN of a device's supervisor (added by [`Device::supervisor`]).
+pub const SUPERVISOR_PIN: &str = "9876";
 
 /// A device: its own ledger file, one clerk.
 pub struct Device {
@@ -67,6 +71,50 @@ impl Device {
 
     pub fn sync_with(&mut self, opts: &SyncOptions) -> Result<SyncReport, client::SyncError> {
         client::sync(&mut self.ledger, opts)
+    }
+
+    /// The device's supervisor, signed in (added the first time: hand-overs need one).
+    pub fn supervisor(&mut self) -> SignedIn {
+        let pin = Pin::new(SUPERVISOR_PIN).unwrap();
+        let existing = self
+            .ledger
+            .clerks()
+            .unwrap()
+            .into_iter()
+            .find(|c| c.role == Role::Supervisor);
+        let id = match existing {
+            Some(c) => c.id,
+            None => {
+                self.ledger
+                    .add_clerk("Lê Văn Nam", Role::Supervisor, &pin)
+                    .unwrap()
+                    .id
+            }
+        };
+        self.ledger.sign_in(id, &pin).unwrap()
+    }
+
+    /// Hands `codes` over to `to` (a supervisor of this device gives them): from now on this
+    /// device does not pay them. The signed hand-over is what the file carries.
+    pub fn give(&mut self, to: &Device, codes: &[String]) -> Signed<Handover> {
+        let sup = self.supervisor();
+        let codes = codes
+            .iter()
+            .map(|c| BeneficiaryCode::new(c).unwrap())
+            .collect();
+        self.ledger
+            .give(
+                &sup,
+                &to.ledger.device().id.to_string(),
+                &Choice::Codes(codes),
+            )
+            .unwrap()
+    }
+
+    /// Takes a hand-over file made for this device.
+    pub fn take(&mut self, file: &Signed<Handover>) -> Result<Vec<String>, HoldError> {
+        let sup = self.supervisor();
+        self.ledger.take(&sup, file)
     }
 
     /// Pays `code` at the counter as the window does by default: the clerk looked at the card.

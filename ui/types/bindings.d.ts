@@ -356,6 +356,22 @@ export type Flag = {
 	amount?: Dong | null,
 };
 
+/** A hand-over made in the window (issue 17): whom, to which device, and the file to carry. */
+export type HandoverOut = {
+	handover: string,
+	to_device: string,
+	people: number,
+	/** Where the signed hand-over file was written: copy it to the other device (USB stick). */
+	file: string,
+};
+
+/** A person of [`Holds::received_unpaid`]. */
+export type HeldPerson = {
+	code: string,
+	name: string,
+	village: string,
+};
+
 /** Whose card a scan is, on the roll. */
 export type Holder = {
 	/** The beneficiary concerned (the card's holder, or the person they receive for). */
@@ -370,6 +386,23 @@ export type Holder = {
 	expected_birth_year: number | null,
 	/** Fields of the card that differ from the roll (empty: it matches). */
 	differed: CardField[],
+};
+
+/** Who this device holds, for the Today screen and `hold list`. */
+export type Holds = {
+	/** This device's short id. */
+	device: string,
+	/** Without a hand-over, this device holds everyone (the first device) or nobody (the second). */
+	holds_all: boolean,
+	/** People of the open period's roll this device holds. */
+	here: number,
+	/** People held by other devices, by device (short id), in order. */
+	elsewhere: ([string, number])[],
+	/**
+	 * People another device handed over to this one who still have a line to pay: End of day
+	 * reminds the clerk of them.
+	 */
+	received_unpaid: HeldPerson[],
 };
 
 /** One beneficiary paid at home, with the last visit of the open period. */
@@ -1141,6 +1174,12 @@ export type TableOrigin = {
 	loaded_at: string | null,
 };
 
+/** A hand-over file taken on this device. */
+export type TakenOut = {
+	people: number,
+	from_device: string,
+};
+
 /** Which encoding text was typed in. */
 export type TextEncoding = 
 /** Unicode: the text is already right and is only brought to NFC. */
@@ -1191,6 +1230,8 @@ export type Today = {
 	 * 8), when recorded.
 	 */
 	supervisor: DaySupervisor | null,
+	/** Whom this device pays (issue 17: two devices at one pay point), with an open period. */
+	holds: Holds | null,
 };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
@@ -1257,6 +1298,16 @@ export interface Commands {
   beneficiary: { args: { code: string; }; result: Card };
   /** The cash box: advances, paid out, on hand, last count. */
   cash_status: { args: Record<string, never>; result: CashOut };
+  /** Hands people (a village, or codes) over to another device of the pay point: a supervisor's
+   * PIN; from this commit this device does not pay them. The file goes to the data folder's
+   * `handovers`. */
+  hold_give: { args: { to: string; village?: string | null; codes: string[]; approver_id: number; approver_pin: string; }; result: HandoverOut };
+  /** Whom this device pays (issue 17), for End of day's reminder; none without an open period. */
+  hold_status: { args: Record<string, never>; result: Holds | null };
+  /** Takes the people of a hand-over file made for this device (the path `upload_roll_file`
+   * returned for the file chosen in the window): a supervisor's PIN; from this commit this device
+   * pays them. */
+  hold_take: { args: { path: string; approver_id: number; approver_pin: string; }; result: TakenOut };
   /** The home-delivery list, by village, with each last visit. */
   home_list: { args: Record<string, never>; result: HomeDelivery[] };
   /** Loads the roll file (a first roll, or the difference of a newer version). */

@@ -138,6 +138,16 @@ impl Report for Listed {
                 "Đang giao cho máy {device}: {n} người (không chi ở máy này)."
             );
         }
+        if !h.received_unpaid.is_empty() {
+            put!(
+                out,
+                "Máy khác giao cho máy này, chưa nhận tiền: {} người.",
+                h.received_unpaid.len()
+            );
+            for p in &h.received_unpaid {
+                put!(out, "  {}  {} — {}", p.code, p.name, p.village);
+            }
+        }
         out
     }
 

@@ -45,7 +45,8 @@ fn pretty(v: &impl Serialize) -> String {
     serde_json::to_string_pretty(v).expect("serialises")
 }
 
-struct Enrolled(EnrolResponse);
+/// The hub's answer, and this device's short id (for the second device's hint).
+struct Enrolled(EnrolResponse, String);
 
 impl Report for Enrolled {
     fn text(&self) -> String {
@@ -56,6 +57,13 @@ impl Report for Enrolled {
             self.0.pay_point_name,
             self.0.pay_point
         );
+        if !self.0.other_devices.is_empty() {
+            put!(
+                out,
+                "Điểm đã có máy khác: máy này là máy thứ hai, chỉ chi cho người được giao (máy kia chạy `paypoint hold give --to {}`).",
+                self.1
+            );
+        }
         out
     }
 
@@ -129,7 +137,8 @@ pub fn run(ledger: &mut Ledger, args: &SyncArgs) -> Outcome {
     };
     match &args.command {
         Some(SyncCommand::Enrol { url, code }) => {
-            done(Enrolled(client::enrol(ledger, url, code, &opts)?))
+            let me = ledger.device_short_id();
+            done(Enrolled(client::enrol(ledger, url, code, &opts)?, me))
         }
         Some(SyncCommand::Status) => done(Exchange(client::status(ledger)?)),
         None => done(Synced(client::sync(ledger, &opts)?)),

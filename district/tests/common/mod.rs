@@ -15,6 +15,13 @@ pub fn hub_bin() -> &'static str {
     env!("CARGO_BIN_EXE_paypoint-district")
 }
 
+/// The officer's page, fetched from loopback as a browser would.
+pub fn page(hub: &HubProc) -> String {
+    let resp = reqwest::blocking::get(hub.url()).unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    resp.text().unwrap()
+}
+
 /// Starts this run's hub on `data` on a free loopback port.
 pub fn start_hub(data: &Path) -> HubProc {
     HubProc::start(hub_bin(), data)

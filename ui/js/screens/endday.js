@@ -7,6 +7,7 @@ import { call, errorText } from "../api.js";
 import { fill, h, money, notice } from "../dom.js";
 import { t } from "../i18n.js";
 import { receiptTable } from "../syncview.js";
+import { receivedUnpaid } from "./today.js";
 
 /**
  * @typedef {import("../../types/bindings").CashOut} CashOut
@@ -35,6 +36,9 @@ let flow = /** @type {any} */ (null);
 let cash = null;
 let busy = false;
 const counts = new Map();
+/** Whom this device pays: End of day reminds the clerk of people handed over and not yet paid.
+ * @type {import("../../types/bindings").Holds | null} */
+let holds = null;
 
 function reset() {
   step = 0;
@@ -58,6 +62,7 @@ async function enter() {
   if (name === "count") {
     try {
       cash = await call("cash_status");
+      holds = await call("hold_status");
     } catch (e) {
       flow.countError = errorText(e);
     }
@@ -321,7 +326,8 @@ function doneStep() {
 function render() {
   const name = STEPS[step];
   const body = name === "count" ? countStep() : name === "report" ? reportStep() : name === "sync" ? syncStep() : doneStep();
-  const section = h("div", { class: "eod-step", "data-testid": `eod-step-${name}`, "data-step": name }, h("h2", {}, t(`eod_step_${name}_title`)), body);
+  const reminder = name === "count" && holds && holds.received_unpaid.length ? receivedUnpaid(holds, "eod-received-unpaid") : null;
+  const section = h("div", { class: "eod-step", "data-testid": `eod-step-${name}`, "data-step": name }, h("h2", {}, t(`eod_step_${name}_title`)), reminder, body);
   fill(root, h("h1", {}, t("eod_title")), stepper(), section);
   if (name !== "count") document.getElementById(name === "done" ? "eod-finish" : "eod-next")?.focus();
 }

@@ -1,8 +1,10 @@
 // Roll: choose the managing office's file, preview it (nothing written; problems listed with row and
-// column), load it, and see the versions of the period's roll.
+// column), load it, and see the versions of the period's roll; below them, the two devices of the
+// pay point (handover.js).
 import { call, errorText } from "../api.js";
 import { dmyTime, fill, h, money, moveIndex, notice } from "../dom.js";
 import { t } from "../i18n.js";
+import { handoverSection } from "../handover.js";
 
 /**
  * @typedef {import("../../types/bindings").RollFile} RollFile
@@ -20,7 +22,7 @@ let fileIndex = -1;
 /** @type {Preview | null} */
 let preview = null;
 let result = null; // { kind, node }
-let pathInput, periodInput, encSelect, previewBox, filesBox, versionsBox, fileInput, leftCol;
+let pathInput, periodInput, encSelect, previewBox, filesBox, versionsBox, fileInput, leftCol, handoverBox;
 
 function currentMonth() {
   const d = new Date();
@@ -198,7 +200,7 @@ export default {
           h("h3", {}, t("roll_recent")),
           filesBox,
         )),
-        h("div", { class: "col-right" }, previewBox, versionsBox),
+        h("div", { class: "col-right" }, previewBox, versionsBox, (handoverBox = h("div", { class: "handover", "data-testid": "handover" }))),
       ),
     );
   },
@@ -212,6 +214,7 @@ export default {
     } catch {
       enrolled = false;
     }
+    handoverSection(handoverBox, app);
     if (enrolled) {
       fill(leftCol, notice("warn", t("roll_from_hub_only"), "roll-from-hub"));
       loadVersions();

@@ -18,6 +18,37 @@ function tile(label, value, sub, testid) {
   return h("div", { class: "tile", "data-testid": testid }, h("div", { class: "tile-label" }, label), h("div", { class: "tile-value" }, value), sub ? h("div", { class: "tile-sub" }, sub) : null);
 }
 
+/**
+ * Whom this device pays (two devices at one pay point): its count, and the other devices'.
+ * @param {import("../../types/bindings").Holds} hs
+ */
+function deviceTile(hs) {
+  const others = hs.elsewhere.map(([device, n]) => t("today_device_other", { device, n }));
+  const sub = others.length ? others.join(" · ") : hs.holds_all ? t("today_device_all") : null;
+  return tile(t("today_device", { device: hs.device }), t("today_device_people", { n: hs.here }), sub, "tile-device");
+}
+
+/**
+ * People another device handed over to this one who still have a line to pay.
+ * @param {import("../../types/bindings").Holds} hs
+ * @param {string} testid
+ */
+export function receivedUnpaid(hs, testid) {
+  const people = hs.received_unpaid;
+  return h(
+    "div",
+    { class: "warn-block", "data-testid": testid },
+    h("h3", {}, t("received_unpaid", { n: people.length })),
+    h("p", {}, t("received_unpaid_note")),
+    h(
+      "ul",
+      {},
+      people.slice(0, 8).map((p) => h("li", {}, `${p.name} (${p.code}) — ${p.village}`)),
+      people.length > 8 ? h("li", { class: "muted" }, "…") : null,
+    ),
+  );
+}
+
 /** @param {import("../../types/bindings").Today} d */
 function deadlineText(d) {
   if (d.days_left === null || d.days_left === undefined) return "";
@@ -113,6 +144,7 @@ async function render() {
     tile(t("today_people"), `${s.paid_beneficiaries} / ${s.beneficiaries}`, t("today_left", { n: s.beneficiaries - s.paid_beneficiaries }), "tile-people"),
     tile(t("today_amount"), `${money(s.paid_amount)} đ`, [t("today_of", { total: money(s.total_due) + " đ" }), s.stopped_amount > 0 ? [h("br"), t("today_stopped", { amount: money(s.stopped_amount) })] : null], "tile-amount"),
     tile(t("today_cash"), `${money(s.cash_on_hand)} đ`, d.cash.last_count ? t("today_last_count", { diff: money(d.cash.last_count.difference) }) : null, "tile-cash"),
+    d.holds ? deviceTile(d.holds) : null,
     tile(t("today_unsynced"), String(d.unsynced_events), !d.sync_enrolled ? t("today_unsynced_note") : d.last_sync ? t("today_unsynced_enrolled", { time: dmyTime(d.last_sync) }) : t("today_unsynced_enrolled_never"), "tile-unsynced"),
   );
   const progress = h("div", { class: "progress", "data-testid": "progress" }, h("div", { class: "progress-bar", style: "" }), h("span", { class: "progress-text" }, `${pct}%`));
@@ -141,6 +173,9 @@ async function render() {
         ),
       ),
     );
+  }
+  if (d.holds && d.holds.received_unpaid.length) {
+    warnings.push(receivedUnpaid(d.holds, "warn-received-unpaid"));
   }
   if (d.not_visited.length) {
     warnings.push(
