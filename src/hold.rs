@@ -317,15 +317,7 @@ impl Ledger {
     /// handed over to it. A supervisor does it once, before the device pays anyone.
     pub fn hold_second(&mut self, by: &SignedIn) -> Result<u64, HoldError> {
         supervisor(by)?;
-        self.write(|w| {
-            let ev = w.append(
-                Some(by.id()),
-                EventPayload::HoldDefault(payload::HoldDefault { holds_all: false }),
-            )?;
-            w.tx.prepare_cached("UPDATE hold_default SET holds_all = 0, event_seq = ?1")?
-                .execute([ev.seq])?;
-            Ok(ev.seq)
-        })
+        self.write(|w| Ok(second_in(w, Some(by.id()))?))
     }
 
     /// Enrolled beside another device of the pay point: this one becomes the second and holds
@@ -343,13 +335,7 @@ impl Ledger {
             if !untouched {
                 return Ok(None);
             }
-            let ev = w.append(
-                None,
-                EventPayload::HoldDefault(payload::HoldDefault { holds_all: false }),
-            )?;
-            w.tx.prepare_cached("UPDATE hold_default SET holds_all = 0, event_seq = ?1")?
-                .execute([ev.seq])?;
-            Ok(Some(ev.seq))
+            second_in(w, None).map(Some)
         })
     }
 
@@ -374,16 +360,7 @@ impl Ledger {
         self.write(|w| {
             let codes = chosen(w, period, choice)?;
             let handover = Uuid::now_v7();
-            let ev = w.append(
-                Some(by.id()),
-                EventPayload::HoldReleased(payload::HoldReleased {
-                    handover: handover.to_string(),
-                    to_device: to.clone(),
-                    period,
-                    codes: codes.clone(),
-                }),
-            )?;
-            set_holds(w, &codes, false, Some(&to), &handover, ev.seq)?;
+            let released_seq = release_in(w, Some(by.id()), &handover, &to, period, &codes)?;
             let file = Signed::sign(
                 &key,
                 Handover {
@@ -394,7 +371,7 @@ impl Ledger {
                     from_device,
                     from_public_key: protocol::public_key_hex(&key.verifying_key()),
                     to_device: to.clone(),
-                    released_seq: ev.seq,
+                    released_seq,
                     codes,
                     made_at: local_now(),
                 },
@@ -402,7 +379,7 @@ impl Ledger {
             w.tx.prepare_cached(
                 "INSERT INTO handovers_given (handover, to_device, file, event_seq) VALUES (?1, ?2, ?3, ?4)",
             )?
-            .execute(params![handover.to_string(), to, serde_json::to_string(&file).expect("serialises"), ev.seq])?;
+            .execute(params![handover.to_string(), to, serde_json::to_string(&file).expect("serialises"), released_seq])?;
             Ok(file)
         })
     }
@@ -430,31 +407,25 @@ impl Ledger {
         let h = self.check_handover(file)?;
         let period = h.period;
         self.write(|w| {
-            let taken: Option<String> = w
-                .tx
-                .prepare_cached("SELECT e.local_time FROM handovers_received r JOIN events e ON e.seq = r.event_seq WHERE r.handover = ?1")?
-                .query_row([h.handover.to_string()], |r| r.get(0))
-                .optional()?;
-            if let Some(at) = taken {
+            if let Some(at) = taken_at(w, &h.handover)? {
                 return Err(HoldError::AlreadyTaken(at.chars().take(10).collect()));
             }
             for code in &h.codes {
-                let c = BeneficiaryCode::new(code).ok_or_else(|| HoldError::UnknownBeneficiary(code.clone()))?;
-                card_in(&w.tx, period, &c)?.ok_or_else(|| HoldError::UnknownBeneficiary(code.clone()))?;
+                let c = BeneficiaryCode::new(code)
+                    .ok_or_else(|| HoldError::UnknownBeneficiary(code.clone()))?;
+                card_in(&w.tx, period, &c)?
+                    .ok_or_else(|| HoldError::UnknownBeneficiary(code.clone()))?;
             }
-            let ev = w.append(
+            let from = h.from_device.to_string();
+            receive_in(
+                w,
                 Some(by.id()),
-                EventPayload::HoldReceived(payload::HoldReceived {
-                    handover: h.handover.to_string(),
-                    from_device: h.from_device.to_string(),
-                    released_seq: h.released_seq,
-                    period,
-                    codes: h.codes.clone(),
-                }),
+                &h.handover,
+                &from,
+                h.released_seq,
+                period,
+                &h.codes,
             )?;
-            set_holds(w, &h.codes, true, None, &h.handover, ev.seq)?;
-            w.tx.prepare_cached("INSERT INTO handovers_received (handover, from_device, event_seq) VALUES (?1, ?2, ?3)")?
-                .execute(params![h.handover.to_string(), h.from_device.to_string(), ev.seq])?;
             Ok(h.codes.clone())
         })
     }
@@ -514,47 +485,97 @@ pub(crate) fn grant_in(
     let handover = Uuid::parse_str(&g.handover)
         .map_err(|_| HoldError::Unreadable(format!("mã lần giao “{}”", g.handover)))?;
     let me = me.to_string();
-    let known = |table: &str| -> rusqlite::Result<bool> {
-        w.tx.prepare_cached(&format!(
-            "SELECT EXISTS (SELECT 1 FROM {table} WHERE handover = ?1)"
-        ))?
-        .query_row([&g.handover], |r| r.get(0))
-    };
     if g.to_device == me {
-        if known("handovers_received")? {
+        if taken_at(w, &handover)?.is_some() {
             return Ok(None);
         }
-        let ev = w.append(
-            None,
-            EventPayload::HoldReceived(payload::HoldReceived {
-                handover: g.handover.clone(),
-                from_device: g.from_device.clone(),
-                released_seq: g.released_seq,
-                period: g.period,
-                codes: g.codes.clone(),
-            }),
-        )?;
-        set_holds(w, &g.codes, true, None, &handover, ev.seq)?;
-        w.tx.prepare_cached(
-            "INSERT INTO handovers_received (handover, from_device, event_seq) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![g.handover, g.from_device, ev.seq])?;
-        return Ok(Some(ev.seq));
+        let (from, (seq, period)) = (&g.from_device, (g.released_seq, g.period));
+        return Ok(Some(receive_in(
+            w, None, &handover, from, seq, period, &g.codes,
+        )?));
     }
-    if g.from_device == me && !known("handovers_given")? {
-        let ev = w.append(
-            None,
-            EventPayload::HoldReleased(payload::HoldReleased {
-                handover: g.handover.clone(),
-                to_device: g.to_device.clone(),
-                period: g.period,
-                codes: g.codes.clone(),
-            }),
-        )?;
-        set_holds(w, &g.codes, false, Some(&g.to_device), &handover, ev.seq)?;
-        return Ok(Some(ev.seq));
+    let given: bool =
+        w.tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM handovers_given WHERE handover = ?1)")?
+            .query_row([handover.to_string()], |r| r.get(0))?;
+    if g.from_device == me && !given {
+        let to = &g.to_device;
+        return Ok(Some(release_in(
+            w, None, &handover, to, g.period, &g.codes,
+        )?));
     }
     Ok(None)
+}
+
+/// Sets this device up as the second (holds nobody by default), in an open transaction.
+fn second_in(w: &Writer<'_>, clerk: Option<i64>) -> Result<u64, LedgerError> {
+    let ev = w.append(
+        clerk,
+        EventPayload::HoldDefault(payload::HoldDefault { holds_all: false }),
+    )?;
+    w.tx.prepare_cached("UPDATE hold_default SET holds_all = 0, event_seq = ?1")?
+        .execute([ev.seq])?;
+    Ok(ev.seq)
+}
+
+/// A release (`give`, or a revoked device told by the hub), in its transaction: the event, and
+/// from its commit the people held by `to`. Returns the event's sequence.
+fn release_in(
+    w: &Writer<'_>,
+    clerk: Option<i64>,
+    handover: &Uuid,
+    to: &str,
+    period: Period,
+    codes: &[String],
+) -> Result<u64, HoldError> {
+    let ev = w.append(
+        clerk,
+        EventPayload::HoldReleased(payload::HoldReleased {
+            handover: handover.to_string(),
+            to_device: to.to_string(),
+            period,
+            codes: codes.to_vec(),
+        }),
+    )?;
+    set_holds(w, codes, false, Some(to), handover, ev.seq)?;
+    Ok(ev.seq)
+}
+
+/// A take (`take` of a file, or the hub's grant), in its transaction: the event, the people held
+/// here from its commit, and the hand-over marked taken. Returns the event's sequence.
+fn receive_in(
+    w: &Writer<'_>,
+    clerk: Option<i64>,
+    handover: &Uuid,
+    from: &str,
+    released_seq: u64,
+    period: Period,
+    codes: &[String],
+) -> Result<u64, HoldError> {
+    let ev = w.append(
+        clerk,
+        EventPayload::HoldReceived(payload::HoldReceived {
+            handover: handover.to_string(),
+            from_device: from.to_string(),
+            released_seq,
+            period,
+            codes: codes.to_vec(),
+        }),
+    )?;
+    set_holds(w, codes, true, None, handover, ev.seq)?;
+    w.tx.prepare_cached(
+        "INSERT INTO handovers_received (handover, from_device, event_seq) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![handover.to_string(), from, ev.seq])?;
+    Ok(ev.seq)
+}
+
+/// When this device took a hand-over (its event's local time), if it did.
+fn taken_at(w: &Writer<'_>, handover: &Uuid) -> rusqlite::Result<Option<String>> {
+    w.tx.prepare_cached(
+        "SELECT e.local_time FROM handovers_received r JOIN events e ON e.seq = r.event_seq WHERE r.handover = ?1",
+    )?
+    .query_row([handover.to_string()], |r| r.get(0))
+    .optional()
 }
 
 /// Reads a hand-over file: bounded, JSON of a signed hand-over.

@@ -290,14 +290,13 @@ fn check_pair<'e>(
         Option<String>,
         Option<String>,
         Option<String>,
-        Option<String>,
-        Option<i64>,
+        bool,
         Option<String>,
     );
     let row: Row = tx
         .prepare_cached(
-            "SELECT h.period, h.to_device, h.codes, h.received_device, h.received_codes, h.released_event,
-                    h.released_seq, h.checked FROM handovers h WHERE h.id = ?1",
+            "SELECT period, to_device, codes, received_device, received_codes,
+                    released_event IS NOT NULL, checked FROM handovers WHERE id = ?1",
         )?
         .query_row([id], |r| {
             Ok((
@@ -308,11 +307,10 @@ fn check_pair<'e>(
                 r.get(4)?,
                 r.get(5)?,
                 r.get(6)?,
-                r.get(7)?,
             ))
         })?;
-    let (period, to, codes, taker, taken, released, _seq, checked) = row;
-    let (Some(codes), Some(taken), Some(_)) = (codes, taken, released) else {
+    let (period, to, codes, taker, taken, released, checked) = row;
+    let (Some(codes), Some(taken), true) = (codes, taken, released) else {
         return Ok(());
     };
     if checked.is_some() {

@@ -401,6 +401,7 @@ fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
+/// A command's answer as `--json` prints it.
 fn pretty<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string_pretty(v).expect("serialises")
 }
@@ -501,7 +502,7 @@ fn proxies(hub: &Hub, action: ProxyCommand, json: bool) -> Result<(), String> {
         }
     };
     if json {
-        out(&serde_json::to_string_pretty(&list).expect("serialises"));
+        out(&pretty(&list));
         return Ok(());
     }
     if list.is_empty() {
@@ -541,7 +542,7 @@ fn settings(
         (Some("set"), Some(k), Some(v)) => hub.set_setting(&k, &v).map_err(e)?,
         _ => return Err("cú pháp: settings, hoặc settings set TÊN GIÁ_TRỊ".into()),
     };
-    out(&serde_json::to_string_pretty(&s).expect("serialises"));
+    out(&pretty(&s));
     Ok(())
 }
 
@@ -582,7 +583,7 @@ fn flags(hub: &Hub, pay_point: Option<&str>, json: bool) -> Result<(), String> {
     let e = |e: district::HubError| e.to_string();
     let flags = hub.flags(pay_point).map_err(e)?;
     if json {
-        out(&serde_json::to_string_pretty(&flags).expect("serialises"));
+        out(&pretty(&flags));
     } else if flags.is_empty() {
         out("Không có cảnh báo.");
     } else {
@@ -668,7 +669,7 @@ fn settlement(
     }
     let rows = hub.settlement(period).map_err(e)?;
     if json {
-        out(&serde_json::to_string_pretty(&rows).expect("serialises"));
+        out(&pretty(&rows));
     } else {
         for r in rows {
             out(&format!(
@@ -709,7 +710,7 @@ fn check_paper(hub: &Hub, text: &str, json: bool) -> Result<(), String> {
     let e = |e: district::HubError| e.to_string();
     let c = hub.check_paper(text).map_err(e)?;
     if json {
-        out(&serde_json::to_string_pretty(&c).expect("serialises"));
+        out(&pretty(&c));
     } else {
         out(&format!("{}:", c.page));
         for f in &c.findings {
@@ -737,7 +738,7 @@ fn to_confirm(hub: &Hub, pay_point: Option<&str>, all: bool, json: bool) -> Resu
     let e = |e: district::HubError| e.to_string();
     let holds = hub.holds(pay_point, all).map_err(e)?;
     if json {
-        out(&serde_json::to_string_pretty(&holds).expect("serialises"));
+        out(&pretty(&holds));
     } else if holds.is_empty() {
         out("Không có ai chờ xác minh.");
     } else {

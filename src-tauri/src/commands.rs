@@ -260,9 +260,14 @@ pub struct Today {
 #[specta::specta]
 pub fn hold_status(state: State<'_, AppState>) -> R<Option<Holds>> {
     state.clerk()?;
-    state.with_ledger(|l| match l.status()?.period {
-        Some(_) => Ok(Some(l.holds()?)),
-        None => Ok(None),
+    state.with_ledger(|l| holds_in(l, l.status()?.period))
+}
+
+/// Whom this device pays, when a period is open (Today and End of day).
+fn holds_in(l: &paypoint::Ledger, period: Option<Period>) -> R<Option<Holds>> {
+    Ok(match period {
+        Some(_) => Some(l.holds()?),
+        None => None,
     })
 }
 
@@ -365,10 +370,7 @@ pub fn today_status(state: State<'_, AppState>) -> R<Today> {
     state.with_ledger(|l| {
         let status = l.status()?;
         let sync = paypoint::sync::client::status(l)?;
-        let holds = match status.period {
-            Some(_) => Some(l.holds()?),
-            None => None,
-        };
+        let holds = holds_in(l, status.period)?;
         let (expiring_proxies, not_visited, home_deliveries) = match status.period {
             Some(_) => {
                 let homes = l.home_deliveries()?;

@@ -241,6 +241,19 @@ fn stop_report_stops_payment_at_once() {
     });
 }
 
+/// A file as the window's file chooser hands it over: its bytes to `upload_roll_file`, named
+/// `name`; the command's answer (`ok`: the saved path, or `err`).
+async fn upload(c: &Client, name: &str, file: &std::path::Path) -> Result<Value, CmdError> {
+    c.execute_async(
+        "const [bytes, name, done] = arguments;
+         window.__TAURI__.core.invoke('upload_roll_file', new Uint8Array(bytes),
+           { headers: { 'x-file-name': encodeURIComponent(name) } })
+           .then((ok) => done({ ok }), (err) => done({ err }));",
+        vec![json!(std::fs::read(file).unwrap()), json!(name)],
+    )
+    .await
+}
+
 /// The text of a PDF as `pdftotext -raw` reads it, spaces collapsed.
 fn pdf_flat(path: &str) -> String {
     let out = Command::new("pdftotext")
@@ -581,15 +594,7 @@ fn roll_import_lists_errors_by_row_and_column_then_loads() {
         nav(&c, "roll").await?;
 
         // A file chosen with the file chooser arrives as bytes and is kept in the import folder.
-        let saved = c
-            .execute_async(
-                "const [bytes, done] = arguments;
-                 window.__TAURI__.core.invoke('upload_roll_file', new Uint8Array(bytes),
-                   { headers: { 'x-file-name': encodeURIComponent('../DS tháng.csv') } })
-                   .then((ok) => done({ ok }), (err) => done({ err }));",
-                vec![json!(std::fs::read(&good).unwrap())],
-            )
-            .await?;
+        let saved = upload(&c, "../DS tháng.csv", &good).await?;
         let saved = saved["ok"].as_str().expect("saved path").to_string();
         assert!(
             saved.ends_with("vn.paypoint.sochitra/import/DS tháng.csv"),
@@ -1924,15 +1929,7 @@ fn two_devices_the_roll_screen_hands_a_village_over_and_takes_a_file_back() {
                 pass,
                 Some("9753"),
             );
-            let saved = c
-                .execute_async(
-                    "const [bytes, done] = arguments;
-                 window.__TAURI__.core.invoke('upload_roll_file', new Uint8Array(bytes),
-                   { headers: { 'x-file-name': 'giao-lai.json' } })
-                   .then((ok) => done({ ok }), (err) => done({ err }));",
-                    vec![json!(std::fs::read(&back).unwrap())],
-                )
-                .await?;
+            let saved = upload(&c, "giao-lai.json", &back).await?;
             let path = saved["ok"].as_str().expect("saved").to_string();
             let taken = invoke(
                 &c,
