@@ -36,6 +36,8 @@ pub struct LineView {
     pub stopped: bool,
     /// Unpaid and payable now (the store's `line_state.payable`).
     pub payable: bool,
+    /// Paid by bank account in this period, not in cash (`line_state.by_account`).
+    pub by_account: bool,
 }
 
 impl LineView {
@@ -89,6 +91,8 @@ pub struct BeneficiaryView {
     /// On hold "to be confirmed" by the managing office (proof of life): still payable, with a
     /// supervisor's PIN and a note.
     pub to_confirm: Option<crate::life::LifeHoldView>,
+    /// Paid by bank account in this period: from when, which bank, the account masked.
+    pub by_account: Option<crate::account::ByAccount>,
     /// Whether the person can be paid now and, if not, why: the one decision the payout, the
     /// card and the CLI read.
     pub payability: Payability,
@@ -121,6 +125,7 @@ struct Sums {
     paid: Dong,
     payable: Dong,
     stopped: Dong,
+    by_account: Dong,
 }
 
 impl Sums {
@@ -130,6 +135,7 @@ impl Sums {
         paid: bool,
         stopped: bool,
         payable: bool,
+        by_account: bool,
     ) -> Result<(), LedgerError> {
         if paid {
             self.paid = self.paid.checked_add(amount)?;
@@ -142,6 +148,9 @@ impl Sums {
         if payable {
             self.payable = self.payable.checked_add(amount)?;
         }
+        if by_account {
+            self.by_account = self.by_account.checked_add(amount)?;
+        }
         Ok(())
     }
 }
@@ -150,7 +159,7 @@ impl Sums {
 /// out), each with its state as the store defines it (`line_state`), and their totals.
 fn lines_of(conn: &Connection, beneficiary: i64) -> Result<(Vec<LineView>, Sums), LedgerError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT line_id, kind, amount, covers_from, covers_to, note, paid_by, stopped, payable
+        "SELECT line_id, kind, amount, covers_from, covers_to, note, paid_by, stopped, payable, by_account
          FROM line_state WHERE beneficiary_id = ?1 AND live ORDER BY line_id",
     )?;
     let mut rows = stmt.query([beneficiary])?;
@@ -175,12 +184,14 @@ fn lines_of(conn: &Connection, beneficiary: i64) -> Result<(Vec<LineView>, Sums)
             paid_by,
             stopped: r.get(7)?,
             payable: r.get(8)?,
+            by_account: r.get(9)?,
         };
         sums.add(
             line.amount,
             line.paid_by.is_some(),
             line.stopped,
             line.payable,
+            line.by_account,
         )?;
         lines.push(line);
     }
@@ -222,8 +233,10 @@ pub(crate) fn card_in(
         paid,
         payable,
         stopped,
+        by_account: due_by_account,
     } = sums;
-    let status = PayStatus::from_amounts(due, stopped, paid);
+    let status = PayStatus::from_amounts(due, stopped, paid, due_by_account);
+    let by_account = crate::account::by_account_in(conn, code.as_str(), period)?;
     let closed: bool = conn
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM period_closes WHERE period = ?1)")?
         .query_row([&p], |r| r.get(0))?;
@@ -236,6 +249,7 @@ pub(crate) fn card_in(
         payable,
         held: to_confirm.is_some(),
         held_elsewhere: held_elsewhere(conn, code.as_str())?,
+        by_account: by_account.as_ref().map(|a| a.from),
         on_hand: crate::ledger::cash_on_hand_in(conn)?,
     });
     Ok(Some(BeneficiaryView {
@@ -258,6 +272,7 @@ pub(crate) fn card_in(
         payable,
         status,
         to_confirm,
+        by_account,
         payability,
     }))
 }

@@ -35,6 +35,7 @@ pub(crate) const MIGRATION_FILES: &[&str] = &[
     include_str!("../migrations/0010_id_check.sql"),
     include_str!("../migrations/0011_counter_proxy.sql"),
     include_str!("../migrations/0012_holds.sql"),
+    include_str!("../migrations/0013_accounts.sql"),
 ];
 const MIGRATIONS_COUNT: usize = MIGRATION_FILES.len();
 static MIGRATIONS: LazyLock<Migrations<'static>> =

@@ -5,6 +5,7 @@
 //! event log, search, the demo roll. The command line, the desktop shell and the district hub
 //! are thin layers over it, so that they agree by construction.
 
+pub mod account;
 pub mod authorisation;
 pub mod beneficiary;
 pub mod cash;

@@ -328,13 +328,18 @@ pub enum PayStatus {
     Unpaid,
     /// Chưa trả và dừng chi trả: a stop blocks the rest.
     Stopped,
+    /// Nhận qua tài khoản: the office pays the rest by bank account this period.
+    ByAccount,
 }
 
 impl PayStatus {
-    /// The status from what is unpaid (`due`), the unpaid part a stop blocks, and what is paid.
-    pub fn from_amounts(due: Dong, stopped: Dong, paid: Dong) -> PayStatus {
+    /// The status from what is unpaid (`due`), the unpaid part a stop blocks, what is paid, and
+    /// the unpaid part the office pays by bank account.
+    pub fn from_amounts(due: Dong, stopped: Dong, paid: Dong, by_account: Dong) -> PayStatus {
         if due.is_positive() && stopped == due {
             PayStatus::Stopped
+        } else if due.is_positive() && by_account.is_positive() && by_account >= due {
+            PayStatus::ByAccount
         } else if !due.is_positive() {
             PayStatus::Paid
         } else if paid.is_positive() {
@@ -351,6 +356,7 @@ impl PayStatus {
             PayStatus::PartlyPaid => "Đã trả một phần",
             PayStatus::Unpaid => "Chưa trả",
             PayStatus::Stopped => "Chưa trả và dừng chi trả",
+            PayStatus::ByAccount => "Nhận qua tài khoản",
         }
     }
 }
@@ -404,4 +410,48 @@ pub struct OrgSettings {
     /// The payer's fee, in basis points of the amount paid (55 = 0,55%).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee_rate_bp: Option<u32>,
+}
+
+/// The office's decision on a request, as its signed amendment carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "decision", rename_all = "snake_case")]
+pub enum AccountDecision {
+    /// Paid by account from `from` on: the device no longer pays them in cash.
+    Confirmed {
+        /// Beneficiary code.
+        code: String,
+        /// The first period paid by account.
+        from: crate::period::Period,
+        /// The bank's NAPAS code.
+        bank: String,
+        /// The account number, masked but for the last four digits.
+        masked: String,
+    },
+    /// Refused: the person stays on cash.
+    Refused {
+        /// Beneficiary code.
+        code: String,
+        /// Why, for the clerk to tell the beneficiary.
+        reason: String,
+    },
+    /// The transfer of `period` failed: paid in cash in that period.
+    ToCash {
+        /// Beneficiary code.
+        code: String,
+        /// The period paid in cash.
+        period: crate::period::Period,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl AccountDecision {
+    /// The beneficiary it is about.
+    pub fn code(&self) -> &str {
+        match self {
+            AccountDecision::Confirmed { code, .. }
+            | AccountDecision::Refused { code, .. }
+            | AccountDecision::ToCash { code, .. } => code,
+        }
+    }
 }

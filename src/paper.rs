@@ -33,6 +33,8 @@ pub enum PaperKind {
     Sheet,
     /// A receipt (biên nhận) of one payout.
     Receipt,
+    /// A request to be paid by bank account (giấy đề nghị nhận trợ cấp qua tài khoản).
+    AccountForm,
 }
 
 impl PaperKind {
@@ -40,6 +42,7 @@ impl PaperKind {
         match self {
             PaperKind::Sheet => "S",
             PaperKind::Receipt => "R",
+            PaperKind::AccountForm => "A",
         }
     }
 
@@ -48,6 +51,7 @@ impl PaperKind {
         match self {
             PaperKind::Sheet => "trang danh sách ký nhận",
             PaperKind::Receipt => "biên nhận",
+            PaperKind::AccountForm => "giấy đề nghị nhận trợ cấp qua tài khoản",
         }
     }
 }
@@ -146,6 +150,7 @@ impl PaperStamp {
         let kind = match field(1, "loại giấy")? {
             "S" => PaperKind::Sheet,
             "R" => PaperKind::Receipt,
+            "A" => PaperKind::AccountForm,
             k => return Err(PaperError(format!("loại giấy “{k}”"))),
         };
         let number = |i: usize, what: &str| -> Result<i64, PaperError> {

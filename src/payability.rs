@@ -33,6 +33,11 @@ pub enum Payability {
     },
     /// The period is closed: nothing more is paid in it.
     PeriodClosed,
+    /// The office pays this person by bank account in this period: no cash.
+    ByAccount {
+        /// The first period paid by account.
+        from: crate::period::Period,
+    },
     /// Another device of the pay point holds this person: it pays them, this one does not.
     HeldElsewhere {
         /// That device's short id.
@@ -72,6 +77,8 @@ pub(crate) struct Facts {
     pub held: bool,
     /// The other device of the pay point that holds the person, if this one does not.
     pub held_elsewhere: Option<String>,
+    /// The first period of the account the office pays the person by in this period, if any.
+    pub by_account: Option<crate::period::Period>,
     /// Cash in the box.
     pub on_hand: Dong,
 }
@@ -88,6 +95,13 @@ impl Payability {
         }
         if f.closed {
             return Payability::PeriodClosed;
+        }
+        // Paid by account: nothing is payable in cash, whatever is still due (the line's state
+        // says so in the store too); a funeral allowance, paid in cash to the family, still is.
+        if let Some(from) = f.by_account {
+            if f.due.is_positive() && !f.payable.is_positive() {
+                return Payability::ByAccount { from };
+            }
         }
         if let Some(device) = &f.held_elsewhere {
             return Payability::HeldElsewhere {
@@ -123,6 +137,7 @@ impl Payability {
             Payability::Payable { .. } => "payable",
             Payability::Stopped { .. } => "stopped",
             Payability::PeriodClosed => "period_closed",
+            Payability::ByAccount { .. } => "by_account",
             Payability::HeldElsewhere { .. } => "held_elsewhere",
             Payability::NothingOwed => "no_lines",
             Payability::AlreadyPaid { .. } => "already_paid",
@@ -149,6 +164,7 @@ mod tests {
             payable: d(3_000_000),
             held: false,
             held_elsewhere: None,
+            by_account: None,
             on_hand: d(10_000_000),
         }
     }
@@ -179,6 +195,9 @@ mod tests {
         let mut f = facts();
         f.held_elsewhere = Some("0193a5c2".into());
         assert_eq!(Payability::decide(&f).code(), "held_elsewhere");
+        let mut f = facts();
+        (f.by_account, f.payable) = (Some("2027-01".parse().unwrap()), Dong::ZERO);
+        assert_eq!(Payability::decide(&f).code(), "by_account");
         let mut f = facts();
         f.has_lines = false;
         assert_eq!(Payability::decide(&f).code(), "no_lines");

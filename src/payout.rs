@@ -63,6 +63,16 @@ pub enum PayoutError {
     /// The period is closed.
     #[error("kỳ chi trả đã khóa sổ; không ghi thêm chi trả")]
     PeriodClosed,
+    /// The office pays this person by bank account in this period.
+    #[error("{name} ({code}): nhận trợ cấp qua tài khoản ngân hàng từ tháng {}; không chi tiền mặt. Nếu tiền chuyển khoản không đến, báo đơn vị quản lý để cho nhận tiền mặt kỳ này", from.mm_yyyy())]
+    ByAccount {
+        /// Code.
+        code: String,
+        /// Name.
+        name: String,
+        /// The first period paid by account.
+        from: crate::period::Period,
+    },
     /// Another device of the pay point holds this person.
     #[error("{name} ({code}): đang giao cho máy {device} — không chi ở máy này")]
     HeldElsewhere {
@@ -153,6 +163,11 @@ impl PayoutError {
                 date: *date,
             },
             Payability::PeriodClosed => PayoutError::PeriodClosed,
+            Payability::ByAccount { from } => PayoutError::ByAccount {
+                code,
+                name,
+                from: *from,
+            },
             Payability::HeldElsewhere { device } => PayoutError::HeldElsewhere {
                 code,
                 name,
@@ -179,6 +194,7 @@ impl PayoutError {
             PayoutError::NothingOwed { .. } => "no_lines",
             PayoutError::Stopped { .. } => "stopped",
             PayoutError::PeriodClosed => "period_closed",
+            PayoutError::ByAccount { .. } => "by_account",
             PayoutError::HeldElsewhere { .. } => "held_elsewhere",
             PayoutError::AmountChanged { .. } => "amount_changed",
             PayoutError::NotEnoughCash { .. } => "not_enough_cash",

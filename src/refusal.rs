@@ -27,6 +27,9 @@ pub enum StoreRefusal {
     /// The period is closed.
     #[error("sổ từ chối: kỳ chi trả đã khóa sổ")]
     PeriodClosed,
+    /// The office pays the person by bank account in this period.
+    #[error("sổ từ chối: đối tượng nhận trợ cấp qua tài khoản ngân hàng trong kỳ này; không chi tiền mặt")]
+    ByAccount,
     /// The person is to be confirmed and the payout has no supervisor's approval and note.
     #[error("sổ từ chối: đối tượng đang chờ xác minh, cần giám sát viên duyệt và ghi chú")]
     ToBeConfirmed,
@@ -58,6 +61,7 @@ const MESSAGES: &[(&str, StoreRefusal)] = &[
     ("ledger: line withdrawn", StoreRefusal::LineWithdrawn),
     ("ledger: payment stopped", StoreRefusal::Stopped),
     ("ledger: period closed", StoreRefusal::PeriodClosed),
+    ("ledger: paid by bank account", StoreRefusal::ByAccount),
     ("ledger: to be confirmed", StoreRefusal::ToBeConfirmed),
     ("balance_after >= 0", StoreRefusal::NotEnoughCash),
     ("needs a supervisor", StoreRefusal::NeedsSupervisor),
@@ -94,6 +98,7 @@ impl StoreRefusal {
             StoreRefusal::LineWithdrawn => "line_withdrawn",
             StoreRefusal::Stopped => "stopped",
             StoreRefusal::PeriodClosed => "period_closed",
+            StoreRefusal::ByAccount => "by_account",
             StoreRefusal::ToBeConfirmed => "needs_approval",
             StoreRefusal::NotEnoughCash => "not_enough_cash",
             StoreRefusal::NeedsSupervisor => "needs_supervisor",

@@ -86,7 +86,8 @@ impl Ledger {
              SELECT b.code, b.name, b.village, b.birth_year, b.category, b.id_card, b.home_delivery,
                     coalesce(sum(CASE WHEN ls.paid_by IS NULL THEN ls.amount END), 0) AS due,
                     coalesce(sum(CASE WHEN ls.paid_by IS NOT NULL THEN ls.amount END), 0) AS paid,
-                    coalesce(sum(CASE WHEN ls.paid_by IS NULL AND ls.stopped THEN ls.amount END), 0) AS stopped
+                    coalesce(sum(CASE WHEN ls.paid_by IS NULL AND ls.stopped THEN ls.amount END), 0) AS stopped,
+                    coalesce(sum(CASE WHEN ls.paid_by IS NULL AND ls.by_account THEN ls.amount END), 0) AS by_account
              FROM m JOIN beneficiaries b ON b.id = m.id
              JOIN line_state ls ON ls.beneficiary_id = b.id AND ls.live
              GROUP BY b.id ORDER BY b.id";
@@ -105,6 +106,7 @@ impl Ledger {
                     r.get::<_, i64>(7)?,
                     r.get::<_, i64>(8)?,
                     r.get::<_, i64>(9)?,
+                    r.get::<_, i64>(10)?,
                 ))
             })?
             .collect::<Result<_, _>>()?;
@@ -119,10 +121,11 @@ impl Ledger {
             due,
             paid,
             stopped,
+            by_account,
         ) in rows
         {
             let (due, paid, stopped) = (Dong::new(due)?, Dong::new(paid)?, Dong::new(stopped)?);
-            let status = PayStatus::from_amounts(due, stopped, paid);
+            let status = PayStatus::from_amounts(due, stopped, paid, Dong::new(by_account)?);
             out.push(SearchHit {
                 code,
                 name,

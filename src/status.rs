@@ -56,6 +56,7 @@ impl Ledger {
                 paid_amount: Dong::ZERO,
                 unpaid_amount: Dong::ZERO,
                 stopped_amount: Dong::ZERO,
+                by_account: crate::account::AccountShare::default(),
                 cash_on_hand,
                 events,
             });
@@ -111,6 +112,7 @@ impl Ledger {
             paid_amount,
             unpaid_amount: total_due.checked_sub(paid_amount)?,
             stopped_amount: Dong::new(stopped_amount)?,
+            by_account: crate::account::share_in(&self.conn, period)?,
             cash_on_hand,
             events,
         })
@@ -152,6 +154,9 @@ pub struct Status {
     pub unpaid_amount: Dong,
     /// Part of the unpaid amount that is stopped.
     pub stopped_amount: Dong,
+    /// The people and money the office pays by bank account this period (part of the unpaid
+    /// amount, never paid here in cash): the share the province reports.
+    pub by_account: crate::account::AccountShare,
     /// Cash in the box according to the events.
     pub cash_on_hand: Dong,
     /// Events in the log.

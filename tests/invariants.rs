@@ -1464,3 +1464,60 @@ fn the_days_supervisor_is_recorded_once_per_event_and_never_edited() {
     );
     assert!(f.ledger.verify().unwrap().chain_ok);
 }
+
+/// Records the office's decision on an account behind the sync client's back, as its amendment
+/// would (the store's rule is what is under test, not the protocol).
+fn raw_account_decision(conn: &Connection, c: &str, decision: &str, period: &str, amendment: i64) {
+    conn.execute(
+        "INSERT INTO account_decisions (code, decision, period, bank, masked, reason, amendment, event_seq)
+         VALUES (?1, ?2, ?3, '970405', '*********0123', '', ?4, ?4)",
+        rusqlite::params![c, decision, period, amendment],
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_person_paid_by_account_is_never_paid_in_cash_unless_put_back_for_the_period() {
+    let mut f = fixture();
+    let conn = raw(&f);
+    let p = period().to_string();
+    raw_account_decision(&conn, "QH-0002", "confirmed", &p, 1);
+    match pay(&mut f, "QH-0002") {
+        Err(PayoutError::ByAccount { from, .. }) => assert_eq!(from, period()),
+        other => panic!("expected by account, got {other:?}"),
+    }
+    let card = f.ledger.beneficiary(&code("QH-0002")).unwrap().unwrap();
+    assert_eq!(card.status, paypoint::model::PayStatus::ByAccount);
+    assert!(card.lines.iter().all(|l| l.by_account && !l.payable));
+    // Behind the core's back, the store refuses the line too.
+    let lid = line_id(&conn, "QH-0002", "monthly");
+    let pid = raw_payout(&conn, "QH-0002").unwrap();
+    let err = conn
+        .execute(
+            "INSERT INTO payout_lines (payout_id, line_id, amount) SELECT ?1, id, amount FROM lines WHERE id = ?2",
+            rusqlite::params![pid, lid],
+        )
+        .unwrap_err();
+    assert_eq!(
+        StoreRefusal::of(&err),
+        Some(StoreRefusal::ByAccount),
+        "{err}"
+    );
+    let s = f.ledger.status().unwrap();
+    assert_eq!(s.by_account.by_account_people, 1);
+    // Confirmed from a later period: paid in cash now. Put back on cash for this one: paid once.
+    raw_account_decision(
+        &conn,
+        "QH-0001",
+        "confirmed",
+        &period().next().to_string(),
+        2,
+    );
+    pay(&mut f, "QH-0001").unwrap();
+    raw_account_decision(&conn, "QH-0002", "to_cash", &p, 3);
+    pay(&mut f, "QH-0002").unwrap();
+    assert!(matches!(
+        pay(&mut f, "QH-0002"),
+        Err(PayoutError::AlreadyPaid { .. })
+    ));
+}

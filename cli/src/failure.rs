@@ -5,6 +5,7 @@
 //! `PayoutError`, `StopError`, `VisitError` …) wherever it has them; for the core's other errors they are the ones the desktop
 //! window uses for the same refusal (`src-tauri/src/error.rs`), until the core carries them too.
 
+use paypoint::account::AccountError;
 use paypoint::cash::CashError;
 use paypoint::clerk::ClerkError;
 use paypoint::document::DocumentError;
@@ -99,7 +100,8 @@ coded!(
     SupervisorError,
     StopError,
     VisitError,
-    ScanError
+    ScanError,
+    AccountError
 );
 
 /// The core's other errors, with the code the window gives the same refusal.
@@ -192,6 +194,7 @@ fn document_code(e: &DocumentError) -> &'static str {
         DocumentError::AmbiguousPayout(_) => "ambiguous_payout",
         DocumentError::PayoutReversed(_) => "payout_reversed",
         DocumentError::ReceiptTarget => "receipt_target",
+        DocumentError::NoAccountRequest(_) => "no_account_request",
         DocumentError::BadSchedule(_) => "bad_schedule",
         DocumentError::Unprintable { .. } => "unprintable",
         DocumentError::Pdf(_) => "document",

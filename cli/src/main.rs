@@ -16,8 +16,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use commands::{
-    cash, clerk, day, hold, id, journal, ledger, lookup, org, payout, period, policy, print, roll,
-    stop, sync, words,
+    account, cash, clerk, day, hold, id, journal, ledger, lookup, org, payout, period, policy,
+    print, roll, stop, sync, words,
 };
 use paypoint::Ledger;
 use report::Outcome;
@@ -120,6 +120,9 @@ enum Command {
     /// Hai máy ở một điểm chi trả: mỗi người do một máy giữ và chỉ máy đó chi; giao người sang máy kia bằng tệp.
     #[command(subcommand)]
     Hold(hold::HoldCommand),
+    /// Nhận trợ cấp qua tài khoản ngân hàng: ghi đề nghị, in giấy đề nghị, xem quyết định của đơn vị quản lý.
+    #[command(subcommand)]
+    Account(account::AccountCommand),
     /// Tình hình kỳ đang mở: đã trả, chưa trả, tồn quỹ.
     Status,
     /// Kiểm tra chuỗi băm của nhật ký và nội dung danh sách; báo mắt xích hỏng đầu tiên.
@@ -180,6 +183,7 @@ fn run_on(ledger: &mut Ledger, clerk: Option<i64>, command: Command) -> Outcome 
         Command::Org(c) => org::run(ledger, clerk, &c),
         Command::Day(c) => day::run(ledger, clerk, &c),
         Command::Hold(c) => hold::run(ledger, clerk, &c),
+        Command::Account(c) => account::run(ledger, clerk, &c),
         Command::Status => journal::status(ledger),
         Command::Verify => journal::verify(ledger),
         Command::Events(args) => journal::events(ledger, &args),

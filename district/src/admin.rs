@@ -140,6 +140,7 @@ impl Hub {
         let roll: Roll = serde_json::from_str(&roll).map_err(|e| refused(e.to_string()))?;
         reconcile::record_published_lines(&tx, pay_point, version, &roll)?;
         let at = now();
+        let by_account = crate::account::marks(&tx, pay_point, period)?;
         let doc = Signed::sign(
             &self.key,
             RollDocument {
@@ -147,6 +148,7 @@ impl Hub {
                 version,
                 published_at: at.clone(),
                 roll,
+                by_account,
             },
         );
         tx.execute(

@@ -471,13 +471,28 @@ struct PageData {
     office: crate::office::Office,
     proxies: Vec<crate::proxy::CounterProxy>,
     uncertain: Vec<crate::handover::Uncertain>,
+    accounts: Vec<crate::account::AccountRow>,
+    shares: Vec<crate::account::PayPointShare>,
 }
 
 /// Reads [`PageData`] (blocking: off the async runtime).
 fn page_data(hub: &Hub) -> Result<PageData, crate::HubError> {
     let today = chrono::Local::now().date_naive();
+    let rows = hub.overview()?;
+    // Each pay point's share paid by account in its latest published period.
+    let mut shares = Vec::new();
+    let periods: std::collections::BTreeSet<&str> =
+        rows.iter().filter_map(|r| r.period.as_deref()).collect();
+    for p in periods.into_iter().filter_map(|p| p.parse().ok()) {
+        shares.extend(hub.account_shares(p)?.into_iter().filter(|s| {
+            rows.iter()
+                .any(|r| r.code == s.pay_point && r.period.as_deref() == Some(s.period.as_str()))
+        }));
+    }
     Ok(PageData {
-        rows: hub.overview()?,
+        accounts: hub.account_requests(None, false)?,
+        shares,
+        rows,
         flags: hub.flags(None)?,
         holds: hub.holds(None, false)?,
         missing: hub.reports_missing(None, today)?,
@@ -505,6 +520,41 @@ fn uncertain_section(html: &mut String, people: &[crate::handover::Uncertain]) {
             } else {
                 escape(&format!("máy {}", u.reported_paid_by.join(", ")))
             },
+        ));
+    }
+}
+
+/// Payment by bank account: each pay point's share (the figure the province reports), and the
+/// requests waiting for the office's decision.
+fn account_section(
+    html: &mut String,
+    shares: &[crate::account::PayPointShare],
+    pending: &[crate::account::AccountRow],
+) {
+    html.push_str("</table><h2>Chi trả qua tài khoản</h2><p>Tỷ lệ người và số tiền nhận qua tài khoản ngân hàng trong kỳ mới nhất của mỗi điểm. Xuất đề nghị cho ngân hàng: <code>paypoint-district accounts export --out de-nghi.xlsx</code>; xác nhận: <code>accounts confirm MÃ --pay-point ĐIỂM --from YYYY-MM</code>; từ chối: <code>accounts refuse MÃ --pay-point ĐIỂM --reason \"…\"</code></p><table data-testid=account-shares><tr><th>Điểm</th><th>Kỳ</th><th>Người qua tài khoản</th><th>Tỷ lệ người</th><th>Tiền qua tài khoản (đ)</th><th>Tỷ lệ tiền</th></tr>");
+    for s in shares {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td class=n>{} / {}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+            escape(&s.pay_point),
+            escape(&s.period),
+            s.share.by_account_people,
+            s.share.people,
+            escape(&s.people_percent),
+            money(s.share.by_account_amount.as_i64()),
+            escape(&s.amount_percent),
+        ));
+    }
+    html.push_str("</table><h3>Đề nghị chờ quyết định</h3><table data-testid=account-requests><tr><th>Điểm</th><th>Mã đối tượng</th><th>Họ tên</th><th>Ngân hàng</th><th>Số tài khoản</th><th>Chủ tài khoản</th><th>Ngày đề nghị</th></tr>");
+    for a in pending {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&a.pay_point),
+            escape(&a.code),
+            escape(&a.name),
+            escape(&a.bank_name),
+            escape(&a.masked),
+            escape(&a.holder),
+            escape(&a.requested_at.chars().take(10).collect::<String>()),
         ));
     }
 }
@@ -580,6 +630,8 @@ async fn page(
         office,
         proxies,
         uncertain,
+        accounts,
+        shares,
     } = match data {
         Ok(Ok(d)) => d,
         Ok(Err(e)) => return page_failed(e.to_string()),
@@ -636,6 +688,7 @@ async fn page(
         ));
     }
     counter_proxy_section(&mut html, &proxies);
+    account_section(&mut html, &shares, &accounts);
     uncertain_section(&mut html, &uncertain);
     html.push_str("</table><h2>Cảnh báo cần xử lý</h2><table><tr><th>Điểm</th><th>Loại</th><th>Mã đối tượng</th><th>Kỳ</th><th>Số tiền (đ)</th><th>Chi tiết</th><th>Lúc</th></tr>");
     for f in &flags {

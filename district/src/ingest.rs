@@ -336,6 +336,9 @@ fn project(raiser: &mut Raiser<'_>, device: &str) -> Result<(), rusqlite::Error>
                 raiser.raise(a.kind, "", "", None, a.detail, a.amount)?;
             }
         }
+        EventPayload::AccountRequested(a) => {
+            crate::account::record(tx, raiser.pay_point, device, e, &a)?;
+        }
         EventPayload::Stop(s) => {
             tx.prepare_cached(
                 "INSERT OR IGNORE INTO stops (pay_point, code, reason, date, source) VALUES (?1, ?2, ?3, ?4, ?5)",

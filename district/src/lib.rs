@@ -6,6 +6,7 @@
 //! parse, call one method, and map the error. The shapes on the wire and the signing rules are
 //! the core's ([`paypoint::sync::protocol`]), so the device and the hub agree by construction.
 
+pub mod account;
 pub mod admin;
 pub mod anomaly;
 pub mod auth;

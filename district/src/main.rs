@@ -150,6 +150,12 @@ enum Command {
         #[command(subcommand)]
         action: DeviceCommand,
     },
+    /// Đề nghị nhận trợ cấp qua tài khoản ngân hàng: xem, xuất cho ngân hàng (CSV, .xlsx), xác
+    /// nhận từ kỳ nào, từ chối, cho nhận tiền mặt lại một kỳ khi chuyển khoản không thành.
+    Accounts {
+        #[command(subcommand)]
+        action: AccountCommand,
+    },
     /// Người nhận thay mới được thêm tại quầy: xem, xác nhận cho các tháng sau, hoặc từ chối.
     Proxies {
         #[command(subcommand)]
@@ -201,6 +207,68 @@ enum DeviceCommand {
         /// Chỉ một điểm chi trả.
         #[arg(long)]
         pay_point: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccountCommand {
+    /// Đề nghị chờ quyết định (--all: cả đã xác nhận, đã từ chối); số tài khoản chỉ hiện 4 số cuối.
+    List {
+        /// Chỉ một điểm chi trả.
+        #[arg(long)]
+        pay_point: Option<String>,
+        /// Kể cả đề nghị đã quyết định.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Xuất danh sách đề nghị đủ số tài khoản cho ngân hàng: CSV (mặc định) hoặc .xlsx, theo thứ
+    /// tự cột của đơn vị quản lý.
+    Export {
+        /// Tệp ghi ra (.csv hoặc .xlsx theo đuôi tệp).
+        #[arg(long)]
+        out: PathBuf,
+        /// Chỉ một điểm chi trả.
+        #[arg(long)]
+        pay_point: Option<String>,
+        /// Kể cả đề nghị đã quyết định.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Xác nhận: từ kỳ --from, đối tượng nhận qua tài khoản; thiết bị không chi tiền mặt nữa.
+    Confirm {
+        /// Mã đối tượng.
+        code: String,
+        /// Mã điểm chi trả.
+        #[arg(long)]
+        pay_point: String,
+        /// Kỳ đầu tiên nhận qua tài khoản (YYYY-MM).
+        #[arg(long)]
+        from: Period,
+    },
+    /// Từ chối đề nghị, kèm lý do (điểm chi trả báo lại cho đối tượng); đối tượng vẫn nhận tiền mặt.
+    Refuse {
+        /// Mã đối tượng.
+        code: String,
+        /// Mã điểm chi trả.
+        #[arg(long)]
+        pay_point: String,
+        /// Lý do.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Chuyển khoản kỳ --period không thành: cho đối tượng nhận tiền mặt tại điểm chi trả kỳ đó.
+    ToCash {
+        /// Mã đối tượng.
+        code: String,
+        /// Mã điểm chi trả.
+        #[arg(long)]
+        pay_point: String,
+        /// Kỳ nhận tiền mặt (YYYY-MM).
+        #[arg(long)]
+        period: Period,
+        /// Lý do (ví dụ "chuyển khoản bị trả lại").
+        #[arg(long)]
+        reason: String,
     },
 }
 
@@ -397,6 +465,7 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Settings { action, key, value } => settings(&hub, action, key, value),
         Command::Proxies { action } => proxies(&hub, action, json),
+        Command::Accounts { action } => accounts(&hub, action, json),
         Command::Devices { action } => devices(&hub, action, json),
     }
 }
@@ -471,6 +540,96 @@ fn devices(hub: &Hub, action: DeviceCommand, json: bool) -> Result<(), String> {
                 ));
             }
         }
+    }
+    Ok(())
+}
+
+/// `accounts list|export|confirm|refuse|to-cash`: requests to be paid by bank account.
+fn accounts(hub: &Hub, action: AccountCommand, json: bool) -> Result<(), String> {
+    let e = |e: district::HubError| e.to_string();
+    let list = match action {
+        AccountCommand::List { pay_point, all } => {
+            hub.account_requests(pay_point.as_deref(), all).map_err(e)?
+        }
+        AccountCommand::Export {
+            out: file,
+            pay_point,
+            all,
+        } => {
+            let xlsx = file
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("xlsx"));
+            let bytes = if xlsx {
+                hub.accounts_xlsx(pay_point.as_deref(), all).map_err(e)?
+            } else {
+                hub.accounts_csv(pay_point.as_deref(), all)
+                    .map_err(e)?
+                    .into_bytes()
+            };
+            std::fs::write(&file, bytes)
+                .map_err(|err| format!("không ghi được tệp {}: {err}", file.display()))?;
+            let n = hub
+                .account_requests(pay_point.as_deref(), all)
+                .map_err(e)?
+                .len();
+            out(&format!("Đã xuất {n} đề nghị ra {}.", file.display()));
+            return Ok(());
+        }
+        AccountCommand::Confirm {
+            code,
+            pay_point,
+            from,
+        } => {
+            vec![hub.confirm_account(&pay_point, &code, from).map_err(e)?]
+        }
+        AccountCommand::Refuse {
+            code,
+            pay_point,
+            reason,
+        } => {
+            vec![hub.refuse_account(&pay_point, &code, &reason).map_err(e)?]
+        }
+        AccountCommand::ToCash {
+            code,
+            pay_point,
+            period,
+            reason,
+        } => {
+            let id = hub
+                .account_to_cash(&pay_point, &code, period, &reason)
+                .map_err(e)?;
+            out(&format!(
+                "{code} nhận tiền mặt tại điểm {pay_point} kỳ {period}: thiết bị biết ở lần đồng bộ sau (thay đổi số {id})."
+            ));
+            return Ok(());
+        }
+    };
+    if json {
+        out(&pretty(&list));
+        return Ok(());
+    }
+    if list.is_empty() {
+        out("Không có đề nghị nhận qua tài khoản nào chờ quyết định.");
+    }
+    for a in &list {
+        let state = match (a.state.as_str(), &a.from, &a.reason) {
+            ("confirmed", Some(f), _) => format!("đã xác nhận từ kỳ {f}"),
+            ("refused", _, r) => format!("đã từ chối: {}", r.as_deref().unwrap_or("")),
+            _ => "chờ quyết định".to_string(),
+        };
+        out(&format!(
+            "{}\t{}\t{}\t{} {}\tchủ TK {}{}\t{state}",
+            a.pay_point,
+            a.code,
+            a.name,
+            a.bank_name,
+            a.masked,
+            a.holder,
+            a.relationship
+                .as_ref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default()
+        ));
     }
     Ok(())
 }

@@ -138,6 +138,33 @@ fn receipt_findings(db: &Connection, s: &PaperStamp, out: &mut PaperCheck) -> ru
     Ok(())
 }
 
+/// A request form: the hub must have received that request, for that person, from the pay point.
+fn account_form_findings(
+    db: &Connection,
+    s: &PaperStamp,
+    out: &mut PaperCheck,
+) -> rusqlite::Result<()> {
+    let claimed = s.lines.first().map(|l| l.0.clone());
+    let found: bool = db
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM account_requests WHERE pay_point = ?1 AND seq = ?2 AND code = ?3)",
+        )?
+        .query_row(
+            params![s.pay_point, s.document, claimed.as_deref().unwrap_or("")],
+            |r| r.get(0),
+        )?;
+    if !found {
+        out.findings.push(Finding {
+            code: claimed,
+            detail: format!(
+                "đơn vị quản lý không có đề nghị số {} của điểm {} cho đối tượng này: thiết bị chưa đồng bộ, hoặc giấy không in từ một đề nghị thật",
+                s.document, s.pay_point
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// Checks one page against the hub's records.
 pub fn check(db: &Connection, s: &PaperStamp) -> rusqlite::Result<PaperCheck> {
     let mut out = PaperCheck {
@@ -149,6 +176,10 @@ pub fn check(db: &Connection, s: &PaperStamp) -> rusqlite::Result<PaperCheck> {
             PaperKind::Receipt => format!(
                 "biên nhận điểm {} kỳ {}, lần chi trả {}",
                 s.pay_point, s.period, s.document
+            ),
+            PaperKind::AccountForm => format!(
+                "giấy đề nghị nhận qua tài khoản điểm {}, đề nghị số {}",
+                s.pay_point, s.document
             ),
         },
         agrees: false,
@@ -168,6 +199,7 @@ pub fn check(db: &Connection, s: &PaperStamp) -> rusqlite::Result<PaperCheck> {
     match s.kind {
         PaperKind::Sheet => sheet_findings(db, s, &mut out)?,
         PaperKind::Receipt => receipt_findings(db, s, &mut out)?,
+        PaperKind::AccountForm => account_form_findings(db, s, &mut out)?,
     }
     let at: Option<(String, u64)> = db
         .prepare_cached(

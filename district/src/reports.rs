@@ -60,7 +60,7 @@ pub struct SettlementRow {
     /// The rest of `paid_amount`, flagged to check or recover (lines not on the roll, amounts
     /// above it, withdrawn lines): `paid_as_roll + flagged_amount = paid_amount`.
     pub flagged_amount: i64,
-    /// `total_due − paid_amount`: `carried_amount + stopped_amount`.
+    /// `total_due − paid_amount`: `carried_amount + stopped_amount + by_account_amount`.
     pub unpaid_amount: i64,
     /// The part of `unpaid_amount` carried over to the next period (TT 44/2022/TT-BTC Điều 8).
     pub carried_amount: i64,
@@ -72,6 +72,14 @@ pub struct SettlementRow {
     pub stops: u64,
     /// Flags raised.
     pub flags: u64,
+    /// People the office pays by bank account in the period (issue 18).
+    pub by_account_people: u64,
+    /// Their money: not the pay point's cash, not carried over by it.
+    pub by_account_amount: i64,
+    /// Share of people paid by account, as "72,5%".
+    pub by_account_people_percent: String,
+    /// Share of money paid by account.
+    pub by_account_amount_percent: String,
 }
 
 /// A flag as listed for the district.
@@ -179,9 +187,17 @@ impl Hub {
                 stopped_amount: stopped,
                 stops: r.get(8)?,
                 flags: r.get(9)?,
+                by_account_people: 0,
+                by_account_amount: 0,
+                by_account_people_percent: String::new(),
+                by_account_amount_percent: String::new(),
             })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut rows: Vec<SettlementRow> = rows.collect::<Result<_, _>>()?;
+        for row in &mut rows {
+            crate::account::settle(&db, row)?;
+        }
+        Ok(rows)
     }
 
     /// The settlement as CSV (UTF-8, comma, header row).
@@ -205,6 +221,8 @@ impl Hub {
             "flagged_amount",
             "carried_amount",
             "stopped_amount",
+            "by_account_people",
+            "by_account_amount",
         ])
         .map_err(io)?;
         for r in rows {
@@ -224,6 +242,8 @@ impl Hub {
                 r.flagged_amount.to_string(),
                 r.carried_amount.to_string(),
                 r.stopped_amount.to_string(),
+                r.by_account_people.to_string(),
+                r.by_account_amount.to_string(),
             ])
             .map_err(io)?;
         }
@@ -255,6 +275,8 @@ impl Hub {
                     unpaid: money(r.unpaid_amount)?,
                     carried: money(r.carried_amount)?,
                     stopped: money(r.stopped_amount)?,
+                    by_account_people: r.by_account_people,
+                    by_account: money(r.by_account_amount)?,
                     pay_point: r.pay_point,
                     name: r.name,
                     roll_version: r.roll_version,

@@ -18,6 +18,7 @@ const MIGRATION_FILES: &[&str] = &[
     include_str!("../migrations/0004_life.sql"),
     include_str!("../migrations/0005_identity.sql"),
     include_str!("../migrations/0006_holds.sql"),
+    include_str!("../migrations/0007_accounts.sql"),
 ];
 static MIGRATIONS: LazyLock<Migrations<'static>> =
     LazyLock::new(|| Migrations::new(MIGRATION_FILES.iter().map(|sql| M::up(sql)).collect()));

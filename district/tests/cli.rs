@@ -7,7 +7,7 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::{Output, Stdio};
+use std::process::Output;
 
 use common::*;
 use paypoint_testkit::qr;
@@ -26,21 +26,7 @@ fn run_with(
     args: &[&str],
     env: &[(&str, &str)],
 ) -> Output {
-    // A Windows paypoint.exe (PAYPOINT_CLI_BIN) runs under Wine, its ledger named as Windows does.
-    paypoint_testkit::bins::command(bin)
-        .envs(env.iter().copied())
-        .arg("--db")
-        .arg(paypoint_testkit::bins::path_arg(bin, db))
-        .args(args)
-        .env("PAYPOINT_PIN", PIN)
-        // The ledger is encrypted; never the developer's own OS key store.
-        .env("PAYPOINT_PASSPHRASE", "mat-khau-kiem-thu")
-        .env("PAYPOINT_KEYSTORE", "off")
-        .env_remove("PAYPOINT_DB")
-        .env_remove("PAYPOINT_CLERK")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+    paypoint(bin, db, args, env)
 }
 
 fn json(bin: &std::path::Path, db: &std::path::Path, args: &[&str]) -> serde_json::Value {

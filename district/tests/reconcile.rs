@@ -99,7 +99,9 @@ fn a_standalone_device_that_paid_from_its_own_roll_is_flagged_at_its_first_sync(
     let csv = hub.admin_ok(&["settlement", "--period", PERIOD, "--csv"]);
     let header = csv.lines().next().unwrap();
     assert!(
-        header.ends_with("paid_as_roll,flagged_amount,carried_amount,stopped_amount"),
+        header.ends_with(
+            "paid_as_roll,flagged_amount,carried_amount,stopped_amount,by_account_people,by_account_amount"
+        ),
         "{header}"
     );
     // The officer's page lists each flag with its amount.

@@ -1164,7 +1164,7 @@ pub fn journal(
                     e.seq,
                     e.kind.as_str(),
                     name.as_deref().unwrap_or(""),
-                    e.payload
+                    paypoint::account::payload_for_display(e.kind, &e.payload)
                 ));
                 if !words.iter().all(|w| hay.contains(w.as_str())) {
                     continue;
@@ -1186,7 +1186,7 @@ pub fn journal(
                     .map(|k| k.name.clone()),
                 clerk_id: e.clerk,
                 kind: e.kind,
-                payload: e.payload,
+                payload: paypoint::account::payload_for_display(e.kind, &e.payload),
                 name,
             });
         }
@@ -1365,6 +1365,77 @@ pub fn print_document(
         done.done.as_str()
     ));
     Ok(done)
+}
+
+/// A request to be paid by bank account, recorded (issue 18), and its form as written.
+#[derive(Serialize, specta::Type)]
+pub struct AccountRequested {
+    account: paypoint::account::AccountView,
+    /// The form for the beneficiary to sign.
+    form: crate::print::Printed,
+}
+
+/// The banks a request chooses from (NAPAS codes), with the list's date.
+#[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
+pub fn account_banks(state: State<'_, AppState>) -> R<paypoint::account::BankList> {
+    state.clerk()?;
+    Ok(paypoint::account::banks().clone())
+}
+
+/// Records a beneficiary's request to be paid by account and writes the form they sign
+/// (`action`: open it, print it, or only save it). The person stays on cash until the office
+/// confirms.
+#[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
+pub fn account_request(
+    state: State<'_, AppState>,
+    input: paypoint::account::AccountRequestInput,
+    action: crate::print::PrintAction,
+) -> R<AccountRequested> {
+    let by = state.clerk()?;
+    let code = code_of(&input.code)?;
+    let (account, pdf) = logged(
+        "account_request",
+        state.with_ledger(|l| {
+            let account = l.request_account(&by, &input)?;
+            let pdf = account_form_pdf(l, &code)?;
+            Ok((account, pdf))
+        }),
+    )?;
+    let name = format!("de-nghi-tai-khoan-{}.pdf", account.code);
+    let form = logged(
+        "account_request",
+        crate::print::deliver(&pdf, &state.documents_dir(), &name, action),
+    )?;
+    crate::log::log(format_args!(
+        "account request recorded (event {})",
+        account.seq
+    ));
+    Ok(AccountRequested { account, form })
+}
+
+fn account_form_pdf(
+    l: &paypoint::Ledger,
+    code: &paypoint::BeneficiaryCode,
+) -> R<paypoint::document::Pdf> {
+    Ok(paypoint::document::account_form::render(
+        l,
+        &paypoint::document::account_form::AccountFormOptions {
+            code: code.clone(),
+            period: None,
+            place: None,
+            date: None,
+        },
+    )?)
+}
+
+/// The requests recorded on this device, with the office's decisions; numbers masked.
+#[tauri::command(async, rename_all = "snake_case")]
+#[specta::specta]
+pub fn account_list(state: State<'_, AppState>) -> R<Vec<paypoint::account::AccountView>> {
+    state.clerk()?;
+    state.with_ledger(|l| Ok(l.accounts()?))
 }
 
 /// A document already written.

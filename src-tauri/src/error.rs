@@ -253,6 +253,7 @@ impl From<PayoutError> for ApiError {
             ),
             PayoutError::PeriodClosed => "The period is closed: no more payments can be recorded".into(),
             PayoutError::HeldElsewhere { name, code, device } => format!("{name} ({code}) is handed over to device {device}: not paid on this one"),
+            PayoutError::ByAccount { name, code, from } => format!("{name} ({code}) is paid by bank account from {}: not paid in cash. If the transfer did not arrive, ask the managing office to put them back on cash for this period", from.mm_yyyy()),
             PayoutError::AmountChanged { expected, actual } => format!("The amount changed: the screen showed {expected} đ but {actual} đ is now due; open the card again"),
             PayoutError::NotEnoughCash { on_hand, needed } => format!("Not enough cash: {on_hand} đ in the box, {needed} đ needed. Record the cash advance on the Cash screen"),
             PayoutError::ProxyNotAuthorised(_) => "This person is not the authorised proxy on the roll, or the authorisation has expired: pay only the beneficiary or a valid proxy".into(),
@@ -407,6 +408,32 @@ impl From<HoldError> for ApiError {
             HoldError::AlreadyTaken(at) => (e.to_string(), format!("This hand-over file was already taken on this device on {at}: not taken twice")),
             HoldError::FromSelf => (e.to_string(), "This hand-over file was written by this device: take it on the receiving device".to_string()),
         };
+        ApiError::new(e.code(), vi, en)
+    }
+}
+
+impl From<paypoint::account::AccountError> for ApiError {
+    fn from(e: paypoint::account::AccountError) -> Self {
+        use paypoint::account::AccountError as A;
+        let en = match &e {
+            A::Ledger(_) => {
+                let A::Ledger(l) = e else { unreachable!() };
+                return l.into();
+            }
+            A::UnknownBeneficiary(c) => format!("No beneficiary with code “{c}” on this period's roll"),
+            A::UnknownBank(b) => format!("Bank “{b}” is not on the list: choose it from the list"),
+            A::NumberNotDigits => "The account number is digits only, no spaces, dots or letters: check it on the bank book or card".into(),
+            A::NumberLength { bank, min, max, got } => format!("A {bank} account number has {min}–{max} digits; this one has {got}: check it on the bank book or card"),
+            A::NoHolder => "Type the account holder exactly as the bank prints it".into(),
+            A::HolderNotBeneficiary { holder, name } => format!("The holder “{holder}” is not the beneficiary “{name}”: fill in the relationship if it is a relative's account"),
+            A::BadPhone => "A phone number has 10 digits (e.g. 0912345678); leave it empty if there is none".into(),
+            A::TooLong(what) => format!("{what} is too long"),
+        };
+        // The core's words name the command line's option; the window names its field.
+        let vi = e.to_string().replace(
+            " (--relationship, ví dụ “con trai”)",
+            " (ô Quan hệ, ví dụ “con trai”)",
+        );
         ApiError::new(e.code(), vi, en)
     }
 }

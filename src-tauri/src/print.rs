@@ -112,6 +112,10 @@ impl From<DocumentError> for ApiError {
             DocumentError::UnknownPayout(p) => ("unknown_payout", format!("No payout “{p}”")),
             DocumentError::AmbiguousPayout(p) => ("ambiguous_payout", format!("Several payouts start with “{p}”: type more of the id")),
             DocumentError::PayoutReversed(p) => ("payout_reversed", format!("Payout {p} was reversed: no receipt for a reversed payout")),
+            DocumentError::NoAccountRequest(c) => (
+                "no_account_request",
+                format!("{c} has no request to be paid by account on this device: record the request first"),
+            ),
             DocumentError::ReceiptTarget => {
                 return ApiError::new(
                     "receipt_target",

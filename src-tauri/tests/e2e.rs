@@ -1957,3 +1957,92 @@ fn two_devices_the_roll_screen_hands_a_village_over_and_takes_a_file_back() {
         },
     );
 }
+
+/// Issue 18: on the Pay screen the clerk records a request to be paid by bank account (a wrong
+/// number refused in words in the dialog, nothing recorded), the form is written and reads back;
+/// after the office confirms it at the hub from this period and the window syncs, the card says
+/// so, offers no payment, and Today counts the share paid by account.
+#[test]
+fn a_bank_account_request_made_in_the_window_reaches_the_office_and_the_card_follows_its_decision()
+{
+    let dir = tempfile::tempdir().unwrap();
+    let (hub, period) = hub_for_demo(dir.path());
+    let code = hub.enrol_code("DEMO");
+    let data = dir.path().join("hub");
+    run_env(
+        &[("PAYPOINT_SYNC_FIRST_DELAY", "3600")],
+        |Ctx { c, .. }| async move {
+            sign_in_demo(&c).await?;
+            nav(&c, "sync").await?;
+            fill_id(&c, "sync-url", &hub.url()).await?;
+            fill_id(&c, "sync-code", &code).await?;
+            click_id(&c, "sync-enrol-button").await?;
+            wait_text(&c, &tid("sync-result"), "Đồng bộ xong").await?;
+
+            let (name, person, _, _) = HUB_ROLL[2];
+            nav(&c, "pay").await?;
+            open_card(&c, "pay-search", person, person).await?;
+            click_id(&c, "account-button").await?;
+            wait_id(&c, "account-dialog").await?;
+            let holder = wait_id(&c, "account-holder").await?.prop("value").await?;
+            assert_eq!(
+                holder.as_deref(),
+                Some(name),
+                "the holder starts as the beneficiary"
+            );
+            select_id(&c, "account-bank", "970405").await?;
+            fill_id(&c, "account-number", "12345").await?;
+            click_id(&c, "account-submit").await?;
+            let refused = wait_text(&c, &tid("account-error"), "13 chữ số").await?;
+            assert!(refused.contains("có 5"), "{refused}");
+            let listed = invoke(&c, "account_list", json!({})).await?["ok"].clone();
+            assert_eq!(listed, json!([]), "nothing recorded");
+            fill_id(&c, "account-number", "1234567890123").await?;
+            screenshot(&c, "18-account-request").await?;
+            click_id(&c, "account-submit").await?;
+            let done = wait_text(&c, &tid("account-recorded"), "*********0123").await?;
+            let path = done
+                .split("ký: ")
+                .nth(1)
+                .and_then(|s| s.split(". ").next())
+                .expect("the form's path")
+                .to_string();
+            let form = pdf_flat(&path);
+            assert!(
+                form.contains("1234567890123") && form.contains(name),
+                "{form}"
+            );
+            click_id(&c, "account-done-ok").await?;
+
+            // Synced, confirmed at the office from this period, synced again.
+            let r = invoke(&c, "sync_now", json!({})).await?;
+            assert!(r.get("ok").is_some(), "{r}");
+            hub_admin(
+                &data,
+                &[
+                    "accounts",
+                    "confirm",
+                    person,
+                    "--pay-point",
+                    "DEMO",
+                    "--from",
+                    &period,
+                ],
+            );
+            invoke(&c, "sync_now", json!({})).await?;
+            nav(&c, "pay").await?;
+            open_card(&c, "pay-search", person, person).await?;
+            let said = wait_id(&c, "card-by-account").await?.text().await?;
+            assert!(said.contains("Agribank") && said.contains("0123"), "{said}");
+            assert!(
+                c.find(Locator::Css(&tid("pay-button"))).await.is_err(),
+                "no cash payment"
+            );
+            screenshot(&c, "18-account-card").await?;
+            nav(&c, "today").await?;
+            let tile = wait_text(&c, &tid("tile-by-account"), "1 / 3").await?;
+            assert!(tile.contains("33,3%"), "{tile}");
+            Ok(())
+        },
+    );
+}

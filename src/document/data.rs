@@ -80,6 +80,8 @@ pub(crate) struct DocLine {
     pub covers_to: String,
     pub paid: bool,
     pub stopped: bool,
+    /// Paid by bank account this period (`line_state.by_account`).
+    pub by_account: bool,
 }
 
 /// An authorised recipient as the roll names them.
@@ -177,10 +179,39 @@ impl Person {
         .unwrap_or(Dong::ZERO)
     }
 
+    /// Not paid and paid by bank account this period.
+    pub fn unpaid_by_account(&self) -> Dong {
+        Dong::sum(
+            self.lines
+                .iter()
+                .filter(|l| !l.paid && l.by_account)
+                .map(|l| l.amount),
+        )
+        .unwrap_or(Dong::ZERO)
+    }
+
+    /// True when the office pays every unpaid line of the person by account: they are left off
+    /// the cash signature sheet.
+    pub fn by_account(&self) -> bool {
+        self.status() == PayStatus::ByAccount
+    }
+
     /// The status in the terms the state's software uses with the post office.
     pub fn status(&self) -> PayStatus {
-        PayStatus::from_amounts(self.unpaid(), self.unpaid_stopped(), self.paid())
+        PayStatus::from_amounts(
+            self.unpaid(),
+            self.unpaid_stopped(),
+            self.paid(),
+            self.unpaid_by_account(),
+        )
     }
+}
+
+/// The people paid in cash and those the office pays by bank account this period (left off the
+/// cash sheet and the unpaid list, counted apart in the settlement).
+pub(crate) fn cash_and_account(people: Vec<Person>) -> (Vec<Person>, Vec<Person>) {
+    let (account, cash) = people.into_iter().partition(Person::by_account);
+    (cash, account)
 }
 
 /// Whether a line is paid every month (allowance, supplement, carer allowance) rather than once.
@@ -509,7 +540,7 @@ impl Ledger {
         }
         // Each line's state from the store's one definition (`line_state`, migration 0005).
         let mut stmt = self.conn.prepare_cached(
-            "SELECT beneficiary_id, kind, amount, covers_from, covers_to, paid_by IS NOT NULL, stopped
+            "SELECT beneficiary_id, kind, amount, covers_from, covers_to, paid_by IS NOT NULL, stopped, by_account
              FROM line_state
              WHERE period = ?1 AND (?2 IS NULL OR beneficiary_id = ?2) AND live
              ORDER BY line_id",
@@ -528,6 +559,7 @@ impl Ledger {
                 covers_to: r.get(4)?,
                 paid: r.get(5)?,
                 stopped: r.get(6)?,
+                by_account: r.get(7)?,
             });
         }
         // Someone whose every line an amended roll withdrew is no longer on the roll.

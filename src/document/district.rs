@@ -41,12 +41,53 @@ pub struct DistrictRow {
     /// The part of `unpaid` carried over to the next period.
     pub carried: Dong,
     /// The part of `unpaid` a stop blocks (death, move): not carried over
-    /// (`carried + stopped = unpaid`).
+    /// (`carried + stopped + by_account = unpaid`).
     pub stopped: Dong,
+    /// People the office pays by bank account in the period (issue 18).
+    pub by_account_people: u64,
+    /// The part of `unpaid` the office pays by bank account: not the pay point's cash.
+    pub by_account: Dong,
     /// Stops known at the district.
     pub stops: u64,
     /// Flags raised.
     pub flags: u64,
+}
+
+/// Who the office pays by bank account, per pay point: the share of people and of money the
+/// province reports. Nothing when nobody is.
+fn account_lines<'a>(
+    doc: &mut Doc,
+    rows: impl Iterator<Item = &'a DistrictRow>,
+) -> Result<(), DocumentError> {
+    let mut parts = Vec::new();
+    for r in rows.filter(|r| r.by_account_people > 0) {
+        let share = crate::account::AccountShare {
+            people: r.beneficiaries,
+            by_account_people: r.by_account_people,
+            amount: r.total_due,
+            by_account_amount: r.by_account,
+        };
+        parts.push(format!(
+            "{} {} người, {} đồng ({} số người, {} số tiền)",
+            r.pay_point,
+            r.by_account_people,
+            r.by_account,
+            crate::account::percent_vi(share.people_permille()),
+            crate::account::percent_vi(share.amount_permille())
+        ));
+    }
+    if !parts.is_empty() {
+        doc.paragraph(
+            &format!(
+                "Chi trả qua tài khoản ngân hàng (không qua tiền mặt của điểm chi trả, không chuyển kỳ sau): {}.",
+                parts.join("; ")
+            ),
+            Face::Italic,
+            11.0,
+            Align::Left,
+        );
+    }
+    Ok(())
 }
 
 /// What to print.
@@ -323,6 +364,7 @@ pub fn render(rows: &[DistrictRow], opts: &DistrictOptions) -> Result<Pdf, Docum
             11.0,
             Align::Left,
         );
+        account_lines(&mut doc, rows.iter().filter(|r| r.period == *period))?;
         doc.paragraph(
             &format!(
                 "Phải trả theo danh sách: {} đồng; đã trả đúng danh sách của đơn vị quản lý: {} đồng; cần kiểm tra, thu hồi: {} đồng; chưa trả: {} đồng, gồm chuyển kỳ sau {} đồng và dừng chi trả (báo giảm) {} đồng; số báo giảm: {}; trường hợp cần kiểm tra: {}.",

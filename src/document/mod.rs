@@ -15,6 +15,7 @@
 //! Layout primitives (fonts, widths, wrapping, tables over pages, "Trang x/y") live in `pdf`; the
 //! read queries the papers need live in `data`.
 
+pub mod account_form;
 mod data;
 pub mod day;
 pub mod district;
@@ -155,6 +156,9 @@ pub enum DocumentError {
     /// Neither a code nor a payout for a receipt.
     #[error("cần chỉ rõ đối tượng (--code MÃ) hoặc lần chi trả (--payout MÃ) để in biên nhận")]
     ReceiptTarget,
+    /// No request to be paid by account for the code.
+    #[error("đối tượng mã “{0}” chưa có đề nghị nhận trợ cấp qua tài khoản trên máy này: ghi đề nghị trước (`paypoint account request`), rồi in giấy")]
+    NoAccountRequest(String),
     /// A schedule that makes no sense.
     #[error("lịch chi trả không hợp lệ: {0}")]
     BadSchedule(String),

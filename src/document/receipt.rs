@@ -196,23 +196,33 @@ fn copy_signatures(
     clerk: &str,
     stamp: &PaperStamp,
 ) -> Result<(), DocumentError> {
+    let left = ("Người nhận tiền", "(Ký hoặc điểm chỉ, ghi rõ họ tên)");
+    signatures_with_qr(doc, date_line, stamp, RECEIPT_QR, left)?;
+    doc.skip(11.0);
+    let (x, half) = (doc.left(), doc.content_width() / 2.0);
+    doc.paragraph_in(x + half, half, clerk, Face::Bold, SIZE, Align::Center);
+    Ok(())
+}
+
+/// The date line on the right, then two signature titles, `left` and the clerk's, with the page's
+/// QR code of side `qr` between them. Leaves the position under the clerk's title.
+pub(super) fn signatures_with_qr(
+    doc: &mut Doc,
+    date_line: &str,
+    stamp: &PaperStamp,
+    qr: f32,
+    left: (&str, &str),
+) -> Result<(), DocumentError> {
     let x = doc.left();
     let cw = doc.content_width();
     let half = cw / 2.0;
     doc.skip(0.5);
     doc.paragraph_in(x + half, half, date_line, Face::Italic, SIZE, Align::Center);
     let top = doc.y;
-    doc.qr_at(x + (cw - RECEIPT_QR) / 2.0, top, RECEIPT_QR, stamp)?;
-    signature_title(
-        doc,
-        x,
-        "Người nhận tiền",
-        "(Ký hoặc điểm chỉ, ghi rõ họ tên)",
-    );
+    doc.qr_at(x + (cw - qr) / 2.0, top, qr, stamp)?;
+    signature_title(doc, x, left.0, left.1);
     doc.y = top;
     signature_title(doc, x + half, "Nhân viên chi trả", "(Ký, ghi rõ họ tên)");
-    doc.skip(11.0);
-    doc.paragraph_in(x + half, half, clerk, Face::Bold, SIZE, Align::Center);
     Ok(())
 }
 

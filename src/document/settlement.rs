@@ -260,7 +260,8 @@ fn appendix_table() -> Table {
 pub fn render(ledger: &Ledger, opts: &SettlementOptions) -> Result<Pdf, DocumentError> {
     let _snapshot = ledger.document_snapshot()?;
     let ctx = ledger.document_context(opts.period)?;
-    let people = ledger.document_people(ctx.period)?;
+    // The cash roll is settled here; those the office pays by account are counted apart.
+    let (people, by_account) = super::data::cash_and_account(ledger.document_people(ctx.period)?);
     let cash = ledger.period_cash(ctx.period)?;
     let last_count = ledger.period_last_count(ctx.period)?;
     let place = super::place_or_pay_point(opts.place.as_deref(), &ctx);
@@ -285,6 +286,7 @@ pub fn render(ledger: &Ledger, opts: &SettlementOptions) -> Result<Pdf, Document
         )],
     );
     let total = summary_part(&mut doc, &people)?;
+    account_part(&mut doc, &people, &by_account)?;
     // The rate given for this printing, else the one the organisation settings hold.
     let fee_rate = match opts.fee_rate {
         Some(rate) => Some(rate),
@@ -351,6 +353,35 @@ fn summary_part(doc: &mut Doc, people: &[Person]) -> Result<Summary, DocumentErr
         doc.paragraph(&line, Face::Italic, 11.0, Align::Left);
     }
     Ok(total)
+}
+
+/// Those the office pays by bank account this period: not money of this pay point's cash box,
+/// counted apart, with the share of people and money the province reports.
+fn account_part(doc: &mut Doc, cash: &[Person], account: &[Person]) -> Result<(), DocumentError> {
+    if account.is_empty() {
+        return Ok(());
+    }
+    let by_account = Dong::sum(account.iter().map(Person::unpaid_by_account))?;
+    let all = Dong::sum(cash.iter().chain(account).map(Person::total))?;
+    let share = crate::account::AccountShare {
+        people: (cash.len() + account.len()) as u64,
+        by_account_people: account.len() as u64,
+        amount: all,
+        by_account_amount: by_account,
+    };
+    doc.paragraph(
+        &format!(
+            "Ngoài danh sách tiền mặt trên: {} đối tượng nhận qua tài khoản ngân hàng kỳ này, số tiền {} đồng, do đơn vị quản lý chuyển khoản, không qua quỹ của điểm chi trả. Tỷ lệ chi trả qua tài khoản: {} số người, {} số tiền.",
+            account.len(),
+            by_account,
+            crate::account::percent_vi(share.people_permille()),
+            crate::account::percent_vi(share.amount_permille()),
+        ),
+        Face::Italic,
+        11.0,
+        Align::Left,
+    );
+    Ok(())
 }
 
 /// II. The money of the period: received, paid, left, carried over, returned and still to
@@ -575,6 +606,7 @@ mod tests {
             covers_to: "2026-12".into(),
             paid,
             stopped,
+            by_account: false,
         }
     }
 

@@ -378,10 +378,14 @@ pub(crate) fn months_title(period: Period, months: &[String]) -> String {
 pub fn render(ledger: &Ledger, opts: &SheetOptions) -> Result<Pdf, DocumentError> {
     let _snapshot = ledger.document_snapshot()?;
     let ctx = ledger.document_context(opts.period)?;
-    let people = ledger.document_people(ctx.period)?;
+    let (people, by_account) = super::data::cash_and_account(ledger.document_people(ctx.period)?);
     let people = select_village(people, opts.village.as_deref(), ctx.period)?;
     let village = opts.village.as_ref().map(|_| people[0].village.clone());
     let place = super::place_or_pay_point(opts.place.as_deref(), &ctx);
+    let by_account = match &village {
+        Some(v) => by_account.iter().filter(|p| p.village == *v).count(),
+        None => by_account.len(),
+    };
 
     let roll = ledger.document_roll(ctx.period)?;
     let months = super::data::months_paid(&people);
@@ -400,11 +404,16 @@ pub fn render(ledger: &Ledger, opts: &SheetOptions) -> Result<Pdf, DocumentError
         .collect();
     let total = Dong::sum(people.iter().map(Person::total))?;
     let words = format!("Bằng chữ: {}.", total.in_words());
-    let count = format!(
+    let mut count = format!(
         "Tổng số: {} đối tượng. Người nhận thay phải xuất trình giấy ủy quyền và CCCD; đối tượng ký hoặc điểm chỉ vào cột ({}).",
         people.len(),
         cols.sign_no
     );
+    if by_account > 0 {
+        count.push_str(&format!(
+            " {by_account} đối tượng nhận qua tài khoản ngân hàng kỳ này không có trong danh sách chi tiền mặt."
+        ));
+    }
     let mut names: Vec<Option<super::Named>> = vec![None; SIGNERS.len()];
     names[SUPERVISOR_BLOCK] = ledger.day_supervisor(opts.date)?.map(super::Named::from);
     let closing = super::Closing {

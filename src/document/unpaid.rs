@@ -268,7 +268,8 @@ fn stopped_part(
 pub fn render(ledger: &Ledger, opts: &UnpaidOptions) -> Result<Pdf, DocumentError> {
     let _snapshot = ledger.document_snapshot()?;
     let ctx = ledger.document_context(opts.period)?;
-    let people = ledger.document_people(ctx.period)?;
+    // Those paid by account are not owed cash here: the office pays them.
+    let (people, _by_account) = super::data::cash_and_account(ledger.document_people(ctx.period)?);
     let all_villages = villages(&people).len();
     let people = select_village(people, opts.village.as_deref(), ctx.period)?;
     let village = opts.village.as_ref().map(|_| people[0].village.clone());

@@ -65,6 +65,10 @@ pub enum EventKind {
     HoldReleased,
     /// People handed over from another device of the pay point.
     HoldReceived,
+    /// A beneficiary asked to be paid by bank account.
+    AccountRequested,
+    /// The managing office decided on a request to be paid by account.
+    AccountDecided,
 }
 
 impl EventKind {
@@ -92,6 +96,8 @@ impl EventKind {
             EventKind::HoldDefault => "hold_default",
             EventKind::HoldReleased => "hold_released",
             EventKind::HoldReceived => "hold_received",
+            EventKind::AccountRequested => "account_requested",
+            EventKind::AccountDecided => "account_decided",
         }
     }
 

@@ -436,6 +436,10 @@ fn record_amendment(
                     other => SyncError::Protocol(other.to_string()),
                 })?,
             ),
+            AmendmentKind::AccountDecided(d) => (
+                "account_decided",
+                Some(crate::account::decide_in(w, a.id, d)?),
+            ),
         };
         w.tx.prepare_cached(
             "INSERT INTO sync_amendments (id, kind, amendment, event_seq, applied_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -649,8 +653,11 @@ fn pull_amendments(
             if let AmendmentKind::RollPublished { period, .. } = &a.body.change {
                 report.rolls.push(pull_roll(ledger, client, hub, period)?);
             }
-            let policy = matches!(a.body.change, AmendmentKind::PolicyPublished { .. });
-            if record_amendment(ledger, a)?.is_some() && !policy {
+            let not_a_stop = matches!(
+                a.body.change,
+                AmendmentKind::PolicyPublished { .. } | AmendmentKind::AccountDecided(_)
+            );
+            if record_amendment(ledger, a)?.is_some() && !not_a_stop {
                 report.stops_applied += 1;
             }
             report.amendments_applied += 1;

@@ -192,6 +192,10 @@ pub struct RollDocument {
     pub published_at: String,
     /// The roll.
     pub roll: Roll,
+    /// The people of the roll the office pays by bank account in its period: their lines are
+    /// "chuyển khoản", not paid in cash (issue 18). Absent when nobody is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_account: Vec<crate::account::AccountMark>,
 }
 
 /// A signed roll.
@@ -247,6 +251,10 @@ pub enum AmendmentKind {
     /// takes them (`hold_received`); the device they come from lets them go (`hold_released`)
     /// if it has not already; any other device does nothing.
     HoldGranted(HoldGrant),
+    /// The office decided on a request to be paid by bank account (issue 18): confirmed from a
+    /// period (the device no longer pays the person in cash from then), refused with a reason,
+    /// or put back on cash for one period after a failed transfer.
+    AccountDecided(crate::account::AccountDecision),
 }
 
 /// Why the hub moves people from one device to another.

@@ -16,9 +16,9 @@ function months(l) {
 /**
  * The card as a node. `onPay` is called by the pay button (shown only when payment is possible).
  * @param {Card} c
- * @param {{ onPay?: () => void, payLabel?: string, compact?: boolean }} [options]
+ * @param {{ onPay?: () => void, onAccount?: () => void, payLabel?: string, compact?: boolean }} [options]
  */
-export function cardView(c, { onPay, payLabel, compact = false } = {}) {
+export function cardView(c, { onPay, onAccount, payLabel, compact = false } = {}) {
   const en = currentLang() === "en";
   const lines = h(
     "table",
@@ -30,11 +30,11 @@ export function cardView(c, { onPay, payLabel, compact = false } = {}) {
       c.lines.map((l) =>
         h(
           "tr",
-          { class: l.paid_by ? "paid" : l.stopped ? "stopped" : "" },
+          { class: l.paid_by ? "paid" : l.stopped ? "stopped" : l.by_account ? "by-account" : "" },
           h("td", {}, t(`kind_${l.kind}`), l.note ? h("div", { class: "muted small" }, l.note) : null),
           h("td", {}, months(l)),
           h("td", { class: "num" }, money(l.amount)),
-          h("td", {}, l.paid_by ? t("line_paid") : l.stopped ? t("line_stopped") : t("line_unpaid")),
+          h("td", {}, l.paid_by ? t("line_paid") : l.stopped ? t("line_stopped") : l.by_account ? t("line_by_account") : t("line_unpaid")),
         ),
       ),
     ),
@@ -52,7 +52,10 @@ export function cardView(c, { onPay, payLabel, compact = false } = {}) {
     ? h("div", { class: "stop-banner", "data-testid": "card-stop" }, `${t("card_stop")}: ${t("reason_" + (c.stop.reason === "death" ? "death" : c.stop.reason))}${c.stop.date ? " — " + dmy(c.stop.date) : ""}${c.stop.note ? " — " + c.stop.note : ""}`)
     : null;
   const toConfirm = c.to_confirm ? notice("warn", t("to_confirm_card", { n: c.to_confirm.periods.length, periods: c.to_confirm.periods.join(", ") }), "card-to-confirm") : null;
-  const blocked = c.blocked ? notice(c.blocked.code === "already_paid" ? "info" : "error", en ? c.blocked.message_en : c.blocked.message_vi, "card-blocked") : null;
+  const byAccount = c.by_account
+    ? notice("info", t("card_by_account", { bank: c.by_account.bank, masked: c.by_account.masked, from: monthYear(c.by_account.from) }), "card-by-account")
+    : null;
+  const blocked = c.blocked && c.blocked.code !== "by_account" ? notice(c.blocked.code === "already_paid" ? "info" : "error", en ? c.blocked.message_en : c.blocked.message_vi, "card-blocked") : null;
   if (blocked && c.blocked) blocked.dataset.reason = c.blocked.code;
   return h(
     "div",
@@ -70,6 +73,7 @@ export function cardView(c, { onPay, payLabel, compact = false } = {}) {
     ),
     stop,
     toConfirm,
+    byAccount,
     h("h3", {}, t("card_lines")),
     lines,
     h(
@@ -84,6 +88,7 @@ export function cardView(c, { onPay, payLabel, compact = false } = {}) {
     c.last_visit ? h("div", { class: "card-row muted" }, t("card_last_visit", { outcome: t("outcome_" + c.last_visit.outcome), time: dmyTime(c.last_visit.visited_at) })) : null,
     blocked,
     onPay && c.can_pay ? h("div", { class: "actions" }, h("button", { class: "primary big", id: "pay-button", "data-testid": "pay-button", onclick: onPay }, payLabel || t("card_pay_button"))) : null,
+    onAccount && !c.by_account && !c.stop ? h("div", { class: "actions" }, h("button", { "data-testid": "account-button", onclick: onAccount }, t("card_account_button"))) : null,
   );
 }
 

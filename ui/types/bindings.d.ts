@@ -2,6 +2,69 @@
 // (src-tauri/src/bindings.rs). Do not edit: change the Rust types, then rewrite this file
 // with `PAYPOINT_BLESS=1 cargo test -p paypoint-desktop --lib bindings`.
 
+/** What the clerk typed for a request. */
+export type AccountRequestInput = {
+	/** Beneficiary code. */
+	code: string,
+	/** The bank's NAPAS code (or short name). */
+	bank: string,
+	/** Account number. */
+	number: string,
+	/** The holder as the bank prints it. */
+	holder: string,
+	/** When the holder is not the beneficiary: how they are related ("con trai"). */
+	relationship: string | null,
+	/** Phone number, optional. */
+	phone: string | null,
+};
+
+/** A request to be paid by bank account, recorded (issue 18), and its form as written. */
+export type AccountRequested = {
+	account: AccountView,
+	/** The form for the beneficiary to sign. */
+	form: Printed,
+};
+
+/** The share of a period paid by account: the figure the province reports. */
+export type AccountShare = {
+	/** People on the roll. */
+	people: number,
+	/** Of them, paid by account. */
+	by_account_people: number,
+	/** The roll's total. */
+	amount: Dong,
+	/** Of it, paid by account. */
+	by_account_amount: Dong,
+};
+
+/** A recorded request, as the clerk sees it: the number masked. */
+export type AccountView = {
+	/** Beneficiary code. */
+	code: string,
+	/** Name on the roll of the open period (empty when no longer on it). */
+	name: string,
+	/** The bank's NAPAS code. */
+	bank: string,
+	/** The bank's short name. */
+	bank_name: string,
+	/** The number, masked but for the last four digits. */
+	masked: string,
+	/** The holder. */
+	holder: string,
+	/** The holder's relationship to the beneficiary, when not the beneficiary. */
+	relationship: string | null,
+	/** When it was recorded (the device's time). */
+	requested_at: string,
+	/** `requested`, `confirmed`, `refused`. */
+	state: string,
+	/** Confirmed: the first period paid by account. */
+	from: Period | null,
+	/** Refused: why. */
+	reason: string | null,
+	/** The event's sequence (the request's number on this device). */
+	seq: number,
+};
+
 /** An error as the UI receives it (the `catch` of `invoke`). */
 export type ApiError = {
 	/** Stable identifier: `wrong_pin`, `locked_out`, `already_paid`, `not_signed_in` … */
@@ -59,6 +122,28 @@ export type Attempt = {
 	events_acknowledged: number,
 };
 
+/** One bank of the list. */
+export type Bank = {
+	/** NAPAS bank identification number, 6 digits (Agribank: 970405). */
+	code: string,
+	/** The short name people use. */
+	short: string,
+	/** Full name. */
+	name: string,
+	/** Account number length, `[min, max]`, where the bank's rule is known. */
+	digits?: [number, number] | null,
+};
+
+/** The shipped list of banks. */
+export type BankList = {
+	/** Where the list comes from. */
+	source: string,
+	/** The date of the source list. */
+	as_of: string,
+	/** The banks, the most used first. */
+	banks: Bank[],
+};
+
 /** A beneficiary code (mã đối tượng / số hồ sơ): trimmed, 1–40 characters, no control characters. */
 export type BeneficiaryCode = string;
 
@@ -105,6 +190,8 @@ export type BeneficiaryView = {
 	 * supervisor's PIN and a note.
 	 */
 	to_confirm: LifeHoldView | null,
+	/** Paid by bank account in this period: from when, which bank, the account masked. */
+	by_account: ByAccount | null,
 	/**
 	 * Whether the person can be paid now and, if not, why: the one decision the payout, the
 	 * card and the CLI read.
@@ -118,6 +205,16 @@ export type BrokenLink = {
 	seq: number,
 	/** What is wrong with it. */
 	reason: string,
+};
+
+/** How a person is paid by account in a period, as the card says it. */
+export type ByAccount = {
+	/** The first period paid by account. */
+	from: Period,
+	/** The bank's short name. */
+	bank: string,
+	/** The account, masked. */
+	masked: string,
 };
 
 /** The beneficiary card. */
@@ -317,7 +414,11 @@ export type EventKind =
 /** People handed over to another device of the pay point. */
 "hold_released" | 
 /** People handed over from another device of the pay point. */
-"hold_received";
+"hold_received" | 
+/** A beneficiary asked to be paid by bank account. */
+"account_requested" | 
+/** The managing office decided on a request to be paid by account. */
+"account_decided";
 
 /** A proxy whose authorisation ends within the period (or has already ended). */
 export type ExpiringProxy = {
@@ -538,6 +639,8 @@ export type LineView = {
 	stopped: boolean,
 	/** Unpaid and payable now (the store's `line_state.payable`). */
 	payable: boolean,
+	/** Paid by bank account in this period, not in cash (`line_state.by_account`). */
+	by_account: boolean,
 };
 
 /** Why the window locked itself. */
@@ -648,7 +751,9 @@ export type PayStatus =
 /** Chưa trả. */
 "unpaid" | 
 /** Chưa trả và dừng chi trả: a stop blocks the rest. */
-"stopped";
+"stopped" | 
+/** Nhận qua tài khoản: the office pays the rest by bank account this period. */
+"by_account";
 
 /** Can this person be paid now? */
 export type Payability = 
@@ -669,6 +774,10 @@ reason: StopReason;
 date: string | null } | 
 /** The period is closed: nothing more is paid in it. */
 { state: "period_closed" } | 
+/** The office pays this person by bank account in this period: no cash. */
+{ state: "by_account"; 
+/** The first period paid by account. */
+from: Period } | 
 /** Another device of the pay point holds this person: it pays them, this one does not. */
 { state: "held_elsewhere"; 
 /** That device's short id. */
@@ -1034,6 +1143,11 @@ export type Status = {
 	unpaid_amount: Dong,
 	/** Part of the unpaid amount that is stopped. */
 	stopped_amount: Dong,
+	/**
+	 * The people and money the office pays by bank account this period (part of the unpaid
+	 * amount, never paid here in cash): the share the province reports.
+	 */
+	by_account: AccountShare,
 	/** Cash in the box according to the events. */
 	cash_on_hand: Dong,
 	/** Events in the log. */
@@ -1289,6 +1403,14 @@ export type VisitSummary = {
  * names on the wire, and what it returns. A command that fails throws an `ApiError`.
  */
 export interface Commands {
+  /** The banks a request chooses from (NAPAS codes), with the list's date. */
+  account_banks: { args: Record<string, never>; result: BankList };
+  /** The requests recorded on this device, with the office's decisions; numbers masked. */
+  account_list: { args: Record<string, never>; result: AccountView[] };
+  /** Records a beneficiary's request to be paid by account and writes the form they sign
+   * (`action`: open it, print it, or only save it). The person stays on cash until the office
+   * confirms. */
+  account_request: { args: { input: AccountRequestInput; action: PrintAction; }; result: AccountRequested };
   /** The amount in words ("Một triệu … đồng"), for the confirm dialogs. */
   amount_in_words: { args: { amount: number; }; result: string };
   /** The pay point, the clerks, whether this is demo data, and who is signed in. */

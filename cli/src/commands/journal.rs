@@ -65,6 +65,17 @@ impl Report for Standing {
             s.unpaid_amount,
             s.stopped_amount
         );
+        let a = &s.by_account;
+        if a.by_account_people > 0 {
+            put!(
+                out,
+                "Qua tài khoản: {} người, {} đ ({} số người, {} số tiền; không chi tiền mặt)",
+                a.by_account_people,
+                a.by_account_amount,
+                paypoint::account::percent_vi(a.people_permille()),
+                paypoint::account::percent_vi(a.amount_permille())
+            );
+        }
         put!(out, "Tồn quỹ:   {:>16} đ", s.cash_on_hand);
         put!(out, "Sự kiện:   {:>16}", s.events);
         out
@@ -141,7 +152,9 @@ impl Report for Journal {
                 e.seq,
                 e.time,
                 e.kind.as_str(),
-                paypoint::event::canonical_json(&e.payload)
+                paypoint::event::canonical_json(&paypoint::account::payload_for_display(
+                    e.kind, &e.payload
+                ))
             );
         }
         out

@@ -95,6 +95,8 @@ impl Report for Card {
                 "đã trả"
             } else if l.stopped {
                 "dừng chi trả"
+            } else if l.by_account {
+                "chuyển khoản"
             } else {
                 "chưa trả"
             };
@@ -130,6 +132,9 @@ impl Report for Card {
         }
         if let Some(h) = &card.to_confirm {
             put!(out, "{}", h.message_vi());
+        }
+        if let Some(a) = &card.by_account {
+            put!(out, "{}", a.message_vi());
         }
         put!(
             out,

@@ -1,6 +1,7 @@
 //! One module per command group. Each declares its arguments (clap) and returns a report
 //! (`crate::report::Report`); none prints.
 
+pub mod account;
 pub mod cash;
 pub mod clerk;
 pub mod day;

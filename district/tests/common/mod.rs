@@ -15,6 +15,24 @@ pub fn hub_bin() -> &'static str {
     env!("CARGO_BIN_EXE_paypoint-district")
 }
 
+/// `paypoint --db DB ARGS…` (this run's binary, or a Windows paypoint.exe under Wine), with the
+/// test PIN and passphrase and never the developer's OS key store, whatever its exit code.
+pub fn paypoint(bin: &Path, db: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    paypoint_testkit::bins::command(bin)
+        .envs(env.iter().copied())
+        .arg("--db")
+        .arg(paypoint_testkit::bins::path_arg(bin, db))
+        .args(args)
+        .env("PAYPOINT_PIN", PIN)
+        .env("PAYPOINT_PASSPHRASE", "mat-khau-kiem-thu")
+        .env("PAYPOINT_KEYSTORE", "off")
+        .env_remove("PAYPOINT_DB")
+        .env_remove("PAYPOINT_CLERK")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
 /// The officer's page, fetched from loopback as a browser would.
 pub fn page(hub: &HubProc) -> String {
     let resp = reqwest::blocking::get(hub.url()).unwrap();

@@ -6,6 +6,7 @@ import { call, errorText } from "../api.js";
 import { cardView } from "../card.js";
 import { fill, h, notice } from "../dom.js";
 import { t } from "../i18n.js";
+import { openAccountRequest } from "../account.js";
 import { openPay } from "../paydialog.js";
 import { picker } from "../picker.js";
 import { scanWords } from "../idcheck.js";
@@ -93,6 +94,7 @@ function renderCard() {
             pick.focus();
           },
         }),
+      onAccount: () => openAccountRequest(/** @type {Card} */ (current), () => openCard(/** @type {Card} */ (current).code)),
     }),
   );
 }

@@ -19,6 +19,20 @@ function tile(label, value, sub, testid) {
 }
 
 /**
+ * The share paid by bank account: the figure the province reports (72,5%).
+ * @param {import("../../types/bindings").AccountShare} a
+ */
+function accountTile(a) {
+  // Per mille, written as Vietnamese does: 72,5%.
+  const pct = (/** @type {number} */ part, /** @type {number} */ all) => {
+    const m = all > 0 ? Math.floor((part * 1000) / all) : 0;
+    return `${Math.floor(m / 10)},${m % 10}%`;
+  };
+  const sub = t("today_by_account_sub", { people: pct(a.by_account_people, a.people), amount: pct(a.by_account_amount, a.amount), money: money(a.by_account_amount) });
+  return tile(t("today_by_account"), `${a.by_account_people} / ${a.people}`, sub, "tile-by-account");
+}
+
+/**
  * Whom this device pays (two devices at one pay point): its count, and the other devices'.
  * @param {import("../../types/bindings").Holds} hs
  */
@@ -135,16 +149,19 @@ async function render() {
   if (!s.period) {
     return fill(root, head, demo, notice("warn", t("today_no_roll"), "today-no-roll"));
   }
-  const ratio = s.total_due > 0 ? s.paid_amount / s.total_due : 0;
+  // Of the cash to pay here: what the office pays by bank account is never paid at this counter.
+  const cashDue = s.total_due - s.by_account.by_account_amount;
+  const ratio = cashDue > 0 ? s.paid_amount / cashDue : 0;
   const pct = (100 * ratio).toLocaleString("vi-VN", { maximumFractionDigits: ratio < 0.1 ? 1 : 0 });
   const tiles = h(
     "div",
     { class: "tiles" },
     tile(t("today_period"), monthYear(s.period), [t("today_deadline", { date: d.deadline }), h("br"), h("strong", { "data-testid": "days-left" }, deadlineText(d)), h("br"), h("span", { "data-testid": "report-due" }, reportText(d))], "tile-period"),
-    tile(t("today_people"), `${s.paid_beneficiaries} / ${s.beneficiaries}`, t("today_left", { n: s.beneficiaries - s.paid_beneficiaries }), "tile-people"),
+    tile(t("today_people"), `${s.paid_beneficiaries} / ${s.beneficiaries}`, t("today_left", { n: s.beneficiaries - s.paid_beneficiaries - s.by_account.by_account_people }), "tile-people"),
     tile(t("today_amount"), `${money(s.paid_amount)} đ`, [t("today_of", { total: money(s.total_due) + " đ" }), s.stopped_amount > 0 ? [h("br"), t("today_stopped", { amount: money(s.stopped_amount) })] : null], "tile-amount"),
     tile(t("today_cash"), `${money(s.cash_on_hand)} đ`, d.cash.last_count ? t("today_last_count", { diff: money(d.cash.last_count.difference) }) : null, "tile-cash"),
     d.holds ? deviceTile(d.holds) : null,
+    s.by_account.by_account_people > 0 ? accountTile(s.by_account) : null,
     tile(t("today_unsynced"), String(d.unsynced_events), !d.sync_enrolled ? t("today_unsynced_note") : d.last_sync ? t("today_unsynced_enrolled", { time: dmyTime(d.last_sync) }) : t("today_unsynced_enrolled_never"), "tile-unsynced"),
   );
   const progress = h("div", { class: "progress", "data-testid": "progress" }, h("div", { class: "progress-bar", style: "" }), h("span", { class: "progress-text" }, `${pct}%`));
