@@ -63,6 +63,9 @@ FROM (
                 AND NOT EXISTS (SELECT 1 FROM reversals r2 WHERE r2.payout_id = pl2.payout_id)
            )) AS paid_elsewhere,
            (l.kind <> 'funeral'
+            -- Uncorrelated, so SQLite builds it once per statement: a line of someone the office
+            -- never confirmed an account for (almost everyone) costs one probe, not two lookups.
+            AND b.code IN (SELECT code FROM account_decisions WHERE decision = 'confirmed')
             AND EXISTS (SELECT 1 FROM account_decisions a
                          WHERE a.code = b.code AND a.decision = 'confirmed' AND a.period <= b.period)
             AND NOT EXISTS (SELECT 1 FROM account_decisions a
