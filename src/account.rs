@@ -554,37 +554,6 @@ pub fn percent_vi(permille: u64) -> String {
     format!("{},{}%", permille / 10, permille % 10)
 }
 
-/// The period's share paid by account, from the store's one definition of a line's state.
-pub(crate) fn share_in(conn: &Connection, period: Period) -> Result<AccountShare, LedgerError> {
-    let (people, by_people, amount, by_amount): (u64, u64, i64, i64) = conn
-        .prepare_cached(
-            "SELECT count(DISTINCT beneficiary_id),
-                    count(DISTINCT CASE WHEN by_account AND paid_by IS NULL THEN beneficiary_id END),
-                    coalesce(sum(amount), 0),
-                    coalesce(sum(CASE WHEN by_account AND paid_by IS NULL THEN amount ELSE 0 END), 0)
-             FROM line_state WHERE period = ?1 AND live",
-        )?
-        .query_row([period.to_string()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?;
-    Ok(AccountShare {
-        people,
-        by_account_people: by_people,
-        amount: Dong::new(amount)?,
-        by_account_amount: Dong::new(by_amount)?,
-    })
-}
-
-impl Ledger {
-    /// The open period's share paid by account (`None` without a roll).
-    pub fn account_share(&self) -> Result<Option<AccountShare>, LedgerError> {
-        match self.open_period()? {
-            Some(p) => Ok(Some(share_in(&self.conn, p)?)),
-            None => Ok(None),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

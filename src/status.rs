@@ -70,21 +70,8 @@ impl Ledger {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
         let roll_origin = origin.as_deref().and_then(crate::model::RollOrigin::parse);
-        // One pass over the period's live lines, each tagged paid / stopped.
-        let (lines, total_due, paid_lines, paid_amount, stopped_amount): (u64, i64, u64, i64, i64) =
-            self.conn
-                .prepare_cached(
-                    "WITH live AS (
-                SELECT amount, paid_by IS NOT NULL AS paid, stopped
-                FROM line_state WHERE period = ?1 AND live)
-             SELECT count(*), coalesce(sum(amount), 0),
-                    coalesce(sum(paid), 0), coalesce(sum(CASE WHEN paid THEN amount ELSE 0 END), 0),
-                    coalesce(sum(CASE WHEN stopped AND NOT paid THEN amount ELSE 0 END), 0)
-             FROM live",
-                )?
-                .query_row([&p], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-                })?;
+        let (lines, total_due, paid_lines, paid_amount, stopped_amount, by_account) =
+            live_pass(&self.conn, &p)?;
         let beneficiaries: u64 = self
             .conn
             .prepare_cached("SELECT count(*) FROM beneficiaries WHERE period = ?1")?
@@ -112,11 +99,52 @@ impl Ledger {
             paid_amount,
             unpaid_amount: total_due.checked_sub(paid_amount)?,
             stopped_amount: Dong::new(stopped_amount)?,
-            by_account: crate::account::share_in(&self.conn, period)?,
+            by_account,
             cash_on_hand,
             events,
         })
     }
+}
+
+/// What one pass over a period's live lines adds up: lines, owed, lines paid, paid, stopped and
+/// unpaid, and the share the office pays by bank account.
+type LivePass = (u64, i64, u64, i64, i64, crate::account::AccountShare);
+
+/// The one pass over the period's live lines, each tagged paid / stopped / by account.
+fn live_pass(conn: &rusqlite::Connection, p: &str) -> Result<LivePass, LedgerError> {
+    let mut stmt = conn.prepare_cached(
+        "WITH live AS (
+            SELECT beneficiary_id, amount, paid_by IS NOT NULL AS paid, stopped, by_account
+            FROM line_state WHERE period = ?1 AND live)
+         SELECT count(*), coalesce(sum(amount), 0),
+                coalesce(sum(paid), 0), coalesce(sum(CASE WHEN paid THEN amount ELSE 0 END), 0),
+                coalesce(sum(CASE WHEN stopped AND NOT paid THEN amount ELSE 0 END), 0),
+                count(DISTINCT beneficiary_id),
+                count(DISTINCT CASE WHEN by_account AND NOT paid THEN beneficiary_id END),
+                coalesce(sum(CASE WHEN by_account AND NOT paid THEN amount ELSE 0 END), 0)
+         FROM live",
+    )?;
+    type Row = (u64, i64, u64, i64, i64, u64, u64, i64);
+    let (lines, total_due, paid_lines, paid_amount, stopped, people, by_people, by_amount): Row =
+        stmt.query_row([p], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+            ))
+        })?;
+    let share = crate::account::AccountShare {
+        people,
+        by_account_people: by_people,
+        amount: Dong::new(total_due)?,
+        by_account_amount: Dong::new(by_amount)?,
+    };
+    Ok((lines, total_due, paid_lines, paid_amount, stopped, share))
 }
 
 /// Where the pay point stands: the numbers of the Today screen and of `paypoint status`.
