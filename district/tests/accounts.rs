@@ -168,6 +168,7 @@ fn a_request_is_printed_exported_confirmed_and_its_person_is_no_longer_paid_in_c
     ]);
     let out = said.ok(&bin, &db, &strs(&args));
     assert!(out.contains("*********0123"), "{out}");
+    paypoint_testkit::pictures::keep_png(&form, "account-form");
     let text = pdf_text(&form);
     assert!(
         text.contains("GIẤY ĐỀ NGHỊ NHẬN TRỢ CẤP QUA TÀI KHOẢN"),
