@@ -158,3 +158,9 @@ ensure_nsis() {
   # stubs include amd64-unicode.
   command -v makensis >/dev/null || apt_install nsis
 }
+
+ensure_postgres() {
+  # The hub's store on PostgreSQL (PAYPOINT_TEST_STORE=postgres): scripts/pg-test-server runs
+  # Debian's server binaries (/usr/lib/postgresql/VERSION/bin), the test kit its createdb and psql.
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || apt_install postgresql postgresql-client
+}

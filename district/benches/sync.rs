@@ -3,6 +3,13 @@
 //! 1. Bytes on the wire and time to sync a day of 300 payouts through a counting TCP proxy,
 //!    against the gzip and zstd sizes of a minimal CSV of the same facts.
 //! 2. Hub ingest: 184 devices pushing a month (30.000 payouts in all) at once.
+//!
+//! At scale (issue 19; not part of the default run, each names its scenario):
+//! `cargo bench -p paypoint-district --bench sync -- scale province|peak|national`, with
+//! `PAYPOINT_BENCH_DEVICES` and `PAYPOINT_BENCH_PAYOUTS` to change the sizes. Each scenario runs
+//! side by side on SQLite (one node), PostgreSQL (one node) and PostgreSQL (two nodes, requests
+//! alternating): the month's rolls published, every device's month pushed as the devices send it
+//! (a day's events per batch, gzip), the push latencies, the wall time and each node's peak memory.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -183,48 +190,75 @@ fn signed_post(
     device: Uuid,
     key: &SigningKey,
 ) -> (u16, String) {
+    signed_post_as(http, url, path, body, None, device, key)
+}
+
+/// A POST signed as the device signs it: over the JSON `body`, sent as `gzipped` when given.
+fn signed_post_as(
+    http: &reqwest::blocking::Client,
+    url: &str,
+    path: &str,
+    body: &[u8],
+    gzipped: Option<&[u8]>,
+    device: Uuid,
+    key: &SigningKey,
+) -> (u16, String) {
     let ts = chrono::Utc::now().timestamp();
     let nonce = hex::encode(rand::random::<[u8; 16]>());
     let sig = protocol::sign_request(key, "POST", path, ts, &nonce, body);
-    let resp = http
+    let mut req = http
         .post(format!("{url}{path}"))
         .header(HEADER_DEVICE, device.to_string())
         .header(HEADER_TIMESTAMP, ts.to_string())
         .header(HEADER_NONCE, nonce)
-        .header(HEADER_SIGNATURE, sig)
-        .body(body.to_vec())
-        .send()
-        .unwrap();
+        .header(HEADER_SIGNATURE, sig);
+    req = match gzipped {
+        Some(gz) => req
+            .header(reqwest::header::CONTENT_ENCODING, "gzip")
+            .body(gz.to_vec()),
+        None => req.body(body.to_vec()),
+    };
+    let resp = req.send().unwrap();
     let s = resp.status().as_u16();
     (s, resp.text().unwrap())
 }
 
 /// A month of one device: `n` payouts, chained as the ledger chains them.
 fn month(device: Uuid, pay_point: &str, first: usize, n: usize) -> Vec<Event> {
-    let mut prev = GENESIS_HASH.to_string();
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
-        let code = format!("{pay_point}-{:06}", first + i);
-        let mut e = Event {
-            seq: i as u64 + 1,
-            id: Uuid::now_v7(),
-            device,
-            clerk: Some(1),
-            time: paypoint::ledger::local_now(),
-            kind: EventKind::Payout,
-            payload: serde_json::json!({
-                "period": PERIOD, "code": code, "amount": 2_789_000,
+    chained(
+        device,
+        (0..n).map(|i| {
+            serde_json::json!({
+                "period": PERIOD, "code": format!("{pay_point}-{:06}", first + i), "amount": 2_789_000,
                 "lines": [{"line": i + 1, "amount": 2_789_000, "kind": "monthly"}],
                 "recipient": "self", "proxy_name": null, "proxy_id_card": null, "at_home": false,
-            }),
-            prev: prev.clone(),
-            hash: String::new(),
-        };
-        e.hash = e.compute_hash();
-        prev = e.hash.clone();
-        out.push(e);
-    }
-    out
+            })
+        }),
+    )
+}
+
+/// One device's payouts with these payloads, numbered and chained as the ledger chains them.
+fn chained(device: Uuid, payloads: impl Iterator<Item = serde_json::Value>) -> Vec<Event> {
+    let mut prev = GENESIS_HASH.to_string();
+    payloads
+        .enumerate()
+        .map(|(i, payload)| {
+            let mut e = Event {
+                seq: i as u64 + 1,
+                id: Uuid::now_v7(),
+                device,
+                clerk: Some(1),
+                time: paypoint::ledger::local_now(),
+                kind: EventKind::Payout,
+                payload,
+                prev: prev.clone(),
+                hash: String::new(),
+            };
+            e.hash = e.compute_hash();
+            prev = e.hash.clone();
+            e
+        })
+        .collect()
 }
 
 fn ingest_184_devices() {
@@ -292,9 +326,10 @@ fn ingest_184_devices() {
         h.join().unwrap();
     }
     let elapsed = t.elapsed();
-    let stored: i64 = hub
+    let stored = hub
         .store()
-        .query_row("SELECT count(*) FROM payouts", [], |r| r.get(0))
+        .value("SELECT count(*) FROM payouts", &[])
+        .map(|v| v.int())
         .unwrap();
     assert_eq!(stored as usize, total);
     println!("## hub ingest: {DEVICES} devices, {total} payouts pushed concurrently");
@@ -307,9 +342,18 @@ fn ingest_184_devices() {
 
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing: run only under bench.
-    if !std::env::args().any(|a| a == "--bench") {
+    let args: Vec<String> = std::env::args().collect();
+    if !args.iter().any(|a| a == "--bench") {
+        return;
+    }
+    if let Some(i) = args.iter().position(|a| a == "scale") {
+        let scenario = args.get(i + 1).map_or("province", String::as_str);
+        scale::run(scenario);
         return;
     }
     day_of_300();
     ingest_184_devices();
 }
+
+#[path = "sync/scale.rs"]
+mod scale;

@@ -6,13 +6,13 @@
 //! account. The share of people and money paid by account per pay point is the figure the
 //! province reports.
 
+use crate::db::{params, Connection, OptionalExtension, TransactionBehavior};
 use paypoint::account::{masked, AccountDecision, AccountMark, AccountShare};
 use paypoint::event::payload::AccountRequested;
 use paypoint::money::Dong;
 use paypoint::roll::Roll;
 use paypoint::sync::protocol::AmendmentKind;
 use paypoint::Period;
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 
 use crate::{now, refused, Hub, HubError};
@@ -60,11 +60,11 @@ pub(crate) fn record(
     device: &str,
     event: &paypoint::event::Event,
     r: &AccountRequested,
-) -> rusqlite::Result<()> {
+) -> crate::db::Result<()> {
     tx.prepare_cached(
-        "INSERT OR IGNORE INTO account_requests (event_id, pay_point, device, seq, code, bank, number,
+        "INSERT INTO account_requests (event_id, pay_point, device, seq, code, bank, number,
              holder, relationship, phone, requested_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO NOTHING",
     )?
     .execute(params![
         event.id.to_string(),
@@ -88,7 +88,7 @@ pub(crate) fn marks(
     tx: &Connection,
     pay_point: &str,
     period: Period,
-) -> rusqlite::Result<Vec<AccountMark>> {
+) -> crate::db::Result<Vec<AccountMark>> {
     let mut stmt = tx.prepare_cached(
         "SELECT a.code, a.from_period, a.bank, a.number FROM account_requests a
           WHERE a.pay_point = ?1 AND a.decision = 'confirmed' AND a.from_period <= ?2
@@ -210,7 +210,7 @@ impl Hub {
         pay_point: Option<&str>,
         all: bool,
     ) -> Result<Vec<AccountRow>, HubError> {
-        let db = self.db();
+        let db = self.db()?;
         rows(&db, pay_point, all)
     }
 
@@ -276,7 +276,7 @@ impl Hub {
         code: &str,
         f: impl FnOnce(&Hub, &Connection, &str, &(String, String)) -> Result<(), HubError>,
     ) -> Result<AccountRow, HubError> {
-        let mut db = self.db();
+        let mut db = self.db()?;
         Self::require_pay_point(&db, pay_point)?;
         let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let found: Option<(String, String, String)> = tx
@@ -317,7 +317,7 @@ impl Hub {
                 "cần ghi lý do (--reason), ví dụ “chuyển khoản bị trả lại: tài khoản bị khóa”",
             ));
         }
-        let mut db = self.db();
+        let mut db = self.db()?;
         Self::require_pay_point(&db, pay_point)?;
         let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let code = code.trim();
@@ -384,7 +384,7 @@ impl Hub {
 
     /// Per pay point, the share of its latest roll of `period` paid by account.
     pub fn account_shares(&self, period: Period) -> Result<Vec<PayPointShare>, HubError> {
-        let db = self.db();
+        let db = self.db()?;
         shares_in(&db, period)
     }
 }
@@ -472,7 +472,7 @@ fn rows(db: &Connection, pay_point: Option<&str>, all: bool) -> Result<Vec<Accou
                 (SELECT group_concat(c.period, ' ') FROM account_cash_periods c
                   WHERE c.pay_point = a.pay_point AND c.code = a.code)
            FROM account_requests a
-          WHERE (?1 IS NULL OR a.pay_point = ?1) AND (?2 OR a.decision IS NULL)
+          WHERE (CAST(?1 AS TEXT) IS NULL OR a.pay_point = ?1) AND (?2 OR a.decision IS NULL)
           ORDER BY a.pay_point, a.requested_at, a.seq",
     )?;
     let rows = stmt.query_map(params![pay_point, all], |r| {

@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
+use crate::db::{params, Connection, OptionalExtension, TransactionBehavior};
 use paypoint::event::sha256_hex;
 use paypoint::roll::Roll;
 use paypoint::sync::protocol::{Amendment, AmendmentKind, RollDocument, Signed};
 use paypoint::Period;
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use crate::office::Office;
 use crate::{anomaly, life, now, reconcile, refused, ApiError, Hub, HubError};
@@ -37,9 +37,9 @@ impl Hub {
         if name.is_empty() {
             return Err(refused("cần tên điểm chi trả"));
         }
-        let db = self.db();
+        let db = self.db()?;
         let n = db.execute(
-            "INSERT OR IGNORE INTO pay_points (code, name, created_at) VALUES (?1, ?2, ?3)",
+            "INSERT INTO pay_points (code, name, created_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
             params![code, name, now()],
         )?;
         if n == 0 {
@@ -66,7 +66,7 @@ impl Hub {
         let roll = roll.normalised();
         roll.validate().map_err(|e| refused(e.to_string()))?;
         let total = roll.total().map_err(|e| refused(e.to_string()))?;
-        let mut db = self.db();
+        let mut db = self.db()?;
         Self::require_pay_point(&db, pay_point)?;
         let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let p = roll.period.to_string();
@@ -117,7 +117,7 @@ impl Hub {
     /// Signs and publishes the latest version of a pay point's roll for a period, and tells its
     /// devices to pull it. Publishing the same version again changes nothing.
     pub fn publish_roll(&self, pay_point: &str, period: Period) -> Result<u32, HubError> {
-        let mut db = self.db();
+        let mut db = self.db()?;
         Self::require_pay_point(&db, pay_point)?;
         let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let p = period.to_string();
@@ -174,7 +174,7 @@ impl Hub {
     ) -> Result<(paypoint::policy::PolicyTable, Vec<String>), HubError> {
         let table = paypoint::policy::read_file(file).map_err(|e| refused(e.to_string()))?;
         let text = paypoint::event::canonical_json(&table.to_file_json());
-        let mut db = self.db();
+        let mut db = self.db()?;
         let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let pay_points: Vec<String> = tx
             .prepare("SELECT code FROM pay_points ORDER BY code")?
@@ -225,7 +225,7 @@ impl Hub {
 
     /// Issues a one-time enrolment code for a pay point (valid 7 days). Only its hash is kept.
     pub fn enrol_code(&self, pay_point: &str) -> Result<String, HubError> {
-        let db = self.db();
+        let db = self.db()?;
         Self::require_pay_point(&db, pay_point)?;
         // 12 characters from an alphabet without look-alikes (no 0/O, 1/I/L).
         const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -261,12 +261,12 @@ impl Hub {
         }
         let code = paypoint::BeneficiaryCode::new(code)
             .ok_or_else(|| refused(format!("mã đối tượng “{code}” không hợp lệ")))?;
-        let mut db = self.db();
+        let mut db = self.db()?;
         Self::require_pay_point(&db, pay_point)?;
         let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let date = date.map(|d| d.to_string());
         tx.execute(
-            "INSERT OR IGNORE INTO stops (pay_point, code, reason, date, source) VALUES (?1, ?2, ?3, ?4, 'district')",
+            "INSERT INTO stops (pay_point, code, reason, date, source) VALUES (?1, ?2, ?3, ?4, 'district') ON CONFLICT DO NOTHING",
             params![pay_point, code.as_str(), reason, date],
         )?;
         let id = self.add_amendment(
@@ -317,7 +317,7 @@ impl Hub {
                 "cần ghi chú: ai đã xác minh, gặp ở đâu, giấy tờ gì (--note)",
             ));
         }
-        let mut db = self.db();
+        let mut db = self.db()?;
         Self::require_pay_point(&db, pay_point)?;
         let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let Some(id) = life::open_hold(&tx, pay_point, code)? else {
@@ -341,13 +341,13 @@ impl Hub {
     /// The people to be confirmed, of one pay point or all; with those already confirmed when
     /// `all`.
     pub fn holds(&self, pay_point: Option<&str>, all: bool) -> Result<Vec<life::Hold>, HubError> {
-        Ok(life::holds(&self.db(), pay_point, all)?)
+        Ok(life::holds(&*self.db()?, pay_point, all)?)
     }
 
     /// The office's settings: the thresholds for the anomaly checks and its own names, defaults
     /// overridden by what was set.
     pub fn settings(&self) -> Result<HubSettings, HubError> {
-        let db = self.db();
+        let db = self.db()?;
         Ok(HubSettings {
             thresholds: anomaly::Settings::load(&db)?,
             office: Office::load(&db)?,
@@ -356,12 +356,12 @@ impl Hub {
 
     /// The office's own names, for its papers and page.
     pub fn office(&self) -> Result<Office, HubError> {
-        Ok(Office::load(&self.db())?)
+        Ok(Office::load(&*self.db()?)?)
     }
 
     /// Sets one threshold or name (checked); a threshold applies to every batch received after.
     pub fn set_setting(&self, key: &str, value: &str) -> Result<HubSettings, HubError> {
-        let db = self.db();
+        let db = self.db()?;
         let mut s = HubSettings {
             thresholds: anomaly::Settings::load(&db)?,
             office: Office::load(&db)?,

@@ -4,10 +4,10 @@
 //! shortfall, home payouts with no visit. Each is a flag with the money at stake for the office to
 //! check; none refuses anything. Thresholds are the office's settings ([`Settings`]).
 
+use crate::db::{params, Connection, OptionalExtension};
 use chrono::{DateTime, FixedOffset, NaiveTime, Timelike};
 use paypoint::event::payload::{Payout, RecipientKind};
 use paypoint::event::Event;
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 /// A beneficiary aged `max_age` or more paid.
@@ -98,7 +98,7 @@ pub const SETTING_NAMES: [&str; 11] = [
 
 impl Settings {
     /// The defaults, overridden by the rows of the `settings` table.
-    pub fn load(db: &Connection) -> rusqlite::Result<Settings> {
+    pub fn load(db: &Connection) -> crate::db::Result<Settings> {
         let mut s = Settings::default();
         let rows: Vec<(String, String)> = db
             .prepare_cached("SELECT key, value FROM settings")?
@@ -183,7 +183,7 @@ pub fn check_payout(
     device: &str,
     e: &Event,
     p: &Payout,
-) -> rusqlite::Result<Vec<Anomaly>> {
+) -> crate::db::Result<Vec<Anomaly>> {
     let mut out = Vec::new();
     let (code, period, amount) = (p.code.as_str(), p.period.to_string(), p.amount.as_i64());
     let person: Option<(Option<i64>, Option<String>)> = db
@@ -243,7 +243,7 @@ fn proxy_checks(
     p: &Payout,
     paid_at: Option<DateTime<FixedOffset>>,
     valid_until: Option<String>,
-) -> rusqlite::Result<Vec<Anomaly>> {
+) -> crate::db::Result<Vec<Anomaly>> {
     let mut out = Vec::new();
     let (code, amount) = (p.code.as_str(), p.amount.as_i64());
     let expired = valid_until
@@ -297,7 +297,7 @@ fn speed_check(
     code: &str,
     amount: i64,
     t: DateTime<FixedOffset>,
-) -> rusqlite::Result<Option<Anomaly>> {
+) -> crate::db::Result<Option<Anomaly>> {
     if settings.max_payouts_per_minute <= 0 {
         return Ok(None);
     }
@@ -331,7 +331,7 @@ fn lump_check(
     settings: &Settings,
     pay_point: &str,
     p: &Payout,
-) -> rusqlite::Result<Option<Anomaly>> {
+) -> crate::db::Result<Option<Anomaly>> {
     let n = settings.unpaid_periods_before_lump;
     if n <= 0 {
         return Ok(None);
@@ -381,7 +381,7 @@ pub fn check_reversals(
     clerk: Option<i64>,
     period: &str,
     amount: i64,
-) -> rusqlite::Result<Option<Anomaly>> {
+) -> crate::db::Result<Option<Anomaly>> {
     let Some(clerk) = clerk else {
         return Ok(None);
     };
@@ -409,10 +409,10 @@ pub fn check_unchecked_share(
     pay_point: &str,
     clerk: i64,
     period: &str,
-) -> rusqlite::Result<Option<Anomaly>> {
+) -> crate::db::Result<Option<Anomaly>> {
     let (total, unchecked, amount): (i64, i64, i64) = db
         .prepare_cached(
-            "SELECT count(*), coalesce(sum(id_check IS NULL OR id_check = 'none'), 0),
+            "SELECT count(*), coalesce(sum(CASE WHEN id_check IS NULL OR id_check = 'none' THEN 1 ELSE 0 END), 0),
                     coalesce(sum(CASE WHEN id_check IS NULL OR id_check = 'none' THEN amount END), 0)
              FROM payouts WHERE pay_point = ?1 AND period = ?2 AND clerk = ?3 AND reversed_by IS NULL",
         )?
@@ -444,7 +444,7 @@ pub fn home_payouts_without_visit<'a>(
     db: &Connection,
     device: &str,
     events: &[&'a Event],
-) -> rusqlite::Result<Vec<(&'a Event, Payout, Anomaly)>> {
+) -> crate::db::Result<Vec<(&'a Event, Payout, Anomaly)>> {
     let mut out = Vec::new();
     for e in events {
         let Ok(paypoint::event::EventPayload::Payout(p)) = e.facts() else {

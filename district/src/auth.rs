@@ -1,10 +1,10 @@
 //! Who may talk to the hub: a device's enrolment with a one-time code, and the signature every
 //! request carries (timestamp window, single-use nonce, ed25519 over the request).
 
+use crate::db::{params, Connection, OptionalExtension, TransactionBehavior};
 use ed25519_dalek::VerifyingKey;
 use paypoint::event::sha256_hex;
 use paypoint::sync::protocol::{self, EnrolRequest, EnrolResponse, MAX_CLOCK_SKEW_SECS};
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use uuid::Uuid;
 
 use crate::{now, ApiError, Hub, Refusal};
@@ -47,7 +47,7 @@ impl Hub {
                 "thiếu hoặc sai mã thiết bị (X-Paypoint-Device)",
             )
         })?;
-        let db = self.db();
+        let db = self.db()?;
         let row: Option<(String, String)> = db
             .prepare_cached("SELECT pay_point, public_key FROM devices WHERE id = ?1")?
             .query_row([device.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -111,7 +111,9 @@ impl Hub {
         db.prepare_cached("DELETE FROM nonces WHERE ts < ?1")?
             .execute([now - 2 * MAX_CLOCK_SKEW_SECS])?;
         let fresh = db
-            .prepare_cached("INSERT OR IGNORE INTO nonces (device, nonce, ts) VALUES (?1, ?2, ?3)")?
+            .prepare_cached(
+                "INSERT INTO nonces (device, nonce, ts) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+            )?
             .execute(params![device.to_string(), nonce, ts])?;
         if fresh == 0 {
             return Err(ApiError::new(
@@ -144,7 +146,7 @@ impl Hub {
         }
         let key = protocol::parse_public_key(&req.public_key)
             .map_err(|e| ApiError::new(Refusal::BadRequest, e))?;
-        let mut db = self.db();
+        let mut db = self.db()?;
         Self::check_signature(&db, &key, req.device, method, path_and_query, auth, body)?;
         let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let hash = sha256_hex(req.code.trim().to_ascii_uppercase().as_bytes());

@@ -44,7 +44,7 @@ impl Hub {
         period: Option<Period>,
         today: NaiveDate,
     ) -> Result<Vec<ReportDue>, HubError> {
-        let db = self.db();
+        let db = self.db()?;
         let mut stmt = db.prepare(
             "SELECT r.pay_point, pp.name, r.period,
                     (SELECT min(e.local_time) FROM events e
@@ -52,7 +52,7 @@ impl Hub {
                        AND json_extract(e.payload, '$.period') = r.period)
              FROM (SELECT DISTINCT pay_point, period FROM rolls WHERE published_at IS NOT NULL) r
              JOIN pay_points pp ON pp.code = r.pay_point
-             WHERE ?1 IS NULL OR r.period = ?1
+             WHERE CAST(?1 AS TEXT) IS NULL OR r.period = ?1
              ORDER BY r.period, r.pay_point",
         )?;
         let rows = stmt.query_map([period.map(|p| p.to_string())], |r| {

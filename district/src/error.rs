@@ -11,7 +11,7 @@ pub enum HubError {
     Refused(String),
     /// Storage failure.
     #[error("lỗi kho dữ liệu của đơn vị quản lý: {0}")]
-    Storage(#[from] rusqlite::Error),
+    Storage(#[from] crate::db::Error),
 }
 
 /// Why a device's request was refused. `http.rs` maps each to its status code, as
@@ -57,8 +57,8 @@ impl ApiError {
     }
 }
 
-impl From<rusqlite::Error> for ApiError {
-    fn from(e: rusqlite::Error) -> Self {
+impl From<crate::db::Error> for ApiError {
+    fn from(e: crate::db::Error) -> Self {
         ApiError::new(
             Refusal::Internal,
             format!("lỗi kho dữ liệu của đơn vị quản lý: {e}"),

@@ -1,8 +1,8 @@
 //! What the hub sends a signed device: its pay point's published roll, the amendments after its
 //! cursor, and what the hub holds of it.
 
+use crate::db::{params, OptionalExtension};
 use paypoint::sync::protocol::{AmendmentsResponse, HubStatus};
-use rusqlite::{params, OptionalExtension};
 
 use crate::{ApiError, DeviceInfo, Hub, Refusal};
 
@@ -18,7 +18,7 @@ impl Hub {
         period: &str,
     ) -> Result<String, ApiError> {
         Self::own_pay_point(dev, pay_point)?;
-        let db = self.db();
+        let db = self.db()?;
         db.query_row(
             "SELECT document FROM rolls WHERE pay_point = ?1 AND period = ?2 AND published_at IS NOT NULL
              ORDER BY version DESC LIMIT 1",
@@ -40,7 +40,7 @@ impl Hub {
         // SQLite's integers are i64: a cursor past i64::MAX (no amendment ever gets there) asks
         // for what follows i64::MAX, nothing, instead of failing the query with a 500.
         let after = i64::try_from(after).unwrap_or(i64::MAX);
-        let db = self.db();
+        let db = self.db()?;
         let mut stmt = db.prepare_cached(
             "SELECT document FROM amendments WHERE pay_point = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
         )?;
@@ -62,7 +62,7 @@ impl Hub {
     /// The device's position at the hub.
     pub fn device_status(&self, dev: &DeviceInfo, pay_point: &str) -> Result<HubStatus, ApiError> {
         Self::own_pay_point(dev, pay_point)?;
-        let db = self.db();
+        let db = self.db()?;
         let (accepted, head): (u64, String) = db.query_row(
             "SELECT accepted_seq, head_hash FROM devices WHERE id = ?1",
             [dev.id.to_string()],

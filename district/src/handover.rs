@@ -6,11 +6,11 @@
 //! broken device: the people it held and had not reported paid go to the device left, and are
 //! listed as uncertain until the commune has checked them on paper.
 
+use crate::db::{params, Connection, OptionalExtension, TransactionBehavior};
 use paypoint::event::payload::{HoldReceived, HoldReleased};
 use paypoint::event::{Event, EventPayload};
 use paypoint::sync::protocol::{AmendmentKind, GrantVia, HoldGrant};
 use paypoint::Period;
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -428,7 +428,7 @@ fn resolve(
     let ids: Vec<String> = tx
         .prepare_cached(
             "SELECT id FROM devices WHERE pay_point = ?1 AND id != ?2 AND revoked_at IS NULL
-               AND substr(id, -length(?3)) = ?3",
+               AND substr(id, length(id) - length(?3) + 1) = ?3",
         )?
         .query_map(params![pay_point, from, typed], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
@@ -441,7 +441,7 @@ fn set_holder(
     codes: &[String],
     device: &str,
     handover: &str,
-) -> rusqlite::Result<()> {
+) -> crate::db::Result<()> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO hub_holds (pay_point, code, device, handover) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (pay_point, code) DO UPDATE SET device = excluded.device, handover = excluded.handover",
@@ -454,7 +454,7 @@ fn set_holder(
 
 /// The device a revoked device's person was given to, when this device is revoked and the
 /// person was among those it gave up.
-fn granted_away(tx: &Connection, dev_id: &str, code: &str) -> rusqlite::Result<Option<String>> {
+fn granted_away(tx: &Connection, dev_id: &str, code: &str) -> crate::db::Result<Option<String>> {
     tx.prepare_cached(
         "SELECT d.revoked_to FROM uncertain_people u JOIN devices d ON d.id = u.device
          WHERE u.device = ?1 AND u.code = ?2",
@@ -475,7 +475,7 @@ impl Hub {
     /// made is money paid): it lets those people go at that sync, and a payout it reports for one
     /// of them is flagged. Run again, it moves whoever it still holds.
     pub fn revoke_device(&self, device: &str, to: &str) -> Result<Revoked, HubError> {
-        let mut db = self.db();
+        let mut db = self.db()?;
         let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let (lost, pay_point, holds_all) = find_device(&tx, device)?;
         let (kept, kept_pp, _) = find_device(&tx, to)?;
@@ -516,7 +516,8 @@ impl Hub {
             )?;
             set_holder(&tx, &pay_point, &moved, &kept, &handover)?;
             let mut stmt = tx.prepare(
-                "INSERT OR REPLACE INTO uncertain_people (pay_point, device, period, code, revoked_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO uncertain_people (pay_point, device, period, code, revoked_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (device, code) DO UPDATE SET pay_point = excluded.pay_point, period = excluded.period, revoked_at = excluded.revoked_at",
             )?;
             for code in &moved {
                 stmt.execute(params![pay_point, lost, period, code, at])?;
@@ -551,10 +552,10 @@ impl Hub {
 
     /// The devices of every pay point (or one), with whom they hold and whether revoked.
     pub fn devices(&self, pay_point: Option<&str>) -> Result<Vec<DeviceRow>, HubError> {
-        let db = self.db();
+        let db = self.db()?;
         let mut stmt = db.prepare(
             "SELECT id, pay_point, holds_all, accepted_seq, last_sync_at, revoked_at, revoked_to FROM devices
-             WHERE ?1 IS NULL OR pay_point = ?1 ORDER BY pay_point, enrolled_at, id",
+             WHERE CAST(?1 AS TEXT) IS NULL OR pay_point = ?1 ORDER BY pay_point, enrolled_at, id",
         )?;
         let rows = stmt
             .query_map([pay_point], |r| {
@@ -576,7 +577,7 @@ impl Hub {
 
     /// The people revoked devices held and had not reported paid: the commune checks each.
     pub fn uncertain(&self, pay_point: Option<&str>) -> Result<Vec<Uncertain>, HubError> {
-        let db = self.db();
+        let db = self.db()?;
         let mut stmt = db.prepare(
             "SELECT u.pay_point, u.code, u.period, u.device, u.revoked_at,
                     (SELECT group_concat(p.device) FROM payouts p WHERE p.pay_point = u.pay_point
@@ -584,7 +585,7 @@ impl Hub {
                     (SELECT json_extract(e.value, '$.name') FROM rolls r, json_each(r.roll, '$.entries') e
                      WHERE r.pay_point = u.pay_point AND r.period = u.period AND r.published_at IS NOT NULL
                        AND json_extract(e.value, '$.code') = u.code ORDER BY r.version DESC LIMIT 1)
-             FROM uncertain_people u WHERE ?1 IS NULL OR u.pay_point = ?1
+             FROM uncertain_people u WHERE CAST(?1 AS TEXT) IS NULL OR u.pay_point = ?1
              ORDER BY u.pay_point, u.code",
         )?;
         let rows = stmt
@@ -615,7 +616,7 @@ fn find_device(tx: &Connection, typed: &str) -> Result<(String, String, bool), H
         Vec::new()
     } else {
         tx.prepare(
-            "SELECT id, pay_point, holds_all FROM devices WHERE substr(id, -length(?1)) = ?1",
+            "SELECT id, pay_point, holds_all FROM devices WHERE substr(id, length(id) - length(?1) + 1) = ?1",
         )?
         .query_map([&typed], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<Result<_, _>>()?
@@ -638,7 +639,7 @@ fn held_unpaid(
     period: &str,
     device: &str,
     holds_all: bool,
-) -> rusqlite::Result<Vec<String>> {
+) -> crate::db::Result<Vec<String>> {
     tx.prepare(
         "SELECT DISTINCT rp.code FROM roll_people rp
          LEFT JOIN hub_holds h ON h.pay_point = rp.pay_point AND h.code = rp.code

@@ -46,6 +46,7 @@ pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(page))
+        .route("/healthz", get(healthz))
         .route("/v1/enrol", post(enrol))
         .route("/v1/pay-points/{code}/rolls/{period}", get(roll))
         .route("/v1/pay-points/{code}/amendments", get(amendments))
@@ -417,6 +418,16 @@ async fn status(
         move |hub, dev, _| hub.device_status(dev, &code).map(|r| to_json(&r)),
     )
     .await
+}
+
+/// For a load balancer: 200 while this node reaches the store, 503 (an `Error`) when it does not.
+async fn healthz(State(st): State<AppState>) -> Response {
+    let hub = st.hub.clone();
+    match tokio::task::spawn_blocking(move || hub.healthy()).await {
+        Ok(Ok(())) => json_answer(StatusCode::OK, r#"{"ok":true}"#.to_string()),
+        Ok(Err(e)) => refusal(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
+        Err(_) => refusal(StatusCode::SERVICE_UNAVAILABLE, "máy chủ đang dừng"),
+    }
 }
 
 #[derive(Deserialize)]

@@ -2,11 +2,11 @@
 //! into the hub's tables, and checked (stops, second devices, the published roll, anomalies,
 //! proof of life); the flags go back in the signed receipt.
 
+use crate::db::{params, Connection, OptionalExtension};
 use paypoint::event::payload;
 use paypoint::event::{sha256_hex, Event, EventPayload, GENESIS_HASH};
 use paypoint::roll::LineKind;
 use paypoint::sync::protocol::{BatchFault, Flag, PushBatch, ReceiptBody, Signed};
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use crate::{anomaly, now, proxy, reconcile, ApiError, DeviceInfo, Hub, Refusal};
 
@@ -25,8 +25,9 @@ impl Hub {
         let batch = read_batch(dev, body)?;
         // Rebuilt before the store is locked; chained inside, from the hash the hub holds.
         let mut events = batch.events().map_err(named)?;
-        let mut db = self.db();
-        let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut db = self.db()?;
+        // Everything a batch writes belongs to its pay point (checked above).
+        let tx = db.transaction_for(pay_point)?;
         let dev_id = dev.id.to_string();
         let (accepted, head): (u64, String) = tx
             .prepare_cached("SELECT accepted_seq, head_hash FROM devices WHERE id = ?1")?
@@ -98,8 +99,8 @@ impl Hub {
         for e in new {
             let inserted = tx
                 .prepare_cached(
-                    "INSERT OR IGNORE INTO events (id, device, pay_point, seq, kind, clerk, local_time, payload, prev_hash, hash, received_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                    "INSERT INTO events (id, device, pay_point, seq, kind, clerk, local_time, payload, prev_hash, hash, received_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO NOTHING",
                 )?
                 .execute(params![
                     e.id.to_string(),
@@ -175,7 +176,7 @@ fn unchecked_shares(
     new: &[&Event],
     received_at: &str,
     flags: &mut Vec<Flag>,
-) -> Result<(), rusqlite::Error> {
+) -> Result<(), crate::db::Error> {
     let mut latest: std::collections::BTreeMap<(i64, String), &Event> = Default::default();
     for e in new {
         if let (Some(clerk), Ok(EventPayload::Payout(p))) = (e.clerk, e.facts()) {
@@ -302,7 +303,7 @@ fn fingerprint(events: &[Event]) -> String {
 /// Projects one new event into the hub's tables and raises its flags. The event's facts are read
 /// through the core's typed payloads; an event whose payload does not have its kind's shape is
 /// kept (it is in the chain) and flagged for the office, never dropped.
-fn project(raiser: &mut Raiser<'_>, device: &str) -> Result<(), rusqlite::Error> {
+fn project(raiser: &mut Raiser<'_>, device: &str) -> Result<(), crate::db::Error> {
     let (tx, e) = (raiser.tx, raiser.event);
     let facts = match e.facts() {
         Ok(f) => f,
@@ -341,7 +342,7 @@ fn project(raiser: &mut Raiser<'_>, device: &str) -> Result<(), rusqlite::Error>
         }
         EventPayload::Stop(s) => {
             tx.prepare_cached(
-                "INSERT OR IGNORE INTO stops (pay_point, code, reason, date, source) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO stops (pay_point, code, reason, date, source) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
             )?
             .execute(params![raiser.pay_point, s.code, s.reason.as_str(), s.date, format!("device:{device}")])?;
         }
@@ -394,7 +395,7 @@ impl<'a> Raiser<'a> {
         other: Option<String>,
         detail: String,
         amount: i64,
-    ) -> Result<(), rusqlite::Error> {
+    ) -> Result<(), crate::db::Error> {
         let event = self.event.id;
         self.tx
             .prepare_cached(
@@ -420,7 +421,7 @@ fn project_payout(
     device: &str,
     p: &payload::Payout,
     raiser: &mut Raiser<'_>,
-) -> Result<(), rusqlite::Error> {
+) -> Result<(), crate::db::Error> {
     let (tx, pay_point, e) = (raiser.tx, raiser.pay_point, raiser.event);
     let (code, period, amount) = (p.code.as_str(), p.period.to_string(), p.amount.as_i64());
     let stop: Option<(String, Option<String>, String)> = tx
@@ -484,8 +485,8 @@ fn project_payout(
     identity_checks(raiser, p)?;
     let method = p.id_check.as_ref().map(paypoint::idcard::IdCheck::method);
     tx.prepare_cached(
-        "INSERT OR IGNORE INTO payouts (id, pay_point, device, period, code, amount, paid_at, proxy_id_card, at_home, clerk, id_check)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO payouts (id, pay_point, device, period, code, amount, paid_at, proxy_id_card, at_home, clerk, id_check)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO NOTHING",
     )?
     .execute(params![e.id.to_string(), pay_point, device, period, code, amount, e.time, p.proxy_id_card, p.at_home, e.clerk, method])?;
     Ok(())
@@ -493,7 +494,7 @@ fn project_payout(
 
 /// A proxy added at the counter is listed for the office; a payout to a proxy the office refused
 /// for this person is flagged.
-fn identity_checks(raiser: &mut Raiser<'_>, p: &payload::Payout) -> Result<(), rusqlite::Error> {
+fn identity_checks(raiser: &mut Raiser<'_>, p: &payload::Payout) -> Result<(), crate::db::Error> {
     let (tx, pay_point, e) = (raiser.tx, raiser.pay_point, raiser.event);
     if let Some(a) = &p.proxy_added_at_counter {
         proxy::record(tx, pay_point, &e.id.to_string(), &e.time, p, a)?;

@@ -3,9 +3,9 @@
 //! (the core's rule, [`paypoint::life::unseen_streak`]), holds them "to be confirmed" and tells the
 //! pay point; the commune confirms them (`paypoint-district confirm`), which lifts the hold.
 
+use crate::db::{params, Connection, OptionalExtension};
 use paypoint::life::{unseen_streak, PeriodSeen};
 use paypoint::Period;
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::anomaly::Settings;
@@ -27,9 +27,9 @@ pub struct Hold {
     pub note: Option<String>,
 }
 
-fn periods_of(db: &Connection, pay_point: &str, code: &str) -> rusqlite::Result<Vec<PeriodSeen>> {
+fn periods_of(db: &Connection, pay_point: &str, code: &str) -> crate::db::Result<Vec<PeriodSeen>> {
     let mut stmt = db.prepare_cached(
-        "SELECT period, max(proxy_id_card IS NULL AND at_home = 0) FROM payouts
+        "SELECT period, max(CASE WHEN proxy_id_card IS NULL AND at_home = 0 THEN 1 ELSE 0 END) FROM payouts
          WHERE pay_point = ?1 AND code = ?2 AND reversed_by IS NULL GROUP BY period",
     )?;
     let rows = stmt.query_map(params![pay_point, code], |r| {
@@ -53,7 +53,7 @@ pub fn new_hold(
     settings: &Settings,
     pay_point: &str,
     code: &str,
-) -> rusqlite::Result<Option<Vec<Period>>> {
+) -> crate::db::Result<Option<Vec<Period>>> {
     let needed = u32::try_from(settings.unseen_periods_before_confirm).unwrap_or(u32::MAX);
     if needed == 0 {
         return Ok(None);
@@ -83,7 +83,7 @@ pub fn record_hold(
     periods: &[Period],
     amendment: u64,
     at: &str,
-) -> rusqlite::Result<()> {
+) -> crate::db::Result<()> {
     let text = periods
         .iter()
         .map(Period::to_string)
@@ -97,7 +97,7 @@ pub fn record_hold(
 }
 
 /// The open hold's id on `code`, if any.
-pub fn open_hold(db: &Connection, pay_point: &str, code: &str) -> rusqlite::Result<Option<i64>> {
+pub fn open_hold(db: &Connection, pay_point: &str, code: &str) -> crate::db::Result<Option<i64>> {
     db.prepare_cached(
         "SELECT id FROM life_holds WHERE pay_point = ?1 AND code = ?2 AND confirmed_at IS NULL",
     )?
@@ -112,7 +112,7 @@ pub fn record_confirmation(
     note: &str,
     amendment: u64,
     at: &str,
-) -> rusqlite::Result<()> {
+) -> crate::db::Result<()> {
     db.prepare_cached(
         "UPDATE life_holds SET confirmed_at = ?1, note = ?2, confirmed_amendment = ?3,
              confirmed_through = (SELECT max(p.period) FROM payouts p
@@ -124,10 +124,10 @@ pub fn record_confirmation(
 }
 
 /// Holds of one pay point or all, the open ones first; confirmed ones only when `all`.
-pub fn holds(db: &Connection, pay_point: Option<&str>, all: bool) -> rusqlite::Result<Vec<Hold>> {
+pub fn holds(db: &Connection, pay_point: Option<&str>, all: bool) -> crate::db::Result<Vec<Hold>> {
     let mut stmt = db.prepare_cached(
         "SELECT pay_point, code, periods, raised_at, confirmed_at, note FROM life_holds
-         WHERE (?1 IS NULL OR pay_point = ?1) AND (?2 OR confirmed_at IS NULL)
+         WHERE (CAST(?1 AS TEXT) IS NULL OR pay_point = ?1) AND (?2 OR confirmed_at IS NULL)
          ORDER BY confirmed_at IS NOT NULL, pay_point, code, id",
     )?;
     let rows = stmt.query_map(params![pay_point, all], |r| {

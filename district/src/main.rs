@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use district::http::{router, AppState};
-use district::Hub;
+use district::seal::SealKey;
+use district::{Hub, StoreAt};
 use paypoint::Period;
 
 /// Máy chủ của đơn vị quản lý (Sổ chi trả): nhận dữ liệu của các điểm chi trả, phát hành danh sách có chữ ký.
@@ -23,11 +24,43 @@ struct Cli {
         default_value = "district-data"
     )]
     data: PathBuf,
+    /// Kho PostgreSQL dùng chung cho nhiều máy chủ (postgres://người_dùng@máy:cổng/tên_kho) thay
+    /// cho tệp hub.sqlite; khóa ký của máy chủ được niêm phong trong kho bằng khóa niêm phong.
+    #[arg(
+        long,
+        global = true,
+        env = "PAYPOINT_DISTRICT_DATABASE",
+        hide_env_values = true
+    )]
+    database: Option<String>,
+    /// Tệp chứa khóa niêm phong (64 chữ số hex, `openssl rand -hex 32`), cấp cho mọi máy chủ
+    /// dùng chung kho PostgreSQL; hoặc đặt thẳng khóa vào PAYPOINT_DISTRICT_SEAL_KEY.
+    #[arg(long, global = true, env = "PAYPOINT_DISTRICT_SEAL_KEY_FILE")]
+    seal_key_file: Option<PathBuf>,
     /// In kết quả dạng JSON.
     #[arg(long, global = true)]
     json: bool,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Subcommand)]
+enum StoreCommand {
+    /// Chép toàn bộ kho SQLite (--data) sang một kho PostgreSQL mới tạo, rồi đối chiếu chuỗi sự
+    /// kiện của từng thiết bị và quyết toán mọi kỳ trên hai kho. Cần khóa niêm phong
+    /// (--seal-key-file hoặc PAYPOINT_DISTRICT_SEAL_KEY) như khi chạy trên PostgreSQL.
+    Copy {
+        /// Kho PostgreSQL đích (postgres://…), chưa có dữ liệu.
+        #[arg(long)]
+        to: String,
+    },
+    /// Sao lưu kho SQLite thành một tệp nhất quán, kể cả khi máy chủ đang nhận dữ liệu
+    /// (kho PostgreSQL: dùng pg_dump).
+    Backup {
+        /// Tệp sao lưu (chưa có).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -44,6 +77,9 @@ enum Command {
     /// Điểm chi trả.
     #[command(subcommand)]
     PayPoint(PayPointCommand),
+    /// Kho dữ liệu: sao lưu tệp SQLite khi máy chủ đang chạy; chuyển sang PostgreSQL.
+    #[command(subcommand)]
+    Store(StoreCommand),
     /// Danh sách chi trả.
     #[command(subcommand)]
     Roll(RollCommand),
@@ -374,8 +410,67 @@ fn publish_policy(hub: &Hub, file: &std::path::Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Where the store is: the SQLite file in `--data`, or the PostgreSQL database given, with the
+/// seal key from its file or the environment.
+fn store_at(cli: &Cli, seal: Option<SealKey>) -> Result<StoreAt, String> {
+    let Some(url) = &cli.database else {
+        return Ok(StoreAt::Sqlite(cli.data.clone()));
+    };
+    Ok(StoreAt::Postgres {
+        url: url.clone(),
+        seal: seal.ok_or_else(|| NO_SEAL.to_string())?,
+    })
+}
+
+const NO_SEAL: &str = "kho PostgreSQL cần khóa niêm phong: --seal-key-file TỆP hoặc \
+    PAYPOINT_DISTRICT_SEAL_KEY (64 chữ số hex, tạo bằng `openssl rand -hex 32`; mọi máy chủ \
+    dùng chung kho phải có cùng khóa)";
+
+/// The seal key, from its file or the environment, if given.
+fn seal_key(cli: &Cli) -> Result<Option<SealKey>, String> {
+    let key = match (
+        &cli.seal_key_file,
+        std::env::var("PAYPOINT_DISTRICT_SEAL_KEY"),
+    ) {
+        (Some(file), _) => SealKey::from_file(file),
+        (None, Ok(hex)) => SealKey::from_hex(&hex),
+        (None, Err(_)) => return Ok(None),
+    };
+    key.map(Some).map_err(|e| e.to_string())
+}
+
+/// `store copy` and `store backup`.
+fn store(hub: &Hub, seal: &Option<SealKey>, c: StoreCommand, json: bool) -> Result<(), String> {
+    match c {
+        StoreCommand::Copy { to } => {
+            let seal = seal.as_ref().ok_or_else(|| NO_SEAL.to_string())?;
+            let r = hub.copy_to_postgres(&to, seal).map_err(|e| e.to_string())?;
+            if json {
+                out(&serde_json::to_string(&r).expect("serialises"));
+                return Ok(());
+            }
+            for (table, n) in &r.tables {
+                out(&format!("{table}: {n} dòng"));
+            }
+            out(&format!(
+                "Đã chép sang {} và đối chiếu: chuỗi sự kiện của {} thiết bị, {} dòng quyết toán khớp.",
+                district::store::shown(&to),
+                r.devices_checked,
+                r.settlement_rows_checked
+            ));
+            Ok(())
+        }
+        StoreCommand::Backup { out: file } => {
+            hub.backup(&file).map_err(|e| e.to_string())?;
+            out(&format!("Đã sao lưu kho vào {}.", file.display()));
+            Ok(())
+        }
+    }
+}
+
 fn run(cli: Cli) -> Result<(), String> {
-    let hub = Hub::open(&cli.data).map_err(|e| e.to_string())?;
+    let cli_seal = seal_key(&cli)?;
+    let hub = Hub::open_at(store_at(&cli, cli_seal.clone())?).map_err(|e| e.to_string())?;
     let json = cli.json;
     let e = |e: district::HubError| e.to_string();
     match cli.command {
@@ -446,6 +541,7 @@ fn run(cli: Cli) -> Result<(), String> {
             let options = settlement_options(&hub, organisation, place, date, fee_rate)?;
             settlement(&hub, period, csv, pdf, options, json)
         }
+        Command::Store(c) => store(&hub, &cli_seal, c, json),
         Command::Key => {
             out(&hub.public_key_hex());
             Ok(())

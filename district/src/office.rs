@@ -4,7 +4,7 @@
 //! code name "district" stays, the texts say what the office is called, as set with
 //! `paypoint-district settings set` (stored beside the anomaly thresholds).
 
-use rusqlite::Connection;
+use crate::db::Connection;
 use serde::Serialize;
 
 /// Longest name accepted.
@@ -39,7 +39,7 @@ pub const OFFICE_SETTING_NAMES: [&str; 4] = ["managing_office", "payer", "place"
 
 impl Office {
     /// The defaults, overridden by the rows of the `settings` table.
-    pub fn load(db: &Connection) -> rusqlite::Result<Office> {
+    pub fn load(db: &Connection) -> crate::db::Result<Office> {
         let mut o = Office::default();
         let rows: Vec<(String, String)> = db
             .prepare_cached("SELECT key, value FROM settings")?

@@ -3,9 +3,9 @@
 //! chain of events. A page made from a roll the office never published, a total written over, a
 //! receipt for a payout that never reached the hub or was reversed: each is named, with the code.
 
+use crate::db::{params, Connection, OptionalExtension};
 use paypoint::paper::{PaperKind, PaperStamp};
 use paypoint::Dong;
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 /// One disagreement between the page and the hub's records.
@@ -30,7 +30,7 @@ pub struct PaperCheck {
     pub notes: Vec<String>,
 }
 
-fn published_amount(db: &Connection, s: &PaperStamp, code: &str) -> rusqlite::Result<Option<i64>> {
+fn published_amount(db: &Connection, s: &PaperStamp, code: &str) -> crate::db::Result<Option<i64>> {
     db.prepare_cached(
         "SELECT sum(amount) FROM roll_lines WHERE pay_point = ?1 AND period = ?2 AND code = ?3
          AND version = (SELECT max(version) FROM roll_lines WHERE pay_point = ?1 AND period = ?2)",
@@ -40,7 +40,7 @@ fn published_amount(db: &Connection, s: &PaperStamp, code: &str) -> rusqlite::Re
     })
 }
 
-fn sheet_findings(db: &Connection, s: &PaperStamp, out: &mut PaperCheck) -> rusqlite::Result<()> {
+fn sheet_findings(db: &Connection, s: &PaperStamp, out: &mut PaperCheck) -> crate::db::Result<()> {
     let published: bool = db
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM roll_lines WHERE pay_point = ?1 AND period = ?2)",
@@ -90,7 +90,11 @@ fn sheet_findings(db: &Connection, s: &PaperStamp, out: &mut PaperCheck) -> rusq
     Ok(())
 }
 
-fn receipt_findings(db: &Connection, s: &PaperStamp, out: &mut PaperCheck) -> rusqlite::Result<()> {
+fn receipt_findings(
+    db: &Connection,
+    s: &PaperStamp,
+    out: &mut PaperCheck,
+) -> crate::db::Result<()> {
     let id = uuid::Uuid::parse_str(&s.document)
         .map(|u| u.to_string())
         .unwrap_or_default();
@@ -143,7 +147,7 @@ fn account_form_findings(
     db: &Connection,
     s: &PaperStamp,
     out: &mut PaperCheck,
-) -> rusqlite::Result<()> {
+) -> crate::db::Result<()> {
     let claimed = s.lines.first().map(|l| l.0.clone());
     let found: bool = db
         .prepare_cached(
@@ -166,7 +170,7 @@ fn account_form_findings(
 }
 
 /// Checks one page against the hub's records.
-pub fn check(db: &Connection, s: &PaperStamp) -> rusqlite::Result<PaperCheck> {
+pub fn check(db: &Connection, s: &PaperStamp) -> crate::db::Result<PaperCheck> {
     let mut out = PaperCheck {
         page: match s.kind {
             PaperKind::Sheet => format!(

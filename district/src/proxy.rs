@@ -4,12 +4,12 @@
 //! then on carry that proxy for the months the paper covers, or refuses it with a reason, and a
 //! later payout to that proxy for that person is flagged.
 
+use crate::db::{params, Connection, OptionalExtension, TransactionBehavior};
 use chrono::NaiveDate;
 use paypoint::authorisation::CounterAuthorisation;
 use paypoint::event::payload::Payout;
 use paypoint::model::Proxy;
 use paypoint::roll::Roll;
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 
 use crate::{now, refused, Hub, HubError};
@@ -54,11 +54,11 @@ pub(crate) fn record(
     paid_at: &str,
     p: &Payout,
     a: &CounterAuthorisation,
-) -> rusqlite::Result<()> {
+) -> crate::db::Result<()> {
     tx.prepare_cached(
-        "INSERT OR IGNORE INTO counter_proxies (payout_id, pay_point, period, code, proxy_name, proxy_id_card,
+        "INSERT INTO counter_proxies (payout_id, pay_point, period, code, proxy_name, proxy_id_card,
              relationship, authorised_on, valid_until, approver, paid_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO NOTHING",
     )?
     .execute(params![
         payout_id,
@@ -82,7 +82,7 @@ pub(crate) fn was_refused(
     pay_point: &str,
     code: &str,
     proxy_id: &str,
-) -> rusqlite::Result<bool> {
+) -> crate::db::Result<bool> {
     tx.prepare_cached(
         "SELECT EXISTS (SELECT 1 FROM counter_proxies WHERE pay_point = ?1 AND code = ?2
              AND proxy_id_card = ?3 AND decision = 'refused')",
@@ -96,7 +96,7 @@ pub(crate) fn apply_confirmed(
     tx: &Connection,
     pay_point: &str,
     roll: &mut Roll,
-) -> rusqlite::Result<usize> {
+) -> crate::db::Result<usize> {
     let first_day = roll.period.first_day();
     let mut applied = 0;
     let mut stmt = tx.prepare_cached(
@@ -144,11 +144,11 @@ impl Hub {
         pay_point: Option<&str>,
         all: bool,
     ) -> Result<Vec<CounterProxy>, HubError> {
-        let db = self.db();
+        let db = self.db()?;
         let mut stmt = db.prepare(
             "SELECT payout_id, pay_point, period, code, proxy_name, proxy_id_card, relationship,
                     authorised_on, valid_until, paid_at, decision, reason FROM counter_proxies
-             WHERE (?1 IS NULL OR pay_point = ?1) AND (?2 OR decision IS NULL) ORDER BY paid_at",
+             WHERE (CAST(?1 AS TEXT) IS NULL OR pay_point = ?1) AND (?2 OR decision IS NULL) ORDER BY paid_at",
         )?;
         let rows = stmt.query_map(params![pay_point, all], |r| {
             Ok(CounterProxy {
@@ -182,7 +182,7 @@ impl Hub {
         if !confirm && reason.is_empty() {
             return Err(refused("cần ghi lý do từ chối (--reason)"));
         }
-        let mut db = self.db();
+        let mut db = self.db()?;
         Self::require_pay_point(&db, pay_point)?;
         let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let id: Option<String> = tx

@@ -3,9 +3,9 @@
 //! from (its own file before it enrolled, an old version, an edited ledger). A line that does not
 //! match is a fact to check or recover, flagged with the amount at stake, never refused.
 
+use crate::db::{params, Connection, OptionalExtension};
 use paypoint::event::payload::PaidLine;
 use paypoint::roll::Roll;
-use rusqlite::{params, Connection, OptionalExtension};
 
 /// A payout line not on any published version.
 pub const NOT_ON_ROLL: &str = "not_on_roll";
@@ -34,7 +34,7 @@ pub fn record_published_lines(
     pay_point: &str,
     version: u32,
     roll: &Roll,
-) -> rusqlite::Result<()> {
+) -> crate::db::Result<()> {
     let mut ins = tx.prepare_cached(
         "INSERT INTO roll_lines (pay_point, period, version, code, kind, amount) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
@@ -75,7 +75,7 @@ pub fn check_line(
     code: &str,
     line: &PaidLine,
     paid_at: &str,
-) -> rusqlite::Result<Option<Finding>> {
+) -> crate::db::Result<Option<Finding>> {
     let paid = line.amount.as_i64();
     let kind = line.kind.map(|k| k.as_str());
     let versions: Vec<(u32, String)> = tx
@@ -95,10 +95,10 @@ pub fn check_line(
         }));
     };
     // A device before line kinds were sent matches a line of any kind.
-    let has = |version: u32| -> rusqlite::Result<bool> {
+    let has = |version: u32| -> crate::db::Result<bool> {
         tx.prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM roll_lines WHERE pay_point = ?1 AND period = ?2 AND version = ?3
-             AND code = ?4 AND (?5 IS NULL OR kind = ?5) AND amount = ?6)",
+             AND code = ?4 AND (CAST(?5 AS TEXT) IS NULL OR kind = ?5) AND amount = ?6)",
         )?
         .query_row(params![pay_point, period, version, code, kind, paid], |r| r.get(0))
     };
@@ -122,7 +122,7 @@ pub fn check_line(
     let published: Option<i64> = tx
         .prepare_cached(
             "SELECT amount FROM roll_lines WHERE pay_point = ?1 AND period = ?2 AND version = ?3
-             AND code = ?4 AND (?5 IS NULL OR kind = ?5) ORDER BY amount DESC LIMIT 1",
+             AND code = ?4 AND (CAST(?5 AS TEXT) IS NULL OR kind = ?5) ORDER BY amount DESC LIMIT 1",
         )?
         .query_row(params![pay_point, period, latest, code, kind], |r| r.get(0))
         .optional()?;

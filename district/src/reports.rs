@@ -1,9 +1,9 @@
 //! What the office reads: the overview of pay points, the flags, the consolidated settlement (CSV,
 //! PDF), and the check of a printed page's QR code.
 
+use crate::db::params;
 use paypoint::sync::protocol::Flag;
 use paypoint::Period;
-use rusqlite::params;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -108,10 +108,10 @@ type OverviewRow = (
 impl Hub {
     /// Flags, oldest first, of one pay point or all.
     pub fn flags(&self, pay_point: Option<&str>) -> Result<Vec<FlagRow>, HubError> {
-        let db = self.db();
+        let db = self.db()?;
         let mut stmt = db.prepare(
             "SELECT pay_point, kind, code, period, event_id, other, detail, created_at, amount FROM flags
-             WHERE ?1 IS NULL OR pay_point = ?1 ORDER BY id",
+             WHERE CAST(?1 AS TEXT) IS NULL OR pay_point = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([pay_point], |r| {
             let event: String = r.get(4)?;
@@ -134,7 +134,7 @@ impl Hub {
 
     /// The consolidated settlement: one row per pay point and period with a roll.
     pub fn settlement(&self, period: Option<Period>) -> Result<Vec<SettlementRow>, HubError> {
-        let db = self.db();
+        let db = self.db()?;
         let mut stmt = db.prepare(
             "WITH latest AS (
                  SELECT r.pay_point, r.period, max(r.version) AS version FROM rolls r
@@ -155,7 +155,7 @@ impl Hub {
                                        AND p.period = rl.period AND p.code = rl.code AND p.reversed_by IS NULL))
              FROM latest l JOIN rolls r ON r.pay_point = l.pay_point AND r.period = l.period AND r.version = l.version
              JOIN pay_points pp ON pp.code = l.pay_point
-             WHERE ?1 IS NULL OR l.period = ?1
+             WHERE CAST(?1 AS TEXT) IS NULL OR l.period = ?1
              ORDER BY l.period, l.pay_point",
         )?;
         // The kinds a stop blocks, as the core says (every kind but the funeral allowance).
@@ -292,7 +292,7 @@ impl Hub {
 
     /// The district officer's view: each pay point's progress.
     pub fn overview(&self) -> Result<Vec<PayPointOverview>, HubError> {
-        let db = self.db();
+        let db = self.db()?;
         let mut stmt = db.prepare(
             "SELECT pp.code, pp.name,
                 (SELECT count(*) FROM devices d WHERE d.pay_point = pp.code),
@@ -351,6 +351,6 @@ impl Hub {
     /// records: the published roll, the payouts and reversals, the chain.
     pub fn check_paper(&self, text: &str) -> Result<paper::PaperCheck, HubError> {
         let stamp = paypoint::paper::PaperStamp::parse(text).map_err(|e| refused(e.to_string()))?;
-        Ok(paper::check(&self.db(), &stamp)?)
+        Ok(paper::check(&*self.db()?, &stamp)?)
     }
 }

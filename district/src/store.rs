@@ -1,4 +1,5 @@
-//! The hub's store: one SQLite file (migrations/) behind a mutex, and the hub's signing key.
+//! The hub's store and its signing key: one SQLite file (the default, `--data DIR`), or a
+//! PostgreSQL database shared by any number of hub processes (`--database postgres://…`).
 
 use std::path::{Path, PathBuf};
 use std::sync::{LazyLock, Mutex, MutexGuard};
@@ -6,9 +7,10 @@ use std::time::Duration;
 
 use ed25519_dalek::SigningKey;
 use paypoint::sync::protocol::{self};
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 
+use crate::db::{self, params, Connection, OptionalExtension, PgManager, TransactionBehavior};
+use crate::seal::SealKey;
 use crate::{refused, HubError};
 
 const MIGRATION_FILES: &[&str] = &[
@@ -23,11 +25,68 @@ const MIGRATION_FILES: &[&str] = &[
 static MIGRATIONS: LazyLock<Migrations<'static>> =
     LazyLock::new(|| Migrations::new(MIGRATION_FILES.iter().map(|sql| M::up(sql)).collect()));
 
+/// PostgreSQL's migrations, numbered as refinery reads them.
+const PG_MIGRATIONS: &[(&str, &str)] = &[(
+    "V1__hub",
+    include_str!("../migrations/postgres/0001_hub.sql"),
+)];
+
+/// How many connections one hub process keeps to PostgreSQL: more than the blocking threads
+/// that write at once (one at a time, behind the writer lock) and enough for the page's reads.
+const PG_POOL_SIZE: u32 = 16;
+
+/// How long a request waits for a connection before it is refused (500, the device retries).
+const PG_POOL_WAIT: Duration = Duration::from_secs(30);
+
+/// Where the store is.
+#[derive(Debug, Clone)]
+pub enum StoreAt {
+    /// `DIR/hub.sqlite`.
+    Sqlite(PathBuf),
+    /// A PostgreSQL database, and the key its signing key is sealed with.
+    Postgres {
+        /// `postgres://user@host:port/db`.
+        url: String,
+        /// From the environment or a file, never from the database.
+        seal: SealKey,
+    },
+}
+
+enum Store {
+    Sqlite(Box<Mutex<Connection>>),
+    Postgres(r2d2::Pool<PgManager>),
+}
+
+/// A connection held for one rule: the SQLite file's, or one of the pool's.
+pub(crate) enum Db<'a> {
+    Sqlite(MutexGuard<'a, Connection>),
+    Postgres(Box<r2d2::PooledConnection<PgManager>>),
+}
+
+impl std::ops::Deref for Db<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        match self {
+            Db::Sqlite(g) => g,
+            Db::Postgres(c) => c,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Db<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        match self {
+            Db::Sqlite(g) => g,
+            Db::Postgres(c) => c,
+        }
+    }
+}
+
 /// The hub: its store and its signing key.
 pub struct Hub {
-    conn: Mutex<Connection>,
+    store: Store,
     pub(crate) key: SigningKey,
-    path: PathBuf,
+    at: StoreAt,
 }
 
 /// Now, as the hub records times (local, milliseconds).
@@ -36,57 +95,66 @@ pub(crate) fn now() -> String {
 }
 
 impl Hub {
-    /// Opens (or creates) the hub's store in `data_dir` (`hub.sqlite`), with its signing key.
+    /// Opens (or creates) the hub's SQLite store in `data_dir` (`hub.sqlite`), with its key.
     pub fn open(data_dir: &Path) -> Result<Hub, HubError> {
-        std::fs::create_dir_all(data_dir).map_err(|e| {
-            refused(format!(
-                "không tạo được thư mục {}: {e}",
-                data_dir.display()
-            ))
-        })?;
-        let path = data_dir.join("hub.sqlite");
-        let mut conn = Connection::open(&path)?;
-        conn.busy_timeout(Duration::from_secs(30))?;
-        conn.set_prepared_statement_cache_capacity(128);
-        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(refused(format!("không bật được WAL (đang là {mode})")));
-        }
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        MIGRATIONS
-            .to_latest(&mut conn)
-            .map_err(|e| refused(format!("không nâng cấp được kho dữ liệu: {e}")))?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let existing: Option<String> = tx
-            .query_row("SELECT secret_key FROM hub_key", [], |r| r.get(0))
-            .optional()?;
-        let key = match existing {
-            Some(k) => protocol::parse_secret_key(&k).map_err(refused)?,
-            None => {
-                let key = SigningKey::generate(&mut rand::rngs::OsRng);
-                tx.execute(
-                    "INSERT INTO hub_key (singleton, secret_key, public_key, created_at) VALUES (1, ?1, ?2, ?3)",
-                    params![
-                        hex::encode(key.to_bytes()),
-                        protocol::public_key_hex(&key.verifying_key()),
-                        now()
-                    ],
-                )?;
-                key
-            }
-        };
-        tx.commit()?;
-        Ok(Hub {
-            conn: Mutex::new(conn),
-            key,
-            path,
-        })
+        Self::open_at(StoreAt::Sqlite(data_dir.to_path_buf()))
     }
 
-    /// The store's file.
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// Opens (or creates) the hub's store where it is, with its signing key.
+    pub fn open_at(at: StoreAt) -> Result<Hub, HubError> {
+        let (store, key) = match &at {
+            StoreAt::Sqlite(dir) => {
+                let mut conn = open_sqlite(dir)?;
+                let key = signing_key(&mut conn, None)?;
+                (Store::Sqlite(Box::new(Mutex::new(conn))), key)
+            }
+            StoreAt::Postgres { url, seal } => {
+                migrate_postgres(url)?;
+                let pool = r2d2::Pool::builder()
+                    .max_size(PG_POOL_SIZE)
+                    .min_idle(Some(1))
+                    .connection_timeout(PG_POOL_WAIT)
+                    .build(PgManager { url: url.clone() })
+                    .map_err(|e| refused(format!("không kết nối được PostgreSQL: {e}")))?;
+                let mut conn = pool.get().map_err(|e| db::Error::Pool(e.to_string()))?;
+                let key = signing_key(&mut conn, Some(seal))?;
+                drop(conn);
+                (Store::Postgres(pool), key)
+            }
+        };
+        Ok(Hub { store, key, at })
+    }
+
+    /// Where the store is.
+    pub fn store_at(&self) -> &StoreAt {
+        &self.at
+    }
+
+    /// A consistent copy of the SQLite store in `out` (SQLite's `VACUUM INTO`), taken while the
+    /// hub runs: devices keep syncing meanwhile. PostgreSQL's is `pg_dump`.
+    pub fn backup(&self, out: &Path) -> Result<(), HubError> {
+        if out.exists() {
+            return Err(refused(format!(
+                "{} đã có: chọn tên tệp khác",
+                out.display()
+            )));
+        }
+        let db = self.db()?;
+        if db.is_postgres() {
+            return Err(refused("kho PostgreSQL: sao lưu bằng pg_dump (xem README)"));
+        }
+        let target = out
+            .to_str()
+            .ok_or_else(|| refused("tên tệp sao lưu cần là UTF-8"))?;
+        db.execute("VACUUM INTO ?1", [target])?;
+        Ok(())
+    }
+
+    /// Whether this process reaches its store (the load balancer's health check).
+    pub fn healthy(&self) -> Result<(), HubError> {
+        self.db()?
+            .query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?;
+        Ok(())
     }
 
     /// The hub's public key, hex: the devices verify rolls, amendments and receipts with it.
@@ -94,9 +162,109 @@ impl Hub {
         protocol::public_key_hex(&self.key.verifying_key())
     }
 
-    pub(crate) fn db(&self) -> MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    /// A connection for one rule. On PostgreSQL it waits at most [`PG_POOL_WAIT`] for one.
+    pub(crate) fn db(&self) -> Result<Db<'_>, db::Error> {
+        match &self.store {
+            Store::Sqlite(m) => Ok(Db::Sqlite(m.lock().unwrap_or_else(|p| p.into_inner()))),
+            Store::Postgres(pool) => pool
+                .get()
+                .map(|c| Db::Postgres(Box::new(c)))
+                .map_err(|e| db::Error::Pool(e.to_string())),
+        }
     }
+}
 
-    // ---------------------------------------------------------------- admin
+fn open_sqlite(data_dir: &Path) -> Result<Connection, HubError> {
+    std::fs::create_dir_all(data_dir).map_err(|e| {
+        refused(format!(
+            "không tạo được thư mục {}: {e}",
+            data_dir.display()
+        ))
+    })?;
+    let sqlite = |e: rusqlite::Error| HubError::Storage(e.into());
+    let mut conn = rusqlite::Connection::open(data_dir.join("hub.sqlite")).map_err(sqlite)?;
+    conn.busy_timeout(Duration::from_secs(30)).map_err(sqlite)?;
+    conn.set_prepared_statement_cache_capacity(256);
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(sqlite)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(refused(format!("không bật được WAL (đang là {mode})")));
+    }
+    conn.pragma_update(None, "synchronous", "FULL")
+        .map_err(sqlite)?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(sqlite)?;
+    MIGRATIONS
+        .to_latest(&mut conn)
+        .map_err(|e| refused(format!("không nâng cấp được kho dữ liệu: {e}")))?;
+    Ok(Connection::sqlite(conn))
+}
+
+/// Brings a PostgreSQL database to the latest schema. Two hub processes starting at once take
+/// turns (a session advisory lock), so neither sees a half-made schema.
+fn migrate_postgres(url: &str) -> Result<(), HubError> {
+    let pg = |e: postgres::Error| {
+        refused(format!(
+            "không kết nối được PostgreSQL ({url_shown}): {e}",
+            url_shown = shown(url)
+        ))
+    };
+    let mut client = postgres::Client::connect(url, postgres::NoTls).map_err(pg)?;
+    client
+        .batch_execute("SELECT pg_advisory_lock(7250)")
+        .map_err(pg)?;
+    let migrations: Vec<refinery::Migration> = PG_MIGRATIONS
+        .iter()
+        .map(|(name, sql)| refinery::Migration::unapplied(name, sql))
+        .collect::<Result<_, _>>()
+        .map_err(|e| refused(format!("migration: {e}")))?;
+    let done = refinery::Runner::new(&migrations)
+        .set_abort_divergent(true)
+        .run(&mut client)
+        .map(|_| ())
+        .map_err(|e| refused(format!("không nâng cấp được kho dữ liệu PostgreSQL: {e}")));
+    client
+        .batch_execute("SELECT pg_advisory_unlock(7250)")
+        .map_err(pg)?;
+    done
+}
+
+/// The database's URL without its password, for messages and the log.
+pub fn shown(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let user = &url[s + 3..at];
+            let user = user.split(':').next().unwrap_or_default();
+            format!("{}{user}@{}", &url[..s + 3], &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// The hub's signing key: made on first open, then read back. In a shared database it is stored
+/// sealed with `seal`, which every node is given and the database never holds.
+fn signing_key(conn: &mut Connection, seal: Option<&SealKey>) -> Result<SigningKey, HubError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let existing: Option<String> = tx
+        .query_row("SELECT secret_key FROM hub_key", [], |r| r.get(0))
+        .optional()?;
+    let key = match (existing, seal) {
+        (Some(k), None) => protocol::parse_secret_key(&k).map_err(refused)?,
+        (Some(k), Some(seal)) => seal.open_signing_key(&k)?,
+        (None, _) => {
+            let key = SigningKey::generate(&mut rand::rngs::OsRng);
+            let stored = match seal {
+                None => hex::encode(key.to_bytes()),
+                Some(seal) => seal.seal_signing_key(&key),
+            };
+            tx.execute(
+                "INSERT INTO hub_key (singleton, secret_key, public_key, created_at) VALUES (1, ?1, ?2, ?3)",
+                params![stored, protocol::public_key_hex(&key.verifying_key()), now()],
+            )?;
+            key
+        }
+    };
+    tx.commit()?;
+    Ok(key)
 }

@@ -88,7 +88,7 @@ fn strs(v: &[String]) -> Vec<&str> {
 }
 
 fn publish(data: &Path, roll: &paypoint::roll::Roll) {
-    let hub = district::Hub::open(data).unwrap();
+    let hub = common::open_hub(data);
     hub.store_roll("QH01", roll, "test").unwrap();
     hub.publish_roll("QH01", roll.period).unwrap();
 }
@@ -328,14 +328,14 @@ fn a_request_is_printed_exported_confirmed_and_its_person_is_no_longer_paid_in_c
 
     // The next roll marks both as paid by account; the device pays neither in cash.
     publish(&data, &roll_of(next));
-    let doc: String = hub
+    let doc = hub
         .store()
-        .query_row(
+        .value(
             "SELECT document FROM rolls WHERE period = ?1",
-            [next.to_string()],
-            |r| r.get(0),
+            &[&next.to_string()],
         )
-        .unwrap();
+        .unwrap()
+        .text();
     let doc: serde_json::Value = serde_json::from_str(&doc).unwrap();
     let marked: Vec<&str> = doc["body"]["by_account"]
         .as_array()

@@ -27,7 +27,7 @@ fn hub_and_device(dir: &std::path::Path, roll: &Roll) -> (HubProc, Device) {
     .status
     .success());
     {
-        let hub = district::Hub::open(&data).unwrap();
+        let hub = common::open_hub(&data);
         hub.store_roll("QH01", roll, "test").unwrap();
         hub.publish_roll("QH01", roll.period).unwrap();
     }
@@ -253,8 +253,7 @@ fn a_clerk_who_checks_no_paper_for_a_month_is_flagged_once() {
             assert_eq!(raised, i == 24, "after {} payouts: {:#?}", i + 1, r.flags);
         }
     }
-    let flags = district::Hub::open(&dir.path().join("hub"))
-        .unwrap()
+    let flags = common::open_hub(&dir.path().join("hub"))
         .flags(None)
         .unwrap();
     let share: Vec<_> = flags
@@ -367,16 +366,15 @@ fn a_proxy_added_at_the_counter_is_listed_confirmed_into_later_rolls_or_refused(
 
     // The next month's roll, as the office imports it: the confirmed proxy is on it.
     let next = paypoint::demo::roll(period().next(), 12, 7, "QH01");
-    let hub = district::Hub::open(&data).unwrap();
+    let hub = common::open_hub(&data);
     let v = hub.store_roll("QH01", &next, "test").unwrap();
-    let stored: String = rusqlite::Connection::open(data.join("hub.sqlite"))
-        .unwrap()
-        .query_row(
-            "SELECT roll FROM rolls WHERE pay_point = 'QH01' AND period = ?1 AND version = ?2",
-            rusqlite::params![next.period.to_string(), v],
-            |r| r.get(0),
+    let stored = paypoint_testkit::store::HubStore::open(&data)
+        .value(
+            "SELECT roll FROM rolls WHERE pay_point = 'QH01' AND period = ?1 AND CAST(version AS TEXT) = ?2",
+            &[&next.period.to_string(), &v.to_string()],
         )
-        .unwrap();
+        .unwrap()
+        .text();
     let stored: paypoint::roll::Roll = serde_json::from_str(&stored).unwrap();
     let carried = |c: &paypoint::BeneficiaryCode| {
         stored

@@ -243,7 +243,7 @@ fn a_person_never_seen_at_the_counter_is_held_until_the_office_confirms() {
         roll
     };
     let publish = |p: paypoint::Period| {
-        let hub = district::Hub::open(&data).unwrap();
+        let hub = common::open_hub(&data);
         hub.store_roll("QH01", &roll_of(p), "test").unwrap();
         hub.publish_roll("QH01", p).unwrap();
     };
@@ -328,14 +328,14 @@ fn a_person_never_seen_at_the_counter_is_held_until_the_office_confirms() {
     ]);
     ok(&approved);
     ok(&["sync"]);
-    let stored: String = hub
+    let stored = hub
         .store()
-        .query_row(
-            "SELECT payload FROM events WHERE kind = 'payout' ORDER BY rowid DESC LIMIT 1",
-            [],
-            |r| r.get(0),
+        .value(
+            "SELECT payload FROM events WHERE kind = 'payout' ORDER BY seq DESC LIMIT 1",
+            &[],
         )
-        .unwrap();
+        .unwrap()
+        .text();
     assert!(
         stored.contains("Đã gặp cụ tại nhà"),
         "the hub sees who approved and why"

@@ -261,15 +261,15 @@ fn no_sequence_of_payouts_hand_overs_and_syncs_on_two_devices_pays_anyone_twice(
             !k.iter().any(|k| k == "paid_by_two_devices"),
             "seed {seed}: {k:?}"
         );
-        let paid_twice: i64 = hub
+        let paid_twice = hub
             .store()
-            .query_row(
+            .value(
                 "SELECT count(*) FROM (SELECT code FROM payouts WHERE reversed_by IS NULL
-                 GROUP BY period, code HAVING count(*) > 1)",
-                [],
-                |r| r.get(0),
+                 GROUP BY period, code HAVING count(*) > 1) AS twice",
+                &[],
             )
-            .unwrap();
+            .unwrap()
+            .int();
         assert_eq!(paid_twice, 0, "seed {seed}");
         assert_converged(&hub, &[&devices[0], &devices[1]], "QH01");
     }

@@ -168,7 +168,7 @@ fn a_funeral_allowance_paid_after_a_death_is_not_flagged_but_the_other_lines_are
         });
     }
     {
-        let district = district::Hub::open(&data).unwrap();
+        let district = common::open_hub(&data);
         district.store_roll("QH01", &roll, "test").unwrap();
         district.publish_roll("QH01", period()).unwrap();
     }

@@ -13,7 +13,6 @@ use paypoint::payout::{PayoutReceipt, PayoutRequest};
 use paypoint::sync::client::{self, SyncOptions, SyncReport};
 use paypoint::sync::protocol::Signed;
 use paypoint::{BeneficiaryCode, Dong, Ledger, Period};
-use rusqlite::params;
 
 use crate::hub::Hub;
 use crate::PERIOD;
@@ -147,29 +146,27 @@ pub fn code(pay_point: &str, i: usize) -> String {
 
 /// The events the hub holds for a device, in sequence order.
 pub fn hub_events(hub: &Hub, device: uuid::Uuid) -> Vec<Event> {
-    let c = hub.store();
-    let mut stmt = c
-        .prepare(
+    let rows = hub
+        .store()
+        .rows(
             "SELECT seq, id, device, clerk, local_time, kind, payload, prev_hash, hash FROM events
              WHERE device = ?1 ORDER BY seq",
+            &[&device.to_string()],
         )
         .unwrap();
-    stmt.query_map(params![device.to_string()], |r| {
-        Ok(Event {
-            seq: r.get(0)?,
-            id: uuid::Uuid::parse_str(&r.get::<_, String>(1)?).unwrap(),
-            device: uuid::Uuid::parse_str(&r.get::<_, String>(2)?).unwrap(),
-            clerk: r.get(3)?,
-            time: r.get(4)?,
-            kind: EventKind::parse(&r.get::<_, String>(5)?).unwrap(),
-            payload: serde_json::from_str(&r.get::<_, String>(6)?).unwrap(),
-            prev: r.get(7)?,
-            hash: r.get(8)?,
+    rows.into_iter()
+        .map(|r| Event {
+            seq: r[0].int() as u64,
+            id: uuid::Uuid::parse_str(&r[1].text()).unwrap(),
+            device: uuid::Uuid::parse_str(&r[2].text()).unwrap(),
+            clerk: r[3].opt_int(),
+            time: r[4].text(),
+            kind: EventKind::parse(&r[5].text()).unwrap(),
+            payload: serde_json::from_str(&r[6].text()).unwrap(),
+            prev: r[7].text(),
+            hash: r[8].text(),
         })
-    })
-    .unwrap()
-    .collect::<Result<_, _>>()
-    .unwrap()
+        .collect()
 }
 
 /// Every event of the device is at the hub exactly once, identical, and the hub's copy of the
@@ -196,14 +193,14 @@ pub fn assert_converged(hub: &Hub, devices: &[&Device], pay_point: &str) {
         expected_paid,
         "totals equal"
     );
-    let payouts: i64 = hub
+    let payouts = hub
         .store()
-        .query_row(
+        .value(
             "SELECT count(*) FROM payouts WHERE pay_point = ?1",
-            [pay_point],
-            |r| r.get(0),
+            &[pay_point],
         )
-        .unwrap();
+        .unwrap()
+        .int();
     let local_payouts: usize = devices
         .iter()
         .map(|d| {

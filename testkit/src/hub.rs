@@ -8,8 +8,9 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use rusqlite::OpenFlags;
 use serde_json::Value;
+
+use crate::store;
 
 /// A running hub process; killed on drop.
 pub struct Hub {
@@ -30,15 +31,15 @@ impl Hub {
     /// `DATA/hub.log`, for the log audits (no names, numbers or keys in it).
     pub fn start_on(bin: impl AsRef<Path>, data: &Path, addr: SocketAddr) -> Hub {
         let bin = bin.as_ref().to_path_buf();
+        // On PostgreSQL nothing else makes the data folder the log goes to.
+        let _ = std::fs::create_dir_all(data);
         for _ in 0..50 {
             let log = std::fs::OpenOptions::new()
                 .create(true)
                 .append(true)
                 .open(data.join("hub.log"))
                 .map_or_else(|_| Stdio::null(), Stdio::from);
-            let mut child = Command::new(&bin)
-                .arg("--data")
-                .arg(data)
+            let mut child = hub_command(&bin, data)
                 .args(["serve", "--bind", &addr.to_string()])
                 .env_remove("PAYPOINT_DISTRICT_TOKEN")
                 .stdin(Stdio::null())
@@ -109,16 +110,9 @@ impl Hub {
             .to_string()
     }
 
-    /// The hub's store, read-only.
-    pub fn store(&self) -> rusqlite::Connection {
-        let c = rusqlite::Connection::open_with_flags(
-            self.data.join("hub.sqlite"),
-            OpenFlags::SQLITE_OPEN_READ_ONLY,
-        )
-        .expect("the hub's store opens");
-        c.busy_timeout(Duration::from_secs(10))
-            .expect("a busy timeout");
-        c
+    /// Its store, read back (`hub.sqlite`, or its PostgreSQL database).
+    pub fn store(&self) -> store::HubStore {
+        store::HubStore::open(&self.data)
     }
 
     /// The settlement row of a pay point for `period`, from `settlement --json`.
@@ -143,13 +137,26 @@ fn log_of(data: &Path) -> String {
 
 /// `BIN --data DATA ARGS…`, whatever its exit code.
 pub fn admin(bin: &Path, data: &Path, args: &[&str]) -> Output {
-    Command::new(bin)
-        .arg("--data")
-        .arg(data)
+    hub_command(bin, data)
         .args(args)
         .stdin(Stdio::null())
         .output()
         .expect("the hub binary runs")
+}
+
+/// `BIN --data DATA`, on the store the run asked for ([`crate::store`]): with
+/// `PAYPOINT_TEST_STORE=postgres` the database of that data folder, created on first use; else its
+/// SQLite file, whatever `PAYPOINT_DISTRICT_DATABASE` the developer's shell may have set.
+fn hub_command(bin: &Path, data: &Path) -> Command {
+    let mut c = Command::new(bin);
+    c.arg("--data").arg(data);
+    match store::database_url_for(data) {
+        Some(url) => c
+            .env(store::HUB_DATABASE_ENV, url)
+            .env("PAYPOINT_DISTRICT_SEAL_KEY", store::TEST_SEAL_KEY),
+        None => c.env_remove(store::HUB_DATABASE_ENV),
+    };
+    c
 }
 
 /// `BIN --data DATA ARGS…`, which must succeed; its stdout.

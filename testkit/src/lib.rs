@@ -4,6 +4,8 @@
 //! - [`bins`]: the workspace's real binaries, for a suite that does not build them itself;
 //! - [`cli`]: the real `paypoint` binary on a real ledger file, and a ledger ready to pay;
 //! - [`hub`]: the real `paypoint-district` binary on a free loopback port, and its admin commands;
+//! - [`store`]: which store the hub under test keeps, its SQLite file or (with
+//!   `PAYPOINT_TEST_STORE=postgres`) a PostgreSQL database per data folder on the test server;
 //! - [`device`]: a device's ledger driven through the core, synced with a hub, and the check that
 //!   the hub holds exactly what the devices recorded;
 //! - [`rollfile`], [`sample_roll`]: the managing office's roll files (XLSX, XLS, CSV) written as
@@ -21,6 +23,9 @@ pub mod pictures;
 pub mod qr;
 pub mod rollfile;
 pub mod sample_roll;
+pub mod store;
+
+pub use store::{database_url_for, fresh_database, store_is_postgres};
 
 /// The period of the test rolls.
 pub const PERIOD: &str = "2026-12";

@@ -3,6 +3,8 @@
 // Not every test file uses every helper.
 #![allow(dead_code, unused_imports)]
 
+pub mod proxy;
+
 use std::path::Path;
 use std::process::Output;
 
@@ -101,4 +103,17 @@ pub fn hub_with_roll(dir: &Path, pay_points: &[&str], size: usize) -> HubProc {
     }
     hub::without_clock_checks(Path::new(hub_bin()), &data);
     start_hub(&data)
+}
+
+/// The hub's store opened in this process, on the engine the run uses (`PAYPOINT_TEST_STORE`).
+pub fn open_hub(data: &Path) -> district::Hub {
+    let at = match paypoint_testkit::database_url_for(data) {
+        Some(url) => district::StoreAt::Postgres {
+            url,
+            seal: district::seal::SealKey::from_hex(paypoint_testkit::store::TEST_SEAL_KEY)
+                .unwrap(),
+        },
+        None => district::StoreAt::Sqlite(data.to_path_buf()),
+    };
+    district::Hub::open_at(at).unwrap()
 }
