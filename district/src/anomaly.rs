@@ -4,7 +4,8 @@
 //! shortfall, home payouts with no visit. Each is a flag with the money at stake for the office to
 //! check; none refuses anything. Thresholds are the office's settings ([`Settings`]).
 
-use crate::db::{params, Connection, OptionalExtension};
+use crate::db::{params, Connection};
+use crate::reconcile::OnRoll;
 use chrono::{DateTime, FixedOffset, NaiveTime, Timelike};
 use paypoint::event::payload::{Payout, RecipientKind};
 use paypoint::event::Event;
@@ -175,7 +176,8 @@ fn time_of(s: &str) -> Option<DateTime<FixedOffset>> {
     DateTime::parse_from_rfc3339(s).ok()
 }
 
-/// The checks of one payout, made before it is stored at the hub.
+/// The checks of one payout, made before it is stored at the hub; `person` is the payout's
+/// beneficiary as the office's roll of the period has them.
 pub fn check_payout(
     db: &Connection,
     settings: &Settings,
@@ -183,18 +185,12 @@ pub fn check_payout(
     device: &str,
     e: &Event,
     p: &Payout,
+    person: OnRoll,
 ) -> crate::db::Result<Vec<Anomaly>> {
     let mut out = Vec::new();
     let (code, period, amount) = (p.code.as_str(), p.period.to_string(), p.amount.as_i64());
-    let person: Option<(Option<i64>, Option<String>)> = db
-        .prepare_cached(
-            "SELECT birth_year, proxy_valid_until FROM roll_people WHERE pay_point = ?1 AND period = ?2
-             AND code = ?3 ORDER BY version DESC LIMIT 1",
-        )?
-        .query_row(params![pay_point, period, code], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    let (birth_year, valid_until) = person.unwrap_or_default();
-    if let Some(y) = birth_year {
+    let valid_until = person.proxy_valid_until;
+    if let Some(y) = person.birth_year {
         let age = i64::from(p.period.year()) - y;
         if age >= settings.max_age {
             out.push(Anomaly {

@@ -48,6 +48,7 @@ impl Hub {
         let target = Hub::open_at(StoreAt::Postgres {
             url: url.to_string(),
             seal: seal.clone(),
+            pool: crate::store::PG_POOL_SIZE,
         })?;
         let tables = {
             let from = self.db()?;

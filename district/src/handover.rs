@@ -6,6 +6,8 @@
 //! broken device: the people it held and had not reported paid go to the device left, and are
 //! listed as uncertain until the commune has checked them on paper.
 
+use std::collections::HashMap;
+
 use crate::db::{params, Connection, OptionalExtension, TransactionBehavior};
 use paypoint::event::payload::{HoldReceived, HoldReleased};
 use paypoint::event::{Event, EventPayload};
@@ -96,6 +98,7 @@ impl Hub {
         new: &[&'e Event],
     ) -> Result<Vec<HoldFlag<'e>>, HubError> {
         let mut flags = Vec::new();
+        let away = granted_away(tx, dev_id)?;
         for &e in new {
             match e.facts() {
                 Ok(EventPayload::HoldDefault(d)) => {
@@ -109,7 +112,7 @@ impl Hub {
                     received(tx, pay_point, dev_id, e, &r, &mut flags)?
                 }
                 Ok(EventPayload::Payout(p)) => {
-                    if let Some(to) = granted_away(tx, dev_id, &p.code)? {
+                    if let Some(to) = away.get(&p.code) {
                         flags.push(HoldFlag {
                             event: e,
                             kind: PAID_AFTER_REVOKE,
@@ -117,7 +120,7 @@ impl Hub {
                             period: p.period.to_string(),
                             detail: format!(
                                 "máy {} đã bị thu hồi, vẫn báo chi {} đ cho {} (lúc {}), người này đã giao cho máy {}: kiểm tra máy {} có chi lần nữa không",
-                                short(dev_id), p.amount.as_i64(), p.code, e.time, short(&to), short(&to)
+                                short(dev_id), p.amount.as_i64(), p.code, e.time, short(to), short(to)
                             ),
                         });
                     }
@@ -452,16 +455,16 @@ fn set_holder(
     Ok(())
 }
 
-/// The device a revoked device's person was given to, when this device is revoked and the
-/// person was among those it gave up.
-fn granted_away(tx: &Connection, dev_id: &str, code: &str) -> crate::db::Result<Option<String>> {
+/// The people this device gave up when it was revoked, each with the device they were given to
+/// (none unless it is revoked). Read once for a batch: only revoking the device, a whole-store
+/// writer that waits for the batch, changes it.
+fn granted_away(tx: &Connection, dev_id: &str) -> crate::db::Result<HashMap<String, String>> {
     tx.prepare_cached(
-        "SELECT d.revoked_to FROM uncertain_people u JOIN devices d ON d.id = u.device
-         WHERE u.device = ?1 AND u.code = ?2",
+        "SELECT u.code, d.revoked_to FROM uncertain_people u JOIN devices d ON d.id = u.device
+         WHERE u.device = ?1 AND d.revoked_to IS NOT NULL",
     )?
-    .query_row(params![dev_id, code], |r| r.get(0))
-    .optional()
-    .map(Option::flatten)
+    .query_map(params![dev_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+    .collect()
 }
 
 fn json(codes: &[String]) -> String {

@@ -8,6 +8,7 @@ use paypoint::event::{sha256_hex, Event, EventPayload, GENESIS_HASH};
 use paypoint::roll::LineKind;
 use paypoint::sync::protocol::{BatchFault, Flag, PushBatch, ReceiptBody, Signed};
 
+use crate::facts::{BatchFacts, Stop};
 use crate::{anomaly, now, proxy, reconcile, ApiError, DeviceInfo, Hub, Refusal};
 
 impl Hub {
@@ -96,6 +97,7 @@ impl Hub {
         let mut flags = Vec::new();
         let mut paid = Vec::new();
         let settings = anomaly::Settings::load(tx)?;
+        let mut facts = BatchFacts::load(tx, pay_point, dev_id)?;
         for e in new {
             let inserted = tx
                 .prepare_cached(
@@ -133,7 +135,7 @@ impl Hub {
                 &settings,
                 &mut paid,
             );
-            project(&mut raiser, dev_id)?;
+            project(&mut raiser, &mut facts, dev_id)?;
         }
         // Once the whole batch is in: a visit is recorded just after its home payout.
         for (e, p, a) in anomaly::home_payouts_without_visit(tx, dev_id, new)? {
@@ -303,9 +305,13 @@ fn fingerprint(events: &[Event]) -> String {
 /// Projects one new event into the hub's tables and raises its flags. The event's facts are read
 /// through the core's typed payloads; an event whose payload does not have its kind's shape is
 /// kept (it is in the chain) and flagged for the office, never dropped.
-fn project(raiser: &mut Raiser<'_>, device: &str) -> Result<(), crate::db::Error> {
+fn project(
+    raiser: &mut Raiser<'_>,
+    facts: &mut BatchFacts,
+    device: &str,
+) -> Result<(), crate::db::Error> {
     let (tx, e) = (raiser.tx, raiser.event);
-    let facts = match e.facts() {
+    let payload = match e.facts() {
         Ok(f) => f,
         Err(err) => {
             let detail = format!(
@@ -315,9 +321,9 @@ fn project(raiser: &mut Raiser<'_>, device: &str) -> Result<(), crate::db::Error
             return raiser.raise("unreadable_payload", "", "", None, detail, 0);
         }
     };
-    match facts {
+    match payload {
         EventPayload::Payout(p) => {
-            project_payout(device, &p, raiser)?;
+            project_payout(device, &p, raiser, facts)?;
             raiser.paid.push(p.code);
         }
         EventPayload::Reversal(r) => {
@@ -325,6 +331,7 @@ fn project(raiser: &mut Raiser<'_>, device: &str) -> Result<(), crate::db::Error
                 "UPDATE payouts SET reversed_by = ?1 WHERE id = ?2 AND reversed_by IS NULL",
             )?
             .execute(params![e.id.to_string(), r.payout])?;
+            facts.reversed(&r.payout);
             let period = r.period.to_string();
             let (pp, amount) = (raiser.pay_point, r.amount.as_i64());
             let settings = raiser.settings;
@@ -341,10 +348,17 @@ fn project(raiser: &mut Raiser<'_>, device: &str) -> Result<(), crate::db::Error
             crate::account::record(tx, raiser.pay_point, device, e, &a)?;
         }
         EventPayload::Stop(s) => {
+            let source = format!("device:{device}");
             tx.prepare_cached(
                 "INSERT INTO stops (pay_point, code, reason, date, source) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
             )?
-            .execute(params![raiser.pay_point, s.code, s.reason.as_str(), s.date, format!("device:{device}")])?;
+            .execute(params![raiser.pay_point, s.code, s.reason.as_str(), s.date, source])?;
+            let stop = Stop {
+                reason: s.reason.as_str().to_string(),
+                date: s.date.clone(),
+                source,
+            };
+            facts.stopped(&s.code, stop);
         }
         _ => {}
     }
@@ -421,17 +435,10 @@ fn project_payout(
     device: &str,
     p: &payload::Payout,
     raiser: &mut Raiser<'_>,
+    facts: &mut BatchFacts,
 ) -> Result<(), crate::db::Error> {
     let (tx, pay_point, e) = (raiser.tx, raiser.pay_point, raiser.event);
     let (code, period, amount) = (p.code.as_str(), p.period.to_string(), p.amount.as_i64());
-    let stop: Option<(String, Option<String>, String)> = tx
-        .prepare_cached(
-            "SELECT reason, date, source FROM stops WHERE pay_point = ?1 AND code = ?2",
-        )?
-        .query_row(params![pay_point, code], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
-        .optional()?;
     // A funeral allowance (mai táng phí) is payable after a death: only the other lines a stop
     // blocks make a payout after it a fact to recover. A line without its kind (a device before
     // the kinds were sent) counts as blocked.
@@ -441,7 +448,12 @@ fn project_payout(
         .filter(|l| l.kind.is_none_or(LineKind::blocked_by_stop))
         .map(|l| l.amount.as_i64())
         .sum();
-    if let Some((reason, date, source)) = stop.filter(|_| blocked > 0) {
+    if let Some(Stop {
+        reason,
+        date,
+        source,
+    }) = facts.stop(code).filter(|_| blocked > 0)
+    {
         raiser.raise(
             "paid_after_stop",
             code,
@@ -449,37 +461,34 @@ fn project_payout(
             Some(format!("stop:{source}")),
             format!(
                 "chi {amount} đ cho {code} đã bị báo giảm ({reason}{}), trong đó {blocked} đ không phải mai táng phí: kiểm tra và thu hồi",
-                date.map(|d| format!(", ngày {d}")).unwrap_or_default()
+                date.as_ref().map(|d| format!(", ngày {d}")).unwrap_or_default()
             ),
             blocked,
         )?;
     }
-    let other: Option<(String, String)> = tx
-        .prepare_cached(
-            "SELECT id, device FROM payouts WHERE pay_point = ?1 AND period = ?2 AND code = ?3
-             AND device <> ?4 AND reversed_by IS NULL LIMIT 1",
-        )?
-        .query_row(params![pay_point, period, code, device], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?;
-    if let Some((other_id, other_dev)) = other {
+    if let Some(other) = facts.other_payout(tx, &period, code)? {
+        let other_dev = other.device.clone();
         raiser.raise(
             "paid_by_two_devices",
             code,
             &period,
-            Some(other_id),
+            Some(other.id.clone()),
             format!("{code} được chi kỳ {period} trên hai thiết bị ({other_dev} và {device}); thu hồi một lần chi"),
             amount,
         )?;
     }
     // Every line against the rolls the office published.
-    for line in &p.lines {
-        if let Some(f) = reconcile::check_line(tx, pay_point, &period, code, line, &e.time)? {
-            raiser.raise(f.kind, code, &period, None, f.detail, f.amount)?;
-        }
+    let published = facts.published(tx, &period)?;
+    let findings: Vec<_> = p
+        .lines
+        .iter()
+        .filter_map(|line| reconcile::check_line(published, &period, code, line, &e.time))
+        .collect();
+    let person = published.person(code);
+    for f in findings {
+        raiser.raise(f.kind, code, &period, None, f.detail, f.amount)?;
     }
-    for a in anomaly::check_payout(tx, raiser.settings, pay_point, device, e, p)? {
+    for a in anomaly::check_payout(tx, raiser.settings, pay_point, device, e, p, person)? {
         raiser.raise(a.kind, code, &period, None, a.detail, a.amount)?;
     }
     identity_checks(raiser, p)?;

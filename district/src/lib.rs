@@ -14,6 +14,7 @@ pub mod copy;
 pub mod db;
 pub mod due;
 pub mod error;
+pub mod facts;
 pub mod feed;
 pub mod handover;
 pub mod http;

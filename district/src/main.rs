@@ -37,6 +37,16 @@ struct Cli {
     /// dùng chung kho PostgreSQL; hoặc đặt thẳng khóa vào PAYPOINT_DISTRICT_SEAL_KEY.
     #[arg(long, global = true, env = "PAYPOINT_DISTRICT_SEAL_KEY_FILE")]
     seal_key_file: Option<PathBuf>,
+    /// Số kết nối mỗi máy chủ giữ tới kho PostgreSQL (1–64). Nên theo số lõi của máy chủ
+    /// PostgreSQL, chia cho số máy chủ hub: khoảng gấp đôi số lõi cho tất cả các máy chủ cộng lại.
+    #[arg(
+        long,
+        global = true,
+        env = "PAYPOINT_DISTRICT_PG_POOL",
+        default_value_t = district::store::PG_POOL_SIZE,
+        value_parser = clap::value_parser!(u32).range(1..=i64::from(district::store::PG_POOL_MAX))
+    )]
+    pg_pool: u32,
     /// In kết quả dạng JSON.
     #[arg(long, global = true)]
     json: bool,
@@ -419,6 +429,7 @@ fn store_at(cli: &Cli, seal: Option<SealKey>) -> Result<StoreAt, String> {
     Ok(StoreAt::Postgres {
         url: url.clone(),
         seal: seal.ok_or_else(|| NO_SEAL.to_string())?,
+        pool: cli.pg_pool,
     })
 }
 

@@ -3,7 +3,9 @@
 //! from (its own file before it enrolled, an old version, an edited ledger). A line that does not
 //! match is a fact to check or recover, flagged with the amount at stake, never refused.
 
-use crate::db::{params, Connection, OptionalExtension};
+use std::collections::HashMap;
+
+use crate::db::{params, Connection};
 use paypoint::event::payload::PaidLine;
 use paypoint::roll::Roll;
 
@@ -67,66 +69,138 @@ pub fn record_published_lines(
     Ok(())
 }
 
-/// Checks one paid line of `code` in `period`, paid at the device's time `paid_at`.
+/// A person as the office's latest version of a period has them: what the anomaly checks read.
+#[derive(Debug, Clone, Default)]
+pub struct OnRoll {
+    /// Their year of birth, when the roll gives it.
+    pub birth_year: Option<i64>,
+    /// Until when their proxy's authorisation holds (`YYYY-MM-DD`), when they have one.
+    pub proxy_valid_until: Option<String>,
+}
+
+/// What the office published for one pay point and period: its versions, each version's lines
+/// and the people on it. Read once for a batch (three statements, whatever the batch's size), so
+/// that checking a line costs no statement: nothing the batch does changes it, and a publication
+/// waits for the whole-store writer lock that a batch's ingest holds shared.
+#[derive(Debug, Default)]
+pub struct Published {
+    /// The published versions and when, oldest first.
+    versions: Vec<(u32, String)>,
+    /// Each version's lines of each code: (kind, amount).
+    lines: HashMap<(u32, String), Vec<(String, i64)>>,
+    /// Each code's person, as its latest version says.
+    people: HashMap<String, OnRoll>,
+}
+
+impl Published {
+    /// Reads what the office published for `pay_point` and `period`.
+    pub fn load(tx: &Connection, pay_point: &str, period: &str) -> crate::db::Result<Published> {
+        let versions = tx
+            .prepare_cached(
+                "SELECT version, published_at FROM rolls WHERE pay_point = ?1 AND period = ?2
+                 AND published_at IS NOT NULL ORDER BY version",
+            )?
+            .query_map(params![pay_point, period], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut lines: HashMap<(u32, String), Vec<(String, i64)>> = HashMap::new();
+        let rows = tx
+            .prepare_cached(
+                "SELECT version, code, kind, amount FROM roll_lines WHERE pay_point = ?1 AND period = ?2",
+            )?
+            .query_map(params![pay_point, period], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<Result<Vec<(u32, String, String, i64)>, _>>()?;
+        for (version, code, kind, amount) in rows {
+            lines
+                .entry((version, code))
+                .or_default()
+                .push((kind, amount));
+        }
+        // Oldest version first: the latest one's values stay.
+        let people = tx
+            .prepare_cached(
+                "SELECT code, birth_year, proxy_valid_until FROM roll_people WHERE pay_point = ?1
+                 AND period = ?2 ORDER BY version",
+            )?
+            .query_map(params![pay_point, period], |r| {
+                let person = OnRoll {
+                    birth_year: r.get(1)?,
+                    proxy_valid_until: r.get(2)?,
+                };
+                Ok((r.get(0)?, person))
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(Published {
+            versions,
+            lines,
+            people,
+        })
+    }
+
+    /// `code` as the latest version holding them says (nothing known when no version does).
+    pub fn person(&self, code: &str) -> OnRoll {
+        self.people.get(code).cloned().unwrap_or_default()
+    }
+
+    /// The amounts of `code`'s lines of `kind` (any kind when the device did not say) on `version`.
+    fn amounts<'a>(
+        &'a self,
+        version: u32,
+        code: &str,
+        kind: Option<&'a str>,
+    ) -> impl Iterator<Item = i64> + 'a {
+        self.lines
+            .get(&(version, code.to_string()))
+            .into_iter()
+            .flatten()
+            .filter(move |(k, _)| kind.is_none_or(|want| want == k.as_str()))
+            .map(|(_, a)| *a)
+    }
+}
+
+/// Checks one paid line of `code` in `period`, paid at the device's time `paid_at`, against what
+/// the office published for the period.
 pub fn check_line(
-    tx: &Connection,
-    pay_point: &str,
+    published: &Published,
     period: &str,
     code: &str,
     line: &PaidLine,
     paid_at: &str,
-) -> crate::db::Result<Option<Finding>> {
+) -> Option<Finding> {
     let paid = line.amount.as_i64();
     let kind = line.kind.map(|k| k.as_str());
-    let versions: Vec<(u32, String)> = tx
-        .prepare_cached(
-            "SELECT version, published_at FROM rolls WHERE pay_point = ?1 AND period = ?2
-             AND published_at IS NOT NULL ORDER BY version",
-        )?
-        .query_map(params![pay_point, period], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
+    let versions = &published.versions;
     let Some((latest, _)) = versions.last() else {
-        return Ok(Some(Finding {
+        return Some(Finding {
             kind: NOT_ON_ROLL,
             amount: paid,
             detail: format!(
                 "chi {paid} đ cho {code} kỳ {period} nhưng đơn vị quản lý chưa công bố danh sách kỳ này: kiểm tra và thu hồi"
             ),
-        }));
+        });
     };
     // A device before line kinds were sent matches a line of any kind.
-    let has = |version: u32| -> crate::db::Result<bool> {
-        tx.prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM roll_lines WHERE pay_point = ?1 AND period = ?2 AND version = ?3
-             AND code = ?4 AND (CAST(?5 AS TEXT) IS NULL OR kind = ?5) AND amount = ?6)",
-        )?
-        .query_row(params![pay_point, period, version, code, kind, paid], |r| r.get(0))
-    };
-    if has(*latest)? {
-        return Ok(None);
+    let has = |version: u32| published.amounts(version, code, kind).any(|a| a == paid);
+    if has(*latest) {
+        return None;
     }
-    if let Some(i) = versions.iter().rposition(|(v, _)| has(*v).unwrap_or(false)) {
+    if let Some(i) = versions.iter().rposition(|(v, _)| has(*v)) {
         // On version i, dropped by version i + 1: owed until that version was published.
         let (dropped_by, published_at) = &versions[i + 1];
         if !paid_after(paid_at, published_at) {
-            return Ok(None);
+            return None;
         }
-        return Ok(Some(Finding {
+        return Some(Finding {
             kind: LINE_WITHDRAWN,
             amount: paid,
             detail: format!(
                 "chi {paid} đ cho {code} kỳ {period}: khoản này đã bị rút khỏi danh sách từ phiên bản {dropped_by} (công bố {published_at}) trước khi chi: kiểm tra và thu hồi"
             ),
-        }));
+        });
     }
-    let published: Option<i64> = tx
-        .prepare_cached(
-            "SELECT amount FROM roll_lines WHERE pay_point = ?1 AND period = ?2 AND version = ?3
-             AND code = ?4 AND (CAST(?5 AS TEXT) IS NULL OR kind = ?5) ORDER BY amount DESC LIMIT 1",
-        )?
-        .query_row(params![pay_point, period, latest, code, kind], |r| r.get(0))
-        .optional()?;
-    Ok(Some(match published {
+    let published = published.amounts(*latest, code, kind).max();
+    Some(match published {
         Some(owed) => Finding {
             kind: AMOUNT_DIFFERS,
             // Paying less than owed loses no money but short-changes the person: flagged too,
@@ -144,7 +218,7 @@ pub fn check_line(
                 "chi {paid} đ cho {code} kỳ {period}: khoản này không có trong danh sách nào đơn vị quản lý đã công bố: kiểm tra và thu hồi"
             ),
         },
-    }))
+    })
 }
 
 /// True when the device's time of payment is at or after the hub's time of publication. A time
@@ -157,5 +231,74 @@ fn paid_after(paid_at: &str, published_at: &str) -> bool {
     ) {
         (Ok(p), Ok(w)) => p >= w,
         _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use paypoint::roll::LineKind;
+    use paypoint::Dong;
+
+    /// Person A's monthly line of 2.000.000 đ on version 1 (published at 08:00), dropped by
+    /// version 2 (published at 10:00).
+    fn dropped_at_ten() -> Published {
+        let line = ("monthly".to_string(), 2_000_000);
+        Published {
+            versions: vec![
+                (1, "2026-12-01T08:00:00+07:00".into()),
+                (2, "2026-12-01T10:00:00+07:00".into()),
+            ],
+            lines: HashMap::from([((1, "A".into()), vec![line])]),
+            people: HashMap::new(),
+        }
+    }
+
+    fn paid(amount: i64, kind: Option<LineKind>) -> PaidLine {
+        PaidLine {
+            line: 1,
+            amount: Dong::new(amount).unwrap(),
+            kind,
+        }
+    }
+
+    #[test]
+    fn a_line_paid_before_the_version_that_dropped_it_was_published_is_owed() {
+        let p = dropped_at_ten();
+        let line = paid(2_000_000, Some(LineKind::Monthly));
+        assert_eq!(
+            check_line(&p, "2026-12", "A", &line, "2026-12-01T09:59:00+07:00"),
+            None
+        );
+        let late = check_line(&p, "2026-12", "A", &line, "2026-12-01T10:00:00+07:00").unwrap();
+        assert_eq!((late.kind, late.amount), (LINE_WITHDRAWN, 2_000_000));
+    }
+
+    #[test]
+    fn a_line_without_its_kind_matches_a_line_of_any_kind_and_a_wrong_kind_matches_none() {
+        let mut p = dropped_at_ten();
+        p.lines
+            .insert((2, "A".into()), vec![("monthly".into(), 2_000_000)]);
+        let at = "2026-12-01T11:00:00+07:00";
+        assert_eq!(
+            check_line(&p, "2026-12", "A", &paid(2_000_000, None), at),
+            None
+        );
+        let other = check_line(
+            &p,
+            "2026-12",
+            "A",
+            &paid(2_000_000, Some(LineKind::Funeral)),
+            at,
+        );
+        assert_eq!(other.unwrap().kind, NOT_ON_ROLL);
+        let more = check_line(&p, "2026-12", "A", &paid(2_500_000, None), at).unwrap();
+        assert_eq!((more.kind, more.amount), (AMOUNT_DIFFERS, 500_000));
+    }
+
+    #[test]
+    fn nothing_published_for_the_period_makes_every_line_not_on_roll() {
+        let f = check_line(&Published::default(), "2026-12", "A", &paid(1, None), "").unwrap();
+        assert_eq!((f.kind, f.amount), (NOT_ON_ROLL, 1));
     }
 }

@@ -488,3 +488,24 @@ fn a_printed_page_is_checked_by_the_hub_and_an_edited_one_is_named() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("mã QR không phải của Sổ chi trả"));
 }
+
+#[test]
+fn a_pool_size_out_of_range_is_refused_before_anything_is_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("hub");
+    for bad in ["0", "65", "nhiều"] {
+        let out = std::process::Command::new(hub_bin())
+            .args(["--data"])
+            .arg(&data)
+            .args(["--pg-pool", bad, "key"])
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "--pg-pool {bad} is refused");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            said.contains("--pg-pool"),
+            "the error names the option: {said}"
+        );
+        assert!(!data.exists(), "nothing is created on a refused command");
+    }
+}

@@ -112,6 +112,7 @@ pub fn open_hub(data: &Path) -> district::Hub {
             url,
             seal: district::seal::SealKey::from_hex(paypoint_testkit::store::TEST_SEAL_KEY)
                 .unwrap(),
+            pool: district::store::PG_POOL_SIZE,
         },
         None => district::StoreAt::Sqlite(data.to_path_buf()),
     };
