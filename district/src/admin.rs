@@ -290,14 +290,9 @@ impl Hub {
         tx: &Connection,
         settings: &anomaly::Settings,
         pay_point: &str,
-        mut codes: Vec<String>,
+        paid: &[(String, Period)],
     ) -> Result<(), ApiError> {
-        codes.sort();
-        codes.dedup();
-        for code in codes {
-            let Some(periods) = life::new_hold(tx, settings, pay_point, &code)? else {
-                continue;
-            };
+        for (code, periods) in life::new_holds(tx, settings, pay_point, paid)? {
             let change = AmendmentKind::LifeHold {
                 code: code.clone(),
                 periods: periods.iter().map(Period::to_string).collect(),

@@ -5,6 +5,7 @@
 //! check; none refuses anything. Thresholds are the office's settings ([`Settings`]).
 
 use crate::db::{params, Connection};
+use crate::facts::BatchFacts;
 use crate::reconcile::OnRoll;
 use chrono::{DateTime, FixedOffset, NaiveTime, Timelike};
 use paypoint::event::payload::{Payout, RecipientKind};
@@ -177,12 +178,12 @@ fn time_of(s: &str) -> Option<DateTime<FixedOffset>> {
 }
 
 /// The checks of one payout, made before it is stored at the hub; `person` is the payout's
-/// beneficiary as the office's roll of the period has them.
+/// beneficiary as the office's roll of the period has them, `facts` what the batch read of the
+/// store (and paid so far).
 pub fn check_payout(
     db: &Connection,
+    facts: &mut BatchFacts,
     settings: &Settings,
-    pay_point: &str,
-    device: &str,
     e: &Event,
     p: &Payout,
     person: OnRoll,
@@ -206,8 +207,8 @@ pub fn check_payout(
     if p.recipient == RecipientKind::Proxy {
         out.extend(proxy_checks(
             db,
+            facts,
             settings,
-            pay_point,
             &period,
             p,
             paid_at,
@@ -225,16 +226,16 @@ pub fn check_payout(
                 ),
             });
         }
-        out.extend(speed_check(db, settings, device, code, amount, t)?);
+        out.extend(speed_check(db, facts, settings, code, amount, t)?);
     }
-    out.extend(lump_check(db, settings, pay_point, p)?);
+    out.extend(lump_check(db, facts, settings, p)?);
     Ok(out)
 }
 
 fn proxy_checks(
     db: &Connection,
+    facts: &mut BatchFacts,
     settings: &Settings,
-    pay_point: &str,
     period: &str,
     p: &Payout,
     paid_at: Option<DateTime<FixedOffset>>,
@@ -260,12 +261,7 @@ fn proxy_checks(
     let Some(id) = p.proxy_id_card.as_deref().filter(|s| !s.is_empty()) else {
         return Ok(out);
     };
-    let others: i64 = db
-        .prepare_cached(
-            "SELECT count(DISTINCT code) FROM payouts WHERE pay_point = ?1 AND period = ?2
-             AND proxy_id_card = ?3 AND code <> ?4 AND reversed_by IS NULL",
-        )?
-        .query_row(params![pay_point, period, id, code], |r| r.get(0))?;
+    let others = i64::try_from(facts.proxy_others(db, period, id, code)?).unwrap_or(i64::MAX);
     if others + 1 > settings.proxy_max_beneficiaries {
         out.push(Anomaly {
             kind: PROXY_MANY,
@@ -288,8 +284,8 @@ pub(crate) fn last4(id: &str) -> String {
 
 fn speed_check(
     db: &Connection,
+    facts: &mut BatchFacts,
     settings: &Settings,
-    device: &str,
     code: &str,
     amount: i64,
     t: DateTime<FixedOffset>,
@@ -297,15 +293,7 @@ fn speed_check(
     if settings.max_payouts_per_minute <= 0 {
         return Ok(None);
     }
-    let recent: Vec<String> = db
-        .prepare_cached(
-            "SELECT paid_at FROM payouts WHERE device = ?1 AND reversed_by IS NULL
-             ORDER BY paid_at DESC LIMIT ?2",
-        )?
-        .query_map(params![device, settings.max_payouts_per_minute], |r| {
-            r.get(0)
-        })?
-        .collect::<Result<_, _>>()?;
+    let recent = facts.recent_payouts(db, settings.max_payouts_per_minute)?;
     let within = recent
         .iter()
         .filter_map(|s| time_of(s))
@@ -324,8 +312,8 @@ fn speed_check(
 
 fn lump_check(
     db: &Connection,
+    facts: &mut BatchFacts,
     settings: &Settings,
-    pay_point: &str,
     p: &Payout,
 ) -> crate::db::Result<Option<Anomaly>> {
     let n = settings.unpaid_periods_before_lump;
@@ -337,13 +325,7 @@ fn lump_check(
     let mut unpaid = 0;
     for _ in 0..n {
         before = before.prev();
-        let b = before.to_string();
-        let (on_roll, paid): (bool, bool) = db
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM roll_people WHERE pay_point = ?1 AND period = ?2 AND code = ?3),
-                        EXISTS (SELECT 1 FROM payouts WHERE pay_point = ?1 AND period = ?2 AND code = ?3 AND reversed_by IS NULL)",
-            )?
-            .query_row(params![pay_point, b, code], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let (on_roll, paid) = facts.on_roll_and_paid(db, &before.to_string(), code)?;
         if !on_roll || paid {
             return Ok(None);
         }
@@ -441,12 +423,21 @@ pub fn home_payouts_without_visit<'a>(
     device: &str,
     events: &[&'a Event],
 ) -> crate::db::Result<Vec<(&'a Event, Payout, Anomaly)>> {
+    use paypoint::event::EventPayload;
     let mut out = Vec::new();
+    let mut payouts = Vec::new();
+    // The visits of the batch itself, where a visit usually is: the store is asked only of the
+    // home payouts whose visit is not among them.
+    let mut visited = std::collections::HashSet::new();
     for e in events {
-        let Ok(paypoint::event::EventPayload::Payout(p)) = e.facts() else {
-            continue;
-        };
-        if !p.at_home {
+        match e.facts() {
+            Ok(EventPayload::Payout(p)) if p.at_home => payouts.push((*e, p)),
+            Ok(EventPayload::Visit(v)) => visited.extend(v.payout),
+            _ => {}
+        }
+    }
+    for (e, p) in payouts {
+        if visited.contains(&e.id.to_string()) {
             continue;
         }
         let has_visit: bool = db
@@ -458,7 +449,7 @@ pub fn home_payouts_without_visit<'a>(
         if !has_visit {
             let amount = p.amount.as_i64();
             out.push((
-                *e,
+                e,
                 p.clone(),
                 Anomaly {
                     kind: HOME_NO_VISIT,

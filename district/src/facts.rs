@@ -9,10 +9,11 @@
 //! writer lock, so no other batch of the pay point runs, and everything the office does (publish a
 //! roll, record a stop) takes the whole-store writer lock, which waits for it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::db::{params, Connection};
 use crate::reconcile::Published;
+use crate::writes::PayoutRow;
 
 /// A stop (báo giảm) as the hub holds it.
 #[derive(Debug, Clone)]
@@ -45,6 +46,25 @@ pub struct BatchFacts {
     /// The pay point's other devices' payouts, by period and code: read at the first payout of
     /// the period.
     others: HashMap<String, HashMap<String, Vec<OtherPayout>>>,
+    /// What the batch's payouts change (its own payouts, of this device), each read when first
+    /// needed and kept up to date as the batch pays; forgotten at a reversal, which is rare and
+    /// may undo any of them ([`BatchFacts::payouts_changed`]).
+    mine: PaidFacts,
+    /// The people on the office's rolls, by period (the lump check looks at earlier periods).
+    on_roll: HashMap<String, HashSet<String>>,
+}
+
+/// The facts a payout of the batch changes.
+#[derive(Default)]
+struct PaidFacts {
+    /// The device's latest payouts' times, latest first, at most the speed check's count.
+    recent: Option<Vec<String>>,
+    /// The codes paid (not reversed) at the pay point, by period.
+    paid: HashMap<String, HashSet<String>>,
+    /// The codes each proxy ID collected for (not reversed) at the pay point, by period.
+    proxies: HashMap<String, HashMap<String, HashSet<String>>>,
+    /// The batch's payouts not yet in the store: added to what is read later.
+    unwritten: Vec<PayoutRow>,
 }
 
 impl BatchFacts {
@@ -67,7 +87,104 @@ impl BatchFacts {
             stops,
             published: HashMap::new(),
             others: HashMap::new(),
+            mine: PaidFacts::default(),
+            on_roll: HashMap::new(),
         })
+    }
+
+    /// The times of the device's latest `n` payouts not reversed, latest first (the speed
+    /// check's window), the batch's own included.
+    pub fn recent_payouts(&mut self, tx: &Connection, n: i64) -> crate::db::Result<&[String]> {
+        if self.mine.recent.is_none() {
+            let read = tx
+                .prepare_cached(
+                    "SELECT paid_at FROM payouts WHERE device = ?1 AND reversed_by IS NULL
+                     ORDER BY paid_at DESC LIMIT ?2",
+                )?
+                .query_map(params![self.device, n], |r| r.get(0))?
+                .collect::<Result<Vec<String>, _>>()?;
+            self.mine.recent = Some(read);
+            for row in std::mem::take(&mut self.mine.unwritten) {
+                self.mine.add_recent(&row, n);
+                self.mine.unwritten.push(row);
+            }
+        }
+        Ok(self.mine.recent.as_deref().unwrap_or_default())
+    }
+
+    /// Whether `code` is on the office's roll of `period` and whether it was paid then (not
+    /// reversed): what the lump check asks of each earlier period.
+    pub fn on_roll_and_paid(
+        &mut self,
+        tx: &Connection,
+        period: &str,
+        code: &str,
+    ) -> crate::db::Result<(bool, bool)> {
+        if !self.on_roll.contains_key(period) {
+            let read = codes(
+                tx,
+                "SELECT DISTINCT code FROM roll_people WHERE pay_point = ?1 AND period = ?2",
+                params![self.pay_point, period],
+            )?;
+            self.on_roll.insert(period.to_string(), read);
+        }
+        if !self.mine.paid.contains_key(period) {
+            let read = codes(
+                tx,
+                "SELECT DISTINCT code FROM payouts WHERE pay_point = ?1 AND period = ?2 AND reversed_by IS NULL",
+                params![self.pay_point, period],
+            )?;
+            self.mine.paid.insert(period.to_string(), read);
+            self.mine.add_unwritten(period);
+        }
+        Ok((
+            self.on_roll[period].contains(code),
+            self.mine.paid[period].contains(code),
+        ))
+    }
+
+    /// How many people other than `code` the proxy `id_card` collected for at the pay point in
+    /// `period` (payouts not reversed).
+    pub fn proxy_others(
+        &mut self,
+        tx: &Connection,
+        period: &str,
+        id_card: &str,
+        code: &str,
+    ) -> crate::db::Result<usize> {
+        if !self.mine.proxies.contains_key(period) {
+            let rows = tx
+                .prepare_cached(
+                    "SELECT DISTINCT proxy_id_card, code FROM payouts WHERE pay_point = ?1 AND period = ?2
+                     AND proxy_id_card IS NOT NULL AND reversed_by IS NULL",
+                )?
+                .query_map(params![self.pay_point, period], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut by_proxy: HashMap<String, HashSet<String>> = HashMap::new();
+            for (proxy, code) in rows {
+                by_proxy.entry(proxy).or_default().insert(code);
+            }
+            self.mine.proxies.insert(period.to_string(), by_proxy);
+            self.mine.add_unwritten(period);
+        }
+        let people = self.mine.proxies[period].get(id_card);
+        Ok(people.map_or(0, |p| p.len() - usize::from(p.contains(code))))
+    }
+
+    /// A payout of the batch, not yet written: the facts read so far, and those read later,
+    /// include it.
+    pub fn paid(&mut self, row: PayoutRow, speed_window: i64) {
+        self.mine.add_recent(&row, speed_window);
+        self.mine.add_paid(&row);
+        self.mine.unwritten.push(row);
+    }
+
+    /// The batch's payouts were written and a reversal may have undone any payout, the batch's
+    /// own or an earlier one: what was read of payouts is read again when next needed.
+    pub fn payouts_changed(&mut self) {
+        self.mine = PaidFacts::default();
     }
 
     /// `code`'s stop, if the hub holds one.
@@ -136,4 +253,47 @@ impl BatchFacts {
         }
         Ok(by_code)
     }
+}
+
+impl PaidFacts {
+    fn add_recent(&mut self, row: &PayoutRow, window: i64) {
+        if let Some(recent) = &mut self.recent {
+            let at = recent.partition_point(|t| *t > row.paid_at);
+            recent.insert(at, row.paid_at.clone());
+            recent.truncate(usize::try_from(window).unwrap_or(0));
+        }
+    }
+
+    fn add_paid(&mut self, row: &PayoutRow) {
+        if let Some(paid) = self.paid.get_mut(&row.period) {
+            paid.insert(row.code.clone());
+        }
+        let proxy = row.proxy_id_card.as_deref().filter(|s| !s.is_empty());
+        if let (Some(by_proxy), Some(id)) = (self.proxies.get_mut(&row.period), proxy) {
+            by_proxy
+                .entry(id.to_string())
+                .or_default()
+                .insert(row.code.clone());
+        }
+    }
+
+    /// What was just read of `period`, with the batch's unwritten payouts of it.
+    fn add_unwritten(&mut self, period: &str) {
+        let rows = std::mem::take(&mut self.unwritten);
+        for row in rows.iter().filter(|r| r.period == period) {
+            self.add_paid(row);
+        }
+        self.unwritten = rows;
+    }
+}
+
+/// The codes a query of one column returns.
+fn codes(
+    tx: &Connection,
+    sql: &str,
+    params: &[&dyn crate::db::ToValue],
+) -> crate::db::Result<HashSet<String>> {
+    tx.prepare_cached(sql)?
+        .query_map(params, |r| r.get(0))?
+        .collect()
 }

@@ -8,7 +8,9 @@ use paypoint::event::{sha256_hex, Event, EventPayload, GENESIS_HASH};
 use paypoint::roll::LineKind;
 use paypoint::sync::protocol::{BatchFault, Flag, PushBatch, ReceiptBody, Signed};
 
+use crate::db::Value;
 use crate::facts::{BatchFacts, Stop};
+use crate::writes::{BatchWrites, EventRow, PayoutRow, Unwritten};
 use crate::{anomaly, now, proxy, reconcile, ApiError, DeviceInfo, Hub, Refusal};
 
 impl Hub {
@@ -98,34 +100,9 @@ impl Hub {
         let mut paid = Vec::new();
         let settings = anomaly::Settings::load(tx)?;
         let mut facts = BatchFacts::load(tx, pay_point, dev_id)?;
+        let mut writes = BatchWrites::new(dev_id, pay_point);
         for e in new {
-            let inserted = tx
-                .prepare_cached(
-                    "INSERT INTO events (id, device, pay_point, seq, kind, clerk, local_time, payload, prev_hash, hash, received_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO NOTHING",
-                )?
-                .execute(params![
-                    e.id.to_string(),
-                    dev_id,
-                    pay_point,
-                    e.seq,
-                    e.kind.as_str(),
-                    e.clerk,
-                    e.time,
-                    paypoint::event::canonical_json(&e.payload),
-                    e.prev,
-                    e.hash,
-                    received_at
-                ])?;
-            if inserted == 0 {
-                return Err(refuse_at(
-                    e.seq,
-                    format!(
-                        "lô bị từ chối: sự kiện số {} mang mã {} đã có ở đơn vị quản lý từ nơi khác",
-                        e.seq, e.id
-                    ),
-                ));
-            }
+            writes.event(event_row(e, received_at));
             let mut raiser = Raiser::new(
                 tx,
                 pay_point,
@@ -135,8 +112,9 @@ impl Hub {
                 &settings,
                 &mut paid,
             );
-            project(&mut raiser, &mut facts, dev_id)?;
+            project(&mut raiser, &mut facts, &mut writes, dev_id).map_err(|u| unwritten(u, new))?;
         }
+        writes.flush(tx).map_err(|u| unwritten(u, new))?;
         // Once the whole batch is in: a visit is recorded just after its home payout.
         for (e, p, a) in anomaly::home_payouts_without_visit(tx, dev_id, new)? {
             let period = p.period.to_string();
@@ -163,7 +141,7 @@ impl Hub {
             )
             .raise(f.kind, &f.code, &f.period, None, f.detail, 0)?;
         }
-        self.hold_unseen(tx, &settings, pay_point, paid)?;
+        self.hold_unseen(tx, &settings, pay_point, &paid)?;
         unchecked_shares(tx, &settings, pay_point, new, received_at, &mut flags)?;
         Ok(flags)
     }
@@ -296,6 +274,42 @@ fn already_held(
     Ok(duplicates)
 }
 
+/// An event as the `events` table holds it.
+fn event_row(e: &Event, received_at: &str) -> EventRow {
+    let text = |s: &str| Value::Text(s.to_string());
+    EventRow {
+        id: e.id.to_string(),
+        seq: e.seq,
+        rest: [
+            text(e.kind.as_str()),
+            e.clerk.map_or(Value::Null, Value::Integer),
+            text(&e.time),
+            text(&paypoint::event::canonical_json(&e.payload)),
+            text(&e.prev),
+            text(&e.hash),
+            text(received_at),
+        ],
+    }
+}
+
+/// The refusal of a batch whose rows could not be written.
+fn unwritten(u: Unwritten, events: &[&Event]) -> ApiError {
+    match u {
+        Unwritten::Store(e) => e.into(),
+        Unwritten::Held(seq) => {
+            let id = events
+                .iter()
+                .find(|e| e.seq == seq)
+                .map(|e| e.id.to_string())
+                .unwrap_or_default();
+            refuse_at(
+                seq,
+                format!("lô bị từ chối: sự kiện số {seq} mang mã {id} đã có ở đơn vị quản lý từ nơi khác"),
+            )
+        }
+    }
+}
+
 /// What identifies a batch's content: the hashes of its events.
 fn fingerprint(events: &[Event]) -> String {
     let hashes: Vec<&str> = events.iter().map(|e| e.hash.as_str()).collect();
@@ -308,8 +322,9 @@ fn fingerprint(events: &[Event]) -> String {
 fn project(
     raiser: &mut Raiser<'_>,
     facts: &mut BatchFacts,
+    writes: &mut BatchWrites<'_>,
     device: &str,
-) -> Result<(), crate::db::Error> {
+) -> Result<(), Unwritten> {
     let (tx, e) = (raiser.tx, raiser.event);
     let payload = match e.facts() {
         Ok(f) => f,
@@ -318,15 +333,21 @@ fn project(
                 "sự kiện số {} của thiết bị: {err}; kiểm tra thiết bị",
                 e.seq
             );
-            return raiser.raise("unreadable_payload", "", "", None, detail, 0);
+            return Ok(raiser.raise("unreadable_payload", "", "", None, detail, 0)?);
         }
     };
     match payload {
         EventPayload::Payout(p) => {
-            project_payout(device, &p, raiser, facts)?;
-            raiser.paid.push(p.code);
+            let row = project_payout(device, &p, raiser, facts)?;
+            facts.paid(row.clone(), raiser.settings.max_payouts_per_minute);
+            writes.payout(row);
+            raiser.paid.push((p.code, p.period));
         }
         EventPayload::Reversal(r) => {
+            // The payout reversed may be one of the batch's, and the check counts the reversals
+            // written: the batch's rows go in first.
+            writes.flush(tx)?;
+            facts.payouts_changed();
             tx.prepare_cached(
                 "UPDATE payouts SET reversed_by = ?1 WHERE id = ?2 AND reversed_by IS NULL",
             )?
@@ -345,6 +366,7 @@ fn project(
             }
         }
         EventPayload::AccountRequested(a) => {
+            writes.flush(tx)?;
             crate::account::record(tx, raiser.pay_point, device, e, &a)?;
         }
         EventPayload::Stop(s) => {
@@ -374,8 +396,9 @@ struct Raiser<'a> {
     flags: &'a mut Vec<Flag>,
     /// The office's thresholds for the anomaly checks.
     settings: &'a anomaly::Settings,
-    /// The codes of the batch's payouts, for the proof-of-life check once the batch is in.
-    paid: &'a mut Vec<String>,
+    /// The people and periods of the batch's payouts, for the proof-of-life check once the
+    /// batch is in.
+    paid: &'a mut Vec<(String, paypoint::Period)>,
 }
 
 impl<'a> Raiser<'a> {
@@ -386,7 +409,7 @@ impl<'a> Raiser<'a> {
         at: &'a str,
         flags: &'a mut Vec<Flag>,
         settings: &'a anomaly::Settings,
-        paid: &'a mut Vec<String>,
+        paid: &'a mut Vec<(String, paypoint::Period)>,
     ) -> Raiser<'a> {
         Raiser {
             tx,
@@ -430,14 +453,15 @@ impl<'a> Raiser<'a> {
     }
 }
 
-/// A payout: recorded, and flagged when it was made after a stop or on a second device.
+/// A payout: checked, and flagged when it was made after a stop or on a second device. Returns
+/// its row, for the caller to write.
 fn project_payout(
     device: &str,
     p: &payload::Payout,
     raiser: &mut Raiser<'_>,
     facts: &mut BatchFacts,
-) -> Result<(), crate::db::Error> {
-    let (tx, pay_point, e) = (raiser.tx, raiser.pay_point, raiser.event);
+) -> Result<PayoutRow, crate::db::Error> {
+    let (tx, e) = (raiser.tx, raiser.event);
     let (code, period, amount) = (p.code.as_str(), p.period.to_string(), p.amount.as_i64());
     // A funeral allowance (mai táng phí) is payable after a death: only the other lines a stop
     // blocks make a payout after it a fact to recover. A line without its kind (a device before
@@ -479,26 +503,30 @@ fn project_payout(
     }
     // Every line against the rolls the office published.
     let published = facts.published(tx, &period)?;
-    let findings: Vec<_> = p
-        .lines
-        .iter()
-        .filter_map(|line| reconcile::check_line(published, &period, code, line, &e.time))
-        .collect();
-    let person = published.person(code);
-    for f in findings {
-        raiser.raise(f.kind, code, &period, None, f.detail, f.amount)?;
+    for line in &p.lines {
+        if let Some(f) = reconcile::check_line(published, &period, code, line, &e.time) {
+            raiser.raise(f.kind, code, &period, None, f.detail, f.amount)?;
+        }
     }
-    for a in anomaly::check_payout(tx, raiser.settings, pay_point, device, e, p, person)? {
+    let person = published.person(code);
+    for a in anomaly::check_payout(tx, facts, raiser.settings, e, p, person)? {
         raiser.raise(a.kind, code, &period, None, a.detail, a.amount)?;
     }
     identity_checks(raiser, p)?;
-    let method = p.id_check.as_ref().map(paypoint::idcard::IdCheck::method);
-    tx.prepare_cached(
-        "INSERT INTO payouts (id, pay_point, device, period, code, amount, paid_at, proxy_id_card, at_home, clerk, id_check)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO NOTHING",
-    )?
-    .execute(params![e.id.to_string(), pay_point, device, period, code, amount, e.time, p.proxy_id_card, p.at_home, e.clerk, method])?;
-    Ok(())
+    Ok(PayoutRow {
+        id: e.id.to_string(),
+        period,
+        code: code.to_string(),
+        amount,
+        paid_at: e.time.clone(),
+        proxy_id_card: p.proxy_id_card.clone(),
+        at_home: p.at_home,
+        clerk: e.clerk,
+        id_check: p
+            .id_check
+            .as_ref()
+            .map(|c| paypoint::idcard::IdCheck::method(c).to_string()),
+    })
 }
 
 /// A proxy added at the counter is listed for the office; a payout to a proxy the office refused

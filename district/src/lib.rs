@@ -27,6 +27,7 @@ pub mod reconcile;
 pub mod reports;
 pub mod seal;
 pub mod store;
+pub mod writes;
 
 pub use admin::ENROL_CODE_TTL_SECS;
 pub use auth::{DeviceInfo, RequestAuth};

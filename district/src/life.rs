@@ -3,6 +3,8 @@
 //! (the core's rule, [`paypoint::life::unseen_streak`]), holds them "to be confirmed" and tells the
 //! pay point; the commune confirms them (`paypoint-district confirm`), which lifts the hold.
 
+use std::collections::HashMap;
+
 use crate::db::{params, Connection, OptionalExtension};
 use paypoint::life::{unseen_streak, PeriodSeen};
 use paypoint::Period;
@@ -27,14 +29,79 @@ pub struct Hold {
     pub note: Option<String>,
 }
 
+/// The people of `paid` (codes, each with a period the batch paid) to put on hold now, each with
+/// the periods that put them there: not already held, and a run of unseen periods since the last
+/// confirmation as long as the office's setting. Two statements for a batch, whatever its size.
+pub fn new_holds(
+    db: &Connection,
+    settings: &Settings,
+    pay_point: &str,
+    paid: &[(String, Period)],
+) -> crate::db::Result<Vec<(String, Vec<Period>)>> {
+    let needed = u32::try_from(settings.unseen_periods_before_confirm).unwrap_or(u32::MAX);
+    let Some(earliest) = paid.iter().map(|(_, p)| *p).min() else {
+        return Ok(Vec::new());
+    };
+    if needed == 0 {
+        return Ok(Vec::new());
+    }
+    let holds: HashMap<String, (bool, Option<String>)> = db
+        .prepare_cached(
+            "SELECT code, count(*) FILTER (WHERE confirmed_at IS NULL) > 0, max(confirmed_through)
+             FROM life_holds WHERE pay_point = ?1 GROUP BY code",
+        )?
+        .query_map(params![pay_point], |r| {
+            Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
+        })?
+        .collect::<Result<_, _>>()?;
+    let history = history_since(db, pay_point, window_start(earliest, needed))?;
+    let mut codes: Vec<&str> = paid.iter().map(|(c, _)| c.as_str()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let mut out = Vec::new();
+    for code in codes {
+        let (open, confirmed) = holds.get(code).cloned().unwrap_or_default();
+        if open {
+            continue;
+        }
+        let confirmed = confirmed.and_then(|c| c.parse().ok());
+        let seen = history.get(code).map_or(&[][..], Vec::as_slice);
+        // The window holds the whole run when the person's latest period paid is in it at or
+        // after `earliest`; else (the batch's payout reversed, a run over a century) all of it.
+        let whole = needed <= WINDOW_MAX && seen.iter().any(|p| p.period >= earliest);
+        let all;
+        let seen = if whole {
+            seen
+        } else {
+            all = periods_of(db, pay_point, code)?;
+            &all[..]
+        };
+        if let Some(periods) = unseen_streak(seen, confirmed, needed) {
+            out.push((code.to_string(), periods));
+        }
+    }
+    Ok(out)
+}
+
+/// The longest run read through a window: a century of months.
+const WINDOW_MAX: u32 = 1200;
+
+/// The first period the rule can look at for a person whose latest period paid is `earliest` or
+/// later: the run it looks for ends there and is `needed` periods long.
+fn window_start(earliest: Period, needed: u32) -> Period {
+    (1..needed.min(WINDOW_MAX)).fold(earliest, |p, _| p.prev())
+}
+
+/// Every period `code` was paid in (not reversed), each once.
 fn periods_of(db: &Connection, pay_point: &str, code: &str) -> crate::db::Result<Vec<PeriodSeen>> {
-    let mut stmt = db.prepare_cached(
-        "SELECT period, max(CASE WHEN proxy_id_card IS NULL AND at_home = 0 THEN 1 ELSE 0 END) FROM payouts
-         WHERE pay_point = ?1 AND code = ?2 AND reversed_by IS NULL GROUP BY period",
-    )?;
-    let rows = stmt.query_map(params![pay_point, code], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?))
-    })?;
+    let rows = db
+        .prepare_cached(
+            "SELECT period, max(CASE WHEN proxy_id_card IS NULL AND at_home = 0 THEN 1 ELSE 0 END) FROM payouts
+             WHERE pay_point = ?1 AND code = ?2 AND reversed_by IS NULL GROUP BY period",
+        )?
+        .query_map(params![pay_point, code], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?))
+        })?;
     let mut out = Vec::new();
     for row in rows {
         let (period, at_counter) = row?;
@@ -46,33 +113,32 @@ fn periods_of(db: &Connection, pay_point: &str, code: &str) -> crate::db::Result
     Ok(out)
 }
 
-/// The periods that put `code` on hold now, if it must be: not already held, and a run of unseen
-/// periods since the last confirmation as long as the office's setting.
-pub fn new_hold(
+/// The pay point's payouts (not reversed) from `from` on, as the rule reads them: by code, each
+/// period once, seen at the counter if any payout of it was.
+fn history_since(
     db: &Connection,
-    settings: &Settings,
     pay_point: &str,
-    code: &str,
-) -> crate::db::Result<Option<Vec<Period>>> {
-    let needed = u32::try_from(settings.unseen_periods_before_confirm).unwrap_or(u32::MAX);
-    if needed == 0 {
-        return Ok(None);
-    }
-    let (open, confirmed): (bool, Option<String>) = db
+    from: Period,
+) -> crate::db::Result<HashMap<String, Vec<PeriodSeen>>> {
+    let rows = db
         .prepare_cached(
-            "SELECT count(*) FILTER (WHERE confirmed_at IS NULL) > 0, max(confirmed_through)
-             FROM life_holds WHERE pay_point = ?1 AND code = ?2",
+            "SELECT code, period, max(CASE WHEN proxy_id_card IS NULL AND at_home = 0 THEN 1 ELSE 0 END) FROM payouts
+             WHERE pay_point = ?1 AND period >= ?2 AND reversed_by IS NULL GROUP BY code, period",
         )?
-        .query_row(params![pay_point, code], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    if open {
-        return Ok(None);
+        .query_map(params![pay_point, from.to_string()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?))
+        })?;
+    let mut out: HashMap<String, Vec<PeriodSeen>> = HashMap::new();
+    for row in rows {
+        let (code, period, at_counter) = row?;
+        // Periods were parsed from typed payloads when the payouts were stored.
+        if let Ok(period) = period.parse() {
+            out.entry(code)
+                .or_default()
+                .push(PeriodSeen { period, at_counter });
+        }
     }
-    let confirmed = confirmed.and_then(|c| c.parse().ok());
-    Ok(unseen_streak(
-        &periods_of(db, pay_point, code)?,
-        confirmed,
-        needed,
-    ))
+    Ok(out)
 }
 
 /// Records a hold whose amendment is `amendment`.

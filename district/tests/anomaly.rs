@@ -407,3 +407,45 @@ fn a_proxy_added_at_the_counter_is_listed_confirmed_into_later_rolls_or_refused(
         r.flags
     );
 }
+
+/// A person on the office's rolls and unpaid for two periods, then paid, is flagged as a lump
+/// with the amount; a neighbour paid every period is not. (The earlier periods are read once for
+/// a batch since issue 19: this is the check that they still are read.)
+#[test]
+fn a_payout_after_two_unpaid_periods_on_the_roll_is_flagged_as_a_lump() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("hub");
+    let roll_of = |p: paypoint::Period| paypoint::demo::roll(p, 4, 7, "QH01");
+    let (_hub, mut dev) = hub_and_device(dir.path(), &roll_of(period()));
+    let publish = |p: paypoint::Period| {
+        let hub = common::open_hub(&data);
+        hub.store_roll("QH01", &roll_of(p), "test").unwrap();
+        hub.publish_roll("QH01", p).unwrap();
+    };
+    let (lump, neighbour) = (code("QH01", 1), code("QH01", 2));
+    let mut p = period();
+    for month in 0..3 {
+        if month > 0 {
+            p = p.next();
+            publish(p);
+            dev.sync().unwrap();
+        }
+        let late = (month == 2).then(|| dev.pay(&lump));
+        dev.pay(&neighbour);
+        let r = dev.sync().unwrap();
+        let lumps: Vec<_> = r
+            .flags
+            .iter()
+            .filter(|f| f.kind == "lump_after_unpaid")
+            .collect();
+        match late {
+            None => assert!(lumps.is_empty(), "{p}: {lumps:#?}"),
+            Some(paid) => {
+                assert_eq!(lumps.len(), 1, "{p}: {:#?}", r.flags);
+                assert_eq!(lumps[0].code, lump);
+                assert_eq!(lumps[0].period, p.to_string());
+                assert_eq!(lumps[0].amount, Some(paid.amount));
+            }
+        }
+    }
+}

@@ -448,6 +448,62 @@ fn a_tampered_event_is_refused_whole_and_named_and_later_valid_batches_pass() {
     assert_converged(&hub, &[&dev], "QH01");
 }
 
+/// An event whose id the hub already holds from another device (a copied ledger, a forged
+/// batch) refuses the whole batch, naming the event: since issue 19 the batch's rows are written
+/// many to a statement, and a row the store already held must still be found, not skipped.
+#[test]
+fn an_event_id_already_held_from_another_device_refuses_the_batch_and_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01", "QH02"], 5);
+    let mut a = Device::new(dir.path(), "a", "QH01");
+    a.enrol_and_pull(&hub, &hub.url(), "QH01");
+    let taken = a.pay_first("QH01", 1)[0].payout_id;
+    a.sync().unwrap();
+    let mut b = Device::new(dir.path(), "b", "QH02");
+    b.enrol_and_pull(&hub, &hub.url(), "QH02");
+    b.pay_first("QH02", 3);
+    let acked = client::status(&b.ledger).unwrap().acknowledged;
+    let mut events = b.ledger.events_after(acked, 100).unwrap();
+    let k = events
+        .iter()
+        .position(|e| e.kind == paypoint::event::EventKind::Payout)
+        .unwrap()
+        + 1;
+    let k = k + events[k..]
+        .iter()
+        .position(|e| e.kind == paypoint::event::EventKind::Payout)
+        .unwrap();
+    // The second payout takes the first device's payout id; the chain is made whole again, so
+    // only the id is wrong.
+    events[k].id = taken;
+    for i in k..events.len() {
+        let prev = events[i - 1].hash.clone();
+        let e = &mut events[i];
+        e.prev = prev;
+        e.hash = e.compute_hash();
+    }
+    let body = serde_json::to_vec(&PushBatch::new(b.ledger.device().id, &events)).unwrap();
+    let (s, answer) = raw(
+        &hub.url(),
+        "POST",
+        "/v1/pay-points/QH02/batches",
+        &body,
+        &b.ledger.device().id.to_string(),
+        Some(&device_key(&b)),
+        "63112233445566778899aabbccddeeff",
+    );
+    assert_eq!(s, 422, "{answer}");
+    let err: protocol::ErrorBody = serde_json::from_str(&answer).unwrap();
+    assert_eq!(err.event_seq, Some(events[k].seq));
+    assert!(err.error.contains("từ nơi khác"), "{}", err.error);
+    assert_eq!(
+        hub_events(&hub, b.ledger.device().id).len() as u64,
+        acked,
+        "nothing applied"
+    );
+    assert_converged(&hub, &[&a], "QH01");
+}
+
 #[test]
 fn the_same_batch_twice_gets_the_same_receipt_and_a_gap_gets_409_with_where_to_resume() {
     let dir = tempfile::tempdir().unwrap();
