@@ -104,10 +104,11 @@ impl BatchFacts {
                 .query_map(params![self.device, n], |r| r.get(0))?
                 .collect::<Result<Vec<String>, _>>()?;
             self.mine.recent = Some(read);
-            for row in std::mem::take(&mut self.mine.unwritten) {
-                self.mine.add_recent(&row, n);
-                self.mine.unwritten.push(row);
+            let rows = std::mem::take(&mut self.mine.unwritten);
+            for row in &rows {
+                self.mine.add_recent(row, n);
             }
+            self.mine.unwritten = rows;
         }
         Ok(self.mine.recent.as_deref().unwrap_or_default())
     }

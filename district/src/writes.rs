@@ -202,8 +202,9 @@ fn held_elsewhere(tx: &Connection, rows: &[EventRow]) -> crate::db::Result<Optio
     Ok(rows.iter().find(|r| held.contains(&r.id)).map(|r| r.seq))
 }
 
-/// The first event of `rows` the store holds as someone else's: written by this chunk, each would
-/// be this device's under its own number.
+/// The first event of `rows` the store holds as someone else's, when a chunk wrote fewer rows than
+/// it has after [`held_elsewhere`] found none: another pay point's batch wrote the id in between.
+/// Written by this chunk, each would be this device's under its own number.
 fn first_held(tx: &Connection, device: &str, rows: &[EventRow]) -> crate::db::Result<u64> {
     for r in rows {
         let mine: bool = tx
