@@ -10,8 +10,11 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
-use common::{cli, setup_ledger, Cli, Fixture, CLERK_ID, PERIOD, SUPERVISOR_ID};
+use common::{
+    cli, process_dir, setup_ledger, setup_ledger_in, Cli, Fixture, CLERK_ID, PERIOD, SUPERVISOR_ID,
+};
 use paypoint::{demo, Ledger, Period};
 use paypoint_testkit::pictures::keep_png;
 use paypoint_testkit::qr;
@@ -569,8 +572,30 @@ struct Day {
     shortage: i64,
 }
 
+/// The busy day, built once per test process and copied into each test's own folder: building it
+/// takes about fifty runs of the binary (10 s on a quiet machine, several times that under Wine).
 fn busy_day() -> Day {
-    let fx = setup_ledger(40);
+    static DAY: OnceLock<Day> = OnceLock::new();
+    let day = DAY.get_or_init(|| {
+        let root = process_dir(Path::new(env!("CARGO_TARGET_TMPDIR")), "busy-day");
+        build_busy_day(tempfile::tempdir_in(root).expect("temp dir"))
+    });
+    Day {
+        fx: day.fx.copy(),
+        paid: day.paid.clone(),
+        reversed: day.reversed.clone(),
+        proxy: day.proxy.clone(),
+        absent: day.absent.clone(),
+        deceased: day.deceased.clone(),
+        deceased_on: day.deceased_on.clone(),
+        moved: day.moved.clone(),
+        payouts: day.payouts.clone(),
+        shortage: day.shortage,
+    }
+}
+
+fn build_busy_day(dir: tempfile::TempDir) -> Day {
+    let fx = setup_ledger_in(40, dir);
     let cli = &fx.cli;
     let cards: Vec<Value> = fx.codes.iter().map(|c| cli.json(&["show", c])).collect();
     let clerk = CLERK_ID.to_string();
@@ -1803,9 +1828,9 @@ fn the_unpaid_list_keeps_the_stopped_apart_and_says_why_each_is_unpaid() {
     assert!(carried.contains(d.reversed.as_str()));
     assert!(row_of(carried, &d.absent).contains("Vắng nhà (đến nhà"));
     let roll = cli.roll();
-    let cards: Vec<Value> = roll.keys().map(|c| cli.json(&["show", c])).collect();
-    let unvisited = cards
-        .iter()
+    // Cards read one by one until one fits (each `show` is a run of the binary).
+    let cards = || roll.keys().map(|c| cli.json(&["show", c]));
+    let unvisited = cards()
         .find(|c| {
             c["home_delivery"] == true
                 && roll[c["code"].as_str().unwrap()]["due"].as_i64().unwrap() > 0
@@ -1816,8 +1841,7 @@ fn the_unpaid_list_keeps_the_stopped_apart_and_says_why_each_is_unpaid() {
         .expect("a home delivery not visited yet");
     let row = row_of(carried, unvisited["code"].as_str().unwrap());
     assert!(row.contains("Chưa đến nhà"), "{row}");
-    let counter = cards
-        .iter()
+    let counter = cards()
         .find(|c| {
             c["home_delivery"] == false
                 && c["code"].as_str().unwrap() != d.reversed

@@ -23,3 +23,8 @@ pub fn cli(db: impl Into<PathBuf>) -> Cli {
 pub fn setup_ledger(size: usize) -> Fixture {
     paypoint_testkit::cli::setup_ledger(bin(), size)
 }
+
+/// [`setup_ledger`] in the folder `dir`.
+pub fn setup_ledger_in(size: usize, dir: tempfile::TempDir) -> Fixture {
+    paypoint_testkit::cli::setup_ledger_in(bin(), size, dir)
+}
