@@ -83,6 +83,10 @@ impl Default for Settings {
     }
 }
 
+/// Most periods a setting that counts periods may name (`unpaid_periods_before_lump`,
+/// `unseen_periods_before_confirm`): ten years.
+pub const MAX_PERIODS_BACK: i64 = 120;
+
 /// The setting names, as `paypoint-district settings set` takes them.
 pub const SETTING_NAMES: [&str; 11] = [
     "max_age",
@@ -123,6 +127,19 @@ impl Settings {
                 .filter(|n| *n >= 0)
                 .ok_or_else(|| format!("“{value}” không phải số không âm"))
         };
+        // A count of periods looks back that many months, a query each: ten years is more
+        // than any roll the hub holds, and keeps a mistyped value from walking back centuries.
+        let periods = || {
+            number().and_then(|n| {
+                if n <= MAX_PERIODS_BACK {
+                    Ok(n)
+                } else {
+                    Err(format!(
+                        "“{value}” kỳ là quá nhiều: tối đa {MAX_PERIODS_BACK} kỳ (mười năm)"
+                    ))
+                }
+            })
+        };
         let time = || {
             NaiveTime::parse_from_str(value.trim(), "%H:%M")
                 .map(|_| value.trim().to_string())
@@ -134,10 +151,10 @@ impl Settings {
             "night_start" => self.night_start = time()?,
             "night_end" => self.night_end = time()?,
             "max_payouts_per_minute" => self.max_payouts_per_minute = number()?,
-            "unpaid_periods_before_lump" => self.unpaid_periods_before_lump = number()?,
+            "unpaid_periods_before_lump" => self.unpaid_periods_before_lump = periods()?,
             "cash_difference_max" => self.cash_difference_max = number()?,
             "max_reversals_per_clerk" => self.max_reversals_per_clerk = number()?,
-            "unseen_periods_before_confirm" => self.unseen_periods_before_confirm = number()?,
+            "unseen_periods_before_confirm" => self.unseen_periods_before_confirm = periods()?,
             "max_unchecked_percent" => self.max_unchecked_percent = number()?.min(100),
             "unchecked_min_payouts" => self.unchecked_min_payouts = number()?,
             _ => {

@@ -216,8 +216,8 @@ enum Command {
     },
     /// Ngưỡng của các kiểm tra bất thường: xem tất cả, hoặc `set TÊN GIÁ_TRỊ` (max_age,
     /// proxy_max_beneficiaries, night_start, night_end (HH:MM; bằng nhau: tắt kiểm tra ban đêm),
-    /// max_payouts_per_minute, unpaid_periods_before_lump, cash_difference_max,
-    /// max_reversals_per_clerk, unseen_periods_before_confirm (0: tắt xác minh),
+    /// max_payouts_per_minute, unpaid_periods_before_lump (tối đa 120 kỳ), cash_difference_max,
+    /// max_reversals_per_clerk, unseen_periods_before_confirm (0: tắt xác minh; tối đa 120 kỳ),
     /// max_unchecked_percent (tỷ lệ % lần chi không kiểm tra giấy tờ của một nhân viên trong kỳ,
     /// mặc định 20), unchecked_min_payouts (số lần chi tối thiểu để xét tỷ lệ, mặc định 20)).
     Settings {
