@@ -196,9 +196,11 @@ fn night_speed_and_reversals_are_flagged_by_the_offices_thresholds() {
     let out = hub.admin(&["settings", "set", "night_start", "25:99"]);
     assert!(!out.status.success(), "a wrong time is refused");
     // A count of periods past ten years is refused, naming the most, and changes nothing.
-    for k in ["unpaid_periods_before_lump", "unseen_periods_before_confirm"] {
-        let before: serde_json::Value =
-            serde_json::from_str(&hub.admin_ok(&["settings"])).unwrap();
+    for k in [
+        "unpaid_periods_before_lump",
+        "unseen_periods_before_confirm",
+    ] {
+        let before: serde_json::Value = serde_json::from_str(&hub.admin_ok(&["settings"])).unwrap();
         let out = hub.admin(&["settings", "set", k, "100000"]);
         assert!(!out.status.success(), "{k} 100000 is refused");
         let said = String::from_utf8_lossy(&out.stderr);
