@@ -1,5 +1,6 @@
 //! Ledger benchmarks (issue: core ledger). Run with `cargo bench --bench ledger`; add `-- --quick`
-//! to skip the 1.000.000-beneficiary search (it builds a ~1 GB ledger first).
+//! to skip the 1.000.000-beneficiary search (it builds a ~1 GB ledger first), `-- --search` for
+//! only the two searches (`BENCH_VERBOSE=1` names the slowest queries).
 //!
 //! 1. Durable payout commit latency against a bare single-row INSERT with the same pragmas
 //!    (WAL, synchronous=FULL) on the same disk, interleaved in one run, as a ratio.
@@ -244,10 +245,13 @@ fn search(size: usize, rounds: usize) {
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
+    let only_search = std::env::args().any(|a| a == "--search");
     println!("| what | p50 | p99 |");
     println!("|---|---|---|");
-    payout_commit(if quick { 300 } else { 2000 }, true);
-    payout_commit(if quick { 300 } else { 2000 }, false);
+    if !only_search {
+        payout_commit(if quick { 300 } else { 2000 }, true);
+        payout_commit(if quick { 300 } else { 2000 }, false);
+    }
     search(10_000, 20);
     if !quick {
         search(1_000_000, 5);

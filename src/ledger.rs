@@ -36,10 +36,29 @@ pub(crate) const MIGRATION_FILES: &[&str] = &[
     include_str!("../migrations/0011_counter_proxy.sql"),
     include_str!("../migrations/0012_holds.sql"),
     include_str!("../migrations/0013_accounts.sql"),
+    include_str!("../migrations/0014_search_prefixes.sql"),
 ];
 const MIGRATIONS_COUNT: usize = MIGRATION_FILES.len();
-static MIGRATIONS: LazyLock<Migrations<'static>> =
-    LazyLock::new(|| Migrations::new(MIGRATION_FILES.iter().map(|sql| M::up(sql)).collect()));
+/// The migration after which the search index is filled again from the roll (its SQL drops and
+/// recreates the contentless index, which cannot rebuild itself).
+const SEARCH_REBUILT_BY: usize = 14;
+static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::new(
+        MIGRATION_FILES
+            .iter()
+            .enumerate()
+            .map(|(i, sql)| {
+                if i + 1 == SEARCH_REBUILT_BY {
+                    M::up_with_hook(sql, |tx: &rusqlite::Transaction| {
+                        Ok(crate::roll::rebuild_search_index(tx)?)
+                    })
+                } else {
+                    M::up(sql)
+                }
+            })
+            .collect(),
+    )
+});
 
 /// How long a writer waits for another process holding the file before giving up. Long enough for
 /// a second clerk's payout or a sync to finish; short enough that a stuck process is noticed.

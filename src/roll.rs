@@ -482,6 +482,35 @@ fn month_paid_twice(lines: &[RollLine]) -> Option<String> {
         })
 }
 
+/// Fills the search index from `beneficiaries`, each row's terms as [`insert_beneficiary`] writes
+/// them: the ledger's upgrade to a new index (migration 0014), inside its transaction.
+pub(crate) fn rebuild_search_index(conn: &rusqlite::Connection) -> Result<(), rusqlite::Error> {
+    let mut read = conn.prepare(
+        "SELECT id, period, code, name, id_card, village FROM beneficiaries ORDER BY id",
+    )?;
+    let mut write =
+        conn.prepare("INSERT INTO beneficiary_search (rowid, terms) VALUES (?1, ?2)")?;
+    let mut rows = read.query([])?;
+    while let Some(r) = rows.next()? {
+        let period_text: String = r.get(1)?;
+        // The column's CHECK keeps it `YYYY-MM`; a row that still fails is a broken file.
+        let period: Period = period_text.parse().map_err(|_| {
+            rusqlite::Error::FromSqlConversionFailure(
+                1,
+                rusqlite::types::Type::Text,
+                format!("kỳ “{period_text}” của người có mã trong sổ").into(),
+            )
+        })?;
+        let (code, name, id_card, village): (String, String, Option<String>, String) =
+            (r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
+        write.execute(params![
+            r.get::<_, i64>(0)?,
+            search_terms(period, &code, &name, id_card.as_deref(), &village)
+        ])?;
+    }
+    Ok(())
+}
+
 fn insert_beneficiary(
     conn: &rusqlite::Connection,
     roll_id: i64,

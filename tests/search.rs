@@ -178,3 +178,43 @@ fn results_carry_what_is_due_and_paid() {
     assert_eq!(hit.due, Dong::new(2_789_000).unwrap());
     assert_eq!(hit.paid, Dong::ZERO);
 }
+
+#[test]
+fn a_ledger_from_before_the_longer_prefixes_finds_the_same_people_after_its_upgrade() {
+    let (dir, ledger) = ledger();
+    let queries = [
+        "nguyen thi huong",
+        "ng t huong",
+        "huong",
+        "thon dong",
+        "000124",
+        "2077001",
+    ];
+    let before: Vec<Vec<String>> = queries.iter().map(|q| codes(&ledger, q)).collect();
+    drop(ledger);
+    // Put the file back as migration 0013 left it, its index emptied: only the upgrade can fill
+    // the new one.
+    let path = dir.path().join("l.sqlite");
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "DROP TABLE beneficiary_search;
+             CREATE VIRTUAL TABLE beneficiary_search USING fts5(
+                 terms, content = '', tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3');
+             PRAGMA user_version = 13;",
+        )
+        .unwrap();
+    let ledger = Ledger::open(&path).unwrap();
+    let after: Vec<Vec<String>> = queries.iter().map(|q| codes(&ledger, q)).collect();
+    assert_eq!(after, before);
+    assert!(before.iter().all(|c| !c.is_empty()), "{before:?}");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let sql: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE name = 'beneficiary_search'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(sql.contains("'1 2 3 4 5 6 7'"), "{sql}");
+}
