@@ -488,8 +488,6 @@ pub(crate) fn rebuild_search_index(conn: &rusqlite::Connection) -> Result<(), ru
     let mut read = conn.prepare(
         "SELECT id, period, code, name, id_card, village FROM beneficiaries ORDER BY id",
     )?;
-    let mut write =
-        conn.prepare("INSERT INTO beneficiary_search (rowid, terms) VALUES (?1, ?2)")?;
     let mut rows = read.query([])?;
     while let Some(r) = rows.next()? {
         let period_text: String = r.get(1)?;
@@ -503,11 +501,35 @@ pub(crate) fn rebuild_search_index(conn: &rusqlite::Connection) -> Result<(), ru
         })?;
         let (code, name, id_card, village): (String, String, Option<String>, String) =
             (r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
-        write.execute(params![
-            r.get::<_, i64>(0)?,
-            search_terms(period, &code, &name, id_card.as_deref(), &village)
-        ])?;
+        index_beneficiary(
+            conn,
+            r.get(0)?,
+            period,
+            &code,
+            &name,
+            id_card.as_deref(),
+            &village,
+        )?;
     }
+    Ok(())
+}
+
+/// Writes one beneficiary's search terms (see [`search_terms`]) under their row id: at a roll
+/// load and at the index's rebuild alike.
+fn index_beneficiary(
+    conn: &rusqlite::Connection,
+    id: i64,
+    period: Period,
+    code: &str,
+    name: &str,
+    id_card: Option<&str>,
+    village: &str,
+) -> Result<(), rusqlite::Error> {
+    conn.prepare_cached("INSERT INTO beneficiary_search (rowid, terms) VALUES (?1, ?2)")?
+        .execute(params![
+            id,
+            search_terms(period, code, name, id_card, village)
+        ])?;
     Ok(())
 }
 
@@ -544,17 +566,15 @@ fn insert_beneficiary(
         e.note,
     ])?;
     let bid = conn.last_insert_rowid();
-    conn.prepare_cached("INSERT INTO beneficiary_search (rowid, terms) VALUES (?1, ?2)")?
-        .execute(params![
-            bid,
-            search_terms(
-                period,
-                e.code.as_str(),
-                &e.name,
-                e.id_card.as_deref(),
-                &e.village
-            )
-        ])?;
+    index_beneficiary(
+        conn,
+        bid,
+        period,
+        e.code.as_str(),
+        &e.name,
+        e.id_card.as_deref(),
+        &e.village,
+    )?;
     Ok(bid)
 }
 

@@ -1070,8 +1070,9 @@ impl Doc {
 /// cost more than they save (lopdf's own rule).
 const WORTH_COMPRESSING: usize = 19;
 
-/// zlib's level for the page streams: 6, not printpdf's 9. On a 5.000-row sheet level 9 spent
-/// most of the render for a file under 1 % smaller (BENCHMARKS.md, issue 21).
+/// zlib's level for the page streams: 6 (zlib's default), not printpdf's 9. Level 6 with the
+/// object streams and the streams spread over the cores made the 5.000-row sheet 8–15 % faster
+/// and 9–11 % smaller (BENCHMARKS.md, issue 21); the level's own share was not measured apart.
 const DEFLATE_LEVEL: u32 = 6;
 
 /// The bytes of the PDF printpdf built: its fonts subset as printpdf does, then written by us —

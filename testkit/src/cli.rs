@@ -252,14 +252,11 @@ impl Fixture {
 /// write-ahead log should a run have left one (each run ends by closing the ledger, which folds
 /// the log back into the file; copied all the same, a copy never depends on that).
 fn copy_ledger(from: &Path, to: &Path) {
+    use paypoint::file::with_suffix;
     for suffix in ["", ".key", "-wal", "-shm"] {
-        let with = |p: &Path| {
-            let mut s = p.as_os_str().to_owned();
-            s.push(suffix);
-            PathBuf::from(s)
-        };
-        if with(from).exists() {
-            std::fs::copy(with(from), with(to)).expect("copy the ledger");
+        if with_suffix(from, suffix).exists() {
+            std::fs::copy(with_suffix(from, suffix), with_suffix(to, suffix))
+                .expect("copy the ledger");
         }
     }
 }
