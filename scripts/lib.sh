@@ -43,8 +43,18 @@ ensure_webkit() {
   fi
 }
 
+ensure_browser() {
+  # The office's web app is tested in a real browser (district/tests/office_browser.rs).
+  local need=()
+  command -v chromium >/dev/null || need+=(chromium)
+  command -v chromedriver >/dev/null || need+=(chromium-driver)
+  apt_install "${need[@]}"
+}
+
 ensure_e2e_tools() {
-  # End-to-end tests of the real window: Xvfb, WebKitWebDriver, pdftotext, and tauri-driver.
+  # End-to-end tests of the real window: Xvfb, WebKitWebDriver, pdftotext, and tauri-driver; of the
+  # office's web app (issue 20): Debian's Chromium and its ChromeDriver (ensure_browser).
+  ensure_browser
   local need=()
   command -v xvfb-run >/dev/null || need+=(xvfb)
   command -v xauth >/dev/null || need+=(xauth)

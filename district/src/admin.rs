@@ -283,6 +283,29 @@ impl Hub {
         Ok(id)
     }
 
+    /// The stops known to the office, of one pay point or all: recorded here, or reported by a
+    /// pay point's device (`source` `district` or `device:ID`).
+    pub fn stops(&self, pay_point: Option<&str>) -> Result<Vec<StopRow>, HubError> {
+        let db = self.db()?;
+        let rows = db
+            .prepare_cached(
+                "SELECT pay_point, code, reason, date, source FROM stops
+                 WHERE CAST(?1 AS TEXT) IS NULL OR pay_point = ?1 ORDER BY pay_point, code",
+            )?
+            .query_map([pay_point], |r| {
+                let source: String = r.get(4)?;
+                Ok(StopRow {
+                    pay_point: r.get(0)?,
+                    code: r.get(1)?,
+                    reason: r.get(2)?,
+                    date: r.get(3)?,
+                    by_office: source == "district",
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
     /// Holds "to be confirmed" the people of the batch's payouts who have now been paid only
     /// through a proxy or at home for the office's number of periods, and tells the pay point.
     pub(crate) fn hold_unseen(
@@ -378,4 +401,19 @@ impl Hub {
         )?;
         Ok(s)
     }
+}
+
+/// A stop, as the office's list shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StopRow {
+    /// The pay point.
+    pub pay_point: String,
+    /// The person.
+    pub code: String,
+    /// `death`, `moved` or `other`.
+    pub reason: String,
+    /// The day it took effect, when known.
+    pub date: Option<String>,
+    /// Recorded at the office (else reported by a pay point's device).
+    pub by_office: bool,
 }

@@ -9,6 +9,9 @@ pub enum HubError {
     /// Refused with a reason.
     #[error("{0}")]
     Refused(String),
+    /// Not allowed to the person who asked (their role): the web app answers 403.
+    #[error("{0}")]
+    Forbidden(String),
     /// Storage failure.
     #[error("lỗi kho dữ liệu của đơn vị quản lý: {0}")]
     Storage(#[from] crate::db::Error),
@@ -70,6 +73,7 @@ impl From<HubError> for ApiError {
     fn from(e: HubError) -> Self {
         match e {
             HubError::Refused(m) => ApiError::new(Refusal::BadRequest, m),
+            HubError::Forbidden(m) => ApiError::new(Refusal::Forbidden, m),
             HubError::Storage(e) => e.into(),
         }
     }

@@ -7,8 +7,10 @@
 //! the core's ([`paypoint::sync::protocol`]), so the device and the hub agree by construction.
 
 pub mod account;
+pub mod action;
 pub mod admin;
 pub mod anomaly;
+pub mod audit;
 pub mod auth;
 pub mod copy;
 pub mod db;
@@ -26,7 +28,9 @@ pub mod proxy;
 pub mod reconcile;
 pub mod reports;
 pub mod seal;
+pub mod staff;
 pub mod store;
+pub mod web;
 pub mod writes;
 
 pub use admin::ENROL_CODE_TTL_SECS;

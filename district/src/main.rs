@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
+use district::action::{Action, Done};
+use district::audit::Actor;
 use district::http::{router, AppState};
 use district::seal::SealKey;
 use district::{Hub, StoreAt};
@@ -214,6 +216,21 @@ enum Command {
         /// Tệp bảng mức (JSON).
         file: PathBuf,
     },
+    /// Tài khoản của cán bộ đơn vị quản lý cho trang web của máy chủ (quyền viewer: chỉ xem;
+    /// officer: báo giảm, xác minh; admin: cả tài khoản). Quản trị viên đầu tiên tạo ở đây:
+    /// `staff add TÊN --name "Họ tên" --role admin`. Mật khẩu (ít nhất 10 ký tự) lấy từ biến
+    /// PAYPOINT_STAFF_PASSWORD, hoặc hỏi hai lần trên terminal.
+    Staff {
+        #[command(subcommand)]
+        action: StaffCommand,
+    },
+    /// Nhật ký của đơn vị: mọi thao tác trên trang web và dòng lệnh (báo giảm, xác minh, tài
+    /// khoản), mọi lần đăng nhập kể cả sai; mới nhất trước.
+    Audit {
+        /// Số dòng (mặc định 50).
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
     /// Ngưỡng của các kiểm tra bất thường: xem tất cả, hoặc `set TÊN GIÁ_TRỊ` (max_age,
     /// proxy_max_beneficiaries, night_start, night_end (HH:MM; bằng nhau: tắt kiểm tra ban đêm),
     /// max_payouts_per_minute, unpaid_periods_before_lump (tối đa 120 kỳ), cash_difference_max,
@@ -227,6 +244,43 @@ enum Command {
         key: Option<String>,
         /// Giá trị.
         value: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Tạo tài khoản.
+    Add {
+        /// Tên đăng nhập (2–40 chữ thường không dấu, chữ số, . _ -).
+        login: String,
+        /// Họ tên.
+        #[arg(long)]
+        name: String,
+        /// viewer, officer hoặc admin.
+        #[arg(long, value_parser = ["viewer", "officer", "admin"])]
+        role: String,
+    },
+    /// Các tài khoản, quyền và tình trạng (khóa, vô hiệu hóa).
+    List,
+    /// Mở khóa tài khoản bị khóa sau 5 lần nhập sai.
+    Unlock {
+        /// Tên đăng nhập.
+        login: String,
+    },
+    /// Vô hiệu hóa tài khoản (người nghỉ việc); các phiên đang mở của tài khoản kết thúc.
+    Disable {
+        /// Tên đăng nhập.
+        login: String,
+    },
+    /// Cho dùng lại tài khoản đã vô hiệu hóa.
+    Enable {
+        /// Tên đăng nhập.
+        login: String,
+    },
+    /// Đặt mật khẩu mới (PAYPOINT_STAFF_PASSWORD hoặc hỏi trên terminal); các phiên đang mở kết thúc.
+    Password {
+        /// Tên đăng nhập.
+        login: String,
     },
 }
 
@@ -491,29 +545,7 @@ fn run(cli: Cli) -> Result<(), String> {
             out(&format!("Đã thêm điểm chi trả {code}."));
             Ok(())
         }
-        Command::Roll(RollCommand::Import {
-            file,
-            pay_point,
-            period,
-        }) => {
-            let (version, p) = hub.import_roll(&pay_point, period, &file).map_err(e)?;
-            if json {
-                out(&serde_json::json!({"version": version, "beneficiaries": p.beneficiaries, "lines": p.lines, "total": p.total.as_i64()}).to_string());
-            } else {
-                out(&format!(
-                    "Đã nạp danh sách {pay_point} kỳ {period} phiên bản {version}: {} người, {} khoản, {} đ (chưa phát hành).",
-                    p.beneficiaries, p.lines, p.total
-                ));
-            }
-            Ok(())
-        }
-        Command::Roll(RollCommand::Publish { pay_point, period }) => {
-            let v = hub.publish_roll(&pay_point, period).map_err(e)?;
-            out(&format!(
-                "Đã phát hành danh sách {pay_point} kỳ {period} phiên bản {v}."
-            ));
-            Ok(())
-        }
+        Command::Roll(c) => roll(&hub, c, json),
         Command::PublishPolicy { file } => publish_policy(&hub, &file),
         Command::EnrolCode { pay_point } => {
             let code = hub.enrol_code(&pay_point).map_err(e)?;
@@ -531,9 +563,16 @@ fn run(cli: Cli) -> Result<(), String> {
             date,
             note,
         } => {
-            let id = hub
-                .record_stop(&pay_point, &code, &reason, date, &note)
-                .map_err(e)?;
+            let id = amendment(hub.act(
+                &Actor::command_line(),
+                Action::RecordStop {
+                    pay_point: pay_point.clone(),
+                    code: code.clone(),
+                    reason,
+                    date,
+                    note,
+                },
+            ))?;
             out(&format!(
                 "Đã ghi báo giảm {code} (thay đổi số {id} của điểm {pay_point})."
             ));
@@ -549,7 +588,9 @@ fn run(cli: Cli) -> Result<(), String> {
             date,
             fee_rate,
         } => {
-            let options = settlement_options(&hub, organisation, place, date, fee_rate)?;
+            let options = hub
+                .settlement_options(organisation, place, date, fee_rate)
+                .map_err(e)?;
             settlement(&hub, period, csv, pdf, options, json)
         }
         Command::Store(c) => store(&hub, &cli_seal, c, json),
@@ -564,7 +605,14 @@ fn run(cli: Cli) -> Result<(), String> {
             pay_point,
             note,
         } => {
-            let id = hub.confirm(&pay_point, &code, &note).map_err(e)?;
+            let id = amendment(hub.act(
+                &Actor::command_line(),
+                Action::Confirm {
+                    pay_point: pay_point.clone(),
+                    code: code.clone(),
+                    note,
+                },
+            ))?;
             out(&format!(
                 "Đã xác minh {code}: thiết bị của điểm {pay_point} gỡ \"chờ xác minh\" ở lần đồng bộ sau (thay đổi số {id})."
             ));
@@ -574,12 +622,141 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Proxies { action } => proxies(&hub, action, json),
         Command::Accounts { action } => accounts(&hub, action, json),
         Command::Devices { action } => devices(&hub, action, json),
+        Command::Staff { action } => staff(&hub, action, json),
+        Command::Audit { limit } => audit(&hub, limit, json),
+    }
+}
+
+/// `roll import|publish`.
+fn roll(hub: &Hub, c: RollCommand, json: bool) -> Result<(), String> {
+    let e = |e: district::HubError| e.to_string();
+    match c {
+        RollCommand::Import {
+            file,
+            pay_point,
+            period,
+        } => {
+            let (version, p) = hub.import_roll(&pay_point, period, &file).map_err(e)?;
+            if json {
+                out(&serde_json::json!({"version": version, "beneficiaries": p.beneficiaries, "lines": p.lines, "total": p.total.as_i64()}).to_string());
+            } else {
+                out(&format!(
+                    "Đã nạp danh sách {pay_point} kỳ {period} phiên bản {version}: {} người, {} khoản, {} đ (chưa phát hành).",
+                    p.beneficiaries, p.lines, p.total
+                ));
+            }
+            Ok(())
+        }
+        RollCommand::Publish { pay_point, period } => {
+            let v = hub.publish_roll(&pay_point, period).map_err(e)?;
+            out(&format!(
+                "Đã phát hành danh sách {pay_point} kỳ {period} phiên bản {v}."
+            ));
+            Ok(())
+        }
     }
 }
 
 /// A command's answer as `--json` prints it.
 fn pretty<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string_pretty(v).expect("serialises")
+}
+
+/// The amendment an action sent, or its refusal.
+fn amendment(r: Result<Done, district::HubError>) -> Result<u64, String> {
+    match r.map_err(|e| e.to_string())? {
+        Done::Amendment(id) => Ok(id),
+        _ => Ok(0),
+    }
+}
+
+/// A password from PAYPOINT_STAFF_PASSWORD, or asked twice on the terminal.
+fn read_staff_password() -> Result<String, String> {
+    if let Ok(p) = std::env::var("PAYPOINT_STAFF_PASSWORD") {
+        return Ok(p);
+    }
+    if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        return Err(
+            "cần mật khẩu: đặt biến môi trường PAYPOINT_STAFF_PASSWORD hoặc chạy trên terminal"
+                .to_string(),
+        );
+    }
+    let ask = |p: &str| {
+        rpassword::prompt_password(p).map_err(|e| format!("không đọc được mật khẩu: {e}"))
+    };
+    let first = ask("Mật khẩu (ít nhất 10 ký tự): ")?;
+    if ask("Nhập lại mật khẩu: ")? != first {
+        return Err("hai lần nhập mật khẩu không khớp".to_string());
+    }
+    Ok(first)
+}
+
+/// `staff add|list|unlock|disable|enable|password`.
+fn staff(hub: &Hub, action: StaffCommand, json: bool) -> Result<(), String> {
+    use district::staff::{Role, StaffChange};
+    let change = |login: String, change: StaffChange| Action::ChangeStaff { login, change };
+    let action = match action {
+        StaffCommand::List => {
+            let list = hub.staff().map_err(|e| e.to_string())?;
+            if json {
+                out(&pretty(&list));
+            }
+            for r in list.iter().filter(|_| !json) {
+                let state = if r.disabled {
+                    "vô hiệu hóa".to_string()
+                } else if let Some(t) = r.locked_until {
+                    format!("khóa đến {}", district::web::format::unix_date_time(t))
+                } else {
+                    "đang dùng".to_string()
+                };
+                out(&format!(
+                    "{}\t{}\t{}\t{state}",
+                    r.staff.login,
+                    r.staff.name,
+                    r.staff.role.as_str()
+                ));
+            }
+            return Ok(());
+        }
+        StaffCommand::Add { login, name, role } => Action::AddStaff {
+            login,
+            name,
+            role: Role::parse(&role)
+                .ok_or_else(|| format!("quyền “{role}”: viewer, officer hoặc admin"))?,
+            password: read_staff_password()?,
+        },
+        StaffCommand::Unlock { login } => change(login, StaffChange::Unlock),
+        StaffCommand::Disable { login } => change(login, StaffChange::Disable),
+        StaffCommand::Enable { login } => change(login, StaffChange::Enable),
+        StaffCommand::Password { login } => {
+            change(login, StaffChange::Password(read_staff_password()?))
+        }
+    };
+    let detail = action.detail();
+    hub.act(&Actor::command_line(), action)
+        .map_err(|e| e.to_string())?;
+    out(&format!("Xong: {detail}."));
+    Ok(())
+}
+
+/// `audit`: the newest rows of the office's audit log.
+fn audit(hub: &Hub, limit: u32, json: bool) -> Result<(), String> {
+    let rows = hub.audit_log(limit).map_err(|e| e.to_string())?;
+    if json {
+        out(&pretty(&rows));
+        return Ok(());
+    }
+    for r in rows {
+        out(&format!(
+            "{}\t{}\t{}\t{}\t{}",
+            district::web::format::date_time(&r.at),
+            r.login.as_deref().unwrap_or("(dòng lệnh)"),
+            r.action,
+            r.detail,
+            r.from
+        ));
+    }
+    Ok(())
 }
 
 /// `devices list|revoke|uncertain`.
@@ -879,26 +1056,6 @@ fn flags(hub: &Hub, pay_point: Option<&str>, json: bool) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// What the settlement PDF prints: the office's configured names, overridden by the command line,
-/// and the fee rate.
-fn settlement_options(
-    hub: &Hub,
-    organisation: Option<String>,
-    place: Option<String>,
-    date: Option<chrono::NaiveDate>,
-    fee_rate: Option<paypoint::fee::FeeRate>,
-) -> Result<paypoint::document::district::DistrictOptions, String> {
-    let office = hub.office().map_err(|e| e.to_string())?;
-    Ok(paypoint::document::district::DistrictOptions {
-        managing_office: office.addressee(),
-        organisation: organisation.unwrap_or(office.payer),
-        place: place.unwrap_or(office.place),
-        title_head: office.title_head,
-        date: date.unwrap_or_else(|| chrono::Local::now().date_naive()),
-        fee_rate,
-    })
 }
 
 /// `settlement`: the consolidated settlement as text, JSON, CSV or a signed-for PDF.

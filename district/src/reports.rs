@@ -251,6 +251,26 @@ impl Hub {
         Ok(String::from_utf8(bytes).expect("CSV of UTF-8 text"))
     }
 
+    /// What the settlement PDF prints: the office's configured names, overridden where given,
+    /// dated today unless told, with the fee rate when given.
+    pub fn settlement_options(
+        &self,
+        organisation: Option<String>,
+        place: Option<String>,
+        date: Option<chrono::NaiveDate>,
+        fee_rate: Option<paypoint::fee::FeeRate>,
+    ) -> Result<paypoint::document::district::DistrictOptions, HubError> {
+        let office = self.office()?;
+        Ok(paypoint::document::district::DistrictOptions {
+            managing_office: office.addressee(),
+            organisation: organisation.unwrap_or(office.payer),
+            place: place.unwrap_or(office.place),
+            title_head: office.title_head,
+            date: date.unwrap_or_else(|| chrono::Local::now().date_naive()),
+            fee_rate,
+        })
+    }
+
     /// The settlement as a PDF, with the core's document renderer (the same fonts, tables and
     /// signature blocks as the pay points' own papers).
     pub fn settlement_pdf(

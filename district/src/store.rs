@@ -21,15 +21,22 @@ const MIGRATION_FILES: &[&str] = &[
     include_str!("../migrations/0005_identity.sql"),
     include_str!("../migrations/0006_holds.sql"),
     include_str!("../migrations/0007_accounts.sql"),
+    include_str!("../migrations/0008_staff.sql"),
 ];
 static MIGRATIONS: LazyLock<Migrations<'static>> =
     LazyLock::new(|| Migrations::new(MIGRATION_FILES.iter().map(|sql| M::up(sql)).collect()));
 
 /// PostgreSQL's migrations, numbered as refinery reads them.
-const PG_MIGRATIONS: &[(&str, &str)] = &[(
-    "V1__hub",
-    include_str!("../migrations/postgres/0001_hub.sql"),
-)];
+const PG_MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "V1__hub",
+        include_str!("../migrations/postgres/0001_hub.sql"),
+    ),
+    (
+        "V2__staff",
+        include_str!("../migrations/postgres/0002_staff.sql"),
+    ),
+];
 
 /// How many connections one hub process keeps to PostgreSQL unless told (`--pg-pool`): about
 /// twice the cores of a province's database server (8) for its one node. Every connection busy

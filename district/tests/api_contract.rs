@@ -184,15 +184,19 @@ fn refusals_the_framework_makes_are_the_documented_json_error() {
         .to_string();
     assert_error("a method the path does not have", resp, 405);
     assert!(allow.contains("POST"), "405 keeps Allow: {allow:?}");
-    // The officer's page refused (relayed by a proxy, no token): an `Error` too.
-    assert_error(
-        "the page relayed without its token",
-        http.get(&url)
-            .header("X-Forwarded-For", "203.0.113.9")
-            .send()
-            .unwrap(),
-        403,
-    );
+    // The office's page relayed by a proxy without a token or a session: the browser is sent to
+    // sign in (issue 20), as the document says.
+    let no_follow = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let relayed = no_follow
+        .get(&url)
+        .header("X-Forwarded-For", "203.0.113.9")
+        .send()
+        .unwrap();
+    assert_eq!(relayed.status().as_u16(), 303);
+    assert_eq!(relayed.headers()["location"], "/dang-nhap");
     // A refusal the hub makes itself is unchanged: unsigned is 401.
     assert_error(
         "an unsigned request",

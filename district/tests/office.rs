@@ -102,7 +102,8 @@ fn the_hub_settlement_names_the_office_as_configured_and_never_a_district() {
     let html = reqwest::blocking::get(hub.url()).unwrap().text().unwrap();
     hub.kill();
     assert!(
-        html.contains("<title>Sổ chi trả — Sở Nội vụ tỉnh Quảng Trị</title>"),
+        html.contains("<title>Tổng quan — Sở Nội vụ tỉnh Quảng Trị — Sổ chi trả</title>")
+            && html.contains("<strong>Sổ chi trả — Sở Nội vụ tỉnh Quảng Trị</strong>"),
         "{html}"
     );
     assert!(!says_district(&html), "{html}");

@@ -57,13 +57,16 @@ fn round_trip_enrol_pull_pay_offline_sync_totals_equal() {
     assert!(page.status().is_success());
     let html = page.text().unwrap();
     assert!(html.contains("QH01") && html.contains("Tình hình chi trả"));
-    // Relayed by a reverse proxy (still from loopback): the page needs a token.
-    let relayed = reqwest::blocking::Client::new()
+    // Relayed by a reverse proxy (still from loopback): the page needs a token or a sign-in.
+    let relayed = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
         .get(hub.url())
         .header("X-Forwarded-For", "203.0.113.9")
         .send()
         .unwrap();
-    assert_eq!(relayed.status().as_u16(), 403);
+    assert_eq!(relayed.status().as_u16(), 303);
     let csv = hub.admin_ok(&["settlement", "--csv"]);
     assert!(csv.starts_with("pay_point,name,period"));
     assert!(csv.contains(&format!(",{},", dev.paid_amount())));
@@ -601,7 +604,7 @@ fn a_roll_or_amendment_not_signed_by_the_enrolled_hub_is_refused_and_nothing_is_
 }
 
 #[test]
-fn the_officers_page_needs_the_token_when_one_is_set() {
+fn the_officers_page_needs_the_token_or_a_sign_in_when_a_token_is_set() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("hub");
     assert!(admin(&data, &["pay-point", "add", "QH01", "--name", "BĐ"])
@@ -622,14 +625,31 @@ fn the_officers_page_needs_the_token_when_one_is_set() {
     )
     .unwrap();
     let url = line.trim().rsplit(' ').next().unwrap().to_string();
-    let no = reqwest::blocking::get(&url).unwrap().status().as_u16();
-    let yes = reqwest::blocking::get(format!("{url}/?token=s3cret"))
+    // Without the token, a browser is sent to sign in (issue 20: the office's accounts).
+    let browser = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let no = browser.get(&url).send().unwrap();
+    let sent_to = no.headers()["location"].to_str().unwrap().to_string();
+    let yes = browser
+        .get(format!("{url}/?token=s3cret"))
+        .send()
+        .unwrap()
+        .status()
+        .as_u16();
+    let wrong = browser
+        .get(format!("{url}/?token=s3cre"))
+        .send()
         .unwrap()
         .status()
         .as_u16();
     let _ = child.kill();
     let _ = child.wait();
-    assert_eq!((no, yes), (403, 200));
+    assert_eq!(
+        (no.status().as_u16(), sent_to.as_str(), yes, wrong),
+        (303, "/dang-nhap", 200, 303)
+    );
 }
 
 #[test]

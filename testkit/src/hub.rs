@@ -147,7 +147,7 @@ pub fn admin(bin: &Path, data: &Path, args: &[&str]) -> Output {
 /// `BIN --data DATA`, on the store the run asked for ([`crate::store`]): with
 /// `PAYPOINT_TEST_STORE=postgres` the database of that data folder, created on first use; else its
 /// SQLite file, whatever `PAYPOINT_DISTRICT_DATABASE` the developer's shell may have set.
-fn hub_command(bin: &Path, data: &Path) -> Command {
+pub fn hub_command(bin: &Path, data: &Path) -> Command {
     let mut c = Command::new(bin);
     c.arg("--data").arg(data);
     match store::database_url_for(data) {

@@ -4,6 +4,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod proxy;
+pub mod web;
 
 use std::path::Path;
 use std::process::Output;

@@ -1,0 +1,719 @@
+//! The managing office's web app (issue 20): pages rendered on the server, plain HTML forms and
+//! no script, so that it works in any office PC's browser with no internet. Vietnamese first.
+//!
+//! Who is asking is a [`Viewer`]: a person signed in (a session cookie), or read-only monitoring
+//! (the shared `--token`, or the server's own screen on loopback). Every form that changes
+//! something carries its session's anti-forgery token and is refused without it, or when the
+//! browser says it was sent from another site; the cookie is `SameSite=Strict` as well. What a
+//! role may do is decided by [`crate::Hub::act`], never here.
+
+pub mod format;
+pub mod overview;
+mod pages;
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Form, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+
+use crate::audit::Actor;
+use crate::http::AppState;
+use crate::staff::{Session, StaffError};
+use crate::{Hub, HubError};
+use format::escape;
+
+/// The session cookie: random, HttpOnly, SameSite=Strict, valid on every path.
+const SESSION_COOKIE: &str = "sct_phien";
+/// The sign-in form's own anti-forgery cookie (there is no session yet to hold one).
+const SIGN_IN_COOKIE: &str = "sct_dang_nhap";
+
+/// The app's pages, merged into the hub's router.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/dang-nhap", get(sign_in_form).post(sign_in))
+        .route("/dang-xuat", post(sign_out))
+        .route("/bao-giam", get(stops_page).post(record_stop))
+        .route("/quyet-toan", get(settlement_page))
+        .route("/quyet-toan.csv", get(settlement_csv))
+        .route("/quyet-toan.pdf", get(settlement_pdf))
+        .route("/nhat-ky", get(audit_page))
+        .route("/tai-khoan", get(staff_page).post(staff_action))
+}
+
+/// Who is looking at a page.
+pub enum Viewer {
+    /// A person signed in, with their cookie's token.
+    Staff(Session, String),
+    /// Read-only monitoring: the shared token, or the server's own screen.
+    Monitor,
+}
+
+impl Viewer {
+    fn session(&self) -> Option<&Session> {
+        match self {
+            Viewer::Staff(s, _) => Some(s),
+            Viewer::Monitor => None,
+        }
+    }
+}
+
+/// A cookie's value from the request.
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// Where a request comes from, for the audit log: the peer, and what a proxy in front says.
+pub fn from_addr(peer: SocketAddr, headers: &HeaderMap) -> String {
+    let relayed = headers
+        .get("x-forwarded-for")
+        .or_else(|| headers.get("x-real-ip"))
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.chars().take(100).collect::<String>());
+    match relayed {
+        Some(r) => format!("{r} (qua {})", peer.ip()),
+        None => peer.ip().to_string(),
+    }
+}
+
+/// The session of the request's cookie, if any and still open.
+async fn session_of(hub: &std::sync::Arc<Hub>, headers: &HeaderMap) -> Option<Viewer> {
+    let token = cookie(headers, SESSION_COOKIE)?.to_string();
+    let hub = hub.clone();
+    tokio::task::spawn_blocking(move || hub.session(&token).map(|s| Viewer::Staff(s, token)))
+        .await
+        .ok()?
+        .ok()
+}
+
+/// Who is asking: a session, else monitoring when the token (or a direct local request) allows
+/// it, else nobody (the sign-in page).
+pub async fn viewer(
+    st: &AppState,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    token: Option<&str>,
+) -> Option<Viewer> {
+    if let Some(v) = session_of(&st.hub, headers).await {
+        return Some(v);
+    }
+    // A request relayed by a reverse proxy arrives from loopback too: only a direct local
+    // request is let in without the token.
+    let relayed = ["forwarded", "x-forwarded-for", "x-real-ip"]
+        .iter()
+        .any(|h| headers.contains_key(*h));
+    let allowed = match &st.token {
+        Some(t) => token.is_some_and(|q| crate::staff::same_secret(q, t)),
+        None => peer.ip().is_loopback() && !relayed,
+    };
+    allowed.then_some(Viewer::Monitor)
+}
+
+/// A signed-in person, or the answer that sends the browser to the sign-in page.
+async fn signed_in(st: &AppState, headers: &HeaderMap) -> Result<(Session, String), Response> {
+    match session_of(&st.hub, headers).await {
+        Some(Viewer::Staff(s, t)) => Ok((s, t)),
+        _ => Err(Redirect::to("/dang-nhap").into_response()),
+    }
+}
+
+/// Whether the browser says the form came from this site: `Origin` (or, failing it, `Referer`)
+/// naming the host the request was sent to. A browser sends one of them with every form.
+fn same_site(headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let origin = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|v| v.to_str().ok());
+    match (host, origin) {
+        (Some(host), Some(origin)) => {
+            let rest = origin
+                .strip_prefix("http://")
+                .or_else(|| origin.strip_prefix("https://"))
+                .unwrap_or("");
+            rest.split('/').next() == Some(host)
+        }
+        // No Origin nor Referer: not a browser's form (a script, a test); the token decides.
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+/// A form refused as forged: 403, the page says so.
+fn forged() -> Response {
+    page_answer(
+        StatusCode::FORBIDDEN,
+        "Yêu cầu bị từ chối",
+        "<p class=err>Biểu mẫu không đến từ trang này hoặc đã cũ (mã chống giả mạo không khớp). Mở lại trang và gửi lại.</p>",
+    )
+}
+
+/// A bare page with a status: refusals and failures.
+fn page_answer(status: StatusCode, title: &str, body: &str) -> Response {
+    let html = pages::layout(title, None, "", body);
+    (status, Html(html)).into_response()
+}
+
+/// The hub failed while building a page: logged, 500.
+fn failed(e: impl std::fmt::Display) -> Response {
+    paypoint::log::line("paypoint-district", format_args!("web: failed: {e}"));
+    page_answer(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Lỗi máy chủ",
+        &format!("<p class=err>Lỗi máy chủ: {}</p>", escape(&e.to_string())),
+    )
+}
+
+/// Runs a blocking hub call (the store) off the async runtime.
+async fn blocking<T: Send + 'static>(
+    hub: &std::sync::Arc<Hub>,
+    f: impl FnOnce(&Hub) -> Result<T, HubError> + Send + 'static,
+) -> Result<T, Response> {
+    let hub = hub.clone();
+    match tokio::task::spawn_blocking(move || f(&hub)).await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(failed(e)),
+        Err(e) => Err(failed(e)),
+    }
+}
+
+/// The page of `viewer` titled `title` around `body`.
+async fn render(st: &AppState, viewer: &Viewer, title: &str, body: &str) -> Response {
+    let office = match blocking(&st.hub, |h| h.office()).await {
+        Ok(o) => o,
+        Err(r) => return r,
+    };
+    Html(pages::layout(
+        title,
+        Some(viewer),
+        &office.managing_office,
+        body,
+    ))
+    .into_response()
+}
+
+/// `?token=` of the monitoring page.
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    token: Option<String>,
+}
+
+/// The overview at `/`: for a signed-in person, or read-only monitoring; anyone else is sent to
+/// the sign-in page.
+pub async fn overview_page(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Query(q): Query<TokenQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(v) = viewer(&st, peer, &headers, q.token.as_deref()).await else {
+        return Redirect::to("/dang-nhap").into_response();
+    };
+    let data = match blocking(&st.hub, overview::page_data).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let body = overview::body(&data);
+    let mut page = Html(pages::layout(
+        "Tổng quan",
+        Some(&v),
+        &data.office.managing_office,
+        &body,
+    ))
+    .into_response();
+    // The overview refreshes itself each minute on a wall screen; no form on it loses anything.
+    page.headers_mut()
+        .insert(header::REFRESH, HeaderValue::from_static("60"));
+    page
+}
+
+async fn sign_in_form(headers: HeaderMap) -> Response {
+    let token = cookie(&headers, SIGN_IN_COOKIE)
+        .filter(|t| t.len() == 64)
+        .map(str::to_string)
+        .unwrap_or_else(crate::staff::random_token);
+    sign_in_answer(StatusCode::OK, &token, "", "")
+}
+
+fn sign_in_answer(status: StatusCode, token: &str, login: &str, error: &str) -> Response {
+    let mut r = (status, Html(pages::sign_in(token, login, error))).into_response();
+    let c = format!("{SIGN_IN_COOKIE}={token}; Path=/dang-nhap; HttpOnly; SameSite=Strict");
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&c).expect("hex is a valid header"),
+    );
+    r
+}
+
+#[derive(Deserialize)]
+struct SignInForm {
+    login: String,
+    password: String,
+    csrf: String,
+}
+
+async fn sign_in(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(f): Form<SignInForm>,
+) -> Response {
+    let expected = cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default();
+    if !same_site(&headers) || expected.is_empty() || !crate::staff::same_secret(expected, &f.csrf)
+    {
+        return forged();
+    }
+    let from = from_addr(peer, &headers);
+    let hub = st.hub.clone();
+    let (login, password) = (f.login.clone(), f.password);
+    let result = tokio::task::spawn_blocking(move || hub.sign_in(&login, &password, &from)).await;
+    match result {
+        Ok(Ok(new)) => {
+            let secure = headers
+                .get("x-forwarded-proto")
+                .is_some_and(|v| v.as_bytes() == b"https");
+            let cookie = format!(
+                "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
+                new.token,
+                crate::staff::SESSION_MAX_SECS,
+                if secure { "; Secure" } else { "" }
+            );
+            let mut r = Redirect::to("/").into_response();
+            r.headers_mut().append(
+                header::SET_COOKIE,
+                HeaderValue::from_str(&cookie).expect("hex is a valid header"),
+            );
+            r
+        }
+        Ok(Err(StaffError::Storage(e))) => failed(e),
+        Ok(Err(e)) => sign_in_answer(StatusCode::UNAUTHORIZED, &f.csrf, &f.login, &e.to_string()),
+        Err(e) => failed(e),
+    }
+}
+
+/// A form's anti-forgery token.
+#[derive(Deserialize)]
+struct CsrfForm {
+    csrf: String,
+}
+
+async fn sign_out(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    let (session, token) = match signed_in(&st, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if !same_site(&headers) || !session.csrf_matches(&f.csrf) {
+        return forged();
+    }
+    let from = from_addr(peer, &headers);
+    if let Err(r) = blocking(&st.hub, move |h| h.sign_out(&session, &token, &from)).await {
+        return r;
+    }
+    let mut r = Redirect::to("/dang-nhap").into_response();
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_static("sct_phien=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+    );
+    r
+}
+
+/// The outcome of an action, shown above the page's form.
+enum Outcome {
+    None,
+    Done(String),
+    Refused(String),
+}
+
+impl Outcome {
+    fn html(&self) -> String {
+        match self {
+            Outcome::None => String::new(),
+            Outcome::Done(m) => format!("<p class=ok role=status>{}</p>", escape(m)),
+            Outcome::Refused(m) => format!("<p class=err role=alert>{}</p>", escape(m)),
+        }
+    }
+}
+
+/// Does an action for a signed-in person from a checked form; the status to answer and what to
+/// say.
+async fn act(
+    st: &AppState,
+    session: &Session,
+    from: String,
+    action: crate::action::Action,
+) -> Result<(StatusCode, Outcome, crate::action::Done), (StatusCode, Outcome)> {
+    let actor = Actor::staff(&session.staff, &from);
+    let hub = st.hub.clone();
+    match tokio::task::spawn_blocking(move || hub.act(&actor, action)).await {
+        Ok(Ok(done)) => Ok((StatusCode::OK, Outcome::None, done)),
+        Ok(Err(HubError::Forbidden(m))) => Err((StatusCode::FORBIDDEN, Outcome::Refused(m))),
+        Ok(Err(HubError::Refused(m))) => {
+            Err((StatusCode::UNPROCESSABLE_ENTITY, Outcome::Refused(m)))
+        }
+        Ok(Err(e)) => Err((
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Outcome::Refused(e.to_string()),
+        )),
+        Err(e) => Err((
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Outcome::Refused(e.to_string()),
+        )),
+    }
+}
+
+async fn stops_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    let (session, token) = match signed_in(&st, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    stops_answer(
+        &st,
+        Viewer::Staff(session, token),
+        StatusCode::OK,
+        Outcome::None,
+    )
+    .await
+}
+
+async fn stops_answer(st: &AppState, v: Viewer, status: StatusCode, outcome: Outcome) -> Response {
+    let stops = match blocking(&st.hub, |h| h.stops(None)).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let body = pages::stops(v.session(), &stops, &outcome.html());
+    let mut r = render(st, &v, "Báo giảm", &body).await;
+    *r.status_mut() = status;
+    r
+}
+
+#[derive(Deserialize)]
+struct StopForm {
+    csrf: String,
+    pay_point: String,
+    code: String,
+    reason: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn record_stop(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(f): Form<StopForm>,
+) -> Response {
+    let (session, token) = match signed_in(&st, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if !same_site(&headers) || !session.csrf_matches(&f.csrf) {
+        return forged();
+    }
+    let date = match f.date.trim() {
+        "" => None,
+        d => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                let msg = format!("Ngày “{d}” không đọc được: chọn ngày trong ô Ngày.");
+                let v = Viewer::Staff(session, token);
+                return stops_answer(
+                    &st,
+                    v,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Outcome::Refused(msg),
+                )
+                .await;
+            }
+        },
+    };
+    let action = crate::action::Action::RecordStop {
+        pay_point: f.pay_point.trim().to_string(),
+        code: f.code.trim().to_string(),
+        reason: f.reason,
+        date,
+        note: f.note,
+    };
+    let (status, outcome) = match act(&st, &session, from_addr(peer, &headers), action).await {
+        Ok((s, _, crate::action::Done::Amendment(id))) => (
+            s,
+            Outcome::Done(format!(
+                "Đã ghi báo giảm {} của điểm {}: thiết bị của điểm dừng chi ở lần đồng bộ sau (thay đổi số {id}).",
+                f.code.trim(),
+                f.pay_point.trim()
+            )),
+        ),
+        Ok((s, _, _)) => (s, Outcome::Done("Đã ghi.".into())),
+        Err((s, o)) => (s, o),
+    };
+    stops_answer(&st, Viewer::Staff(session, token), status, outcome).await
+}
+
+/// `?ky=YYYY-MM` of the settlement's pages; none: every period.
+#[derive(Deserialize)]
+struct PeriodQuery {
+    ky: Option<String>,
+}
+
+/// The period asked for, or the page that says why it cannot be read.
+fn period_of(q: &PeriodQuery) -> Result<Option<paypoint::Period>, Box<Response>> {
+    match q.ky.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+        None => Ok(None),
+        Some(k) => k.parse().map(Some).map_err(|_| {
+            Box::new(page_answer(
+                StatusCode::BAD_REQUEST,
+                "Kỳ không hợp lệ",
+                &format!(
+                    "<p class=err>Kỳ “{}” không đọc được: cần dạng YYYY-MM, ví dụ 2026-12.</p>",
+                    escape(k)
+                ),
+            ))
+        }),
+    }
+}
+
+async fn settlement_page(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Query(q): Query<PeriodQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(v) = viewer(&st, peer, &headers, None).await else {
+        return Redirect::to("/dang-nhap").into_response();
+    };
+    let period = match period_of(&q) {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let rows = match blocking(&st.hub, move |h| h.settlement(period)).await {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    let body = pages::settlement(&rows, q.ky.as_deref().unwrap_or(""));
+    render(&st, &v, "Quyết toán", &body).await
+}
+
+/// A download, with its file name.
+fn download(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+                    .expect("an ASCII file name"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+fn file_stem(period: Option<paypoint::Period>) -> String {
+    period.map_or("quyet-toan".to_string(), |p| format!("quyet-toan-{p}"))
+}
+
+async fn settlement_csv(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Query(q): Query<PeriodQuery>,
+    headers: HeaderMap,
+) -> Response {
+    if viewer(&st, peer, &headers, None).await.is_none() {
+        return Redirect::to("/dang-nhap").into_response();
+    }
+    let period = match period_of(&q) {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    match blocking(&st.hub, move |h| h.settlement_csv(period)).await {
+        Ok(csv) => download(
+            csv.into_bytes(),
+            "text/csv; charset=utf-8",
+            &format!("{}.csv", file_stem(period)),
+        ),
+        Err(r) => r,
+    }
+}
+
+async fn settlement_pdf(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Query(q): Query<PeriodQuery>,
+    headers: HeaderMap,
+) -> Response {
+    if viewer(&st, peer, &headers, None).await.is_none() {
+        return Redirect::to("/dang-nhap").into_response();
+    }
+    let period = match period_of(&q) {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let pdf = blocking(&st.hub, move |h| {
+        let options = h.settlement_options(None, None, None, None)?;
+        h.settlement_pdf(period, &options)
+    })
+    .await;
+    match pdf {
+        Ok(pdf) => download(
+            pdf.bytes,
+            "application/pdf",
+            &format!("{}.pdf", file_stem(period)),
+        ),
+        Err(r) => r,
+    }
+}
+
+async fn audit_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    let (session, token) = match signed_in(&st, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if !session.staff.role.may(crate::staff::Power::Administer) {
+        return page_answer(
+            StatusCode::FORBIDDEN,
+            "Không đủ quyền",
+            "<p class=err>Chỉ quản trị viên xem được nhật ký của đơn vị.</p>",
+        );
+    }
+    let rows = match blocking(&st.hub, |h| h.audit_log(crate::audit::AUDIT_PAGE_ROWS)).await {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    render(
+        &st,
+        &Viewer::Staff(session, token),
+        "Nhật ký",
+        &pages::audit(&rows),
+    )
+    .await
+}
+
+async fn staff_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    let (session, token) = match signed_in(&st, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    staff_answer(
+        &st,
+        Viewer::Staff(session, token),
+        StatusCode::OK,
+        Outcome::None,
+    )
+    .await
+}
+
+async fn staff_answer(st: &AppState, v: Viewer, status: StatusCode, outcome: Outcome) -> Response {
+    let Some(session) = v.session() else {
+        return Redirect::to("/dang-nhap").into_response();
+    };
+    if !session.staff.role.may(crate::staff::Power::Administer) {
+        return page_answer(
+            StatusCode::FORBIDDEN,
+            "Không đủ quyền",
+            "<p class=err>Chỉ quản trị viên quản lý được tài khoản.</p>",
+        );
+    }
+    let rows = match blocking(&st.hub, |h| h.staff().map_err(staff_error)).await {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    let body = pages::staff(session, &rows, &outcome.html());
+    let mut r = render(st, &v, "Tài khoản", &body).await;
+    *r.status_mut() = status;
+    r
+}
+
+fn staff_error(e: StaffError) -> HubError {
+    match e {
+        StaffError::Storage(e) => HubError::Storage(e),
+        e => HubError::Refused(e.to_string()),
+    }
+}
+
+#[derive(Deserialize)]
+struct StaffForm {
+    csrf: String,
+    /// `add`, `unlock`, `disable`, `enable` or `password`.
+    what: String,
+    login: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn staff_action(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(f): Form<StaffForm>,
+) -> Response {
+    let (session, token) = match signed_in(&st, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if !same_site(&headers) || !session.csrf_matches(&f.csrf) {
+        return forged();
+    }
+    use crate::action::Action;
+    use crate::staff::{Role, StaffChange};
+    let action = match f.what.as_str() {
+        "add" => Action::AddStaff {
+            login: f.login.clone(),
+            name: f.name,
+            role: Role::parse(&f.role).unwrap_or(Role::Viewer),
+            password: f.password,
+        },
+        "unlock" => Action::ChangeStaff {
+            login: f.login.clone(),
+            change: StaffChange::Unlock,
+        },
+        "disable" => Action::ChangeStaff {
+            login: f.login.clone(),
+            change: StaffChange::Disable,
+        },
+        "enable" => Action::ChangeStaff {
+            login: f.login.clone(),
+            change: StaffChange::Enable,
+        },
+        "password" => Action::ChangeStaff {
+            login: f.login.clone(),
+            change: StaffChange::Password(f.password),
+        },
+        other => {
+            let msg = format!("Không có thao tác “{other}”.");
+            let v = Viewer::Staff(session, token);
+            return staff_answer(&st, v, StatusCode::BAD_REQUEST, Outcome::Refused(msg)).await;
+        }
+    };
+    let (status, outcome) = match act(&st, &session, from_addr(peer, &headers), action).await {
+        Ok((s, _, _)) => (
+            s,
+            Outcome::Done(format!("Đã cập nhật tài khoản “{}”.", f.login.trim())),
+        ),
+        Err((s, o)) => (s, o),
+    };
+    if status == StatusCode::FORBIDDEN {
+        return page_answer(status, "Không đủ quyền", &outcome.html());
+    }
+    staff_answer(&st, Viewer::Staff(session, token), status, outcome).await
+}

@@ -1,0 +1,228 @@
+//! The overview: each pay point's progress in its latest period, the reports not in, the flags
+//! by kind with the money at stake, and the lists that wait for the office's decision. The same
+//! page for a signed-in person and for read-only monitoring (the shared token or the server's
+//! own screen).
+
+use super::format::{date, date_time, escape, money, percent, period};
+use crate::Hub;
+
+/// What the overview shows, read in one blocking call: each pay point's progress, the flags, the
+/// people held, the reports not in, and the office's own names.
+pub struct PageData {
+    rows: Vec<crate::PayPointOverview>,
+    flags: Vec<crate::FlagRow>,
+    holds: Vec<crate::life::Hold>,
+    missing: Vec<crate::ReportDue>,
+    /// The office's names (the page's title).
+    pub office: crate::office::Office,
+    proxies: Vec<crate::proxy::CounterProxy>,
+    uncertain: Vec<crate::handover::Uncertain>,
+    accounts: Vec<crate::account::AccountRow>,
+    shares: Vec<crate::account::PayPointShare>,
+}
+
+/// Reads [`PageData`] (blocking: off the async runtime).
+pub fn page_data(hub: &Hub) -> Result<PageData, crate::HubError> {
+    let today = chrono::Local::now().date_naive();
+    let rows = hub.overview()?;
+    // Each pay point's share paid by account in its latest published period.
+    let mut shares = Vec::new();
+    let periods: std::collections::BTreeSet<&str> =
+        rows.iter().filter_map(|r| r.period.as_deref()).collect();
+    for p in periods.into_iter().filter_map(|p| p.parse().ok()) {
+        shares.extend(hub.account_shares(p)?.into_iter().filter(|s| {
+            rows.iter()
+                .any(|r| r.code == s.pay_point && r.period.as_deref() == Some(s.period.as_str()))
+        }));
+    }
+    Ok(PageData {
+        accounts: hub.account_requests(None, false)?,
+        shares,
+        rows,
+        flags: hub.flags(None)?,
+        holds: hub.holds(None, false)?,
+        missing: hub.reports_missing(None, today)?,
+        office: hub.office()?,
+        proxies: hub.counter_proxies(None, false)?,
+        uncertain: hub.uncertain(None)?,
+    })
+}
+
+/// The people a revoked (lost or broken) device held and had not reported paid: the commune
+/// checks each on paper.
+fn uncertain_section(html: &mut String, people: &[crate::handover::Uncertain]) {
+    html.push_str("</table><h2>Máy đã thu hồi: người chưa chắc đã nhận tiền</h2><p>Máy mất hoặc hỏng giữ những người này và chưa báo đã chi; họ đã chuyển sang máy còn lại. Xã kiểm tra từng người với danh sách đã ký của máy cũ và với chính người nhận; lần chi nào máy cũ báo sau đó cho người đã giao đi bị cảnh báo (paid_after_revoke). Thu hồi máy: <code>paypoint-district devices revoke MÃ_MÁY --to MÃ_MÁY_CÒN_LẠI</code></p><table data-testid=uncertain><tr><th>Điểm</th><th>Mã đối tượng</th><th>Họ tên</th><th>Kỳ</th><th>Máy đã thu hồi</th><th>Đã báo chi</th></tr>");
+    for u in people {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ({})</td><td>{}</td></tr>",
+            escape(&u.pay_point),
+            escape(&u.code),
+            escape(&u.name),
+            escape(&period(&u.period)),
+            escape(&u.device),
+            escape(&date_time(&u.revoked_at)),
+            if u.reported_paid_by.is_empty() {
+                "chưa".to_string()
+            } else {
+                escape(&format!("máy {}", u.reported_paid_by.join(", ")))
+            },
+        ));
+    }
+}
+
+/// Payment by bank account: each pay point's share (the figure the province reports), and the
+/// requests waiting for the office's decision.
+fn account_section(
+    html: &mut String,
+    shares: &[crate::account::PayPointShare],
+    pending: &[crate::account::AccountRow],
+) {
+    html.push_str("</table><h2>Chi trả qua tài khoản</h2><p>Tỷ lệ người và số tiền nhận qua tài khoản ngân hàng trong kỳ mới nhất của mỗi điểm. Xuất đề nghị cho ngân hàng: <code>paypoint-district accounts export --out de-nghi.xlsx</code>; xác nhận: <code>accounts confirm MÃ --pay-point ĐIỂM --from YYYY-MM</code>; từ chối: <code>accounts refuse MÃ --pay-point ĐIỂM --reason \"…\"</code></p><table data-testid=account-shares><tr><th>Điểm</th><th>Kỳ</th><th>Người qua tài khoản</th><th>Tỷ lệ người</th><th>Tiền qua tài khoản (đ)</th><th>Tỷ lệ tiền</th></tr>");
+    for s in shares {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td class=n>{} / {}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+            escape(&s.pay_point),
+            escape(&period(&s.period)),
+            s.share.by_account_people,
+            s.share.people,
+            escape(&s.people_percent),
+            money(s.share.by_account_amount.as_i64()),
+            escape(&s.amount_percent),
+        ));
+    }
+    html.push_str("</table><h3>Đề nghị chờ quyết định</h3><table data-testid=account-requests><tr><th>Điểm</th><th>Mã đối tượng</th><th>Họ tên</th><th>Ngân hàng</th><th>Số tài khoản</th><th>Chủ tài khoản</th><th>Ngày đề nghị</th></tr>");
+    for a in pending {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&a.pay_point),
+            escape(&a.code),
+            escape(&a.name),
+            escape(&a.bank_name),
+            escape(&a.masked),
+            escape(&a.holder),
+            escape(&date(&a.requested_at)),
+        ));
+    }
+}
+
+/// The proxies paid on a fresh authorisation at a counter, for the office to decide on.
+fn counter_proxy_section(html: &mut String, proxies: &[crate::proxy::CounterProxy]) {
+    html.push_str("</table><h2>Người nhận thay mới tại quầy</h2><p>Đã nhận tiền bằng giấy ủy quyền mới, người phụ trách điểm chi trả duyệt. Xác nhận cho các tháng sau: <code>paypoint-district proxies confirm MÃ --pay-point ĐIỂM</code>; từ chối: <code>proxies refuse MÃ --pay-point ĐIỂM --reason \"…\"</code></p><table data-testid=counter-proxies><tr><th>Điểm</th><th>Mã đối tượng</th><th>Kỳ</th><th>Người nhận thay</th><th>Quan hệ</th><th>Giấy ủy quyền</th></tr>");
+    for p in proxies {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} (CCCD …{})</td><td>{}</td><td>{} – {}</td></tr>",
+            escape(&p.pay_point),
+            escape(&p.code),
+            escape(&period(&p.period)),
+            escape(&p.proxy_name),
+            escape(&crate::anomaly::last4(&p.proxy_id_card)),
+            escape(&p.relationship),
+            escape(&date(&p.authorised_on)),
+            escape(&date(&p.valid_until)),
+        ));
+    }
+}
+
+/// The pay points whose report of a period has not reached the office, with its due date.
+fn report_section(html: &mut String, missing: &[crate::ReportDue]) {
+    html.push_str("</table><h2>Chưa báo cáo kỳ chi trả</h2><p>Hạn: ngày 20 tháng sau (TT 44/2022/TT-BTC Điều 8, sửa đổi bởi TT 95/2025/TT-BTC): người đã nhận, người chưa nhận, số tiền còn lại, danh sách đã ký nhận. Đã báo cáo khi điểm chi trả chốt kỳ và đồng bộ.</p><table data-testid=reports-missing><tr><th>Mã</th><th>Điểm chi trả</th><th>Kỳ</th><th>Hạn báo cáo</th><th>Tình trạng</th></tr>");
+    for r in missing {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td{}>{}</td></tr>",
+            escape(&r.pay_point),
+            escape(&r.name),
+            escape(&period(&r.period)),
+            r.due_dmy(),
+            if r.overdue { " class=flag" } else { "" },
+            if r.overdue {
+                "quá hạn"
+            } else {
+                "chưa đến hạn"
+            },
+        ));
+    }
+}
+
+/// The overview's body.
+pub fn body(d: &PageData) -> String {
+    let mut html = String::from("<h1>Tình hình chi trả các điểm</h1><table data-testid=overview><tr><th>Mã</th><th>Điểm chi trả</th><th>Kỳ</th><th>Đã chi / tổng số người</th><th>Tiến độ</th>\
+         <th>Đã chi (đ)</th><th>Còn phải chi (đ)</th><th>Thiết bị</th><th>Đồng bộ gần nhất</th><th>Sự kiện</th><th>Cảnh báo</th></tr>");
+    for r in &d.rows {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=n>{} / {}</td><td class=n>{}</td><td class=n>{}</td>\
+             <td class=n>{}</td><td class=n>{}</td><td>{}</td><td class=n>{}</td><td class=\"n{}\">{}</td></tr>",
+            escape(&r.code),
+            escape(&r.name),
+            escape(&r.period.as_deref().map_or("—".to_string(), period)),
+            r.paid_beneficiaries,
+            r.beneficiaries,
+            percent(r.paid_amount, r.total_due),
+            money(r.paid_amount),
+            money(r.total_due - r.paid_amount),
+            r.devices,
+            escape(&r.last_sync_at.as_deref().map_or("chưa".to_string(), date_time)),
+            r.events,
+            if r.flags > 0 { " flag" } else { "" },
+            r.flags,
+        ));
+    }
+    report_section(&mut html, &d.missing);
+    flags_by_kind(&mut html, &d.flags);
+    html.push_str("</table><h2>Chờ xác minh</h2><p>Chỉ nhận qua người nhận thay hoặc tại nhà, chưa gặp tại quầy, nhiều kỳ liền. Xã xác minh rồi ghi: <code>paypoint-district confirm MÃ --pay-point ĐIỂM --note \"…\"</code></p><table data-testid=to-confirm><tr><th>Điểm</th><th>Mã đối tượng</th><th>Các kỳ không gặp</th><th>Từ lúc</th></tr>");
+    for h in &d.holds {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&h.pay_point),
+            escape(&h.code),
+            escape(
+                &h.periods
+                    .iter()
+                    .map(|p| period(p))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            escape(&date_time(&h.raised_at)),
+        ));
+    }
+    counter_proxy_section(&mut html, &d.proxies);
+    account_section(&mut html, &d.shares, &d.accounts);
+    uncertain_section(&mut html, &d.uncertain);
+    flag_list(&mut html, &d.flags);
+    html.push_str("</table>");
+    html
+}
+
+/// Grouped by kind, with the money at stake: where the office starts.
+fn flags_by_kind(html: &mut String, flags: &[crate::FlagRow]) {
+    let mut by_kind: std::collections::BTreeMap<&str, (u64, i64)> = Default::default();
+    for f in flags {
+        let k = by_kind.entry(f.flag.kind.as_str()).or_default();
+        k.0 += 1;
+        k.1 += f.flag.amount.map_or(0, |d| d.as_i64());
+    }
+    html.push_str("</table><h2>Cảnh báo theo loại</h2><table data-testid=flags-by-kind><tr><th>Loại</th><th>Số cảnh báo</th><th>Số tiền cần kiểm tra (đ)</th></tr>");
+    for (kind, (n, amount)) in &by_kind {
+        html.push_str(&format!(
+            "<tr><td class=flag>{}</td><td class=n>{n}</td><td class=n>{}</td></tr>",
+            escape(kind),
+            money(*amount)
+        ));
+    }
+}
+
+/// Every flag, with its amount.
+fn flag_list(html: &mut String, flags: &[crate::FlagRow]) {
+    html.push_str("</table><h2>Cảnh báo cần xử lý</h2><table data-testid=flags><tr><th>Điểm</th><th>Loại</th><th>Mã đối tượng</th><th>Kỳ</th><th>Số tiền (đ)</th><th>Chi tiết</th><th>Lúc</th></tr>");
+    for f in flags {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td class=flag>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&f.pay_point),
+            escape(&f.flag.kind),
+            escape(&f.flag.code),
+            escape(&period(&f.flag.period)),
+            money(f.flag.amount.map_or(0, |d| d.as_i64())),
+            escape(&f.flag.detail),
+            escape(&date_time(&f.created_at)),
+        ));
+    }
+}

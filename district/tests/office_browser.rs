@@ -1,0 +1,170 @@
+//! The office's web app in a real browser (issue 20): headless Chromium over WebDriver against
+//! the real hub on loopback, with a real device syncing. What a browser cannot be made to do (a
+//! forged form, a refused role sent anyway) is `office_web.rs`.
+
+#[path = "common/browser.rs"]
+mod browser;
+mod common;
+
+use browser::{downloaded, fill, screenshot, submit, text, wait, CmdError, Driver};
+use common::web::{add_staff, PASSWORD};
+use common::*;
+
+fn run<F: std::future::Future<Output = Result<(), CmdError>>>(f: F) {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+        .expect("a browser step failed");
+}
+
+#[test]
+fn an_officer_signs_in_records_a_stop_the_device_receives_and_downloads_the_settlement_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 6);
+    let mut dev = Device::new(dir.path(), "a", "QH01");
+    dev.enrol_and_pull(&hub, &hub.url(), "QH01");
+    dev.pay_first("QH01", 2);
+    dev.sync().unwrap();
+    add_staff(&hub.data, "lan", "officer");
+    let paid = paypoint::Dong::new(dev.paid_amount()).unwrap().to_string();
+    let person = code("QH01", 4);
+    let downloads = dir.path().join("downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+    let driver = Driver::start();
+    let url = hub.url();
+    run(async {
+        let c = driver
+            .browser(&dir.path().join("profile"), &downloads)
+            .await;
+        // Not signed in (relayed pages aside, the hub's own screen is monitoring; a browser
+        // that signs in goes to the sign-in page).
+        c.goto(&format!("{url}/dang-nhap")).await?;
+        wait(&c, "#sign-in").await?;
+        screenshot(&c, "dang-nhap").await?;
+        fill(&c, "#login", "lan").await?;
+        fill(&c, "#password", "khong-phai-mat-khau").await?;
+        submit(&c, "#sign-in", "[data-testid=sign-in-error]").await?;
+        assert!(text(&c).await?.contains("Sai tên đăng nhập hoặc mật khẩu"));
+        fill(&c, "#login", "lan").await?;
+        fill(&c, "#password", PASSWORD).await?;
+        submit(&c, "#sign-in", "[data-testid=overview]").await?;
+        let overview = text(&c).await?;
+        assert!(
+            overview.contains("Cán bộ lan (Cán bộ nghiệp vụ)"),
+            "{overview}"
+        );
+        assert!(overview.contains(&paid), "{paid}: {overview}");
+        screenshot(&c, "tong-quan").await?;
+
+        // A stop, recorded in the form.
+        c.goto(&format!("{url}/bao-giam")).await?;
+        fill(&c, "#pay_point", "QH01").await?;
+        fill(&c, "#code", &person).await?;
+        wait(&c, "#reason option[value=moved]")
+            .await?
+            .click()
+            .await?;
+        fill(&c, "#note", "Chuyển về ở với con tại Huế").await?;
+        submit(&c, "#record-stop", ".ok").await?;
+        let page = text(&c).await?;
+        assert!(page.contains("Đã ghi báo giảm"), "{page}");
+        assert!(page.contains("Chuyển đi nơi khác"), "{page}");
+        screenshot(&c, "bao-giam").await?;
+
+        // The settlement, on screen and as the PDF to print and sign.
+        c.goto(&format!("{url}/quyet-toan")).await?;
+        let page = text(&c).await?;
+        assert!(page.contains(&paid), "{page}");
+        screenshot(&c, "quyet-toan").await?;
+        wait(&c, "[data-testid=settlement-pdf]")
+            .await?
+            .click()
+            .await?;
+        let pdf = downloaded(&downloads);
+        let text = pdf_text(&pdf);
+        assert!(text.contains("QH01") && text.contains(&paid), "{text}");
+
+        // Signing out ends the session: the app asks to sign in again.
+        c.goto(&format!("{url}/bao-giam")).await?;
+        submit(&c, "header button", "#sign-in").await?;
+        c.goto(&format!("{url}/bao-giam")).await?;
+        wait(&c, "#sign-in").await?;
+        c.close().await
+    });
+    // The device hears of the stop at its next sync and pays that person no more.
+    let r = dev.sync().unwrap();
+    assert_eq!(r.stops_applied, 1);
+    let refused = dev.ledger.record_payout(
+        &dev.clerk,
+        &paypoint::payout::PayoutRequest::at_counter(
+            paypoint::BeneficiaryCode::new(&person).unwrap(),
+        ),
+    );
+    assert!(matches!(
+        refused,
+        Err(paypoint::payout::PayoutError::Stopped { .. })
+    ));
+}
+
+#[test]
+fn five_wrong_passwords_lock_the_account_and_the_administrator_sees_it_in_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 2);
+    add_staff(&hub.data, "minh", "viewer");
+    add_staff(&hub.data, "quantri", "admin");
+    let driver = Driver::start();
+    let url = hub.url();
+    run(async {
+        let c = driver
+            .browser(&dir.path().join("profile"), dir.path())
+            .await;
+        c.goto(&format!("{url}/dang-nhap")).await?;
+        for _ in 0..5 {
+            fill(&c, "#login", "minh").await?;
+            fill(&c, "#password", "mat-khau-sai-roi").await?;
+            submit(&c, "#sign-in", "[data-testid=sign-in-error]").await?;
+        }
+        fill(&c, "#login", "minh").await?;
+        fill(&c, "#password", PASSWORD).await?;
+        submit(&c, "#sign-in", "[data-testid=sign-in-error]").await?;
+        let page = text(&c).await?;
+        assert!(page.contains("bị khóa 15 phút"), "{page}");
+        fill(&c, "#login", "quantri").await?;
+        fill(&c, "#password", PASSWORD).await?;
+        submit(&c, "#sign-in", "[data-testid=overview]").await?;
+        c.goto(&format!("{url}/tai-khoan")).await?;
+        let page = text(&c).await?;
+        assert!(page.contains("khóa đến"), "{page}");
+        screenshot(&c, "tai-khoan").await?;
+        // The administrator unlocks it from the page.
+        submit(&c, "[data-testid=staff] button", ".ok").await?;
+        assert!(!text(&c).await?.contains("khóa đến"));
+        c.goto(&format!("{url}/nhat-ky")).await?;
+        let log = text(&c).await?;
+        assert!(
+            log.contains("sign_in_refused") && log.contains("unlock_staff"),
+            "{log}"
+        );
+        screenshot(&c, "nhat-ky").await?;
+        c.close().await
+    });
+}
+
+/// A PDF's text, read back by poppler's `pdftotext`.
+fn pdf_text(pdf: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(
+        out.status.success(),
+        "{}: {} ({} bytes)",
+        pdf.display(),
+        String::from_utf8_lossy(&out.stderr),
+        std::fs::metadata(pdf).map_or(0, |m| m.len())
+    );
+    String::from_utf8(out.stdout).unwrap()
+}

@@ -1,0 +1,385 @@
+//! The office's web app at the HTTP level (issue 20): accounts, roles, lock-out, sessions, forged
+//! forms and the audit log, against the real hub on loopback with its real store (SQLite, or
+//! PostgreSQL with `PAYPOINT_TEST_STORE=postgres`). The same app in a real browser is
+//! `office_browser.rs`.
+
+mod common;
+
+use common::web::{add_staff, csrf_of, Web, PASSWORD};
+use common::*;
+
+fn stops_of(hub: &HubProc) -> i64 {
+    hub.store()
+        .value("SELECT count(*) FROM stops", &[])
+        .unwrap()
+        .int()
+}
+
+fn audit_actions(hub: &HubProc) -> Vec<String> {
+    hub.store()
+        .rows(
+            "SELECT action || ' ' || coalesce(login, '-') || ' ' || detail FROM office_audit ORDER BY id",
+            &[],
+        )
+        .unwrap()
+        .into_iter()
+        .map(|r| r[0].text())
+        .collect()
+}
+
+#[test]
+fn a_wrong_password_is_refused_and_the_fifth_in_a_row_locks_the_account_until_an_administrator_unlocks_it(
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 3);
+    add_staff(&hub.data, "lan", "officer");
+    let mut web = Web::new(&hub.url());
+    let wrong = web.sign_in("lan", "khong-dung-mat-khau");
+    assert_eq!(wrong.status, 401);
+    assert!(
+        wrong.body.contains("Sai tên đăng nhập hoặc mật khẩu"),
+        "{}",
+        wrong.body
+    );
+    assert!(!web.cookies.contains_key("sct_phien"));
+    // An unknown login gets the very same answer: logins cannot be guessed one by one.
+    let unknown = web.sign_in("khong-co", "khong-dung-mat-khau");
+    assert_eq!(unknown.status, 401);
+    assert!(unknown.body.contains("Sai tên đăng nhập hoặc mật khẩu"));
+    for _ in 0..3 {
+        assert_eq!(web.sign_in("lan", "van-sai-mat-khau").status, 401);
+    }
+    let fifth = web.sign_in("lan", "van-sai-mat-khau");
+    assert!(fifth.body.contains("bị khóa"), "{}", fifth.body);
+    // Locked: even the right password is refused, and no session is opened.
+    let right = web.sign_in("lan", PASSWORD);
+    assert_eq!(right.status, 401);
+    assert!(right.body.contains("bị khóa 15 phút"), "{}", right.body);
+    assert!(!web.cookies.contains_key("sct_phien"));
+    let list = hub.admin_ok(&["staff", "list"]);
+    assert!(list.contains("khóa đến"), "{list}");
+    hub.admin_ok(&["staff", "unlock", "lan"]);
+    let ok = web.sign_in("lan", PASSWORD);
+    assert_eq!((ok.status, ok.location()), (303, "/"));
+    assert!(web.cookies.contains_key("sct_phien"));
+    let home = web.get("/");
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("Cán bộ lan"), "{}", home.body);
+    // Every attempt is in the audit log, never a password.
+    let log = audit_actions(&hub);
+    assert_eq!(
+        log.iter()
+            .filter(|l| l.starts_with("sign_in_refused lan"))
+            .count(),
+        6,
+        "{log:?}"
+    );
+    assert!(
+        log.iter().any(|l| l.starts_with("unlock_staff - ")),
+        "{log:?}"
+    );
+    assert!(log.last().unwrap().starts_with("sign_in lan"), "{log:?}");
+    assert!(!log
+        .iter()
+        .any(|l| l.contains(PASSWORD) || l.contains("van-sai")));
+}
+
+#[test]
+fn an_officer_records_a_stop_in_the_browser_form_and_the_device_stops_paying_at_its_next_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 5);
+    let mut dev = Device::new(dir.path(), "a", "QH01");
+    dev.enrol_and_pull(&hub, &hub.url(), "QH01");
+    add_staff(&hub.data, "lan", "officer");
+    let mut web = Web::new(&hub.url());
+    web.sign_in("lan", PASSWORD);
+    let csrf = web.csrf();
+    let person = code("QH01", 2);
+    let done = web.post(
+        "/bao-giam",
+        &[
+            ("csrf", &csrf),
+            ("pay_point", "QH01"),
+            ("code", &person),
+            ("reason", "death"),
+            ("date", "2026-11-28"),
+            ("note", "Giấy báo tử số 12"),
+        ],
+    );
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(done.body.contains("Đã ghi báo giảm"), "{}", done.body);
+    assert!(done.body.contains("28/11/2026"), "{}", done.body);
+    let r = dev.sync().unwrap();
+    assert_eq!(r.stops_applied, 1);
+    let refused = dev.ledger.record_payout(
+        &dev.clerk,
+        &paypoint::payout::PayoutRequest::at_counter(
+            paypoint::BeneficiaryCode::new(&person).unwrap(),
+        ),
+    );
+    assert!(matches!(
+        refused,
+        Err(paypoint::payout::PayoutError::Stopped { .. })
+    ));
+    let log = audit_actions(&hub);
+    let row = log
+        .iter()
+        .find(|l| l.starts_with("record_stop lan"))
+        .unwrap();
+    assert!(row.contains(&person) && row.contains("xong"), "{row}");
+}
+
+#[test]
+fn a_viewer_cannot_record_a_stop_the_server_refuses_it_and_nothing_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 3);
+    add_staff(&hub.data, "xem", "viewer");
+    let mut web = Web::new(&hub.url());
+    web.sign_in("xem", PASSWORD);
+    let page = web.get("/bao-giam");
+    // Not offered on the page …
+    assert!(
+        !page.body.contains("data-testid=stop-form"),
+        "{}",
+        page.body
+    );
+    // … and refused by the server when sent all the same.
+    let csrf = csrf_of(&page.body);
+    let person = code("QH01", 1);
+    let refused = web.post(
+        "/bao-giam",
+        &[
+            ("csrf", &csrf),
+            ("pay_point", "QH01"),
+            ("code", &person),
+            ("reason", "death"),
+        ],
+    );
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert_eq!(stops_of(&hub), 0);
+    // Nor may a viewer open the accounts or the audit log.
+    assert_eq!(web.get("/tai-khoan").status, 403);
+    assert_eq!(web.get("/nhat-ky").status, 403);
+    let log = audit_actions(&hub);
+    assert!(
+        log.iter()
+            .any(|l| l.starts_with("record_stop xem") && l.contains("từ chối")),
+        "{log:?}"
+    );
+}
+
+#[test]
+fn every_form_refuses_a_forged_cross_site_request_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 3);
+    add_staff(&hub.data, "admin", "admin");
+    let mut web = Web::new(&hub.url());
+    web.sign_in("admin", PASSWORD);
+    let csrf = web.csrf();
+    let person = code("QH01", 1);
+    let stop = |csrf: &str| {
+        vec![
+            ("csrf", csrf.to_string()),
+            ("pay_point", "QH01".to_string()),
+            ("code", person.clone()),
+            ("reason", "moved".to_string()),
+        ]
+    };
+    let fields = |v: &[(&'static str, String)]| -> Vec<(&'static str, String)> { v.to_vec() };
+    let send = |web: &mut Web, origin: &str, path: &str, f: Vec<(&'static str, String)>| {
+        let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        web.post_from(origin, path, &f).status
+    };
+    let base = hub.url();
+    // The session's cookie, but no token, a wrong one, or the right one from another site.
+    assert_eq!(send(&mut web, &base, "/bao-giam", fields(&stop(""))), 403);
+    assert_eq!(
+        send(&mut web, &base, "/bao-giam", fields(&stop("00ff"))),
+        403
+    );
+    assert_eq!(
+        send(
+            &mut web,
+            "http://ke-gia-mao.example",
+            "/bao-giam",
+            fields(&stop(&csrf))
+        ),
+        403
+    );
+    let add = |csrf: &str| {
+        vec![
+            ("csrf", csrf.to_string()),
+            ("what", "add".to_string()),
+            ("login", "ke-gian".to_string()),
+            ("name", "Kẻ gian".to_string()),
+            ("role", "admin".to_string()),
+            ("password", "mat-khau-ke-gian".to_string()),
+        ]
+    };
+    assert_eq!(send(&mut web, &base, "/tai-khoan", add("")), 403);
+    assert_eq!(
+        send(
+            &mut web,
+            "http://ke-gia-mao.example",
+            "/tai-khoan",
+            add(&csrf)
+        ),
+        403
+    );
+    assert_eq!(
+        send(
+            &mut web,
+            "http://ke-gia-mao.example",
+            "/dang-xuat",
+            vec![("csrf", csrf.clone())]
+        ),
+        403
+    );
+    // The sign-in form has its own token: a page elsewhere cannot sign a browser in.
+    let mut other = Web::new(&base);
+    let forged_sign_in = other.post(
+        "/dang-nhap",
+        &[("login", "admin"), ("password", PASSWORD), ("csrf", "abc")],
+    );
+    assert_eq!(forged_sign_in.status, 403);
+    assert!(!other.cookies.contains_key("sct_phien"));
+    assert_eq!(stops_of(&hub), 0);
+    assert!(!hub.admin_ok(&["staff", "list"]).contains("ke-gian"));
+    // The same forms with their token from the hub's own page are done.
+    assert_eq!(
+        send(&mut web, &base, "/bao-giam", fields(&stop(&csrf))),
+        200
+    );
+    assert_eq!(stops_of(&hub), 1);
+    assert_eq!(send(&mut web, &base, "/tai-khoan", add(&csrf)), 200);
+    assert!(hub.admin_ok(&["staff", "list"]).contains("ke-gian"));
+}
+
+#[test]
+fn signing_out_or_disabling_an_account_ends_its_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 3);
+    add_staff(&hub.data, "lan", "officer");
+    let mut a = Web::new(&hub.url());
+    a.sign_in("lan", PASSWORD);
+    let mut b = Web::new(&hub.url());
+    b.sign_in("lan", PASSWORD);
+    assert_eq!(a.get("/bao-giam").status, 200);
+    let csrf = a.csrf();
+    let out = a.post("/dang-xuat", &[("csrf", &csrf)]);
+    assert_eq!((out.status, out.location()), (303, "/dang-nhap"));
+    let after = a.get("/bao-giam");
+    assert_eq!((after.status, after.location()), (303, "/dang-nhap"));
+    // The other browser's session is still open until the account is disabled.
+    assert_eq!(b.get("/bao-giam").status, 200);
+    hub.admin_ok(&["staff", "disable", "lan"]);
+    assert_eq!(b.get("/bao-giam").status, 303);
+    let again = b.sign_in("lan", PASSWORD);
+    assert_eq!(again.status, 401);
+    assert!(again.body.contains("vô hiệu hóa"), "{}", again.body);
+}
+
+#[test]
+fn the_overview_writes_dates_money_periods_and_shares_as_vietnamese_papers_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 4);
+    let mut dev = Device::new(dir.path(), "a", "QH01");
+    dev.enrol_and_pull(&hub, &hub.url(), "QH01");
+    dev.pay_first("QH01", 1);
+    dev.sync().unwrap();
+    add_staff(&hub.data, "lan", "viewer");
+    let mut web = Web::new(&hub.url());
+    web.sign_in("lan", PASSWORD);
+    let page = web.get("/").body;
+    let period = PERIOD.split('-').rev().collect::<Vec<_>>().join("/");
+    assert!(page.contains(&format!("<td>{period}</td>")), "{page}");
+    assert!(page.contains(",0%") || page.contains(",5%") || page.contains('%'));
+    assert!(
+        !page.contains("T0") && !page.contains("+00:00") && !page.contains("+07:00"),
+        "{page}"
+    );
+    let paid = paypoint::Dong::new(dev.paid_amount()).unwrap().to_string();
+    assert!(
+        page.contains(&format!("<td class=n>{paid}</td>")),
+        "{paid}: {page}"
+    );
+    // A stored time is shown as dd/mm/yyyy HH:MM.
+    let shown = regex_like_date_time(&page);
+    assert!(shown, "{page}");
+}
+
+/// Whether the page shows a `dd/mm/yyyy HH:MM` somewhere.
+fn regex_like_date_time(page: &str) -> bool {
+    let b = page.as_bytes();
+    (0..b.len().saturating_sub(16)).any(|i| {
+        let w = &b[i..i + 16];
+        w[2] == b'/'
+            && w[5] == b'/'
+            && w[10] == b' '
+            && w[13] == b':'
+            && [0, 1, 3, 4, 6, 7, 8, 9, 11, 12, 14, 15]
+                .iter()
+                .all(|&k| w[k].is_ascii_digit())
+    })
+}
+
+#[test]
+fn the_audit_log_is_never_changed_nor_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 1);
+    add_staff(&hub.data, "lan", "admin");
+    let store = hub.store();
+    if paypoint_testkit::store::store_is_postgres() {
+        for sql in [
+            "UPDATE office_audit SET detail = 'x'",
+            "DELETE FROM office_audit",
+        ] {
+            let e = store.rows(sql, &[]).unwrap_err();
+            assert!(e.contains("office audit log is never"), "{e}");
+        }
+    } else {
+        let c = rusqlite::Connection::open(hub.data.join("hub.sqlite")).unwrap();
+        for sql in [
+            "UPDATE office_audit SET detail = 'x'",
+            "DELETE FROM office_audit",
+        ] {
+            let e = c.execute(sql, []).unwrap_err().to_string();
+            assert!(e.contains("office audit log is never"), "{e}");
+        }
+    }
+    assert_eq!(audit_actions(&hub).len(), 1);
+}
+
+#[test]
+fn an_account_with_a_short_password_or_a_login_taken_is_refused_by_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("hub");
+    add_staff(&data, "lan", "admin");
+    let short = hub::hub_command(std::path::Path::new(hub_bin()), &data)
+        .args(["staff", "add", "minh", "--name", "Minh", "--role", "viewer"])
+        .env("PAYPOINT_STAFF_PASSWORD", "ngan")
+        .output()
+        .unwrap();
+    assert!(!short.status.success());
+    assert!(
+        String::from_utf8_lossy(&short.stderr).contains("ít nhất 10 ký tự")
+            || String::from_utf8_lossy(&short.stderr).contains("từ 10 ký tự")
+    );
+    let taken = hub::hub_command(std::path::Path::new(hub_bin()), &data)
+        .args([
+            "staff",
+            "add",
+            "LAN",
+            "--name",
+            "Lan khác",
+            "--role",
+            "viewer",
+        ])
+        .env("PAYPOINT_STAFF_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(!taken.status.success());
+    assert!(String::from_utf8_lossy(&taken.stderr).contains("đã có tài khoản “lan”"));
+    let list = admin(&data, &["staff", "list"]);
+    assert_eq!(String::from_utf8_lossy(&list.stdout).lines().count(), 1);
+}
