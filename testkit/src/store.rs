@@ -282,9 +282,11 @@ impl HubStore {
     pub fn rows(&self, sql: &str, params: &[&str]) -> Result<Vec<Vec<StoreValue>>, String> {
         match self {
             HubStore::Sqlite(c) => sqlite_rows(c, sql, params).map_err(|e| e.to_string()),
-            HubStore::Postgres(c) => {
-                pg_rows(&mut c.borrow_mut(), sql, params).map_err(|e| e.to_string())
-            }
+            // PostgreSQL's own message (a trigger's, say), not only "db error".
+            HubStore::Postgres(c) => pg_rows(&mut c.borrow_mut(), sql, params).map_err(|e| {
+                e.as_db_error()
+                    .map_or_else(|| e.to_string(), |d| d.message().to_string())
+            }),
         }
     }
 
