@@ -32,6 +32,15 @@ pub enum Action {
         /// Who checked, where, which papers.
         note: String,
     },
+    /// A flag closed: recovered, explained or a false alarm, with a note.
+    ResolveFlag {
+        /// The flag's number.
+        id: i64,
+        /// How.
+        resolution: crate::resolution::Resolution,
+        /// What was checked.
+        note: String,
+    },
     /// A new account.
     AddStaff {
         /// Its login.
@@ -67,7 +76,9 @@ impl Action {
     /// What it takes.
     pub fn power(&self) -> Power {
         match self {
-            Action::RecordStop { .. } | Action::Confirm { .. } => Power::Decide,
+            Action::RecordStop { .. } | Action::Confirm { .. } | Action::ResolveFlag { .. } => {
+                Power::Decide
+            }
             Action::AddStaff { .. } | Action::ChangeStaff { .. } => Power::Administer,
         }
     }
@@ -77,6 +88,7 @@ impl Action {
         match self {
             Action::RecordStop { .. } => "record_stop",
             Action::Confirm { .. } => "confirm",
+            Action::ResolveFlag { .. } => "resolve_flag",
             Action::AddStaff { .. } => "add_staff",
             Action::ChangeStaff { change, .. } => match change {
                 StaffChange::Unlock => "unlock_staff",
@@ -105,6 +117,11 @@ impl Action {
                 code,
                 note,
             } => format!("điểm {pay_point}, đối tượng {code}, ghi chú “{note}”"),
+            Action::ResolveFlag {
+                id,
+                resolution,
+                note,
+            } => format!("cảnh báo số {id}: {}, ghi chú “{note}”", resolution.label()),
             Action::AddStaff {
                 login, name, role, ..
             } => format!(
@@ -125,7 +142,7 @@ impl Hub {
     pub fn act(&self, actor: &Actor, action: Action) -> Result<Done, HubError> {
         let (code, detail) = (action.code(), action.detail());
         let result = if actor.role.may(action.power()) {
-            self.carry_out(action)
+            self.carry_out(actor, action)
         } else {
             Err(HubError::Forbidden(format!(
                 "Tài khoản quyền “{}” không được làm việc này.",
@@ -143,7 +160,7 @@ impl Hub {
         result
     }
 
-    fn carry_out(&self, action: Action) -> Result<Done, HubError> {
+    fn carry_out(&self, actor: &Actor, action: Action) -> Result<Done, HubError> {
         let invalid = |e: crate::staff::StaffError| match e {
             crate::staff::StaffError::Storage(e) => HubError::Storage(e),
             e => HubError::Refused(e.to_string()),
@@ -161,6 +178,14 @@ impl Hub {
                 code,
                 note,
             } => Done::Amendment(self.confirm(&pay_point, &code, &note)?),
+            Action::ResolveFlag {
+                id,
+                resolution,
+                note,
+            } => {
+                self.resolve_flag(id, resolution, &note, actor.login.as_deref())?;
+                Done::Changed
+            }
             Action::AddStaff {
                 login,
                 name,

@@ -27,6 +27,7 @@ pub mod paper;
 pub mod proxy;
 pub mod reconcile;
 pub mod reports;
+pub mod resolution;
 pub mod seal;
 pub mod staff;
 pub mod store;

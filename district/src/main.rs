@@ -130,6 +130,19 @@ enum Command {
         #[arg(long)]
         pay_point: Option<String>,
     },
+    /// Xử lý xong một cảnh báo (số ở cột đầu của `flags`): recovered (đã thu hồi tiền), explained
+    /// (đã giải trình) hoặc false_alarm (cảnh báo nhầm), kèm ghi chú đã kiểm tra gì. Mỗi cảnh báo
+    /// xử lý một lần, ghi vào nhật ký của đơn vị.
+    ResolveFlag {
+        /// Số cảnh báo.
+        id: i64,
+        /// recovered, explained hoặc false_alarm.
+        #[arg(long = "as", value_parser = ["recovered", "explained", "false_alarm"])]
+        resolution: String,
+        /// Ghi chú: đã kiểm tra gì, thu hồi bao nhiêu, giấy tờ nào.
+        #[arg(long)]
+        note: String,
+    },
     /// Quyết toán tổng hợp các điểm chi trả; dạng chữ kèm các điểm chưa báo cáo kỳ và hạn báo
     /// cáo (ngày 20 tháng sau, TT 44/2022/TT-BTC Điều 8 sửa đổi bởi TT 95/2025/TT-BTC).
     Settlement {
@@ -579,6 +592,28 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Flags { pay_point } => flags(&hub, pay_point.as_deref(), json),
+        Command::ResolveFlag {
+            id,
+            resolution,
+            note,
+        } => {
+            let resolution = district::resolution::Resolution::parse(&resolution)
+                .ok_or_else(|| format!("“{resolution}”: recovered, explained hoặc false_alarm"))?;
+            hub.act(
+                &Actor::command_line(),
+                Action::ResolveFlag {
+                    id,
+                    resolution,
+                    note,
+                },
+            )
+            .map_err(e)?;
+            out(&format!(
+                "Đã xử lý cảnh báo số {id}: {}.",
+                resolution.label()
+            ));
+            Ok(())
+        }
         Command::Settlement {
             period,
             csv,
@@ -1030,28 +1065,32 @@ fn flags(hub: &Hub, pay_point: Option<&str>, json: bool) -> Result<(), String> {
     } else if flags.is_empty() {
         out("Không có cảnh báo.");
     } else {
-        let mut by_kind: std::collections::BTreeMap<&str, (u64, i64)> = Default::default();
-        for f in &flags {
-            let k = by_kind.entry(f.flag.kind.as_str()).or_default();
-            k.0 += 1;
-            k.1 += f.flag.amount.map_or(0, |d| d.as_i64());
-        }
-        for (kind, (n, amount)) in &by_kind {
+        for k in district::reports::open_by_kind(&flags) {
             out(&format!(
-                "{kind}: {n} cảnh báo, {} đ cần kiểm tra",
-                paypoint::Dong::new(*amount).unwrap_or_default()
+                "{}: {} cảnh báo chưa xử lý, {} đ cần kiểm tra",
+                k.kind,
+                k.count,
+                paypoint::Dong::new(k.amount).unwrap_or_default()
             ));
         }
         out("");
         for f in &flags {
             out(&format!(
-                "{}\t{}\t{}\t{}\t{} đ\t{}",
+                "{}\t{}\t{}\t{}\t{}\t{} đ\t{}\t{}",
+                f.id,
                 f.pay_point,
                 f.flag.kind,
                 f.flag.code,
                 f.flag.period,
                 f.flag.amount.unwrap_or_default(),
-                f.flag.detail
+                f.flag.detail,
+                f.closed
+                    .as_ref()
+                    .map_or("chưa xử lý".to_string(), |c| format!(
+                        "{}: {}",
+                        c.resolution.label(),
+                        c.note
+                    ))
             ));
         }
     }

@@ -22,7 +22,7 @@ pub struct PayPointOverview {
     pub last_sync_at: Option<String>,
     /// Events received.
     pub events: u64,
-    /// Flags raised.
+    /// Flags still open (not yet closed by the office).
     pub flags: u64,
     /// The latest period with a published roll.
     pub period: Option<String>,
@@ -85,6 +85,8 @@ pub struct SettlementRow {
 /// A flag as listed for the district.
 #[derive(Debug, Clone, Serialize)]
 pub struct FlagRow {
+    /// Its number at the hub (`resolve-flag ID`).
+    pub id: i64,
     /// Pay point.
     pub pay_point: String,
     /// When raised.
@@ -92,6 +94,37 @@ pub struct FlagRow {
     /// The flag.
     #[serde(flatten)]
     pub flag: Flag,
+    /// How the office closed it; `None` while open.
+    pub closed: Option<crate::resolution::Closed>,
+}
+
+/// The open flags of one kind: how many, and the money at stake.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KindTotal {
+    /// The kind (`paid_after_stop`, …).
+    pub kind: String,
+    /// Open flags of that kind.
+    pub count: u64,
+    /// Their money at stake, in đồng.
+    pub amount: i64,
+}
+
+/// The open flags grouped by kind, with the money at stake: where the office starts.
+pub fn open_by_kind(flags: &[FlagRow]) -> Vec<KindTotal> {
+    let mut by_kind: std::collections::BTreeMap<&str, (u64, i64)> = Default::default();
+    for f in flags.iter().filter(|f| f.closed.is_none()) {
+        let k = by_kind.entry(f.flag.kind.as_str()).or_default();
+        k.0 += 1;
+        k.1 += f.flag.amount.map_or(0, |d| d.as_i64());
+    }
+    by_kind
+        .into_iter()
+        .map(|(kind, (count, amount))| KindTotal {
+            kind: kind.to_string(),
+            count,
+            amount,
+        })
+        .collect()
 }
 
 /// A pay point's code, name, devices, last sync, events, flags, latest published period.
@@ -110,12 +143,29 @@ impl Hub {
     pub fn flags(&self, pay_point: Option<&str>) -> Result<Vec<FlagRow>, HubError> {
         let db = self.db()?;
         let mut stmt = db.prepare(
-            "SELECT pay_point, kind, code, period, event_id, other, detail, created_at, amount FROM flags
-             WHERE CAST(?1 AS TEXT) IS NULL OR pay_point = ?1 ORDER BY id",
+            "SELECT f.pay_point, f.kind, f.code, f.period, f.event_id, f.other, f.detail, f.created_at, f.amount,
+                    f.id, r.resolution, r.note, r.login, r.resolved_at
+             FROM flags f LEFT JOIN flag_resolutions r ON r.flag = f.id
+             WHERE CAST(?1 AS TEXT) IS NULL OR f.pay_point = ?1 ORDER BY f.id",
         )?;
         let rows = stmt.query_map([pay_point], |r| {
             let event: String = r.get(4)?;
+            let resolution: Option<String> = r.get(10)?;
+            let closed = match resolution
+                .as_deref()
+                .and_then(crate::resolution::Resolution::parse)
+            {
+                Some(resolution) => Some(crate::resolution::Closed {
+                    resolution,
+                    note: r.get(11)?,
+                    login: r.get(12)?,
+                    resolved_at: r.get(13)?,
+                }),
+                None => None,
+            };
             Ok(FlagRow {
+                id: r.get(9)?,
+                closed,
                 pay_point: r.get(0)?,
                 created_at: r.get(7)?,
                 flag: Flag {
@@ -318,7 +368,8 @@ impl Hub {
                 (SELECT count(*) FROM devices d WHERE d.pay_point = pp.code),
                 (SELECT max(last_sync_at) FROM devices d WHERE d.pay_point = pp.code),
                 (SELECT count(*) FROM events e WHERE e.pay_point = pp.code),
-                (SELECT count(*) FROM flags f WHERE f.pay_point = pp.code),
+                (SELECT count(*) FROM flags f WHERE f.pay_point = pp.code
+                   AND NOT EXISTS (SELECT 1 FROM flag_resolutions r WHERE r.flag = f.id)),
                 (SELECT max(period) FROM rolls r WHERE r.pay_point = pp.code AND r.published_at IS NOT NULL)
              FROM pay_points pp ORDER BY pp.code",
         )?;

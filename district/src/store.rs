@@ -22,6 +22,7 @@ const MIGRATION_FILES: &[&str] = &[
     include_str!("../migrations/0006_holds.sql"),
     include_str!("../migrations/0007_accounts.sql"),
     include_str!("../migrations/0008_staff.sql"),
+    include_str!("../migrations/0009_flag_resolutions.sql"),
 ];
 static MIGRATIONS: LazyLock<Migrations<'static>> =
     LazyLock::new(|| Migrations::new(MIGRATION_FILES.iter().map(|sql| M::up(sql)).collect()));
@@ -35,6 +36,10 @@ const PG_MIGRATIONS: &[(&str, &str)] = &[
     (
         "V2__staff",
         include_str!("../migrations/postgres/0002_staff.sql"),
+    ),
+    (
+        "V3__flag_resolutions",
+        include_str!("../migrations/postgres/0003_flag_resolutions.sql"),
     ),
 ];
 

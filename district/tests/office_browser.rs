@@ -20,13 +20,19 @@ fn run<F: std::future::Future<Output = Result<(), CmdError>>>(f: F) {
 }
 
 #[test]
-fn an_officer_signs_in_records_a_stop_the_device_receives_and_downloads_the_settlement_pdf() {
+fn an_officer_signs_in_records_a_stop_the_device_receives_closes_a_flag_and_downloads_the_settlement_pdf(
+) {
     let dir = tempfile::tempdir().unwrap();
     let hub = hub_with_roll(dir.path(), &["QH01"], 6);
     let mut dev = Device::new(dir.path(), "a", "QH01");
     dev.enrol_and_pull(&hub, &hub.url(), "QH01");
     dev.pay_first("QH01", 2);
-    dev.sync().unwrap();
+    // A payout after a death the device had not heard of: the hub flags it for the office.
+    let dead = code("QH01", 5);
+    hub.admin_ok(&["stop", &dead, "--pay-point", "QH01", "--reason", "death"]);
+    dev.pay(&dead);
+    let r = dev.sync().unwrap();
+    assert!(r.flags.iter().any(|f| f.kind == "paid_after_stop"));
     add_staff(&hub.data, "lan", "officer");
     let paid = paypoint::Dong::new(dev.paid_amount()).unwrap().to_string();
     let person = code("QH01", 4);
@@ -72,6 +78,38 @@ fn an_officer_signs_in_records_a_stop_the_device_receives_and_downloads_the_sett
         assert!(page.contains("Đã ghi báo giảm"), "{page}");
         assert!(page.contains("Chuyển đi nơi khác"), "{page}");
         screenshot(&c, "bao-giam").await?;
+
+        // The flag, closed with what was done about it.
+        c.goto(&format!("{url}/canh-bao")).await?;
+        let page = text(&c).await?;
+        assert!(page.contains("paid_after_stop"), "{page}");
+        screenshot(&c, "canh-bao").await?;
+        let form = "[data-testid=open-flags] form";
+        wait(&c, &format!("{form} option[value=recovered]"))
+            .await?
+            .click()
+            .await?;
+        fill(
+            &c,
+            &format!("{form} input[name=note]"),
+            "Gia đình đã nộp lại tiền, biên lai số 7",
+        )
+        .await?;
+        submit(&c, &format!("{form} button"), ".ok").await?;
+        let closed = wait(&c, "[data-testid=closed-flags]").await?.text().await?;
+        assert!(
+            closed.contains("Đã thu hồi tiền") && closed.contains("biên lai số 7"),
+            "{closed}"
+        );
+        assert!(
+            wait(&c, "[data-testid=open-flags]")
+                .await?
+                .text()
+                .await?
+                .lines()
+                .count()
+                <= 1
+        );
 
         // The settlement, on screen and as the PDF to print and sign.
         c.goto(&format!("{url}/quyet-toan")).await?;

@@ -383,3 +383,75 @@ fn an_account_with_a_short_password_or_a_login_taken_is_refused_by_the_command_l
     let list = admin(&data, &["staff", "list"]);
     assert_eq!(String::from_utf8_lossy(&list.stdout).lines().count(), 1);
 }
+
+#[test]
+fn an_officer_closes_a_flag_once_with_a_note_and_the_overview_counts_it_no_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 4);
+    let mut dev = Device::new(dir.path(), "a", "QH01");
+    dev.enrol_and_pull(&hub, &hub.url(), "QH01");
+    let dead = code("QH01", 1);
+    hub.admin_ok(&["stop", &dead, "--pay-point", "QH01", "--reason", "death"]);
+    dev.pay(&dead);
+    dev.sync().unwrap();
+    let flags: serde_json::Value =
+        serde_json::from_str(&hub.admin_ok(&["flags", "--json"])).unwrap();
+    let id = flags[0]["id"].as_i64().unwrap();
+    assert!(flags[0]["closed"].is_null());
+    add_staff(&hub.data, "lan", "officer");
+    add_staff(&hub.data, "xem", "viewer");
+    let id_text = id.to_string();
+    // A viewer sees the flag but cannot close it.
+    let mut viewer = Web::new(&hub.url());
+    viewer.sign_in("xem", PASSWORD);
+    let page = viewer.get("/canh-bao");
+    assert!(!page.body.contains("data-testid=resolve-"), "{}", page.body);
+    let csrf = csrf_of(&page.body);
+    let resolve = |csrf: &str, note: &str| {
+        vec![
+            ("csrf", csrf.to_string()),
+            ("id", id_text.clone()),
+            ("resolution", "recovered".to_string()),
+            ("note", note.to_string()),
+        ]
+    };
+    let post = |web: &mut Web, f: Vec<(&'static str, String)>| {
+        let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        web.post("/canh-bao", &f)
+    };
+    assert_eq!(post(&mut viewer, resolve(&csrf, "thu hồi")).status, 403);
+    let mut web = Web::new(&hub.url());
+    web.sign_in("lan", PASSWORD);
+    let csrf = web.csrf();
+    // Without a note: refused, still open.
+    let empty = post(&mut web, resolve(&csrf, "  "));
+    assert_eq!(empty.status, 422, "{}", empty.body);
+    assert!(empty.body.contains("cần ghi chú"));
+    let done = post(&mut web, resolve(&csrf, "Gia đình nộp lại 2.000.000 đ"));
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(done.body.contains("Đã xử lý cảnh báo số"));
+    // Once only: a second decision is refused and the first stays.
+    let again = post(&mut web, resolve(&csrf, "lần nữa"));
+    assert_eq!(again.status, 422);
+    assert!(again.body.contains("đã được xử lý"));
+    let flags: serde_json::Value =
+        serde_json::from_str(&hub.admin_ok(&["flags", "--json"])).unwrap();
+    assert_eq!(flags[0]["closed"]["resolution"], "recovered");
+    assert_eq!(flags[0]["closed"]["login"], "lan");
+    assert_eq!(flags[0]["closed"]["note"], "Gia đình nộp lại 2.000.000 đ");
+    let overview = web.get("/").body;
+    let row = &overview[overview.find("<td>QH01</td>").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.ends_with("<td class=\"n\">0</td>"), "{row}");
+    let log = audit_actions(&hub);
+    assert_eq!(
+        log.iter()
+            .filter(|l| l.starts_with("resolve_flag lan"))
+            .count(),
+        3,
+        "{log:?}"
+    );
+    assert!(log
+        .iter()
+        .any(|l| l.starts_with("resolve_flag xem") && l.contains("từ chối")));
+}

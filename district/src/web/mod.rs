@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/dang-nhap", get(sign_in_form).post(sign_in))
         .route("/dang-xuat", post(sign_out))
         .route("/bao-giam", get(stops_page).post(record_stop))
+        .route("/canh-bao", get(flags_page).post(resolve_flag))
         .route("/quyet-toan", get(settlement_page))
         .route("/quyet-toan.csv", get(settlement_csv))
         .route("/quyet-toan.pdf", get(settlement_pdf))
@@ -463,6 +464,74 @@ async fn record_stop(
         Err((s, o)) => (s, o),
     };
     stops_answer(&st, Viewer::Staff(session, token), status, outcome).await
+}
+
+async fn flags_page(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(v) = viewer(&st, peer, &headers, None).await else {
+        return Redirect::to("/dang-nhap").into_response();
+    };
+    flags_answer(&st, v, StatusCode::OK, Outcome::None).await
+}
+
+async fn flags_answer(st: &AppState, v: Viewer, status: StatusCode, outcome: Outcome) -> Response {
+    let flags = match blocking(&st.hub, |h| h.flags(None)).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let body = pages::flags(v.session(), &flags, &outcome.html());
+    let mut r = render(st, &v, "Cảnh báo", &body).await;
+    *r.status_mut() = status;
+    r
+}
+
+#[derive(Deserialize)]
+struct ResolveForm {
+    csrf: String,
+    id: i64,
+    resolution: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn resolve_flag(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(f): Form<ResolveForm>,
+) -> Response {
+    let (session, token) = match signed_in(&st, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if !same_site(&headers) || !session.csrf_matches(&f.csrf) {
+        return forged();
+    }
+    let Some(resolution) = crate::resolution::Resolution::parse(&f.resolution) else {
+        let msg = format!("Cách xử lý “{}” không có.", f.resolution);
+        let v = Viewer::Staff(session, token);
+        return flags_answer(&st, v, StatusCode::BAD_REQUEST, Outcome::Refused(msg)).await;
+    };
+    let action = crate::action::Action::ResolveFlag {
+        id: f.id,
+        resolution,
+        note: f.note,
+    };
+    let (status, outcome) = match act(&st, &session, from_addr(peer, &headers), action).await {
+        Ok((s, _, _)) => (
+            s,
+            Outcome::Done(format!(
+                "Đã xử lý cảnh báo số {}: {}.",
+                f.id,
+                resolution.label()
+            )),
+        ),
+        Err((s, o)) => (s, o),
+    };
+    flags_answer(&st, Viewer::Staff(session, token), status, outcome).await
 }
 
 /// `?ky=YYYY-MM` of the settlement's pages; none: every period.

@@ -192,28 +192,23 @@ pub fn body(d: &PageData) -> String {
     html
 }
 
-/// Grouped by kind, with the money at stake: where the office starts.
+/// The open flags grouped by kind, with the money at stake: where the office starts.
 fn flags_by_kind(html: &mut String, flags: &[crate::FlagRow]) {
-    let mut by_kind: std::collections::BTreeMap<&str, (u64, i64)> = Default::default();
-    for f in flags {
-        let k = by_kind.entry(f.flag.kind.as_str()).or_default();
-        k.0 += 1;
-        k.1 += f.flag.amount.map_or(0, |d| d.as_i64());
-    }
-    html.push_str("</table><h2>Cảnh báo theo loại</h2><table data-testid=flags-by-kind><tr><th>Loại</th><th>Số cảnh báo</th><th>Số tiền cần kiểm tra (đ)</th></tr>");
-    for (kind, (n, amount)) in &by_kind {
+    html.push_str("</table><h2>Cảnh báo chưa xử lý theo loại</h2><p><a href=\"/canh-bao\">Xử lý cảnh báo</a></p><table data-testid=flags-by-kind><tr><th>Loại</th><th>Số cảnh báo</th><th>Số tiền cần kiểm tra (đ)</th></tr>");
+    for k in crate::reports::open_by_kind(flags) {
         html.push_str(&format!(
-            "<tr><td class=flag>{}</td><td class=n>{n}</td><td class=n>{}</td></tr>",
-            escape(kind),
-            money(*amount)
+            "<tr><td class=flag>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+            escape(&k.kind),
+            k.count,
+            money(k.amount)
         ));
     }
 }
 
-/// Every flag, with its amount.
+/// Every open flag, with its amount.
 fn flag_list(html: &mut String, flags: &[crate::FlagRow]) {
     html.push_str("</table><h2>Cảnh báo cần xử lý</h2><table data-testid=flags><tr><th>Điểm</th><th>Loại</th><th>Mã đối tượng</th><th>Kỳ</th><th>Số tiền (đ)</th><th>Chi tiết</th><th>Lúc</th></tr>");
-    for f in flags {
+    for f in flags.iter().filter(|f| f.closed.is_none()) {
         html.push_str(&format!(
             "<tr><td>{}</td><td class=flag>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&f.pay_point),

@@ -41,7 +41,11 @@ pub fn layout(title: &str, viewer: Option<&Viewer>, office: &str, body: &str) ->
 }
 
 fn header(v: &Viewer, office: &str) -> String {
-    let mut links = vec![("/", "Tổng quan"), ("/quyet-toan", "Quyết toán")];
+    let mut links = vec![
+        ("/", "Tổng quan"),
+        ("/canh-bao", "Cảnh báo"),
+        ("/quyet-toan", "Quyết toán"),
+    ];
     let who = match v {
         Viewer::Monitor => {
             "<span class=who>Chỉ xem (trang theo dõi) · <a href=\"/dang-nhap\">Đăng nhập</a></span>"
@@ -246,5 +250,65 @@ pub fn staff(session: &Session, rows: &[StaffRow], outcome: &str) -> String {
          <button type=submit>Thêm</button></form>",
         csrf_field(session)
     ));
+    html
+}
+
+/// The flags: open ones by kind with the money at stake, each with the form that closes it (for
+/// those who may decide), then the ones closed, with how and why.
+pub fn flags(session: Option<&Session>, flags: &[crate::FlagRow], outcome: &str) -> String {
+    let mut html = format!(
+        "<h1>Cảnh báo</h1>{outcome}<h2>Chưa xử lý, theo loại</h2><table data-testid=open-by-kind>\
+         <tr><th>Loại</th><th>Số cảnh báo</th><th>Số tiền cần kiểm tra (đ)</th></tr>"
+    );
+    for k in crate::reports::open_by_kind(flags) {
+        html.push_str(&format!(
+            "<tr><td class=flag>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+            escape(&k.kind),
+            k.count,
+            money(k.amount)
+        ));
+    }
+    let decide = session.filter(|s| s.staff.role.may(Power::Decide));
+    html.push_str("</table><h2>Cần xử lý</h2><table data-testid=open-flags><tr><th>Số</th><th>Điểm</th><th>Loại</th><th>Mã đối tượng</th><th>Kỳ</th><th>Số tiền (đ)</th><th>Chi tiết</th><th>Lúc</th><th>Xử lý</th></tr>");
+    for f in flags.iter().filter(|f| f.closed.is_none()) {
+        let form = decide.map_or(String::new(), |s| {
+            format!(
+                "<form method=post action=\"/canh-bao\" data-testid=resolve-{id}>{}<input type=hidden name=id value={id}>\
+                 <select name=resolution><option value=recovered>Đã thu hồi tiền</option><option value=explained>Đã giải trình</option>\
+                 <option value=false_alarm>Cảnh báo nhầm</option></select> <input name=note placeholder=\"Ghi chú: đã kiểm tra gì\" required size=28> \
+                 <button type=submit>Ghi</button></form>",
+                csrf_field(s),
+                id = f.id
+            )
+        });
+        html.push_str(&format!(
+            "<tr><td class=n>{}</td><td>{}</td><td class=flag>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td><td>{}</td><td>{form}</td></tr>",
+            f.id,
+            escape(&f.pay_point),
+            escape(&f.flag.kind),
+            escape(&f.flag.code),
+            escape(&period(&f.flag.period)),
+            money(f.flag.amount.map_or(0, |d| d.as_i64())),
+            escape(&f.flag.detail),
+            escape(&date_time(&f.created_at)),
+        ));
+    }
+    html.push_str("</table><h2>Đã xử lý</h2><table data-testid=closed-flags><tr><th>Số</th><th>Điểm</th><th>Loại</th><th>Mã đối tượng</th><th>Số tiền (đ)</th><th>Kết quả</th><th>Ghi chú</th><th>Ai</th><th>Lúc</th></tr>");
+    for f in flags.iter().filter(|f| f.closed.is_some()) {
+        let c = f.closed.as_ref().expect("filtered");
+        html.push_str(&format!(
+            "<tr><td class=n>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            f.id,
+            escape(&f.pay_point),
+            escape(&f.flag.kind),
+            escape(&f.flag.code),
+            money(f.flag.amount.map_or(0, |d| d.as_i64())),
+            c.resolution.label(),
+            escape(&c.note),
+            escape(c.login.as_deref().unwrap_or("(dòng lệnh)")),
+            escape(&date_time(&c.resolved_at)),
+        ));
+    }
+    html.push_str("</table>");
     html
 }
