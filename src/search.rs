@@ -41,21 +41,52 @@ pub struct SearchHit {
     pub status: PayStatus,
 }
 
-/// The FTS5 query for what the clerk typed: each folded word becomes a quoted prefix term.
-/// Returns `None` when nothing searchable is left (an empty query lists the whole roll).
-fn fts_query(query: &str) -> Option<String> {
-    let folded = text::fold(query);
+/// The words of what the clerk typed, folded, each a prefix to find.
+fn query_words(query: &str) -> Vec<String> {
     // A chunk between spaces is one word with its punctuation dropped: "QH01-000123" becomes the
     // code's own term "qh01000123", not "qh01" (a term every code of the pay point shares, whose
     // doclist a prefix query would have to read whole).
-    let words: Vec<String> = folded
+    text::fold(query)
         .split_whitespace()
         .map(squash)
         .filter(|w| !w.is_empty())
         .take(MAX_QUERY_WORDS)
+        .collect()
+}
+
+/// The FTS5 query for what the clerk typed: each folded word becomes a quoted prefix term.
+/// Returns `None` when nothing searchable is left (an empty query lists the whole roll).
+fn fts_query(query: &str) -> Option<String> {
+    let words: Vec<String> = query_words(query)
+        .into_iter()
         .map(|w| format!("\"{w}\"*"))
         .collect();
     (!words.is_empty()).then(|| words.join(" AND "))
+}
+
+/// Whether a roll entry is found by `query` under the ledger's rules (every word a prefix of one
+/// of its terms: name, code, village, ID card tails), for a list held in memory: the managing
+/// office's pages search a pay point's published roll this way. An empty query finds everyone.
+pub fn entry_matches(
+    query: &str,
+    period: crate::period::Period,
+    e: &crate::roll::RollEntry,
+) -> bool {
+    let words = query_words(query);
+    if words.is_empty() {
+        return true;
+    }
+    let terms = crate::roll::search_terms(
+        period,
+        e.code.as_str(),
+        &e.name,
+        e.id_card.as_deref(),
+        &e.village,
+    );
+    let terms: Vec<String> = terms.split_whitespace().map(squash).collect();
+    words
+        .iter()
+        .all(|w| terms.iter().any(|t| t.starts_with(w.as_str())))
 }
 
 /// The alphanumeric characters of a word, in order: how codes are indexed and queried.
@@ -145,6 +176,20 @@ impl Ledger {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_entry_in_memory_is_found_as_the_index_finds_it() {
+        let period: crate::period::Period = "2026-12".parse().unwrap();
+        let roll = crate::demo::roll(period, 3, 7, "QH01");
+        let e = &roll.entries[0];
+        let folded = crate::text::fold(&e.name);
+        let words: Vec<&str> = folded.split_whitespace().collect();
+        let short = format!("{} {}", &words[0][..2], words.last().unwrap());
+        assert!(super::entry_matches(&short, period, e), "{short}");
+        assert!(super::entry_matches(e.code.as_str(), period, e));
+        assert!(super::entry_matches("", period, e));
+        assert!(!super::entry_matches("zzzz", period, e));
+    }
+
     use super::*;
 
     #[test]

@@ -32,6 +32,46 @@ pub enum Action {
         /// Who checked, where, which papers.
         note: String,
     },
+    /// A request to be paid by bank account, confirmed from a period.
+    ConfirmAccount {
+        /// The pay point.
+        pay_point: String,
+        /// The person.
+        code: String,
+        /// The first period paid by account.
+        from: paypoint::Period,
+    },
+    /// A request to be paid by bank account, refused with the reason the clerk tells the person.
+    RefuseAccount {
+        /// The pay point.
+        pay_point: String,
+        /// The person.
+        code: String,
+        /// Why.
+        reason: String,
+    },
+    /// A person paid by account is paid in cash for one period (the transfer failed).
+    AccountToCash {
+        /// The pay point.
+        pay_point: String,
+        /// The person.
+        code: String,
+        /// The period.
+        period: paypoint::Period,
+        /// Why.
+        reason: String,
+    },
+    /// A proxy added at a counter, confirmed for the months after, or refused.
+    DecideProxy {
+        /// The pay point.
+        pay_point: String,
+        /// The person the proxy receives for.
+        code: String,
+        /// Confirmed (else refused).
+        confirm: bool,
+        /// A note when confirmed; the reason when refused.
+        note: String,
+    },
     /// A flag closed: recovered, explained or a false alarm, with a note.
     ResolveFlag {
         /// The flag's number.
@@ -40,6 +80,36 @@ pub enum Action {
         resolution: crate::resolution::Resolution,
         /// What was checked.
         note: String,
+    },
+    /// A roll file read by the core's importer and kept as the next version (not yet published).
+    ImportRoll {
+        /// The pay point.
+        pay_point: String,
+        /// The period.
+        period: paypoint::Period,
+        /// The file's name as the office chose it (its type is read from its extension).
+        file_name: String,
+        /// The file.
+        bytes: Vec<u8>,
+    },
+    /// The latest version of a roll signed and sent to the pay point's devices.
+    PublishRoll {
+        /// The pay point.
+        pay_point: String,
+        /// The period.
+        period: paypoint::Period,
+    },
+    /// A one-time code to enrol a device of a pay point.
+    EnrolCode {
+        /// The pay point.
+        pay_point: String,
+    },
+    /// A lost or broken device revoked; the people it held go to the one left.
+    RevokeDevice {
+        /// The device revoked (its id or last 8 characters).
+        device: String,
+        /// The device that takes its people.
+        to: String,
     },
     /// A new account.
     AddStaff {
@@ -68,6 +138,18 @@ pub enum Done {
     Amendment(u64),
     /// The account made.
     Staff(Staff),
+    /// The request to be paid by account, as decided.
+    Account(Box<crate::account::AccountRow>),
+    /// The proxy, as decided.
+    Proxy(Box<crate::proxy::CounterProxy>),
+    /// The roll kept: its version and what the importer read.
+    Imported(u32, Box<paypoint::import::ImportPreview>),
+    /// The version published.
+    Published(u32),
+    /// The enrolment code, to give the clerk once.
+    EnrolCode(String),
+    /// What a revocation did.
+    Revoked(Box<crate::handover::Revoked>),
     /// Done.
     Changed,
 }
@@ -76,10 +158,19 @@ impl Action {
     /// What it takes.
     pub fn power(&self) -> Power {
         match self {
-            Action::RecordStop { .. } | Action::Confirm { .. } | Action::ResolveFlag { .. } => {
-                Power::Decide
-            }
-            Action::AddStaff { .. } | Action::ChangeStaff { .. } => Power::Administer,
+            Action::RecordStop { .. }
+            | Action::Confirm { .. }
+            | Action::ConfirmAccount { .. }
+            | Action::RefuseAccount { .. }
+            | Action::AccountToCash { .. }
+            | Action::DecideProxy { .. }
+            | Action::ResolveFlag { .. }
+            | Action::ImportRoll { .. }
+            | Action::PublishRoll { .. } => Power::Decide,
+            Action::AddStaff { .. }
+            | Action::ChangeStaff { .. }
+            | Action::EnrolCode { .. }
+            | Action::RevokeDevice { .. } => Power::Administer,
         }
     }
 
@@ -89,6 +180,15 @@ impl Action {
             Action::RecordStop { .. } => "record_stop",
             Action::Confirm { .. } => "confirm",
             Action::ResolveFlag { .. } => "resolve_flag",
+            Action::ConfirmAccount { .. } => "confirm_account",
+            Action::RefuseAccount { .. } => "refuse_account",
+            Action::AccountToCash { .. } => "account_to_cash",
+            Action::DecideProxy { confirm: true, .. } => "confirm_proxy",
+            Action::DecideProxy { confirm: false, .. } => "refuse_proxy",
+            Action::ImportRoll { .. } => "import_roll",
+            Action::PublishRoll { .. } => "publish_roll",
+            Action::EnrolCode { .. } => "enrol_code",
+            Action::RevokeDevice { .. } => "revoke_device",
             Action::AddStaff { .. } => "add_staff",
             Action::ChangeStaff { change, .. } => match change {
                 StaffChange::Unlock => "unlock_staff",
@@ -122,6 +222,44 @@ impl Action {
                 resolution,
                 note,
             } => format!("cảnh báo số {id}: {}, ghi chú “{note}”", resolution.label()),
+            Action::ConfirmAccount {
+                pay_point,
+                code,
+                from,
+            } => format!("điểm {pay_point}, đối tượng {code}, nhận qua tài khoản từ kỳ {from}"),
+            Action::RefuseAccount {
+                pay_point,
+                code,
+                reason,
+            } => format!("điểm {pay_point}, đối tượng {code}, lý do “{reason}”"),
+            Action::AccountToCash {
+                pay_point,
+                code,
+                period,
+                reason,
+            } => format!(
+                "điểm {pay_point}, đối tượng {code}, tiền mặt kỳ {period}, lý do “{reason}”"
+            ),
+            Action::DecideProxy {
+                pay_point,
+                code,
+                note,
+                ..
+            } => format!("điểm {pay_point}, người nhận thay của {code}, “{note}”"),
+            Action::ImportRoll {
+                pay_point,
+                period,
+                file_name,
+                bytes,
+            } => format!(
+                "điểm {pay_point}, kỳ {period}, tệp “{file_name}” ({} byte)",
+                bytes.len()
+            ),
+            Action::PublishRoll { pay_point, period } => {
+                format!("điểm {pay_point}, kỳ {period}")
+            }
+            Action::EnrolCode { pay_point } => format!("điểm {pay_point}"),
+            Action::RevokeDevice { device, to } => format!("máy {device}, giao cho máy {to}"),
             Action::AddStaff {
                 login, name, role, ..
             } => format!(
@@ -178,6 +316,30 @@ impl Hub {
                 code,
                 note,
             } => Done::Amendment(self.confirm(&pay_point, &code, &note)?),
+            Action::ConfirmAccount {
+                pay_point,
+                code,
+                from,
+            } => Done::Account(Box::new(self.confirm_account(&pay_point, &code, from)?)),
+            Action::RefuseAccount {
+                pay_point,
+                code,
+                reason,
+            } => Done::Account(Box::new(self.refuse_account(&pay_point, &code, &reason)?)),
+            Action::AccountToCash {
+                pay_point,
+                code,
+                period,
+                reason,
+            } => Done::Amendment(self.account_to_cash(&pay_point, &code, period, &reason)?),
+            Action::DecideProxy {
+                pay_point,
+                code,
+                confirm,
+                note,
+            } => Done::Proxy(Box::new(
+                self.decide_counter_proxy(&pay_point, &code, confirm, &note)?,
+            )),
             Action::ResolveFlag {
                 id,
                 resolution,
@@ -185,6 +347,23 @@ impl Hub {
             } => {
                 self.resolve_flag(id, resolution, &note, actor.login.as_deref())?;
                 Done::Changed
+            }
+            Action::ImportRoll {
+                pay_point,
+                period,
+                file_name,
+                bytes,
+            } => {
+                let (v, preview) =
+                    self.import_roll_bytes(&pay_point, period, &file_name, &bytes)?;
+                Done::Imported(v, Box::new(preview))
+            }
+            Action::PublishRoll { pay_point, period } => {
+                Done::Published(self.publish_roll(&pay_point, period)?)
+            }
+            Action::EnrolCode { pay_point } => Done::EnrolCode(self.enrol_code(&pay_point)?),
+            Action::RevokeDevice { device, to } => {
+                Done::Revoked(Box::new(self.revoke_device(&device, &to)?))
             }
             Action::AddStaff {
                 login,

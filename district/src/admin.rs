@@ -109,8 +109,59 @@ impl Hub {
                 encoding: paypoint::import::EncodingChoice::Auto,
             },
         )
-        .map_err(|e| refused(e.to_string()))?;
+        .map_err(|e| HubError::Import(Box::new(e)))?;
         let v = self.store_roll(pay_point, &preview.roll, &preview.file)?;
+        Ok((v, preview))
+    }
+
+    /// Reads an uploaded roll file (its type from `file_name`'s extension) with the core's
+    /// importer and stores it, as [`Hub::import_roll`] does for a file on the server's disk. The
+    /// bytes are written to a private temporary file for the importer and removed after.
+    pub fn import_roll_bytes(
+        &self,
+        pay_point: &str,
+        period: Period,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<(u32, paypoint::import::ImportPreview), HubError> {
+        let name = Path::new(file_name)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("danh-sach")
+            .to_string();
+        Path::new(&name)
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .filter(|e| ["csv", "xlsx", "xls", "ods"].contains(&e.as_str()))
+            .ok_or_else(|| {
+                refused(format!(
+                    "tệp “{name}”: cần danh sách dạng .xlsx, .xls, .ods hoặc .csv"
+                ))
+            })?;
+        let dir = std::env::temp_dir().join(format!(
+            "paypoint-upload-{}",
+            &crate::staff::random_token()[..16]
+        ));
+        std::fs::create_dir(&dir)
+            .map_err(|e| refused(format!("không tạo được thư mục tạm: {e}")))?;
+        // Under the office's own name, so that every problem the importer finds names its file.
+        let path = dir.join(&name);
+        let read = std::fs::write(&path, bytes)
+            .map_err(|e| refused(format!("không ghi được tệp tạm: {e}")))
+            .and_then(|()| {
+                paypoint::import::read_roll(
+                    &path,
+                    &paypoint::import::ImportOptions {
+                        period,
+                        encoding: paypoint::import::EncodingChoice::Auto,
+                    },
+                )
+                .map_err(|e| HubError::Import(Box::new(e)))
+            });
+        let _ = std::fs::remove_dir_all(&dir);
+        let preview = read?;
+        let v = self.store_roll(pay_point, &preview.roll, &name)?;
         Ok((v, preview))
     }
 

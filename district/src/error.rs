@@ -9,6 +9,10 @@ pub enum HubError {
     /// Refused with a reason.
     #[error("{0}")]
     Refused(String),
+    /// A roll file the core's importer refused: each problem located (file, sheet, row, column,
+    /// field), for the office's page to list; nothing was stored.
+    #[error("{0}")]
+    Import(Box<paypoint::import::ImportError>),
     /// Not allowed to the person who asked (their role): the web app answers 403.
     #[error("{0}")]
     Forbidden(String),
@@ -74,6 +78,7 @@ impl From<HubError> for ApiError {
         match e {
             HubError::Refused(m) => ApiError::new(Refusal::BadRequest, m),
             HubError::Forbidden(m) => ApiError::new(Refusal::Forbidden, m),
+            HubError::Import(e) => ApiError::new(Refusal::BadRequest, e.to_string()),
             HubError::Storage(e) => e.into(),
         }
     }

@@ -24,6 +24,7 @@ pub mod ingest;
 pub mod life;
 pub mod office;
 pub mod paper;
+pub mod people;
 pub mod proxy;
 pub mod reconcile;
 pub mod reports;

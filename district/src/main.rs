@@ -561,7 +561,18 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Roll(c) => roll(&hub, c, json),
         Command::PublishPolicy { file } => publish_policy(&hub, &file),
         Command::EnrolCode { pay_point } => {
-            let code = hub.enrol_code(&pay_point).map_err(e)?;
+            let code = match hub
+                .act(
+                    &Actor::command_line(),
+                    Action::EnrolCode {
+                        pay_point: pay_point.clone(),
+                    },
+                )
+                .map_err(e)?
+            {
+                Done::EnrolCode(c) => c,
+                _ => return Err("không đọc lại được mã vừa cấp".to_string()),
+            };
             if json {
                 out(&serde_json::json!({"code": code, "pay_point": pay_point}).to_string());
             } else {
@@ -671,7 +682,25 @@ fn roll(hub: &Hub, c: RollCommand, json: bool) -> Result<(), String> {
             pay_point,
             period,
         } => {
-            let (version, p) = hub.import_roll(&pay_point, period, &file).map_err(e)?;
+            let bytes = std::fs::read(&file)
+                .map_err(|err| format!("không đọc được tệp {}: {err}", file.display()))?;
+            let done = hub
+                .act(
+                    &Actor::command_line(),
+                    Action::ImportRoll {
+                        pay_point: pay_point.clone(),
+                        period,
+                        file_name: file.file_name().map_or_else(
+                            || file.display().to_string(),
+                            |n| n.to_string_lossy().to_string(),
+                        ),
+                        bytes,
+                    },
+                )
+                .map_err(e)?;
+            let Done::Imported(version, p) = done else {
+                return Err("không đọc lại được danh sách vừa nạp".to_string());
+            };
             if json {
                 out(&serde_json::json!({"version": version, "beneficiaries": p.beneficiaries, "lines": p.lines, "total": p.total.as_i64()}).to_string());
             } else {
@@ -683,7 +712,19 @@ fn roll(hub: &Hub, c: RollCommand, json: bool) -> Result<(), String> {
             Ok(())
         }
         RollCommand::Publish { pay_point, period } => {
-            let v = hub.publish_roll(&pay_point, period).map_err(e)?;
+            let v = match hub
+                .act(
+                    &Actor::command_line(),
+                    Action::PublishRoll {
+                        pay_point: pay_point.clone(),
+                        period,
+                    },
+                )
+                .map_err(e)?
+            {
+                Done::Published(v) => v,
+                _ => return Err("không đọc lại được phiên bản vừa phát hành".to_string()),
+            };
             out(&format!(
                 "Đã phát hành danh sách {pay_point} kỳ {period} phiên bản {v}."
             ));
@@ -702,6 +743,22 @@ fn amendment(r: Result<Done, district::HubError>) -> Result<u64, String> {
     match r.map_err(|e| e.to_string())? {
         Done::Amendment(id) => Ok(id),
         _ => Ok(0),
+    }
+}
+
+/// The request an action decided, or its refusal.
+fn account(r: Result<Done, district::HubError>) -> Result<district::account::AccountRow, String> {
+    match r.map_err(|e| e.to_string())? {
+        Done::Account(a) => Ok(*a),
+        _ => Err("không đọc lại được quyết định vừa ghi".to_string()),
+    }
+}
+
+/// The proxy an action decided, or its refusal.
+fn proxy(r: Result<Done, district::HubError>) -> Result<district::proxy::CounterProxy, String> {
+    match r.map_err(|e| e.to_string())? {
+        Done::Proxy(p) => Ok(*p),
+        _ => Err("không đọc lại được quyết định vừa ghi".to_string()),
     }
 }
 
@@ -826,7 +883,13 @@ fn devices(hub: &Hub, action: DeviceCommand, json: bool) -> Result<(), String> {
             }
         }
         DeviceCommand::Revoke { device, to } => {
-            let r = hub.revoke_device(&device, &to).map_err(e)?;
+            let r = match hub
+                .act(&Actor::command_line(), Action::RevokeDevice { device, to })
+                .map_err(e)?
+            {
+                Done::Revoked(r) => *r,
+                _ => return Err("không đọc lại được việc thu hồi".to_string()),
+            };
             if json {
                 out(&pretty(&r));
             } else {
@@ -899,14 +962,28 @@ fn accounts(hub: &Hub, action: AccountCommand, json: bool) -> Result<(), String>
             pay_point,
             from,
         } => {
-            vec![hub.confirm_account(&pay_point, &code, from).map_err(e)?]
+            vec![account(hub.act(
+                &Actor::command_line(),
+                Action::ConfirmAccount {
+                    pay_point,
+                    code,
+                    from,
+                },
+            ))?]
         }
         AccountCommand::Refuse {
             code,
             pay_point,
             reason,
         } => {
-            vec![hub.refuse_account(&pay_point, &code, &reason).map_err(e)?]
+            vec![account(hub.act(
+                &Actor::command_line(),
+                Action::RefuseAccount {
+                    pay_point,
+                    code,
+                    reason,
+                },
+            ))?]
         }
         AccountCommand::ToCash {
             code,
@@ -914,9 +991,15 @@ fn accounts(hub: &Hub, action: AccountCommand, json: bool) -> Result<(), String>
             period,
             reason,
         } => {
-            let id = hub
-                .account_to_cash(&pay_point, &code, period, &reason)
-                .map_err(e)?;
+            let id = amendment(hub.act(
+                &Actor::command_line(),
+                Action::AccountToCash {
+                    pay_point: pay_point.clone(),
+                    code: code.clone(),
+                    period,
+                    reason,
+                },
+            ))?;
             out(&format!(
                 "{code} nhận tiền mặt tại điểm {pay_point} kỳ {period}: thiết bị biết ở lần đồng bộ sau (thay đổi số {id})."
             ));
@@ -965,18 +1048,30 @@ fn proxies(hub: &Hub, action: ProxyCommand, json: bool) -> Result<(), String> {
             pay_point,
             note,
         } => {
-            vec![hub
-                .decide_counter_proxy(&pay_point, &code, true, &note)
-                .map_err(e)?]
+            vec![proxy(hub.act(
+                &Actor::command_line(),
+                Action::DecideProxy {
+                    pay_point,
+                    code,
+                    confirm: true,
+                    note,
+                },
+            ))?]
         }
         ProxyCommand::Refuse {
             code,
             pay_point,
             reason,
         } => {
-            vec![hub
-                .decide_counter_proxy(&pay_point, &code, false, &reason)
-                .map_err(e)?]
+            vec![proxy(hub.act(
+                &Actor::command_line(),
+                Action::DecideProxy {
+                    pay_point,
+                    code,
+                    confirm: false,
+                    note: reason,
+                },
+            ))?]
         }
     };
     if json {

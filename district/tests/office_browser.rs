@@ -34,6 +34,19 @@ fn an_officer_signs_in_records_a_stop_the_device_receives_closes_a_flag_and_down
     let r = dev.sync().unwrap();
     assert!(r.flags.iter().any(|f| f.kind == "paid_after_stop"));
     add_staff(&hub.data, "lan", "officer");
+    // Version 2 of the roll, one person more: first with a wrong TỔNG CỘNG, then right.
+    let roll = paypoint::demo::roll(PERIOD.parse().unwrap(), 7, 7, "QH01");
+    let newcomer = roll.entries[6].code.to_string();
+    let write = |name: &str, error: i64| {
+        let shape = rollfile::Shape {
+            grand_total_error: error,
+            ..rollfile::Shape::standard(&roll)
+        };
+        let file = dir.path().join(name);
+        rollfile::write_xlsx(&roll, &shape, &file);
+        file
+    };
+    let (bad, good) = (write("DS T12 sai.xlsx", 5000), write("DS T12.xlsx", 0));
     let paid = paypoint::Dong::new(dev.paid_amount()).unwrap().to_string();
     let person = code("QH01", 4);
     let downloads = dir.path().join("downloads");
@@ -63,6 +76,38 @@ fn an_officer_signs_in_records_a_stop_the_device_receives_closes_a_flag_and_down
         );
         assert!(overview.contains(&paid), "{paid}: {overview}");
         screenshot(&c, "tong-quan").await?;
+
+        // A roll uploaded: its error shown at its row; then a good one, published.
+        for (file, then) in [
+            (&bad, "[data-testid=import-problems]"),
+            (&good, "[data-testid=imported]"),
+        ] {
+            c.goto(&format!("{url}/danh-sach")).await?;
+            // A month field is typed differently in every locale: set as the picker would.
+            c.execute(
+                "document.getElementById('period').value = arguments[0]",
+                vec![serde_json::json!(PERIOD)],
+            )
+            .await?;
+            wait(&c, "#file")
+                .await?
+                .send_keys(&file.display().to_string())
+                .await?;
+            submit(&c, "#upload", then).await?;
+            if file == &bad {
+                let problems = wait(&c, then).await?.text().await?;
+                assert!(problems.contains("DS T12 sai.xlsx"), "{problems}");
+                screenshot(&c, "danh-sach-loi").await?;
+            }
+        }
+        let imported = wait(&c, "[data-testid=imported]").await?.text().await?;
+        assert!(
+            imported.contains("phiên bản 2") && imported.contains(&newcomer),
+            "{imported}"
+        );
+        screenshot(&c, "danh-sach").await?;
+        submit(&c, "#publish", ".ok").await?;
+        assert!(text(&c).await?.contains("Đã phát hành danh sách điểm QH01"));
 
         // A stop, recorded in the form.
         c.goto(&format!("{url}/bao-giam")).await?;
@@ -131,9 +176,11 @@ fn an_officer_signs_in_records_a_stop_the_device_receives_closes_a_flag_and_down
         wait(&c, "#sign-in").await?;
         c.close().await
     });
-    // The device hears of the stop at its next sync and pays that person no more.
+    // The device pulls the new roll and hears of the stop at its next sync: it pays the
+    // newcomer, and the person stopped no more.
     let r = dev.sync().unwrap();
     assert_eq!(r.stops_applied, 1);
+    assert_eq!(dev.ledger.search(&newcomer, None).unwrap().len(), 1);
     let refused = dev.ledger.record_payout(
         &dev.clerk,
         &paypoint::payout::PayoutRequest::at_counter(

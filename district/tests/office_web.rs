@@ -328,6 +328,9 @@ fn the_audit_log_is_never_changed_nor_deleted() {
     let dir = tempfile::tempdir().unwrap();
     let hub = hub_with_roll(dir.path(), &["QH01"], 1);
     add_staff(&hub.data, "lan", "admin");
+    // The roll's import and publication, and the account: all in the log.
+    let before = audit_actions(&hub);
+    assert_eq!(before.len(), 3, "{before:?}");
     let store = hub.store();
     if paypoint_testkit::store::store_is_postgres() {
         for sql in [
@@ -347,7 +350,7 @@ fn the_audit_log_is_never_changed_nor_deleted() {
             assert!(e.contains("office audit log is never"), "{e}");
         }
     }
-    assert_eq!(audit_actions(&hub).len(), 1);
+    assert_eq!(audit_actions(&hub), before);
 }
 
 #[test]
@@ -440,7 +443,7 @@ fn an_officer_closes_a_flag_once_with_a_note_and_the_overview_counts_it_no_more(
     assert_eq!(flags[0]["closed"]["login"], "lan");
     assert_eq!(flags[0]["closed"]["note"], "Gia đình nộp lại 2.000.000 đ");
     let overview = web.get("/").body;
-    let row = &overview[overview.find("<td>QH01</td>").unwrap()..];
+    let row = &overview[overview.find(">QH01</a></td>").unwrap()..];
     let row = &row[..row.find("</tr>").unwrap()];
     assert!(row.ends_with("<td class=\"n\">0</td>"), "{row}");
     let log = audit_actions(&hub);
@@ -454,4 +457,285 @@ fn an_officer_closes_a_flag_once_with_a_note_and_the_overview_counts_it_no_more(
     assert!(log
         .iter()
         .any(|l| l.starts_with("resolve_flag xem") && l.contains("từ chối")));
+}
+
+#[test]
+fn an_officer_confirms_a_request_to_be_paid_by_account_from_the_page_and_the_device_hears_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 4);
+    let mut dev = Device::new(dir.path(), "a", "QH01");
+    dev.enrol_and_pull(&hub, &hub.url(), "QH01");
+    let roll = paypoint::demo::roll(PERIOD.parse().unwrap(), 4, 7, "QH01");
+    let request = |i: usize, number: &str| paypoint::account::AccountRequestInput {
+        code: roll.entries[i].code.to_string(),
+        bank: "970405".into(),
+        number: number.into(),
+        holder: paypoint::text::fold(&roll.entries[i].name).to_uppercase(),
+        relationship: None,
+        phone: None,
+    };
+    let clerk = dev.clerk.clone();
+    dev.ledger
+        .request_account(&clerk, &request(0, "1234567890123"))
+        .unwrap();
+    dev.ledger
+        .request_account(&clerk, &request(1, "5550001112223"))
+        .unwrap();
+    dev.sync().unwrap();
+    add_staff(&hub.data, "lan", "officer");
+    let mut web = Web::new(&hub.url());
+    web.sign_in("lan", PASSWORD);
+    let page = web.get("/cho-quyet-dinh");
+    let (first, second) = (
+        roll.entries[0].code.to_string(),
+        roll.entries[1].code.to_string(),
+    );
+    assert!(
+        page.body
+            .contains(&format!("data-testid=\"confirm_account-{first}\"")),
+        "{}",
+        page.body
+    );
+    // The full account number is never on the page.
+    assert!(!page.body.contains("1234567890123"));
+    let csrf = csrf_of(&page.body);
+    let next = PERIOD
+        .parse::<paypoint::Period>()
+        .unwrap()
+        .next()
+        .to_string();
+    let bad = web.post(
+        "/cho-quyet-dinh",
+        &[
+            ("csrf", &csrf),
+            ("what", "confirm_account"),
+            ("pay_point", "QH01"),
+            ("code", &first),
+            ("from", "12-2026"),
+        ],
+    );
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("không đọc được"), "{}", bad.body);
+    let ok = web.post(
+        "/cho-quyet-dinh",
+        &[
+            ("csrf", &csrf),
+            ("what", "confirm_account"),
+            ("pay_point", "QH01"),
+            ("code", &first),
+            ("from", &next),
+        ],
+    );
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    let refused = web.post(
+        "/cho-quyet-dinh",
+        &[
+            ("csrf", &csrf),
+            ("what", "refuse_account"),
+            ("pay_point", "QH01"),
+            ("code", &second),
+            ("note", "Chủ tài khoản không khớp CCCD"),
+        ],
+    );
+    assert_eq!(refused.status, 200, "{}", refused.body);
+    assert!(!refused
+        .body
+        .contains(&format!("data-testid=\"confirm_account-{first}\"")));
+    assert!(!refused
+        .body
+        .contains(&format!("data-testid=\"confirm_account-{second}\"")));
+    let decided: serde_json::Value =
+        serde_json::from_str(&hub.admin_ok(&["accounts", "list", "--all", "--json"])).unwrap();
+    let state = |c: &str| {
+        decided
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["code"] == c)
+            .unwrap()["state"]
+            .clone()
+    };
+    assert_eq!(state(&first), "confirmed", "{decided}");
+    assert_eq!(state(&second), "refused", "{decided}");
+    // The device hears both at its next sync.
+    dev.sync().unwrap();
+    let on_device = dev.ledger.accounts().unwrap();
+    let st = |c: &str| {
+        on_device
+            .iter()
+            .find(|a| a.code == c)
+            .unwrap()
+            .state
+            .clone()
+    };
+    assert_eq!(
+        (st(&first).as_str(), st(&second).as_str()),
+        ("confirmed", "refused")
+    );
+    let log = audit_actions(&hub);
+    assert!(
+        log.iter()
+            .any(|l| l.starts_with("confirm_account lan") && l.contains("xong")),
+        "{log:?}"
+    );
+    assert!(
+        log.iter()
+            .any(|l| l.starts_with("refuse_account lan") && l.contains("xong")),
+        "{log:?}"
+    );
+}
+
+/// A roll of `size` people for QH01 as a CSV file's bytes, the office's way (`grand_total_error`
+/// makes the TỔNG CỘNG row state a wrong sum).
+fn roll_csv(
+    dir: &std::path::Path,
+    size: usize,
+    grand_total_error: i64,
+) -> (paypoint::roll::Roll, Vec<u8>) {
+    let roll = paypoint::demo::roll(PERIOD.parse().unwrap(), size, 7, "QH01");
+    let shape = rollfile::Shape {
+        grand_total_error,
+        ..rollfile::Shape::standard(&roll)
+    };
+    let file = dir.join("roll.csv");
+    rollfile::write_csv(&roll, &shape, &file, b',', true);
+    (roll, std::fs::read(file).unwrap())
+}
+
+#[test]
+fn an_officer_uploads_a_roll_sees_its_errors_by_row_then_publishes_a_good_one_the_device_pulls() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 4);
+    let mut dev = Device::new(dir.path(), "a", "QH01");
+    dev.enrol_and_pull(&hub, &hub.url(), "QH01");
+    add_staff(&hub.data, "lan", "officer");
+    add_staff(&hub.data, "xem", "viewer");
+    let mut web = Web::new(&hub.url());
+    web.sign_in("lan", PASSWORD);
+    let page = web.get("/danh-sach");
+    assert!(page.body.contains("data-testid=upload"), "{}", page.body);
+    let csrf = csrf_of(&page.body);
+    let versions = |hub: &HubProc| {
+        hub.store()
+            .value("SELECT count(*) FROM rolls WHERE pay_point = 'QH01'", &[])
+            .unwrap()
+            .int()
+    };
+    // A file whose TỔNG CỘNG is wrong: refused, the problem at its row and column, nothing kept.
+    let (_, bad) = roll_csv(dir.path(), 5, 1000);
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("pay_point", "QH01"),
+        ("period", PERIOD),
+    ];
+    let refused = web.post_file("/danh-sach", &fields, ("file", "DS T12 sai.csv", &bad));
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    let problems = &refused.body[refused.body.find("data-testid=import-problems").unwrap()..];
+    assert!(problems.contains("DS T12 sai.csv"), "{problems}");
+    assert!(
+        problems.contains("<td class=n>1") || problems.contains("<td class=n>2"),
+        "{problems}"
+    );
+    assert_eq!(versions(&hub), 1);
+    // A good one: kept as version 2, not yet published, with what changed.
+    let (roll, good) = roll_csv(dir.path(), 5, 0);
+    let ok = web.post_file("/danh-sach", &fields, ("file", "DS T12.csv", &good));
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert!(
+        ok.body.contains("phiên bản 2") && ok.body.contains("Chưa phát hành"),
+        "{}",
+        ok.body
+    );
+    let changes = &ok.body[ok.body.find("data-testid=roll-changes").unwrap()..];
+    let added = roll.entries[4].code.to_string();
+    assert!(
+        changes.contains(&format!("<td>Thêm</td><td>{added}</td>")),
+        "{changes}"
+    );
+    assert_eq!(versions(&hub), 2);
+    dev.sync().unwrap();
+    assert!(dev.ledger.search(&added, None).unwrap().is_empty());
+    // A viewer cannot publish it; the officer can, and the device pulls it.
+    let mut viewer = Web::new(&hub.url());
+    viewer.sign_in("xem", PASSWORD);
+    let vcsrf = csrf_of(&viewer.get("/bao-giam").body);
+    let publish = [("pay_point", "QH01"), ("period", PERIOD)];
+    let mut f = vec![("csrf", vcsrf.as_str())];
+    f.extend(publish);
+    assert_eq!(viewer.post("/danh-sach/phat-hanh", &f).status, 403);
+    dev.sync().unwrap();
+    assert!(dev.ledger.search(&added, None).unwrap().is_empty());
+    let mut f = vec![("csrf", csrf.as_str())];
+    f.extend(publish);
+    let published = web.post("/danh-sach/phat-hanh", &f);
+    assert_eq!(published.status, 200, "{}", published.body);
+    assert!(published.body.contains("Đã phát hành danh sách điểm QH01"));
+    dev.sync().unwrap();
+    assert_eq!(dev.ledger.search(&added, None).unwrap().len(), 1);
+    // The pay point's page finds a person as the clerk's window does.
+    let name = paypoint::text::fold(&roll.entries[2].name);
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let q = format!("{} {}", &words[0][..2], words.last().unwrap());
+    let found = web.get(&format!(
+        "/diem/QH01?q={}",
+        common::web::form_body(&[("q", &q)]).trim_start_matches("q=")
+    ));
+    let people = &found.body[found.body.find("data-testid=people").unwrap()..];
+    let people = &people[..people.find("</table>").unwrap()];
+    assert!(
+        people.contains(&roll.entries[2].code.to_string()),
+        "{q}: {people}"
+    );
+    assert!(found.body.contains("phiên bản 1") || found.body.contains("data-testid=roll-versions"));
+    let log = audit_actions(&hub);
+    for action in ["import_roll lan", "publish_roll lan", "publish_roll xem"] {
+        assert!(
+            log.iter().any(|l| l.starts_with(action)),
+            "{action}: {log:?}"
+        );
+    }
+}
+
+#[test]
+fn an_administrator_gives_an_enrolment_code_from_the_pay_points_page_and_it_is_never_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 2);
+    add_staff(&hub.data, "quantri", "admin");
+    add_staff(&hub.data, "lan", "officer");
+    let mut officer = Web::new(&hub.url());
+    officer.sign_in("lan", PASSWORD);
+    let page = officer.get("/diem/QH01");
+    assert!(!page.body.contains("data-testid=enrol-code"));
+    let csrf = csrf_of(&page.body);
+    assert_eq!(
+        officer
+            .post("/diem/QH01", &[("csrf", &csrf), ("what", "enrol_code")])
+            .status,
+        403
+    );
+    let mut web = Web::new(&hub.url());
+    web.sign_in("quantri", PASSWORD);
+    let csrf = csrf_of(&web.get("/diem/QH01").body);
+    let answer = web.post("/diem/QH01", &[("csrf", &csrf), ("what", "enrol_code")]);
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let at = answer
+        .body
+        .find("Mã đăng ký thiết bị của điểm QH01: ")
+        .unwrap();
+    let code: String = answer.body[at..]
+        .chars()
+        .skip("Mã đăng ký thiết bị của điểm QH01: ".chars().count())
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    assert_eq!(code.len(), 12, "{code}");
+    // The code enrols a device.
+    let mut dev = Device::new(dir.path(), "a", "QH01");
+    paypoint::sync::client::enrol(&mut dev.ledger, &hub.url(), &code, &fast_opts())
+        .expect("the code from the page enrols a device");
+    let log = audit_actions(&hub);
+    assert!(
+        log.iter().any(|l| l.starts_with("enrol_code quantri")),
+        "{log:?}"
+    );
+    assert!(!log.iter().any(|l| l.contains(&code)), "{log:?}");
 }

@@ -10,6 +10,8 @@
 pub mod format;
 pub mod overview;
 mod pages;
+mod pay_point;
+mod rolls;
 
 use std::net::SocketAddr;
 
@@ -38,6 +40,12 @@ pub fn routes() -> Router<AppState> {
         .route("/dang-xuat", post(sign_out))
         .route("/bao-giam", get(stops_page).post(record_stop))
         .route("/canh-bao", get(flags_page).post(resolve_flag))
+        .route("/cho-quyet-dinh", get(decisions_page).post(decide))
+        .route(
+            "/diem/{code}",
+            get(pay_point::pay_point_page).post(pay_point::pay_point_action),
+        )
+        .merge(rolls::routes())
         .route("/quyet-toan", get(settlement_page))
         .route("/quyet-toan.csv", get(settlement_csv))
         .route("/quyet-toan.pdf", get(settlement_pdf))
@@ -54,7 +62,7 @@ pub enum Viewer {
 }
 
 impl Viewer {
-    fn session(&self) -> Option<&Session> {
+    pub(crate) fn session(&self) -> Option<&Session> {
         match self {
             Viewer::Staff(s, _) => Some(s),
             Viewer::Monitor => None,
@@ -63,7 +71,7 @@ impl Viewer {
 }
 
 /// A cookie's value from the request.
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -121,7 +129,10 @@ pub async fn viewer(
 }
 
 /// A signed-in person, or the answer that sends the browser to the sign-in page.
-async fn signed_in(st: &AppState, headers: &HeaderMap) -> Result<(Session, String), Response> {
+pub(crate) async fn signed_in(
+    st: &AppState,
+    headers: &HeaderMap,
+) -> Result<(Session, String), Response> {
     match session_of(&st.hub, headers).await {
         Some(Viewer::Staff(s, t)) => Ok((s, t)),
         _ => Err(Redirect::to("/dang-nhap").into_response()),
@@ -130,7 +141,7 @@ async fn signed_in(st: &AppState, headers: &HeaderMap) -> Result<(Session, Strin
 
 /// Whether the browser says the form came from this site: `Origin` (or, failing it, `Referer`)
 /// naming the host the request was sent to. A browser sends one of them with every form.
-fn same_site(headers: &HeaderMap) -> bool {
+pub(crate) fn same_site(headers: &HeaderMap) -> bool {
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     let origin = headers
         .get(header::ORIGIN)
@@ -151,7 +162,7 @@ fn same_site(headers: &HeaderMap) -> bool {
 }
 
 /// A form refused as forged: 403, the page says so.
-fn forged() -> Response {
+pub(crate) fn forged() -> Response {
     page_answer(
         StatusCode::FORBIDDEN,
         "Yêu cầu bị từ chối",
@@ -160,13 +171,13 @@ fn forged() -> Response {
 }
 
 /// A bare page with a status: refusals and failures.
-fn page_answer(status: StatusCode, title: &str, body: &str) -> Response {
+pub(crate) fn page_answer(status: StatusCode, title: &str, body: &str) -> Response {
     let html = pages::layout(title, None, "", body);
     (status, Html(html)).into_response()
 }
 
 /// The hub failed while building a page: logged, 500.
-fn failed(e: impl std::fmt::Display) -> Response {
+pub(crate) fn failed(e: impl std::fmt::Display) -> Response {
     paypoint::log::line("paypoint-district", format_args!("web: failed: {e}"));
     page_answer(
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -176,7 +187,7 @@ fn failed(e: impl std::fmt::Display) -> Response {
 }
 
 /// Runs a blocking hub call (the store) off the async runtime.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     hub: &std::sync::Arc<Hub>,
     f: impl FnOnce(&Hub) -> Result<T, HubError> + Send + 'static,
 ) -> Result<T, Response> {
@@ -189,7 +200,7 @@ async fn blocking<T: Send + 'static>(
 }
 
 /// The page of `viewer` titled `title` around `body`.
-async fn render(st: &AppState, viewer: &Viewer, title: &str, body: &str) -> Response {
+pub(crate) async fn render(st: &AppState, viewer: &Viewer, title: &str, body: &str) -> Response {
     let office = match blocking(&st.hub, |h| h.office()).await {
         Ok(o) => o,
         Err(r) => return r,
@@ -334,14 +345,14 @@ async fn sign_out(
 }
 
 /// The outcome of an action, shown above the page's form.
-enum Outcome {
+pub(crate) enum Outcome {
     None,
     Done(String),
     Refused(String),
 }
 
 impl Outcome {
-    fn html(&self) -> String {
+    pub(crate) fn html(&self) -> String {
         match self {
             Outcome::None => String::new(),
             Outcome::Done(m) => format!("<p class=ok role=status>{}</p>", escape(m)),
@@ -352,7 +363,7 @@ impl Outcome {
 
 /// Does an action for a signed-in person from a checked form; the status to answer and what to
 /// say.
-async fn act(
+pub(crate) async fn act(
     st: &AppState,
     session: &Session,
     from: String,
@@ -532,6 +543,138 @@ async fn resolve_flag(
         Err((s, o)) => (s, o),
     };
     flags_answer(&st, Viewer::Staff(session, token), status, outcome).await
+}
+
+/// What waits for the office's decision: people to confirm alive, requests to be paid by
+/// account, proxies added at a counter.
+pub struct Waiting {
+    holds: Vec<crate::life::Hold>,
+    accounts: Vec<crate::account::AccountRow>,
+    proxies: Vec<crate::proxy::CounterProxy>,
+}
+
+async fn decisions_page(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(v) = viewer(&st, peer, &headers, None).await else {
+        return Redirect::to("/dang-nhap").into_response();
+    };
+    decisions_answer(&st, v, StatusCode::OK, Outcome::None).await
+}
+
+async fn decisions_answer(
+    st: &AppState,
+    v: Viewer,
+    status: StatusCode,
+    outcome: Outcome,
+) -> Response {
+    let waiting = blocking(&st.hub, |h| {
+        Ok(Waiting {
+            holds: h.holds(None, false)?,
+            accounts: h.account_requests(None, false)?,
+            proxies: h.counter_proxies(None, false)?,
+        })
+    })
+    .await;
+    let w = match waiting {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let body = pages::decisions(
+        v.session(),
+        &w.holds,
+        &w.accounts,
+        &w.proxies,
+        &outcome.html(),
+    );
+    let mut r = render(st, &v, "Chờ quyết định", &body).await;
+    *r.status_mut() = status;
+    r
+}
+
+#[derive(Deserialize)]
+struct DecisionForm {
+    csrf: String,
+    /// `confirm_life`, `confirm_account`, `refuse_account`, `confirm_proxy` or `refuse_proxy`.
+    what: String,
+    pay_point: String,
+    code: String,
+    #[serde(default)]
+    note: String,
+    /// `YYYY-MM`, for `confirm_account`.
+    #[serde(default)]
+    from: String,
+}
+
+/// The action a decision form asks for, or what cannot be read in it.
+fn decision_action(f: DecisionForm) -> Result<crate::action::Action, String> {
+    use crate::action::Action;
+    let (pay_point, code, note) = (
+        f.pay_point.trim().to_string(),
+        f.code.trim().to_string(),
+        f.note,
+    );
+    Ok(match f.what.as_str() {
+        "confirm_life" => Action::Confirm {
+            pay_point,
+            code,
+            note,
+        },
+        "confirm_account" => Action::ConfirmAccount {
+            pay_point,
+            code,
+            from: f.from.trim().parse().map_err(|_| {
+                format!(
+                    "Kỳ “{}” không đọc được: chọn tháng bắt đầu nhận qua tài khoản.",
+                    f.from
+                )
+            })?,
+        },
+        "refuse_account" => Action::RefuseAccount {
+            pay_point,
+            code,
+            reason: note,
+        },
+        "confirm_proxy" | "refuse_proxy" => Action::DecideProxy {
+            pay_point,
+            code,
+            confirm: f.what == "confirm_proxy",
+            note,
+        },
+        other => return Err(format!("Không có thao tác “{other}”.")),
+    })
+}
+
+async fn decide(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(f): Form<DecisionForm>,
+) -> Response {
+    let (session, token) = match signed_in(&st, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if !same_site(&headers) || !session.csrf_matches(&f.csrf) {
+        return forged();
+    }
+    let who = f.code.trim().to_string();
+    let (status, outcome) = match decision_action(f) {
+        Err(m) => (StatusCode::UNPROCESSABLE_ENTITY, Outcome::Refused(m)),
+        Ok(action) => {
+            let what = action.detail();
+            match act(&st, &session, from_addr(peer, &headers), action).await {
+                Ok((s, _, _)) => (
+                    s,
+                    Outcome::Done(format!("Đã ghi quyết định cho {who}: {what}.")),
+                ),
+                Err((s, o)) => (s, o),
+            }
+        }
+    };
+    decisions_answer(&st, Viewer::Staff(session, token), status, outcome).await
 }
 
 /// `?ky=YYYY-MM` of the settlement's pages; none: every period.

@@ -77,7 +77,7 @@ fn account_section(
     shares: &[crate::account::PayPointShare],
     pending: &[crate::account::AccountRow],
 ) {
-    html.push_str("</table><h2>Chi trả qua tài khoản</h2><p>Tỷ lệ người và số tiền nhận qua tài khoản ngân hàng trong kỳ mới nhất của mỗi điểm. Xuất đề nghị cho ngân hàng: <code>paypoint-district accounts export --out de-nghi.xlsx</code>; xác nhận: <code>accounts confirm MÃ --pay-point ĐIỂM --from YYYY-MM</code>; từ chối: <code>accounts refuse MÃ --pay-point ĐIỂM --reason \"…\"</code></p><table data-testid=account-shares><tr><th>Điểm</th><th>Kỳ</th><th>Người qua tài khoản</th><th>Tỷ lệ người</th><th>Tiền qua tài khoản (đ)</th><th>Tỷ lệ tiền</th></tr>");
+    html.push_str("</table><h2>Chi trả qua tài khoản</h2><p>Tỷ lệ người và số tiền nhận qua tài khoản ngân hàng trong kỳ mới nhất của mỗi điểm. Xác nhận hoặc từ chối: trang <a href=\"/cho-quyet-dinh\">Chờ quyết định</a>; xuất đề nghị cho ngân hàng: <code>paypoint-district accounts export --out de-nghi.xlsx</code></p><table data-testid=account-shares><tr><th>Điểm</th><th>Kỳ</th><th>Người qua tài khoản</th><th>Tỷ lệ người</th><th>Tiền qua tài khoản (đ)</th><th>Tỷ lệ tiền</th></tr>");
     for s in shares {
         html.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td class=n>{} / {}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
@@ -107,7 +107,7 @@ fn account_section(
 
 /// The proxies paid on a fresh authorisation at a counter, for the office to decide on.
 fn counter_proxy_section(html: &mut String, proxies: &[crate::proxy::CounterProxy]) {
-    html.push_str("</table><h2>Người nhận thay mới tại quầy</h2><p>Đã nhận tiền bằng giấy ủy quyền mới, người phụ trách điểm chi trả duyệt. Xác nhận cho các tháng sau: <code>paypoint-district proxies confirm MÃ --pay-point ĐIỂM</code>; từ chối: <code>proxies refuse MÃ --pay-point ĐIỂM --reason \"…\"</code></p><table data-testid=counter-proxies><tr><th>Điểm</th><th>Mã đối tượng</th><th>Kỳ</th><th>Người nhận thay</th><th>Quan hệ</th><th>Giấy ủy quyền</th></tr>");
+    html.push_str("</table><h2>Người nhận thay mới tại quầy</h2><p>Đã nhận tiền bằng giấy ủy quyền mới, người phụ trách điểm chi trả duyệt. Xác nhận cho các tháng sau hoặc từ chối: trang <a href=\"/cho-quyet-dinh\">Chờ quyết định</a>.</p><table data-testid=counter-proxies><tr><th>Điểm</th><th>Mã đối tượng</th><th>Kỳ</th><th>Người nhận thay</th><th>Quan hệ</th><th>Giấy ủy quyền</th></tr>");
     for p in proxies {
         html.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} (CCCD …{})</td><td>{}</td><td>{} – {}</td></tr>",
@@ -149,8 +149,9 @@ pub fn body(d: &PageData) -> String {
          <th>Đã chi (đ)</th><th>Còn phải chi (đ)</th><th>Thiết bị</th><th>Đồng bộ gần nhất</th><th>Sự kiện</th><th>Cảnh báo</th></tr>");
     for r in &d.rows {
         html.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=n>{} / {}</td><td class=n>{}</td><td class=n>{}</td>\
+            "<tr><td><a href=\"/diem/{}\">{}</a></td><td>{}</td><td>{}</td><td class=n>{} / {}</td><td class=n>{}</td><td class=n>{}</td>\
              <td class=n>{}</td><td class=n>{}</td><td>{}</td><td class=n>{}</td><td class=\"n{}\">{}</td></tr>",
+            escape(&r.code),
             escape(&r.code),
             escape(&r.name),
             escape(&r.period.as_deref().map_or("—".to_string(), period)),
@@ -168,7 +169,7 @@ pub fn body(d: &PageData) -> String {
     }
     report_section(&mut html, &d.missing);
     flags_by_kind(&mut html, &d.flags);
-    html.push_str("</table><h2>Chờ xác minh</h2><p>Chỉ nhận qua người nhận thay hoặc tại nhà, chưa gặp tại quầy, nhiều kỳ liền. Xã xác minh rồi ghi: <code>paypoint-district confirm MÃ --pay-point ĐIỂM --note \"…\"</code></p><table data-testid=to-confirm><tr><th>Điểm</th><th>Mã đối tượng</th><th>Các kỳ không gặp</th><th>Từ lúc</th></tr>");
+    html.push_str("</table><h2>Chờ xác minh</h2><p>Chỉ nhận qua người nhận thay hoặc tại nhà, chưa gặp tại quầy, nhiều kỳ liền. Xã xác minh rồi ghi ở trang <a href=\"/cho-quyet-dinh\">Chờ quyết định</a>.</p><table data-testid=to-confirm><tr><th>Điểm</th><th>Mã đối tượng</th><th>Các kỳ không gặp</th><th>Từ lúc</th></tr>");
     for h in &d.holds {
         html.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",

@@ -43,7 +43,9 @@ pub fn layout(title: &str, viewer: Option<&Viewer>, office: &str, body: &str) ->
 fn header(v: &Viewer, office: &str) -> String {
     let mut links = vec![
         ("/", "Tổng quan"),
+        ("/danh-sach", "Danh sách chi trả"),
         ("/canh-bao", "Cảnh báo"),
+        ("/cho-quyet-dinh", "Chờ quyết định"),
         ("/quyet-toan", "Quyết toán"),
     ];
     let who = match v {
@@ -76,7 +78,7 @@ fn header(v: &Viewer, office: &str) -> String {
 }
 
 /// The hidden field every form of a session carries.
-fn csrf_field(s: &Session) -> String {
+pub(crate) fn csrf_field(s: &Session) -> String {
     format!(
         "<input type=hidden name=csrf value=\"{}\">",
         escape(&s.csrf)
@@ -307,6 +309,123 @@ pub fn flags(session: Option<&Session>, flags: &[crate::FlagRow], outcome: &str)
             escape(&c.note),
             escape(c.login.as_deref().unwrap_or("(dòng lệnh)")),
             escape(&date_time(&c.resolved_at)),
+        ));
+    }
+    html.push_str("</table>");
+    html
+}
+
+/// One decision's small form: the hidden fields, the inputs, the button.
+fn decision_form(
+    s: &Session,
+    what: &str,
+    pay_point: &str,
+    code: &str,
+    inputs: &str,
+    label: &str,
+) -> String {
+    format!(
+        "<form method=post action=\"/cho-quyet-dinh\" data-testid=\"{what}-{}\">{}<input type=hidden name=what value={what}>\
+         <input type=hidden name=pay_point value=\"{}\"><input type=hidden name=code value=\"{}\">{inputs} <button type=submit>{label}</button></form>",
+        escape(code),
+        csrf_field(s),
+        escape(pay_point),
+        escape(code)
+    )
+}
+
+/// What waits for the office: each list with its decision's forms (for those who may decide).
+pub fn decisions(
+    session: Option<&Session>,
+    holds: &[crate::life::Hold],
+    accounts: &[crate::account::AccountRow],
+    proxies: &[crate::proxy::CounterProxy],
+    outcome: &str,
+) -> String {
+    let decide = session.filter(|s| s.staff.role.may(Power::Decide));
+    let forms = |f: &dyn Fn(&Session) -> String| decide.map_or(String::new(), f);
+    let mut html = format!(
+        "<h1>Chờ quyết định</h1>{outcome}<h2>Xác minh còn sống</h2><p class=note>Chỉ nhận qua người nhận thay hoặc tại nhà, chưa gặp tại quầy, nhiều kỳ liền. Thiết bị vẫn chi được nhưng cần PIN giám sát viên, cho đến khi xã xác minh.</p>\
+         <table data-testid=to-confirm><tr><th>Điểm</th><th>Mã đối tượng</th><th>Các kỳ không gặp</th><th>Từ lúc</th><th>Xác minh</th></tr>"
+    );
+    for h in holds {
+        let form = forms(&|s| {
+            decision_form(s, "confirm_life", &h.pay_point, &h.code,
+                "<input name=note required size=30 placeholder=\"Ai xác minh, gặp ở đâu, giấy tờ gì\">", "Đã xác minh")
+        });
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{form}</td></tr>",
+            escape(&h.pay_point),
+            escape(&h.code),
+            escape(
+                &h.periods
+                    .iter()
+                    .map(|p| period(p))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            escape(&date_time(&h.raised_at)),
+        ));
+    }
+    html.push_str("</table><h2>Đề nghị nhận qua tài khoản ngân hàng</h2><table data-testid=account-requests><tr><th>Điểm</th><th>Mã đối tượng</th><th>Họ tên</th><th>Ngân hàng</th><th>Số tài khoản</th><th>Chủ tài khoản</th><th>Ngày đề nghị</th><th>Quyết định</th></tr>");
+    for a in accounts {
+        let form = forms(&|s| {
+            decision_form(
+                s,
+                "confirm_account",
+                &a.pay_point,
+                &a.code,
+                "từ kỳ <input name=from type=month required>",
+                "Xác nhận",
+            ) + &decision_form(
+                s,
+                "refuse_account",
+                &a.pay_point,
+                &a.code,
+                "<input name=note required size=20 placeholder=\"Lý do từ chối\">",
+                "Từ chối",
+            )
+        });
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{form}</td></tr>",
+            escape(&a.pay_point),
+            escape(&a.code),
+            escape(&a.name),
+            escape(&a.bank_name),
+            escape(&a.masked),
+            escape(&a.holder),
+            escape(&date(&a.requested_at)),
+        ));
+    }
+    html.push_str("</table><h2>Người nhận thay mới tại quầy</h2><table data-testid=counter-proxies><tr><th>Điểm</th><th>Mã đối tượng</th><th>Kỳ</th><th>Người nhận thay</th><th>Quan hệ</th><th>Giấy ủy quyền</th><th>Quyết định</th></tr>");
+    for p in proxies {
+        let form = forms(&|s| {
+            decision_form(
+                s,
+                "confirm_proxy",
+                &p.pay_point,
+                &p.code,
+                "<input name=note size=16 placeholder=\"Ghi chú\">",
+                "Xác nhận cho các tháng sau",
+            ) + &decision_form(
+                s,
+                "refuse_proxy",
+                &p.pay_point,
+                &p.code,
+                "<input name=note required size=16 placeholder=\"Lý do từ chối\">",
+                "Từ chối",
+            )
+        });
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} (CCCD …{})</td><td>{}</td><td>{} – {}</td><td>{form}</td></tr>",
+            escape(&p.pay_point),
+            escape(&p.code),
+            escape(&period(&p.period)),
+            escape(&p.proxy_name),
+            escape(&crate::anomaly::last4(&p.proxy_id_card)),
+            escape(&p.relationship),
+            escape(&date(&p.authorised_on)),
+            escape(&date(&p.valid_until)),
         ));
     }
     html.push_str("</table>");

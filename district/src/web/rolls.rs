@@ -1,0 +1,407 @@
+//! The rolls: upload an Excel or CSV roll (read by the core's importer: the same checks and the
+//! same problems, each at its row and column, as the clerk's window), see what it holds and what
+//! changed since the version before, and publish it (signed, sent to the pay point's devices).
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Form, Multipart, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+
+use super::format::{date_time, escape, money, period};
+use super::pages::csrf_field;
+use super::{
+    act, blocking, forged, from_addr, page_answer, render, same_site, signed_in, viewer, Outcome,
+    Viewer,
+};
+use crate::action::{Action, Done};
+use crate::http::AppState;
+use crate::people::RollChanges;
+use crate::staff::{Power, Session};
+use crate::HubError;
+
+/// The largest roll file taken: a province's roll of tens of thousands of lines as .xlsx is a
+/// few MiB; past this it is not a roll.
+pub const MAX_ROLL_UPLOAD_BYTES: usize = 32 * 1024 * 1024;
+
+/// The roll pages' routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/danh-sach",
+            get(rolls_page)
+                .post(upload)
+                .layer(DefaultBodyLimit::max(MAX_ROLL_UPLOAD_BYTES)),
+        )
+        .route("/danh-sach/phat-hanh", post(publish))
+        .route("/danh-sach/thay-doi", get(changes_page))
+}
+
+/// Every pay point's rolls, with the upload form.
+async fn rolls_page(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(v) = viewer(&st, peer, &headers, None).await else {
+        return Redirect::to("/dang-nhap").into_response();
+    };
+    answer(&st, v, StatusCode::OK, String::new()).await
+}
+
+async fn answer(st: &AppState, v: Viewer, status: StatusCode, above: String) -> Response {
+    let (pay_points, rolls) =
+        match blocking(&st.hub, |h| Ok((h.pay_points()?, h.roll_versions(None)?))).await {
+            Ok(r) => r,
+            Err(r) => return r,
+        };
+    let mut html = format!("<h1>Danh sách chi trả</h1>{above}");
+    if let Some(s) = v.session().filter(|s| s.staff.role.may(Power::Decide)) {
+        html.push_str(&upload_form(s, &pay_points));
+    }
+    html.push_str("<h2>Các phiên bản</h2><table data-testid=rolls><tr><th>Điểm</th><th>Kỳ</th><th>Phiên bản</th><th>Số người</th><th>Tổng tiền (đ)</th><th>Tệp</th><th>Nạp lúc</th><th>Phát hành</th></tr>");
+    for r in &rolls {
+        html.push_str(&format!(
+            "<tr><td><a href=\"/diem/{c}\">{c}</a></td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&period(&r.period)),
+            r.version,
+            r.beneficiaries,
+            money(r.total),
+            escape(&r.source),
+            escape(&date_time(&r.imported_at)),
+            escape(&r.published_at.as_deref().map_or("chưa".to_string(), date_time)),
+            c = escape(&r.pay_point),
+        ));
+    }
+    html.push_str("</table>");
+    let mut r = render(st, &v, "Danh sách chi trả", &html).await;
+    *r.status_mut() = status;
+    r
+}
+
+fn upload_form(s: &Session, pay_points: &[(String, String)]) -> String {
+    let options: String = pay_points
+        .iter()
+        .map(|(c, n)| {
+            format!(
+                "<option value=\"{}\">{} — {}</option>",
+                escape(c),
+                escape(c),
+                escape(n)
+            )
+        })
+        .collect();
+    format!(
+        "<form class=box method=post action=\"/danh-sach\" enctype=\"multipart/form-data\" data-testid=upload>{}\
+         <label for=pay_point>Điểm chi trả</label><select id=pay_point name=pay_point>{options}</select>\
+         <label for=period>Kỳ chi trả</label><input id=period name=period type=month required>\
+         <label for=file>Tệp danh sách (.xlsx, .xls, .ods, .csv)</label><input id=file name=file type=file accept=\".xlsx,.xls,.ods,.csv\" required>\
+         <button type=submit id=upload>Nạp và kiểm tra</button>\
+         <p class=note>Danh sách được kiểm tra như ở máy của điểm chi trả; lỗi ghi rõ dòng, cột. Nạp xong chưa phát hành: xem lại rồi bấm Phát hành.</p></form>",
+        csrf_field(s)
+    )
+}
+
+/// The fields of the upload form, read from the multipart body.
+#[derive(Default)]
+struct Upload {
+    csrf: String,
+    pay_point: String,
+    period: String,
+    file_name: String,
+    bytes: Vec<u8>,
+}
+
+async fn read_upload(mut m: Multipart) -> Result<Upload, String> {
+    let mut u = Upload::default();
+    while let Some(field) = m
+        .next_field()
+        .await
+        .map_err(|e| format!("không đọc được biểu mẫu: {e}"))?
+    {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            u.file_name = field.file_name().unwrap_or_default().to_string();
+            u.bytes = field
+                .bytes()
+                .await
+                .map_err(|e| format!("không nhận được tệp: {e}"))?
+                .to_vec();
+            continue;
+        }
+        let text = field
+            .text()
+            .await
+            .map_err(|e| format!("không đọc được biểu mẫu: {e}"))?;
+        match name.as_str() {
+            "csrf" => u.csrf = text,
+            "pay_point" => u.pay_point = text,
+            "period" => u.period = text,
+            _ => {}
+        }
+    }
+    Ok(u)
+}
+
+async fn upload(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    m: Multipart,
+) -> Response {
+    let (session, token) = match signed_in(&st, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let u = match read_upload(m).await {
+        Ok(u) => u,
+        Err(msg) => {
+            return page_answer(
+                StatusCode::BAD_REQUEST,
+                "Không nạp được",
+                &Outcome::Refused(msg).html(),
+            )
+        }
+    };
+    if !same_site(&headers) || !session.csrf_matches(&u.csrf) {
+        return forged();
+    }
+    let v = Viewer::Staff(session.clone(), token);
+    let Ok(p) = u.period.trim().parse::<paypoint::Period>() else {
+        let msg = format!("Kỳ “{}” không đọc được: chọn tháng chi trả.", u.period);
+        return answer(
+            &st,
+            v,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Outcome::Refused(msg).html(),
+        )
+        .await;
+    };
+    let action = Action::ImportRoll {
+        pay_point: u.pay_point.trim().to_string(),
+        period: p,
+        file_name: u.file_name,
+        bytes: u.bytes,
+    };
+    let actor = crate::audit::Actor::staff(&session.staff, &from_addr(peer, &headers));
+    let hub = st.hub.clone();
+    let done = tokio::task::spawn_blocking(move || hub.act(&actor, action)).await;
+    let above = match done {
+        Ok(Ok(Done::Imported(version, preview))) => {
+            let pp = u.pay_point.trim().to_string();
+            let changes = if version > 1 {
+                let (c, per) = (pp.clone(), p.to_string());
+                blocking(&st.hub, move |h| {
+                    h.roll_changes(&c, &per, i64::from(version) - 1, i64::from(version))
+                })
+                .await
+                .ok()
+            } else {
+                None
+            };
+            imported(&session, &pp, p, version, &preview, changes.as_ref())
+        }
+        Ok(Err(HubError::Import(e))) => {
+            return answer(&st, v, StatusCode::UNPROCESSABLE_ENTITY, problems(&e)).await
+        }
+        Ok(Err(HubError::Forbidden(m))) => {
+            return page_answer(
+                StatusCode::FORBIDDEN,
+                "Không đủ quyền",
+                &Outcome::Refused(m).html(),
+            )
+        }
+        Ok(Err(e)) => {
+            return answer(
+                &st,
+                v,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Outcome::Refused(e.to_string()).html(),
+            )
+            .await
+        }
+        Ok(Ok(_)) => String::new(),
+        Err(e) => return super::failed(e),
+    };
+    answer(&st, v, StatusCode::OK, above).await
+}
+
+/// The importer's problems, each at its place, as a table.
+fn problems(e: &paypoint::import::ImportError) -> String {
+    let paypoint::import::ImportError::Problems(list, more) = e else {
+        return Outcome::Refused(e.to_string()).html();
+    };
+    let mut html = String::from(
+        "<div class=err role=alert data-testid=import-problems><p><strong>Danh sách không nạp được</strong> (không có gì thay đổi). Sửa tệp rồi nạp lại:</p>\
+         <table><tr><th>Tệp</th><th>Trang tính</th><th>Dòng</th><th>Cột</th><th>Lỗi</th></tr>",
+    );
+    for p in list {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&p.file),
+            escape(p.sheet.as_deref().unwrap_or("")),
+            p.row.map_or(String::new(), |r| r.to_string()),
+            escape(p.column.as_deref().unwrap_or("")),
+            escape(&p.to_string()),
+        ));
+    }
+    html.push_str("</table>");
+    if *more > 0 {
+        html.push_str(&format!("<p>… và {more} lỗi nữa.</p>"));
+    }
+    html.push_str("</div>");
+    html
+}
+
+/// What was read, what changed since the version before, and the button that publishes it.
+fn imported(
+    s: &Session,
+    pay_point: &str,
+    p: paypoint::Period,
+    version: u32,
+    preview: &paypoint::import::ImportPreview,
+    changes: Option<&RollChanges>,
+) -> String {
+    let mut html = format!(
+        "<div class=ok role=status data-testid=imported><p>Đã nạp danh sách điểm {} kỳ {} phiên bản {version} từ “{}”: {} người, {} khoản, tổng {} đ. <strong>Chưa phát hành.</strong></p>",
+        escape(pay_point),
+        period(&p.to_string()),
+        escape(&preview.file),
+        preview.beneficiaries,
+        preview.lines,
+        preview.total,
+    );
+    for w in &preview.warnings {
+        html.push_str(&format!("<p class=note>Lưu ý: {}</p>", escape(w)));
+    }
+    if let Some(c) = changes {
+        html.push_str(&changes_html(c, version));
+    }
+    html.push_str(&format!(
+        "<form method=post action=\"/danh-sach/phat-hanh\">{}<input type=hidden name=pay_point value=\"{}\"><input type=hidden name=period value=\"{p}\">\
+         <button type=submit id=publish>Phát hành (ký và gửi cho thiết bị của điểm)</button></form></div>",
+        csrf_field(s),
+        escape(pay_point),
+    ));
+    html
+}
+
+fn changes_html(c: &RollChanges, version: u32) -> String {
+    let mut html = format!(
+        "<h3>Thay đổi so với phiên bản {}</h3><table data-testid=roll-changes><tr><th>Thay đổi</th><th>Mã</th><th>Họ tên</th><th>Trước (đ)</th><th>Sau (đ)</th></tr>",
+        version.saturating_sub(1)
+    );
+    for (code, name, amount) in &c.added {
+        html.push_str(&format!(
+            "<tr><td>Thêm</td><td>{}</td><td>{}</td><td></td><td class=n>{}</td></tr>",
+            escape(code),
+            escape(name),
+            money(*amount)
+        ));
+    }
+    for (code, name, amount) in &c.removed {
+        html.push_str(&format!(
+            "<tr><td>Bỏ</td><td>{}</td><td>{}</td><td class=n>{}</td><td></td></tr>",
+            escape(code),
+            escape(name),
+            money(*amount)
+        ));
+    }
+    for (code, name, before, after) in &c.changed {
+        html.push_str(&format!("<tr><td>Đổi số tiền</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td></tr>", escape(code), escape(name), money(*before), money(*after)));
+    }
+    if c.added.is_empty() && c.removed.is_empty() && c.changed.is_empty() {
+        html.push_str("<tr><td colspan=5>Không có người nào thêm, bỏ hay đổi số tiền.</td></tr>");
+    }
+    html.push_str("</table>");
+    html
+}
+
+#[derive(Deserialize)]
+struct PublishForm {
+    csrf: String,
+    pay_point: String,
+    period: String,
+}
+
+async fn publish(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(f): Form<PublishForm>,
+) -> Response {
+    let (session, token) = match signed_in(&st, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if !same_site(&headers) || !session.csrf_matches(&f.csrf) {
+        return forged();
+    }
+    let v = Viewer::Staff(session.clone(), token);
+    let Ok(p) = f.period.trim().parse::<paypoint::Period>() else {
+        let msg = format!("Kỳ “{}” không đọc được.", f.period);
+        return answer(
+            &st,
+            v,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Outcome::Refused(msg).html(),
+        )
+        .await;
+    };
+    let action = Action::PublishRoll {
+        pay_point: f.pay_point.trim().to_string(),
+        period: p,
+    };
+    let (status, outcome) = match act(&st, &session, from_addr(peer, &headers), action).await {
+        Ok((s, _, Done::Published(version))) => (
+            s,
+            Outcome::Done(format!(
+                "Đã phát hành danh sách điểm {} kỳ {} phiên bản {version}: thiết bị của điểm nhận ở lần đồng bộ sau.",
+                f.pay_point.trim(),
+                period(&p.to_string())
+            )),
+        ),
+        Ok((s, _, _)) => (s, Outcome::Done("Đã phát hành.".into())),
+        Err((s, o)) => (s, o),
+    };
+    if status == StatusCode::FORBIDDEN {
+        return page_answer(status, "Không đủ quyền", &outcome.html());
+    }
+    answer(&st, v, status, outcome.html()).await
+}
+
+#[derive(Deserialize)]
+struct ChangesQuery {
+    diem: String,
+    ky: String,
+    tu: i64,
+    den: i64,
+}
+
+async fn changes_page(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Query(q): Query<ChangesQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(v) = viewer(&st, peer, &headers, None).await else {
+        return Redirect::to("/dang-nhap").into_response();
+    };
+    let (c, k) = (q.diem.clone(), q.ky.clone());
+    let changes = match blocking(&st.hub, move |h| h.roll_changes(&c, &k, q.tu, q.den)).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let body = format!(
+        "<h1>Danh sách điểm {} kỳ {}: phiên bản {} so với {}</h1>{}",
+        escape(&q.diem),
+        escape(&period(&q.ky)),
+        q.den,
+        q.tu,
+        changes_html(&changes, u32::try_from(q.den).unwrap_or(1))
+    );
+    render(&st, &v, "Thay đổi danh sách", &body).await
+}
