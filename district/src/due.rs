@@ -97,3 +97,41 @@ impl Hub {
             .collect())
     }
 }
+
+/// The dates the office works to in a period, and the days left to each from today.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Deadlines {
+    /// The period.
+    pub period: Period,
+    /// The last day of the pay schedule (office setting `pay_last_day`).
+    pub pay_by: NaiveDate,
+    /// Days from today to it: 0 on the day, negative once past.
+    pub days_to_pay: i64,
+    /// The last day of the payer's report: the 20th of the next month.
+    pub report_by: NaiveDate,
+    /// Days from today to it.
+    pub days_to_report: i64,
+}
+
+impl Hub {
+    /// The deadlines of the latest period with a published roll, from `today`; `None` before any.
+    pub fn deadlines(&self, today: NaiveDate) -> Result<Option<Deadlines>, HubError> {
+        let latest: Option<String> = self.db()?.query_row(
+            "SELECT max(period) FROM rolls WHERE published_at IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )?;
+        let Some(period) = latest.and_then(|p| p.parse::<Period>().ok()) else {
+            return Ok(None);
+        };
+        let pay_by = self.office()?.pay_by(period);
+        let report_by = period.report_due();
+        Ok(Some(Deadlines {
+            period,
+            pay_by,
+            days_to_pay: (pay_by - today).num_days(),
+            report_by,
+            days_to_report: (report_by - today).num_days(),
+        }))
+    }
+}

@@ -5,6 +5,7 @@
 //! `paypoint-district settings set` (stored beside the anomaly thresholds).
 
 use crate::db::Connection;
+use chrono::Datelike;
 use serde::Serialize;
 
 /// Longest name accepted.
@@ -21,7 +22,16 @@ pub struct Office {
     pub place: String,
     /// Title of the head who signs the consolidated settlement.
     pub title_head: String,
+    /// The last day of the month's pay schedule (the days the public notice posts): 5, "in hand
+    /// before the 5th", unless the province set another. Not a rule of the circular, which sets
+    /// only the transfer (by the 25th) and the report (by the 20th of the next month).
+    pub pay_last_day: u32,
 }
+
+/// The last day of the pay schedule unless set.
+pub const PAY_LAST_DAY: u32 = 5;
+/// The latest last day accepted: every month has it.
+pub const PAY_LAST_DAY_MAX: u32 = 28;
 
 impl Default for Office {
     fn default() -> Office {
@@ -30,12 +40,19 @@ impl Default for Office {
             payer: "Bưu điện tỉnh".into(),
             place: String::new(),
             title_head: "Thủ trưởng đơn vị".into(),
+            pay_last_day: PAY_LAST_DAY,
         }
     }
 }
 
 /// The setting names, as `paypoint-district settings set` takes them.
-pub const OFFICE_SETTING_NAMES: [&str; 4] = ["managing_office", "payer", "place", "title_head"];
+pub const OFFICE_SETTING_NAMES: [&str; 5] = [
+    "managing_office",
+    "payer",
+    "place",
+    "title_head",
+    "pay_last_day",
+];
 
 impl Office {
     /// The defaults, overridden by the rows of the `settings` table.
@@ -64,9 +81,29 @@ impl Office {
         OFFICE_SETTING_NAMES.contains(&key)
     }
 
+    /// The last day of period `p`'s pay schedule.
+    pub fn pay_by(&self, p: paypoint::Period) -> chrono::NaiveDate {
+        p.first_day()
+            .with_day(self.pay_last_day.clamp(1, PAY_LAST_DAY_MAX))
+            .expect("days 1 to 28 are in every month")
+    }
+
     /// Sets one name, cleaned; empty puts the default back (the place may stay empty).
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
         let v = paypoint::text::clean(value);
+        if key == "pay_last_day" {
+            self.pay_last_day = match v.as_str() {
+                "" => PAY_LAST_DAY,
+                v => v
+                    .parse()
+                    .ok()
+                    .filter(|d| (1..=PAY_LAST_DAY_MAX).contains(d))
+                    .ok_or_else(|| {
+                        format!("“pay_last_day”: cần một ngày từ 1 đến {PAY_LAST_DAY_MAX}")
+                    })?,
+            };
+            return Ok(());
+        }
         if v.chars().count() > MAX_LEN || v.chars().any(char::is_control) {
             return Err(format!(
                 "“{key}”: cần tối đa {MAX_LEN} ký tự, không có ký tự điều khiển"

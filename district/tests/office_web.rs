@@ -6,6 +6,7 @@
 mod common;
 
 use common::web::{add_staff, csrf_of, Web, PASSWORD};
+use chrono::Datelike;
 use common::*;
 
 fn stops_of(hub: &HubProc) -> i64 {
@@ -738,4 +739,67 @@ fn an_administrator_gives_an_enrolment_code_from_the_pay_points_page_and_it_is_n
         "{log:?}"
     );
     assert!(!log.iter().any(|l| l.contains(&code)), "{log:?}");
+}
+
+#[test]
+fn the_settlement_downloads_as_xlsx_and_csv_with_the_same_money_and_the_overview_counts_the_days_left(
+) {
+    use calamine::{DataType, Reader};
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 5);
+    let mut dev = Device::new(dir.path(), "a", "QH01");
+    dev.enrol_and_pull(&hub, &hub.url(), "QH01");
+    dev.pay_first("QH01", 3);
+    dev.sync().unwrap();
+    hub.admin_ok(&["settings", "set", "pay_last_day", "10"]);
+    assert!(!hub.admin(&["settings", "set", "pay_last_day", "31"]).status.success());
+    add_staff(&hub.data, "xem", "viewer");
+    let mut web = Web::new(&hub.url());
+    web.sign_in("xem", PASSWORD);
+    let xlsx = web.get(&format!("/quyet-toan.xlsx?ky={PERIOD}"));
+    assert_eq!(xlsx.status, 200);
+    assert!(xlsx.headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains(&format!("quyet-toan-{PERIOD}.xlsx")));
+    let csv = web.get(&format!("/quyet-toan.csv?ky={PERIOD}"));
+    assert!(csv.body.starts_with("pay_point,name,period"));
+    // The body is bytes: fetched again as such for the workbook reader.
+    let bytes = reqwest::blocking::Client::new()
+        .get(format!("{}/quyet-toan.xlsx?ky={PERIOD}", hub.url()))
+        .header(
+            "cookie",
+            format!("sct_phien={}", web.cookies["sct_phien"]),
+        )
+        .send()
+        .unwrap()
+        .bytes()
+        .unwrap();
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = book.worksheet_range("Quyet toan").unwrap();
+    let rows: Vec<Vec<calamine::Data>> = sheet.rows().map(|r| r.to_vec()).collect();
+    assert_eq!(rows[0][7].to_string(), "Đã chi (đ)");
+    assert_eq!(rows[1][0].to_string(), "QH01");
+    let paid = dev.paid_amount() as f64;
+    assert_eq!(rows[1][7].as_f64(), Some(paid));
+    assert_eq!(rows[2][1].to_string(), "Tổng cộng");
+    assert_eq!(rows[2][7].as_f64(), Some(paid));
+    // The overview names the period's last pay day and the report's, with the days left.
+    let p: paypoint::Period = PERIOD.parse().unwrap();
+    let pay_by = p.first_day().with_day(10).unwrap();
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap())
+        .date_naive();
+    let page = web.get("/").body;
+    let line = &page[page.find("data-testid=deadlines").unwrap()..];
+    let line = &line[..line.find("</p>").unwrap()];
+    assert!(line.contains(&pay_by.format("%d/%m/%Y").to_string()), "{line}");
+    assert!(line.contains(&p.report_due().format("%d/%m/%Y").to_string()), "{line}");
+    let left = (pay_by - today).num_days();
+    let said = match left {
+        0 => "hôm nay".to_string(),
+        d if d > 0 => format!("còn {d} ngày"),
+        d => format!("đã qua {} ngày", -d),
+    };
+    assert!(line.contains(&said), "{said}: {line}");
 }

@@ -11,6 +11,22 @@ fn office_zone() -> FixedOffset {
     FixedOffset::east_opt(OFFICE_UTC_OFFSET_SECS).expect("UTC+7 is a valid offset")
 }
 
+/// Today in the office's zone.
+pub fn office_today() -> NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&office_zone())
+        .date_naive()
+}
+
+/// "còn 3 ngày", "hôm nay", "đã qua 2 ngày".
+pub fn days_left(days: i64) -> String {
+    match days {
+        0 => "hôm nay".to_string(),
+        d if d > 0 => format!("còn {d} ngày"),
+        d => format!("đã qua {} ngày", -d),
+    }
+}
+
 /// A stored time (RFC 3339) as `dd/mm/yyyy HH:MM` in the office's zone; text that is not a time
 /// is shown as it is.
 pub fn date_time(stored: &str) -> String {
@@ -111,6 +127,9 @@ mod tests {
         assert_eq!(percent(2, 3), "66,7%");
         assert_eq!(percent(5, 0), "—");
         assert_eq!(percent(1000, 1000), "100,0%");
+        assert_eq!(days_left(3), "còn 3 ngày");
+        assert_eq!(days_left(0), "hôm nay");
+        assert_eq!(days_left(-2), "đã qua 2 ngày");
     }
 
     #[test]

@@ -49,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .route("/quyet-toan", get(settlement_page))
         .route("/quyet-toan.csv", get(settlement_csv))
         .route("/quyet-toan.pdf", get(settlement_pdf))
+        .route("/quyet-toan.xlsx", get(settlement_xlsx))
         .route("/nhat-ky", get(audit_page))
         .route("/tai-khoan", get(staff_page).post(staff_action))
 }
@@ -759,6 +760,29 @@ async fn settlement_csv(
             csv.into_bytes(),
             "text/csv; charset=utf-8",
             &format!("{}.csv", file_stem(period)),
+        ),
+        Err(r) => r,
+    }
+}
+
+async fn settlement_xlsx(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Query(q): Query<PeriodQuery>,
+    headers: HeaderMap,
+) -> Response {
+    if viewer(&st, peer, &headers, None).await.is_none() {
+        return Redirect::to("/dang-nhap").into_response();
+    }
+    let period = match period_of(&q) {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    match blocking(&st.hub, move |h| h.settlement_xlsx(period)).await {
+        Ok(bytes) => download(
+            bytes,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            &format!("{}.xlsx", file_stem(period)),
         ),
         Err(r) => r,
     }

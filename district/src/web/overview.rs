@@ -3,7 +3,7 @@
 //! page for a signed-in person and for read-only monitoring (the shared token or the server's
 //! own screen).
 
-use super::format::{date, date_time, escape, money, percent, period};
+use super::format::{date, date_time, days_left, escape, money, percent, period};
 use crate::Hub;
 
 /// What the overview shows, read in one blocking call: each pay point's progress, the flags, the
@@ -19,6 +19,7 @@ pub struct PageData {
     uncertain: Vec<crate::handover::Uncertain>,
     accounts: Vec<crate::account::AccountRow>,
     shares: Vec<crate::account::PayPointShare>,
+    deadlines: Option<crate::due::Deadlines>,
 }
 
 /// Reads [`PageData`] (blocking: off the async runtime).
@@ -36,6 +37,7 @@ pub fn page_data(hub: &Hub) -> Result<PageData, crate::HubError> {
         }));
     }
     Ok(PageData {
+        deadlines: hub.deadlines(super::format::office_today())?,
         accounts: hub.account_requests(None, false)?,
         shares,
         rows,
@@ -145,7 +147,19 @@ fn report_section(html: &mut String, missing: &[crate::ReportDue]) {
 
 /// The overview's body.
 pub fn body(d: &PageData) -> String {
-    let mut html = String::from("<h1>Tình hình chi trả các điểm</h1><table data-testid=overview><tr><th>Mã</th><th>Điểm chi trả</th><th>Kỳ</th><th>Đã chi / tổng số người</th><th>Tiến độ</th>\
+    let mut html = String::from("<h1>Tình hình chi trả các điểm</h1>");
+    if let Some(d) = &d.deadlines {
+        let day = |x: chrono::NaiveDate| x.format("%d/%m/%Y").to_string();
+        html.push_str(&format!(
+            "<p data-testid=deadlines>Kỳ {}: chi trả đến hết ngày {} ({}); hạn báo cáo kết quả chi trả {} ({}).</p>",
+            d.period.mm_yyyy(),
+            day(d.pay_by),
+            days_left(d.days_to_pay),
+            day(d.report_by),
+            days_left(d.days_to_report),
+        ));
+    }
+    html.push_str("<table data-testid=overview><tr><th>Mã</th><th>Điểm chi trả</th><th>Kỳ</th><th>Đã chi / tổng số người</th><th>Tiến độ</th>\
          <th>Đã chi (đ)</th><th>Còn phải chi (đ)</th><th>Thiết bị</th><th>Đồng bộ gần nhất</th><th>Sự kiện</th><th>Cảnh báo</th></tr>");
     for r in &d.rows {
         html.push_str(&format!(

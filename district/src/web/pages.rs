@@ -157,6 +157,7 @@ pub fn settlement(rows: &[crate::SettlementRow], ky: &str) -> String {
         "<h1>Quyết toán tổng hợp</h1><form method=get action=\"/quyet-toan\">Kỳ (YYYY-MM, để trống: mọi kỳ) \
          <input name=ky value=\"{}\" size=8> <button type=submit>Xem</button></form>\
          <p>Tải về: <a href=\"/quyet-toan.pdf{q}\" data-testid=settlement-pdf>bảng PDF (in và ký)</a> · \
+         <a href=\"/quyet-toan.xlsx{q}\" data-testid=settlement-xlsx>Excel (.xlsx)</a> · \
          <a href=\"/quyet-toan.csv{q}\" data-testid=settlement-csv>CSV</a></p>\
          <table data-testid=settlement><tr><th>Điểm</th><th>Tên</th><th>Kỳ</th><th>Số người</th><th>Phải chi (đ)</th>\
          <th>Đã chi (đ)</th><th>Tỷ lệ</th><th>Chưa chi (đ)</th><th>Báo giảm</th><th>Cảnh báo</th><th>Tiền cần kiểm tra (đ)</th></tr>",
