@@ -111,6 +111,20 @@ pub enum Action {
         /// The device that takes its people.
         to: String,
     },
+    /// A new pay point.
+    AddPayPoint {
+        /// Its code.
+        code: String,
+        /// Its name.
+        name: String,
+    },
+    /// One of the office's settings (a name on its papers, the pay schedule, a threshold).
+    SetSetting {
+        /// Its name.
+        key: String,
+        /// Its new value.
+        value: String,
+    },
     /// A new account.
     AddStaff {
         /// Its login.
@@ -170,7 +184,9 @@ impl Action {
             Action::AddStaff { .. }
             | Action::ChangeStaff { .. }
             | Action::EnrolCode { .. }
-            | Action::RevokeDevice { .. } => Power::Administer,
+            | Action::RevokeDevice { .. }
+            | Action::AddPayPoint { .. }
+            | Action::SetSetting { .. } => Power::Administer,
         }
     }
 
@@ -189,6 +205,8 @@ impl Action {
             Action::PublishRoll { .. } => "publish_roll",
             Action::EnrolCode { .. } => "enrol_code",
             Action::RevokeDevice { .. } => "revoke_device",
+            Action::AddPayPoint { .. } => "add_pay_point",
+            Action::SetSetting { .. } => "set_setting",
             Action::AddStaff { .. } => "add_staff",
             Action::ChangeStaff { change, .. } => match change {
                 StaffChange::Unlock => "unlock_staff",
@@ -259,6 +277,8 @@ impl Action {
                 format!("điểm {pay_point}, kỳ {period}")
             }
             Action::EnrolCode { pay_point } => format!("điểm {pay_point}"),
+            Action::AddPayPoint { code, name } => format!("điểm {code} ({name})"),
+            Action::SetSetting { key, value } => format!("{key} = “{value}”"),
             Action::RevokeDevice { device, to } => format!("máy {device}, giao cho máy {to}"),
             Action::AddStaff {
                 login, name, role, ..
@@ -362,6 +382,14 @@ impl Hub {
                 Done::Published(self.publish_roll(&pay_point, period)?)
             }
             Action::EnrolCode { pay_point } => Done::EnrolCode(self.enrol_code(&pay_point)?),
+            Action::AddPayPoint { code, name } => {
+                self.add_pay_point(&code, &name)?;
+                Done::Changed
+            }
+            Action::SetSetting { key, value } => {
+                self.set_setting(&key, &value)?;
+                Done::Changed
+            }
             Action::RevokeDevice { device, to } => {
                 Done::Revoked(Box::new(self.revoke_device(&device, &to)?))
             }

@@ -454,6 +454,59 @@ impl Hub {
     }
 }
 
+/// Each setting with what it means, in the order the office's page lists them.
+pub const SETTING_LABELS: [(&str, &str); 16] = [
+    ("managing_office", "Tên đơn vị quản lý (đầu trang, giấy tờ)"),
+    (
+        "payer",
+        "Đơn vị chi trả lập bảng quyết toán (ví dụ Bưu điện tỉnh …)",
+    ),
+    (
+        "place",
+        "Địa danh ở dòng ngày tháng (để trống: lấy từ tên đơn vị chi trả)",
+    ),
+    ("title_head", "Chức danh người ký bảng quyết toán"),
+    (
+        "pay_last_day",
+        "Ngày cuối của lịch chi trả hằng tháng (1–28)",
+    ),
+    ("max_age", "Tuổi từ đó lần chi bị cảnh báo"),
+    (
+        "proxy_max_beneficiaries",
+        "Số đối tượng một người nhận thay được nhận trong kỳ",
+    ),
+    ("night_start", "Đầu giờ ban đêm (HH:MM)"),
+    ("night_end", "Cuối giờ ban đêm (HH:MM; bằng đầu giờ: tắt)"),
+    (
+        "max_payouts_per_minute",
+        "Số lần chi mỗi phút trên một máy trước khi cảnh báo",
+    ),
+    (
+        "unpaid_periods_before_lump",
+        "Số kỳ chưa nhận liền trước khi cảnh báo nhận dồn (tối đa 120)",
+    ),
+    (
+        "cash_difference_max",
+        "Kiểm quỹ lệch quá (đồng) thì cảnh báo",
+    ),
+    (
+        "max_reversals_per_clerk",
+        "Số lần hủy chi của một nhân viên trong kỳ trước khi cảnh báo",
+    ),
+    (
+        "unseen_periods_before_confirm",
+        "Số kỳ không gặp tại quầy trước khi cần xác minh (0: tắt; tối đa 120)",
+    ),
+    (
+        "max_unchecked_percent",
+        "Tỷ lệ % lần chi không kiểm tra giấy tờ của một nhân viên",
+    ),
+    (
+        "unchecked_min_payouts",
+        "Số lần chi tối thiểu để xét tỷ lệ đó",
+    ),
+];
+
 /// A stop, as the office's list shows it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct StopRow {
@@ -467,4 +520,26 @@ pub struct StopRow {
     pub date: Option<String>,
     /// Recorded at the office (else reported by a pay point's device).
     pub by_office: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_setting_has_its_words_on_the_offices_page() {
+        let all = serde_json::to_value(super::HubSettings {
+            thresholds: super::anomaly::Settings::default(),
+            office: super::Office::default(),
+        })
+        .unwrap();
+        let mut keys: Vec<&str> = all
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut labelled: Vec<&str> = super::SETTING_LABELS.iter().map(|(k, _)| *k).collect();
+        keys.sort_unstable();
+        labelled.sort_unstable();
+        assert_eq!(keys, labelled);
+    }
 }

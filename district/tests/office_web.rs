@@ -5,8 +5,8 @@
 
 mod common;
 
-use common::web::{add_staff, csrf_of, Web, PASSWORD};
 use chrono::Datelike;
+use common::web::{add_staff, csrf_of, Web, PASSWORD};
 use common::*;
 
 fn stops_of(hub: &HubProc) -> i64 {
@@ -752,7 +752,10 @@ fn the_settlement_downloads_as_xlsx_and_csv_with_the_same_money_and_the_overview
     dev.pay_first("QH01", 3);
     dev.sync().unwrap();
     hub.admin_ok(&["settings", "set", "pay_last_day", "10"]);
-    assert!(!hub.admin(&["settings", "set", "pay_last_day", "31"]).status.success());
+    assert!(!hub
+        .admin(&["settings", "set", "pay_last_day", "31"])
+        .status
+        .success());
     add_staff(&hub.data, "xem", "viewer");
     let mut web = Web::new(&hub.url());
     web.sign_in("xem", PASSWORD);
@@ -767,10 +770,7 @@ fn the_settlement_downloads_as_xlsx_and_csv_with_the_same_money_and_the_overview
     // The body is bytes: fetched again as such for the workbook reader.
     let bytes = reqwest::blocking::Client::new()
         .get(format!("{}/quyet-toan.xlsx?ky={PERIOD}", hub.url()))
-        .header(
-            "cookie",
-            format!("sct_phien={}", web.cookies["sct_phien"]),
-        )
+        .header("cookie", format!("sct_phien={}", web.cookies["sct_phien"]))
         .send()
         .unwrap()
         .bytes()
@@ -793,8 +793,14 @@ fn the_settlement_downloads_as_xlsx_and_csv_with_the_same_money_and_the_overview
     let page = web.get("/").body;
     let line = &page[page.find("data-testid=deadlines").unwrap()..];
     let line = &line[..line.find("</p>").unwrap()];
-    assert!(line.contains(&pay_by.format("%d/%m/%Y").to_string()), "{line}");
-    assert!(line.contains(&p.report_due().format("%d/%m/%Y").to_string()), "{line}");
+    assert!(
+        line.contains(&pay_by.format("%d/%m/%Y").to_string()),
+        "{line}"
+    );
+    assert!(
+        line.contains(&p.report_due().format("%d/%m/%Y").to_string()),
+        "{line}"
+    );
     let left = (pay_by - today).num_days();
     let said = match left {
         0 => "hôm nay".to_string(),
@@ -802,4 +808,70 @@ fn the_settlement_downloads_as_xlsx_and_csv_with_the_same_money_and_the_overview
         d => format!("đã qua {} ngày", -d),
     };
     assert!(line.contains(&said), "{said}: {line}");
+}
+
+#[test]
+fn an_administrator_changes_a_setting_and_adds_a_pay_point_a_bad_value_is_refused_with_its_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 2);
+    add_staff(&hub.data, "quantri", "admin");
+    add_staff(&hub.data, "lan", "officer");
+    let mut officer = Web::new(&hub.url());
+    officer.sign_in("lan", PASSWORD);
+    assert_eq!(officer.get("/thiet-lap").status, 403);
+    let mut web = Web::new(&hub.url());
+    web.sign_in("quantri", PASSWORD);
+    let page = web.get("/thiet-lap");
+    assert!(
+        page.body.contains("data-testid=\"set-pay_last_day\""),
+        "{}",
+        page.body
+    );
+    let csrf = csrf_of(&page.body);
+    let set = |web: &mut Web, key: &str, value: &str| {
+        web.post(
+            "/thiet-lap",
+            &[
+                ("csrf", &csrf),
+                ("what", "set"),
+                ("key", key),
+                ("value", value),
+            ],
+        )
+    };
+    let bad = set(&mut web, "pay_last_day", "31");
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("từ 1 đến 28"), "{}", bad.body);
+    assert_eq!(
+        set(&mut web, "managing_office", "Sở Nội vụ tỉnh Quảng Trị").status,
+        200
+    );
+    let settings: serde_json::Value = serde_json::from_str(&hub.admin_ok(&["settings"])).unwrap();
+    assert_eq!(settings["pay_last_day"], 5);
+    assert_eq!(settings["managing_office"], "Sở Nội vụ tỉnh Quảng Trị");
+    let added = web.post(
+        "/thiet-lap",
+        &[
+            ("csrf", &csrf),
+            ("what", "add_pay_point"),
+            ("key", "QH09"),
+            ("value", "Bưu điện xã Hải Lăng"),
+        ],
+    );
+    assert_eq!(added.status, 200, "{}", added.body);
+    assert!(added.body.contains("Bưu điện xã Hải Lăng"));
+    assert!(web
+        .get("/")
+        .body
+        .contains("Sổ chi trả — Sở Nội vụ tỉnh Quảng Trị"));
+    let log = audit_actions(&hub);
+    assert!(
+        log.iter()
+            .any(|l| l.starts_with("set_setting quantri pay_last_day") && l.contains("từ chối")),
+        "{log:?}"
+    );
+    assert!(
+        log.iter().any(|l| l.starts_with("add_pay_point quantri")),
+        "{log:?}"
+    );
 }

@@ -12,6 +12,7 @@ pub mod overview;
 mod pages;
 mod pay_point;
 mod rolls;
+mod settings;
 
 use std::net::SocketAddr;
 
@@ -44,6 +45,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/diem/{code}",
             get(pay_point::pay_point_page).post(pay_point::pay_point_action),
+        )
+        .route(
+            "/thiet-lap",
+            get(settings::settings_page).post(settings::settings_action),
         )
         .merge(rolls::routes())
         .route("/quyet-toan", get(settlement_page))

@@ -57,6 +57,7 @@ fn header(v: &Viewer, office: &str) -> String {
             links.insert(1, ("/bao-giam", "Báo giảm"));
             if s.staff.role.may(Power::Administer) {
                 links.push(("/tai-khoan", "Tài khoản"));
+                links.push(("/thiet-lap", "Thiết lập"));
                 links.push(("/nhat-ky", "Nhật ký"));
             }
             format!(

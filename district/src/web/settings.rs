@@ -1,0 +1,142 @@
+//! The administrator's page of the office's settings: the names on its papers, the pay
+//! schedule, the anomaly checks' thresholds; and the pay points, with the form that adds one.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Form, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::format::escape;
+use super::pages::csrf_field;
+use super::{
+    act, blocking, forged, from_addr, page_answer, render, same_site, signed_in, Outcome, Viewer,
+};
+use crate::action::Action;
+use crate::http::AppState;
+use crate::staff::{Power, Session};
+
+/// `GET /thiet-lap`.
+pub async fn settings_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    let (session, token) = match signed_in(&st, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    answer(
+        &st,
+        Viewer::Staff(session, token),
+        StatusCode::OK,
+        Outcome::None,
+    )
+    .await
+}
+
+async fn answer(st: &AppState, v: Viewer, status: StatusCode, outcome: Outcome) -> Response {
+    let Some(session) = v.session() else {
+        return Redirect::to("/dang-nhap").into_response();
+    };
+    if !session.staff.role.may(Power::Administer) {
+        return page_answer(
+            StatusCode::FORBIDDEN,
+            "Không đủ quyền",
+            "<p class=err>Chỉ quản trị viên xem và đổi được thiết lập.</p>",
+        );
+    }
+    let data = blocking(&st.hub, |h| Ok((h.settings()?, h.pay_points()?))).await;
+    let (settings, pay_points) = match data {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let values = serde_json::to_value(&settings).unwrap_or_default();
+    let body = page(session, &values, &pay_points, &outcome.html());
+    let mut r = render(st, &v, "Thiết lập", &body).await;
+    *r.status_mut() = status;
+    r
+}
+
+fn page(
+    s: &Session,
+    values: &serde_json::Value,
+    pay_points: &[(String, String)],
+    outcome: &str,
+) -> String {
+    let mut html = format!(
+        "<h1>Thiết lập của đơn vị</h1>{outcome}<table data-testid=settings><tr><th>Thiết lập</th><th>Ý nghĩa</th><th>Giá trị</th></tr>"
+    );
+    for (key, label) in crate::admin::SETTING_LABELS {
+        let value = match &values[key] {
+            serde_json::Value::String(t) => t.clone(),
+            other => other.to_string(),
+        };
+        html.push_str(&format!(
+            "<tr><td><code>{key}</code></td><td>{label}</td><td><form method=post action=\"/thiet-lap\" data-testid=\"set-{key}\">{}\
+             <input type=hidden name=what value=set><input type=hidden name=key value={key}>\
+             <input name=value value=\"{}\" size=32> <button type=submit>Lưu</button></form></td></tr>",
+            csrf_field(s),
+            escape(&value),
+        ));
+    }
+    html.push_str("</table><h2>Điểm chi trả</h2><table data-testid=pay-points><tr><th>Mã</th><th>Tên</th></tr>");
+    for (code, name) in pay_points {
+        html.push_str(&format!(
+            "<tr><td><a href=\"/diem/{c}\">{c}</a></td><td>{}</td></tr>",
+            escape(name),
+            c = escape(code)
+        ));
+    }
+    html.push_str(&format!(
+        "</table><form class=box method=post action=\"/thiet-lap\" data-testid=add-pay-point>{}<input type=hidden name=what value=add_pay_point>\
+         <label for=code>Mã điểm chi trả</label><input id=code name=key required>\
+         <label for=name>Tên (ví dụ Bưu điện văn hóa xã Quảng Hưng)</label><input id=name name=value required>\
+         <button type=submit>Thêm điểm chi trả</button></form>",
+        csrf_field(s)
+    ));
+    html
+}
+
+#[derive(Deserialize)]
+pub struct SettingForm {
+    csrf: String,
+    /// `set` or `add_pay_point`.
+    what: String,
+    key: String,
+    #[serde(default)]
+    value: String,
+}
+
+/// `POST /thiet-lap`: one setting, or a new pay point.
+pub async fn settings_action(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(f): Form<SettingForm>,
+) -> Response {
+    let (session, token) = match signed_in(&st, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if !same_site(&headers) || !session.csrf_matches(&f.csrf) {
+        return forged();
+    }
+    let (key, value) = (f.key.trim().to_string(), f.value);
+    let action = if f.what == "add_pay_point" {
+        Action::AddPayPoint {
+            code: key.clone(),
+            name: value,
+        }
+    } else {
+        Action::SetSetting {
+            key: key.clone(),
+            value,
+        }
+    };
+    let (status, outcome) = match act(&st, &session, from_addr(peer, &headers), action).await {
+        Ok((s, _, _)) => (s, Outcome::Done(format!("Đã lưu “{key}”."))),
+        Err((s, o)) => (s, o),
+    };
+    if status == StatusCode::FORBIDDEN {
+        return page_answer(status, "Không đủ quyền", &outcome.html());
+    }
+    answer(&st, Viewer::Staff(session, token), status, outcome).await
+}
