@@ -553,23 +553,66 @@ fn run(cli: Cli) -> Result<(), String> {
     let e = |e: district::HubError| e.to_string();
     match cli.command {
         Command::Serve { bind, token } => serve(hub, bind, token),
+        Command::Roll(c) => roll(&hub, c, json),
+        Command::PublishPolicy { file } => publish_policy(&hub, &file),
+        Command::Flags { pay_point } => flags(&hub, pay_point.as_deref(), json),
+        c @ (Command::PayPoint(_)
+        | Command::EnrolCode { .. }
+        | Command::Stop { .. }
+        | Command::ResolveFlag { .. }
+        | Command::Confirm { .. }) => office_action(&hub, c, json),
+        Command::Settlement {
+            period,
+            csv,
+            pdf,
+            organisation,
+            place,
+            date,
+            fee_rate,
+        } => {
+            let options = hub
+                .settlement_options(organisation, place, date, fee_rate)
+                .map_err(e)?;
+            settlement(&hub, period, csv, pdf, options, json)
+        }
+        Command::Store(c) => store(&hub, &cli_seal, c, json),
+        Command::Key => {
+            out(&hub.public_key_hex());
+            Ok(())
+        }
+        Command::CheckPaper { text } => check_paper(&hub, &text, json),
+        Command::ToConfirm { pay_point, all } => to_confirm(&hub, pay_point.as_deref(), all, json),
+        Command::Settings { action, key, value } => settings(&hub, action, key, value),
+        Command::Proxies { action } => proxies(&hub, action, json),
+        Command::Accounts { action } => accounts(&hub, action, json),
+        Command::Devices { action } => devices(&hub, action, json),
+        Command::Staff { action } => staff(&hub, action, json),
+        Command::Audit { limit } => audit(&hub, limit, json),
+    }
+}
+
+/// The commands that change something at the office, each an audited action of the operator at
+/// the command line ([`Hub::act`]).
+fn office_action(hub: &Hub, command: Command, json: bool) -> Result<(), String> {
+    match command {
         Command::PayPoint(PayPointCommand::Add { code, name }) => {
-            hub.add_pay_point(&code, &name).map_err(e)?;
+            act(
+                hub,
+                Action::AddPayPoint {
+                    code: code.clone(),
+                    name,
+                },
+            )?;
             out(&format!("Đã thêm điểm chi trả {code}."));
             Ok(())
         }
-        Command::Roll(c) => roll(&hub, c, json),
-        Command::PublishPolicy { file } => publish_policy(&hub, &file),
         Command::EnrolCode { pay_point } => {
-            let code = match hub
-                .act(
-                    &Actor::command_line(),
-                    Action::EnrolCode {
-                        pay_point: pay_point.clone(),
-                    },
-                )
-                .map_err(e)?
-            {
+            let code = match act(
+                hub,
+                Action::EnrolCode {
+                    pay_point: pay_point.clone(),
+                },
+            )? {
                 Done::EnrolCode(c) => c,
                 _ => return Err("không đọc lại được mã vừa cấp".to_string()),
             };
@@ -602,7 +645,6 @@ fn run(cli: Cli) -> Result<(), String> {
             ));
             Ok(())
         }
-        Command::Flags { pay_point } => flags(&hub, pay_point.as_deref(), json),
         Command::ResolveFlag {
             id,
             resolution,
@@ -610,42 +652,20 @@ fn run(cli: Cli) -> Result<(), String> {
         } => {
             let resolution = district::resolution::Resolution::parse(&resolution)
                 .ok_or_else(|| format!("“{resolution}”: recovered, explained hoặc false_alarm"))?;
-            hub.act(
-                &Actor::command_line(),
+            act(
+                hub,
                 Action::ResolveFlag {
                     id,
                     resolution,
                     note,
                 },
-            )
-            .map_err(e)?;
+            )?;
             out(&format!(
                 "Đã xử lý cảnh báo số {id}: {}.",
                 resolution.label()
             ));
             Ok(())
         }
-        Command::Settlement {
-            period,
-            csv,
-            pdf,
-            organisation,
-            place,
-            date,
-            fee_rate,
-        } => {
-            let options = hub
-                .settlement_options(organisation, place, date, fee_rate)
-                .map_err(e)?;
-            settlement(&hub, period, csv, pdf, options, json)
-        }
-        Command::Store(c) => store(&hub, &cli_seal, c, json),
-        Command::Key => {
-            out(&hub.public_key_hex());
-            Ok(())
-        }
-        Command::CheckPaper { text } => check_paper(&hub, &text, json),
-        Command::ToConfirm { pay_point, all } => to_confirm(&hub, pay_point.as_deref(), all, json),
         Command::Confirm {
             code,
             pay_point,
@@ -664,13 +684,15 @@ fn run(cli: Cli) -> Result<(), String> {
             ));
             Ok(())
         }
-        Command::Settings { action, key, value } => settings(&hub, action, key, value),
-        Command::Proxies { action } => proxies(&hub, action, json),
-        Command::Accounts { action } => accounts(&hub, action, json),
-        Command::Devices { action } => devices(&hub, action, json),
-        Command::Staff { action } => staff(&hub, action, json),
-        Command::Audit { limit } => audit(&hub, limit, json),
+        _ => Err("không phải thao tác của đơn vị".to_string()),
     }
+}
+
+/// Does `action` as the operator at the server's command line: checked and audited as the web
+/// app's are.
+fn act(hub: &Hub, action: Action) -> Result<Done, String> {
+    hub.act(&Actor::command_line(), action)
+        .map_err(|e| e.to_string())
 }
 
 /// `roll import|publish`.
@@ -747,8 +769,8 @@ fn amendment(r: Result<Done, district::HubError>) -> Result<u64, String> {
 }
 
 /// The request an action decided, or its refusal.
-fn account(r: Result<Done, district::HubError>) -> Result<district::account::AccountRow, String> {
-    match r.map_err(|e| e.to_string())? {
+fn account(hub: &Hub, action: Action) -> Result<district::account::AccountRow, String> {
+    match act(hub, action)? {
         Done::Account(a) => Ok(*a),
         _ => Err("không đọc lại được quyết định vừa ghi".to_string()),
     }
@@ -926,6 +948,37 @@ fn devices(hub: &Hub, action: DeviceCommand, json: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// The requests to be paid by account, as JSON or a line each.
+fn print_accounts(list: &[district::account::AccountRow], json: bool) {
+    if json {
+        out(&pretty(&list));
+        return;
+    }
+    if list.is_empty() {
+        out("Không có đề nghị nhận qua tài khoản nào chờ quyết định.");
+    }
+    for a in list {
+        let state = match (a.state.as_str(), &a.from, &a.reason) {
+            ("confirmed", Some(f), _) => format!("đã xác nhận từ kỳ {f}"),
+            ("refused", _, r) => format!("đã từ chối: {}", r.as_deref().unwrap_or("")),
+            _ => "chờ quyết định".to_string(),
+        };
+        out(&format!(
+            "{}\t{}\t{}\t{} {}\tchủ TK {}{}\t{state}",
+            a.pay_point,
+            a.code,
+            a.name,
+            a.bank_name,
+            a.masked,
+            a.holder,
+            a.relationship
+                .as_ref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default()
+        ));
+    }
+}
+
 /// `accounts list|export|confirm|refuse|to-cash`: requests to be paid by bank account.
 fn accounts(hub: &Hub, action: AccountCommand, json: bool) -> Result<(), String> {
     let e = |e: district::HubError| e.to_string();
@@ -962,28 +1015,28 @@ fn accounts(hub: &Hub, action: AccountCommand, json: bool) -> Result<(), String>
             pay_point,
             from,
         } => {
-            vec![account(hub.act(
-                &Actor::command_line(),
+            vec![account(
+                hub,
                 Action::ConfirmAccount {
                     pay_point,
                     code,
                     from,
                 },
-            ))?]
+            )?]
         }
         AccountCommand::Refuse {
             code,
             pay_point,
             reason,
         } => {
-            vec![account(hub.act(
-                &Actor::command_line(),
+            vec![account(
+                hub,
                 Action::RefuseAccount {
                     pay_point,
                     code,
                     reason,
                 },
-            ))?]
+            )?]
         }
         AccountCommand::ToCash {
             code,
@@ -1006,33 +1059,7 @@ fn accounts(hub: &Hub, action: AccountCommand, json: bool) -> Result<(), String>
             return Ok(());
         }
     };
-    if json {
-        out(&pretty(&list));
-        return Ok(());
-    }
-    if list.is_empty() {
-        out("Không có đề nghị nhận qua tài khoản nào chờ quyết định.");
-    }
-    for a in &list {
-        let state = match (a.state.as_str(), &a.from, &a.reason) {
-            ("confirmed", Some(f), _) => format!("đã xác nhận từ kỳ {f}"),
-            ("refused", _, r) => format!("đã từ chối: {}", r.as_deref().unwrap_or("")),
-            _ => "chờ quyết định".to_string(),
-        };
-        out(&format!(
-            "{}\t{}\t{}\t{} {}\tchủ TK {}{}\t{state}",
-            a.pay_point,
-            a.code,
-            a.name,
-            a.bank_name,
-            a.masked,
-            a.holder,
-            a.relationship
-                .as_ref()
-                .map(|r| format!(" ({r})"))
-                .unwrap_or_default()
-        ));
-    }
+    print_accounts(&list, json);
     Ok(())
 }
 
@@ -1112,7 +1139,10 @@ fn settings(
     let e = |e: district::HubError| e.to_string();
     let s = match (action.as_deref(), key, value) {
         (None, None, None) => hub.settings().map_err(e)?,
-        (Some("set"), Some(k), Some(v)) => hub.set_setting(&k, &v).map_err(e)?,
+        (Some("set"), Some(key), Some(value)) => {
+            act(hub, Action::SetSetting { key, value })?;
+            hub.settings().map_err(e)?
+        }
         _ => return Err("cú pháp: settings, hoặc settings set TÊN GIÁ_TRỊ".into()),
     };
     out(&pretty(&s));

@@ -98,6 +98,34 @@ pub struct FlagRow {
     pub closed: Option<crate::resolution::Closed>,
 }
 
+/// A flag's kind as the office reads it; the code itself for a kind this hub does not know.
+pub fn kind_label(kind: &str) -> &str {
+    match kind {
+        "paid_after_stop" => "Chi sau báo giảm",
+        "paid_by_two_devices" => "Chi trên hai thiết bị",
+        "not_on_roll" => "Không có trong danh sách đã phát hành",
+        "amount_differs" => "Sai số tiền so với danh sách",
+        "line_withdrawn" => "Khoản đã rút khỏi danh sách",
+        "age_100" => "Người từ 100 tuổi",
+        "proxy_many" => "Một người nhận thay cho nhiều đối tượng",
+        "proxy_expired" => "Giấy ủy quyền hết hạn",
+        "proxy_refused_paid" => "Chi cho người nhận thay đã bị từ chối",
+        "night_payout" => "Chi ban đêm",
+        "too_fast" => "Chi quá nhanh",
+        "lump_after_unpaid" => "Nhận dồn sau nhiều kỳ",
+        "cash_difference" => "Kiểm quỹ lệch",
+        "many_reversals" => "Hủy chi nhiều",
+        "home_without_visit" => "Chi tại nhà không ghi lần đến nhà",
+        "unchecked_share" => "Nhiều lần chi không kiểm tra giấy tờ",
+        "paid_after_revoke" => "Máy đã thu hồi vẫn báo chi",
+        "handover_mismatch" | "handover_unmatched" | "handover_unknown_device" => {
+            "Giao người giữa hai máy không khớp"
+        }
+        "unreadable_payload" => "Sự kiện không đọc được",
+        other => other,
+    }
+}
+
 /// The open flags of one kind: how many, and the money at stake.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct KindTotal {

@@ -168,7 +168,8 @@ fn each_anomaly_of_a_month_is_flagged_with_its_amount() {
     assert!(listed.contains("proxy_many: 1 cảnh báo"), "{listed}");
     let html = reqwest::blocking::get(hub.url()).unwrap().text().unwrap();
     assert!(
-        html.contains("Cảnh báo theo loại") && html.contains("age_100"),
+        html.contains("Cảnh báo chưa xử lý theo loại")
+            && html.contains("Người từ 100 tuổi <small>(age_100)</small>"),
         "{html}"
     );
 }

@@ -329,9 +329,11 @@ fn the_audit_log_is_never_changed_nor_deleted() {
     let dir = tempfile::tempdir().unwrap();
     let hub = hub_with_roll(dir.path(), &["QH01"], 1);
     add_staff(&hub.data, "lan", "admin");
-    // The roll's import and publication, and the account: all in the log.
+    // The pay point, the roll's import and publication, the settings, the account: all in the log.
     let before = audit_actions(&hub);
-    assert_eq!(before.len(), 3, "{before:?}");
+    for action in ["add_pay_point", "import_roll", "publish_roll", "set_setting", "add_staff"] {
+        assert!(before.iter().any(|l| l.starts_with(action)), "{action}: {before:?}");
+    }
     let store = hub.store();
     if paypoint_testkit::store::store_is_postgres() {
         for sql in [
@@ -466,37 +468,13 @@ fn an_officer_confirms_a_request_to_be_paid_by_account_from_the_page_and_the_dev
     let hub = hub_with_roll(dir.path(), &["QH01"], 4);
     let mut dev = Device::new(dir.path(), "a", "QH01");
     dev.enrol_and_pull(&hub, &hub.url(), "QH01");
-    let roll = paypoint::demo::roll(PERIOD.parse().unwrap(), 4, 7, "QH01");
-    let request = |i: usize, number: &str| paypoint::account::AccountRequestInput {
-        code: roll.entries[i].code.to_string(),
-        bank: "970405".into(),
-        number: number.into(),
-        holder: paypoint::text::fold(&roll.entries[i].name).to_uppercase(),
-        relationship: None,
-        phone: None,
-    };
-    let clerk = dev.clerk.clone();
-    dev.ledger
-        .request_account(&clerk, &request(0, "1234567890123"))
-        .unwrap();
-    dev.ledger
-        .request_account(&clerk, &request(1, "5550001112223"))
-        .unwrap();
-    dev.sync().unwrap();
+    let (first, second) = request_accounts(&mut dev);
     add_staff(&hub.data, "lan", "officer");
     let mut web = Web::new(&hub.url());
     web.sign_in("lan", PASSWORD);
     let page = web.get("/cho-quyet-dinh");
-    let (first, second) = (
-        roll.entries[0].code.to_string(),
-        roll.entries[1].code.to_string(),
-    );
-    assert!(
-        page.body
-            .contains(&format!("data-testid=\"confirm_account-{first}\"")),
-        "{}",
-        page.body
-    );
+    let form_of = |c: &str| format!("data-testid=\"confirm_account-{c}\"");
+    assert!(page.body.contains(&form_of(&first)), "{}", page.body);
     // The full account number is never on the page.
     assert!(!page.body.contains("1234567890123"));
     let csrf = csrf_of(&page.body);
@@ -505,59 +483,35 @@ fn an_officer_confirms_a_request_to_be_paid_by_account_from_the_page_and_the_dev
         .unwrap()
         .next()
         .to_string();
-    let bad = web.post(
-        "/cho-quyet-dinh",
-        &[
-            ("csrf", &csrf),
-            ("what", "confirm_account"),
+    let decide = |web: &mut Web, what: &str, code: &str, extra: (&str, &str)| {
+        let f = [
+            ("csrf", csrf.as_str()),
+            ("what", what),
             ("pay_point", "QH01"),
-            ("code", &first),
-            ("from", "12-2026"),
-        ],
-    );
+            ("code", code),
+            extra,
+        ];
+        web.post("/cho-quyet-dinh", &f)
+    };
+    let bad = decide(&mut web, "confirm_account", &first, ("from", "12-2026"));
     assert_eq!(bad.status, 422);
     assert!(bad.body.contains("không đọc được"), "{}", bad.body);
-    let ok = web.post(
-        "/cho-quyet-dinh",
-        &[
-            ("csrf", &csrf),
-            ("what", "confirm_account"),
-            ("pay_point", "QH01"),
-            ("code", &first),
-            ("from", &next),
-        ],
-    );
+    let ok = decide(&mut web, "confirm_account", &first, ("from", &next));
     assert_eq!(ok.status, 200, "{}", ok.body);
-    let refused = web.post(
-        "/cho-quyet-dinh",
-        &[
-            ("csrf", &csrf),
-            ("what", "refuse_account"),
-            ("pay_point", "QH01"),
-            ("code", &second),
-            ("note", "Chủ tài khoản không khớp CCCD"),
-        ],
-    );
+    let why = ("note", "Chủ tài khoản không khớp CCCD");
+    let refused = decide(&mut web, "refuse_account", &second, why);
     assert_eq!(refused.status, 200, "{}", refused.body);
-    assert!(!refused
-        .body
-        .contains(&format!("data-testid=\"confirm_account-{first}\"")));
-    assert!(!refused
-        .body
-        .contains(&format!("data-testid=\"confirm_account-{second}\"")));
+    assert!(!refused.body.contains(&form_of(&first)) && !refused.body.contains(&form_of(&second)));
     let decided: serde_json::Value =
         serde_json::from_str(&hub.admin_ok(&["accounts", "list", "--all", "--json"])).unwrap();
     let state = |c: &str| {
-        decided
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|a| a["code"] == c)
-            .unwrap()["state"]
-            .clone()
+        let all = decided.as_array().unwrap();
+        all.iter().find(|a| a["code"] == c).unwrap()["state"].clone()
     };
-    assert_eq!(state(&first), "confirmed", "{decided}");
-    assert_eq!(state(&second), "refused", "{decided}");
+    assert_eq!(
+        (state(&first), state(&second)),
+        ("confirmed".into(), "refused".into())
+    );
     // The device hears both at its next sync.
     dev.sync().unwrap();
     let on_device = dev.ledger.accounts().unwrap();
@@ -574,16 +528,37 @@ fn an_officer_confirms_a_request_to_be_paid_by_account_from_the_page_and_the_dev
         ("confirmed", "refused")
     );
     let log = audit_actions(&hub);
-    assert!(
-        log.iter()
-            .any(|l| l.starts_with("confirm_account lan") && l.contains("xong")),
-        "{log:?}"
-    );
-    assert!(
-        log.iter()
-            .any(|l| l.starts_with("refuse_account lan") && l.contains("xong")),
-        "{log:?}"
-    );
+    for action in ["confirm_account lan", "refuse_account lan"] {
+        assert!(
+            log.iter()
+                .any(|l| l.starts_with(action) && l.contains("xong")),
+            "{log:?}"
+        );
+    }
+}
+
+/// The first two people of the demo roll ask to be paid by account on the device, which syncs.
+fn request_accounts(dev: &mut Device) -> (String, String) {
+    let roll = paypoint::demo::roll(PERIOD.parse().unwrap(), 4, 7, "QH01");
+    let request = |i: usize, number: &str| paypoint::account::AccountRequestInput {
+        code: roll.entries[i].code.to_string(),
+        bank: "970405".into(),
+        number: number.into(),
+        holder: paypoint::text::fold(&roll.entries[i].name).to_uppercase(),
+        relationship: None,
+        phone: None,
+    };
+    let clerk = dev.clerk.clone();
+    for (i, number) in [(0, "1234567890123"), (1, "5550001112223")] {
+        dev.ledger
+            .request_account(&clerk, &request(i, number))
+            .unwrap();
+    }
+    dev.sync().unwrap();
+    (
+        roll.entries[0].code.to_string(),
+        roll.entries[1].code.to_string(),
+    )
 }
 
 /// A roll of `size` people for QH01 as a CSV file's bytes, the office's way (`grand_total_error`

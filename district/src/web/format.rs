@@ -83,6 +83,16 @@ pub fn percent(part: i64, whole: i64) -> String {
     format!("{},{}%", tenths / 10, (tenths % 10).abs())
 }
 
+/// A flag's kind as HTML: what it means, then its code small (the code is what the command line
+/// and the exports show).
+pub fn flag_kind(kind: &str) -> String {
+    format!(
+        "{} <small>({})</small>",
+        escape(crate::reports::kind_label(kind)),
+        escape(kind)
+    )
+}
+
 /// Text made safe for HTML, in an element or a quoted attribute.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -3,7 +3,7 @@
 //! page for a signed-in person and for read-only monitoring (the shared token or the server's
 //! own screen).
 
-use super::format::{date, date_time, days_left, escape, money, percent, period};
+use super::format::{date, date_time, days_left, escape, flag_kind, money, percent, period};
 use crate::Hub;
 
 /// What the overview shows, read in one blocking call: each pay point's progress, the flags, the
@@ -213,7 +213,7 @@ fn flags_by_kind(html: &mut String, flags: &[crate::FlagRow]) {
     for k in crate::reports::open_by_kind(flags) {
         html.push_str(&format!(
             "<tr><td class=flag>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
-            escape(&k.kind),
+            flag_kind(&k.kind),
             k.count,
             money(k.amount)
         ));
@@ -227,7 +227,7 @@ fn flag_list(html: &mut String, flags: &[crate::FlagRow]) {
         html.push_str(&format!(
             "<tr><td>{}</td><td class=flag>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&f.pay_point),
-            escape(&f.flag.kind),
+            flag_kind(&f.flag.kind),
             escape(&f.flag.code),
             escape(&period(&f.flag.period)),
             money(f.flag.amount.map_or(0, |d| d.as_i64())),

@@ -2,7 +2,7 @@
 //! comes from the store is escaped here ([`escape`]); numbers, dates and periods are written as
 //! Vietnamese papers write them ([`super::format`]).
 
-use super::format::{date, date_time, escape, money, percent, period};
+use super::format::{date, date_time, escape, flag_kind, money, percent, period};
 use super::Viewer;
 use crate::audit::AuditRow;
 use crate::staff::{Power, Session, StaffRow, MIN_PASSWORD_CHARS};
@@ -267,7 +267,7 @@ pub fn flags(session: Option<&Session>, flags: &[crate::FlagRow], outcome: &str)
     for k in crate::reports::open_by_kind(flags) {
         html.push_str(&format!(
             "<tr><td class=flag>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
-            escape(&k.kind),
+            flag_kind(&k.kind),
             k.count,
             money(k.amount)
         ));
@@ -289,7 +289,7 @@ pub fn flags(session: Option<&Session>, flags: &[crate::FlagRow], outcome: &str)
             "<tr><td class=n>{}</td><td>{}</td><td class=flag>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td><td>{}</td><td>{form}</td></tr>",
             f.id,
             escape(&f.pay_point),
-            escape(&f.flag.kind),
+            flag_kind(&f.flag.kind),
             escape(&f.flag.code),
             escape(&period(&f.flag.period)),
             money(f.flag.amount.map_or(0, |d| d.as_i64())),
@@ -304,7 +304,7 @@ pub fn flags(session: Option<&Session>, flags: &[crate::FlagRow], outcome: &str)
             "<tr><td class=n>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             f.id,
             escape(&f.pay_point),
-            escape(&f.flag.kind),
+            flag_kind(&f.flag.kind),
             escape(&f.flag.code),
             money(f.flag.amount.map_or(0, |d| d.as_i64())),
             c.resolution.label(),

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::format::{date_time, escape, money, percent, period};
+use super::format::{date_time, escape, flag_kind, money, percent, period};
 use super::pages::csrf_field;
 use super::{
     act, blocking, forged, from_addr, render, same_site, signed_in, viewer, Outcome, Viewer,
@@ -225,7 +225,7 @@ fn open_flags(html: &mut String, flags: &[FlagRow]) {
         html.push_str(&format!(
             "<tr><td class=n>{}</td><td class=flag>{}</td><td>{}</td><td class=n>{}</td><td>{}</td></tr>",
             f.id,
-            escape(&f.flag.kind),
+            flag_kind(&f.flag.kind),
             escape(&f.flag.code),
             money(f.flag.amount.map_or(0, |d| d.as_i64())),
             escape(&f.flag.detail),
