@@ -78,11 +78,14 @@ enum StoreCommand {
 #[derive(Subcommand)]
 enum Command {
     /// Chạy máy chủ (mặc định chỉ nghe trên 127.0.0.1; đặt TLS phía trước khi mở ra ngoài).
+    /// Trang web của đơn vị quản lý ở địa chỉ gốc (/): đăng nhập bằng tài khoản tạo bằng
+    /// `staff add`.
     Serve {
         /// Địa chỉ nghe, ví dụ 127.0.0.1:8750 (cổng 0: chọn cổng trống, in ra khi chạy).
         #[arg(long, default_value = "127.0.0.1:8750")]
         bind: SocketAddr,
-        /// Mã truy cập trang tình hình khi xem từ máy khác (hoặc qua proxy TLS).
+        /// Mã truy cập trang tổng quan, chỉ xem, không cần đăng nhập (màn hình theo dõi:
+        /// /?token=…); không đặt: chỉ xem được từ chính máy chủ.
         #[arg(long, env = "PAYPOINT_DISTRICT_TOKEN")]
         token: Option<String>,
     },
@@ -249,7 +252,9 @@ enum Command {
     /// max_payouts_per_minute, unpaid_periods_before_lump (tối đa 120 kỳ), cash_difference_max,
     /// max_reversals_per_clerk, unseen_periods_before_confirm (0: tắt xác minh; tối đa 120 kỳ),
     /// max_unchecked_percent (tỷ lệ % lần chi không kiểm tra giấy tờ của một nhân viên trong kỳ,
-    /// mặc định 20), unchecked_min_payouts (số lần chi tối thiểu để xét tỷ lệ, mặc định 20)).
+    /// mặc định 20), unchecked_min_payouts (số lần chi tối thiểu để xét tỷ lệ, mặc định 20)); tên
+    /// của đơn vị (managing_office, payer, place, title_head); pay_last_day (ngày cuối của lịch
+    /// chi trả hằng tháng, 1–28, mặc định 5). Quản trị viên cũng đổi được ở trang Thiết lập.
     Settings {
         /// `set`.
         action: Option<String>,
