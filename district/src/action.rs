@@ -111,6 +111,12 @@ pub enum Action {
         /// The device that takes its people.
         to: String,
     },
+    /// A printed page's QR code checked against the office's records (the check is recorded: who
+    /// checked which page, and whether it agreed).
+    CheckPaper {
+        /// What the scanner typed.
+        text: String,
+    },
     /// A new pay point.
     AddPayPoint {
         /// Its code.
@@ -160,6 +166,8 @@ pub enum Done {
     Imported(u32, Box<paypoint::import::ImportPreview>),
     /// The version published.
     Published(u32),
+    /// What a paper check found.
+    Paper(Box<crate::paper::PaperCheck>),
     /// The enrolment code, to give the clerk once.
     EnrolCode(String),
     /// What a revocation did.
@@ -168,10 +176,29 @@ pub enum Done {
     Changed,
 }
 
+impl Done {
+    /// How it ended, for the audit log: never a secret (an enrolment code is a secret until used).
+    fn summary(&self) -> String {
+        match self {
+            Done::Amendment(id) => format!("xong (thay đổi số {id} gửi điểm chi trả)"),
+            Done::Imported(v, _) => format!("xong (phiên bản {v}, chưa phát hành)"),
+            Done::Published(v) => format!("xong (phiên bản {v})"),
+            Done::EnrolCode(_) => "xong (mã dùng một lần, hạn 7 ngày)".to_string(),
+            Done::Paper(c) if c.agrees => format!("{}: khớp", c.page),
+            Done::Paper(c) => format!("{}: KHÔNG KHỚP ({} chỗ)", c.page, c.findings.len()),
+            Done::Revoked(r) => format!("xong ({} người chuyển sang máy còn lại)", r.moved.len()),
+            Done::Staff(_) | Done::Account(_) | Done::Proxy(_) | Done::Changed => {
+                "xong".to_string()
+            }
+        }
+    }
+}
+
 impl Action {
     /// What it takes.
     pub fn power(&self) -> Power {
         match self {
+            Action::CheckPaper { .. } => Power::See,
             Action::RecordStop { .. }
             | Action::Confirm { .. }
             | Action::ConfirmAccount { .. }
@@ -205,6 +232,7 @@ impl Action {
             Action::PublishRoll { .. } => "publish_roll",
             Action::EnrolCode { .. } => "enrol_code",
             Action::RevokeDevice { .. } => "revoke_device",
+            Action::CheckPaper { .. } => "check_paper",
             Action::AddPayPoint { .. } => "add_pay_point",
             Action::SetSetting { .. } => "set_setting",
             Action::AddStaff { .. } => "add_staff",
@@ -278,6 +306,10 @@ impl Action {
             }
             Action::EnrolCode { pay_point } => format!("điểm {pay_point}"),
             Action::AddPayPoint { code, name } => format!("điểm {code} ({name})"),
+            // The code's text names a page, never a person: kept short all the same.
+            Action::CheckPaper { text } => {
+                format!("mã “{}”", text.trim().chars().take(80).collect::<String>())
+            }
             Action::SetSetting { key, value } => format!("{key} = “{value}”"),
             Action::RevokeDevice { device, to } => format!("máy {device}, giao cho máy {to}"),
             Action::AddStaff {
@@ -308,10 +340,7 @@ impl Hub {
             )))
         };
         let outcome = match &result {
-            Ok(Done::Amendment(id)) => {
-                format!("{detail} — xong (thay đổi số {id} gửi điểm chi trả)")
-            }
-            Ok(_) => format!("{detail} — xong"),
+            Ok(done) => format!("{detail} — {}", done.summary()),
             Err(e) => format!("{detail} — từ chối: {e}"),
         };
         self.audit(actor.login.as_deref(), code, &outcome, &actor.from)?;
@@ -382,6 +411,7 @@ impl Hub {
                 Done::Published(self.publish_roll(&pay_point, period)?)
             }
             Action::EnrolCode { pay_point } => Done::EnrolCode(self.enrol_code(&pay_point)?),
+            Action::CheckPaper { text } => Done::Paper(Box::new(self.check_paper(&text)?)),
             Action::AddPayPoint { code, name } => {
                 self.add_pay_point(&code, &name)?;
                 Done::Changed

@@ -1299,8 +1299,15 @@ fn settlement(
 
 /// `check-paper`: a printed page's QR code against the office's own figures.
 fn check_paper(hub: &Hub, text: &str, json: bool) -> Result<(), String> {
-    let e = |e: district::HubError| e.to_string();
-    let c = hub.check_paper(text).map_err(e)?;
+    let Done::Paper(c) = act(
+        hub,
+        Action::CheckPaper {
+            text: text.to_string(),
+        },
+    )?
+    else {
+        return Err("không đọc lại được kết quả kiểm tra".to_string());
+    };
     if json {
         out(&pretty(&c));
     } else {

@@ -331,8 +331,17 @@ fn the_audit_log_is_never_changed_nor_deleted() {
     add_staff(&hub.data, "lan", "admin");
     // The pay point, the roll's import and publication, the settings, the account: all in the log.
     let before = audit_actions(&hub);
-    for action in ["add_pay_point", "import_roll", "publish_roll", "set_setting", "add_staff"] {
-        assert!(before.iter().any(|l| l.starts_with(action)), "{action}: {before:?}");
+    for action in [
+        "add_pay_point",
+        "import_roll",
+        "publish_roll",
+        "set_setting",
+        "add_staff",
+    ] {
+        assert!(
+            before.iter().any(|l| l.starts_with(action)),
+            "{action}: {before:?}"
+        );
     }
     let store = hub.store();
     if paypoint_testkit::store::store_is_postgres() {
@@ -849,4 +858,136 @@ fn an_administrator_changes_a_setting_and_adds_a_pay_point_a_bad_value_is_refuse
         log.iter().any(|l| l.starts_with("add_pay_point quantri")),
         "{log:?}"
     );
+}
+
+/// The text of a receipt's QR code for `receipt`, as the device prints it, with `total` stated.
+fn receipt_stamp(dev: &Device, receipt: &paypoint::payout::PayoutReceipt, total: i64) -> String {
+    let head = dev
+        .events()
+        .iter()
+        .find(|e| e.seq == receipt.seq)
+        .unwrap()
+        .hash
+        .to_uppercase();
+    paypoint::paper::PaperStamp {
+        kind: paypoint::paper::PaperKind::Receipt,
+        pay_point: "QH01".into(),
+        period: PERIOD.parse().unwrap(),
+        document: receipt.payout_id.simple().to_string().to_uppercase(),
+        page: 1,
+        total: paypoint::Dong::new(total).unwrap(),
+        head: head[..paypoint::paper::HEAD_HEX].to_string(),
+        lines: vec![(receipt.code.clone(), paypoint::Dong::new(total).unwrap())],
+    }
+    .encode()
+}
+
+#[test]
+fn a_viewer_checks_a_printed_receipt_by_its_code_an_edited_one_is_named_and_each_check_is_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 3);
+    let mut dev = Device::new(dir.path(), "a", "QH01");
+    dev.enrol_and_pull(&hub, &hub.url(), "QH01");
+    let receipt = dev.pay(&code("QH01", 1));
+    dev.sync().unwrap();
+    add_staff(&hub.data, "xem", "viewer");
+    let mut web = Web::new(&hub.url());
+    web.sign_in("xem", PASSWORD);
+    let csrf = csrf_of(&web.get("/kiem-tra-giay").body);
+    let amount = receipt.amount.as_i64();
+    let good = web.post(
+        "/kiem-tra-giay",
+        &[
+            ("csrf", &csrf),
+            ("text", &receipt_stamp(&dev, &receipt, amount)),
+        ],
+    );
+    assert_eq!(good.status, 200, "{}", good.body);
+    assert!(
+        good.body.contains("data-testid=paper-agrees"),
+        "{}",
+        good.body
+    );
+    let raised = receipt_stamp(&dev, &receipt, amount + 500_000);
+    let bad = web.post("/kiem-tra-giay", &[("csrf", &csrf), ("text", &raised)]);
+    assert!(
+        bad.body.contains("data-testid=paper-differs"),
+        "{}",
+        bad.body
+    );
+    let garbage = web.post("/kiem-tra-giay", &[("csrf", &csrf), ("text", "hello")]);
+    assert_eq!(garbage.status, 422);
+    assert!(
+        garbage.body.contains("mã QR không phải của Sổ chi trả"),
+        "{}",
+        garbage.body
+    );
+    let log = audit_actions(&hub);
+    let checks: Vec<_> = log
+        .iter()
+        .filter(|l| l.starts_with("check_paper xem"))
+        .collect();
+    assert_eq!(checks.len(), 3, "{log:?}");
+    assert!(
+        checks[0].contains("khớp") && checks[1].contains("KHÔNG KHỚP"),
+        "{checks:?}"
+    );
+}
+
+#[test]
+fn every_other_form_of_the_app_refuses_a_request_without_its_token_or_from_another_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 2);
+    add_staff(&hub.data, "quantri", "admin");
+    let mut web = Web::new(&hub.url());
+    web.sign_in("quantri", PASSWORD);
+    let csrf = web.csrf();
+    let audit_before = audit_actions(&hub).len();
+    let forms: [(&str, Vec<(&str, &str)>); 6] = [
+        (
+            "/canh-bao",
+            vec![("id", "1"), ("resolution", "recovered"), ("note", "x")],
+        ),
+        (
+            "/cho-quyet-dinh",
+            vec![
+                ("what", "confirm_life"),
+                ("pay_point", "QH01"),
+                ("code", "QH01-000001"),
+                ("note", "x"),
+            ],
+        ),
+        ("/diem/QH01", vec![("what", "enrol_code")]),
+        (
+            "/thiet-lap",
+            vec![("what", "set"), ("key", "max_age"), ("value", "90")],
+        ),
+        (
+            "/danh-sach/phat-hanh",
+            vec![("pay_point", "QH01"), ("period", PERIOD)],
+        ),
+        ("/kiem-tra-giay", vec![("text", "SCT1/R/QH01")]),
+    ];
+    for (path, fields) in &forms {
+        for (origin, token) in [
+            (hub.url(), "sai"),
+            ("https://ke-gia-mao.example".to_string(), csrf.as_str()),
+        ] {
+            let mut f = fields.clone();
+            f.push(("csrf", token));
+            let answer = web.post_from(&origin, path, &f);
+            assert_eq!(answer.status, 403, "{path} from {origin}: {}", answer.body);
+        }
+    }
+    let (_, bytes) = roll_csv(dir.path(), 2, 0);
+    let upload = web.post_file(
+        "/danh-sach",
+        &[("csrf", "sai"), ("pay_point", "QH01"), ("period", PERIOD)],
+        ("file", "DS.csv", &bytes),
+    );
+    assert_eq!(upload.status, 403);
+    // Nothing was done: no action reached the audit log, the settings are as they were.
+    assert_eq!(audit_actions(&hub).len(), audit_before);
+    let settings: serde_json::Value = serde_json::from_str(&hub.admin_ok(&["settings"])).unwrap();
+    assert_eq!(settings["max_age"], 100);
 }

@@ -10,6 +10,7 @@
 pub mod format;
 pub mod overview;
 mod pages;
+mod paper;
 mod pay_point;
 mod rolls;
 mod settings;
@@ -50,6 +51,7 @@ pub fn routes() -> Router<AppState> {
             "/thiet-lap",
             get(settings::settings_page).post(settings::settings_action),
         )
+        .route("/kiem-tra-giay", get(paper::paper_page).post(paper::check))
         .merge(rolls::routes())
         .route("/quyet-toan", get(settlement_page))
         .route("/quyet-toan.csv", get(settlement_csv))

@@ -55,6 +55,7 @@ fn header(v: &Viewer, office: &str) -> String {
         }
         Viewer::Staff(s, _) => {
             links.insert(1, ("/bao-giam", "Báo giảm"));
+            links.push(("/kiem-tra-giay", "Kiểm tra giấy in"));
             if s.staff.role.may(Power::Administer) {
                 links.push(("/tai-khoan", "Tài khoản"));
                 links.push(("/thiet-lap", "Thiết lập"));
