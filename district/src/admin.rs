@@ -454,56 +454,88 @@ impl Hub {
     }
 }
 
-/// Each setting with what it means, in the order the office's page lists them.
-pub const SETTING_LABELS: [(&str, &str); 16] = [
-    ("managing_office", "Tên đơn vị quản lý (đầu trang, giấy tờ)"),
+/// Each setting with what it means (Vietnamese, English), in the order the office's page lists
+/// them.
+pub const SETTING_LABELS: [(&str, &str, &str); 16] = [
+    (
+        "managing_office",
+        "Tên đơn vị quản lý (đầu trang, giấy tờ)",
+        "Name of the managing office (page header, papers)",
+    ),
     (
         "payer",
         "Đơn vị chi trả lập bảng quyết toán (ví dụ Bưu điện tỉnh …)",
+        "Payer issuing the settlement (e.g. the provincial post office)",
     ),
     (
         "place",
         "Địa danh ở dòng ngày tháng (để trống: lấy từ tên đơn vị chi trả)",
+        "Place on the date line (empty: taken from the payer's name)",
     ),
-    ("title_head", "Chức danh người ký bảng quyết toán"),
+    (
+        "title_head",
+        "Chức danh người ký bảng quyết toán",
+        "Title of the head who signs the settlement",
+    ),
     (
         "pay_last_day",
         "Ngày cuối của lịch chi trả hằng tháng (1–28)",
+        "Last day of the monthly pay schedule (1–28)",
     ),
-    ("max_age", "Tuổi từ đó lần chi bị cảnh báo"),
+    (
+        "max_age",
+        "Tuổi từ đó lần chi bị cảnh báo",
+        "Age from which a payout is flagged",
+    ),
     (
         "proxy_max_beneficiaries",
         "Số đối tượng một người nhận thay được nhận trong kỳ",
+        "Beneficiaries one proxy may collect for in a period",
     ),
-    ("night_start", "Đầu giờ ban đêm (HH:MM)"),
-    ("night_end", "Cuối giờ ban đêm (HH:MM; bằng đầu giờ: tắt)"),
+    (
+        "night_start",
+        "Đầu giờ ban đêm (HH:MM)",
+        "Start of the night (HH:MM)",
+    ),
+    (
+        "night_end",
+        "Cuối giờ ban đêm (HH:MM; bằng đầu giờ: tắt)",
+        "End of the night (HH:MM; equal to the start: off)",
+    ),
     (
         "max_payouts_per_minute",
         "Số lần chi mỗi phút trên một máy trước khi cảnh báo",
+        "Payouts per minute on one device before a flag",
     ),
     (
         "unpaid_periods_before_lump",
         "Số kỳ chưa nhận liền trước khi cảnh báo nhận dồn (tối đa 120)",
+        "Unpaid periods in a row before a lump sum is flagged (at most 120)",
     ),
     (
         "cash_difference_max",
         "Kiểm quỹ lệch quá (đồng) thì cảnh báo",
+        "A cash count differing by more than this (đồng) is flagged",
     ),
     (
         "max_reversals_per_clerk",
         "Số lần hủy chi của một nhân viên trong kỳ trước khi cảnh báo",
+        "Reversals by one clerk in a period before a flag",
     ),
     (
         "unseen_periods_before_confirm",
         "Số kỳ không gặp tại quầy trước khi cần xác minh (0: tắt; tối đa 120)",
+        "Periods unseen at the counter before proof of life is asked (0: off; at most 120)",
     ),
     (
         "max_unchecked_percent",
         "Tỷ lệ % lần chi không kiểm tra giấy tờ của một nhân viên",
+        "Share (%) of a clerk's payouts without an ID check",
     ),
     (
         "unchecked_min_payouts",
         "Số lần chi tối thiểu để xét tỷ lệ đó",
+        "Payouts of a clerk before that share is judged",
     ),
 ];
 
@@ -537,7 +569,7 @@ mod tests {
             .keys()
             .map(String::as_str)
             .collect();
-        let mut labelled: Vec<&str> = super::SETTING_LABELS.iter().map(|(k, _)| *k).collect();
+        let mut labelled: Vec<&str> = super::SETTING_LABELS.iter().map(|(k, _, _)| *k).collect();
         keys.sort_unstable();
         labelled.sort_unstable();
         assert_eq!(keys, labelled);

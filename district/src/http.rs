@@ -42,7 +42,6 @@ pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 /// The router: `/v1/…` and `/`.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", get(crate::web::overview_page))
         .merge(crate::web::routes())
         .route("/healthz", get(healthz))
         .route("/v1/enrol", post(enrol))

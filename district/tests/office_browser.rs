@@ -116,7 +116,8 @@ async fn record_stop(c: &Client, url: &str, person: &str) -> Result<(), CmdError
     submit(c, "#record-stop", ".ok").await?;
     let page = text(c).await?;
     assert!(page.contains("Đã ghi báo giảm"), "{page}");
-    assert!(page.contains("Chuyển đi nơi khác"), "{page}");
+    let moved = paypoint::stop::StopReason::Moved.label_vi();
+    assert!(page.contains(moved), "{moved}: {page}");
     screenshot(c, "bao-giam").await
 }
 

@@ -991,3 +991,44 @@ fn every_other_form_of_the_app_refuses_a_request_without_its_token_or_from_anoth
     let settings: serde_json::Value = serde_json::from_str(&hub.admin_ok(&["settings"])).unwrap();
     assert_eq!(settings["max_age"], 100);
 }
+
+#[test]
+fn the_pages_switch_to_english_and_back_and_the_switch_never_leaves_the_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 2);
+    add_staff(&hub.data, "lan", "officer");
+    let mut web = Web::new(&hub.url());
+    assert!(web.get("/dang-nhap").body.contains("Tên đăng nhập"));
+    let to_en = web.get("/ngon-ngu?l=en&ve=/dang-nhap");
+    assert_eq!((to_en.status, to_en.location()), (303, "/dang-nhap"));
+    let sign_in = web.get("/dang-nhap").body;
+    assert!(
+        sign_in.contains("<html lang=\"en\">") && sign_in.contains("Password"),
+        "{sign_in}"
+    );
+    web.sign_in("lan", PASSWORD);
+    let overview = web.get("/").body;
+    assert!(
+        overview.contains("Payments at the pay points"),
+        "{overview}"
+    );
+    assert!(overview.contains(">Sign out</button>") && overview.contains("(Officer)"));
+    assert!(overview.contains("Paid / people") && !overview.contains("Tình hình chi trả"));
+    // The office's data stays as it is; the hub's own refusals stay in Vietnamese.
+    assert!(overview.contains("Bưu điện QH01"));
+    let flags = web.get("/canh-bao").body;
+    assert!(
+        flags.contains("Open, by kind") && flags.contains("To resolve"),
+        "{flags}"
+    );
+    // Back to Vietnamese; a switch that names another site goes home instead.
+    for evil in [
+        "//ke-gia-mao.example/",
+        "https://ke-gia-mao.example/",
+        "/%0d%0aSet-Cookie:x=1",
+    ] {
+        let back = web.get(&format!("/ngon-ngu?l=vi&ve={evil}"));
+        assert_eq!((back.status, back.location()), (303, "/"), "{evil}");
+    }
+    assert!(web.get("/").body.contains("Tình hình chi trả các điểm"));
+}

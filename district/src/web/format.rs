@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
+use super::lang::Lang;
+
 /// Vietnam's one time zone, UTC+7 all year (no summer time since 1975): the office's times are
 /// shown in it, whatever the server's own zone is.
 pub const OFFICE_UTC_OFFSET_SECS: i32 = 7 * 3600;
@@ -18,12 +20,15 @@ pub fn office_today() -> NaiveDate {
         .date_naive()
 }
 
-/// "còn 3 ngày", "hôm nay", "đã qua 2 ngày".
+/// "còn 3 ngày", "hôm nay", "đã qua 2 ngày" ("3 days left", "today", "2 days ago").
 pub fn days_left(days: i64) -> String {
-    match days {
-        0 => "hôm nay".to_string(),
-        d if d > 0 => format!("còn {d} ngày"),
-        d => format!("đã qua {} ngày", -d),
+    match (days, super::lang::lang()) {
+        (0, Lang::Vi) => "hôm nay".to_string(),
+        (0, Lang::En) => "today".to_string(),
+        (d, Lang::Vi) if d > 0 => format!("còn {d} ngày"),
+        (d, Lang::En) if d > 0 => format!("{d} days left"),
+        (d, Lang::Vi) => format!("đã qua {} ngày", -d),
+        (d, Lang::En) => format!("{} days ago", -d),
     }
 }
 
@@ -86,11 +91,39 @@ pub fn percent(part: i64, whole: i64) -> String {
 /// A flag's kind as HTML: what it means, then its code small (the code is what the command line
 /// and the exports show).
 pub fn flag_kind(kind: &str) -> String {
-    format!(
-        "{} <small>({})</small>",
-        escape(crate::reports::kind_label(kind)),
-        escape(kind)
-    )
+    let label = match super::lang::lang() {
+        Lang::Vi => crate::reports::kind_label(kind),
+        Lang::En => kind_label_en(kind),
+    };
+    format!("{} <small>({})</small>", escape(label), escape(kind))
+}
+
+/// A flag's kind in English.
+fn kind_label_en(kind: &str) -> &str {
+    match kind {
+        "paid_after_stop" => "Paid after a stop",
+        "paid_by_two_devices" => "Paid on two devices",
+        "not_on_roll" => "Not on the published roll",
+        "amount_differs" => "Amount differs from the roll",
+        "line_withdrawn" => "Line withdrawn from the roll",
+        "age_100" => "Aged 100 or more",
+        "proxy_many" => "One proxy for many beneficiaries",
+        "proxy_expired" => "Proxy authorisation expired",
+        "proxy_refused_paid" => "Paid to a refused proxy",
+        "night_payout" => "Paid at night",
+        "too_fast" => "Paid too fast",
+        "lump_after_unpaid" => "Lump sum after unpaid periods",
+        "cash_difference" => "Cash count differs",
+        "many_reversals" => "Many reversals",
+        "home_without_visit" => "Paid at home without a visit",
+        "unchecked_share" => "Many payouts without an ID check",
+        "paid_after_revoke" => "Revoked device still paying",
+        "handover_mismatch" | "handover_unmatched" | "handover_unknown_device" => {
+            "Hand-over between devices does not match"
+        }
+        "unreadable_payload" => "Unreadable event",
+        other => other,
+    }
 }
 
 /// Text made safe for HTML, in an element or a quoted attribute.

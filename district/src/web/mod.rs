@@ -8,6 +8,7 @@
 //! role may do is decided by [`crate::Hub::act`], never here.
 
 pub mod format;
+pub mod lang;
 pub mod overview;
 mod pages;
 mod paper;
@@ -29,6 +30,7 @@ use crate::http::AppState;
 use crate::staff::{Session, StaffError};
 use crate::{Hub, HubError};
 use format::escape;
+use lang::{lang as current_lang, tr, Lang};
 
 /// The session cookie: random, HttpOnly, SameSite=Strict, valid on every path.
 const SESSION_COOKIE: &str = "sct_phien";
@@ -38,6 +40,7 @@ const SIGN_IN_COOKIE: &str = "sct_dang_nhap";
 /// The app's pages, merged into the hub's router.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/", get(overview_page))
         .route("/dang-nhap", get(sign_in_form).post(sign_in))
         .route("/dang-xuat", post(sign_out))
         .route("/bao-giam", get(stops_page).post(record_stop))
@@ -59,6 +62,9 @@ pub fn routes() -> Router<AppState> {
         .route("/quyet-toan.xlsx", get(settlement_xlsx))
         .route("/nhat-ky", get(audit_page))
         .route("/tai-khoan", get(staff_page).post(staff_action))
+        .route("/ngon-ngu", get(lang::switch))
+        // Every page in its request's language (the cookie).
+        .layer(axum::middleware::from_fn(lang::with_lang))
 }
 
 /// Who is looking at a page.
@@ -173,8 +179,8 @@ pub(crate) fn same_site(headers: &HeaderMap) -> bool {
 pub(crate) fn forged() -> Response {
     page_answer(
         StatusCode::FORBIDDEN,
-        "Yêu cầu bị từ chối",
-        "<p class=err>Biểu mẫu không đến từ trang này hoặc đã cũ (mã chống giả mạo không khớp). Mở lại trang và gửi lại.</p>",
+        tr("Yêu cầu bị từ chối", "Request refused"),
+        tr("<p class=err>Biểu mẫu không đến từ trang này hoặc đã cũ (mã chống giả mạo không khớp). Mở lại trang và gửi lại.</p>", "<p class=err>The form did not come from this site or is out of date (its anti-forgery token does not match). Open the page again and send it again.</p>"),
     )
 }
 
@@ -189,8 +195,12 @@ pub(crate) fn failed(e: impl std::fmt::Display) -> Response {
     paypoint::log::line("paypoint-district", format_args!("web: failed: {e}"));
     page_answer(
         StatusCode::INTERNAL_SERVER_ERROR,
-        "Lỗi máy chủ",
-        &format!("<p class=err>Lỗi máy chủ: {}</p>", escape(&e.to_string())),
+        tr("Lỗi máy chủ", "Server error"),
+        &format!(
+            "<p class=err>{}: {}</p>",
+            tr("Lỗi máy chủ", "Server error"),
+            escape(&e.to_string())
+        ),
     )
 }
 
@@ -245,7 +255,7 @@ pub async fn overview_page(
     };
     let body = overview::body(&data);
     let mut page = Html(pages::layout(
-        "Tổng quan",
+        tr("Tổng quan", "Overview"),
         Some(&v),
         &data.office.managing_office,
         &body,
@@ -416,7 +426,7 @@ async fn stops_answer(st: &AppState, v: Viewer, status: StatusCode, outcome: Out
         Err(r) => return r,
     };
     let body = pages::stops(v.session(), &stops, &outcome.html());
-    let mut r = render(st, &v, "Báo giảm", &body).await;
+    let mut r = render(st, &v, tr("Báo giảm", "Stops"), &body).await;
     *r.status_mut() = status;
     r
 }
@@ -451,7 +461,12 @@ async fn record_stop(
         d => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
             Ok(d) => Some(d),
             Err(_) => {
-                let msg = format!("Ngày “{d}” không đọc được: chọn ngày trong ô Ngày.");
+                let msg = match current_lang() {
+                    Lang::Vi => format!("Ngày “{d}” không đọc được: chọn ngày trong ô Ngày."),
+                    Lang::En => {
+                        format!("The date “{d}” cannot be read: pick it in the Date field.")
+                    }
+                };
                 let v = Viewer::Staff(session, token);
                 return stops_answer(
                     &st,
@@ -473,13 +488,15 @@ async fn record_stop(
     let (status, outcome) = match act(&st, &session, from_addr(peer, &headers), action).await {
         Ok((s, _, crate::action::Done::Amendment(id))) => (
             s,
-            Outcome::Done(format!(
-                "Đã ghi báo giảm {} của điểm {}: thiết bị của điểm dừng chi ở lần đồng bộ sau (thay đổi số {id}).",
-                f.code.trim(),
-                f.pay_point.trim()
-            )),
+            Outcome::Done({
+                let (c, pp) = (f.code.trim(), f.pay_point.trim());
+                match current_lang() {
+                    Lang::Vi => format!("Đã ghi báo giảm {c} của điểm {pp}: thiết bị của điểm dừng chi ở lần đồng bộ sau (thay đổi số {id})."),
+                    Lang::En => format!("Stop of {c} at {pp} recorded: the pay point's devices stop paying at their next sync (amendment {id})."),
+                }
+            }),
         ),
-        Ok((s, _, _)) => (s, Outcome::Done("Đã ghi.".into())),
+        Ok((s, _, _)) => (s, Outcome::Done(tr("Đã ghi.", "Recorded.").into())),
         Err((s, o)) => (s, o),
     };
     stops_answer(&st, Viewer::Staff(session, token), status, outcome).await
@@ -502,7 +519,7 @@ async fn flags_answer(st: &AppState, v: Viewer, status: StatusCode, outcome: Out
         Err(r) => return r,
     };
     let body = pages::flags(v.session(), &flags, &outcome.html());
-    let mut r = render(st, &v, "Cảnh báo", &body).await;
+    let mut r = render(st, &v, tr("Cảnh báo", "Flags"), &body).await;
     *r.status_mut() = status;
     r
 }
@@ -530,7 +547,11 @@ async fn resolve_flag(
         return forged();
     }
     let Some(resolution) = crate::resolution::Resolution::parse(&f.resolution) else {
-        let msg = format!("Cách xử lý “{}” không có.", f.resolution);
+        let msg = format!(
+            "{} “{}”.",
+            tr("Không có cách xử lý", "No such resolution"),
+            f.resolution
+        );
         let v = Viewer::Staff(session, token);
         return flags_answer(&st, v, StatusCode::BAD_REQUEST, Outcome::Refused(msg)).await;
     };
@@ -543,9 +564,10 @@ async fn resolve_flag(
         Ok((s, _, _)) => (
             s,
             Outcome::Done(format!(
-                "Đã xử lý cảnh báo số {}: {}.",
+                "{} {}: {}.",
+                tr("Đã xử lý cảnh báo số", "Resolved flag"),
                 f.id,
-                resolution.label()
+                pages::resolution(resolution)
             )),
         ),
         Err((s, o)) => (s, o),
@@ -597,7 +619,7 @@ async fn decisions_answer(
         &w.proxies,
         &outcome.html(),
     );
-    let mut r = render(st, &v, "Chờ quyết định", &body).await;
+    let mut r = render(st, &v, tr("Chờ quyết định", "Decisions"), &body).await;
     *r.status_mut() = status;
     r
 }
@@ -635,8 +657,13 @@ fn decision_action(f: DecisionForm) -> Result<crate::action::Action, String> {
             code,
             from: f.from.trim().parse().map_err(|_| {
                 format!(
-                    "Kỳ “{}” không đọc được: chọn tháng bắt đầu nhận qua tài khoản.",
-                    f.from
+                    "{} “{}”: {}",
+                    tr("Kỳ không đọc được", "Period cannot be read"),
+                    f.from,
+                    tr(
+                        "chọn tháng bắt đầu nhận qua tài khoản.",
+                        "pick the first month paid by account."
+                    )
                 )
             })?,
         },
@@ -651,7 +678,12 @@ fn decision_action(f: DecisionForm) -> Result<crate::action::Action, String> {
             confirm: f.what == "confirm_proxy",
             note,
         },
-        other => return Err(format!("Không có thao tác “{other}”.")),
+        other => {
+            return Err(format!(
+                "{} “{other}”.",
+                tr("Không có thao tác", "No such action")
+            ))
+        }
     })
 }
 
@@ -676,7 +708,10 @@ async fn decide(
             match act(&st, &session, from_addr(peer, &headers), action).await {
                 Ok((s, _, _)) => (
                     s,
-                    Outcome::Done(format!("Đã ghi quyết định cho {who}: {what}.")),
+                    Outcome::Done(format!(
+                        "{} {who}: {what}.",
+                        tr("Đã ghi quyết định cho", "Decision recorded for")
+                    )),
                 ),
                 Err((s, o)) => (s, o),
             }
@@ -698,10 +733,15 @@ fn period_of(q: &PeriodQuery) -> Result<Option<paypoint::Period>, Box<Response>>
         Some(k) => k.parse().map(Some).map_err(|_| {
             Box::new(page_answer(
                 StatusCode::BAD_REQUEST,
-                "Kỳ không hợp lệ",
+                tr("Kỳ không hợp lệ", "Period not valid"),
                 &format!(
-                    "<p class=err>Kỳ “{}” không đọc được: cần dạng YYYY-MM, ví dụ 2026-12.</p>",
-                    escape(k)
+                    "<p class=err>{} “{}”: {}</p>",
+                    tr("Kỳ không đọc được", "Period cannot be read"),
+                    escape(k),
+                    tr(
+                        "cần dạng YYYY-MM, ví dụ 2026-12.",
+                        "write it YYYY-MM, e.g. 2026-12."
+                    )
                 ),
             ))
         }),
@@ -726,7 +766,7 @@ async fn settlement_page(
         Err(r) => return r,
     };
     let body = pages::settlement(&rows, q.ky.as_deref().unwrap_or(""));
-    render(&st, &v, "Quyết toán", &body).await
+    render(&st, &v, tr("Quyết toán", "Settlement"), &body).await
 }
 
 /// A download, with its file name.
@@ -831,8 +871,11 @@ async fn audit_page(State(st): State<AppState>, headers: HeaderMap) -> Response 
     if !session.staff.role.may(crate::staff::Power::Administer) {
         return page_answer(
             StatusCode::FORBIDDEN,
-            "Không đủ quyền",
-            "<p class=err>Chỉ quản trị viên xem được nhật ký của đơn vị.</p>",
+            tr("Không đủ quyền", "Not allowed"),
+            tr(
+                "<p class=err>Chỉ quản trị viên xem được nhật ký của đơn vị.</p>",
+                "<p class=err>Only administrators may read the office's audit log.</p>",
+            ),
         );
     }
     let rows = match blocking(&st.hub, |h| h.audit_log(crate::audit::AUDIT_PAGE_ROWS)).await {
@@ -842,7 +885,7 @@ async fn audit_page(State(st): State<AppState>, headers: HeaderMap) -> Response 
     render(
         &st,
         &Viewer::Staff(session, token),
-        "Nhật ký",
+        tr("Nhật ký", "Audit log"),
         &pages::audit(&rows),
     )
     .await
@@ -869,8 +912,11 @@ async fn staff_answer(st: &AppState, v: Viewer, status: StatusCode, outcome: Out
     if !session.staff.role.may(crate::staff::Power::Administer) {
         return page_answer(
             StatusCode::FORBIDDEN,
-            "Không đủ quyền",
-            "<p class=err>Chỉ quản trị viên quản lý được tài khoản.</p>",
+            tr("Không đủ quyền", "Not allowed"),
+            tr(
+                "<p class=err>Chỉ quản trị viên quản lý được tài khoản.</p>",
+                "<p class=err>Only administrators manage accounts.</p>",
+            ),
         );
     }
     let rows = match blocking(&st.hub, |h| h.staff().map_err(staff_error)).await {
@@ -878,7 +924,7 @@ async fn staff_answer(st: &AppState, v: Viewer, status: StatusCode, outcome: Out
         Err(r) => return r,
     };
     let body = pages::staff(session, &rows, &outcome.html());
-    let mut r = render(st, &v, "Tài khoản", &body).await;
+    let mut r = render(st, &v, tr("Tài khoản", "Accounts"), &body).await;
     *r.status_mut() = status;
     r
 }
@@ -943,7 +989,7 @@ async fn staff_action(
             change: StaffChange::Password(f.password),
         },
         other => {
-            let msg = format!("Không có thao tác “{other}”.");
+            let msg = format!("{} “{other}”.", tr("Không có thao tác", "No such action"));
             let v = Viewer::Staff(session, token);
             return staff_answer(&st, v, StatusCode::BAD_REQUEST, Outcome::Refused(msg)).await;
         }
@@ -951,12 +997,16 @@ async fn staff_action(
     let (status, outcome) = match act(&st, &session, from_addr(peer, &headers), action).await {
         Ok((s, _, _)) => (
             s,
-            Outcome::Done(format!("Đã cập nhật tài khoản “{}”.", f.login.trim())),
+            Outcome::Done(format!(
+                "{} “{}”.",
+                tr("Đã cập nhật tài khoản", "Account updated:"),
+                f.login.trim()
+            )),
         ),
         Err((s, o)) => (s, o),
     };
     if status == StatusCode::FORBIDDEN {
-        return page_answer(status, "Không đủ quyền", &outcome.html());
+        return page_answer(status, tr("Không đủ quyền", "Not allowed"), &outcome.html());
     }
     staff_answer(&st, Viewer::Staff(session, token), status, outcome).await
 }

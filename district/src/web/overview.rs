@@ -4,6 +4,7 @@
 //! own screen).
 
 use super::format::{date, date_time, days_left, escape, flag_kind, money, percent, period};
+use super::lang::tr;
 use crate::Hub;
 
 /// What the overview shows, read in one blocking call: each pay point's progress, the flags, the
@@ -53,7 +54,10 @@ pub fn page_data(hub: &Hub) -> Result<PageData, crate::HubError> {
 /// The people a revoked (lost or broken) device held and had not reported paid: the commune
 /// checks each on paper.
 fn uncertain_section(html: &mut String, people: &[crate::handover::Uncertain]) {
-    html.push_str("</table><h2>Máy đã thu hồi: người chưa chắc đã nhận tiền</h2><p>Máy mất hoặc hỏng giữ những người này và chưa báo đã chi; họ đã chuyển sang máy còn lại. Xã kiểm tra từng người với danh sách đã ký của máy cũ và với chính người nhận; lần chi nào máy cũ báo sau đó cho người đã giao đi bị cảnh báo (paid_after_revoke). Thu hồi máy: <code>paypoint-district devices revoke MÃ_MÁY --to MÃ_MÁY_CÒN_LẠI</code></p><table data-testid=uncertain><tr><th>Điểm</th><th>Mã đối tượng</th><th>Họ tên</th><th>Kỳ</th><th>Máy đã thu hồi</th><th>Đã báo chi</th></tr>");
+    html.push_str(tr(
+        "</table><h2>Máy đã thu hồi: người chưa chắc đã nhận tiền</h2><p>Máy mất hoặc hỏng giữ những người này và chưa báo đã chi; họ đã chuyển sang máy còn lại. Xã kiểm tra từng người với danh sách đã ký của máy cũ và với chính người nhận; lần chi nào máy cũ báo sau đó cho người đã giao đi bị cảnh báo (paid_after_revoke). Thu hồi máy ở trang của điểm chi trả.</p><table data-testid=uncertain><tr><th>Điểm</th><th>Mã đối tượng</th><th>Họ tên</th><th>Kỳ</th><th>Máy đã thu hồi</th><th>Đã báo chi</th></tr>",
+        "</table><h2>Revoked devices: people who may not have been paid</h2><p>A lost or broken device held these people and had not reported them paid; they went to the device left. The commune checks each one against the old device's signed list and with the person; a payout the old device reports later for someone handed over is flagged (paid_after_revoke). Revoke a device on its pay point's page.</p><table data-testid=uncertain><tr><th>Pay point</th><th>Beneficiary</th><th>Name</th><th>Period</th><th>Device revoked</th><th>Reported paid</th></tr>",
+    ));
     for u in people {
         html.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ({})</td><td>{}</td></tr>",
@@ -64,9 +68,13 @@ fn uncertain_section(html: &mut String, people: &[crate::handover::Uncertain]) {
             escape(&u.device),
             escape(&date_time(&u.revoked_at)),
             if u.reported_paid_by.is_empty() {
-                "chưa".to_string()
+                tr("chưa", "not yet").to_string()
             } else {
-                escape(&format!("máy {}", u.reported_paid_by.join(", ")))
+                escape(&format!(
+                    "{} {}",
+                    tr("máy", "device"),
+                    u.reported_paid_by.join(", ")
+                ))
             },
         ));
     }
@@ -79,7 +87,10 @@ fn account_section(
     shares: &[crate::account::PayPointShare],
     pending: &[crate::account::AccountRow],
 ) {
-    html.push_str("</table><h2>Chi trả qua tài khoản</h2><p>Tỷ lệ người và số tiền nhận qua tài khoản ngân hàng trong kỳ mới nhất của mỗi điểm. Xác nhận hoặc từ chối: trang <a href=\"/cho-quyet-dinh\">Chờ quyết định</a>; xuất đề nghị cho ngân hàng: <code>paypoint-district accounts export --out de-nghi.xlsx</code></p><table data-testid=account-shares><tr><th>Điểm</th><th>Kỳ</th><th>Người qua tài khoản</th><th>Tỷ lệ người</th><th>Tiền qua tài khoản (đ)</th><th>Tỷ lệ tiền</th></tr>");
+    html.push_str(tr(
+        "</table><h2>Chi trả qua tài khoản</h2><p>Tỷ lệ người và số tiền nhận qua tài khoản ngân hàng trong kỳ mới nhất của mỗi điểm. Xác nhận hoặc từ chối: trang <a href=\"/cho-quyet-dinh\">Chờ quyết định</a>; xuất đề nghị cho ngân hàng: <code>paypoint-district accounts export --out de-nghi.xlsx</code></p><table data-testid=account-shares><tr><th>Điểm</th><th>Kỳ</th><th>Người qua tài khoản</th><th>Tỷ lệ người</th><th>Tiền qua tài khoản (đ)</th><th>Tỷ lệ tiền</th></tr>",
+        "</table><h2>Paid by bank account</h2><p>The share of people and of money paid by bank account in each pay point's latest period. Confirm or refuse on the <a href=\"/cho-quyet-dinh\">Decisions</a> page; the list for the bank: <code>paypoint-district accounts export --out de-nghi.xlsx</code></p><table data-testid=account-shares><tr><th>Pay point</th><th>Period</th><th>People by account</th><th>Share of people</th><th>Money by account (đ)</th><th>Share of money</th></tr>",
+    ));
     for s in shares {
         html.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td class=n>{} / {}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
@@ -92,7 +103,10 @@ fn account_section(
             escape(&s.amount_percent),
         ));
     }
-    html.push_str("</table><h3>Đề nghị chờ quyết định</h3><table data-testid=account-requests><tr><th>Điểm</th><th>Mã đối tượng</th><th>Họ tên</th><th>Ngân hàng</th><th>Số tài khoản</th><th>Chủ tài khoản</th><th>Ngày đề nghị</th></tr>");
+    html.push_str(tr(
+        "</table><h3>Đề nghị chờ quyết định</h3><table data-testid=account-requests><tr><th>Điểm</th><th>Mã đối tượng</th><th>Họ tên</th><th>Ngân hàng</th><th>Số tài khoản</th><th>Chủ tài khoản</th><th>Ngày đề nghị</th></tr>",
+        "</table><h3>Requests waiting for a decision</h3><table data-testid=account-requests><tr><th>Pay point</th><th>Beneficiary</th><th>Name</th><th>Bank</th><th>Account</th><th>Holder</th><th>Requested</th></tr>",
+    ));
     for a in pending {
         html.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -109,7 +123,10 @@ fn account_section(
 
 /// The proxies paid on a fresh authorisation at a counter, for the office to decide on.
 fn counter_proxy_section(html: &mut String, proxies: &[crate::proxy::CounterProxy]) {
-    html.push_str("</table><h2>Người nhận thay mới tại quầy</h2><p>Đã nhận tiền bằng giấy ủy quyền mới, người phụ trách điểm chi trả duyệt. Xác nhận cho các tháng sau hoặc từ chối: trang <a href=\"/cho-quyet-dinh\">Chờ quyết định</a>.</p><table data-testid=counter-proxies><tr><th>Điểm</th><th>Mã đối tượng</th><th>Kỳ</th><th>Người nhận thay</th><th>Quan hệ</th><th>Giấy ủy quyền</th></tr>");
+    html.push_str(tr(
+        "</table><h2>Người nhận thay mới tại quầy</h2><p>Đã nhận tiền bằng giấy ủy quyền mới, người phụ trách điểm chi trả duyệt. Xác nhận cho các tháng sau hoặc từ chối: trang <a href=\"/cho-quyet-dinh\">Chờ quyết định</a>.</p><table data-testid=counter-proxies><tr><th>Điểm</th><th>Mã đối tượng</th><th>Kỳ</th><th>Người nhận thay</th><th>Quan hệ</th><th>Giấy ủy quyền</th></tr>",
+        "</table><h2>Proxies added at a counter</h2><p>Paid on a new authorisation, approved by the pay point's supervisor. Confirm them for the months after, or refuse, on the <a href=\"/cho-quyet-dinh\">Decisions</a> page.</p><table data-testid=counter-proxies><tr><th>Pay point</th><th>Beneficiary</th><th>Period</th><th>Proxy</th><th>Relationship</th><th>Authorisation</th></tr>",
+    ));
     for p in proxies {
         html.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} (CCCD …{})</td><td>{}</td><td>{} – {}</td></tr>",
@@ -127,7 +144,10 @@ fn counter_proxy_section(html: &mut String, proxies: &[crate::proxy::CounterProx
 
 /// The pay points whose report of a period has not reached the office, with its due date.
 fn report_section(html: &mut String, missing: &[crate::ReportDue]) {
-    html.push_str("</table><h2>Chưa báo cáo kỳ chi trả</h2><p>Hạn: ngày 20 tháng sau (TT 44/2022/TT-BTC Điều 8, sửa đổi bởi TT 95/2025/TT-BTC): người đã nhận, người chưa nhận, số tiền còn lại, danh sách đã ký nhận. Đã báo cáo khi điểm chi trả chốt kỳ và đồng bộ.</p><table data-testid=reports-missing><tr><th>Mã</th><th>Điểm chi trả</th><th>Kỳ</th><th>Hạn báo cáo</th><th>Tình trạng</th></tr>");
+    html.push_str(tr(
+        "</table><h2>Chưa báo cáo kỳ chi trả</h2><p>Hạn: ngày 20 tháng sau (TT 44/2022/TT-BTC Điều 8, sửa đổi bởi TT 95/2025/TT-BTC): người đã nhận, người chưa nhận, số tiền còn lại, danh sách đã ký nhận. Đã báo cáo khi điểm chi trả chốt kỳ và đồng bộ.</p><table data-testid=reports-missing><tr><th>Mã</th><th>Điểm chi trả</th><th>Kỳ</th><th>Hạn báo cáo</th><th>Tình trạng</th></tr>",
+        "</table><h2>Periods not reported</h2><p>Due by the 20th of the next month (TT 44/2022/TT-BTC art. 8, as amended by TT 95/2025/TT-BTC): who was paid, who was not, the money left, the signed list. Reported once the pay point has closed the period and synced.</p><table data-testid=reports-missing><tr><th>Code</th><th>Pay point</th><th>Period</th><th>Report due</th><th>State</th></tr>",
+    ));
     for r in missing {
         html.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td{}>{}</td></tr>",
@@ -137,9 +157,9 @@ fn report_section(html: &mut String, missing: &[crate::ReportDue]) {
             r.due_dmy(),
             if r.overdue { " class=flag" } else { "" },
             if r.overdue {
-                "quá hạn"
+                tr("quá hạn", "overdue")
             } else {
-                "chưa đến hạn"
+                tr("chưa đến hạn", "not yet due")
             },
         ));
     }
@@ -147,20 +167,40 @@ fn report_section(html: &mut String, missing: &[crate::ReportDue]) {
 
 /// The overview's body.
 pub fn body(d: &PageData) -> String {
-    let mut html = String::from("<h1>Tình hình chi trả các điểm</h1>");
+    let mut html = format!(
+        "<h1>{}</h1>",
+        tr("Tình hình chi trả các điểm", "Payments at the pay points")
+    );
     if let Some(d) = &d.deadlines {
         let day = |x: chrono::NaiveDate| x.format("%d/%m/%Y").to_string();
         html.push_str(&format!(
-            "<p data-testid=deadlines>Kỳ {}: chi trả đến hết ngày {} ({}); hạn báo cáo kết quả chi trả {} ({}).</p>",
+            "<p data-testid=deadlines>{} {}: {} {} ({}); {} {} ({}).</p>",
+            tr("Kỳ", "Period"),
             d.period.mm_yyyy(),
+            tr("chi trả đến hết ngày", "paid until the end of"),
             day(d.pay_by),
             days_left(d.days_to_pay),
+            tr("hạn báo cáo kết quả chi trả", "the report is due"),
             day(d.report_by),
             days_left(d.days_to_report),
         ));
     }
-    html.push_str("<table data-testid=overview><tr><th>Mã</th><th>Điểm chi trả</th><th>Kỳ</th><th>Đã chi / tổng số người</th><th>Tiến độ</th>\
-         <th>Đã chi (đ)</th><th>Còn phải chi (đ)</th><th>Thiết bị</th><th>Đồng bộ gần nhất</th><th>Sự kiện</th><th>Cảnh báo</th></tr>");
+    html.push_str(&format!(
+        "<table data-testid=overview>{}",
+        super::pages::head(&[
+            ("Mã", "Code"),
+            ("Điểm chi trả", "Pay point"),
+            ("Kỳ", "Period"),
+            ("Đã chi / tổng số người", "Paid / people"),
+            ("Tiến độ", "Progress"),
+            ("Đã chi (đ)", "Paid (đ)"),
+            ("Còn phải chi (đ)", "Left to pay (đ)"),
+            ("Thiết bị", "Devices"),
+            ("Đồng bộ gần nhất", "Last sync"),
+            ("Sự kiện", "Events"),
+            ("Cảnh báo", "Open flags"),
+        ])
+    ));
     for r in &d.rows {
         html.push_str(&format!(
             "<tr><td><a href=\"/diem/{}\">{}</a></td><td>{}</td><td>{}</td><td class=n>{} / {}</td><td class=n>{}</td><td class=n>{}</td>\
@@ -175,7 +215,7 @@ pub fn body(d: &PageData) -> String {
             money(r.paid_amount),
             money(r.total_due - r.paid_amount),
             r.devices,
-            escape(&r.last_sync_at.as_deref().map_or("chưa".to_string(), date_time)),
+            escape(&r.last_sync_at.as_deref().map_or(tr("chưa", "never").to_string(), date_time)),
             r.events,
             if r.flags > 0 { " flag" } else { "" },
             r.flags,
@@ -183,7 +223,10 @@ pub fn body(d: &PageData) -> String {
     }
     report_section(&mut html, &d.missing);
     flags_by_kind(&mut html, &d.flags);
-    html.push_str("</table><h2>Chờ xác minh</h2><p>Chỉ nhận qua người nhận thay hoặc tại nhà, chưa gặp tại quầy, nhiều kỳ liền. Xã xác minh rồi ghi ở trang <a href=\"/cho-quyet-dinh\">Chờ quyết định</a>.</p><table data-testid=to-confirm><tr><th>Điểm</th><th>Mã đối tượng</th><th>Các kỳ không gặp</th><th>Từ lúc</th></tr>");
+    html.push_str(tr(
+        "</table><h2>Chờ xác minh</h2><p>Chỉ nhận qua người nhận thay hoặc tại nhà, chưa gặp tại quầy, nhiều kỳ liền. Xã xác minh rồi ghi ở trang <a href=\"/cho-quyet-dinh\">Chờ quyết định</a>.</p><table data-testid=to-confirm><tr><th>Điểm</th><th>Mã đối tượng</th><th>Các kỳ không gặp</th><th>Từ lúc</th></tr>",
+        "</table><h2>Proof of life</h2><p>Paid only through a proxy or at home, not seen at the counter, for several periods. The commune checks, then records it on the <a href=\"/cho-quyet-dinh\">Decisions</a> page.</p><table data-testid=to-confirm><tr><th>Pay point</th><th>Beneficiary</th><th>Periods unseen</th><th>Since</th></tr>",
+    ));
     for h in &d.holds {
         html.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -209,7 +252,10 @@ pub fn body(d: &PageData) -> String {
 
 /// The open flags grouped by kind, with the money at stake: where the office starts.
 fn flags_by_kind(html: &mut String, flags: &[crate::FlagRow]) {
-    html.push_str("</table><h2>Cảnh báo chưa xử lý theo loại</h2><p><a href=\"/canh-bao\">Xử lý cảnh báo</a></p><table data-testid=flags-by-kind><tr><th>Loại</th><th>Số cảnh báo</th><th>Số tiền cần kiểm tra (đ)</th></tr>");
+    html.push_str(tr(
+        "</table><h2>Cảnh báo chưa xử lý theo loại</h2><p><a href=\"/canh-bao\">Xử lý cảnh báo</a></p><table data-testid=flags-by-kind><tr><th>Loại</th><th>Số cảnh báo</th><th>Số tiền cần kiểm tra (đ)</th></tr>",
+        "</table><h2>Open flags by kind</h2><p><a href=\"/canh-bao\">Resolve flags</a></p><table data-testid=flags-by-kind><tr><th>Kind</th><th>Flags</th><th>Money to check (đ)</th></tr>",
+    ));
     for k in crate::reports::open_by_kind(flags) {
         html.push_str(&format!(
             "<tr><td class=flag>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
@@ -222,7 +268,10 @@ fn flags_by_kind(html: &mut String, flags: &[crate::FlagRow]) {
 
 /// Every open flag, with its amount.
 fn flag_list(html: &mut String, flags: &[crate::FlagRow]) {
-    html.push_str("</table><h2>Cảnh báo cần xử lý</h2><table data-testid=flags><tr><th>Điểm</th><th>Loại</th><th>Mã đối tượng</th><th>Kỳ</th><th>Số tiền (đ)</th><th>Chi tiết</th><th>Lúc</th></tr>");
+    html.push_str(tr(
+        "</table><h2>Cảnh báo cần xử lý</h2><table data-testid=flags><tr><th>Điểm</th><th>Loại</th><th>Mã đối tượng</th><th>Kỳ</th><th>Số tiền (đ)</th><th>Chi tiết</th><th>Lúc</th></tr>",
+        "</table><h2>Open flags</h2><table data-testid=flags><tr><th>Pay point</th><th>Kind</th><th>Beneficiary</th><th>Period</th><th>Amount (đ)</th><th>Detail</th><th>When</th></tr>",
+    ));
     for f in flags.iter().filter(|f| f.closed.is_none()) {
         html.push_str(&format!(
             "<tr><td>{}</td><td class=flag>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td><td>{}</td></tr>",

@@ -3,8 +3,10 @@
 //! Vietnamese papers write them ([`super::format`]).
 
 use super::format::{date, date_time, escape, flag_kind, money, percent, period};
+use super::lang::{lang, tr, Lang};
 use super::Viewer;
 use crate::audit::AuditRow;
+use crate::resolution::Resolution;
 use crate::staff::{Power, Session, StaffRow, MIN_PASSWORD_CHARS};
 
 /// The app's look: one small style sheet in the page, nothing fetched from anywhere.
@@ -34,38 +36,43 @@ pub fn layout(title: &str, viewer: Option<&Viewer>, office: &str, body: &str) ->
         format!(" — {}", escape(office))
     };
     format!(
-        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
          <title>{}{office} — Sổ chi trả</title><style>{STYLE}</style></head><body>{header}<main>{body}</main></body></html>",
+        if lang() == Lang::En { "en" } else { "vi" },
         escape(title)
     )
 }
 
 fn header(v: &Viewer, office: &str) -> String {
     let mut links = vec![
-        ("/", "Tổng quan"),
-        ("/danh-sach", "Danh sách chi trả"),
-        ("/canh-bao", "Cảnh báo"),
-        ("/cho-quyet-dinh", "Chờ quyết định"),
-        ("/quyet-toan", "Quyết toán"),
+        ("/", tr("Tổng quan", "Overview")),
+        ("/danh-sach", tr("Danh sách chi trả", "Rolls")),
+        ("/canh-bao", tr("Cảnh báo", "Flags")),
+        ("/cho-quyet-dinh", tr("Chờ quyết định", "Decisions")),
+        ("/quyet-toan", tr("Quyết toán", "Settlement")),
     ];
     let who = match v {
         Viewer::Monitor => {
-            "<span class=who>Chỉ xem (trang theo dõi) · <a href=\"/dang-nhap\">Đăng nhập</a></span>"
-                .to_string()
+            format!(
+                "<span class=who>{} · <a href=\"/dang-nhap\">{}</a></span>",
+                tr("Chỉ xem (trang theo dõi)", "Read-only (monitoring)"),
+                tr("Đăng nhập", "Sign in")
+            )
         }
         Viewer::Staff(s, _) => {
-            links.insert(1, ("/bao-giam", "Báo giảm"));
-            links.push(("/kiem-tra-giay", "Kiểm tra giấy in"));
+            links.insert(1, ("/bao-giam", tr("Báo giảm", "Stops")));
+            links.push(("/kiem-tra-giay", tr("Kiểm tra giấy in", "Check paper")));
             if s.staff.role.may(Power::Administer) {
-                links.push(("/tai-khoan", "Tài khoản"));
-                links.push(("/thiet-lap", "Thiết lập"));
-                links.push(("/nhat-ky", "Nhật ký"));
+                links.push(("/tai-khoan", tr("Tài khoản", "Accounts")));
+                links.push(("/thiet-lap", tr("Thiết lập", "Settings")));
+                links.push(("/nhat-ky", tr("Nhật ký", "Audit log")));
             }
             format!(
-                "<span class=who data-testid=who>{} ({}) <form method=post action=\"/dang-xuat\">{}<button type=submit>Đăng xuất</button></form></span>",
+                "<span class=who data-testid=who>{} ({}) <form method=post action=\"/dang-xuat\">{}<button type=submit>{}</button></form></span>",
                 escape(&s.staff.name),
-                s.staff.role.label(),
-                csrf_field(s)
+                role_label(s.staff.role),
+                csrf_field(s),
+                tr("Đăng xuất", "Sign out")
             )
         }
     };
@@ -73,10 +80,34 @@ fn header(v: &Viewer, office: &str) -> String {
         .iter()
         .map(|(href, label)| format!("<a href=\"{href}\">{label}</a>"))
         .collect();
+    // The other language, always named in itself.
+    let other = match lang() {
+        Lang::Vi => "<a href=\"/ngon-ngu?l=en\" data-testid=lang>English</a>",
+        Lang::En => "<a href=\"/ngon-ngu?l=vi\" data-testid=lang>Tiếng Việt</a>",
+    };
     format!(
-        "<header><strong>Sổ chi trả — {}</strong><nav>{nav}</nav>{who}</header>",
+        "<header><strong>Sổ chi trả — {}</strong><nav>{nav}</nav>{other}{who}</header>",
         escape(office)
     )
+}
+
+/// A table's header row, each column in the request's language.
+pub(crate) fn head(columns: &[(&'static str, &'static str)]) -> String {
+    let cells: String = columns
+        .iter()
+        .map(|(vi, en)| format!("<th>{}</th>", tr(vi, en)))
+        .collect();
+    format!("<tr>{cells}</tr>")
+}
+
+/// A role's name in the request's language.
+pub(crate) fn role_label(role: crate::staff::Role) -> &'static str {
+    use crate::staff::Role;
+    match role {
+        Role::Viewer => tr("Xem", "Viewer"),
+        Role::Officer => tr("Cán bộ nghiệp vụ", "Officer"),
+        Role::Admin => tr("Quản trị", "Administrator"),
+    }
 }
 
 /// The hidden field every form of a session carries.
@@ -98,39 +129,72 @@ pub fn sign_in(csrf: &str, login: &str, error: &str) -> String {
         )
     };
     let body = format!(
-        "<h1>Đăng nhập</h1>{error}<form class=box method=post action=\"/dang-nhap\">\
+        "<h1>{title}</h1>{error}<form class=box method=post action=\"/dang-nhap\">\
          <input type=hidden name=csrf value=\"{}\">\
-         <label for=login>Tên đăng nhập</label><input id=login name=login autocomplete=username required value=\"{}\">\
-         <label for=password>Mật khẩu</label><input id=password name=password type=password autocomplete=current-password required>\
-         <button type=submit id=sign-in>Đăng nhập</button>\
-         <p class=note>Nhập sai 5 lần liền thì tài khoản bị khóa 15 phút. Quên mật khẩu: nhờ quản trị viên đặt lại.</p></form>",
+         <label for=login>{}</label><input id=login name=login autocomplete=username required value=\"{}\">\
+         <label for=password>{}</label><input id=password name=password type=password autocomplete=current-password required>\
+         <button type=submit id=sign-in>{title}</button>\
+         <p class=note>{}</p></form><p>{}</p>",
         escape(csrf),
-        escape(login)
+        tr("Tên đăng nhập", "Login"),
+        escape(login),
+        tr("Mật khẩu", "Password"),
+        tr(
+            "Nhập sai 5 lần liền thì tài khoản bị khóa 15 phút. Quên mật khẩu: nhờ quản trị viên đặt lại.",
+            "Five wrong passwords in a row lock the account for 15 minutes. Forgotten password: ask an administrator to set a new one."
+        ),
+        match lang() {
+            Lang::Vi => "<a href=\"/ngon-ngu?l=en&amp;ve=/dang-nhap\" data-testid=lang>English</a>",
+            Lang::En => "<a href=\"/ngon-ngu?l=vi&amp;ve=/dang-nhap\" data-testid=lang>Tiếng Việt</a>",
+        },
+        title = tr("Đăng nhập", "Sign in"),
     );
-    layout("Đăng nhập", None, "", &body)
+    layout(tr("Đăng nhập", "Sign in"), None, "", &body)
 }
 
 /// The stops: the form to record one (for those who may decide), and every stop known.
 pub fn stops(session: Option<&Session>, stops: &[crate::admin::StopRow], outcome: &str) -> String {
-    let mut html = format!("<h1>Báo giảm</h1>{outcome}");
+    let mut html = format!("<h1>{}</h1>{outcome}", tr("Báo giảm", "Stops"));
     if let Some(s) = session.filter(|s| s.staff.role.may(Power::Decide)) {
         html.push_str(&format!(
             "<form class=box method=post action=\"/bao-giam\" data-testid=stop-form>{}\
-             <label for=pay_point>Mã điểm chi trả</label><input id=pay_point name=pay_point required>\
-             <label for=code>Mã đối tượng</label><input id=code name=code required>\
-             <label for=reason>Lý do</label><select id=reason name=reason>\
-             <option value=death>Chết</option><option value=moved>Chuyển đi nơi khác</option><option value=other>Lý do khác</option></select>\
-             <label for=date>Ngày (chết, chuyển đi…)</label><input id=date name=date type=date>\
-             <label for=note>Ghi chú (giấy tờ, ai báo)</label><input id=note name=note>\
-             <button type=submit id=record-stop>Ghi báo giảm</button>\
-             <p class=note>Thiết bị của điểm chi trả nhận ở lần đồng bộ sau và dừng chi ngay cho người này.</p></form>",
-            csrf_field(s)
+             <label for=pay_point>{}</label><input id=pay_point name=pay_point required>\
+             <label for=code>{}</label><input id=code name=code required>\
+             <label for=reason>{}</label><select id=reason name=reason>\
+             <option value=death>{}</option><option value=moved>{}</option><option value=other>{}</option></select>\
+             <label for=date>{}</label><input id=date name=date type=date>\
+             <label for=note>{}</label><input id=note name=note>\
+             <button type=submit id=record-stop>{}</button>\
+             <p class=note>{}</p></form>",
+            csrf_field(s),
+            tr("Mã điểm chi trả", "Pay point code"),
+            tr("Mã đối tượng", "Beneficiary code"),
+            tr("Lý do", "Reason"),
+            stop_reason("death"),
+            stop_reason("moved"),
+            stop_reason("other"),
+            tr("Ngày (chết, chuyển đi…)", "Date (of death, of the move…)"),
+            tr("Ghi chú (giấy tờ, ai báo)", "Note (papers, who reported it)"),
+            tr("Ghi báo giảm", "Record the stop"),
+            tr(
+                "Thiết bị của điểm chi trả nhận ở lần đồng bộ sau và dừng chi ngay cho người này.",
+                "The pay point's devices receive it at their next sync and stop paying this person at once."
+            ),
         ));
     }
-    html.push_str("<h2>Đã báo giảm</h2><table data-testid=stops><tr><th>Điểm</th><th>Mã đối tượng</th><th>Lý do</th><th>Ngày</th><th>Nguồn</th></tr>");
+    html.push_str(&format!(
+        "<h2>{}</h2><table data-testid=stops>{}",
+        tr("Đã báo giảm", "Stops recorded"),
+        head(&[
+            ("Điểm", "Pay point"),
+            ("Mã đối tượng", "Beneficiary"),
+            ("Lý do", "Reason"),
+            ("Ngày", "Date"),
+            ("Nguồn", "Source"),
+        ])
+    ));
     for r in stops {
-        let reason = paypoint::stop::StopReason::parse(&r.reason)
-            .map_or(r.reason.clone(), |s| s.label_vi().to_string());
+        let reason = stop_reason(&r.reason);
         html.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&r.pay_point),
@@ -138,14 +202,25 @@ pub fn stops(session: Option<&Session>, stops: &[crate::admin::StopRow], outcome
             escape(&reason),
             escape(&r.date.as_deref().map_or("—".to_string(), date)),
             if r.by_office {
-                "đơn vị quản lý"
+                tr("đơn vị quản lý", "managing office")
             } else {
-                "điểm chi trả báo"
+                tr("điểm chi trả báo", "reported by the pay point")
             }
         ));
     }
     html.push_str("</table>");
     html
+}
+
+/// A stop's reason in the request's language (the stored code if unknown).
+pub(crate) fn stop_reason(reason: &str) -> String {
+    match (paypoint::stop::StopReason::parse(reason), lang()) {
+        (Some(r), Lang::Vi) => r.label_vi().to_string(),
+        (Some(paypoint::stop::StopReason::Death), Lang::En) => "Death".to_string(),
+        (Some(paypoint::stop::StopReason::Moved), Lang::En) => "Moved away".to_string(),
+        (Some(paypoint::stop::StopReason::Other), Lang::En) => "Other reason".to_string(),
+        (None, _) => reason.to_string(),
+    }
 }
 
 /// The consolidated settlement on screen, with its downloads.
@@ -156,14 +231,34 @@ pub fn settlement(rows: &[crate::SettlementRow], ky: &str) -> String {
         format!("?ky={}", escape(ky))
     };
     let mut html = format!(
-        "<h1>Quyết toán tổng hợp</h1><form method=get action=\"/quyet-toan\">Kỳ (YYYY-MM, để trống: mọi kỳ) \
-         <input name=ky value=\"{}\" size=8> <button type=submit>Xem</button></form>\
-         <p>Tải về: <a href=\"/quyet-toan.pdf{q}\" data-testid=settlement-pdf>bảng PDF (in và ký)</a> · \
+        "<h1>{}</h1><form method=get action=\"/quyet-toan\">{} \
+         <input name=ky value=\"{}\" size=8> <button type=submit>{}</button></form>\
+         <p>{} <a href=\"/quyet-toan.pdf{q}\" data-testid=settlement-pdf>{}</a> · \
          <a href=\"/quyet-toan.xlsx{q}\" data-testid=settlement-xlsx>Excel (.xlsx)</a> · \
          <a href=\"/quyet-toan.csv{q}\" data-testid=settlement-csv>CSV</a></p>\
-         <table data-testid=settlement><tr><th>Điểm</th><th>Tên</th><th>Kỳ</th><th>Số người</th><th>Phải chi (đ)</th>\
-         <th>Đã chi (đ)</th><th>Tỷ lệ</th><th>Chưa chi (đ)</th><th>Báo giảm</th><th>Cảnh báo</th><th>Tiền cần kiểm tra (đ)</th></tr>",
-        escape(ky)
+         <table data-testid=settlement>{}",
+        tr("Quyết toán tổng hợp", "Consolidated settlement"),
+        tr(
+            "Kỳ (YYYY-MM, để trống: mọi kỳ)",
+            "Period (YYYY-MM, empty: every period)"
+        ),
+        escape(ky),
+        tr("Xem", "Show"),
+        tr("Tải về:", "Download:"),
+        tr("bảng PDF (in và ký)", "PDF (to print and sign)"),
+        head(&[
+            ("Điểm", "Pay point"),
+            ("Tên", "Name"),
+            ("Kỳ", "Period"),
+            ("Số người", "People"),
+            ("Phải chi (đ)", "Due (đ)"),
+            ("Đã chi (đ)", "Paid (đ)"),
+            ("Tỷ lệ", "Share"),
+            ("Chưa chi (đ)", "Unpaid (đ)"),
+            ("Báo giảm", "Stops"),
+            ("Cảnh báo", "Flags"),
+            ("Tiền cần kiểm tra (đ)", "To check (đ)"),
+        ])
     );
     for r in rows {
         html.push_str(&format!(
@@ -188,15 +283,30 @@ pub fn settlement(rows: &[crate::SettlementRow], ky: &str) -> String {
 
 /// The office's audit log, newest first.
 pub fn audit(rows: &[AuditRow]) -> String {
-    let mut html = String::from(
-        "<h1>Nhật ký của đơn vị</h1><p class=note>Mọi thao tác trên trang này và trên dòng lệnh của máy chủ, mọi lần đăng nhập (kể cả sai). Không sửa, không xóa được.</p>\
-         <table data-testid=audit><tr><th>Lúc</th><th>Ai</th><th>Việc</th><th>Chi tiết</th><th>Từ đâu</th></tr>",
+    let mut html = format!(
+        "<h1>{}</h1><p class=note>{}</p><table data-testid=audit>{}",
+        tr("Nhật ký của đơn vị", "The office's audit log"),
+        tr(
+            "Mọi thao tác trên trang này và trên dòng lệnh của máy chủ, mọi lần đăng nhập (kể cả sai). Không sửa, không xóa được.",
+            "Every action on these pages and at the hub's command line, every sign-in (failed ones too). Never changed, never deleted."
+        ),
+        head(&[
+            ("Lúc", "When"),
+            ("Ai", "Who"),
+            ("Việc", "Action"),
+            ("Chi tiết", "Detail"),
+            ("Từ đâu", "From"),
+        ])
     );
     for r in rows {
         html.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&date_time(&r.at)),
-            escape(r.login.as_deref().unwrap_or("(dòng lệnh)")),
+            escape(
+                r.login
+                    .as_deref()
+                    .unwrap_or(tr("(dòng lệnh)", "(command line)"))
+            ),
             escape(&r.action),
             escape(&r.detail),
             escape(&r.from),
@@ -209,15 +319,28 @@ pub fn audit(rows: &[AuditRow]) -> String {
 /// The office's accounts, with the administrator's forms.
 pub fn staff(session: &Session, rows: &[StaffRow], outcome: &str) -> String {
     let mut html = format!(
-        "<h1>Tài khoản của đơn vị</h1>{outcome}<table data-testid=staff><tr><th>Tên đăng nhập</th><th>Họ tên</th><th>Quyền</th><th>Tình trạng</th><th>Tạo lúc</th><th></th></tr>"
+        "<h1>{}</h1>{outcome}<table data-testid=staff>{}",
+        tr("Tài khoản của đơn vị", "The office's accounts"),
+        head(&[
+            ("Tên đăng nhập", "Login"),
+            ("Họ tên", "Name"),
+            ("Quyền", "Role"),
+            ("Tình trạng", "State"),
+            ("Tạo lúc", "Created"),
+            ("", ""),
+        ])
     );
     for r in rows {
         let state = if r.disabled {
-            "vô hiệu hóa".to_string()
+            tr("vô hiệu hóa", "disabled").to_string()
         } else if let Some(t) = r.locked_until {
-            format!("khóa đến {}", super::format::unix_date_time(t))
+            format!(
+                "{} {}",
+                tr("khóa đến", "locked until"),
+                super::format::unix_date_time(t)
+            )
         } else {
-            "đang dùng".to_string()
+            tr("đang dùng", "in use").to_string()
         };
         let button = |what: &str, label: &str| {
             format!(
@@ -227,33 +350,48 @@ pub fn staff(session: &Session, rows: &[StaffRow], outcome: &str) -> String {
                 escape(&r.staff.login)
             )
         };
+        let disable = tr("Vô hiệu hóa", "Disable");
         let actions = if r.disabled {
-            button("enable", "Cho dùng lại")
+            button("enable", tr("Cho dùng lại", "Enable"))
         } else if r.locked_until.is_some() {
-            button("unlock", "Mở khóa") + &button("disable", "Vô hiệu hóa")
+            button("unlock", tr("Mở khóa", "Unlock")) + &button("disable", disable)
         } else {
-            button("disable", "Vô hiệu hóa")
+            button("disable", disable)
         };
         html.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{actions}</td></tr>",
             escape(&r.staff.login),
             escape(&r.staff.name),
-            r.staff.role.label(),
+            role_label(r.staff.role),
             state,
             escape(&date_time(&r.created_at)),
         ));
     }
     html.push_str(&format!(
-        "</table><h2>Thêm tài khoản</h2><form class=box method=post action=\"/tai-khoan\" data-testid=add-staff>{}\
+        "</table><h2>{}</h2><form class=box method=post action=\"/tai-khoan\" data-testid=add-staff>{}\
          <input type=hidden name=what value=add>\
-         <label for=login>Tên đăng nhập</label><input id=login name=login required>\
-         <label for=name>Họ tên</label><input id=name name=name required>\
-         <label for=role>Quyền</label><select id=role name=role><option value=viewer>Xem</option>\
-         <option value=officer>Cán bộ nghiệp vụ (phát hành danh sách, báo giảm, xác minh)</option>\
-         <option value=admin>Quản trị (cả tài khoản, điểm chi trả, thiết bị)</option></select>\
-         <label for=password>Mật khẩu ban đầu (ít nhất {MIN_PASSWORD_CHARS} ký tự)</label><input id=password name=password type=password autocomplete=new-password required>\
-         <button type=submit>Thêm</button></form>",
-        csrf_field(session)
+         <label for=login>{}</label><input id=login name=login required>\
+         <label for=name>{}</label><input id=name name=name required>\
+         <label for=role>{}</label><select id=role name=role><option value=viewer>{}</option>\
+         <option value=officer>{}</option><option value=admin>{}</option></select>\
+         <label for=password>{} ({MIN_PASSWORD_CHARS}+)</label><input id=password name=password type=password autocomplete=new-password required>\
+         <button type=submit>{}</button></form>",
+        tr("Thêm tài khoản", "Add an account"),
+        csrf_field(session),
+        tr("Tên đăng nhập", "Login"),
+        tr("Họ tên", "Full name"),
+        tr("Quyền", "Role"),
+        tr("Xem", "Viewer"),
+        tr(
+            "Cán bộ nghiệp vụ (phát hành danh sách, báo giảm, xác minh)",
+            "Officer (publishes rolls, records stops, confirms)"
+        ),
+        tr(
+            "Quản trị (cả tài khoản, điểm chi trả, thiết bị)",
+            "Administrator (also accounts, pay points, devices)"
+        ),
+        tr("Mật khẩu ban đầu, số ký tự", "First password, characters"),
+        tr("Thêm", "Add"),
     ));
     html
 }
@@ -262,8 +400,14 @@ pub fn staff(session: &Session, rows: &[StaffRow], outcome: &str) -> String {
 /// those who may decide), then the ones closed, with how and why.
 pub fn flags(session: Option<&Session>, flags: &[crate::FlagRow], outcome: &str) -> String {
     let mut html = format!(
-        "<h1>Cảnh báo</h1>{outcome}<h2>Chưa xử lý, theo loại</h2><table data-testid=open-by-kind>\
-         <tr><th>Loại</th><th>Số cảnh báo</th><th>Số tiền cần kiểm tra (đ)</th></tr>"
+        "<h1>{}</h1>{outcome}<h2>{}</h2><table data-testid=open-by-kind>{}",
+        tr("Cảnh báo", "Flags"),
+        tr("Chưa xử lý, theo loại", "Open, by kind"),
+        head(&[
+            ("Loại", "Kind"),
+            ("Số cảnh báo", "Flags"),
+            ("Số tiền cần kiểm tra (đ)", "Money to check (đ)"),
+        ])
     );
     for k in crate::reports::open_by_kind(flags) {
         html.push_str(&format!(
@@ -274,15 +418,34 @@ pub fn flags(session: Option<&Session>, flags: &[crate::FlagRow], outcome: &str)
         ));
     }
     let decide = session.filter(|s| s.staff.role.may(Power::Decide));
-    html.push_str("</table><h2>Cần xử lý</h2><table data-testid=open-flags><tr><th>Số</th><th>Điểm</th><th>Loại</th><th>Mã đối tượng</th><th>Kỳ</th><th>Số tiền (đ)</th><th>Chi tiết</th><th>Lúc</th><th>Xử lý</th></tr>");
+    html.push_str(&format!(
+        "</table><h2>{}</h2><table data-testid=open-flags>{}",
+        tr("Cần xử lý", "To resolve"),
+        head(&[
+            ("Số", "No."),
+            ("Điểm", "Pay point"),
+            ("Loại", "Kind"),
+            ("Mã đối tượng", "Beneficiary"),
+            ("Kỳ", "Period"),
+            ("Số tiền (đ)", "Amount (đ)"),
+            ("Chi tiết", "Detail"),
+            ("Lúc", "When"),
+            ("Xử lý", "Resolution"),
+        ])
+    ));
     for f in flags.iter().filter(|f| f.closed.is_none()) {
         let form = decide.map_or(String::new(), |s| {
             format!(
                 "<form method=post action=\"/canh-bao\" data-testid=resolve-{id}>{}<input type=hidden name=id value={id}>\
-                 <select name=resolution><option value=recovered>Đã thu hồi tiền</option><option value=explained>Đã giải trình</option>\
-                 <option value=false_alarm>Cảnh báo nhầm</option></select> <input name=note placeholder=\"Ghi chú: đã kiểm tra gì\" required size=28> \
-                 <button type=submit>Ghi</button></form>",
+                 <select name=resolution><option value=recovered>{}</option><option value=explained>{}</option>\
+                 <option value=false_alarm>{}</option></select> <input name=note placeholder=\"{}\" required size=28> \
+                 <button type=submit>{}</button></form>",
                 csrf_field(s),
+                resolution(Resolution::Recovered),
+                resolution(Resolution::Explained),
+                resolution(Resolution::FalseAlarm),
+                tr("Ghi chú: đã kiểm tra gì", "Note: what was checked"),
+                tr("Ghi", "Record"),
                 id = f.id
             )
         });
@@ -298,7 +461,21 @@ pub fn flags(session: Option<&Session>, flags: &[crate::FlagRow], outcome: &str)
             escape(&date_time(&f.created_at)),
         ));
     }
-    html.push_str("</table><h2>Đã xử lý</h2><table data-testid=closed-flags><tr><th>Số</th><th>Điểm</th><th>Loại</th><th>Mã đối tượng</th><th>Số tiền (đ)</th><th>Kết quả</th><th>Ghi chú</th><th>Ai</th><th>Lúc</th></tr>");
+    html.push_str(&format!(
+        "</table><h2>{}</h2><table data-testid=closed-flags>{}",
+        tr("Đã xử lý", "Resolved"),
+        head(&[
+            ("Số", "No."),
+            ("Điểm", "Pay point"),
+            ("Loại", "Kind"),
+            ("Mã đối tượng", "Beneficiary"),
+            ("Số tiền (đ)", "Amount (đ)"),
+            ("Kết quả", "Resolution"),
+            ("Ghi chú", "Note"),
+            ("Ai", "Who"),
+            ("Lúc", "When"),
+        ])
+    ));
     for f in flags.iter().filter(|f| f.closed.is_some()) {
         let c = f.closed.as_ref().expect("filtered");
         html.push_str(&format!(
@@ -308,14 +485,23 @@ pub fn flags(session: Option<&Session>, flags: &[crate::FlagRow], outcome: &str)
             flag_kind(&f.flag.kind),
             escape(&f.flag.code),
             money(f.flag.amount.map_or(0, |d| d.as_i64())),
-            c.resolution.label(),
+            resolution(c.resolution),
             escape(&c.note),
-            escape(c.login.as_deref().unwrap_or("(dòng lệnh)")),
+            escape(c.login.as_deref().unwrap_or(tr("(dòng lệnh)", "(command line)"))),
             escape(&date_time(&c.resolved_at)),
         ));
     }
     html.push_str("</table>");
     html
+}
+
+/// How a flag was closed, in the request's language.
+pub(crate) fn resolution(r: Resolution) -> &'static str {
+    match r {
+        Resolution::Recovered => tr(r.label(), "Money recovered"),
+        Resolution::Explained => tr(r.label(), "Explained"),
+        Resolution::FalseAlarm => tr(r.label(), "False alarm"),
+    }
 }
 
 /// One decision's small form: the hidden fields, the inputs, the button.
@@ -348,13 +534,38 @@ pub fn decisions(
     let decide = session.filter(|s| s.staff.role.may(Power::Decide));
     let forms = |f: &dyn Fn(&Session) -> String| decide.map_or(String::new(), f);
     let mut html = format!(
-        "<h1>Chờ quyết định</h1>{outcome}<h2>Xác minh còn sống</h2><p class=note>Chỉ nhận qua người nhận thay hoặc tại nhà, chưa gặp tại quầy, nhiều kỳ liền. Thiết bị vẫn chi được nhưng cần PIN giám sát viên, cho đến khi xã xác minh.</p>\
-         <table data-testid=to-confirm><tr><th>Điểm</th><th>Mã đối tượng</th><th>Các kỳ không gặp</th><th>Từ lúc</th><th>Xác minh</th></tr>"
+        "<h1>{}</h1>{outcome}<h2>{}</h2><p class=note>{}</p><table data-testid=to-confirm>{}",
+        tr("Chờ quyết định", "Waiting for a decision"),
+        tr("Xác minh còn sống", "Proof of life"),
+        tr(
+            "Chỉ nhận qua người nhận thay hoặc tại nhà, chưa gặp tại quầy, nhiều kỳ liền. Thiết bị vẫn chi được nhưng cần PIN giám sát viên, cho đến khi xã xác minh.",
+            "Paid only through a proxy or at home, not seen at the counter, for several periods. The devices still pay them, with a supervisor's PIN, until the commune confirms."
+        ),
+        head(&[
+            ("Điểm", "Pay point"),
+            ("Mã đối tượng", "Beneficiary"),
+            ("Các kỳ không gặp", "Periods unseen"),
+            ("Từ lúc", "Since"),
+            ("Xác minh", "Confirm"),
+        ])
     );
     for h in holds {
         let form = forms(&|s| {
-            decision_form(s, "confirm_life", &h.pay_point, &h.code,
-                "<input name=note required size=30 placeholder=\"Ai xác minh, gặp ở đâu, giấy tờ gì\">", "Đã xác minh")
+            let input = format!(
+                "<input name=note required size=30 placeholder=\"{}\">",
+                tr(
+                    "Ai xác minh, gặp ở đâu, giấy tờ gì",
+                    "Who checked, where, which papers"
+                )
+            );
+            decision_form(
+                s,
+                "confirm_life",
+                &h.pay_point,
+                &h.code,
+                &input,
+                tr("Đã xác minh", "Confirmed alive"),
+            )
         });
         html.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{form}</td></tr>",
@@ -370,7 +581,27 @@ pub fn decisions(
             escape(&date_time(&h.raised_at)),
         ));
     }
-    html.push_str("</table><h2>Đề nghị nhận qua tài khoản ngân hàng</h2><table data-testid=account-requests><tr><th>Điểm</th><th>Mã đối tượng</th><th>Họ tên</th><th>Ngân hàng</th><th>Số tài khoản</th><th>Chủ tài khoản</th><th>Ngày đề nghị</th><th>Quyết định</th></tr>");
+    html.push_str(&format!(
+        "</table><h2>{}</h2><table data-testid=account-requests>{}",
+        tr(
+            "Đề nghị nhận qua tài khoản ngân hàng",
+            "Requests to be paid by bank account"
+        ),
+        head(&[
+            ("Điểm", "Pay point"),
+            ("Mã đối tượng", "Beneficiary"),
+            ("Họ tên", "Name"),
+            ("Ngân hàng", "Bank"),
+            ("Số tài khoản", "Account"),
+            ("Chủ tài khoản", "Holder"),
+            ("Ngày đề nghị", "Requested"),
+            ("Quyết định", "Decision"),
+        ])
+    ));
+    let why = format!(
+        "<input name=note required size=20 placeholder=\"{}\">",
+        tr("Lý do từ chối", "Why refused")
+    );
     for a in accounts {
         let form = forms(&|s| {
             decision_form(
@@ -378,15 +609,18 @@ pub fn decisions(
                 "confirm_account",
                 &a.pay_point,
                 &a.code,
-                "từ kỳ <input name=from type=month required>",
-                "Xác nhận",
+                &format!(
+                    "{} <input name=from type=month required>",
+                    tr("từ kỳ", "from")
+                ),
+                tr("Xác nhận", "Confirm"),
             ) + &decision_form(
                 s,
                 "refuse_account",
                 &a.pay_point,
                 &a.code,
-                "<input name=note required size=20 placeholder=\"Lý do từ chối\">",
-                "Từ chối",
+                &why,
+                tr("Từ chối", "Refuse"),
             )
         });
         html.push_str(&format!(
@@ -400,7 +634,19 @@ pub fn decisions(
             escape(&date(&a.requested_at)),
         ));
     }
-    html.push_str("</table><h2>Người nhận thay mới tại quầy</h2><table data-testid=counter-proxies><tr><th>Điểm</th><th>Mã đối tượng</th><th>Kỳ</th><th>Người nhận thay</th><th>Quan hệ</th><th>Giấy ủy quyền</th><th>Quyết định</th></tr>");
+    html.push_str(&format!(
+        "</table><h2>{}</h2><table data-testid=counter-proxies>{}",
+        tr("Người nhận thay mới tại quầy", "Proxies added at a counter"),
+        head(&[
+            ("Điểm", "Pay point"),
+            ("Mã đối tượng", "Beneficiary"),
+            ("Kỳ", "Period"),
+            ("Người nhận thay", "Proxy"),
+            ("Quan hệ", "Relationship"),
+            ("Giấy ủy quyền", "Authorisation"),
+            ("Quyết định", "Decision"),
+        ])
+    ));
     for p in proxies {
         let form = forms(&|s| {
             decision_form(
@@ -408,15 +654,18 @@ pub fn decisions(
                 "confirm_proxy",
                 &p.pay_point,
                 &p.code,
-                "<input name=note size=16 placeholder=\"Ghi chú\">",
-                "Xác nhận cho các tháng sau",
+                &format!(
+                    "<input name=note size=16 placeholder=\"{}\">",
+                    tr("Ghi chú", "Note")
+                ),
+                tr("Xác nhận cho các tháng sau", "Confirm for the months after"),
             ) + &decision_form(
                 s,
                 "refuse_proxy",
                 &p.pay_point,
                 &p.code,
-                "<input name=note required size=16 placeholder=\"Lý do từ chối\">",
-                "Từ chối",
+                &why,
+                tr("Từ chối", "Refuse"),
             )
         });
         html.push_str(&format!(

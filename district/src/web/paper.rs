@@ -10,6 +10,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::format::escape;
+use super::lang::tr;
 use super::pages::csrf_field;
 use super::{act, forged, from_addr, render, same_site, signed_in, Viewer};
 use crate::action::{Action, Done};
@@ -27,7 +28,7 @@ pub async fn paper_page(State(st): State<AppState>, headers: HeaderMap) -> Respo
     render(
         &st,
         &Viewer::Staff(session, token),
-        "Kiểm tra giấy in",
+        tr("Kiểm tra giấy in", "Check paper"),
         &body,
     )
     .await
@@ -35,24 +36,37 @@ pub async fn paper_page(State(st): State<AppState>, headers: HeaderMap) -> Respo
 
 fn page(s: &Session, result: &str) -> String {
     format!(
-        "<h1>Kiểm tra giấy in theo mã QR</h1>{result}<form class=box method=post action=\"/kiem-tra-giay\" data-testid=check-paper>{}\
-         <label for=text>Mã QR ở chân trang (quét bằng máy quét, hoặc gõ: bắt đầu bằng SCT1/)</label>\
-         <input id=text name=text autofocus required autocomplete=off>\
-         <button type=submit id=check>Kiểm tra</button>\
-         <p class=note>So với danh sách đơn vị quản lý đã phát hành và các lần chi trả, hủy chi, báo giảm mà máy chủ nhận được. Mỗi lần kiểm tra được ghi vào nhật ký.</p></form>",
-        csrf_field(s)
+        "<h1>{}</h1>{result}<form class=box method=post action=\"/kiem-tra-giay\" data-testid=check-paper>{}\
+         <label for=text>{}</label><input id=text name=text autofocus required autocomplete=off>\
+         <button type=submit id=check>{}</button><p class=note>{}</p></form>",
+        tr("Kiểm tra giấy in theo mã QR", "Check a printed page by its QR code"),
+        csrf_field(s),
+        tr(
+            "Mã QR ở chân trang (quét bằng máy quét, hoặc gõ: bắt đầu bằng SCT1/)",
+            "The QR code at the foot of the page (scan it, or type it: it starts with SCT1/)"
+        ),
+        tr("Kiểm tra", "Check"),
+        tr(
+            "So với danh sách đơn vị quản lý đã phát hành và các lần chi trả, hủy chi, báo giảm mà máy chủ nhận được. Mỗi lần kiểm tra được ghi vào nhật ký.",
+            "Compared with the roll the office published and the payouts, reversals and stops the hub received. Every check is kept in the audit log."
+        ),
     )
 }
 
 fn result(c: &PaperCheck) -> String {
     let mut html = if c.agrees {
         format!(
-            "<div class=ok role=status data-testid=paper-agrees><p><strong>Khớp</strong> với số liệu của đơn vị quản lý: {}.</p>",
+            "<div class=ok role=status data-testid=paper-agrees><p><strong>{}</strong>: {}.</p>",
+            tr(
+                "Khớp với số liệu của đơn vị quản lý",
+                "Agrees with the office's records"
+            ),
             escape(&c.page)
         )
     } else {
         let mut h = format!(
-            "<div class=err role=alert data-testid=paper-differs><p><strong>Không khớp</strong> ({} chỗ): {}.</p><ul>",
+            "<div class=err role=alert data-testid=paper-differs><p><strong>{}</strong> ({}): {}.</p><ul>",
+            tr("Không khớp", "Does not agree"),
             c.findings.len(),
             escape(&c.page)
         );
@@ -99,7 +113,7 @@ pub async fn check(
     let mut r = render(
         &st,
         &Viewer::Staff(session, token),
-        "Kiểm tra giấy in",
+        tr("Kiểm tra giấy in", "Check paper"),
         &body,
     )
     .await;

@@ -10,7 +10,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::format::{date_time, escape, flag_kind, money, percent, period};
+use super::lang::{lang, tr, Lang};
 use super::pages::csrf_field;
+use super::pages::head;
 use super::{
     act, blocking, forged, from_addr, render, same_site, signed_in, viewer, Outcome, Viewer,
 };
@@ -64,7 +66,8 @@ async fn answer(
         Err(r) => return r,
     };
     let body = page(&view, &devices, &flags, v.session(), query, &outcome.html());
-    let mut r = render(st, &v, &format!("Điểm {}", view.code), &body).await;
+    let title = format!("{} {}", tr("Điểm", "Pay point"), view.code);
+    let mut r = render(st, &v, &title, &body).await;
     *r.status_mut() = status;
     r
 }
@@ -107,20 +110,30 @@ pub async fn pay_point_action(
     let (status, outcome) = match act(&st, &session, from_addr(peer, &headers), action).await {
         Ok((s, _, Done::EnrolCode(c))) => (
             s,
-            Outcome::Done(format!(
-                "Mã đăng ký thiết bị của điểm {code}: {c} (dùng một lần, hạn 7 ngày). Đưa cho nhân viên điểm chi trả nhập ở máy mới; mã không hiện lại."
-            )),
+            Outcome::Done(match lang() {
+                Lang::Vi => format!(
+                    "Mã đăng ký thiết bị của điểm {code}: {c} (dùng một lần, hạn 7 ngày). Đưa cho nhân viên điểm chi trả nhập ở máy mới; mã không hiện lại."
+                ),
+                Lang::En => format!(
+                    "Enrolment code for a device of {code}: {c} (single use, valid 7 days). Give it to the pay point's clerk for the new device; it is not shown again."
+                ),
+            }),
         ),
         Ok((s, _, Done::Revoked(r))) => (
             s,
-            Outcome::Done(format!(
-                "Đã thu hồi máy {}: {} người chưa báo đã chi chuyển sang máy {} ở lần đồng bộ sau của máy đó.",
-                paypoint::device::short_id(&r.device),
-                r.moved.len(),
-                paypoint::device::short_id(&r.to)
-            )),
+            Outcome::Done({
+                let (lost, kept, n) = (
+                    paypoint::device::short_id(&r.device),
+                    paypoint::device::short_id(&r.to),
+                    r.moved.len(),
+                );
+                match lang() {
+                    Lang::Vi => format!("Đã thu hồi máy {lost}: {n} người chưa báo đã chi chuyển sang máy {kept} ở lần đồng bộ sau của máy đó."),
+                    Lang::En => format!("Device {lost} revoked: {n} people not reported paid go to device {kept} at its next sync."),
+                }
+            }),
         ),
-        Ok((s, _, _)) => (s, Outcome::Done("Đã ghi.".into())),
+        Ok((s, _, _)) => (s, Outcome::Done(tr("Đã ghi.", "Recorded.").into())),
         Err((s, o)) => (s, o),
     };
     answer(
@@ -136,11 +149,12 @@ pub async fn pay_point_action(
 
 fn standing(s: &Standing) -> String {
     match s {
-        Standing::Paid => "<span class=ok-text>Đã nhận</span>".to_string(),
-        Standing::Unpaid => "Chưa nhận".to_string(),
+        Standing::Paid => format!("<span class=ok-text>{}</span>", tr("Đã nhận", "Paid")),
+        Standing::Unpaid => tr("Chưa nhận", "Not paid").to_string(),
         Standing::Stopped(r) => format!(
-            "<span class=flag>Báo giảm: {}</span>",
-            paypoint::stop::StopReason::parse(r).map_or(escape(r), |s| s.label_vi().to_string())
+            "<span class=flag>{}: {}</span>",
+            tr("Báo giảm", "Stopped"),
+            escape(&super::pages::stop_reason(r))
         ),
     }
 }
@@ -162,25 +176,64 @@ fn page(
         .people
         .iter()
         .fold((0, 0), |(d, p), x| (d + x.due, p + x.paid));
+    let summary = match lang() {
+        Lang::Vi => format!(
+            "Kỳ {}: {} người trong danh sách. Tìm thấy {}, trong đó đã nhận {} ({} số tiền).",
+            v.period
+                .as_deref()
+                .map_or("— (chưa phát hành danh sách)".to_string(), period),
+            v.on_roll,
+            v.found,
+            paid.len(),
+            percent(paid_amount, due)
+        ),
+        Lang::En => format!(
+            "Period {}: {} people on the roll. {} found, {} of them paid ({} of the money).",
+            v.period
+                .as_deref()
+                .map_or("— (no roll published)".to_string(), period),
+            v.on_roll,
+            v.found,
+            paid.len(),
+            percent(paid_amount, due)
+        ),
+    };
     let mut html = format!(
-        "<h1>Điểm chi trả {} — {}</h1>{outcome}<p>Kỳ {}: {} người trong danh sách. Tìm thấy {}, trong đó đã nhận {} ({} số tiền).</p>\
-         <form method=get><input name=q value=\"{}\" placeholder=\"Tên, mã, thôn, số CCCD… (ví dụ: ng t huong)\" size=40 autofocus> <button type=submit>Tìm</button></form>",
+        "<h1>{} {} — {}</h1>{outcome}<p>{}</p>\
+         <form method=get><input name=q value=\"{}\" placeholder=\"{}\" size=40 autofocus> <button type=submit>{}</button></form>",
+        tr("Điểm chi trả", "Pay point"),
         escape(&v.code),
         escape(&v.name),
-        escape(&v.period.as_deref().map_or("— (chưa phát hành danh sách)".to_string(), period)),
-        v.on_roll,
-        v.found,
-        paid.len(),
-        percent(paid_amount, due),
+        escape(&summary),
         escape(query),
+        tr(
+            "Tên, mã, thôn, số CCCD… (ví dụ: ng t huong)",
+            "Name, code, village, ID card digits… (e.g. ng t huong)"
+        ),
+        tr("Tìm", "Search"),
     );
     if v.found > v.people.len() {
         html.push_str(&format!(
-            "<p class=note>Hiện {} người đầu; gõ thêm để thu hẹp.</p>",
-            v.people.len()
+            "<p class=note>{} {}; {}</p>",
+            tr("Hiện", "Showing the first"),
+            v.people.len(),
+            tr("gõ thêm để thu hẹp.", "type more to narrow it.")
         ));
     }
-    html.push_str("<table data-testid=people><tr><th>Mã</th><th>Họ tên</th><th>Thôn</th><th>Diện</th><th>Phải nhận (đ)</th><th>Đã nhận (đ)</th><th>Tình trạng</th><th>Người nhận thay</th><th>Tại nhà</th></tr>");
+    html.push_str(&format!(
+        "<table data-testid=people>{}",
+        head(&[
+            ("Mã", "Code"),
+            ("Họ tên", "Name"),
+            ("Thôn", "Village"),
+            ("Diện", "Category"),
+            ("Phải nhận (đ)", "Due (đ)"),
+            ("Đã nhận (đ)", "Paid (đ)"),
+            ("Tình trạng", "State"),
+            ("Người nhận thay", "Proxy"),
+            ("Tại nhà", "At home"),
+        ])
+    ));
     for p in &v.people {
         html.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -192,7 +245,7 @@ fn page(
             money(p.paid),
             standing(&p.standing),
             escape(p.proxy.as_deref().unwrap_or("")),
-            if p.home_delivery { "có" } else { "" },
+            if p.home_delivery { tr("có", "yes") } else { "" },
         ));
     }
     html.push_str("</table>");
@@ -204,10 +257,24 @@ fn page(
 }
 
 fn visits(html: &mut String, v: &PayPointView) {
-    html.push_str("<h2>Lần đến nhà trong kỳ</h2><table data-testid=visits><tr><th>Mã đối tượng</th><th>Kết quả</th><th>Ghi chú</th><th>Lúc</th></tr>");
+    html.push_str(&format!(
+        "<h2>{}</h2><table data-testid=visits>{}",
+        tr("Lần đến nhà trong kỳ", "Home visits in the period"),
+        head(&[
+            ("Mã đối tượng", "Beneficiary"),
+            ("Kết quả", "Outcome"),
+            ("Ghi chú", "Note"),
+            ("Lúc", "When"),
+        ])
+    ));
     for x in &v.visits {
-        let outcome = paypoint::model::VisitOutcome::parse(&x.outcome)
-            .map_or(x.outcome.clone(), |o| o.label_vi().to_string());
+        let outcome =
+            paypoint::model::VisitOutcome::parse(&x.outcome).map_or(x.outcome.clone(), |o| {
+                match lang() {
+                    Lang::Vi => o.label_vi().to_string(),
+                    Lang::En => o.as_str().replace('_', " "),
+                }
+            });
         html.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&x.code),
@@ -220,7 +287,18 @@ fn visits(html: &mut String, v: &PayPointView) {
 }
 
 fn open_flags(html: &mut String, flags: &[FlagRow]) {
-    html.push_str("<h2>Cảnh báo chưa xử lý</h2><p><a href=\"/canh-bao\">Xử lý ở trang Cảnh báo</a></p><table data-testid=pay-point-flags><tr><th>Số</th><th>Loại</th><th>Mã đối tượng</th><th>Số tiền (đ)</th><th>Chi tiết</th></tr>");
+    html.push_str(&format!(
+        "<h2>{}</h2><p><a href=\"/canh-bao\">{}</a></p><table data-testid=pay-point-flags>{}",
+        tr("Cảnh báo chưa xử lý", "Open flags"),
+        tr("Xử lý ở trang Cảnh báo", "Resolve them on the Flags page"),
+        head(&[
+            ("Số", "No."),
+            ("Loại", "Kind"),
+            ("Mã đối tượng", "Beneficiary"),
+            ("Số tiền (đ)", "Amount (đ)"),
+            ("Chi tiết", "Detail"),
+        ])
+    ));
     for f in flags.iter().filter(|f| f.closed.is_none()) {
         html.push_str(&format!(
             "<tr><td class=n>{}</td><td class=flag>{}</td><td>{}</td><td class=n>{}</td><td>{}</td></tr>",
@@ -241,27 +319,39 @@ fn devices_section(
     code: &str,
 ) {
     let admin = session.filter(|s| s.staff.role.may(Power::Administer));
-    html.push_str("<h2>Thiết bị</h2><table data-testid=devices><tr><th>Máy</th><th>Giữ</th><th>Sự kiện</th><th>Đồng bộ gần nhất</th><th>Tình trạng</th></tr>");
+    html.push_str(&format!(
+        "<h2>{}</h2><table data-testid=devices>{}",
+        tr("Thiết bị", "Devices"),
+        head(&[
+            ("Máy", "Device"),
+            ("Giữ", "Holds"),
+            ("Sự kiện", "Events"),
+            ("Đồng bộ gần nhất", "Last sync"),
+            ("Tình trạng", "State"),
+        ])
+    ));
     for d in devices {
         html.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&d.short_id),
             if d.holds_all {
-                "mọi người chưa giao"
+                tr("mọi người chưa giao", "everyone not handed over")
             } else {
-                "người được giao"
+                tr("người được giao", "the people handed to it")
             },
             d.events,
             escape(
                 &d.last_sync_at
                     .as_deref()
-                    .map_or("chưa".to_string(), date_time)
+                    .map_or(tr("chưa", "never").to_string(), date_time)
             ),
             d.revoked_at
                 .as_deref()
-                .map_or("đang dùng".to_string(), |at| format!(
-                    "đã thu hồi {}, giao cho máy {}",
+                .map_or(tr("đang dùng", "in use").to_string(), |at| format!(
+                    "{} {}, {} {}",
+                    tr("đã thu hồi", "revoked"),
                     date_time(at),
+                    tr("giao cho máy", "people moved to"),
                     escape(d.revoked_to.as_deref().unwrap_or("?"))
                 )),
         ));
@@ -270,27 +360,52 @@ fn devices_section(
     if let Some(s) = admin {
         html.push_str(&format!(
             "<form method=post action=\"/diem/{c}\" data-testid=enrol-code>{f}<input type=hidden name=what value=enrol_code>\
-             <button type=submit id=enrol-code>Cấp mã đăng ký thiết bị mới</button></form>\
+             <button type=submit id=enrol-code>{}</button></form>\
              <form class=box method=post action=\"/diem/{c}\" data-testid=revoke>{f}<input type=hidden name=what value=revoke>\
-             <p>Thu hồi máy mất hoặc hỏng: người máy đó giữ mà chưa báo đã chi chuyển sang máy còn lại, và được ghi là chưa chắc đã nhận để xã kiểm tra trên giấy.</p>\
-             <label for=device>Máy thu hồi (8 ký tự cuối)</label><input id=device name=device required>\
-             <label for=to>Giao cho máy</label><input id=to name=to required><button type=submit>Thu hồi</button></form>",
+             <p>{}</p><label for=device>{}</label><input id=device name=device required>\
+             <label for=to>{}</label><input id=to name=to required><button type=submit>{}</button></form>",
+            tr("Cấp mã đăng ký thiết bị mới", "Enrolment code for a new device"),
+            tr(
+                "Thu hồi máy mất hoặc hỏng: người máy đó giữ mà chưa báo đã chi chuyển sang máy còn lại, và được ghi là chưa chắc đã nhận để xã kiểm tra trên giấy.",
+                "Revoke a lost or broken device: the people it held and had not reported paid go to the device left, listed as possibly unpaid for the commune to check on paper."
+            ),
+            tr("Máy thu hồi (8 ký tự cuối)", "Device to revoke (last 8 characters)"),
+            tr("Giao cho máy", "Give its people to device"),
+            tr("Thu hồi", "Revoke"),
             c = escape(code),
             f = csrf_field(s)
         ));
     }
 }
 
+/// The columns of a list of roll versions.
+const ROLL_COLUMNS: [(&str, &str); 8] = [
+    ("Kỳ", "Period"),
+    ("Phiên bản", "Version"),
+    ("Số người", "People"),
+    ("Tổng tiền (đ)", "Total (đ)"),
+    ("Tệp", "File"),
+    ("Nạp lúc", "Uploaded"),
+    ("Phát hành", "Published"),
+    ("", ""),
+];
+
 fn rolls_section(html: &mut String, v: &PayPointView) {
-    html.push_str("<h2>Các phiên bản danh sách</h2><p><a href=\"/danh-sach\">Nạp danh sách mới</a></p><table data-testid=roll-versions><tr><th>Kỳ</th><th>Phiên bản</th><th>Số người</th><th>Tổng tiền (đ)</th><th>Tệp</th><th>Nạp lúc</th><th>Phát hành</th><th></th></tr>");
+    html.push_str(&format!(
+        "<h2>{}</h2><p><a href=\"/danh-sach\">{}</a></p><table data-testid=roll-versions>{}",
+        tr("Các phiên bản danh sách", "Roll versions"),
+        tr("Nạp danh sách mới", "Upload a new roll"),
+        head(&ROLL_COLUMNS)
+    ));
     for r in &v.rolls {
         let diff = if r.version > 1 {
             format!(
-                "<a href=\"/danh-sach/thay-doi?diem={}&ky={}&tu={}&den={}\">Thay đổi so với phiên bản {}</a>",
+                "<a href=\"/danh-sach/thay-doi?diem={}&amp;ky={}&amp;tu={}&amp;den={}\">{} {}</a>",
                 escape(&v.code),
                 escape(&r.period),
                 r.version - 1,
                 r.version,
+                tr("Thay đổi so với phiên bản", "Changes since version"),
                 r.version - 1
             )
         } else {
@@ -304,7 +419,11 @@ fn rolls_section(html: &mut String, v: &PayPointView) {
             money(r.total),
             escape(&r.source),
             escape(&date_time(&r.imported_at)),
-            escape(&r.published_at.as_deref().map_or("chưa".to_string(), date_time)),
+            escape(
+                &r.published_at
+                    .as_deref()
+                    .map_or(tr("chưa", "not yet").to_string(), date_time)
+            ),
         ));
     }
     html.push_str("</table>");

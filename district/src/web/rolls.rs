@@ -12,6 +12,7 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::format::{date_time, escape, money, period};
+use super::lang::{lang, tr, Lang};
 use super::pages::csrf_field;
 use super::{
     act, blocking, forged, from_addr, page_answer, render, same_site, signed_in, viewer, Outcome,
@@ -58,11 +59,27 @@ async fn answer(st: &AppState, v: Viewer, status: StatusCode, above: String) -> 
             Ok(r) => r,
             Err(r) => return r,
         };
-    let mut html = format!("<h1>Danh sách chi trả</h1>{above}");
+    let mut html = format!(
+        "<h1>{}</h1>{above}",
+        tr("Danh sách chi trả", "Payment rolls")
+    );
     if let Some(s) = v.session().filter(|s| s.staff.role.may(Power::Decide)) {
         html.push_str(&upload_form(s, &pay_points));
     }
-    html.push_str("<h2>Các phiên bản</h2><table data-testid=rolls><tr><th>Điểm</th><th>Kỳ</th><th>Phiên bản</th><th>Số người</th><th>Tổng tiền (đ)</th><th>Tệp</th><th>Nạp lúc</th><th>Phát hành</th></tr>");
+    html.push_str(&format!(
+        "<h2>{}</h2><table data-testid=rolls>{}",
+        tr("Các phiên bản", "Versions"),
+        super::pages::head(&[
+            ("Điểm", "Pay point"),
+            ("Kỳ", "Period"),
+            ("Phiên bản", "Version"),
+            ("Số người", "People"),
+            ("Tổng tiền (đ)", "Total (đ)"),
+            ("Tệp", "File"),
+            ("Nạp lúc", "Uploaded"),
+            ("Phát hành", "Published"),
+        ])
+    ));
     for r in &rolls {
         html.push_str(&format!(
             "<tr><td><a href=\"/diem/{c}\">{c}</a></td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -72,12 +89,16 @@ async fn answer(st: &AppState, v: Viewer, status: StatusCode, above: String) -> 
             money(r.total),
             escape(&r.source),
             escape(&date_time(&r.imported_at)),
-            escape(&r.published_at.as_deref().map_or("chưa".to_string(), date_time)),
+            escape(
+                &r.published_at
+                    .as_deref()
+                    .map_or(tr("chưa", "not yet").to_string(), date_time)
+            ),
             c = escape(&r.pay_point),
         ));
     }
     html.push_str("</table>");
-    let mut r = render(st, &v, "Danh sách chi trả", &html).await;
+    let mut r = render(st, &v, tr("Danh sách chi trả", "Rolls"), &html).await;
     *r.status_mut() = status;
     r
 }
@@ -96,12 +117,19 @@ fn upload_form(s: &Session, pay_points: &[(String, String)]) -> String {
         .collect();
     format!(
         "<form class=box method=post action=\"/danh-sach\" enctype=\"multipart/form-data\" data-testid=upload>{}\
-         <label for=pay_point>Điểm chi trả</label><select id=pay_point name=pay_point>{options}</select>\
-         <label for=period>Kỳ chi trả</label><input id=period name=period type=month required>\
-         <label for=file>Tệp danh sách (.xlsx, .xls, .ods, .csv)</label><input id=file name=file type=file accept=\".xlsx,.xls,.ods,.csv\" required>\
-         <button type=submit id=upload>Nạp và kiểm tra</button>\
-         <p class=note>Danh sách được kiểm tra như ở máy của điểm chi trả; lỗi ghi rõ dòng, cột. Nạp xong chưa phát hành: xem lại rồi bấm Phát hành.</p></form>",
-        csrf_field(s)
+         <label for=pay_point>{}</label><select id=pay_point name=pay_point>{options}</select>\
+         <label for=period>{}</label><input id=period name=period type=month required>\
+         <label for=file>{} (.xlsx, .xls, .ods, .csv)</label><input id=file name=file type=file accept=\".xlsx,.xls,.ods,.csv\" required>\
+         <button type=submit id=upload>{}</button><p class=note>{}</p></form>",
+        csrf_field(s),
+        tr("Điểm chi trả", "Pay point"),
+        tr("Kỳ chi trả", "Period"),
+        tr("Tệp danh sách", "Roll file"),
+        tr("Nạp và kiểm tra", "Upload and check"),
+        tr(
+            "Danh sách được kiểm tra như ở máy của điểm chi trả; lỗi ghi rõ dòng, cột. Nạp xong chưa phát hành: xem lại rồi bấm Phát hành.",
+            "The roll is checked as the pay point's computer checks it; each problem names its row and column. Once uploaded it is not yet published: look it over, then press Publish."
+        ),
     )
 }
 
@@ -161,7 +189,7 @@ async fn upload(
         Err(msg) => {
             return page_answer(
                 StatusCode::BAD_REQUEST,
-                "Không nạp được",
+                tr("Không nạp được", "Not uploaded"),
                 &Outcome::Refused(msg).html(),
             )
         }
@@ -171,7 +199,12 @@ async fn upload(
     }
     let v = Viewer::Staff(session.clone(), token);
     let Ok(p) = u.period.trim().parse::<paypoint::Period>() else {
-        let msg = format!("Kỳ “{}” không đọc được: chọn tháng chi trả.", u.period);
+        let msg = format!(
+            "{} “{}”: {}",
+            tr("Kỳ không đọc được", "Period cannot be read"),
+            u.period,
+            tr("chọn tháng chi trả.", "pick the month paid.")
+        );
         return answer(
             &st,
             v,
@@ -210,7 +243,7 @@ async fn upload(
         Ok(Err(HubError::Forbidden(m))) => {
             return page_answer(
                 StatusCode::FORBIDDEN,
-                "Không đủ quyền",
+                tr("Không đủ quyền", "Not allowed"),
                 &Outcome::Refused(m).html(),
             )
         }
@@ -234,9 +267,19 @@ fn problems(e: &paypoint::import::ImportError) -> String {
     let paypoint::import::ImportError::Problems(list, more) = e else {
         return Outcome::Refused(e.to_string()).html();
     };
-    let mut html = String::from(
-        "<div class=err role=alert data-testid=import-problems><p><strong>Danh sách không nạp được</strong> (không có gì thay đổi). Sửa tệp rồi nạp lại:</p>\
-         <table><tr><th>Tệp</th><th>Trang tính</th><th>Dòng</th><th>Cột</th><th>Lỗi</th></tr>",
+    let mut html = format!(
+        "<div class=err role=alert data-testid=import-problems><p>{}</p><table>{}",
+        tr(
+            "<strong>Danh sách không nạp được</strong> (không có gì thay đổi). Sửa tệp rồi nạp lại:",
+            "<strong>The roll was not taken</strong> (nothing changed). Correct the file and upload it again:"
+        ),
+        super::pages::head(&[
+            ("Tệp", "File"),
+            ("Trang tính", "Sheet"),
+            ("Dòng", "Row"),
+            ("Cột", "Column"),
+            ("Lỗi", "Problem"),
+        ])
     );
     for p in list {
         html.push_str(&format!(
@@ -250,7 +293,11 @@ fn problems(e: &paypoint::import::ImportError) -> String {
     }
     html.push_str("</table>");
     if *more > 0 {
-        html.push_str(&format!("<p>… và {more} lỗi nữa.</p>"));
+        html.push_str(&format!(
+            "<p>… {} {more} {}</p>",
+            tr("và", "and"),
+            tr("lỗi nữa.", "more problems.")
+        ));
     }
     html.push_str("</div>");
     html
@@ -265,38 +312,60 @@ fn imported(
     preview: &paypoint::import::ImportPreview,
     changes: Option<&RollChanges>,
 ) -> String {
-    let mut html = format!(
-        "<div class=ok role=status data-testid=imported><p>Đã nạp danh sách điểm {} kỳ {} phiên bản {version} từ “{}”: {} người, {} khoản, tổng {} đ. <strong>Chưa phát hành.</strong></p>",
+    let (pp, per, file) = (
         escape(pay_point),
         period(&p.to_string()),
         escape(&preview.file),
-        preview.beneficiaries,
-        preview.lines,
-        preview.total,
     );
+    let (people, lines, total) = (preview.beneficiaries, preview.lines, preview.total);
+    let mut html = match lang() {
+        Lang::Vi => format!(
+            "<div class=ok role=status data-testid=imported><p>Đã nạp danh sách điểm {pp} kỳ {per} phiên bản {version} từ “{file}”: {people} người, {lines} khoản, tổng {total} đ. <strong>Chưa phát hành.</strong></p>"
+        ),
+        Lang::En => format!(
+            "<div class=ok role=status data-testid=imported><p>Roll of {pp} for {per} taken as version {version} from “{file}”: {people} people, {lines} lines, {total} đ in all. <strong>Not yet published.</strong></p>"
+        ),
+    };
     for w in &preview.warnings {
-        html.push_str(&format!("<p class=note>Lưu ý: {}</p>", escape(w)));
+        html.push_str(&format!(
+            "<p class=note>{}: {}</p>",
+            tr("Lưu ý", "Note"),
+            escape(w)
+        ));
     }
     if let Some(c) = changes {
         html.push_str(&changes_html(c, version));
     }
     html.push_str(&format!(
         "<form method=post action=\"/danh-sach/phat-hanh\">{}<input type=hidden name=pay_point value=\"{}\"><input type=hidden name=period value=\"{p}\">\
-         <button type=submit id=publish>Phát hành (ký và gửi cho thiết bị của điểm)</button></form></div>",
+         <button type=submit id=publish>{}</button></form></div>",
         csrf_field(s),
         escape(pay_point),
+        tr(
+            "Phát hành (ký và gửi cho thiết bị của điểm)",
+            "Publish (sign it and send it to the pay point's devices)"
+        ),
     ));
     html
 }
 
 fn changes_html(c: &RollChanges, version: u32) -> String {
     let mut html = format!(
-        "<h3>Thay đổi so với phiên bản {}</h3><table data-testid=roll-changes><tr><th>Thay đổi</th><th>Mã</th><th>Họ tên</th><th>Trước (đ)</th><th>Sau (đ)</th></tr>",
-        version.saturating_sub(1)
+        "<h3>{} {}</h3><table data-testid=roll-changes>{}",
+        tr("Thay đổi so với phiên bản", "Changes since version"),
+        version.saturating_sub(1),
+        super::pages::head(&[
+            ("Thay đổi", "Change"),
+            ("Mã", "Code"),
+            ("Họ tên", "Name"),
+            ("Trước (đ)", "Before (đ)"),
+            ("Sau (đ)", "After (đ)"),
+        ])
     );
     for (code, name, amount) in &c.added {
         html.push_str(&format!(
-            "<tr><td>Thêm</td><td>{}</td><td>{}</td><td></td><td class=n>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td></td><td class=n>{}</td></tr>",
+            tr("Thêm", "Added"),
             escape(code),
             escape(name),
             money(*amount)
@@ -304,17 +373,31 @@ fn changes_html(c: &RollChanges, version: u32) -> String {
     }
     for (code, name, amount) in &c.removed {
         html.push_str(&format!(
-            "<tr><td>Bỏ</td><td>{}</td><td>{}</td><td class=n>{}</td><td></td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td></td></tr>",
+            tr("Bỏ", "Removed"),
             escape(code),
             escape(name),
             money(*amount)
         ));
     }
     for (code, name, before, after) in &c.changed {
-        html.push_str(&format!("<tr><td>Đổi số tiền</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td></tr>", escape(code), escape(name), money(*before), money(*after)));
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+            tr("Đổi số tiền", "Amount changed"),
+            escape(code),
+            escape(name),
+            money(*before),
+            money(*after)
+        ));
     }
     if c.added.is_empty() && c.removed.is_empty() && c.changed.is_empty() {
-        html.push_str("<tr><td colspan=5>Không có người nào thêm, bỏ hay đổi số tiền.</td></tr>");
+        html.push_str(&format!(
+            "<tr><td colspan=5>{}</td></tr>",
+            tr(
+                "Không có người nào thêm, bỏ hay đổi số tiền.",
+                "Nobody added, removed or paid a different amount."
+            )
+        ));
     }
     html.push_str("</table>");
     html
@@ -342,7 +425,11 @@ async fn publish(
     }
     let v = Viewer::Staff(session.clone(), token);
     let Ok(p) = f.period.trim().parse::<paypoint::Period>() else {
-        let msg = format!("Kỳ “{}” không đọc được.", f.period);
+        let msg = format!(
+            "{} “{}”.",
+            tr("Kỳ không đọc được", "Period cannot be read"),
+            f.period
+        );
         return answer(
             &st,
             v,
@@ -358,17 +445,19 @@ async fn publish(
     let (status, outcome) = match act(&st, &session, from_addr(peer, &headers), action).await {
         Ok((s, _, Done::Published(version))) => (
             s,
-            Outcome::Done(format!(
-                "Đã phát hành danh sách điểm {} kỳ {} phiên bản {version}: thiết bị của điểm nhận ở lần đồng bộ sau.",
-                f.pay_point.trim(),
-                period(&p.to_string())
-            )),
+            Outcome::Done({
+                let (pp, per) = (f.pay_point.trim(), period(&p.to_string()));
+                match lang() {
+                    Lang::Vi => format!("Đã phát hành danh sách điểm {pp} kỳ {per} phiên bản {version}: thiết bị của điểm nhận ở lần đồng bộ sau."),
+                    Lang::En => format!("Published the roll of {pp} for {per}, version {version}: the pay point's devices pull it at their next sync."),
+                }
+            }),
         ),
-        Ok((s, _, _)) => (s, Outcome::Done("Đã phát hành.".into())),
+        Ok((s, _, _)) => (s, Outcome::Done(tr("Đã phát hành.", "Published.").into())),
         Err((s, o)) => (s, o),
     };
     if status == StatusCode::FORBIDDEN {
-        return page_answer(status, "Không đủ quyền", &outcome.html());
+        return page_answer(status, tr("Không đủ quyền", "Not allowed"), &outcome.html());
     }
     answer(&st, v, status, outcome.html()).await
 }
@@ -396,12 +485,15 @@ async fn changes_page(
         Err(r) => return r,
     };
     let body = format!(
-        "<h1>Danh sách điểm {} kỳ {}: phiên bản {} so với {}</h1>{}",
+        "<h1>{} {} — {} {}: {} {} / {}</h1>{}",
+        tr("Danh sách điểm", "Roll of"),
         escape(&q.diem),
+        tr("kỳ", "period"),
         escape(&period(&q.ky)),
+        tr("phiên bản", "version"),
         q.den,
         q.tu,
         changes_html(&changes, u32::try_from(q.den).unwrap_or(1))
     );
-    render(&st, &v, "Thay đổi danh sách", &body).await
+    render(&st, &v, tr("Thay đổi danh sách", "Roll changes"), &body).await
 }

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::format::escape;
+use super::lang::tr;
 use super::pages::csrf_field;
 use super::{
     act, blocking, forged, from_addr, page_answer, render, same_site, signed_in, Outcome, Viewer,
@@ -39,8 +40,11 @@ async fn answer(st: &AppState, v: Viewer, status: StatusCode, outcome: Outcome) 
     if !session.staff.role.may(Power::Administer) {
         return page_answer(
             StatusCode::FORBIDDEN,
-            "Không đủ quyền",
-            "<p class=err>Chỉ quản trị viên xem và đổi được thiết lập.</p>",
+            tr("Không đủ quyền", "Not allowed"),
+            tr(
+                "<p class=err>Chỉ quản trị viên xem và đổi được thiết lập.</p>",
+                "<p class=err>Only administrators see and change the settings.</p>",
+            ),
         );
     }
     let data = blocking(&st.hub, |h| Ok((h.settings()?, h.pay_points()?))).await;
@@ -50,7 +54,7 @@ async fn answer(st: &AppState, v: Viewer, status: StatusCode, outcome: Outcome) 
     };
     let values = serde_json::to_value(&settings).unwrap_or_default();
     let body = page(session, &values, &pay_points, &outcome.html());
-    let mut r = render(st, &v, "Thiết lập", &body).await;
+    let mut r = render(st, &v, tr("Thiết lập", "Settings"), &body).await;
     *r.status_mut() = status;
     r
 }
@@ -62,9 +66,16 @@ fn page(
     outcome: &str,
 ) -> String {
     let mut html = format!(
-        "<h1>Thiết lập của đơn vị</h1>{outcome}<table data-testid=settings><tr><th>Thiết lập</th><th>Ý nghĩa</th><th>Giá trị</th></tr>"
+        "<h1>{}</h1>{outcome}<table data-testid=settings>{}",
+        tr("Thiết lập của đơn vị", "The office's settings"),
+        super::pages::head(&[
+            ("Thiết lập", "Setting"),
+            ("Ý nghĩa", "Meaning"),
+            ("Giá trị", "Value"),
+        ])
     );
-    for (key, label) in crate::admin::SETTING_LABELS {
+    for (key, vi, en) in crate::admin::SETTING_LABELS {
+        let label = tr(vi, en);
         let value = match &values[key] {
             serde_json::Value::String(t) => t.clone(),
             other => other.to_string(),
@@ -72,12 +83,17 @@ fn page(
         html.push_str(&format!(
             "<tr><td><code>{key}</code></td><td>{label}</td><td><form method=post action=\"/thiet-lap\" data-testid=\"set-{key}\">{}\
              <input type=hidden name=what value=set><input type=hidden name=key value={key}>\
-             <input name=value value=\"{}\" size=32> <button type=submit>Lưu</button></form></td></tr>",
+             <input name=value value=\"{}\" size=32> <button type=submit>{}</button></form></td></tr>",
             csrf_field(s),
             escape(&value),
+            tr("Lưu", "Save"),
         ));
     }
-    html.push_str("</table><h2>Điểm chi trả</h2><table data-testid=pay-points><tr><th>Mã</th><th>Tên</th></tr>");
+    html.push_str(&format!(
+        "</table><h2>{}</h2><table data-testid=pay-points>{}",
+        tr("Điểm chi trả", "Pay points"),
+        super::pages::head(&[("Mã", "Code"), ("Tên", "Name")])
+    ));
     for (code, name) in pay_points {
         html.push_str(&format!(
             "<tr><td><a href=\"/diem/{c}\">{c}</a></td><td>{}</td></tr>",
@@ -87,10 +103,16 @@ fn page(
     }
     html.push_str(&format!(
         "</table><form class=box method=post action=\"/thiet-lap\" data-testid=add-pay-point>{}<input type=hidden name=what value=add_pay_point>\
-         <label for=code>Mã điểm chi trả</label><input id=code name=key required>\
-         <label for=name>Tên (ví dụ Bưu điện văn hóa xã Quảng Hưng)</label><input id=name name=value required>\
-         <button type=submit>Thêm điểm chi trả</button></form>",
-        csrf_field(s)
+         <label for=code>{}</label><input id=code name=key required>\
+         <label for=name>{}</label><input id=name name=value required>\
+         <button type=submit>{}</button></form>",
+        csrf_field(s),
+        tr("Mã điểm chi trả", "Pay point code"),
+        tr(
+            "Tên (ví dụ Bưu điện văn hóa xã Quảng Hưng)",
+            "Name (e.g. Bưu điện văn hóa xã Quảng Hưng)"
+        ),
+        tr("Thêm điểm chi trả", "Add the pay point"),
     ));
     html
 }
@@ -132,11 +154,14 @@ pub async fn settings_action(
         }
     };
     let (status, outcome) = match act(&st, &session, from_addr(peer, &headers), action).await {
-        Ok((s, _, _)) => (s, Outcome::Done(format!("Đã lưu “{key}”."))),
+        Ok((s, _, _)) => (
+            s,
+            Outcome::Done(format!("{} “{key}”.", tr("Đã lưu", "Saved"))),
+        ),
         Err((s, o)) => (s, o),
     };
     if status == StatusCode::FORBIDDEN {
-        return page_answer(status, "Không đủ quyền", &outcome.html());
+        return page_answer(status, tr("Không đủ quyền", "Not allowed"), &outcome.html());
     }
     answer(&st, Viewer::Staff(session, token), status, outcome).await
 }
