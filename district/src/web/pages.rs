@@ -581,6 +581,19 @@ pub fn decisions(
             escape(&date_time(&h.raised_at)),
         ));
     }
+    accounts_section(&mut html, decide, accounts);
+    proxies_section(&mut html, decide, proxies);
+    html.push_str("</table>");
+    html
+}
+
+/// The requests to be paid by bank account, with their forms.
+fn accounts_section(
+    html: &mut String,
+    decide: Option<&Session>,
+    accounts: &[crate::account::AccountRow],
+) {
+    let forms = |f: &dyn Fn(&Session) -> String| decide.map_or(String::new(), f);
     html.push_str(&format!(
         "</table><h2>{}</h2><table data-testid=account-requests>{}",
         tr(
@@ -634,6 +647,19 @@ pub fn decisions(
             escape(&date(&a.requested_at)),
         ));
     }
+}
+
+/// The proxies added at a counter, with their forms.
+fn proxies_section(
+    html: &mut String,
+    decide: Option<&Session>,
+    proxies: &[crate::proxy::CounterProxy],
+) {
+    let forms = |f: &dyn Fn(&Session) -> String| decide.map_or(String::new(), f);
+    let why = format!(
+        "<input name=note required size=20 placeholder=\"{}\">",
+        tr("Lý do từ chối", "Why refused")
+    );
     html.push_str(&format!(
         "</table><h2>{}</h2><table data-testid=counter-proxies>{}",
         tr("Người nhận thay mới tại quầy", "Proxies added at a counter"),
@@ -680,6 +706,4 @@ pub fn decisions(
             escape(&date(&p.valid_until)),
         ));
     }
-    html.push_str("</table>");
-    html
 }
