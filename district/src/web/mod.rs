@@ -13,6 +13,7 @@ pub mod overview;
 mod pages;
 mod paper;
 mod pay_point;
+mod posted;
 mod rolls;
 mod settings;
 
@@ -31,6 +32,7 @@ use crate::staff::{Session, StaffError};
 use crate::{Hub, HubError};
 use format::escape;
 use lang::{lang as current_lang, tr, Lang};
+use posted::{csrf_field, Posted};
 
 /// The session cookie: random, HttpOnly, SameSite=Strict, valid on every path.
 const SESSION_COOKIE: &str = "sct_phien";
@@ -337,20 +339,13 @@ struct CsrfForm {
     csrf: String,
 }
 
-async fn sign_out(
-    State(st): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Form(f): Form<CsrfForm>,
-) -> Response {
-    let (session, token) = match signed_in(&st, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    if !same_site(&headers) || !session.csrf_matches(&f.csrf) {
-        return forged();
-    }
-    let from = from_addr(peer, &headers);
+async fn sign_out(State(st): State<AppState>, posted: Posted<CsrfForm>) -> Response {
+    let Posted {
+        session,
+        token,
+        from,
+        ..
+    } = posted;
     if let Err(r) = blocking(&st.hub, move |h| h.sign_out(&session, &token, &from)).await {
         return r;
     }
@@ -443,19 +438,13 @@ struct StopForm {
     note: String,
 }
 
-async fn record_stop(
-    State(st): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Form(f): Form<StopForm>,
-) -> Response {
-    let (session, token) = match signed_in(&st, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    if !same_site(&headers) || !session.csrf_matches(&f.csrf) {
-        return forged();
-    }
+async fn record_stop(State(st): State<AppState>, posted: Posted<StopForm>) -> Response {
+    let Posted {
+        session,
+        token,
+        from,
+        form: f,
+    } = posted;
     let date = match f.date.trim() {
         "" => None,
         d => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
@@ -485,7 +474,7 @@ async fn record_stop(
         date,
         note: f.note,
     };
-    let (status, outcome) = match act(&st, &session, from_addr(peer, &headers), action).await {
+    let (status, outcome) = match act(&st, &session, from.clone(), action).await {
         Ok((s, _, crate::action::Done::Amendment(id))) => (
             s,
             Outcome::Done({
@@ -533,19 +522,13 @@ struct ResolveForm {
     note: String,
 }
 
-async fn resolve_flag(
-    State(st): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Form(f): Form<ResolveForm>,
-) -> Response {
-    let (session, token) = match signed_in(&st, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    if !same_site(&headers) || !session.csrf_matches(&f.csrf) {
-        return forged();
-    }
+async fn resolve_flag(State(st): State<AppState>, posted: Posted<ResolveForm>) -> Response {
+    let Posted {
+        session,
+        token,
+        from,
+        form: f,
+    } = posted;
     let Some(resolution) = crate::resolution::Resolution::parse(&f.resolution) else {
         let msg = format!(
             "{} “{}”.",
@@ -560,7 +543,7 @@ async fn resolve_flag(
         resolution,
         note: f.note,
     };
-    let (status, outcome) = match act(&st, &session, from_addr(peer, &headers), action).await {
+    let (status, outcome) = match act(&st, &session, from.clone(), action).await {
         Ok((s, _, _)) => (
             s,
             Outcome::Done(format!(
@@ -687,25 +670,19 @@ fn decision_action(f: DecisionForm) -> Result<crate::action::Action, String> {
     })
 }
 
-async fn decide(
-    State(st): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Form(f): Form<DecisionForm>,
-) -> Response {
-    let (session, token) = match signed_in(&st, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    if !same_site(&headers) || !session.csrf_matches(&f.csrf) {
-        return forged();
-    }
+async fn decide(State(st): State<AppState>, posted: Posted<DecisionForm>) -> Response {
+    let Posted {
+        session,
+        token,
+        from,
+        form: f,
+    } = posted;
     let who = f.code.trim().to_string();
     let (status, outcome) = match decision_action(f) {
         Err(m) => (StatusCode::UNPROCESSABLE_ENTITY, Outcome::Refused(m)),
         Ok(action) => {
             let what = action.detail();
-            match act(&st, &session, from_addr(peer, &headers), action).await {
+            match act(&st, &session, from.clone(), action).await {
                 Ok((s, _, _)) => (
                     s,
                     Outcome::Done(format!(
@@ -950,19 +927,13 @@ struct StaffForm {
     password: String,
 }
 
-async fn staff_action(
-    State(st): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Form(f): Form<StaffForm>,
-) -> Response {
-    let (session, token) = match signed_in(&st, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    if !same_site(&headers) || !session.csrf_matches(&f.csrf) {
-        return forged();
-    }
+async fn staff_action(State(st): State<AppState>, posted: Posted<StaffForm>) -> Response {
+    let Posted {
+        session,
+        token,
+        from,
+        form: f,
+    } = posted;
     use crate::action::Action;
     use crate::staff::{Role, StaffChange};
     let action = match f.what.as_str() {
@@ -994,7 +965,7 @@ async fn staff_action(
             return staff_answer(&st, v, StatusCode::BAD_REQUEST, Outcome::Refused(msg)).await;
         }
     };
-    let (status, outcome) = match act(&st, &session, from_addr(peer, &headers), action).await {
+    let (status, outcome) = match act(&st, &session, from.clone(), action).await {
         Ok((s, _, _)) => (
             s,
             Outcome::Done(format!(
@@ -1010,3 +981,5 @@ async fn staff_action(
     }
     staff_answer(&st, Viewer::Staff(session, token), status, outcome).await
 }
+
+csrf_field!(CsrfForm, StopForm, ResolveForm, DecisionForm, StaffForm);

@@ -245,7 +245,6 @@ pub fn body(d: &PageData) -> String {
     counter_proxy_section(&mut html, &d.proxies);
     account_section(&mut html, &d.shares, &d.accounts);
     uncertain_section(&mut html, &d.uncertain);
-    flag_list(&mut html, &d.flags);
     html.push_str("</table>");
     html
 }
@@ -262,26 +261,6 @@ fn flags_by_kind(html: &mut String, flags: &[crate::FlagRow]) {
             flag_kind(&k.kind),
             k.count,
             money(k.amount)
-        ));
-    }
-}
-
-/// Every open flag, with its amount.
-fn flag_list(html: &mut String, flags: &[crate::FlagRow]) {
-    html.push_str(tr(
-        "</table><h2>Cảnh báo cần xử lý</h2><table data-testid=flags><tr><th>Điểm</th><th>Loại</th><th>Mã đối tượng</th><th>Kỳ</th><th>Số tiền (đ)</th><th>Chi tiết</th><th>Lúc</th></tr>",
-        "</table><h2>Open flags</h2><table data-testid=flags><tr><th>Pay point</th><th>Kind</th><th>Beneficiary</th><th>Period</th><th>Amount (đ)</th><th>Detail</th><th>When</th></tr>",
-    ));
-    for f in flags.iter().filter(|f| f.closed.is_none()) {
-        html.push_str(&format!(
-            "<tr><td>{}</td><td class=flag>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&f.pay_point),
-            flag_kind(&f.flag.kind),
-            escape(&f.flag.code),
-            escape(&period(&f.flag.period)),
-            money(f.flag.amount.map_or(0, |d| d.as_i64())),
-            escape(&f.flag.detail),
-            escape(&date_time(&f.created_at)),
         ));
     }
 }

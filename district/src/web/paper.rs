@@ -2,9 +2,7 @@
 //! scanner types the code into the field, the hub compares what the page states with the
 //! published roll, the payouts, reversals and stops it received. Each check is recorded.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Form, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
@@ -12,7 +10,8 @@ use serde::Deserialize;
 use super::format::escape;
 use super::lang::tr;
 use super::pages::csrf_field;
-use super::{act, forged, from_addr, render, same_site, signed_in, Viewer};
+use super::posted::{csrf_field, Posted};
+use super::{act, render, signed_in, Viewer};
 use crate::action::{Action, Done};
 use crate::http::AppState;
 use crate::paper::PaperCheck;
@@ -90,21 +89,15 @@ pub struct PaperForm {
 }
 
 /// `POST /kiem-tra-giay`.
-pub async fn check(
-    State(st): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Form(f): Form<PaperForm>,
-) -> Response {
-    let (session, token) = match signed_in(&st, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    if !same_site(&headers) || !session.csrf_matches(&f.csrf) {
-        return forged();
-    }
+pub async fn check(State(st): State<AppState>, posted: Posted<PaperForm>) -> Response {
+    let Posted {
+        session,
+        token,
+        from,
+        form: f,
+    } = posted;
     let action = Action::CheckPaper { text: f.text };
-    let (status, above) = match act(&st, &session, from_addr(peer, &headers), action).await {
+    let (status, above) = match act(&st, &session, from.clone(), action).await {
         Ok((s, _, Done::Paper(c))) => (s, result(&c)),
         Ok((s, _, _)) => (s, String::new()),
         Err((s, o)) => (s, o.html()),
@@ -120,3 +113,5 @@ pub async fn check(
     *r.status_mut() = status;
     r
 }
+
+csrf_field!(PaperForm);

@@ -4,7 +4,7 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Form, Path, Query, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -13,9 +13,8 @@ use super::format::{date_time, escape, flag_kind, money, percent, period};
 use super::lang::{lang, tr, Lang};
 use super::pages::csrf_field;
 use super::pages::head;
-use super::{
-    act, blocking, forged, from_addr, render, same_site, signed_in, viewer, Outcome, Viewer,
-};
+use super::posted::{csrf_field, Posted};
+use super::{act, blocking, render, viewer, Outcome, Viewer};
 use crate::action::{Action, Done};
 use crate::handover::DeviceRow;
 use crate::http::AppState;
@@ -86,18 +85,15 @@ pub struct DeviceForm {
 /// `POST /diem/{code}`: an enrolment code, or a device revoked (administrators).
 pub async fn pay_point_action(
     State(st): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(code): Path<String>,
-    headers: HeaderMap,
-    Form(f): Form<DeviceForm>,
+    posted: Posted<DeviceForm>,
 ) -> Response {
-    let (session, token) = match signed_in(&st, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    if !same_site(&headers) || !session.csrf_matches(&f.csrf) {
-        return forged();
-    }
+    let Posted {
+        session,
+        token,
+        from,
+        form: f,
+    } = posted;
     let action = match f.what.as_str() {
         "revoke" => Action::RevokeDevice {
             device: f.device.trim().to_string(),
@@ -107,7 +103,7 @@ pub async fn pay_point_action(
             pay_point: code.clone(),
         },
     };
-    let (status, outcome) = match act(&st, &session, from_addr(peer, &headers), action).await {
+    let (status, outcome) = match act(&st, &session, from.clone(), action).await {
         Ok((s, _, Done::EnrolCode(c))) => (
             s,
             Outcome::Done(match lang() {
@@ -378,30 +374,37 @@ fn devices_section(
     }
 }
 
-/// The columns of a list of roll versions.
-const ROLL_COLUMNS: [(&str, &str); 8] = [
-    ("Kỳ", "Period"),
-    ("Phiên bản", "Version"),
-    ("Số người", "People"),
-    ("Tổng tiền (đ)", "Total (đ)"),
-    ("Tệp", "File"),
-    ("Nạp lúc", "Uploaded"),
-    ("Phát hành", "Published"),
-    ("", ""),
-];
-
 fn rolls_section(html: &mut String, v: &PayPointView) {
     html.push_str(&format!(
-        "<h2>{}</h2><p><a href=\"/danh-sach\">{}</a></p><table data-testid=roll-versions>{}",
+        "<h2>{}</h2><p><a href=\"/danh-sach\">{}</a></p><table data-testid=roll-versions>{}</table>",
         tr("Các phiên bản danh sách", "Roll versions"),
         tr("Nạp danh sách mới", "Upload a new roll"),
-        head(&ROLL_COLUMNS)
+        roll_versions(&v.rolls, false)
     ));
-    for r in &v.rolls {
+}
+
+/// The versions of rolls as a table's rows, with a link to what changed since the version before;
+/// with the pay point's code first when `with_pay_point` (the list of every pay point's rolls).
+pub(crate) fn roll_versions(rolls: &[crate::people::RollVersion], with_pay_point: bool) -> String {
+    let mut columns = vec![
+        ("Kỳ", "Period"),
+        ("Phiên bản", "Version"),
+        ("Số người", "People"),
+        ("Tổng tiền (đ)", "Total (đ)"),
+        ("Tệp", "File"),
+        ("Nạp lúc", "Uploaded"),
+        ("Phát hành", "Published"),
+        ("", ""),
+    ];
+    if with_pay_point {
+        columns.insert(0, ("Điểm", "Pay point"));
+    }
+    let mut html = head(&columns);
+    for r in rolls {
         let diff = if r.version > 1 {
             format!(
                 "<a href=\"/danh-sach/thay-doi?diem={}&amp;ky={}&amp;tu={}&amp;den={}\">{} {}</a>",
-                escape(&v.code),
+                escape(&r.pay_point),
                 escape(&r.period),
                 r.version - 1,
                 r.version,
@@ -411,8 +414,16 @@ fn rolls_section(html: &mut String, v: &PayPointView) {
         } else {
             String::new()
         };
+        let first = if with_pay_point {
+            format!(
+                "<td><a href=\"/diem/{c}\">{c}</a></td>",
+                c = escape(&r.pay_point)
+            )
+        } else {
+            String::new()
+        };
         html.push_str(&format!(
-            "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{diff}</td></tr>",
+            "<tr>{first}<td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{diff}</td></tr>",
             escape(&period(&r.period)),
             r.version,
             r.beneficiaries,
@@ -426,5 +437,7 @@ fn rolls_section(html: &mut String, v: &PayPointView) {
             ),
         ));
     }
-    html.push_str("</table>");
+    html
 }
+
+csrf_field!(DeviceForm);

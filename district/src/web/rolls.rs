@@ -4,19 +4,19 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Form, Multipart, Query, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Multipart, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
-use super::format::{date_time, escape, money, period};
+use super::format::{escape, money, period};
 use super::lang::{lang, tr, Lang};
 use super::pages::csrf_field;
+use super::posted::{csrf_field, Posted};
 use super::{
-    act, blocking, forged, from_addr, page_answer, render, same_site, signed_in, viewer, Outcome,
-    Viewer,
+    act, blocking, forged, page_answer, render, same_site, signed_in, viewer, Outcome, Viewer,
 };
 use crate::action::{Action, Done};
 use crate::http::AppState;
@@ -67,37 +67,10 @@ async fn answer(st: &AppState, v: Viewer, status: StatusCode, above: String) -> 
         html.push_str(&upload_form(s, &pay_points));
     }
     html.push_str(&format!(
-        "<h2>{}</h2><table data-testid=rolls>{}",
+        "<h2>{}</h2><table data-testid=rolls>{}</table>",
         tr("Các phiên bản", "Versions"),
-        super::pages::head(&[
-            ("Điểm", "Pay point"),
-            ("Kỳ", "Period"),
-            ("Phiên bản", "Version"),
-            ("Số người", "People"),
-            ("Tổng tiền (đ)", "Total (đ)"),
-            ("Tệp", "File"),
-            ("Nạp lúc", "Uploaded"),
-            ("Phát hành", "Published"),
-        ])
+        super::pay_point::roll_versions(&rolls, true)
     ));
-    for r in &rolls {
-        html.push_str(&format!(
-            "<tr><td><a href=\"/diem/{c}\">{c}</a></td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&period(&r.period)),
-            r.version,
-            r.beneficiaries,
-            money(r.total),
-            escape(&r.source),
-            escape(&date_time(&r.imported_at)),
-            escape(
-                &r.published_at
-                    .as_deref()
-                    .map_or(tr("chưa", "not yet").to_string(), date_time)
-            ),
-            c = escape(&r.pay_point),
-        ));
-    }
-    html.push_str("</table>");
     let mut r = render(st, &v, tr("Danh sách chi trả", "Rolls"), &html).await;
     *r.status_mut() = status;
     r
@@ -219,7 +192,7 @@ async fn upload(
         file_name: u.file_name,
         bytes: u.bytes,
     };
-    let actor = crate::audit::Actor::staff(&session.staff, &from_addr(peer, &headers));
+    let actor = crate::audit::Actor::staff(&session.staff, &super::from_addr(peer, &headers));
     let hub = st.hub.clone();
     let done = tokio::task::spawn_blocking(move || hub.act(&actor, action)).await;
     let above = match done {
@@ -410,19 +383,13 @@ struct PublishForm {
     period: String,
 }
 
-async fn publish(
-    State(st): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Form(f): Form<PublishForm>,
-) -> Response {
-    let (session, token) = match signed_in(&st, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    if !same_site(&headers) || !session.csrf_matches(&f.csrf) {
-        return forged();
-    }
+async fn publish(State(st): State<AppState>, posted: Posted<PublishForm>) -> Response {
+    let Posted {
+        session,
+        token,
+        from,
+        form: f,
+    } = posted;
     let v = Viewer::Staff(session.clone(), token);
     let Ok(p) = f.period.trim().parse::<paypoint::Period>() else {
         let msg = format!(
@@ -442,7 +409,7 @@ async fn publish(
         pay_point: f.pay_point.trim().to_string(),
         period: p,
     };
-    let (status, outcome) = match act(&st, &session, from_addr(peer, &headers), action).await {
+    let (status, outcome) = match act(&st, &session, from.clone(), action).await {
         Ok((s, _, Done::Published(version))) => (
             s,
             Outcome::Done({
@@ -497,3 +464,5 @@ async fn changes_page(
     );
     render(&st, &v, tr("Thay đổi danh sách", "Roll changes"), &body).await
 }
+
+csrf_field!(PublishForm);

@@ -1,9 +1,7 @@
 //! The administrator's page of the office's settings: the names on its papers, the pay
 //! schedule, the anomaly checks' thresholds; and the pay points, with the form that adds one.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Form, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -11,9 +9,8 @@ use serde::Deserialize;
 use super::format::escape;
 use super::lang::tr;
 use super::pages::csrf_field;
-use super::{
-    act, blocking, forged, from_addr, page_answer, render, same_site, signed_in, Outcome, Viewer,
-};
+use super::posted::{csrf_field, Posted};
+use super::{act, blocking, page_answer, render, signed_in, Outcome, Viewer};
 use crate::action::Action;
 use crate::http::AppState;
 use crate::staff::{Power, Session};
@@ -128,19 +125,13 @@ pub struct SettingForm {
 }
 
 /// `POST /thiet-lap`: one setting, or a new pay point.
-pub async fn settings_action(
-    State(st): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Form(f): Form<SettingForm>,
-) -> Response {
-    let (session, token) = match signed_in(&st, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    if !same_site(&headers) || !session.csrf_matches(&f.csrf) {
-        return forged();
-    }
+pub async fn settings_action(State(st): State<AppState>, posted: Posted<SettingForm>) -> Response {
+    let Posted {
+        session,
+        token,
+        from,
+        form: f,
+    } = posted;
     let (key, value) = (f.key.trim().to_string(), f.value);
     let action = if f.what == "add_pay_point" {
         Action::AddPayPoint {
@@ -153,7 +144,7 @@ pub async fn settings_action(
             value,
         }
     };
-    let (status, outcome) = match act(&st, &session, from_addr(peer, &headers), action).await {
+    let (status, outcome) = match act(&st, &session, from.clone(), action).await {
         Ok((s, _, _)) => (
             s,
             Outcome::Done(format!("{} “{key}”.", tr("Đã lưu", "Saved"))),
@@ -165,3 +156,5 @@ pub async fn settings_action(
     }
     answer(&st, Viewer::Staff(session, token), status, outcome).await
 }
+
+csrf_field!(SettingForm);
