@@ -186,6 +186,20 @@ pub(crate) fn forged() -> Response {
     )
 }
 
+/// The refusal of a page only administrators may open, for anyone else; `None` for them.
+pub(crate) fn administrators_only(session: &Session) -> Option<Response> {
+    (!session.staff.role.may(crate::staff::Power::Administer)).then(|| {
+        page_answer(
+            StatusCode::FORBIDDEN,
+            tr("Không đủ quyền", "Not allowed"),
+            tr(
+                "<p class=err>Chỉ quản trị viên mở được trang này.</p>",
+                "<p class=err>Only administrators may open this page.</p>",
+            ),
+        )
+    })
+}
+
 /// A bare page with a status: refusals and failures.
 pub(crate) fn page_answer(status: StatusCode, title: &str, body: &str) -> Response {
     let html = pages::layout(title, None, "", body);
@@ -766,11 +780,51 @@ fn file_stem(period: Option<paypoint::Period>) -> String {
     period.map_or("quyet-toan".to_string(), |p| format!("quyet-toan-{p}"))
 }
 
-async fn settlement_csv(
-    State(st): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Query(q): Query<PeriodQuery>,
+/// A file of the settlement to download.
+#[derive(Clone, Copy)]
+enum Export {
+    Csv,
+    Xlsx,
+    Pdf,
+}
+
+impl Export {
+    /// The file's bytes, type and extension.
+    fn make(
+        self,
+        hub: &Hub,
+        period: Option<paypoint::Period>,
+    ) -> Result<(Vec<u8>, &'static str, &'static str), HubError> {
+        Ok(match self {
+            Export::Csv => (
+                hub.settlement_csv(period)?.into_bytes(),
+                "text/csv; charset=utf-8",
+                "csv",
+            ),
+            Export::Xlsx => (
+                hub.settlement_xlsx(period)?,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "xlsx",
+            ),
+            Export::Pdf => {
+                let options = hub.settlement_options(None, None, None, None)?;
+                (
+                    hub.settlement_pdf(period, &options)?.bytes,
+                    "application/pdf",
+                    "pdf",
+                )
+            }
+        })
+    }
+}
+
+/// The settlement as a file, for anyone who may see the pages.
+async fn settlement_file(
+    st: AppState,
+    peer: SocketAddr,
+    q: PeriodQuery,
     headers: HeaderMap,
+    export: Export,
 ) -> Response {
     if viewer(&st, peer, &headers, None).await.is_none() {
         return Redirect::to("/dang-nhap").into_response();
@@ -779,14 +833,19 @@ async fn settlement_csv(
         Ok(p) => p,
         Err(r) => return *r,
     };
-    match blocking(&st.hub, move |h| h.settlement_csv(period)).await {
-        Ok(csv) => download(
-            csv.into_bytes(),
-            "text/csv; charset=utf-8",
-            &format!("{}.csv", file_stem(period)),
-        ),
+    match blocking(&st.hub, move |h| export.make(h, period)).await {
+        Ok((bytes, kind, ext)) => download(bytes, kind, &format!("{}.{ext}", file_stem(period))),
         Err(r) => r,
     }
+}
+
+async fn settlement_csv(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Query(q): Query<PeriodQuery>,
+    headers: HeaderMap,
+) -> Response {
+    settlement_file(st, peer, q, headers, Export::Csv).await
 }
 
 async fn settlement_xlsx(
@@ -795,21 +854,7 @@ async fn settlement_xlsx(
     Query(q): Query<PeriodQuery>,
     headers: HeaderMap,
 ) -> Response {
-    if viewer(&st, peer, &headers, None).await.is_none() {
-        return Redirect::to("/dang-nhap").into_response();
-    }
-    let period = match period_of(&q) {
-        Ok(p) => p,
-        Err(r) => return *r,
-    };
-    match blocking(&st.hub, move |h| h.settlement_xlsx(period)).await {
-        Ok(bytes) => download(
-            bytes,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            &format!("{}.xlsx", file_stem(period)),
-        ),
-        Err(r) => r,
-    }
+    settlement_file(st, peer, q, headers, Export::Xlsx).await
 }
 
 async fn settlement_pdf(
@@ -818,26 +863,7 @@ async fn settlement_pdf(
     Query(q): Query<PeriodQuery>,
     headers: HeaderMap,
 ) -> Response {
-    if viewer(&st, peer, &headers, None).await.is_none() {
-        return Redirect::to("/dang-nhap").into_response();
-    }
-    let period = match period_of(&q) {
-        Ok(p) => p,
-        Err(r) => return *r,
-    };
-    let pdf = blocking(&st.hub, move |h| {
-        let options = h.settlement_options(None, None, None, None)?;
-        h.settlement_pdf(period, &options)
-    })
-    .await;
-    match pdf {
-        Ok(pdf) => download(
-            pdf.bytes,
-            "application/pdf",
-            &format!("{}.pdf", file_stem(period)),
-        ),
-        Err(r) => r,
-    }
+    settlement_file(st, peer, q, headers, Export::Pdf).await
 }
 
 async fn audit_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
@@ -845,15 +871,8 @@ async fn audit_page(State(st): State<AppState>, headers: HeaderMap) -> Response 
         Ok(s) => s,
         Err(r) => return r,
     };
-    if !session.staff.role.may(crate::staff::Power::Administer) {
-        return page_answer(
-            StatusCode::FORBIDDEN,
-            tr("Không đủ quyền", "Not allowed"),
-            tr(
-                "<p class=err>Chỉ quản trị viên xem được nhật ký của đơn vị.</p>",
-                "<p class=err>Only administrators may read the office's audit log.</p>",
-            ),
-        );
+    if let Some(refused) = administrators_only(&session) {
+        return refused;
     }
     let rows = match blocking(&st.hub, |h| h.audit_log(crate::audit::AUDIT_PAGE_ROWS)).await {
         Ok(r) => r,
@@ -886,15 +905,8 @@ async fn staff_answer(st: &AppState, v: Viewer, status: StatusCode, outcome: Out
     let Some(session) = v.session() else {
         return Redirect::to("/dang-nhap").into_response();
     };
-    if !session.staff.role.may(crate::staff::Power::Administer) {
-        return page_answer(
-            StatusCode::FORBIDDEN,
-            tr("Không đủ quyền", "Not allowed"),
-            tr(
-                "<p class=err>Chỉ quản trị viên quản lý được tài khoản.</p>",
-                "<p class=err>Only administrators manage accounts.</p>",
-            ),
-        );
+    if let Some(refused) = administrators_only(session) {
+        return refused;
     }
     let rows = match blocking(&st.hub, |h| h.staff().map_err(staff_error)).await {
         Ok(r) => r,

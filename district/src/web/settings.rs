@@ -10,10 +10,10 @@ use super::format::escape;
 use super::lang::tr;
 use super::pages::csrf_field;
 use super::posted::{csrf_field, Posted};
-use super::{act, blocking, page_answer, render, signed_in, Outcome, Viewer};
+use super::{act, administrators_only, blocking, page_answer, render, signed_in, Outcome, Viewer};
 use crate::action::Action;
 use crate::http::AppState;
-use crate::staff::{Power, Session};
+use crate::staff::Session;
 
 /// `GET /thiet-lap`.
 pub async fn settings_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
@@ -34,15 +34,8 @@ async fn answer(st: &AppState, v: Viewer, status: StatusCode, outcome: Outcome) 
     let Some(session) = v.session() else {
         return Redirect::to("/dang-nhap").into_response();
     };
-    if !session.staff.role.may(Power::Administer) {
-        return page_answer(
-            StatusCode::FORBIDDEN,
-            tr("Không đủ quyền", "Not allowed"),
-            tr(
-                "<p class=err>Chỉ quản trị viên xem và đổi được thiết lập.</p>",
-                "<p class=err>Only administrators see and change the settings.</p>",
-            ),
-        );
+    if let Some(refused) = administrators_only(session) {
+        return refused;
     }
     let data = blocking(&st.hub, |h| Ok((h.settings()?, h.pay_points()?))).await;
     let (settings, pay_points) = match data {
