@@ -1032,3 +1032,52 @@ fn the_pages_switch_to_english_and_back_and_the_switch_never_leaves_the_site() {
     }
     assert!(web.get("/").body.contains("Tình hình chi trả các điểm"));
 }
+
+/// Runs `sql` on the hub's store, as an operator with the database's own tools would.
+fn store_write(hub: &HubProc, sql: &str) {
+    match paypoint_testkit::store::database_url_for(&hub.data) {
+        Some(url) => {
+            let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+            c.batch_execute(sql).unwrap();
+        }
+        None => {
+            let c = rusqlite::Connection::open(hub.data.join("hub.sqlite")).unwrap();
+            c.execute_batch(sql).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_session_unused_for_half_an_hour_or_open_for_a_working_day_ends_and_asks_to_sign_in_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 2);
+    add_staff(&hub.data, "lan", "officer");
+    let mut web = Web::new(&hub.url());
+    web.sign_in("lan", PASSWORD);
+    assert_eq!(web.get("/bao-giam").status, 200);
+    // Left unused past the limit: the next page asks to sign in.
+    let idle = district::staff::SESSION_IDLE_SECS + 60;
+    store_write(
+        &hub,
+        &format!("UPDATE staff_sessions SET last_seen = last_seen - {idle}"),
+    );
+    let after = web.get("/bao-giam");
+    assert_eq!((after.status, after.location()), (303, "/dang-nhap"));
+    // Used a moment ago but opened a working day before: ended too.
+    web.sign_in("lan", PASSWORD);
+    assert_eq!(web.get("/bao-giam").status, 200);
+    store_write(
+        &hub,
+        "UPDATE staff_sessions SET created_at = created_at - 36001, expires_at = last_seen - 1",
+    );
+    assert_eq!(web.get("/bao-giam").status, 303);
+    // The store never held the cookie itself, only its SHA-256.
+    let cookie = web.cookies.get("sct_phien").cloned().unwrap_or_default();
+    let held = hub
+        .store()
+        .rows("SELECT token_sha256 FROM staff_sessions", &[])
+        .unwrap();
+    assert!(held
+        .iter()
+        .all(|r| r[0].text() != cookie && r[0].text().len() == 64));
+}
