@@ -1081,3 +1081,67 @@ fn a_session_unused_for_half_an_hour_or_open_for_a_working_day_ends_and_asks_to_
         .iter()
         .all(|r| r[0].text() != cookie && r[0].text().len() == 64));
 }
+
+#[test]
+fn behind_a_reverse_proxy_a_form_of_the_proxied_site_is_taken_and_no_page_can_be_framed() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 2);
+    add_staff(&hub.data, "lan", "officer");
+    let mut web = Web::new(&hub.url());
+    web.sign_in("lan", PASSWORD);
+    let page = web.get("/bao-giam");
+    for (name, value) in [
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "same-origin"),
+        ("x-content-type-options", "nosniff"),
+    ] {
+        assert_eq!(page.headers[name], value, "{name}");
+    }
+    let csp = page.headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.contains("form-action 'self'"),
+        "{csp}"
+    );
+    // nginx's proxy_pass sends Host: 127.0.0.1:PORT and, told to, X-Forwarded-Host: the site.
+    let csrf = csrf_of(&page.body);
+    let stop = |code: &str, forwarded: &str| {
+        let body = common::web::form_body(&[
+            ("csrf", &csrf),
+            ("pay_point", "QH01"),
+            ("code", code),
+            ("reason", "moved"),
+        ]);
+        reqwest::blocking::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .post(format!("{}/bao-giam", hub.url()))
+            .header("cookie", format!("sct_phien={}", web.cookies["sct_phien"]))
+            .header("origin", "https://chitra.quangtri.gov.vn")
+            .header("x-forwarded-host", forwarded)
+            .header("x-forwarded-for", "203.0.113.7")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    assert_eq!(stop(&code("QH01", 1), "ke-gia-mao.example"), 403);
+    assert_eq!(stop(&code("QH01", 1), "chitra.quangtri.gov.vn"), 200);
+    let log = audit_actions(&hub);
+    let row = log
+        .iter()
+        .find(|l| l.starts_with("record_stop lan"))
+        .unwrap();
+    assert!(row.contains("xong"), "{row}");
+    let from = hub
+        .store()
+        .value(
+            "SELECT from_addr FROM office_audit WHERE action = 'record_stop'",
+            &[],
+        )
+        .unwrap()
+        .text();
+    assert!(from.starts_with("203.0.113.7 (qua 127.0.0.1)"), "{from}");
+}

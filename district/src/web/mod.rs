@@ -65,8 +65,9 @@ pub fn routes() -> Router<AppState> {
         .route("/nhat-ky", get(audit_page))
         .route("/tai-khoan", get(staff_page).post(staff_action))
         .route("/ngon-ngu", get(lang::switch))
-        // Every page in its request's language (the cookie).
+        // Every page in its request's language (the cookie), with the browser's guards.
         .layer(axum::middleware::from_fn(lang::with_lang))
+        .layer(axum::middleware::from_fn(page_headers))
 }
 
 /// Who is looking at a page.
@@ -156,25 +157,53 @@ pub(crate) async fn signed_in(
 }
 
 /// Whether the browser says the form came from this site: `Origin` (or, failing it, `Referer`)
-/// naming the host the request was sent to. A browser sends one of them with every form.
+/// naming the host the request was sent to — `Host`, or the `X-Forwarded-Host` a reverse proxy
+/// adds when it rewrites `Host`. A browser sends one of them with every form, and a page of
+/// another site cannot set them.
 pub(crate) fn same_site(headers: &HeaderMap) -> bool {
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    let origin = headers
-        .get(header::ORIGIN)
-        .or_else(|| headers.get(header::REFERER))
-        .and_then(|v| v.to_str().ok());
-    match (host, origin) {
-        (Some(host), Some(origin)) => {
+    let header = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    let hosts: Vec<&str> = [header(header::HOST.as_str()), header("x-forwarded-host")]
+        .into_iter()
+        .flatten()
+        .flat_map(|h| h.split(',').map(str::trim).take(1))
+        .collect();
+    let origin = header(header::ORIGIN.as_str()).or_else(|| header(header::REFERER.as_str()));
+    match origin {
+        Some(origin) => {
             let rest = origin
                 .strip_prefix("http://")
                 .or_else(|| origin.strip_prefix("https://"))
                 .unwrap_or("");
-            rest.split('/').next() == Some(host)
+            let named = rest.split('/').next().unwrap_or("");
+            hosts.contains(&named)
         }
         // No Origin nor Referer: not a browser's form (a script, a test); the token decides.
-        (Some(_), None) => true,
-        _ => false,
+        None => !hosts.is_empty(),
     }
+}
+
+/// What every page of the app answers with: never inside another site's frame (a click there
+/// could be made to press our buttons), nothing loaded from elsewhere, forms sent only here, and
+/// no address of a page with a person's name sent to another site.
+pub async fn page_headers(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let mut r = next.run(req).await;
+    let h = r.headers_mut();
+    for (name, value) in [
+        ("x-frame-options", "DENY"),
+        (
+            "content-security-policy",
+            "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'",
+        ),
+        ("referrer-policy", "same-origin"),
+        ("x-content-type-options", "nosniff"),
+    ] {
+        h.insert(name, HeaderValue::from_static(value));
+    }
+    r
 }
 
 /// A form refused as forged: 403, the page says so.
