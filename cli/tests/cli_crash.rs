@@ -145,7 +145,10 @@ impl Aim {
     /// the process's exit, when the wide draws have found that narrow window too rarely.
     fn draw_narrow(&self, rng: &mut ChaCha8Rng) -> (Duration, bool) {
         let t = self.typical;
-        (Duration::from_secs_f64(rng.gen_range(0.97 * t..1.03 * t)), true)
+        (
+            Duration::from_secs_f64(rng.gen_range(0.97 * t..1.03 * t)),
+            true,
+        )
     }
 
     /// Learns from an aimed attempt: killed means runs are longer than thought.
