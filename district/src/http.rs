@@ -7,8 +7,6 @@
 //! documented JSON `Error` with a status `district/openapi.yaml` lists; `tests/api_contract.rs`
 //! checks that against the live hub.
 
-use std::sync::Arc;
-
 use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
@@ -26,14 +24,7 @@ use tower_http::decompression::RequestDecompressionLayer;
 
 use crate::{ApiError, DeviceInfo, Hub, Refusal, RequestAuth};
 
-/// What the handlers share.
-#[derive(Clone)]
-pub struct AppState {
-    /// The hub.
-    pub hub: Arc<Hub>,
-    /// Token for the officer's page from anywhere but loopback; `None`: loopback only.
-    pub token: Option<String>,
-}
+pub use crate::state::AppState;
 
 /// The largest request body the hub reads, once decompressed: axum's default, named so that the
 /// 413 can say it and the document can list it.

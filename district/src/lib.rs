@@ -31,6 +31,7 @@ pub mod reports;
 pub mod resolution;
 pub mod seal;
 pub mod staff;
+pub mod state;
 pub mod store;
 pub mod web;
 pub mod writes;

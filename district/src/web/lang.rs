@@ -43,7 +43,7 @@ pub fn tr(vi: &'static str, en: &'static str) -> &'static str {
 
 /// The language the browser chose (the cookie), else Vietnamese.
 fn of(headers: &HeaderMap) -> Lang {
-    match super::cookie(headers, LANG_COOKIE) {
+    match super::request::cookie(headers, LANG_COOKIE) {
         Some("en") => Lang::En,
         _ => Lang::Vi,
     }

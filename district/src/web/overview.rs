@@ -5,6 +5,15 @@
 
 use super::format::{date, date_time, days_left, escape, flag_kind, money, percent, period};
 use super::lang::tr;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::shell::{blocking, viewer};
+use crate::state::AppState;
 use crate::Hub;
 
 /// What the overview shows, read in one blocking call: each pay point's progress, the flags, the
@@ -263,4 +272,39 @@ fn flags_by_kind(html: &mut String, flags: &[crate::FlagRow]) {
             money(k.amount)
         ));
     }
+}
+
+/// `?token=` of the monitoring page.
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    token: Option<String>,
+}
+
+/// The overview at `/`: for a signed-in person, or read-only monitoring; anyone else is sent to
+/// the sign-in page.
+pub(crate) async fn overview_page(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Query(q): Query<TokenQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(v) = viewer(&st, peer, &headers, q.token.as_deref()).await else {
+        return Redirect::to("/dang-nhap").into_response();
+    };
+    let data = match blocking(&st.hub, page_data).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let body = body(&data);
+    let mut page = Html(super::pages::layout(
+        tr("Tổng quan", "Overview"),
+        Some(&v),
+        &data.office.managing_office,
+        &body,
+    ))
+    .into_response();
+    // The overview refreshes itself each minute on a wall screen; no form on it loses anything.
+    page.headers_mut()
+        .insert(header::REFRESH, HeaderValue::from_static("60"));
+    page
 }

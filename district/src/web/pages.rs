@@ -4,7 +4,7 @@
 
 use super::format::{date, date_time, escape, flag_kind, money, percent, period};
 use super::lang::{lang, tr, Lang};
-use super::Viewer;
+use super::request::Viewer;
 use crate::audit::AuditRow;
 use crate::resolution::Resolution;
 use crate::staff::{Power, Session, StaffRow, MIN_PASSWORD_CHARS};

@@ -11,11 +11,11 @@ use super::format::escape;
 use super::lang::tr;
 use super::pages::csrf_field;
 use super::posted::{csrf_field, Posted};
-use super::{act, render, signed_in, Viewer};
+use super::shell::{act, render, signed_in, Viewer};
 use crate::action::{Action, Done};
-use crate::http::AppState;
 use crate::paper::PaperCheck;
 use crate::staff::Session;
+use crate::state::AppState;
 
 /// `GET /kiem-tra-giay`.
 pub async fn paper_page(State(st): State<AppState>, headers: HeaderMap) -> Response {

@@ -14,12 +14,12 @@ use super::lang::{lang, tr, Lang};
 use super::pages::csrf_field;
 use super::pages::head;
 use super::posted::{csrf_field, Posted};
-use super::{act, blocking, render, viewer, Outcome, Viewer};
+use super::shell::{act, blocking, render, viewer, Outcome, Viewer};
 use crate::action::{Action, Done};
 use crate::handover::DeviceRow;
-use crate::http::AppState;
 use crate::people::{PayPointView, Standing};
 use crate::staff::{Power, Session};
+use crate::state::AppState;
 use crate::FlagRow;
 
 /// `?q=` of the people's search.

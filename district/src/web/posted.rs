@@ -11,9 +11,9 @@ use serde::de::DeserializeOwned;
 
 use super::format::escape;
 use super::lang::tr;
-use super::{forged, from_addr, page_answer, same_site, signed_in};
-use crate::http::AppState;
+use super::shell::{forged, from_addr, page_answer, same_site, signed_in};
 use crate::staff::Session;
+use crate::state::AppState;
 
 /// A form that carries its session's anti-forgery token.
 pub trait Csrf {

@@ -15,13 +15,13 @@ use super::format::{escape, money, period};
 use super::lang::{lang, tr, Lang};
 use super::pages::csrf_field;
 use super::posted::{csrf_field, Posted};
-use super::{
+use super::shell::{
     act, blocking, forged, page_answer, render, same_site, signed_in, viewer, Outcome, Viewer,
 };
 use crate::action::{Action, Done};
-use crate::http::AppState;
 use crate::people::RollChanges;
 use crate::staff::{Power, Session};
+use crate::state::AppState;
 use crate::HubError;
 
 /// The largest roll file taken: a province's roll of tens of thousands of lines as .xlsx is a
@@ -192,7 +192,8 @@ async fn upload(
         file_name: u.file_name,
         bytes: u.bytes,
     };
-    let actor = crate::audit::Actor::staff(&session.staff, &super::from_addr(peer, &headers));
+    let actor =
+        crate::audit::Actor::staff(&session.staff, &super::shell::from_addr(peer, &headers));
     let hub = st.hub.clone();
     let done = tokio::task::spawn_blocking(move || hub.act(&actor, action)).await;
     let above = match done {
@@ -230,7 +231,7 @@ async fn upload(
             .await
         }
         Ok(Ok(_)) => String::new(),
-        Err(e) => return super::failed(e),
+        Err(e) => return super::shell::failed(e),
     };
     answer(&st, v, StatusCode::OK, above).await
 }

@@ -10,10 +10,12 @@ use super::format::escape;
 use super::lang::tr;
 use super::pages::csrf_field;
 use super::posted::{csrf_field, Posted};
-use super::{act, administrators_only, blocking, page_answer, render, signed_in, Outcome, Viewer};
+use super::shell::{
+    act, administrators_only, blocking, page_answer, render, signed_in, Outcome, Viewer,
+};
 use crate::action::Action;
-use crate::http::AppState;
 use crate::staff::Session;
+use crate::state::AppState;
 
 /// `GET /thiet-lap`.
 pub async fn settings_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
