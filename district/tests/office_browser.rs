@@ -262,6 +262,7 @@ fn five_wrong_passwords_lock_the_account_and_the_administrator_sees_it_in_the_lo
             ("/diem/QH01", "diem"),
             ("/cho-quyet-dinh", "cho-quyet-dinh"),
             ("/thiet-lap", "thiet-lap"),
+            ("/kiem-tra-giay", "kiem-tra-giay"),
         ] {
             c.goto(&format!("{url}{page}")).await?;
             wait(&c, "main h1").await?;
@@ -274,6 +275,15 @@ fn five_wrong_passwords_lock_the_account_and_the_administrator_sees_it_in_the_lo
             "{log}"
         );
         screenshot(&c, "nhat-ky").await?;
+        // The header's link switches the pages to English.
+        c.goto(&format!("{url}/")).await?;
+        submit(&c, "[data-testid=lang]", "[data-testid=overview]").await?;
+        let overview = text(&c).await?;
+        assert!(
+            overview.contains("Payments at the pay points"),
+            "{overview}"
+        );
+        screenshot(&c, "tong-quan-en").await?;
         c.close().await
     });
 }
