@@ -635,8 +635,8 @@ fn office_action(hub: &Hub, command: Command, json: bool) -> Result<(), String> 
             date,
             note,
         } => {
-            let id = amendment(hub.act(
-                &Actor::command_line(),
+            let id = amendment(
+                hub,
                 Action::RecordStop {
                     pay_point: pay_point.clone(),
                     code: code.clone(),
@@ -644,7 +644,7 @@ fn office_action(hub: &Hub, command: Command, json: bool) -> Result<(), String> 
                     date,
                     note,
                 },
-            ))?;
+            )?;
             out(&format!(
                 "Đã ghi báo giảm {code} (thay đổi số {id} của điểm {pay_point})."
             ));
@@ -676,14 +676,14 @@ fn office_action(hub: &Hub, command: Command, json: bool) -> Result<(), String> 
             pay_point,
             note,
         } => {
-            let id = amendment(hub.act(
-                &Actor::command_line(),
+            let id = amendment(
+                hub,
                 Action::Confirm {
                     pay_point: pay_point.clone(),
                     code: code.clone(),
                     note,
                 },
-            ))?;
+            )?;
             out(&format!(
                 "Đã xác minh {code}: thiết bị của điểm {pay_point} gỡ \"chờ xác minh\" ở lần đồng bộ sau (thay đổi số {id})."
             ));
@@ -766,10 +766,10 @@ fn pretty<T: serde::Serialize>(v: &T) -> String {
 }
 
 /// The amendment an action sent, or its refusal.
-fn amendment(r: Result<Done, district::HubError>) -> Result<u64, String> {
-    match r.map_err(|e| e.to_string())? {
+fn amendment(hub: &Hub, action: Action) -> Result<u64, String> {
+    match act(hub, action)? {
         Done::Amendment(id) => Ok(id),
-        _ => Ok(0),
+        _ => Err("không đọc lại được thay đổi vừa gửi".to_string()),
     }
 }
 
@@ -1049,15 +1049,15 @@ fn accounts(hub: &Hub, action: AccountCommand, json: bool) -> Result<(), String>
             period,
             reason,
         } => {
-            let id = amendment(hub.act(
-                &Actor::command_line(),
+            let id = amendment(
+                hub,
                 Action::AccountToCash {
                     pay_point: pay_point.clone(),
                     code: code.clone(),
                     period,
                     reason,
                 },
-            ))?;
+            )?;
             out(&format!(
                 "{code} nhận tiền mặt tại điểm {pay_point} kỳ {period}: thiết bị biết ở lần đồng bộ sau (thay đổi số {id})."
             ));

@@ -520,7 +520,7 @@ impl Hub {
     pub fn session(&self, token: &str) -> Result<Session, StaffError> {
         let t = unix_now();
         let db = self.db()?;
-        let found: Option<(i64, String, String, String, String, i64)> = db
+        let found: Option<(i64, String, String, String, String)> = db
             .query_row(
                 "UPDATE staff_sessions SET last_seen = ?2
                  WHERE token_sha256 = ?1 AND expires_at > ?2 AND last_seen > ?3
@@ -528,22 +528,12 @@ impl Hub {
                  RETURNING staff, csrf,
                    (SELECT login FROM staff WHERE id = staff_sessions.staff),
                    (SELECT name FROM staff WHERE id = staff_sessions.staff),
-                   (SELECT role FROM staff WHERE id = staff_sessions.staff),
-                   expires_at",
+                   (SELECT role FROM staff WHERE id = staff_sessions.staff)",
                 params![sha256_hex(token), t, t - SESSION_IDLE_SECS],
-                |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                    ))
-                },
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )
             .optional()?;
-        let (id, csrf, login, name, role, _) = found.ok_or(StaffError::NoSession)?;
+        let (id, csrf, login, name, role) = found.ok_or(StaffError::NoSession)?;
         Ok(Session {
             staff: Staff {
                 id,

@@ -138,8 +138,8 @@ pub(crate) async fn decide(State(st): State<AppState>, posted: Posted<DecisionFo
         Ok(action) => {
             let what = action.detail();
             match act(&st, &session, from.clone(), action).await {
-                Ok((s, _, _)) => (
-                    s,
+                Ok(_) => (
+                    StatusCode::OK,
                     Outcome::Done(format!(
                         "{} {who}: {what}.",
                         tr("Đã ghi quyết định cho", "Decision recorded for")

@@ -69,8 +69,8 @@ pub(crate) async fn resolve_flag(
         note: f.note,
     };
     let (status, outcome) = match act(&st, &session, from.clone(), action).await {
-        Ok((s, _, _)) => (
-            s,
+        Ok(_) => (
+            StatusCode::OK,
             Outcome::Done(format!(
                 "{} {}: {}.",
                 tr("Đã xử lý cảnh báo số", "Resolved flag"),

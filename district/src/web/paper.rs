@@ -3,7 +3,7 @@
 //! published roll, the payouts, reversals and stops it received. Each check is recorded.
 
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -98,8 +98,8 @@ pub async fn check(State(st): State<AppState>, posted: Posted<PaperForm>) -> Res
     } = posted;
     let action = Action::CheckPaper { text: f.text };
     let (status, above) = match act(&st, &session, from.clone(), action).await {
-        Ok((s, _, Done::Paper(c))) => (s, result(&c)),
-        Ok((s, _, _)) => (s, String::new()),
+        Ok(Done::Paper(c)) => (StatusCode::OK, result(&c)),
+        Ok(_) => (StatusCode::OK, String::new()),
         Err((s, o)) => (s, o.html()),
     };
     let body = page(&session, &above);

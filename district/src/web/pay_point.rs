@@ -104,8 +104,8 @@ pub async fn pay_point_action(
         },
     };
     let (status, outcome) = match act(&st, &session, from.clone(), action).await {
-        Ok((s, _, Done::EnrolCode(c))) => (
-            s,
+        Ok(Done::EnrolCode(c)) => (
+            StatusCode::OK,
             Outcome::Done(match lang() {
                 Lang::Vi => format!(
                     "Mã đăng ký thiết bị của điểm {code}: {c} (dùng một lần, hạn 7 ngày). Đưa cho nhân viên điểm chi trả nhập ở máy mới; mã không hiện lại."
@@ -115,8 +115,8 @@ pub async fn pay_point_action(
                 ),
             }),
         ),
-        Ok((s, _, Done::Revoked(r))) => (
-            s,
+        Ok(Done::Revoked(r)) => (
+            StatusCode::OK,
             Outcome::Done({
                 let (lost, kept, n) = (
                     paypoint::device::short_id(&r.device),
@@ -129,7 +129,7 @@ pub async fn pay_point_action(
                 }
             }),
         ),
-        Ok((s, _, _)) => (s, Outcome::Done(tr("Đã ghi.", "Recorded.").into())),
+        Ok(_) => (StatusCode::OK, Outcome::Done(tr("Đã ghi.", "Recorded.").into())),
         Err((s, o)) => (s, o),
     };
     answer(

@@ -411,8 +411,8 @@ async fn publish(State(st): State<AppState>, posted: Posted<PublishForm>) -> Res
         period: p,
     };
     let (status, outcome) = match act(&st, &session, from.clone(), action).await {
-        Ok((s, _, Done::Published(version))) => (
-            s,
+        Ok(Done::Published(version)) => (
+            StatusCode::OK,
             Outcome::Done({
                 let (pp, per) = (f.pay_point.trim(), period(&p.to_string()));
                 match lang() {
@@ -421,7 +421,10 @@ async fn publish(State(st): State<AppState>, posted: Posted<PublishForm>) -> Res
                 }
             }),
         ),
-        Ok((s, _, _)) => (s, Outcome::Done(tr("Đã phát hành.", "Published.").into())),
+        Ok(_) => (
+            StatusCode::OK,
+            Outcome::Done(tr("Đã phát hành.", "Published.").into()),
+        ),
         Err((s, o)) => (s, o),
     };
     if status == StatusCode::FORBIDDEN {

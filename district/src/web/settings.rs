@@ -140,8 +140,8 @@ pub async fn settings_action(State(st): State<AppState>, posted: Posted<SettingF
         }
     };
     let (status, outcome) = match act(&st, &session, from.clone(), action).await {
-        Ok((s, _, _)) => (
-            s,
+        Ok(_) => (
+            StatusCode::OK,
             Outcome::Done(format!("{} “{key}”.", tr("Đã lưu", "Saved"))),
         ),
         Err((s, o)) => (s, o),

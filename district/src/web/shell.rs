@@ -208,11 +208,11 @@ pub(crate) async fn act(
     session: &Session,
     from: String,
     action: crate::action::Action,
-) -> Result<(StatusCode, Outcome, crate::action::Done), (StatusCode, Outcome)> {
+) -> Result<crate::action::Done, (StatusCode, Outcome)> {
     let actor = Actor::staff(&session.staff, &from);
     let hub = st.hub.clone();
     match tokio::task::spawn_blocking(move || hub.act(&actor, action)).await {
-        Ok(Ok(done)) => Ok((StatusCode::OK, Outcome::None, done)),
+        Ok(Ok(done)) => Ok(done),
         Ok(Err(HubError::Forbidden(m))) => Err((StatusCode::FORBIDDEN, Outcome::Refused(m))),
         Ok(Err(HubError::Refused(m))) => {
             Err((StatusCode::UNPROCESSABLE_ENTITY, Outcome::Refused(m)))

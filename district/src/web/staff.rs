@@ -107,8 +107,8 @@ pub(crate) async fn staff_action(
         }
     };
     let (status, outcome) = match act(&st, &session, from.clone(), action).await {
-        Ok((s, _, _)) => (
-            s,
+        Ok(_) => (
+            StatusCode::OK,
             Outcome::Done(format!(
                 "{} “{}”.",
                 tr("Đã cập nhật tài khoản", "Account updated:"),

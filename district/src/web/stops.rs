@@ -85,8 +85,8 @@ pub(crate) async fn record_stop(State(st): State<AppState>, posted: Posted<StopF
         note: f.note,
     };
     let (status, outcome) = match act(&st, &session, from.clone(), action).await {
-        Ok((s, _, crate::action::Done::Amendment(id))) => (
-            s,
+        Ok(crate::action::Done::Amendment(id)) => (
+            StatusCode::OK,
             Outcome::Done({
                 let (c, pp) = (f.code.trim(), f.pay_point.trim());
                 match current_lang() {
@@ -95,7 +95,10 @@ pub(crate) async fn record_stop(State(st): State<AppState>, posted: Posted<StopF
                 }
             }),
         ),
-        Ok((s, _, _)) => (s, Outcome::Done(tr("Đã ghi.", "Recorded.").into())),
+        Ok(_) => (
+            StatusCode::OK,
+            Outcome::Done(tr("Đã ghi.", "Recorded.").into()),
+        ),
         Err((s, o)) => (s, o),
     };
     stops_answer(&st, Viewer::Staff(session, token), status, outcome).await
