@@ -1,7 +1,9 @@
 //! Sync benchmarks (results in BENCHMARKS.md, "## Sync"): `cargo bench -p paypoint-district`.
 //!
 //! 1. Bytes on the wire and time to sync a day of 300 payouts through a counting TCP proxy,
-//!    against the gzip and zstd sizes of a minimal CSV of the same facts.
+//!    against the gzip and zstd sizes of a minimal CSV of the same facts (`SYNC_BENCH_WIRE=FILE`
+//!    appends every byte the proxy passes to FILE; `SYNC_BENCH_DUMP=PREFIX` writes the batch's
+//!    JSON and the CSV).
 //! 2. Hub ingest: 184 devices pushing a month (30.000 payouts in all) at once.
 //!
 //! At scale (issue 19; not part of the default run, each names its scenario):
@@ -43,6 +45,15 @@ fn pump(mut from: TcpStream, mut to: TcpStream, count: Arc<AtomicU64>) {
             break;
         }
         count.fetch_add(n as u64, Ordering::Relaxed);
+        if let Ok(p) = std::env::var("SYNC_BENCH_WIRE") {
+            use std::io::Write as _;
+            let mut f = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(p)
+                .unwrap();
+            f.write_all(&buf[..n]).unwrap();
+        }
     }
     let _ = to.shutdown(std::net::Shutdown::Write);
 }
@@ -176,8 +187,9 @@ fn day_of_300() {
         std::fs::write(format!("{p}.csv"), &csv).unwrap();
     }
     println!(
-        "request body: {} B JSON, {} B gzip -9 (as sent)",
+        "request body: {} B JSON, {} B zstd with the shipped dictionary (as sent), {} B gzip -9 (as sent to a hub before issue 21)",
         json.len(),
+        protocol::zstd_body(&json).len(),
         gzip9_len(&json)
     );
 }

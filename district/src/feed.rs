@@ -1,7 +1,7 @@
 //! What the hub sends a signed device: its pay point's published roll, the amendments after its
 //! cursor, and what the hub holds of it.
 
-use crate::db::{params, OptionalExtension};
+use crate::db::{params, Connection, OptionalExtension};
 use paypoint::sync::protocol::{AmendmentsResponse, HubStatus};
 
 use crate::{ApiError, DeviceInfo, Hub, Refusal};
@@ -68,13 +68,13 @@ impl Hub {
             [dev.id.to_string()],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let (events, flags, last): (u64, u64, u64) = db.query_row(
+        let (events, flags): (u64, u64) = db.query_row(
             "SELECT (SELECT count(*) FROM events WHERE pay_point = ?1),
-                    (SELECT count(*) FROM flags WHERE pay_point = ?1),
-                    (SELECT coalesce(max(seq), 0) FROM amendments WHERE pay_point = ?1)",
+                    (SELECT count(*) FROM flags WHERE pay_point = ?1)",
             [pay_point],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
+        let last = latest_amendment(&db, pay_point)?;
         Ok(HubStatus {
             pay_point: pay_point.to_string(),
             device: dev.id,
@@ -85,4 +85,10 @@ impl Hub {
             last_amendment: last,
         })
     }
+}
+
+/// The sequence number of a pay point's latest amendment (0 before the first).
+pub(crate) fn latest_amendment(db: &Connection, pay_point: &str) -> crate::db::Result<u64> {
+    db.prepare_cached("SELECT coalesce(max(seq), 0) FROM amendments WHERE pay_point = ?1")?
+        .query_row([pay_point], |r| r.get(0))
 }

@@ -1,9 +1,9 @@
-//! The hub's HTTP face: `/v1` (JSON, gzip both ways, every request signed by a device) and the
+//! The hub's HTTP face: `/v1` (JSON; requests in zstd or gzip, answers in gzip; every request signed by a device) and the
 //! managing office's web app at `/` ([`crate::web`]). Each handler parses, calls one [`Hub`] method on a blocking
 //! thread, and maps the error.
 //!
 //! Every refusal, the framework's included (a path, query or body that cannot be read, a body
-//! over [`MAX_BODY_BYTES`], an unknown path or method, an encoding other than gzip), answers the
+//! over [`MAX_BODY_BYTES`], an unknown path or method, an encoding other than zstd or gzip), answers the
 //! documented JSON `Error` with a status `district/openapi.yaml` lists; `tests/api_contract.rs`
 //! checks that against the live hub.
 
@@ -15,7 +15,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use paypoint::sync::protocol::{
-    ErrorBody, HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP,
+    self as protocol, ErrorBody, ENCODING_ZSTD, HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE,
+    HEADER_TIMESTAMP,
 };
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -27,8 +28,8 @@ use crate::{ApiError, DeviceInfo, Hub, Refusal, RequestAuth};
 pub use crate::state::AppState;
 
 /// The largest request body the hub reads, once decompressed: axum's default, named so that the
-/// 413 can say it and the document can list it.
-pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// 413 can say it and the document can list it (one value with the devices' side).
+pub const MAX_BODY_BYTES: usize = paypoint::sync::protocol::MAX_BODY_BYTES;
 
 /// The router: `/v1/…` and `/`.
 pub fn router(state: AppState) -> Router {
@@ -44,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(no_such_method)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestDecompressionLayer::new())
+        .layer(axum::middleware::from_fn(zstd_bodies))
         // Outside decompression, so that its 415 is answered like every other refusal.
         .layer(axum::middleware::map_response(json_refusals))
         .layer(CompressionLayer::new())
@@ -107,7 +109,7 @@ async fn no_such_method(method: Method, uri: Uri) -> Response {
 }
 
 /// The last guard: a refusal that a layer answered itself (today: the decompression layer's 415
-/// for an encoding other than gzip) becomes the documented `Error`, with its status and headers
+/// for an encoding other than zstd or gzip) becomes the documented `Error`, with its status and headers
 /// kept. Handlers and extractors already answer JSON and pass through untouched.
 async fn json_refusals(response: Response) -> Response {
     let status = response.status();
@@ -127,7 +129,7 @@ async fn json_refusals(response: Response) -> Response {
         .unwrap_or_default();
     let reason = match status {
         StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-            "nội dung yêu cầu chỉ được nén bằng gzip (Content-Encoding: gzip) hoặc không nén"
+            "nội dung yêu cầu chỉ được nén bằng zstd hoặc gzip (Content-Encoding: zstd, gzip) hoặc không nén"
                 .to_string()
         }
         _ => format!("yêu cầu bị từ chối ({status})"),
@@ -149,6 +151,63 @@ async fn json_refusals(response: Response) -> Response {
     );
     *answer.headers_mut() = parts.headers;
     answer
+}
+
+/// A body sent with `Content-Encoding: zstd` (devices since issue 21), decompressed here within
+/// [`MAX_BODY_BYTES`] and a bounded window (`protocol::unzstd_body`); gzip is left to tower-http's
+/// layer inside this one, and any other encoding to its 415.
+async fn zstd_bodies(req: Request, next: axum::middleware::Next) -> Response {
+    let zstd = req
+        .headers()
+        .get(header::CONTENT_ENCODING)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(ENCODING_ZSTD.as_bytes()));
+    if !zstd {
+        return next.run(req).await;
+    }
+    let path = req.uri().path().to_string();
+    let too_large = || {
+        refusal(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "nội dung gửi tới {path} quá lớn: tối đa {} MiB sau khi giải nén",
+                MAX_BODY_BYTES / (1024 * 1024)
+            ),
+        )
+    };
+    let (mut parts, body) = req.into_parts();
+    let compressed = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(b) => b,
+        Err(e) if is_length_limit(&e) => return too_large(),
+        Err(e) => {
+            return refusal(
+                StatusCode::BAD_REQUEST,
+                format!("nội dung gửi tới {path} không đọc được: {e}"),
+            )
+        }
+    };
+    match protocol::unzstd_body(&compressed) {
+        Ok(raw) => {
+            parts.headers.remove(header::CONTENT_ENCODING);
+            parts.headers.remove(header::CONTENT_LENGTH);
+            next.run(Request::from_parts(parts, Body::from(raw))).await
+        }
+        Err(protocol::BodyError::TooLarge(_)) => too_large(),
+        Err(e) => refusal(
+            StatusCode::BAD_REQUEST,
+            format!("nội dung gửi tới {path} không đọc được: {e}"),
+        ),
+    }
+}
+
+fn is_length_limit(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if s.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = s.source();
+    }
+    false
 }
 
 /// The path's parameters, or a 400 `Error` that says which path could not be read.
@@ -332,7 +391,10 @@ async fn roll(
     .await
 }
 
+/// A parameter the document does not list is a 400 (`deny_unknown_fields`), as on every `/v1`
+/// path that takes a query: what a device sends is exactly what the document says.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct After {
     #[serde(default)]
     after: u64,
@@ -359,9 +421,28 @@ async fn amendments(
     .await
 }
 
+/// `?amendments=1`: the device asks its receipt to say the pay point's latest amendment.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BatchQuery {
+    #[serde(default)]
+    amendments: Asked,
+}
+
+/// `0` or `1`, nothing else (a 400 names the value).
+#[derive(Deserialize, Default, PartialEq)]
+enum Asked {
+    #[default]
+    #[serde(rename = "0")]
+    No,
+    #[serde(rename = "1")]
+    Yes,
+}
+
 async fn batches(
     State(st): State<AppState>,
     PathOf(code): PathOf<String>,
+    QueryOf(q): QueryOf<BatchQuery>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -375,7 +456,7 @@ async fn batches(
         headers,
         body,
         move |hub, dev, body| {
-            let receipt = hub.ingest(dev, &code, body)?;
+            let receipt = hub.ingest_telling(dev, &code, body, q.amendments == Asked::Yes)?;
             paypoint::log::line(
                 "paypoint-district",
                 format_args!(

@@ -24,6 +24,19 @@ impl Hub {
         pay_point: &str,
         body: &[u8],
     ) -> Result<String, ApiError> {
+        self.ingest_telling(dev, pay_point, body, false)
+    }
+
+    /// [`Hub::ingest`], the receipt also saying the pay point's latest amendment when
+    /// `tell_amendments` (a device that asks, so that it pulls after a push only when there is
+    /// something to pull).
+    pub fn ingest_telling(
+        &self,
+        dev: &DeviceInfo,
+        pay_point: &str,
+        body: &[u8],
+        tell_amendments: bool,
+    ) -> Result<String, ApiError> {
         Self::own_pay_point(dev, pay_point)?;
         let batch = read_batch(dev, body)?;
         // Rebuilt before the store is locked; chained inside, from the hash the hub holds.
@@ -55,6 +68,12 @@ impl Hub {
         let new: Vec<_> = events.iter().filter(|e| e.seq > accepted).collect();
         let received_at = now();
         let flags = self.take_in(&tx, pay_point, &dev_id, &new, &received_at)?;
+        // Read after the batch's own holds were written, in the same transaction.
+        let amendments_through = if tell_amendments {
+            Some(crate::feed::latest_amendment(&tx, pay_point)?)
+        } else {
+            None
+        };
         let (through, head_hash) = match new.last() {
             Some(e) => (e.seq, e.hash.clone()),
             None => (accepted, head),
@@ -75,6 +94,7 @@ impl Hub {
                 duplicate_events: duplicates,
                 flags,
                 received_at: received_at.clone(),
+                amendments_through,
             },
         );
         let text = serde_json::to_string(&receipt).expect("serialises");

@@ -161,6 +161,41 @@ fn refusals_the_framework_makes_are_the_documented_json_error() {
             .unwrap(),
         400,
     );
+    // The same with zstd (devices since issue 21): over the limit, not zstd, and a frame that
+    // asks the hub for a 128 MiB window (a body is never that large: refused before allocating).
+    let e = assert_error(
+        "a zstd body over the limit once decompressed",
+        http.post(format!("{url}/v1/pay-points/QH01/batches"))
+            .header("Content-Encoding", "zstd")
+            .body(zstd::encode_all(&big[..], 3).unwrap())
+            .send()
+            .unwrap(),
+        413,
+    );
+    assert!(e["error"].as_str().unwrap().contains("MiB"), "{e}");
+    assert_error(
+        "a body that is not zstd",
+        http.post(format!("{url}/v1/pay-points/QH01/batches"))
+            .header("Content-Encoding", "zstd")
+            .body("not zstd at all")
+            .send()
+            .unwrap(),
+        400,
+    );
+    let mut wide = zstd::stream::Encoder::new(Vec::new(), 1).unwrap();
+    wide.window_log(27).unwrap();
+    wide.include_contentsize(false).unwrap();
+    wide.write_all(b"{}").unwrap();
+    let e = assert_error(
+        "a zstd frame asking for a 128 MiB window",
+        http.post(format!("{url}/v1/pay-points/QH01/batches"))
+            .header("Content-Encoding", "zstd")
+            .body(wide.finish().unwrap())
+            .send()
+            .unwrap(),
+        400,
+    );
+    assert!(e["error"].as_str().unwrap().contains("zstd"), "{e}");
     // An encoding the hub does not take (the decompression layer's own answer).
     let resp = http
         .post(format!("{url}/v1/enrol"))
@@ -168,7 +203,7 @@ fn refusals_the_framework_makes_are_the_documented_json_error() {
         .body("{}")
         .send()
         .unwrap();
-    assert_error("a Content-Encoding other than gzip", resp, 415);
+    assert_error("a Content-Encoding other than zstd or gzip", resp, 415);
     // An unknown path and a method the path does not have.
     assert_error(
         "an unknown path",

@@ -283,6 +283,10 @@ fn a_person_never_seen_at_the_counter_is_held_until_the_office_confirms() {
         ok(&["pay", &neighbour, "--clerk", "1"]);
         ok(&["sync"]);
     }
+    // The hold the third month's push raised is on the device after that same sync: its receipt
+    // said there was a new amendment, so the device pulled again (issue 21 skips that pull only
+    // when there is nothing new).
+    assert!(ok(&["show", &held]).contains("Chờ xác minh"));
     // The third period unseen: held at the hub, and on the device at the same sync.
     let listed = hub.admin_ok(&["to-confirm", "--pay-point", "QH01"]);
     assert!(

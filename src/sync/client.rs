@@ -186,6 +186,8 @@ struct Client {
     device: Uuid,
     key: SigningKey,
     opts: SyncOptions,
+    /// Set when the hub refused a zstd body (a hub from before issue 21): gzip from then on.
+    gzip_only: std::cell::Cell<bool>,
 }
 
 impl Client {
@@ -212,6 +214,7 @@ impl Client {
             device,
             key,
             opts,
+            gzip_only: std::cell::Cell::new(false),
         })
     }
 
@@ -235,12 +238,30 @@ impl Client {
         Err(SyncError::Network(last_error))
     }
 
+    /// One attempt. A hub from before issue 21 refuses a zstd body (415) before reading it: the
+    /// same request goes again at once in gzip, and every later one of this round too.
     fn send_once(&self, method: &str, path: &str, body: Option<&[u8]>) -> Result<Answer, String> {
+        let a = self.send_encoded(method, path, body)?;
+        if a.status == 415 && body.is_some() && !self.gzip_only.get() {
+            self.gzip_only.set(true);
+            return self.send_encoded(method, path, body);
+        }
+        Ok(a)
+    }
+
+    fn send_encoded(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&[u8]>,
+    ) -> Result<Answer, String> {
         let ts = chrono::Utc::now().timestamp();
         let nonce = hex::encode(rand::random::<[u8; 16]>());
         let raw = body.unwrap_or(b"");
         let sig = protocol::sign_request(&self.key, method, path, ts, &nonce, raw);
         let url = format!("{}{}", self.base, path);
+        // No `Accept`: the hub's `/v1` answers JSON only, and every byte is paid for on a
+        // commune's link (issue 21).
         let mut req = match method {
             "GET" => self.http.get(&url),
             _ => self.http.post(&url),
@@ -248,13 +269,17 @@ impl Client {
         .header(HEADER_DEVICE, self.device.to_string())
         .header(HEADER_TIMESTAMP, ts.to_string())
         .header(HEADER_NONCE, nonce)
-        .header(HEADER_SIGNATURE, sig)
-        .header(reqwest::header::ACCEPT, "application/json");
+        .header(HEADER_SIGNATURE, sig);
         if let Some(b) = body {
+            let (encoding, sent) = if self.gzip_only.get() {
+                ("gzip", gzip(b))
+            } else {
+                (protocol::ENCODING_ZSTD, protocol::zstd_body(b))
+            };
             req = req
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .header(reqwest::header::CONTENT_ENCODING, "gzip")
-                .body(gzip(b));
+                .header(reqwest::header::CONTENT_ENCODING, encoding)
+                .body(sent);
         }
         let resp = req.send().map_err(|e| describe(&e))?;
         let status = resp.status().as_u16();
@@ -612,10 +637,14 @@ pub fn sync(ledger: &mut Ledger, opts: &SyncOptions) -> Result<SyncReport, SyncE
 fn round(ledger: &mut Ledger, client: &Client, hub: &HubConn) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
     pull_amendments(ledger, client, hub, &mut report)?;
-    push(ledger, client, hub, &mut report)?;
-    if report.batches > 0 {
-        // What the hub found in this push (a proof-of-life hold) reaches the clerk now, not at
-        // the next sync.
+    let after_push = push(ledger, client, hub, &mut report)?;
+    // What the hub found in this push (a proof-of-life hold) reaches the clerk now, not at the
+    // next sync; a pull that the receipts say would bring nothing is not made (issue 21).
+    let cursor: u64 = ledger
+        .conn
+        .prepare_cached("SELECT amendment_cursor FROM sync_state")?
+        .query_row([], |r| r.get(0))?;
+    if report.batches > 0 && after_push.is_none_or(|latest| latest > cursor) {
         pull_amendments(ledger, client, hub, &mut report)?;
     }
     Ok(report)
@@ -669,16 +698,19 @@ fn pull_amendments(
     Ok(())
 }
 
+/// Pushes what the hub has not acknowledged. Returns the pay point's latest amendment as the
+/// receipts say it, `None` when one of them did not (a hub from before issue 21).
 fn push(
     ledger: &mut Ledger,
     client: &Client,
     hub: &HubConn,
     report: &mut SyncReport,
-) -> Result<(), SyncError> {
+) -> Result<Option<u64>, SyncError> {
     let pp = ledger.device().pay_point_code.clone();
     let device = ledger.device().id;
-    let path = format!("/v1/pay-points/{}/batches", url_part(&pp));
+    let path = format!("/v1/pay-points/{}/batches?amendments=1", url_part(&pp));
     let mut gaps = 0;
+    let mut latest = Some(0);
     loop {
         let acked: u64 = ledger
             .conn
@@ -686,7 +718,7 @@ fn push(
             .query_row([], |r| r.get(0))?;
         let events = ledger.events_after(acked, client.opts.batch_events.max(1))?;
         if events.is_empty() {
-            return Ok(());
+            return Ok(latest);
         }
         let batch = PushBatch::new(device, &events);
         ledger.conn.execute(
@@ -734,6 +766,7 @@ fn push(
                 body.head_hash, batch.last_seq, batch.head
             )));
         }
+        latest = latest.zip(body.amendments_through).map(|(a, b)| a.max(b));
         let text = serde_json::to_string(&receipt).expect("serialises");
         ledger.write(|w| {
             w.tx.prepare_cached(

@@ -22,12 +22,17 @@ pub enum Fault {
     Late,
     /// Wait before forwarding.
     Delay,
+    /// A hub from before issue 21: a zstd body is answered 415, as its decompression layer did,
+    /// without reaching the hub; anything else passes.
+    OlderHub,
 }
 
 pub struct Proxy {
     pub addr: SocketAddr,
     stop: Arc<AtomicBool>,
     pub counts: Arc<Mutex<Vec<Fault>>>,
+    /// Each request's line and body encoding, in order: `POST /v1/enrol zstd`.
+    pub seen: Arc<Mutex<Vec<String>>>,
 }
 
 impl Proxy {
@@ -45,7 +50,8 @@ impl Proxy {
         let addr = listener.local_addr().unwrap();
         let stop = Arc::new(AtomicBool::new(false));
         let counts = Arc::new(Mutex::new(Vec::new()));
-        let (stop2, counts2) = (stop.clone(), counts.clone());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let (stop2, counts2, seen2) = (stop.clone(), counts.clone(), seen.clone());
         std::thread::spawn(move || {
             let n = AtomicUsize::new(0);
             let late: Arc<Mutex<Option<Vec<u8>>>> = Arc::new(Mutex::new(None));
@@ -55,20 +61,25 @@ impl Proxy {
                         let i = n.fetch_add(1, Ordering::Relaxed);
                         let fault = plan[i % plan.len()];
                         counts2.lock().unwrap().push(fault);
-                        let late = late.clone();
+                        let (late, seen) = (late.clone(), seen2.clone());
                         let route = Route {
                             to: upstreams[i % upstreams.len()],
                             again: upstreams[(i + 1) % upstreams.len()],
                         };
                         std::thread::spawn(move || {
-                            let _ = handle(client, route, fault, &late);
+                            let _ = handle(client, route, fault, &late, &seen);
                         });
                     }
                     Err(_) => std::thread::sleep(Duration::from_millis(5)),
                 }
             }
         });
-        Proxy { addr, stop, counts }
+        Proxy {
+            addr,
+            stop,
+            counts,
+            seen,
+        }
     }
 
     pub fn url(&self) -> String {
@@ -139,10 +150,38 @@ fn handle(
     route: Route,
     fault: Fault,
     late: &Mutex<Option<Vec<u8>>>,
+    seen: &Mutex<Vec<String>>,
 ) -> std::io::Result<()> {
     let upstream = route.to;
     client.set_read_timeout(Some(Duration::from_secs(15)))?;
     let req = read_request(&mut client)?;
+    let end = req
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(req.len());
+    let head = String::from_utf8_lossy(&req[..end]).to_ascii_lowercase();
+    let line = head
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(" http/1.1");
+    let encoding = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-encoding:"))
+        .map_or("", str::trim);
+    seen.lock()
+        .unwrap()
+        .push(format!("{line} {encoding}").trim_end().to_string());
+    if fault == Fault::OlderHub && encoding == "zstd" {
+        let body = r#"{"error":"nội dung yêu cầu chỉ được nén bằng gzip (Content-Encoding: gzip) hoặc không nén"}"#;
+        let answer = format!(
+            "HTTP/1.1 415 Unsupported Media Type\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        client.write_all(answer.as_bytes())?;
+        client.shutdown(Shutdown::Both)?;
+        return Ok(());
+    }
     if let Some(old) = late.lock().unwrap().take() {
         let _ = exchange(upstream, &old);
     }
@@ -170,7 +209,7 @@ fn handle(
             client.write_all(&resp)?;
             client.shutdown(Shutdown::Both)?;
         }
-        Fault::Delay | Fault::Pass => {
+        Fault::Delay | Fault::Pass | Fault::OlderHub => {
             if fault == Fault::Delay {
                 std::thread::sleep(Duration::from_millis(300));
             }
