@@ -165,25 +165,11 @@ async fn zstd_bodies(req: Request, next: axum::middleware::Next) -> Response {
         return next.run(req).await;
     }
     let path = req.uri().path().to_string();
-    let too_large = || {
-        refusal(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "nội dung gửi tới {path} quá lớn: tối đa {} MiB sau khi giải nén",
-                MAX_BODY_BYTES / (1024 * 1024)
-            ),
-        )
-    };
     let (mut parts, body) = req.into_parts();
     let compressed = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Ok(b) => b,
-        Err(e) if is_length_limit(&e) => return too_large(),
-        Err(e) => {
-            return refusal(
-                StatusCode::BAD_REQUEST,
-                format!("nội dung gửi tới {path} không đọc được: {e}"),
-            )
-        }
+        Err(e) if is_length_limit(&e) => return body_too_large(&path),
+        Err(e) => return body_unreadable(StatusCode::BAD_REQUEST, &path, e),
     };
     match protocol::unzstd_body(&compressed) {
         Ok(raw) => {
@@ -191,12 +177,28 @@ async fn zstd_bodies(req: Request, next: axum::middleware::Next) -> Response {
             parts.headers.remove(header::CONTENT_LENGTH);
             next.run(Request::from_parts(parts, Body::from(raw))).await
         }
-        Err(protocol::BodyError::TooLarge(_)) => too_large(),
-        Err(e) => refusal(
-            StatusCode::BAD_REQUEST,
-            format!("nội dung gửi tới {path} không đọc được: {e}"),
-        ),
+        Err(protocol::BodyError::TooLarge(_)) => body_too_large(&path),
+        Err(e) => body_unreadable(StatusCode::BAD_REQUEST, &path, e),
     }
+}
+
+/// The 413 for a body over [`MAX_BODY_BYTES`] once decompressed, whatever its encoding.
+fn body_too_large(path: &str) -> Response {
+    refusal(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!(
+            "nội dung gửi tới {path} quá lớn: tối đa {} MiB sau khi giải nén",
+            MAX_BODY_BYTES / (1024 * 1024)
+        ),
+    )
+}
+
+/// A body that could not be read (cut, or not in the encoding it names).
+fn body_unreadable(status: StatusCode, path: &str, why: impl std::fmt::Display) -> Response {
+    refusal(
+        status,
+        format!("nội dung gửi tới {path} không đọc được: {why}"),
+    )
 }
 
 fn is_length_limit(e: &axum::Error) -> bool {
@@ -264,17 +266,8 @@ impl<S: Send + Sync> FromRequest<S> for BodyOf {
         let path = req.uri().path().to_string();
         match Bytes::from_request(req, state).await {
             Ok(b) => Ok(BodyOf(b)),
-            Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(refusal(
-                r.status(),
-                format!(
-                    "nội dung gửi tới {path} quá lớn: tối đa {} MiB sau khi giải nén",
-                    MAX_BODY_BYTES / (1024 * 1024)
-                ),
-            )),
-            Err(r) => Err(refusal(
-                r.status(),
-                format!("nội dung gửi tới {path} không đọc được: {}", r.body_text()),
-            )),
+            Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(body_too_large(&path)),
+            Err(r) => Err(body_unreadable(r.status(), &path, r.body_text())),
         }
     }
 }

@@ -640,14 +640,19 @@ fn round(ledger: &mut Ledger, client: &Client, hub: &HubConn) -> Result<SyncRepo
     let after_push = push(ledger, client, hub, &mut report)?;
     // What the hub found in this push (a proof-of-life hold) reaches the clerk now, not at the
     // next sync; a pull that the receipts say would bring nothing is not made (issue 21).
-    let cursor: u64 = ledger
-        .conn
-        .prepare_cached("SELECT amendment_cursor FROM sync_state")?
-        .query_row([], |r| r.get(0))?;
+    let cursor = amendment_cursor(ledger)?;
     if report.batches > 0 && after_push.is_none_or(|latest| latest > cursor) {
         pull_amendments(ledger, client, hub, &mut report)?;
     }
     Ok(report)
+}
+
+/// The last amendment the device holds.
+fn amendment_cursor(ledger: &Ledger) -> Result<u64, SyncError> {
+    Ok(ledger
+        .conn
+        .prepare_cached("SELECT amendment_cursor FROM sync_state")?
+        .query_row([], |r| r.get(0))?)
 }
 
 fn pull_amendments(
@@ -658,10 +663,7 @@ fn pull_amendments(
 ) -> Result<(), SyncError> {
     let pp = ledger.device().pay_point_code.clone();
     for _page in 0..10_000 {
-        let cursor: u64 = ledger
-            .conn
-            .prepare_cached("SELECT amendment_cursor FROM sync_state")?
-            .query_row([], |r| r.get(0))?;
+        let cursor = amendment_cursor(ledger)?;
         let answer = client.request(
             "GET",
             &format!("/v1/pay-points/{}/amendments?after={cursor}", url_part(&pp)),

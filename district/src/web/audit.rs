@@ -1,7 +1,7 @@
 //! The office's audit log, for administrators.
 
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::lang::tr;
@@ -24,6 +24,7 @@ pub(crate) async fn audit_page(State(st): State<AppState>, headers: HeaderMap) -
     render(
         &st,
         &Viewer::Staff(session, token),
+        StatusCode::OK,
         tr("Nhật ký", "Audit log"),
         &pages::audit(&rows),
     )

@@ -57,9 +57,7 @@ async fn decisions_answer(
         &w.proxies,
         &outcome.html(),
     );
-    let mut r = render(st, &v, tr("Chờ quyết định", "Decisions"), &body).await;
-    *r.status_mut() = status;
-    r
+    render(st, &v, status, tr("Chờ quyết định", "Decisions"), &body).await
 }
 
 #[derive(Deserialize)]

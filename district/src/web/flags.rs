@@ -30,9 +30,7 @@ async fn flags_answer(st: &AppState, v: Viewer, status: StatusCode, outcome: Out
         Err(r) => return r,
     };
     let body = pages::flags(v.session(), &flags, &outcome.html());
-    let mut r = render(st, &v, tr("Cảnh báo", "Flags"), &body).await;
-    *r.status_mut() = status;
-    r
+    render(st, &v, status, tr("Cảnh báo", "Flags"), &body).await
 }
 
 #[derive(Deserialize)]

@@ -27,6 +27,7 @@ pub async fn paper_page(State(st): State<AppState>, headers: HeaderMap) -> Respo
     render(
         &st,
         &Viewer::Staff(session, token),
+        StatusCode::OK,
         tr("Kiểm tra giấy in", "Check paper"),
         &body,
     )
@@ -103,15 +104,14 @@ pub async fn check(State(st): State<AppState>, posted: Posted<PaperForm>) -> Res
         Err((s, o)) => (s, o.html()),
     };
     let body = page(&session, &above);
-    let mut r = render(
+    render(
         &st,
         &Viewer::Staff(session, token),
+        status,
         tr("Kiểm tra giấy in", "Check paper"),
         &body,
     )
-    .await;
-    *r.status_mut() = status;
-    r
+    .await
 }
 
 csrf_field!(PaperForm);

@@ -66,9 +66,7 @@ async fn answer(
     };
     let body = page(&view, &devices, &flags, v.session(), query, &outcome.html());
     let title = format!("{} {}", tr("Điểm", "Pay point"), view.code);
-    let mut r = render(st, &v, &title, &body).await;
-    *r.status_mut() = status;
-    r
+    render(st, &v, status, &title, &body).await
 }
 
 #[derive(Deserialize)]

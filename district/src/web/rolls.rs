@@ -71,9 +71,7 @@ async fn answer(st: &AppState, v: Viewer, status: StatusCode, above: String) -> 
         tr("Các phiên bản", "Versions"),
         super::pay_point::roll_versions(&rolls, true)
     ));
-    let mut r = render(st, &v, tr("Danh sách chi trả", "Rolls"), &html).await;
-    *r.status_mut() = status;
-    r
+    render(st, &v, status, tr("Danh sách chi trả", "Rolls"), &html).await
 }
 
 fn upload_form(s: &Session, pay_points: &[(String, String)]) -> String {
@@ -466,7 +464,14 @@ async fn changes_page(
         q.tu,
         changes_html(&changes, u32::try_from(q.den).unwrap_or(1))
     );
-    render(&st, &v, tr("Thay đổi danh sách", "Roll changes"), &body).await
+    render(
+        &st,
+        &v,
+        StatusCode::OK,
+        tr("Thay đổi danh sách", "Roll changes"),
+        &body,
+    )
+    .await
 }
 
 csrf_field!(PublishForm);

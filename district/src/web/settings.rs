@@ -46,9 +46,7 @@ async fn answer(st: &AppState, v: Viewer, status: StatusCode, outcome: Outcome) 
     };
     let values = serde_json::to_value(&settings).unwrap_or_default();
     let body = page(session, &values, &pay_points, &outcome.html());
-    let mut r = render(st, &v, tr("Thiết lập", "Settings"), &body).await;
-    *r.status_mut() = status;
-    r
+    render(st, &v, status, tr("Thiết lập", "Settings"), &body).await
 }
 
 fn page(

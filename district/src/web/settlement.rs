@@ -60,7 +60,14 @@ pub(crate) async fn settlement_page(
         Err(r) => return r,
     };
     let body = pages::settlement(&rows, q.ky.as_deref().unwrap_or(""));
-    render(&st, &v, tr("Quyết toán", "Settlement"), &body).await
+    render(
+        &st,
+        &v,
+        StatusCode::OK,
+        tr("Quyết toán", "Settlement"),
+        &body,
+    )
+    .await
 }
 
 /// A download, with its file name.

@@ -169,19 +169,21 @@ pub(crate) async fn blocking<T: Send + 'static>(
     }
 }
 
-/// The page of `viewer` titled `title` around `body`.
-pub(crate) async fn render(st: &AppState, viewer: &Viewer, title: &str, body: &str) -> Response {
+/// The page of `viewer` titled `title` around `body`, answered with `status` (a refused action's
+/// page is a 4xx); if the page itself cannot be built, the 500 that says so.
+pub(crate) async fn render(
+    st: &AppState,
+    viewer: &Viewer,
+    status: StatusCode,
+    title: &str,
+    body: &str,
+) -> Response {
     let office = match blocking(&st.hub, |h| h.office()).await {
         Ok(o) => o,
         Err(r) => return r,
     };
-    Html(pages::layout(
-        title,
-        Some(viewer),
-        &office.managing_office,
-        body,
-    ))
-    .into_response()
+    let html = pages::layout(title, Some(viewer), &office.managing_office, body);
+    (status, Html(html)).into_response()
 }
 
 /// The outcome of an action, shown above the page's form.

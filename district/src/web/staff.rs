@@ -39,9 +39,7 @@ async fn staff_answer(st: &AppState, v: Viewer, status: StatusCode, outcome: Out
         Err(r) => return r,
     };
     let body = pages::staff(session, &rows, &outcome.html());
-    let mut r = render(st, &v, tr("Tài khoản", "Accounts"), &body).await;
-    *r.status_mut() = status;
-    r
+    render(st, &v, status, tr("Tài khoản", "Accounts"), &body).await
 }
 
 fn staff_error(e: StaffError) -> HubError {

@@ -31,9 +31,7 @@ async fn stops_answer(st: &AppState, v: Viewer, status: StatusCode, outcome: Out
         Err(r) => return r,
     };
     let body = pages::stops(v.session(), &stops, &outcome.html());
-    let mut r = render(st, &v, tr("Báo giảm", "Stops"), &body).await;
-    *r.status_mut() = status;
-    r
+    render(st, &v, status, tr("Báo giảm", "Stops"), &body).await
 }
 
 #[derive(Deserialize)]
