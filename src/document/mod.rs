@@ -1,6 +1,7 @@
 //! Documents: the papers a pay point prints, hands over and keeps for the auditors, as A4 PDF
-//! generated here in the core (printpdf) with an embedded, subset Liberation Serif (metric twin of
-//! Times New Roman, the font Decree 30/2020 asks for) so that the text extracts exactly as written.
+//! laid out here in the core (`pdf`; the file written by `pdf::file`) with an embedded, subset
+//! Liberation Serif (metric twin of Times New Roman, the font Decree 30/2020 asks for) so that the
+//! text extracts exactly as written.
 //!
 //! One module per paper, each with a `render(&Ledger, &Options) -> Result<Pdf, DocumentError>`:
 //!

@@ -10,11 +10,10 @@
 
 use std::sync::LazyLock;
 
-use printpdf::{
-    Color, FontId, Greyscale, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFont,
-    PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Point, Pt, TextItem,
-};
+use printpdf::ParsedFont;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+mod file;
 
 use super::{DocumentError, Pdf};
 use crate::money::Dong;
@@ -52,9 +51,6 @@ impl Face {
     }
 }
 
-/// Resource names of the four faces in every document.
-const FONT_IDS: [&str; 4] = ["SCTREG", "SCTBLD", "SCTITA", "SCTBIT"];
-
 /// Characters below this code point have their advance precomputed (Latin, Vietnamese in Latin
 /// Extended Additional, general punctuation, the đồng sign); others are looked up when met.
 const TABLE_LIMIT: u32 = 0x2100;
@@ -66,6 +62,8 @@ struct FaceData {
     font: ParsedFont,
     units_per_em: f32,
     advances: Vec<u16>,
+    /// Glyph number of each character below [`TABLE_LIMIT`], 0 for none.
+    glyphs: Vec<u16>,
 }
 
 impl FaceData {
@@ -73,17 +71,31 @@ impl FaceData {
         let font = ParsedFont::from_bytes(bytes, 0, &mut Vec::new())
             .expect("the embedded Liberation Serif font parses");
         let units_per_em = f32::from(font.pdf_font_metrics.units_per_em.max(1));
-        let advances = (0..TABLE_LIMIT)
-            .map(|cp| match font.lookup_glyph_index(cp) {
-                Some(g) if g != 0 => font.get_horizontal_advance(g),
-                _ => NO_GLYPH,
+        let glyphs: Vec<u16> = (0..TABLE_LIMIT)
+            .map(|cp| font.lookup_glyph_index(cp).unwrap_or(0))
+            .collect();
+        let advances = glyphs
+            .iter()
+            .map(|&g| match g {
+                0 => NO_GLYPH,
+                g => font.get_horizontal_advance(g),
             })
             .collect();
         FaceData {
             font,
             units_per_em,
             advances,
+            glyphs,
         }
+    }
+
+    /// The glyph of a character, or `None` when the font has none.
+    fn glyph(&self, c: char) -> Option<u16> {
+        let g = match self.glyphs.get(c as usize) {
+            Some(&g) => g,
+            None => self.font.lookup_glyph_index(c as u32).unwrap_or(0),
+        };
+        (g != 0).then_some(g)
     }
 
     /// Advance of a character in font units, or `None` when the font has no glyph for it.
@@ -404,90 +416,6 @@ impl Page {
             thickness,
         });
     }
-
-    fn into_ops(self, page_h: f32, fonts: &[FontId; 4]) -> Vec<Op> {
-        // Positions to a hundredth of a point: as exact as any printer, and shorter to write
-        // ("85.04" rather than "85.039375") in a stream that repeats them thousands of times.
-        let round = |pt: f32| Pt((pt * 100.0).round() / 100.0);
-        let x = |mm: f32| round(mm * PT_PER_MM);
-        let y = |mm: f32| round((page_h - mm) * PT_PER_MM);
-        let mut ops = Vec::with_capacity(self.rules.len() + self.texts.len() * 2 + 8);
-        if !self.rules.is_empty() {
-            ops.push(Op::SaveGraphicsState);
-            let mut thickness = f32::NAN;
-            for r in &self.rules {
-                if r.thickness != thickness {
-                    thickness = r.thickness;
-                    ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
-                }
-                ops.push(Op::DrawLine {
-                    line: Line {
-                        points: vec![
-                            LinePoint {
-                                p: Point {
-                                    x: x(r.x1),
-                                    y: y(r.y1),
-                                },
-                                bezier: false,
-                            },
-                            LinePoint {
-                                p: Point {
-                                    x: x(r.x2),
-                                    y: y(r.y2),
-                                },
-                                bezier: false,
-                            },
-                        ],
-                        is_closed: false,
-                    },
-                });
-            }
-            ops.push(Op::RestoreGraphicsState);
-        }
-        if !self.texts.is_empty() {
-            ops.push(Op::StartTextSection);
-            let mut current: Option<(Face, f32)> = None;
-            let mut grey = false;
-            // Each text is placed relative to the one before (`Td`), from exact hundredths of a
-            // point, so nothing drifts; shorter than an absolute `Tm` per text.
-            let hundredths = |pt: f32| (pt * 100.0).round() as i64;
-            let mut at: (i64, i64) = (0, 0);
-            for t in self.texts {
-                if t.grey != grey {
-                    grey = t.grey;
-                    ops.push(Op::SetFillColor {
-                        col: Color::Greyscale(Greyscale {
-                            percent: if grey { 0.45 } else { 0.0 },
-                            icc_profile: None,
-                        }),
-                    });
-                }
-                if current != Some((t.face, t.size)) {
-                    current = Some((t.face, t.size));
-                    ops.push(Op::SetFont {
-                        font: PdfFontHandle::External(fonts[t.face.index()].clone()),
-                        size: Pt(t.size),
-                    });
-                }
-                let to = (
-                    hundredths(t.x * PT_PER_MM),
-                    hundredths((page_h - t.baseline) * PT_PER_MM),
-                );
-                ops.push(Op::SetTextCursor {
-                    pos: Point {
-                        x: Pt((to.0 - at.0) as f32 / 100.0),
-                        y: Pt((to.1 - at.1) as f32 / 100.0),
-                    },
-                });
-                at = to;
-                ops.push(Op::ShowText {
-                    items: vec![TextItem::Text(t.text)],
-                });
-            }
-            ops.push(Op::EndTextSection);
-        }
-        ops
-    }
 }
 
 /// Page margins in millimetres (Decree 30/2020: top and bottom 20–25, left 30–35, right 15–20).
@@ -676,7 +604,7 @@ impl Doc {
     /// is the height of what follows the table (amount in words, signatures): rows are moved to a
     /// new page, when needed, so that it fits on the table's last page with them.
     pub(crate) fn table(&mut self, t: &Table, rows: &[Row], opts: &TableOptions) {
-        let measured: Vec<Measured> = rows.iter().map(|r| t.measure(r)).collect();
+        let measured: Vec<Measured> = on_every_core(rows, |r| t.measure(r));
         let plan = self.plan_table(t, &measured, opts);
         if plan.start_new {
             self.new_page();
@@ -994,6 +922,7 @@ impl Doc {
         let mark = self.mark;
         let top = self.margins.top;
         let (left, cw) = (self.left(), self.content_width());
+        let mut stamps = Vec::with_capacity(if self.stamp.is_some() { total } else { 0 });
         for (i, page) in self.pages.iter_mut().enumerate() {
             let label = format!("Trang {}/{}", i + 1, total);
             page.text_in(
@@ -1010,10 +939,15 @@ impl Doc {
                 page.grey_text(left + (cw - mw) / 2.0, top * 0.6, mark, Face::Bold, 12.0);
             }
             if let Some(base) = &self.stamp {
-                let stamp = page_stamp(base, i, &page.tagged)?;
-                let (x, y) = (left + cw - STAMP_SIDE, h - STAMP_MARGIN + STAMP_GAP);
-                page.qr(x, y, STAMP_SIDE, &stamp.encode())?;
+                stamps.push(page_stamp(base, i, &page.tagged)?.encode());
             }
+        }
+        // One code a page, each page's made on whichever core is free (a third of a long
+        // sheet's time when made one after another).
+        let (x, y) = (left + cw - STAMP_SIDE, h - STAMP_MARGIN + STAMP_GAP);
+        let codes = on_every_core(&stamps, |text| QrImage::new(x, y, STAMP_SIDE, text));
+        for (page, code) in self.pages.iter_mut().zip(codes) {
+            page.qr_codes.push(code?);
         }
         // Nothing reaches the PDF that the font cannot print.
         for page in &self.pages {
@@ -1027,37 +961,13 @@ impl Doc {
             }
         }
 
-        let mut doc = PdfDocument::new(&self.title);
-        let now = chrono::Utc::now();
-        let stamp = pdf_datetime(now);
-        let info = &mut doc.metadata.info;
-        info.creation_date = stamp;
-        info.modification_date = stamp;
-        info.metadata_date = stamp;
-        info.creator = "Sổ chi trả (paypoint)".to_string();
-        info.producer = format!("paypoint {} / printpdf", env!("CARGO_PKG_VERSION"));
-        info.subject = self.subject.clone();
-        info.author = self.author.clone();
-        // Short, fixed resource names (six capitals: the first six also make the subset tag)
-        // rather than printpdf's random 32-letter ones, repeated on every font change.
-        let fonts: [FontId; 4] = Face::ALL.map(|f| {
-            let id = FontId(FONT_IDS[f.index()].to_string());
-            doc.resources
-                .fonts
-                .map
-                .insert(id.clone(), PdfFont::new(face(f).font.clone()));
-            id
-        });
-        let mut inline = Vec::with_capacity(self.pages.len());
-        let pages: Vec<PdfPage> = std::mem::take(&mut self.pages)
-            .into_iter()
-            .map(|mut p| {
-                inline.push(p.qr_codes.drain(..).flat_map(|q| q.content(h)).collect());
-                PdfPage::new(Mm(w), Mm(h), p.into_ops(h, &fonts))
-            })
-            .collect();
-        doc.with_pages(pages);
-        let bytes = write(&doc, inline)?;
+        let props = file::Properties {
+            title: &self.title,
+            subject: &self.subject,
+            author: &self.author,
+            created: chrono::Utc::now(),
+        };
+        let bytes = file::write(&props, (w, h), &self.pages)?;
         Ok(Pdf {
             bytes,
             pages: total,
@@ -1066,115 +976,30 @@ impl Doc {
     }
 }
 
-/// Streams smaller than this are left uncompressed: the filter's name and zlib's header would
-/// cost more than they save (lopdf's own rule).
-const WORTH_COMPRESSING: usize = 19;
-
-/// zlib's level for the page streams: 6 (zlib's default), not printpdf's 9. Level 6 with the
-/// object streams and the streams spread over the cores made the 5.000-row sheet 8–15 % faster
-/// and 9–11 % smaller (BENCHMARKS.md, issue 21); the level's own share was not measured apart.
-const DEFLATE_LEVEL: u32 = 6;
-
-/// The bytes of the PDF printpdf built: its fonts subset as printpdf does, then written by us —
-/// each stream compressed, the streams of a long document on every core, and the small objects
-/// (pages, fonts' dictionaries) packed into compressed object streams with a cross-reference
-/// stream (PDF 1.5, read by every viewer since Acrobat 6). A 500-page sheet holds thousands of
-/// objects: written one by one, their dictionaries and the cross-reference table were a fifth of
-/// the file.
-///
-/// `inline` holds, page by page, content that printpdf cannot express (the QR codes' inline
-/// images), added at the end of each page's content.
-fn write(doc: &PdfDocument, inline: Vec<Vec<u8>>) -> Result<Vec<u8>, DocumentError> {
-    let mut warnings = Vec::new();
-    let mut lo = doc.to_lopdf_document(&PdfSaveOptions::default(), &mut warnings);
-    if let Some(e) = warnings
-        .iter()
-        .find(|w| w.severity == PdfParseErrorSeverity::Error)
-    {
-        return Err(DocumentError::Pdf(e.msg.clone()));
-    }
-    append_to_pages(&mut lo, inline)?;
-    let mut streams: Vec<&mut lopdf::Stream> = lo
-        .objects
-        .values_mut()
-        .filter_map(|o| match o {
-            lopdf::Object::Stream(s) if s.allows_compression && s.dict.get(b"Filter").is_err() => {
-                Some(s)
-            }
-            _ => None,
-        })
-        .collect();
+/// `f` of each item, the items shared out over the cores, in order. For the work of a long
+/// document that is the same for each page or row and needs nothing from the others.
+fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let share = streams.len().div_ceil(cores).max(1);
+    let share = items.len().div_ceil(cores).max(1);
+    if items.len() <= share || items.len() < ON_ONE_CORE {
+        return items.iter().map(&f).collect();
+    }
+    let f = &f;
     std::thread::scope(|scope| {
-        for part in streams.chunks_mut(share) {
-            scope.spawn(move || part.iter_mut().for_each(|s| deflate(s)));
-        }
-    });
-    let options = lopdf::SaveOptions::builder()
-        .use_object_streams(true)
-        .use_xref_streams(true)
-        .compression_level(DEFLATE_LEVEL)
-        .build();
-    let mut bytes = Vec::new();
-    lo.save_with_options(&mut bytes, options)
-        .map_err(|e| DocumentError::Pdf(e.to_string()))?;
-    Ok(bytes)
+        let parts: Vec<_> = items
+            .chunks(share)
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }
 
-/// Adds `extra[i]` at the end of page i+1's content, before anything is compressed. A page whose
-/// content cannot take it is an error, never a page printed without its QR code.
-fn append_to_pages(lo: &mut lopdf::Document, extra: Vec<Vec<u8>>) -> Result<(), DocumentError> {
-    let pages = lo.get_pages();
-    if pages.len() != extra.len() {
-        return Err(DocumentError::Pdf(format!(
-            "{} trang nhưng {} phần thêm",
-            pages.len(),
-            extra.len()
-        )));
-    }
-    for ((_, page), bytes) in pages.into_iter().zip(extra) {
-        if bytes.is_empty() {
-            continue;
-        }
-        let last = lo.get_page_contents(page).last().copied();
-        let stream = last.and_then(|id| match lo.get_object_mut(id) {
-            Ok(lopdf::Object::Stream(s)) if s.dict.get(b"Filter").is_err() => Some(s),
-            _ => None,
-        });
-        let Some(stream) = stream else {
-            return Err(DocumentError::Pdf(
-                "không ghi được mã QR vào trang: nội dung trang không như printpdf viết".into(),
-            ));
-        };
-        let mut content = std::mem::take(&mut stream.content);
-        content.extend_from_slice(&bytes);
-        stream.set_content(content);
-    }
-    Ok(())
-}
-
-/// Compresses one stream with zlib, when that makes it smaller.
-fn deflate(s: &mut lopdf::Stream) {
-    use std::io::Write as _;
-    if s.content.len() <= WORTH_COMPRESSING {
-        return;
-    }
-    let mut z = flate2::write::ZlibEncoder::new(
-        Vec::with_capacity(s.content.len() / 3),
-        flate2::Compression::new(DEFLATE_LEVEL),
-    );
-    // Writing to a Vec cannot fail.
-    if z.write_all(&s.content).is_err() {
-        return;
-    }
-    if let Ok(packed) = z.finish() {
-        if packed.len() + WORTH_COMPRESSING < s.content.len() {
-            s.dict.set("Filter", "FlateDecode");
-            s.set_content(packed);
-        }
-    }
-}
+/// Fewer items than this are done on the calling thread: starting a thread costs about what a
+/// few rows or a page's code do (a receipt, a one-page notice).
+const ON_ONE_CORE: usize = 8;
 
 /// Side of a page's QR code, mm: about 0,3 mm a module for a page of codes (version 10–12),
 /// which a 300 dpi printer and an ordinary scanner both resolve.
@@ -1244,28 +1069,37 @@ impl QrImage {
     /// square scaled to `side` and placed, its samples in hex (`/AHx`), so that no run of binary
     /// data can be mistaken for the `EI` that ends it.
     fn content(&self, page_h: f32) -> Vec<u8> {
-        use std::fmt::Write as _;
         let side = self.side * PT_PER_MM;
         let (x, y) = (
             self.x * PT_PER_MM,
             (page_h - self.y - self.side) * PT_PER_MM,
         );
-        let mut out = format!(
+        let out = format!(
             "\nq {side:.2} 0 0 {side:.2} {x:.2} {y:.2} cm BI /W {m} /H {m} /CS /G /BPC 1 /F /AHx ID ",
             m = self.modules
         );
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        let mut out = out.into_bytes();
         for b in &self.rows {
-            let _ = write!(out, "{b:02X}");
+            out.extend_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
         }
-        out.push_str("> EI Q\n");
-        out.into_bytes()
+        out.extend_from_slice(b"> EI Q\n");
+        out
     }
 }
 
 impl Page {
-    /// A QR code of `text` with its top left corner at (x, y), `side` wide, a quiet zone of two
-    /// modules inside.
+    /// A QR code of `text` with its top left corner at (x, y), `side` wide.
     fn qr(&mut self, x: f32, y: f32, side: f32, text: &str) -> Result<(), DocumentError> {
+        self.qr_codes.push(QrImage::new(x, y, side, text)?);
+        Ok(())
+    }
+}
+
+impl QrImage {
+    /// The code of `text` with its top left corner at (x, y), `side` wide, a quiet zone of two
+    /// modules inside.
+    fn new(x: f32, y: f32, side: f32, text: &str) -> Result<QrImage, DocumentError> {
         let colors = qr_modules(text)?;
         let n = (colors.len() as f64).sqrt() as usize;
         let quiet = 2;
@@ -1278,39 +1112,14 @@ impl Page {
                 rows[r * stride + col / 8] &= !(0x80 >> (col % 8));
             }
         }
-        self.qr_codes.push(QrImage {
+        Ok(QrImage {
             x,
             y,
             side,
             modules: m,
             rows,
-        });
-        Ok(())
+        })
     }
-}
-
-/// A UTC time as printpdf writes it (its serializer always writes the offset +00'00').
-fn pdf_datetime(t: chrono::DateTime<chrono::Utc>) -> printpdf::OffsetDateTime {
-    use chrono::{Datelike, Timelike};
-    printpdf::OffsetDateTime::new_in_offset(
-        printpdf::Date {
-            year: t.year(),
-            month: t.month() as u8,
-            day: t.day() as u8,
-        },
-        printpdf::Time {
-            hour: t.hour() as u8,
-            minute: t.minute() as u8,
-            second: t.second() as u8,
-            millisecond: 0,
-        },
-        printpdf::Offset {
-            hours: 0,
-            minutes: 0,
-            seconds: 0,
-            milliseconds: 0,
-        },
-    )
 }
 
 /// A column of a table.
