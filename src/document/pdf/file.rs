@@ -324,7 +324,8 @@ fn text_string(s: &str) -> Object {
 thread_local! {
     /// One zlib compressor a thread, reset between streams: a new one a stream allocated and
     /// zeroed its window and hash tables each time (hundreds of KiB, fresh pages from the kernel
-    /// for each of a long sheet's 800 pages).
+    /// for each of a long sheet's 800 pages). The page writers' threads end with the document;
+    /// a thread that writes documents (the app's, the hub's) keeps its one, about 300 KiB.
     static ZLIB: std::cell::RefCell<flate2::Compress> = std::cell::RefCell::new(
         flate2::Compress::new(flate2::Compression::new(DEFLATE_LEVEL), true),
     );
