@@ -155,11 +155,11 @@ pub(crate) fn prepare(s: &str) -> String {
     }
 }
 
-/// The first character of `s` (after [`prepare`]) that the font cannot print, if any.
-pub(crate) fn unprintable(s: &str) -> Option<char> {
-    let f = face(Face::Regular);
-    s.chars()
-        .find(|c| !c.is_control() && f.advance(*c).is_none())
+/// The first character of `s` (after [`prepare`]) that face `f` cannot print, if any. Control
+/// characters have no ink and are left out of the page.
+pub(crate) fn unprintable(s: &str, f: Face) -> Option<char> {
+    let f = face(f);
+    s.chars().find(|c| !c.is_control() && f.glyph(*c).is_none())
 }
 
 /// Width of `s` in millimetres at `size` points. Characters without a glyph count as nothing;
@@ -952,7 +952,7 @@ impl Doc {
         // Nothing reaches the PDF that the font cannot print.
         for page in &self.pages {
             for t in &page.texts {
-                if let Some(c) = unprintable(&t.text) {
+                if let Some(c) = unprintable(&t.text, t.face) {
                     return Err(DocumentError::Unprintable {
                         character: c,
                         text: t.text.clone(),
@@ -1492,8 +1492,10 @@ mod tests {
                 assert!(face(f).advance(c).is_some(), "{c} in {f:?}");
             }
         }
-        assert_eq!(unprintable("Nguyễn Thị Hường ₫ – “x”"), None);
-        assert_eq!(unprintable("字"), Some('字'));
+        for f in Face::ALL {
+            assert_eq!(unprintable("Nguyễn Thị Hường ₫ – “x”", f), None);
+            assert_eq!(unprintable("字", f), Some('字'));
+        }
     }
 
     #[test]

@@ -16,8 +16,7 @@ use lopdf::{dictionary, Dictionary, Object, Stream, StringFormat};
 use super::{face, on_every_core, Face, Page, Rule, TextRun, PT_PER_MM};
 use crate::document::DocumentError;
 
-/// Resource names of the four faces (six capitals: the first six also make the subset tag, the
-/// same on every run, so that two renders of one roll are the same file but for the dates).
+/// Resource names of the four faces in every page's content.
 const FONT_IDS: [&str; 4] = ["SCTREG", "SCTBLD", "SCTITA", "SCTBIT"];
 
 /// PostScript names of the four faces of Liberation Serif.
@@ -50,6 +49,10 @@ pub(super) struct Properties<'a> {
 
 /// One face as embedded: its subset program and the glyph numbers of the subset.
 struct Subset {
+    /// Six capitals naming this subset (ISO 32000-1, 9.6.4): from the glyphs it holds, so that a
+    /// printer or a tool that merges files never takes one document's subset for another's,
+    /// and the same document always gets the same tag.
+    tag: String,
     program: Vec<u8>,
     /// Glyph number in the whole font → in the subset (0 where unused).
     renumber: Vec<u16>,
@@ -94,7 +97,7 @@ pub(super) fn write(
         })
         .collect();
     let count = kids.len() as i64;
-    let pt = |mm: f32| Object::Real((mm * PT_PER_MM * 100.0).round() / 100.0);
+    let pt = |mm: f32| Object::Real(hundredths(mm) as f32 / 100.0);
     let tree = dictionary! {
         "Type" => "Pages",
         "Kids" => kids,
@@ -108,6 +111,8 @@ pub(super) fn write(
     let info = doc.add_object(info(props));
     doc.trailer.set("Root", catalog);
     doc.trailer.set("Info", info);
+    let id = Object::String(file_id(props, &subsets, count), StringFormat::Hexadecimal);
+    doc.trailer.set("ID", vec![id.clone(), id]);
     save(doc)
 }
 
@@ -146,18 +151,14 @@ fn used_glyphs(pages: &[Page]) -> [Vec<char>; 4] {
     used
 }
 
-/// The subset of each face used (none for a face no text uses), made on every core.
+/// The subset of each face used (none for a face no text uses). About a millisecond for the
+/// four: not worth a thread.
 fn subset_all(used: &[Vec<char>; 4]) -> Result<[Option<Subset>; 4], DocumentError> {
-    let jobs: Vec<(Face, &Vec<char>)> = Face::ALL
-        .iter()
-        .copied()
-        .zip(used.iter())
-        .filter(|(_, u)| u.iter().any(|c| *c != '\0'))
-        .collect();
-    let made = on_every_core(&jobs, |(f, u)| (*f, subset(*f, u)));
     let mut out: [Option<Subset>; 4] = Default::default();
-    for (f, s) in made {
-        out[f.index()] = Some(s?);
+    for (f, u) in Face::ALL.into_iter().zip(used) {
+        if u.iter().any(|c| *c != '\0') {
+            out[f.index()] = Some(subset(f, u)?);
+        }
     }
     Ok(out)
 }
@@ -186,6 +187,7 @@ fn subset(f: Face, used: &[char]) -> Result<Subset, DocumentError> {
     glyphs.sort_unstable_by_key(|g| g.0);
     widths.sort_unstable_by_key(|w| w.0);
     Ok(Subset {
+        tag: subset_tag(f, &ids),
         program: made.bytes,
         renumber,
         glyphs,
@@ -193,10 +195,25 @@ fn subset(f: Face, used: &[char]) -> Result<Subset, DocumentError> {
     })
 }
 
+/// Six capitals from a hash of the face and the glyphs of its subset.
+fn subset_tag(f: Face, glyphs: &BTreeMap<u16, String>) -> String {
+    use sha2::Digest as _;
+    let mut h = sha2::Sha256::new();
+    h.update(FONT_NAMES[f.index()]);
+    for g in glyphs.keys() {
+        h.update(g.to_be_bytes());
+    }
+    h.finalize()
+        .iter()
+        .take(6)
+        .map(|b| char::from(b'A' + b % 26))
+        .collect()
+}
+
 /// Adds face `f`'s font (Type 0, Identity-H, with its descendant, descriptor, program and Unicode
 /// map) and returns the font's object.
 fn embed_font(doc: &mut lopdf::Document, f: Face, subset: &Subset) -> lopdf::ObjectId {
-    let name = format!("{}+{}", FONT_IDS[f.index()], FONT_NAMES[f.index()]);
+    let name = format!("{}+{}", subset.tag, FONT_NAMES[f.index()]);
     let mut program = Stream::new(
         dictionary! { "Length1" => subset.program.len() as i64 },
         subset.program.clone(),
@@ -297,6 +314,24 @@ fn descriptor(f: Face, name: &str, program: lopdf::ObjectId) -> Dictionary {
     }
 }
 
+/// The file's identifier (ISO 32000-1, 14.4): a hash of its properties, its length in pages and
+/// its fonts' subsets, so that it differs from one document to the next and a render is still
+/// the same file each time but for the dates.
+fn file_id(props: &Properties, subsets: &[Option<Subset>; 4], pages: i64) -> Vec<u8> {
+    use sha2::Digest as _;
+    let mut h = sha2::Sha256::new();
+    for part in [props.title, props.subject, props.author] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    h.update(props.created.timestamp_micros().to_be_bytes());
+    h.update(pages.to_be_bytes());
+    for s in subsets.iter().flatten() {
+        h.update(s.tag.as_bytes());
+    }
+    h.finalize()[..16].to_vec()
+}
+
 /// The document's properties: title, subject, author, who made it and when.
 fn info(props: &Properties) -> Dictionary {
     let date = Object::string_literal(props.created.format("D:%Y%m%d%H%M%S+00'00'").to_string());
@@ -373,10 +408,15 @@ fn page_content(page: &Page, page_h: f32, subsets: &[Option<Subset>; 4]) -> Vec<
     out
 }
 
-/// A length in hundredths of a point, from millimetres: as exact as any printer, and shorter to
-/// write ("85.04" rather than "85.039375") in a stream that repeats them thousands of times.
+/// Points in hundredths: as exact as any printer, and shorter to write ("85.04" rather than
+/// "85.039375") in a stream that repeats them thousands of times.
+fn centipoints(pt: f32) -> i64 {
+    (pt * 100.0).round() as i64
+}
+
+/// A length in millimetres, in hundredths of a point.
 fn hundredths(mm: f32) -> i64 {
-    (mm * PT_PER_MM * 100.0).round() as i64
+    centipoints(mm * PT_PER_MM)
 }
 
 /// Writes `v` hundredths as a PDF number: "85.04", "12.5", "3", "-0.4".
@@ -419,7 +459,7 @@ fn rules(out: &mut Vec<u8>, rules: &[Rule], page_h: f32) {
     for r in rules {
         if r.thickness != thickness {
             thickness = r.thickness;
-            number(out, (thickness * 100.0).round() as i64);
+            number(out, centipoints(thickness));
             out.extend_from_slice(b" w\n");
         }
         for (x, y, op) in [(r.x1, r.y1, b" m "), (r.x2, r.y2, b" l ")] {
@@ -445,6 +485,10 @@ fn texts(out: &mut Vec<u8>, texts: &[TextRun], page_h: f32, subsets: &[Option<Su
     let mut grey = false;
     let mut at: (i64, i64) = (0, 0);
     for t in texts {
+        // A run of only characters without ink (a stray carriage return) selects no font.
+        let Some(subset) = subsets[t.face.index()].as_ref() else {
+            continue;
+        };
         if t.grey != grey {
             grey = t.grey;
             out.extend_from_slice(if grey { MARK_GREY.as_bytes() } else { b"0" });
@@ -453,7 +497,7 @@ fn texts(out: &mut Vec<u8>, texts: &[TextRun], page_h: f32, subsets: &[Option<Su
         if current != Some((t.face, t.size)) {
             current = Some((t.face, t.size));
             let _ = write!(out, "/{} ", FONT_IDS[t.face.index()]);
-            number(out, (t.size * 100.0).round() as i64);
+            number(out, centipoints(t.size));
             out.extend_from_slice(b" Tf\n");
         }
         let to = (hundredths(t.x), hundredths(page_h - t.baseline));
@@ -462,7 +506,7 @@ fn texts(out: &mut Vec<u8>, texts: &[TextRun], page_h: f32, subsets: &[Option<Su
         number(out, to.1 - at.1);
         out.extend_from_slice(b" Td\n");
         at = to;
-        glyph_string(out, t, subsets[t.face.index()].as_ref());
+        glyph_string(out, t, subset);
         out.extend_from_slice(b" Tj\n");
     }
     out.extend_from_slice(b"ET\n");
@@ -470,16 +514,17 @@ fn texts(out: &mut Vec<u8>, texts: &[TextRun], page_h: f32, subsets: &[Option<Su
 
 /// A text as a literal string of big-endian glyph numbers, escaping the bytes a literal string
 /// cannot hold as they are (parentheses, backslash, and the line ends a reader would rewrite).
-fn glyph_string(out: &mut Vec<u8>, t: &TextRun, subset: Option<&Subset>) {
+/// A character without a glyph is left out: `Doc::finish` refused every visible one, so it is a
+/// control character, which has no ink and no width (`width` counts it as nothing).
+fn glyph_string(out: &mut Vec<u8>, t: &TextRun, subset: &Subset) {
     let data = face(t.face);
     out.push(b'(');
     for c in t.text.chars() {
-        // `Doc::finish` refused any character the font cannot print before we got here.
-        let old = data.glyph(c).unwrap_or(0);
-        let new = subset
-            .and_then(|s| s.renumber.get(usize::from(old)))
-            .copied()
-            .unwrap_or(0);
+        let Some(old) = data.glyph(c) else {
+            continue;
+        };
+        let new = subset.renumber.get(usize::from(old)).copied().unwrap_or(0);
+        debug_assert!(new != 0, "glyph {old} of {c:?} is in the subset");
         for b in new.to_be_bytes() {
             match b {
                 b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
@@ -546,6 +591,73 @@ mod tests {
         }
     }
 
+    fn file_of(texts: &[(&str, Face)]) -> Vec<u8> {
+        let mut page = Page::default();
+        for (i, (t, f)) in texts.iter().enumerate() {
+            page.text(20.0, 20.0 + 10.0 * i as f32, t, *f, 10.0);
+        }
+        let props = Properties {
+            title: "Danh sách chi trả",
+            subject: "",
+            author: "",
+            created: chrono::DateTime::from_timestamp(1_796_000_000, 0).unwrap(),
+        };
+        write(&props, (210.0, 297.0), &[page]).unwrap()
+    }
+
+    /// The fonts (resource name → base font) and the decoded content of the file's only page.
+    fn fonts_and_content(bytes: &[u8]) -> (BTreeMap<String, String>, Vec<u8>) {
+        let doc = lopdf::Document::load_mem(bytes).unwrap();
+        let (_, page) = doc.get_pages().into_iter().next().unwrap();
+        // The fonts are inherited from the page tree's root, as written.
+        let parent = doc.get_dictionary(page).unwrap().get(b"Parent").unwrap();
+        let tree = doc.get_dictionary(parent.as_reference().unwrap()).unwrap();
+        let resources = tree.get(b"Resources").unwrap().as_dict().unwrap();
+        let fonts = resources.get(b"Font").unwrap().as_dict().unwrap();
+        let named = fonts
+            .iter()
+            .map(|(k, v)| {
+                let font = doc.get_dictionary(v.as_reference().unwrap()).unwrap();
+                let base = font.get(b"BaseFont").unwrap().as_name().unwrap();
+                (
+                    String::from_utf8_lossy(k).into_owned(),
+                    String::from_utf8_lossy(base).into_owned(),
+                )
+            })
+            .collect();
+        (named, doc.get_page_content(page))
+    }
+
+    #[test]
+    fn a_control_character_is_left_out_and_a_face_with_nothing_to_draw_is_not_embedded() {
+        let (fonts, content) =
+            fonts_and_content(&file_of(&[("A\rB", Face::Regular), ("\r", Face::Bold)]));
+        assert_eq!(fonts.keys().collect::<Vec<_>>(), ["SCTREG"]);
+        assert!(!content.windows(7).any(|w| w == b"/SCTBLD"));
+        // "A" and "B" as two glyphs of the subset, nothing between them.
+        let shown = content
+            .split(|b| *b == b'\n')
+            .find(|l| l.ends_with(b" Tj"))
+            .unwrap();
+        assert_eq!(
+            shown.len(),
+            "(AABB) Tj".len(),
+            "{}",
+            String::from_utf8_lossy(shown)
+        );
+    }
+
+    #[test]
+    fn the_same_document_is_the_same_file_and_another_subset_has_another_tag() {
+        let one = file_of(&[("Nguyễn Văn An", Face::Regular)]);
+        assert_eq!(one, file_of(&[("Nguyễn Văn An", Face::Regular)]));
+        let other = file_of(&[("Trần Thị Bình", Face::Regular)]);
+        let tag = |b: &[u8]| fonts_and_content(b).0["SCTREG"].clone();
+        assert!(tag(&one).ends_with("+LiberationSerif"), "{}", tag(&one));
+        assert_eq!(tag(&one).len(), "ABCDEF+LiberationSerif".len());
+        assert_ne!(tag(&one), tag(&other));
+    }
+
     #[test]
     fn glyph_numbers_that_look_like_delimiters_are_escaped() {
         let run = TextRun {
@@ -561,13 +673,14 @@ mod tests {
         // 0x285C: "(" then "\".
         renumber[old] = 0x285C;
         let subset = Subset {
+            tag: String::new(),
             program: Vec::new(),
             renumber,
             glyphs: Vec::new(),
             widths: Vec::new(),
         };
         let mut out = Vec::new();
-        glyph_string(&mut out, &run, Some(&subset));
+        glyph_string(&mut out, &run, &subset);
         assert_eq!(out, b"(\\(\\\\)");
     }
 }
