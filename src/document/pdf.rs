@@ -105,10 +105,7 @@ impl FaceData {
             let a = self.advances[cp as usize];
             (a != NO_GLYPH).then_some(a)
         } else {
-            match self.font.lookup_glyph_index(cp) {
-                Some(g) if g != 0 => Some(self.font.get_horizontal_advance(g)),
-                _ => None,
-            }
+            self.glyph(c).map(|g| self.font.get_horizontal_advance(g))
         }
     }
 }
@@ -1074,17 +1071,12 @@ impl QrImage {
             self.x * PT_PER_MM,
             (page_h - self.y - self.side) * PT_PER_MM,
         );
-        let out = format!(
-            "\nq {side:.2} 0 0 {side:.2} {x:.2} {y:.2} cm BI /W {m} /H {m} /CS /G /BPC 1 /F /AHx ID ",
+        format!(
+            "\nq {side:.2} 0 0 {side:.2} {x:.2} {y:.2} cm BI /W {m} /H {m} /CS /G /BPC 1 /F /AHx ID {}> EI Q\n",
+            hex::encode_upper(&self.rows),
             m = self.modules
-        );
-        const HEX: &[u8; 16] = b"0123456789ABCDEF";
-        let mut out = out.into_bytes();
-        for b in &self.rows {
-            out.extend_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
-        }
-        out.extend_from_slice(b"> EI Q\n");
-        out
+        )
+        .into_bytes()
     }
 }
 
