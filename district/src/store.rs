@@ -93,6 +93,23 @@ pub(crate) enum Db<'a> {
 /// the median (BENCHMARKS.md, issue 19).
 pub(crate) struct FairGuard<'a>(Option<MutexGuard<'a, Connection>>);
 
+impl std::ops::Deref for FairGuard<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.0
+            .as_ref()
+            .expect("a guard is emptied only when dropped")
+    }
+}
+
+impl std::ops::DerefMut for FairGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        self.0
+            .as_mut()
+            .expect("a guard is emptied only when dropped")
+    }
+}
+
 impl Drop for FairGuard<'_> {
     fn drop(&mut self) {
         if let Some(g) = self.0.take() {
@@ -105,8 +122,7 @@ impl std::ops::Deref for Db<'_> {
     type Target = Connection;
     fn deref(&self) -> &Connection {
         match self {
-            Db::Sqlite(FairGuard(Some(g))) => g,
-            Db::Sqlite(FairGuard(None)) => unreachable!("a guard is emptied only when dropped"),
+            Db::Sqlite(g) => g,
             Db::Postgres(c) => c,
         }
     }
@@ -115,8 +131,7 @@ impl std::ops::Deref for Db<'_> {
 impl std::ops::DerefMut for Db<'_> {
     fn deref_mut(&mut self) -> &mut Connection {
         match self {
-            Db::Sqlite(FairGuard(Some(g))) => g,
-            Db::Sqlite(FairGuard(None)) => unreachable!("a guard is emptied only when dropped"),
+            Db::Sqlite(g) => g,
             Db::Postgres(c) => c,
         }
     }
