@@ -280,7 +280,7 @@ fn bad_input_is_refused_with_a_reason_and_changes_nothing() {
     // No PIN and no terminal: a clear message, not a hang.
     let mut c = cli.command(&["pay", &f.codes[0], "--clerk", &clerk]);
     c.env_remove("PAYPOINT_PIN");
-    let out = c.output().unwrap();
+    let out = paypoint_testkit::bins::output(&common::bin(), &mut c);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("PAYPOINT_PIN"));
     // Usage errors exit 2.

@@ -43,6 +43,30 @@ struct Attempt {
     out: CliOutput,
     /// The process was still running at the deadline and died of our SIGKILL.
     killed: bool,
+    /// Wine lost the run: it ended failed and silent, not by our kill (see
+    /// [`WINE_SILENT_RUNS_MAX`]).
+    wine_lost: bool,
+}
+
+/// How many runs under Wine may end failed and silent, which Wine does about once in a few
+/// thousand runs on a loaded machine ([`paypoint_testkit::bins::wine_lost_the_run`]). Such a run
+/// cannot simply be run again here: nobody saw whether it committed. It is treated as what it is, a
+/// run whose outcome nobody saw, exactly like a kill before the receipt: a later run settles it,
+/// with the same checks. More than this many means something of ours is wrong: the test fails.
+const WINE_SILENT_RUNS_MAX: usize = 2;
+
+/// Whether Wine lost the run `a` (see [`WINE_SILENT_RUNS_MAX`]): counted in `silent`, said on the
+/// test's stderr, and the test fails past the maximum.
+fn lost_by_wine(a: &Attempt, silent: &mut usize, when: &str) -> bool {
+    if a.wine_lost {
+        *silent += 1;
+        assert!(
+            *silent <= WINE_SILENT_RUNS_MAX,
+            "{when}: {silent} silent runs"
+        );
+        eprintln!("{when}: exit 1 without a word under Wine; its outcome is asked again");
+    }
+    a.wine_lost
 }
 
 /// Spawns `cmd`, sleeps `delay`, SIGKILLs the process if it is still running, and collects what
@@ -57,6 +81,7 @@ fn run_killing(mut cmd: Command, delay: Duration) -> Attempt {
     }
     let out = child.wait_with_output().expect("wait for paypoint");
     let killed = out.status.signal() == Some(SIGKILL);
+    let wine_lost = !killed && paypoint_testkit::bins::wine_lost_the_run(&common::bin(), &out);
     Attempt {
         out: CliOutput {
             status: out.status,
@@ -64,13 +89,14 @@ fn run_killing(mut cmd: Command, delay: Duration) -> Attempt {
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         },
         killed,
+        wine_lost,
     }
 }
 
 /// Runs `cmd` to the end and measures it from spawn to exit.
 fn run_timed(mut cmd: Command) -> (CliOutput, Duration) {
     let start = Instant::now();
-    let out = cmd.output().expect("run paypoint");
+    let out = paypoint_testkit::bins::output(&common::bin(), &mut cmd);
     let took = start.elapsed();
     (
         CliOutput {
@@ -515,7 +541,7 @@ fn killed_payouts_never_pay_twice_or_lose_a_receipt() {
 
     let mut retry: VecDeque<String> = VecDeque::new();
     let (mut kills, mut finished, mut refused_after_kill, mut printed_then_killed) = (0, 0, 0, 0);
-    let mut made = 0;
+    let (mut made, mut silent) = (0, 0);
     for attempt in 1..=attempts + EXTRA {
         let extra = attempt > attempts;
         if extra && refused_after_kill + printed_then_killed >= required {
@@ -532,8 +558,15 @@ fn killed_payouts_never_pay_twice_or_lose_a_receipt() {
             aim.draw(&mut rng)
         };
         let a = run_killing(pay_cmd(cli, &code), delay);
-        aim.learn(aimed, a.killed);
         let when = format!("attempt {attempt} (pay {code}, kill after {delay:?})");
+        if lost_by_wine(&a, &mut silent, &when) {
+            known.entry(code.clone()).or_insert(Known::Unknown);
+            if known[&code] == Known::Unknown {
+                retry.push_back(code);
+            }
+            continue;
+        }
+        aim.learn(aimed, a.killed);
         let printed = receipts.note_payout(&code, &a.out.stdout);
         if a.killed {
             kills += 1;
@@ -590,7 +623,7 @@ fn killed_payouts_never_pay_twice_or_lose_a_receipt() {
 
     // Settle every doubt with runs that are not killed, then audit the end state.
     for code in std::mem::take(&mut retry) {
-        let out = pay_cmd(cli, &code).output().expect("run paypoint");
+        let out = paypoint_testkit::bins::output(&common::bin(), &mut pay_cmd(cli, &code));
         let out = CliOutput {
             status: out.status,
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -624,7 +657,7 @@ fn killed_payouts_never_pay_twice_or_lose_a_receipt() {
     eprintln!(
         "{made} kill attempts: {kills} killed ({printed_then_killed} after printing the receipt), \
          {finished} finished; {refused_after_kill} codes found paid by a killed run; \
-         {} codes paid; aim ended at {:?}; {:?}",
+         {silent} silent under Wine; {} codes paid; aim ended at {:?}; {:?}",
         known.len(),
         aim.typical(),
         started.elapsed()
@@ -692,7 +725,7 @@ fn killed_reversals_and_repayments_keep_the_cash_box_right() {
     );
 
     let (mut rev_attempts, mut rev_kills, mut rev_committed_by_killed) = (0, 0, 0);
-    let (mut pay_attempts, mut pay_kills) = (0, 0);
+    let (mut pay_attempts, mut pay_kills, mut silent) = (0, 0, 0);
     for (i, code) in fx.codes[3..PAID].iter().enumerate() {
         // Reverse, killed at random, until a run that was not killed says how it stands.
         let pid = &payout_of[code];
@@ -701,8 +734,12 @@ fn killed_reversals_and_repayments_keep_the_cash_box_right() {
             rev_attempts += 1;
             let (delay, aimed) = rev_aim.draw(&mut rng);
             let a = run_killing(reverse_cmd(cli, pid), delay);
-            rev_aim.learn(aimed, a.killed);
             let when = format!("reverse {pid} of {code}, kill after {delay:?}");
+            if lost_by_wine(&a, &mut silent, &when) {
+                killed_before = true;
+                continue;
+            }
+            rev_aim.learn(aimed, a.killed);
             let printed = receipts.note_reversal(pid, &a.out.stdout);
             if a.killed {
                 rev_kills += 1;
@@ -732,8 +769,12 @@ fn killed_reversals_and_repayments_keep_the_cash_box_right() {
             pay_attempts += 1;
             let (delay, aimed) = pay_aim.draw(&mut rng);
             let a = run_killing(pay_cmd(cli, code), delay);
-            pay_aim.learn(aimed, a.killed);
             let when = format!("repay {code}, kill after {delay:?}");
+            if lost_by_wine(&a, &mut silent, &when) {
+                killed_before = true;
+                continue;
+            }
+            pay_aim.learn(aimed, a.killed);
             let printed = receipts.note_payout(code, &a.out.stdout);
             if a.killed {
                 pay_kills += 1;
@@ -785,7 +826,8 @@ fn killed_reversals_and_repayments_keep_the_cash_box_right() {
 
     eprintln!(
         "reversals: {rev_attempts} attempts, {rev_kills} killed, {rev_committed_by_killed} committed \
-         by a killed run; repayments: {pay_attempts} attempts, {pay_kills} killed; {:?}",
+         by a killed run; repayments: {pay_attempts} attempts, {pay_kills} killed; {silent} silent under \
+         Wine; {:?}",
         started.elapsed()
     );
     assert!(

@@ -5,6 +5,7 @@ use crate::db::{params, Connection, OptionalExtension, TransactionBehavior};
 use ed25519_dalek::VerifyingKey;
 use paypoint::event::sha256_hex;
 use paypoint::sync::protocol::{self, EnrolRequest, EnrolResponse, MAX_CLOCK_SKEW_SECS};
+use std::sync::atomic::Ordering;
 use uuid::Uuid;
 
 use crate::{now, ApiError, Hub, Refusal};
@@ -31,24 +32,60 @@ pub struct DeviceInfo {
     pub pay_point: String,
 }
 
+/// How often a node forgets old nonces ([`Hub::forget_old_nonces`]); they are kept for twice the
+/// clock window at least, and at most this much longer.
+const NONCES_FORGOTTEN_EVERY_SECS: i64 = 60;
+
+/// A request's single-use nonce, checked for shape but not yet spent. A request that writes
+/// spends it in its own transaction ([`Nonce::spend`]): one commit, so one flush to disk, per push
+/// instead of two (on the payday peak the hub's SQLite file waits for the disk at every commit,
+/// and that wait, not the work, set the push latency). [`Hub::spending`] spends it alone when the
+/// request writes nothing or is refused: every signed request spends its nonce, whatever its
+/// answer, so no request is ever taken twice.
+#[derive(Debug, Clone)]
+pub struct Nonce {
+    device: String,
+    nonce: String,
+    ts: i64,
+}
+
+impl Nonce {
+    /// Records the nonce in `db`'s transaction; refused as a replay when it was already spent.
+    pub(crate) fn spend(&self, db: &Connection) -> Result<(), ApiError> {
+        let fresh = db
+            .prepare_cached(
+                "INSERT INTO nonces (device, nonce, ts) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+            )?
+            .execute(params![self.device, self.nonce, self.ts])?;
+        if fresh == 0 {
+            return Err(ApiError::new(
+                Refusal::Unauthenticated,
+                "yêu cầu phát lại: số dùng một lần đã được dùng",
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl Hub {
-    /// Checks a request's signature, clock and nonce; returns the device. The nonce is recorded
-    /// (in its own commit) so that the same request is never accepted twice.
+    /// Checks a request's signature and clock; returns the device and the request's nonce, which
+    /// the caller spends ([`Hub::spending`]). The device's key is read under the store's lock and
+    /// the signature checked after it is released: the store is not held for arithmetic.
     pub fn authenticate(
         &self,
         method: &str,
         path_and_query: &str,
         auth: &RequestAuth,
         body: &[u8],
-    ) -> Result<DeviceInfo, ApiError> {
+    ) -> Result<(DeviceInfo, Nonce), ApiError> {
         let device = Uuid::parse_str(auth.device.trim()).map_err(|_| {
             ApiError::new(
                 Refusal::Unauthenticated,
                 "thiếu hoặc sai mã thiết bị (X-Paypoint-Device)",
             )
         })?;
-        let db = self.db()?;
-        let row: Option<(String, String)> = db
+        let row: Option<(String, String)> = self
+            .db()?
             .prepare_cached("SELECT pay_point, public_key FROM devices WHERE id = ?1")?
             .query_row([device.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
@@ -60,22 +97,67 @@ impl Hub {
         };
         let key =
             protocol::parse_public_key(&key).map_err(|e| ApiError::new(Refusal::Internal, e))?;
-        Self::check_signature(&db, &key, device, method, path_and_query, auth, body)?;
-        Ok(DeviceInfo {
+        let nonce = Self::check_signature(&key, device, method, path_and_query, auth, body)?;
+        let dev = DeviceInfo {
             id: device,
             pay_point,
+        };
+        Ok((dev, nonce))
+    }
+
+    /// Runs `f`, which spends `nonce` in the transaction of what it writes; when `f` writes
+    /// nothing (`spent` false) or refuses (its transaction rolled back), the nonce is spent
+    /// alone, in its own commit.
+    pub fn spending<T>(
+        &self,
+        nonce: &Nonce,
+        spent: bool,
+        f: impl FnOnce() -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        self.forget_old_nonces()?;
+        if !spent {
+            nonce.spend(&*self.db()?)?;
+            return f();
+        }
+        f().inspect_err(|_| {
+            // Spent alone after a refusal; if even that fails (a replay that won the race, the
+            // store gone), the refusal already says the request was not taken.
+            if let Ok(db) = self.db() {
+                let _ = nonce.spend(&db);
+            }
         })
     }
 
+    /// Forgets the nonces past twice the clock window (a request that old is refused for its
+    /// timestamp), at most once every [`NONCES_FORGOTTEN_EVERY_SECS`] on this node, in its own
+    /// commit: never inside a batch's transaction, where on PostgreSQL two batches deleting the
+    /// same old rows would wait for each other a whole batch long.
+    fn forget_old_nonces(&self) -> Result<(), ApiError> {
+        let now = chrono::Utc::now().timestamp();
+        let last = self.nonces_forgotten_at.load(Ordering::Relaxed);
+        let due = now - last >= NONCES_FORGOTTEN_EVERY_SECS;
+        if due
+            && self
+                .nonces_forgotten_at
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            self.db()?
+                .prepare_cached("DELETE FROM nonces WHERE ts < ?1")?
+                .execute([now - 2 * MAX_CLOCK_SKEW_SECS])?;
+        }
+        Ok(())
+    }
+
+    /// The request's signature and clock, checked; its nonce, for the caller to spend.
     pub(crate) fn check_signature(
-        db: &Connection,
         key: &VerifyingKey,
         device: Uuid,
         method: &str,
         path_and_query: &str,
         auth: &RequestAuth,
         body: &[u8],
-    ) -> Result<(), ApiError> {
+    ) -> Result<Nonce, ApiError> {
         let ts: i64 = auth.timestamp.trim().parse().map_err(|_| {
             ApiError::new(
                 Refusal::Unauthenticated,
@@ -108,20 +190,11 @@ impl Hub {
             &auth.signature,
         )
         .map_err(|e| ApiError::new(Refusal::Unauthenticated, e))?;
-        db.prepare_cached("DELETE FROM nonces WHERE ts < ?1")?
-            .execute([now - 2 * MAX_CLOCK_SKEW_SECS])?;
-        let fresh = db
-            .prepare_cached(
-                "INSERT INTO nonces (device, nonce, ts) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-            )?
-            .execute(params![device.to_string(), nonce, ts])?;
-        if fresh == 0 {
-            return Err(ApiError::new(
-                Refusal::Unauthenticated,
-                "yêu cầu phát lại: số dùng một lần đã được dùng",
-            ));
-        }
-        Ok(())
+        Ok(Nonce {
+            device: device.to_string(),
+            nonce: nonce.to_string(),
+            ts,
+        })
     }
 
     /// Enrols a device with a one-time code. The request is signed with the key it registers.
@@ -146,9 +219,15 @@ impl Hub {
         }
         let key = protocol::parse_public_key(&req.public_key)
             .map_err(|e| ApiError::new(Refusal::BadRequest, e))?;
+        let nonce = Self::check_signature(&key, req.device, method, path_and_query, auth, body)?;
+        self.spending(&nonce, true, || self.enrolled(&req, &nonce))
+    }
+
+    /// The enrolment of a request whose signature was checked, its nonce spent with it.
+    fn enrolled(&self, req: &EnrolRequest, nonce: &Nonce) -> Result<EnrolResponse, ApiError> {
         let mut db = self.db()?;
-        Self::check_signature(&db, &key, req.device, method, path_and_query, auth, body)?;
         let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        nonce.spend(&tx)?;
         let hash = sha256_hex(req.code.trim().to_ascii_uppercase().as_bytes());
         let row: Option<(String, i64, Option<String>)> = tx
             .query_row(

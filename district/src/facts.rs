@@ -10,9 +10,10 @@
 //! roll, record a stop) takes the whole-store writer lock, which waits for it.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::db::{params, Connection};
-use crate::reconcile::Published;
+use crate::reconcile::{Published, PublishedCache};
 use crate::writes::PayoutRow;
 
 /// A stop (báo giảm) as the hub holds it.
@@ -41,8 +42,11 @@ pub struct BatchFacts {
     device: String,
     /// The pay point's stops, by code.
     stops: HashMap<String, Stop>,
-    /// What the office published, by period: read at the first payout of the period.
-    published: HashMap<String, Published>,
+    /// What the office published, by period: taken from the node's cache at the first payout of
+    /// the period.
+    published: HashMap<String, Arc<Published>>,
+    /// The node's published rolls, kept between batches.
+    cache: Arc<PublishedCache>,
     /// The pay point's other devices' payouts, by period and code: read at the first payout of
     /// the period.
     others: HashMap<String, HashMap<String, Vec<OtherPayout>>>,
@@ -69,7 +73,12 @@ struct PaidFacts {
 
 impl BatchFacts {
     /// Reads the pay point's stops; the rest is read when a payout first needs it.
-    pub fn load(tx: &Connection, pay_point: &str, device: &str) -> crate::db::Result<BatchFacts> {
+    pub fn load(
+        tx: &Connection,
+        pay_point: &str,
+        device: &str,
+        cache: Arc<PublishedCache>,
+    ) -> crate::db::Result<BatchFacts> {
         let stops = tx
             .prepare_cached("SELECT code, reason, date, source FROM stops WHERE pay_point = ?1")?
             .query_map(params![pay_point], |r| {
@@ -86,6 +95,7 @@ impl BatchFacts {
             device: device.to_string(),
             stops,
             published: HashMap::new(),
+            cache,
             others: HashMap::new(),
             mine: PaidFacts::default(),
             on_roll: HashMap::new(),
@@ -201,7 +211,7 @@ impl BatchFacts {
     /// What the office published for `period`.
     pub fn published(&mut self, tx: &Connection, period: &str) -> crate::db::Result<&Published> {
         if !self.published.contains_key(period) {
-            let read = Published::load(tx, &self.pay_point, period)?;
+            let read = self.cache.get(tx, &self.pay_point, period)?;
             self.published.insert(period.to_string(), read);
         }
         Ok(&self.published[period])

@@ -23,7 +23,7 @@ use serde::Deserialize;
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
 
-use crate::{ApiError, DeviceInfo, Hub, Refusal, RequestAuth};
+use crate::{ApiError, DeviceInfo, Hub, Nonce, Refusal, RequestAuth};
 
 pub use crate::state::AppState;
 
@@ -340,26 +340,44 @@ async fn enrol(
     .await
 }
 
-/// Runs `f` for a request signed by an enrolled device: the signature, timestamp and nonce are
-/// checked first, the one way into every device endpoint but enrolment.
-async fn signed<F>(
-    what: &'static str,
-    st: AppState,
+/// What a signed request brings besides its path's parameters.
+struct SignedRequest {
     method: Method,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
-    f: F,
-) -> Response
+}
+
+/// Runs `f` for a request signed by an enrolled device: the signature and timestamp are checked
+/// first, the one way into every device endpoint but enrolment, and the nonce spent before `f`.
+async fn signed<F>(what: &'static str, st: AppState, req: SignedRequest, f: F) -> Response
 where
     F: FnOnce(&Hub, &DeviceInfo, &Bytes) -> Result<String, ApiError> + Send + 'static,
 {
-    let auth = auth_of(&headers);
+    signed_spending(what, st, req, false, move |hub, dev, body, _| {
+        f(hub, dev, body)
+    })
+    .await
+}
+
+/// [`signed`], for an `f` that spends the nonce in the transaction of what it writes (`spends`),
+/// or not.
+async fn signed_spending<F>(
+    what: &'static str,
+    st: AppState,
+    req: SignedRequest,
+    spends: bool,
+    f: F,
+) -> Response
+where
+    F: FnOnce(&Hub, &DeviceInfo, &Bytes, &Nonce) -> Result<String, ApiError> + Send + 'static,
+{
+    let auth = auth_of(&req.headers);
     call(what, move || {
-        let dev = st
-            .hub
-            .authenticate(method.as_str(), &path_of(&uri), &auth, &body)?;
-        f(&st.hub, &dev, &body)
+        let hub = &st.hub;
+        let path = path_of(&req.uri);
+        let (dev, nonce) = hub.authenticate(req.method.as_str(), &path, &auth, &req.body)?;
+        hub.spending(&nonce, spends, || f(hub, &dev, &req.body, &nonce))
     })
     .await
 }
@@ -375,10 +393,12 @@ async fn roll(
     signed(
         "roll",
         st,
-        method,
-        uri,
-        headers,
-        body,
+        SignedRequest {
+            method,
+            uri,
+            headers,
+            body,
+        },
         move |hub, dev, _| hub.roll_document(dev, &code, &period),
     )
     .await
@@ -405,10 +425,12 @@ async fn amendments(
     signed(
         "amendments",
         st,
-        method,
-        uri,
-        headers,
-        body,
+        SignedRequest {
+            method,
+            uri,
+            headers,
+            body,
+        },
         move |hub, dev, _| hub.amendments(dev, &code, q.after).map(|r| to_json(&r)),
     )
     .await
@@ -441,25 +463,25 @@ async fn batches(
     headers: HeaderMap,
     BodyOf(body): BodyOf,
 ) -> Response {
-    signed(
-        "batches",
-        st,
+    let req = SignedRequest {
         method,
         uri,
         headers,
         body,
-        move |hub, dev, body| {
-            let receipt = hub.ingest_telling(dev, &code, body, q.amendments == Asked::Yes)?;
-            paypoint::log::line(
-                "paypoint-district",
-                format_args!(
-                    "batches: pay point {code}: batch of {} bytes answered",
-                    body.len()
-                ),
-            );
-            Ok(receipt)
-        },
-    )
+    };
+    // The nonce is spent in the batch's own transaction: one commit per push.
+    signed_spending("batches", st, req, true, move |hub, dev, body, nonce| {
+        let tell = q.amendments == Asked::Yes;
+        let receipt = hub.ingest_telling(dev, &code, body, tell, Some(nonce))?;
+        paypoint::log::line(
+            "paypoint-district",
+            format_args!(
+                "batches: pay point {code}: batch of {} bytes answered",
+                body.len()
+            ),
+        );
+        Ok(receipt)
+    })
     .await
 }
 
@@ -474,10 +496,12 @@ async fn status(
     signed(
         "status",
         st,
-        method,
-        uri,
-        headers,
-        body,
+        SignedRequest {
+            method,
+            uri,
+            headers,
+            body,
+        },
         move |hub, dev, _| hub.device_status(dev, &code).map(|r| to_json(&r)),
     )
     .await

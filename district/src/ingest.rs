@@ -11,7 +11,7 @@ use paypoint::sync::protocol::{BatchFault, Flag, PushBatch, ReceiptBody, Signed}
 use crate::db::Value;
 use crate::facts::{BatchFacts, Stop};
 use crate::writes::{BatchWrites, EventRow, PayoutRow, Unwritten};
-use crate::{anomaly, now, proxy, reconcile, ApiError, DeviceInfo, Hub, Refusal};
+use crate::{anomaly, now, proxy, reconcile, ApiError, DeviceInfo, Hub, Nonce, Refusal};
 
 impl Hub {
     /// Ingests a batch: verifies it whole, applies each new event once, flags what the district
@@ -24,18 +24,20 @@ impl Hub {
         pay_point: &str,
         body: &[u8],
     ) -> Result<String, ApiError> {
-        self.ingest_telling(dev, pay_point, body, false)
+        self.ingest_telling(dev, pay_point, body, false, None)
     }
 
     /// [`Hub::ingest`], the receipt also saying the pay point's latest amendment when
     /// `tell_amendments` (a device that asks, so that it pulls after a push only when there is
-    /// something to pull).
+    /// something to pull). The request's `nonce`, when there is one, is spent in the batch's
+    /// transaction.
     pub fn ingest_telling(
         &self,
         dev: &DeviceInfo,
         pay_point: &str,
         body: &[u8],
         tell_amendments: bool,
+        nonce: Option<&Nonce>,
     ) -> Result<String, ApiError> {
         Self::own_pay_point(dev, pay_point)?;
         let batch = read_batch(dev, body)?;
@@ -44,6 +46,9 @@ impl Hub {
         let mut db = self.db()?;
         // Everything a batch writes belongs to its pay point (checked above).
         let tx = db.transaction_for(pay_point)?;
+        if let Some(n) = nonce {
+            n.spend(&tx)?;
+        }
         let dev_id = dev.id.to_string();
         let (accepted, head): (u64, String) = tx
             .prepare_cached("SELECT accepted_seq, head_hash FROM devices WHERE id = ?1")?
@@ -58,6 +63,8 @@ impl Hub {
             .optional()?;
         if let Some((sha, receipt)) = seen {
             if sha == fingerprint {
+                // Committed for the nonce: the same receipt, the request spent.
+                tx.commit()?;
                 return Ok(receipt);
             }
             return Err(refuse(format!(
@@ -119,7 +126,7 @@ impl Hub {
         let mut flags = Vec::new();
         let mut paid = Vec::new();
         let settings = anomaly::Settings::load(tx)?;
-        let mut facts = BatchFacts::load(tx, pay_point, dev_id)?;
+        let mut facts = BatchFacts::load(tx, pay_point, dev_id, self.published.clone())?;
         let mut writes = BatchWrites::new(dev_id, pay_point);
         for e in new {
             writes.event(event_row(e, received_at));

@@ -37,7 +37,7 @@ pub mod web;
 pub mod writes;
 
 pub use admin::ENROL_CODE_TTL_SECS;
-pub use auth::{DeviceInfo, RequestAuth};
+pub use auth::{DeviceInfo, Nonce, RequestAuth};
 pub use due::ReportDue;
 pub(crate) use error::refused;
 pub use error::{ApiError, HubError, Refusal};

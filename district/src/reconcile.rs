@@ -4,6 +4,7 @@
 //! match is a fact to check or recover, flagged with the amount at stake, never refused.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::db::{params, Connection};
 use paypoint::event::payload::PaidLine;
@@ -92,16 +93,85 @@ pub struct Published {
     people: HashMap<String, OnRoll>,
 }
 
+/// How many pay points' periods a hub node keeps read ([`PublishedCache`]): a province's pay
+/// points at their payday, in some tens of MiB; a nation's hub reads the other rolls at each batch
+/// as before, and stays within its 200 MiB a node.
+pub const PUBLISHED_KEPT: usize = 256;
+
+/// A pay point's code and a period.
+type PayPointPeriod = (String, String);
+
+/// The published rolls a hub node has read, kept between batches: a pay point's roll is the same
+/// for every batch of its month, and reading it whole (two statements over every line and person)
+/// was the largest part of a push after the writes. A published version's lines and people never
+/// change (recorded once, in the transaction that publishes it), so the list of published versions
+/// says whether what is kept is still what the store holds: it is read at each batch, in the
+/// batch's transaction, and a roll published since (on this node or another) is read again.
+#[derive(Default)]
+pub struct PublishedCache {
+    /// By (pay point, period): what was read, and when it was last used (for eviction).
+    kept: std::sync::Mutex<HashMap<PayPointPeriod, (Arc<Published>, u64)>>,
+    /// A counter of uses, for the least recently used.
+    uses: std::sync::atomic::AtomicU64,
+}
+
+impl PublishedCache {
+    /// What the office published for `pay_point` and `period`, as the store holds it in `tx`.
+    pub fn get(
+        &self,
+        tx: &Connection,
+        pay_point: &str,
+        period: &str,
+    ) -> crate::db::Result<Arc<Published>> {
+        let versions = Published::versions(tx, pay_point, period)?;
+        let key = (pay_point.to_string(), period.to_string());
+        let use_ = self.uses.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((p, used)) = kept.get_mut(&key).filter(|(p, _)| p.versions == versions) {
+            *used = use_;
+            return Ok(p.clone());
+        }
+        // Read without the cache locked: other pay points' batches go on meanwhile.
+        drop(kept);
+        let read = Arc::new(Published::load(tx, pay_point, period, versions)?);
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.len() >= PUBLISHED_KEPT && !kept.contains_key(&key) {
+            let oldest = kept
+                .iter()
+                .min_by_key(|(_, (_, u))| *u)
+                .map(|(k, _)| k.clone());
+            if let Some(k) = oldest {
+                kept.remove(&k);
+            }
+        }
+        kept.insert(key, (read.clone(), use_));
+        Ok(read)
+    }
+}
+
 impl Published {
-    /// Reads what the office published for `pay_point` and `period`.
-    pub fn load(tx: &Connection, pay_point: &str, period: &str) -> crate::db::Result<Published> {
-        let versions = tx
-            .prepare_cached(
-                "SELECT version, published_at FROM rolls WHERE pay_point = ?1 AND period = ?2
-                 AND published_at IS NOT NULL ORDER BY version",
-            )?
-            .query_map(params![pay_point, period], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
+    /// The published versions of `pay_point`'s `period` and when, oldest first.
+    fn versions(
+        tx: &Connection,
+        pay_point: &str,
+        period: &str,
+    ) -> crate::db::Result<Vec<(u32, String)>> {
+        tx.prepare_cached(
+            "SELECT version, published_at FROM rolls WHERE pay_point = ?1 AND period = ?2
+             AND published_at IS NOT NULL ORDER BY version",
+        )?
+        .query_map(params![pay_point, period], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect()
+    }
+
+    /// Reads the lines and people of `pay_point`'s `period` (whose published versions are
+    /// `versions`).
+    fn load(
+        tx: &Connection,
+        pay_point: &str,
+        period: &str,
+        versions: Vec<(u32, String)>,
+    ) -> crate::db::Result<Published> {
         let mut lines: HashMap<(u32, String), Vec<(String, i64)>> = HashMap::new();
         let rows = tx
             .prepare_cached(

@@ -142,6 +142,10 @@ pub struct Hub {
     store: Store,
     pub(crate) key: SigningKey,
     at: StoreAt,
+    /// When this node last forgot old nonces (unix seconds; see `Hub::forget_old_nonces`).
+    pub(crate) nonces_forgotten_at: std::sync::atomic::AtomicI64,
+    /// The published rolls this node has read, kept between batches.
+    pub(crate) published: std::sync::Arc<crate::reconcile::PublishedCache>,
 }
 
 /// Now, as the hub records times (local, milliseconds).
@@ -177,7 +181,13 @@ impl Hub {
                 (Store::Postgres(pool, Mutex::new(())), key)
             }
         };
-        Ok(Hub { store, key, at })
+        Ok(Hub {
+            store,
+            key,
+            at,
+            nonces_forgotten_at: Default::default(),
+            published: Default::default(),
+        })
     }
 
     /// Where the store is.

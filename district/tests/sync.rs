@@ -564,6 +564,61 @@ fn the_same_batch_twice_gets_the_same_receipt_and_a_gap_gets_409_with_where_to_r
     assert_converged(&hub, &[&dev], "QH01");
 }
 
+/// A push spends its nonce in the batch's own transaction (one commit per push); a request that
+/// was refused, or a retry answered with the receipt already given, spends it too: whatever the
+/// answer, the same signed request is never taken a second time.
+#[test]
+fn a_batch_request_is_taken_once_whether_refused_accepted_or_a_retry() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 10);
+    let mut dev = Device::new(dir.path(), "a", "QH01");
+    dev.enrol_and_pull(&hub, &hub.url(), "QH01");
+    dev.pay_first("QH01", 3);
+    let key = device_key(&dev);
+    let id = dev.ledger.device().id;
+    let acked = client::status(&dev.ledger).unwrap().acknowledged;
+    let events = dev.ledger.events_after(acked, 100).unwrap();
+    let path = "/v1/pay-points/QH01/batches";
+    let send = |body: &[u8], nonce: &str| {
+        raw(
+            &hub.url(),
+            "POST",
+            path,
+            body,
+            &id.to_string(),
+            Some(&key),
+            nonce,
+        )
+    };
+    let replayed = |(s, answer): (u16, String), what: &str| {
+        assert_eq!(s, 401, "{what}: {answer}");
+        assert!(answer.contains("phát lại"), "{what}: {answer}");
+    };
+    let gap = serde_json::to_vec(&PushBatch::new(id, &events[1..])).unwrap();
+    assert_eq!(send(&gap, "a0112233445566778899aabbccddeeff").0, 409);
+    replayed(
+        send(&gap, "a0112233445566778899aabbccddeeff"),
+        "a refused push",
+    );
+    let body = serde_json::to_vec(&PushBatch::new(id, &events)).unwrap();
+    let (s, first) = send(&body, "b0112233445566778899aabbccddeeff");
+    assert_eq!(s, 200, "{first}");
+    replayed(
+        send(&body, "b0112233445566778899aabbccddeeff"),
+        "an accepted push",
+    );
+    let (s, again) = send(&body, "c0112233445566778899aabbccddeeff");
+    assert_eq!((s, &again), (200, &first), "a retry gets the same receipt");
+    replayed(send(&body, "c0112233445566778899aabbccddeeff"), "a retry");
+    assert_eq!(
+        hub_events(&hub, id).len(),
+        events.len() + acked as usize,
+        "each event held once"
+    );
+    dev.sync().unwrap();
+    assert_converged(&hub, &[&dev], "QH01");
+}
+
 #[test]
 fn a_roll_or_amendment_not_signed_by_the_enrolled_hub_is_refused_and_nothing_is_loaded() {
     let dir = tempfile::tempdir().unwrap();

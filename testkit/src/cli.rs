@@ -33,19 +33,13 @@ const PAYPOINT_VARS: &[&str] = &[
     "PAYPOINT_KEYSTORE",
 ];
 
-fn output_of(c: &mut Command) -> CliOutput {
-    let out = c.output().expect("the paypoint binary runs");
+fn output_of(bin: &Path, c: &mut Command) -> CliOutput {
+    let out = crate::bins::output(bin, c);
     CliOutput {
         status: out.status,
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
-}
-
-/// A run that failed and printed nothing: our binary never does (a refusal, bad usage and a panic
-/// all say why on stderr).
-fn wine_lost_the_run(out: &CliOutput) -> bool {
-    !out.status.success() && out.stdout.is_empty() && out.stderr.is_empty()
 }
 
 /// What one run of the binary produced.
@@ -145,19 +139,7 @@ impl Cli {
         for (k, v) in env {
             c.env(k, v);
         }
-        let out = output_of(&mut c);
-        if self.under_wine() && wine_lost_the_run(&out) {
-            // On a loaded CI machine Wine once ended a run (a supervisor's `clerk add`, in setup)
-            // failed and silent, which our binary never is: run it once more, and say so on the
-            // test's stderr. A second such end fails the test like any other; a refusal, a panic
-            // or a crash that prints is never run again.
-            eprintln!(
-                "wine: {args:?} ended with {:?} and no output; running it once more",
-                out.status
-            );
-            return output_of(&mut c);
-        }
-        out
+        output_of(&self.bin, &mut c)
     }
 
     /// Runs `ARGS… --json`, requires exit 0, and returns the JSON it printed.

@@ -21,8 +21,8 @@ pub fn hub_bin() -> &'static str {
 /// `paypoint --db DB ARGS…` (this run's binary, or a Windows paypoint.exe under Wine), with the
 /// test PIN and passphrase and never the developer's OS key store, whatever its exit code.
 pub fn paypoint(bin: &Path, db: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    paypoint_testkit::bins::command(bin)
-        .envs(env.iter().copied())
+    let mut c = paypoint_testkit::bins::command(bin);
+    c.envs(env.iter().copied())
         .arg("--db")
         .arg(paypoint_testkit::bins::path_arg(bin, db))
         .args(args)
@@ -31,9 +31,8 @@ pub fn paypoint(bin: &Path, db: &Path, args: &[&str], env: &[(&str, &str)]) -> O
         .env("PAYPOINT_KEYSTORE", "off")
         .env_remove("PAYPOINT_DB")
         .env_remove("PAYPOINT_CLERK")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap()
+        .stdin(std::process::Stdio::null());
+    paypoint_testkit::bins::output(bin, &mut c)
 }
 
 /// The officer's page, fetched from loopback as a browser would.
