@@ -507,17 +507,47 @@ fn an_event_id_already_held_from_another_device_refuses_the_batch_and_names_it()
     assert_converged(&hub, &[&a], "QH01");
 }
 
-#[test]
-fn the_same_batch_twice_gets_the_same_receipt_and_a_gap_gets_409_with_where_to_resume() {
-    let dir = tempfile::tempdir().unwrap();
-    let hub = hub_with_roll(dir.path(), &["QH01"], 10);
-    let mut dev = Device::new(dir.path(), "a", "QH01");
+/// A device that paid three people and has not sent them, with what a test needs to send them by
+/// hand.
+struct Unsent {
+    hub: HubProc,
+    dev: Device,
+    key: SigningKey,
+    id: uuid::Uuid,
+    acked: u64,
+    events: Vec<paypoint::event::Event>,
+}
+
+fn three_unsent(dir: &std::path::Path) -> Unsent {
+    let hub = hub_with_roll(dir, &["QH01"], 10);
+    let mut dev = Device::new(dir, "a", "QH01");
     dev.enrol_and_pull(&hub, &hub.url(), "QH01");
     dev.pay_first("QH01", 3);
     let key = device_key(&dev);
     let id = dev.ledger.device().id;
     let acked = client::status(&dev.ledger).unwrap().acknowledged;
     let events = dev.ledger.events_after(acked, 100).unwrap();
+    Unsent {
+        hub,
+        dev,
+        key,
+        id,
+        acked,
+        events,
+    }
+}
+
+#[test]
+fn the_same_batch_twice_gets_the_same_receipt_and_a_gap_gets_409_with_where_to_resume() {
+    let dir = tempfile::tempdir().unwrap();
+    let Unsent {
+        hub,
+        mut dev,
+        key,
+        id,
+        acked,
+        events,
+    } = three_unsent(dir.path());
     let path = "/v1/pay-points/QH01/batches";
     // A gap: the batch starts after the next sequence the hub needs.
     let gap = PushBatch::new(id, &events[1..]);
@@ -570,14 +600,14 @@ fn the_same_batch_twice_gets_the_same_receipt_and_a_gap_gets_409_with_where_to_r
 #[test]
 fn a_batch_request_is_taken_once_whether_refused_accepted_or_a_retry() {
     let dir = tempfile::tempdir().unwrap();
-    let hub = hub_with_roll(dir.path(), &["QH01"], 10);
-    let mut dev = Device::new(dir.path(), "a", "QH01");
-    dev.enrol_and_pull(&hub, &hub.url(), "QH01");
-    dev.pay_first("QH01", 3);
-    let key = device_key(&dev);
-    let id = dev.ledger.device().id;
-    let acked = client::status(&dev.ledger).unwrap().acknowledged;
-    let events = dev.ledger.events_after(acked, 100).unwrap();
+    let Unsent {
+        hub,
+        mut dev,
+        key,
+        id,
+        acked,
+        events,
+    } = three_unsent(dir.path());
     let path = "/v1/pay-points/QH01/batches";
     let send = |body: &[u8], nonce: &str| {
         raw(

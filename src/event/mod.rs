@@ -7,7 +7,7 @@
 //! the hub recomputes the same hashes.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -131,19 +131,35 @@ pub struct Event {
 }
 
 impl Event {
-    /// The canonical JSON that the hash covers.
+    /// The canonical JSON that the hash covers: the event's fields but the hash, keys sorted at
+    /// every depth. Written straight into one buffer (a hub takes every event of every batch through
+    /// it, and the copies of the payload it made before were a twentieth of a push).
     pub fn canonical_body(&self) -> String {
-        let body = serde_json::json!({
-            "seq": self.seq,
-            "id": self.id.to_string(),
-            "device": self.device.to_string(),
-            "clerk": self.clerk,
-            "time": self.time,
-            "kind": self.kind.as_str(),
-            "payload": self.payload,
-            "prev": self.prev,
-        });
-        canonical_json(&body)
+        fn field(name: &str, out: &mut Vec<u8>) {
+            out.push(if out.is_empty() { b'{' } else { b',' });
+            write_json(name, out);
+            out.push(b':');
+        }
+        let mut out = Vec::with_capacity(512);
+        // In the order of their names, as the canonical form sorts them.
+        field("clerk", &mut out);
+        write_json(&self.clerk, &mut out);
+        field("device", &mut out);
+        write_json(&self.device.to_string(), &mut out);
+        field("id", &mut out);
+        write_json(&self.id.to_string(), &mut out);
+        field("kind", &mut out);
+        write_json(self.kind.as_str(), &mut out);
+        field("payload", &mut out);
+        write_canonical(&self.payload, &mut out);
+        field("prev", &mut out);
+        write_json(&self.prev, &mut out);
+        field("seq", &mut out);
+        write_json(&self.seq, &mut out);
+        field("time", &mut out);
+        write_json(&self.time, &mut out);
+        out.push(b'}');
+        String::from_utf8(out).expect("serde_json writes UTF-8")
     }
 
     /// The hash this event should carry.
@@ -165,23 +181,46 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Serialises a JSON value with object keys sorted at every depth. Written so that it does not
 /// depend on whether some other crate in the build turned on serde_json's `preserve_order`.
 pub fn canonical_json(v: &Value) -> String {
-    serde_json::to_string(&sorted(v)).expect("a JSON value always serialises")
+    let mut out = Vec::with_capacity(256);
+    write_canonical(v, &mut out);
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
-fn sorted(v: &Value) -> Value {
+/// Appends `v` as `serde_json::to_string` writes it (compact), object keys sorted at every depth,
+/// without copying it first.
+fn write_canonical(v: &Value, out: &mut Vec<u8>) {
     match v {
         Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            let mut out = Map::new();
-            for k in keys {
-                out.insert(k.clone(), sorted(&m[k]));
+            let mut entries: Vec<(&String, &Value)> = m.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            out.push(b'{');
+            for (i, (k, v)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_json(k, out);
+                out.push(b':');
+                write_canonical(v, out);
             }
-            Value::Object(out)
+            out.push(b'}');
         }
-        Value::Array(a) => Value::Array(a.iter().map(sorted).collect()),
-        other => other.clone(),
+        Value::Array(a) => {
+            out.push(b'[');
+            for (i, v) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_canonical(v, out);
+            }
+            out.push(b']');
+        }
+        leaf => write_json(leaf, out),
     }
+}
+
+/// Appends one JSON value as serde_json writes it (strings escaped as it escapes them).
+fn write_json<T: Serialize + ?Sized>(v: &T, out: &mut Vec<u8>) {
+    serde_json::to_writer(out, v).expect("a JSON value always serialises");
 }
 
 /// The result of recomputing the chain.
@@ -254,6 +293,64 @@ pub fn verify_chain<'a, I: IntoIterator<Item = &'a Event>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Map};
+
+    /// The canonical form as it was first written (a sorted copy, then serde_json): every hash of
+    /// every ledger and hub ever made depends on it, byte for byte.
+    fn canonical_as_before(v: &Value) -> String {
+        fn sorted(v: &Value) -> Value {
+            match v {
+                Value::Object(m) => {
+                    let mut keys: Vec<&String> = m.keys().collect();
+                    keys.sort();
+                    let mut out = Map::new();
+                    for k in keys {
+                        out.insert(k.clone(), sorted(&m[k]));
+                    }
+                    Value::Object(out)
+                }
+                Value::Array(a) => Value::Array(a.iter().map(sorted).collect()),
+                other => other.clone(),
+            }
+        }
+        serde_json::to_string(&sorted(v)).unwrap()
+    }
+
+    #[test]
+    fn the_canonical_form_is_byte_for_byte_what_it_always_was() {
+        let odd = "\"quoted\" \\ back\nline\t\u{1}\u{7f} Nguyễn Thị Hường \u{1F600} </script>";
+        let values = [
+            json!(null),
+            json!({}),
+            json!([]),
+            json!({"z": 1, "a": -5, "é": 1.5, "Z": 1e300, "ă": u64::MAX, "": i64::MIN}),
+            json!({"b": [{"y": [], "x": {}}, [true, false, null]], "a": odd, odd: {"k": odd}}),
+            json!([{"b": 1, "a": 2}, "s", 0.1, -0.0, 12345678901234567_u64]),
+            json!({"lines": [{"kind": "tro_cap", "amount": 2_789_000}], "code": "QH01-000001"}),
+        ];
+        for v in &values {
+            assert_eq!(canonical_json(v), canonical_as_before(v), "{v}");
+        }
+        for (clerk, payload) in [(None, values[4].clone()), (Some(-7), values[6].clone())] {
+            let e = Event {
+                seq: 42,
+                id: Uuid::now_v7(),
+                device: Uuid::now_v7(),
+                clerk,
+                time: odd.to_string(),
+                kind: EventKind::Payout,
+                payload,
+                prev: GENESIS_HASH.to_string(),
+                hash: String::new(),
+            };
+            let before = json!({
+                "seq": e.seq, "id": e.id.to_string(), "device": e.device.to_string(),
+                "clerk": e.clerk, "time": e.time, "kind": e.kind.as_str(),
+                "payload": e.payload, "prev": e.prev,
+            });
+            assert_eq!(e.canonical_body(), canonical_as_before(&before));
+        }
+    }
 
     #[test]
     fn canonical_json_sorts_keys_at_every_depth() {

@@ -34,6 +34,15 @@ impl Value {
 pub trait ToValue {
     /// As the store holds it.
     fn to_value(&self) -> Result<Value>;
+
+    /// As the store holds it, taking the value: a [`Value`] is moved, not copied (a batch's
+    /// rows are hundreds of values, the events' payloads among them).
+    fn into_value(self) -> Result<Value>
+    where
+        Self: Sized,
+    {
+        self.to_value()
+    }
 }
 
 macro_rules! int_to_value {
@@ -89,6 +98,10 @@ impl ToValue for Value {
     fn to_value(&self) -> Result<Value> {
         Ok(self.clone())
     }
+
+    fn into_value(self) -> Result<Value> {
+        Ok(self)
+    }
 }
 
 impl<T: ToValue> ToValue for Option<T> {
@@ -134,7 +147,11 @@ array_params!(1, 2, 3, 4, 5, 6, 7, 8);
 
 impl<T: ToValue> Params for Vec<T> {
     fn values(self) -> Result<Vec<Value>> {
-        self.iter().map(ToValue::to_value).collect()
+        let mut values = Vec::with_capacity(self.len());
+        for v in self {
+            values.push(v.into_value()?);
+        }
+        Ok(values)
     }
 }
 
