@@ -43,6 +43,10 @@ const PG_MIGRATIONS: &[(&str, &str)] = &[
         "V3__flag_resolutions",
         include_str!("../migrations/postgres/0003_flag_resolutions.sql"),
     ),
+    (
+        "V4__events_chained_per_statement",
+        include_str!("../migrations/postgres/0004_events_chained_per_statement.sql"),
+    ),
 ];
 
 /// How many connections one hub process keeps to PostgreSQL unless told (`--pg-pool`): about

@@ -849,3 +849,92 @@ fn the_day_supervisor_recorded_on_a_device_reaches_the_hub_in_the_chain() {
     assert_eq!(sup.payload["name"], "Nguyễn Thị Hoa");
     assert_eq!(sup.payload["date"], "2026-12-03");
 }
+
+/// Runs `sql` on the hub's store as a writer would, whichever engine holds it (the rules the
+/// store itself enforces, not the hub's code, are what is tried).
+fn write_to_store(hub: &HubProc, sql: &str) -> Result<(), String> {
+    if paypoint_testkit::store::store_is_postgres() {
+        hub.store().rows(sql, &[]).map(|_| ())
+    } else {
+        let c = rusqlite::Connection::open(hub.data.join("hub.sqlite")).unwrap();
+        c.busy_timeout(Duration::from_secs(10)).unwrap();
+        c.execute_batch(sql).map_err(|e| e.to_string())
+    }
+}
+
+/// The chain is the store's own rule (a trigger on each engine; on PostgreSQL checked once per
+/// statement): whatever writes to it, an event is the next of its device's sequence and carries
+/// the hash of the one before, one row or many at once, and a statement with one wrong row
+/// leaves nothing.
+#[test]
+fn the_store_refuses_an_event_out_of_its_devices_sequence_or_not_chained_one_or_many_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let Unsent {
+        hub, mut dev, id, ..
+    } = three_unsent(dir.path());
+    dev.sync().unwrap();
+    let last = hub
+        .store()
+        .rows(
+            "SELECT seq, hash FROM events WHERE device = ?1 ORDER BY seq DESC LIMIT 1",
+            &[&id.to_string()],
+        )
+        .unwrap();
+    let (n, head) = (last[0][0].int(), last[0][1].text());
+    let row = |tag: &str, seq: i64, prev: &str| {
+        format!(
+            "('{tag}', '{id}', 'QH01', {seq}, 'payout', NULL, '2026-12-01T08:00:00', '{{}}', '{prev}', 'h-{tag}', '2026-12-01T08:00:00')"
+        )
+    };
+    let insert = |rows: &[String]| {
+        write_to_store(
+            &hub,
+            &format!(
+                "INSERT INTO events (id, device, pay_point, seq, kind, clerk, local_time, payload, prev_hash, hash, received_at) VALUES {}",
+                rows.join(", ")
+            ),
+        )
+    };
+    let refused = [
+        ("a gap", vec![row("gap", n + 2, &head)]),
+        ("a wrong chain", vec![row("wrong", n + 1, "h-nothing")]),
+        ("a place taken", vec![row("taken", n, &head)]),
+        (
+            "a first event again",
+            vec![row("first", 1, &"0".repeat(64))],
+        ),
+        (
+            "a good row then a bad one",
+            vec![row("g1", n + 1, &head), row("g2", n + 2, "h-nothing")],
+        ),
+        (
+            "two rows with a gap between",
+            vec![row("s1", n + 1, &head), row("s3", n + 3, "h-s1")],
+        ),
+    ];
+    for (what, rows) in refused {
+        let e = insert(&rows).expect_err(what);
+        assert!(
+            e.contains("out of sequence or not chained")
+                || e.contains("UNIQUE")
+                || e.contains("duplicate key"),
+            "{what}: {e}"
+        );
+        assert_eq!(
+            hub_events(&hub, id).len() as i64,
+            n,
+            "{what}: nothing written"
+        );
+    }
+    // The rule is not "refuse everything": the next two, chained, go in at once.
+    insert(&[row("n1", n + 1, &head), row("n2", n + 2, "h-n1")]).unwrap();
+    let count = hub
+        .store()
+        .value(
+            "SELECT count(*) FROM events WHERE device = ?1",
+            &[&id.to_string()],
+        )
+        .unwrap()
+        .int();
+    assert_eq!(count, n + 2);
+}

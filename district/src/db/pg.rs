@@ -84,13 +84,13 @@ impl PgClient {
             .batch_execute(&format!(
                 "BEGIN; SELECT pg_advisory_xact_lock_shared({WRITER_LOCK})"
             ))
+            .map_err(Error::from)
             .and_then(|()| {
-                self.client.execute(
-                    "SELECT pg_advisory_xact_lock($1, hashtext($2))",
-                    &[&SCOPE_LOCKS, &scope],
-                )
+                // Prepared once per connection: one round trip a batch, not a parse and two.
+                let lock = self.statement("SELECT pg_advisory_xact_lock(?1, hashtext(?2))")?;
+                Ok(self.client.execute(&lock, &[&SCOPE_LOCKS, &scope])?)
             });
-        self.ended_on_error(begun.map(|_| ()).map_err(Error::from))
+        self.ended_on_error(begun.map(|_| ()))
     }
 
     /// A transaction that failed to start is rolled back here, where no [`super::Transaction`]
