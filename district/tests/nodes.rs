@@ -133,3 +133,47 @@ fn batches(hub: &HubProc) -> i64 {
         .value("SELECT count(*) FROM batches", &[])
         .map_or(0, |v| v.int())
 }
+
+/// PostgreSQL dropped every connection of a node (a restart, a failover) while it was idle: the
+/// next requests get fresh connections, not dead ones. A connection given back to the pool less
+/// than half a second ago is handed out without asking the server (at the payday peak that was
+/// two round trips of every push), so the test waits longer than that, as an idle node would.
+/// SQLite has no connection to lose: on that pass there is nothing to try.
+#[test]
+fn a_node_whose_database_dropped_its_connections_answers_the_next_requests() {
+    if !paypoint_testkit::store::store_is_postgres() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 3);
+    let healthz = || {
+        reqwest::blocking::get(format!("{}/healthz", hub.url()))
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    // Several connections open and back in the pool.
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| assert_eq!(healthz(), 200));
+        }
+    });
+    let dropped = hub
+        .store()
+        .value(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            &[],
+        )
+        .unwrap()
+        .int();
+    assert!(dropped >= 1, "the node's connections were dropped");
+    std::thread::sleep(Duration::from_millis(800));
+    for i in 0..4 {
+        assert_eq!(
+            healthz(),
+            200,
+            "request {i} after the connections were dropped"
+        );
+    }
+}
