@@ -30,12 +30,7 @@ fn pay_at_counter(cli: &Cli, code: &str, counter: usize) -> Command {
 }
 
 fn finish(child: Child) -> CliOutput {
-    let out = child.wait_with_output().expect("wait for paypoint");
-    CliOutput {
-        status: out.status,
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    child.wait_with_output().expect("wait for paypoint").into()
 }
 
 /// Starts both commands back to back, then waits for both. Also says whether the first was still

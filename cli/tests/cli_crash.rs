@@ -83,11 +83,7 @@ fn run_killing(mut cmd: Command, delay: Duration) -> Attempt {
     let killed = out.status.signal() == Some(SIGKILL);
     let wine_lost = !killed && paypoint_testkit::bins::wine_lost_the_run(&common::bin(), &out);
     Attempt {
-        out: CliOutput {
-            status: out.status,
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        },
+        out: out.into(),
         killed,
         wine_lost,
     }
@@ -98,14 +94,7 @@ fn run_timed(mut cmd: Command) -> (CliOutput, Duration) {
     let start = Instant::now();
     let out = paypoint_testkit::bins::output(&common::bin(), &mut cmd);
     let took = start.elapsed();
-    (
-        CliOutput {
-            status: out.status,
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        },
-        took,
-    )
+    (out.into(), took)
 }
 
 /// How many runs to kill: `default`, or `PAYPOINT_CRASH_ATTEMPTS` (up to `default`). A Windows
@@ -623,12 +612,8 @@ fn killed_payouts_never_pay_twice_or_lose_a_receipt() {
 
     // Settle every doubt with runs that are not killed, then audit the end state.
     for code in std::mem::take(&mut retry) {
-        let out = paypoint_testkit::bins::output(&common::bin(), &mut pay_cmd(cli, &code));
-        let out = CliOutput {
-            status: out.status,
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        };
+        let out: CliOutput =
+            paypoint_testkit::bins::output(&common::bin(), &mut pay_cmd(cli, &code)).into();
         if out.ok() {
             receipts.note_payout(&code, &out.stdout).expect("receipt");
         } else {

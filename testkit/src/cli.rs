@@ -34,12 +34,7 @@ const PAYPOINT_VARS: &[&str] = &[
 ];
 
 fn output_of(bin: &Path, c: &mut Command) -> CliOutput {
-    let out = crate::bins::output(bin, c);
-    CliOutput {
-        status: out.status,
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    crate::bins::output(bin, c).into()
 }
 
 /// What one run of the binary produced.
@@ -48,6 +43,17 @@ pub struct CliOutput {
     pub status: ExitStatus,
     pub stdout: String,
     pub stderr: String,
+}
+
+impl From<std::process::Output> for CliOutput {
+    /// What a finished run printed, as text.
+    fn from(out: std::process::Output) -> CliOutput {
+        CliOutput {
+            status: out.status,
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
 }
 
 impl CliOutput {
