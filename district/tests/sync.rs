@@ -850,18 +850,6 @@ fn the_day_supervisor_recorded_on_a_device_reaches_the_hub_in_the_chain() {
     assert_eq!(sup.payload["date"], "2026-12-03");
 }
 
-/// Runs `sql` on the hub's store as a writer would, whichever engine holds it (the rules the
-/// store itself enforces, not the hub's code, are what is tried).
-fn write_to_store(hub: &HubProc, sql: &str) -> Result<(), String> {
-    if paypoint_testkit::store::store_is_postgres() {
-        hub.store().rows(sql, &[]).map(|_| ())
-    } else {
-        let c = rusqlite::Connection::open(hub.data.join("hub.sqlite")).unwrap();
-        c.busy_timeout(Duration::from_secs(10)).unwrap();
-        c.execute_batch(sql).map_err(|e| e.to_string())
-    }
-}
-
 /// The chain is the store's own rule (a trigger on each engine; on PostgreSQL checked once per
 /// statement): whatever writes to it, an event is the next of its device's sequence and carries
 /// the hash of the one before, one row or many at once, and a statement with one wrong row
@@ -887,8 +875,8 @@ fn the_store_refuses_an_event_out_of_its_devices_sequence_or_not_chained_one_or_
         )
     };
     let insert = |rows: &[String]| {
-        write_to_store(
-            &hub,
+        paypoint_testkit::store::HubStore::write(
+            &hub.data,
             &format!(
                 "INSERT INTO events (id, device, pay_point, seq, kind, clerk, local_time, payload, prev_hash, hash, received_at) VALUES {}",
                 rows.join(", ")
