@@ -38,10 +38,10 @@ const NONCES_FORGOTTEN_EVERY_SECS: i64 = 60;
 
 /// A request's single-use nonce, checked for shape but not yet spent. A request that writes
 /// spends it in its own transaction ([`Nonce::spend`]): one commit, so one flush to disk, per push
-/// instead of two (on the payday peak the hub's SQLite file waits for the disk at every commit,
-/// and that wait, not the work, set the push latency). [`Hub::spending`] spends it alone when the
-/// request writes nothing or is refused: every signed request spends its nonce, whatever its
-/// answer, so no request is ever taken twice.
+/// instead of two (what a hub on a slow disk waits for; on the 2-core bench machine the payday
+/// peak is bound by the cores and it measured no different, BENCHMARKS.md). [`Hub::spending`]
+/// spends it alone when the request writes nothing or is refused: every signed request spends its
+/// nonce, whatever its answer, so no request is ever taken twice.
 #[derive(Debug, Clone)]
 pub struct Nonce {
     device: String,
