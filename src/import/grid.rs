@@ -99,24 +99,40 @@ pub(super) fn read_grids(path: &Path) -> Result<Vec<Grid>, ImportError> {
             Ok(vec![read_csv(&bytes)])
         }
         "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => {
-            let mut wb = calamine::open_workbook_auto(path)
-                .map_err(|e| unreadable(format!("không phải tệp Excel đọc được ({e})")))?;
-            let mut grids = Vec::new();
-            for name in wb.sheet_names().to_vec() {
-                let range = wb
-                    .worksheet_range(&name)
-                    .map_err(|e| unreadable(format!("trang “{name}”: {e}")))?;
-                // Fonts say which legacy encoding a cell was typed in (.VnTime, VNI-Times) and
-                // whether it was a TCVN3 heading font (capitals). Only .xlsx exposes them.
-                let styles = wb.worksheet_style(&name).ok();
-                grids.push(grid_of_range(Some(name), &range, styles.as_ref()));
-            }
-            Ok(grids)
+            // calamine can panic on a damaged file (an overflowing cell reference in a sheet's XML,
+            // found by `tests/import.rs` `damaged_files_never_panic`): a bad file is refused with
+            // a reason, never a crash of the clerk's program.
+            std::panic::catch_unwind(|| read_workbook(path, &unreadable)).unwrap_or_else(|_| {
+                Err(unreadable(
+                    "tệp Excel bị hỏng, không đọc được: mở và lưu lại bằng Excel, hoặc xin tệp khác"
+                        .to_string(),
+                ))
+            })
         }
         _ => Err(unreadable(
             "chỉ nhận tệp .xlsx, .xls, .ods hoặc .csv".to_string(),
         )),
     }
+}
+
+/// Every sheet of the workbook at `path`, as grids.
+fn read_workbook(
+    path: &Path,
+    unreadable: &dyn Fn(String) -> ImportError,
+) -> Result<Vec<Grid>, ImportError> {
+    let mut wb = calamine::open_workbook_auto(path)
+        .map_err(|e| unreadable(format!("không phải tệp Excel đọc được ({e})")))?;
+    let mut grids = Vec::new();
+    for name in wb.sheet_names().to_vec() {
+        let range = wb
+            .worksheet_range(&name)
+            .map_err(|e| unreadable(format!("trang “{name}”: {e}")))?;
+        // Fonts say which legacy encoding a cell was typed in (.VnTime, VNI-Times) and whether it
+        // was a TCVN3 heading font (capitals). Only .xlsx exposes them.
+        let styles = wb.worksheet_style(&name).ok();
+        grids.push(grid_of_range(Some(name), &range, styles.as_ref()));
+    }
+    Ok(grids)
 }
 
 fn grid_of_range(
