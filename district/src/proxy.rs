@@ -5,6 +5,8 @@
 //! later payout to that proxy for that person is flagged.
 
 use crate::db::{params, Connection, OptionalExtension, TransactionBehavior};
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use paypoint::authorisation::CounterAuthorisation;
 use paypoint::event::payload::Payout;
@@ -91,19 +93,39 @@ pub(crate) fn was_refused(
 }
 
 /// Puts each confirmed proxy into the roll's entry of that person, for a period its paper still
-/// covers, where the roll has no proxy valid then. Returns how many entries were given one.
+/// covers, where the roll has no proxy valid then (the latest decided, when there are several).
+/// Returns how many entries were given one. One query for the whole roll.
 pub(crate) fn apply_confirmed(
     tx: &Connection,
     pay_point: &str,
     roll: &mut Roll,
 ) -> crate::db::Result<usize> {
     let first_day = roll.period.first_day();
+    let mut latest: HashMap<String, Proxy> = HashMap::new();
+    let confirmed = tx
+        .prepare_cached(
+            "SELECT code, proxy_name, proxy_id_card, relationship, valid_until FROM counter_proxies
+             WHERE pay_point = ?1 AND decision = 'confirmed' AND valid_until >= ?2
+             ORDER BY decided_at DESC",
+        )?
+        .query_map(params![pay_point, first_day.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?;
+    for row in confirmed {
+        let (code, name, id_card, relationship, until): (String, String, String, String, String) =
+            row?;
+        // Stored from a typed payload: always a date.
+        let Ok(valid_until) = NaiveDate::parse_from_str(&until, "%Y-%m-%d") else {
+            continue;
+        };
+        latest.entry(code).or_insert(Proxy {
+            name,
+            id_card,
+            relationship,
+            valid_until,
+        });
+    }
     let mut applied = 0;
-    let mut stmt = tx.prepare_cached(
-        "SELECT proxy_name, proxy_id_card, relationship, valid_until FROM counter_proxies
-         WHERE pay_point = ?1 AND code = ?2 AND decision = 'confirmed' AND valid_until >= ?3
-         ORDER BY decided_at DESC LIMIT 1",
-    )?;
     for entry in &mut roll.entries {
         if entry
             .proxy
@@ -112,26 +134,10 @@ pub(crate) fn apply_confirmed(
         {
             continue;
         }
-        let found: Option<(String, String, String, String)> = stmt
-            .query_row(
-                params![pay_point, entry.code.as_str(), first_day.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .optional()?;
-        let Some((name, id_card, relationship, until)) = found else {
-            continue;
-        };
-        // Stored from a typed payload: always a date.
-        let Ok(valid_until) = NaiveDate::parse_from_str(&until, "%Y-%m-%d") else {
-            continue;
-        };
-        entry.proxy = Some(Proxy {
-            name,
-            id_card,
-            relationship,
-            valid_until,
-        });
-        applied += 1;
+        if let Some(p) = latest.get(entry.code.as_str()) {
+            entry.proxy = Some(p.clone());
+            applied += 1;
+        }
     }
     Ok(applied)
 }

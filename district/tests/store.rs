@@ -1,7 +1,8 @@
 //! Moving a hub and keeping it safe (issue 19): `store copy --to postgres://…` copies a SQLite
 //! hub with its devices' chains into PostgreSQL, checks the copy, and the devices carry on against
 //! the moved hub as if nothing happened; a second copy into the same database is refused;
-//! `store backup` makes a consistent copy of the SQLite file while the hub runs.
+//! `store backup` makes a consistent copy of the SQLite file while the hub runs; and a batch's rows
+//! are written together the same way on either engine.
 
 mod common;
 
@@ -98,4 +99,88 @@ fn a_backup_taken_while_the_hub_runs_opens_with_every_event() {
         !twice.status.success(),
         "an existing file is never overwritten"
     );
+}
+
+/// A connection to a new store of the run's engine (SQLite in `dir`, or a database of its own on
+/// the PostgreSQL test server).
+fn store_connection(dir: &std::path::Path) -> district::db::Connection {
+    match paypoint_testkit::store::database_url_for(dir) {
+        Some(url) => district::db::Connection::postgres(&url).unwrap(),
+        None => district::db::Connection::sqlite(
+            rusqlite::Connection::open(dir.join("rows.sqlite")).unwrap(),
+        ),
+    }
+}
+
+/// A batch's rows go in one statement (issue 19): text, integers, booleans and empty values land
+/// as they were given, in order; a row whose key is there already is left out when the caller
+/// says so (a batch sent again), and otherwise fails the whole statement with nothing written.
+#[test]
+fn rows_written_together_land_whole_and_a_row_already_there_is_skipped_or_refuses_all() {
+    use district::db::{Existing, Value};
+    let dir = tempfile::tempdir().unwrap();
+    let db = store_connection(dir.path());
+    db.execute_batch(
+        "CREATE TABLE t (id TEXT PRIMARY KEY, n BIGINT NOT NULL, at_home BOOLEAN, note TEXT)",
+    )
+    .unwrap();
+    let row = |id: &str, n: i64, home: Option<i64>, note: Option<&str>| {
+        vec![
+            Value::Text(id.into()),
+            Value::Integer(n),
+            home.map_or(Value::Null, Value::Integer),
+            note.map_or(Value::Null, |s| Value::Text(s.into())),
+        ]
+    };
+    let into = "t (id, n, at_home, note)";
+    let first: Vec<Value> = [
+        row("a", 1, Some(1), Some("một")),
+        row("b", -2, Some(0), None),
+        row("c", 3, None, Some("it's")),
+    ]
+    .concat();
+    assert_eq!(
+        db.insert_rows(into, 4, first, Existing::Skipped).unwrap(),
+        3
+    );
+    let again: Vec<Value> = [row("b", 9, None, None), row("d", 4, Some(1), None)].concat();
+    assert_eq!(
+        db.insert_rows(into, 4, again.clone(), Existing::Skipped)
+            .unwrap(),
+        1
+    );
+    assert!(db.insert_rows(into, 4, again, Existing::Refused).is_err());
+    assert_eq!(
+        db.insert_rows(into, 4, Vec::new(), Existing::Refused)
+            .unwrap(),
+        0
+    );
+    assert!(
+        db.insert_rows(into, 4, vec![Value::Integer(1)], Existing::Skipped)
+            .is_err(),
+        "a short row is refused, not padded"
+    );
+    let read: Vec<(String, i64, Option<bool>, Option<String>)> = db
+        .prepare("SELECT id, n, at_home, note FROM t ORDER BY id")
+        .unwrap()
+        .query_map([] as [&dyn district::db::ToValue; 0], |r| {
+            let home: Option<i64> = r.get(2)?;
+            Ok((r.get(0)?, r.get(1)?, home.map(|h| h != 0), r.get(3)?))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let want =
+        |id: &str, n, home, note: Option<&str>| (id.to_string(), n, home, note.map(str::to_string));
+    assert_eq!(
+        read,
+        [
+            want("a", 1, Some(true), Some("một")),
+            want("b", -2, Some(false), None),
+            want("c", 3, None, Some("it's")),
+            want("d", 4, Some(true), None),
+        ]
+    );
+    let held = db.held("t", "id", &["d", "x", "a"]).unwrap();
+    assert_eq!(held, ["a", "d"].map(String::from).into_iter().collect());
 }

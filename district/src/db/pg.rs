@@ -12,7 +12,7 @@ use std::error::Error as StdError;
 use postgres::types::{to_sql_checked, FromSql, IsNull, ToSql, Type};
 use postgres::{Client, NoTls};
 
-use super::{dialect, Connection, Engine, Error, Result, Row, Value};
+use super::{dialect, Connection, Engine, Error, Existing, Result, Row, Value};
 
 /// The advisory lock every write transaction takes: one writer at a time across every hub
 /// process on the database, as SQLite's `BEGIN IMMEDIATE` gives one process.
@@ -45,11 +45,15 @@ impl PgClient {
             return Ok(s.clone());
         }
         let s = self.client.prepare(&dialect::to_postgres(sql))?;
+        self.keep(sql.to_string(), s.clone());
+        Ok(s)
+    }
+
+    fn keep(&mut self, key: String, s: postgres::Statement) {
         if self.statements.len() >= STATEMENT_CACHE {
             self.statements.clear();
         }
-        self.statements.insert(sql.to_string(), s.clone());
-        Ok(s)
+        self.statements.insert(key, s);
     }
 
     pub(super) fn execute(&mut self, sql: &str, values: &[Value]) -> Result<usize> {
@@ -71,6 +75,75 @@ impl PgClient {
                     .collect::<std::result::Result<Vec<_>, _>>()?;
                 Ok(Row { values })
             })
+            .collect()
+    }
+
+    /// [`super::Connection::insert_rows`]: the rows' columns as arrays, unnested into the table.
+    pub(super) fn insert_rows(
+        &mut self,
+        into: &str,
+        width: usize,
+        values: Vec<Value>,
+        existing: Existing,
+    ) -> Result<usize> {
+        let st = self.unnesting(into, width, existing)?;
+        let rows = values.len() / width;
+        let mut columns: Vec<Vec<Value>> = (0..width).map(|_| Vec::with_capacity(rows)).collect();
+        for (i, v) in values.into_iter().enumerate() {
+            columns[i % width].push(v);
+        }
+        let params: Vec<&(dyn ToSql + Sync)> = columns.iter().map(|c| c as _).collect();
+        let n = self.client.execute(&st, &params)?;
+        usize::try_from(n).map_err(|_| Error::Value(n.to_string()))
+    }
+
+    /// The `unnest` insert into `into`, prepared once per connection. Its arrays' types are the
+    /// columns' own, which the server names when the one-row `VALUES` form is prepared first
+    /// (`unnest` of an untyped parameter is refused).
+    fn unnesting(
+        &mut self,
+        into: &str,
+        width: usize,
+        existing: Existing,
+    ) -> Result<postgres::Statement> {
+        let key = format!("unnest:{into}{}", existing.clause());
+        if let Some(s) = self.statements.get(&key) {
+            return Ok(s.clone());
+        }
+        let marks: Vec<String> = (1..=width).map(|i| format!("${i}")).collect();
+        let one_row = self
+            .client
+            .prepare(&format!("INSERT INTO {into} VALUES ({})", marks.join(", ")))?;
+        let arrays: Vec<String> = one_row
+            .params()
+            .iter()
+            .enumerate()
+            .map(|(i, ty)| format!("${}::\"{}\".\"{}\"[]", i + 1, ty.schema(), ty.name()))
+            .collect();
+        let sql = format!(
+            "INSERT INTO {into} SELECT * FROM unnest({}){}",
+            arrays.join(", "),
+            existing.clause()
+        );
+        let s = self.client.prepare(&sql)?;
+        self.keep(key, s.clone());
+        Ok(s)
+    }
+
+    /// [`super::Connection::held`].
+    pub(super) fn held(
+        &mut self,
+        table: &str,
+        column: &str,
+        keys: &[&str],
+    ) -> Result<std::collections::HashSet<String>> {
+        let st = self.statement(&format!(
+            "SELECT {column} FROM {table} WHERE {column} = ANY(?1)"
+        ))?;
+        self.client
+            .query(&st, &[&keys])?
+            .iter()
+            .map(|r| Ok(r.try_get::<_, String>(0)?))
             .collect()
     }
 
