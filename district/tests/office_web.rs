@@ -1133,3 +1133,50 @@ fn behind_a_reverse_proxy_a_form_of_the_proxied_site_is_taken_and_no_page_can_be
         .text();
     assert!(from.starts_with("203.0.113.7 (qua 127.0.0.1)"), "{from}");
 }
+
+/// Every page only staff see, and every form that changes something, sends a browser without a
+/// session to the sign-in page before anything is read or done (the `SignedIn` extractor and
+/// `Posted`): a monitoring screen's token opens the overview, not these.
+#[test]
+fn a_browser_without_a_session_is_sent_to_sign_in_from_every_staff_page_and_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 3);
+    let mut web = Web::new(&hub.url());
+    for page in [
+        "/bao-giam",
+        "/thiet-lap",
+        "/kiem-tra-giay",
+        "/nhat-ky",
+        "/tai-khoan",
+    ] {
+        let a = web.get(page);
+        assert_eq!((a.status, a.location()), (303, "/dang-nhap"), "GET {page}");
+    }
+    let stop = [
+        ("csrf", "x"),
+        ("pay_point", "QH01"),
+        ("code", "QH01-000001"),
+        ("reason", "death"),
+    ];
+    for form in [
+        "/bao-giam",
+        "/thiet-lap",
+        "/kiem-tra-giay",
+        "/tai-khoan",
+        "/canh-bao",
+        "/cho-quyet-dinh",
+        "/diem/QH01",
+        "/danh-sach/phat-hanh",
+        "/dang-xuat",
+    ] {
+        let a = web.post(form, &stop);
+        assert_eq!((a.status, a.location()), (303, "/dang-nhap"), "POST {form}");
+    }
+    let upload = web.post_file(
+        "/danh-sach",
+        &[("csrf", "x"), ("pay_point", "QH01"), ("period", "2026-12")],
+        ("file", "DS.csv", b"ma,ho_ten\n"),
+    );
+    assert_eq!((upload.status, upload.location()), (303, "/dang-nhap"));
+    assert_eq!(stops_of(&hub), 0, "nothing was done");
+}

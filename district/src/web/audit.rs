@@ -1,7 +1,7 @@
 //! The office's audit log, for administrators.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::lang::tr;
@@ -9,12 +9,8 @@ use super::pages;
 use super::shell::*;
 use crate::state::AppState;
 
-pub(crate) async fn audit_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let (session, token) = match signed_in(&st, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    if let Some(refused) = administrators_only(&session) {
+pub(crate) async fn audit_page(State(st): State<AppState>, who: SignedIn) -> Response {
+    if let Some(refused) = administrators_only(&who.session) {
         return refused;
     }
     let rows = match blocking(&st.hub, |h| h.audit_log(crate::audit::AUDIT_PAGE_ROWS)).await {
@@ -23,7 +19,7 @@ pub(crate) async fn audit_page(State(st): State<AppState>, headers: HeaderMap) -
     };
     render(
         &st,
-        &Viewer::Staff(session, token),
+        &who.viewer(),
         StatusCode::OK,
         tr("Nhật ký", "Audit log"),
         &pages::audit(&rows),

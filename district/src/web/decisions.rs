@@ -124,22 +124,17 @@ fn decision_action(f: DecisionForm) -> Result<crate::action::Action, String> {
 }
 
 pub(crate) async fn decide(State(st): State<AppState>, posted: Posted<DecisionForm>) -> Response {
-    let Posted {
-        session,
-        token,
-        from,
-        form: f,
-    } = posted;
-    let who = f.code.trim().to_string();
+    let Posted { who, from, form: f } = posted;
+    let code = f.code.trim().to_string();
     let (status, outcome) = match decision_action(f) {
         Err(m) => (StatusCode::UNPROCESSABLE_ENTITY, Outcome::Refused(m)),
         Ok(action) => {
             let what = action.detail();
-            match act(&st, &session, from.clone(), action).await {
+            match act(&st, &who.session, from.clone(), action).await {
                 Ok(_) => (
                     StatusCode::OK,
                     Outcome::Done(format!(
-                        "{} {who}: {what}.",
+                        "{} {code}: {what}.",
                         tr("Đã ghi quyết định cho", "Decision recorded for")
                     )),
                 ),
@@ -147,7 +142,7 @@ pub(crate) async fn decide(State(st): State<AppState>, posted: Posted<DecisionFo
             }
         }
     };
-    decisions_answer(&st, Viewer::Staff(session, token), status, outcome).await
+    decisions_answer(&st, who.viewer(), status, outcome).await
 }
 
 csrf_field!(DecisionForm);

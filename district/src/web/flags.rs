@@ -46,19 +46,14 @@ pub(crate) async fn resolve_flag(
     State(st): State<AppState>,
     posted: Posted<ResolveForm>,
 ) -> Response {
-    let Posted {
-        session,
-        token,
-        from,
-        form: f,
-    } = posted;
+    let Posted { who, from, form: f } = posted;
     let Some(resolution) = crate::resolution::Resolution::parse(&f.resolution) else {
         let msg = format!(
             "{} “{}”.",
             tr("Không có cách xử lý", "No such resolution"),
             f.resolution
         );
-        let v = Viewer::Staff(session, token);
+        let v = who.viewer();
         return flags_answer(&st, v, StatusCode::BAD_REQUEST, Outcome::Refused(msg)).await;
     };
     let action = crate::action::Action::ResolveFlag {
@@ -66,7 +61,7 @@ pub(crate) async fn resolve_flag(
         resolution,
         note: f.note,
     };
-    let (status, outcome) = match act(&st, &session, from.clone(), action).await {
+    let (status, outcome) = match act(&st, &who.session, from.clone(), action).await {
         Ok(_) => (
             StatusCode::OK,
             Outcome::Done(format!(
@@ -78,7 +73,7 @@ pub(crate) async fn resolve_flag(
         ),
         Err((s, o)) => (s, o),
     };
-    flags_answer(&st, Viewer::Staff(session, token), status, outcome).await
+    flags_answer(&st, who.viewer(), status, outcome).await
 }
 
 csrf_field!(ResolveForm);

@@ -3,7 +3,7 @@
 //! published roll, the payouts, reversals and stops it received. Each check is recorded.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -11,22 +11,18 @@ use super::format::escape;
 use super::lang::tr;
 use super::pages::csrf_field;
 use super::posted::{csrf_field, Posted};
-use super::shell::{act, render, signed_in, Viewer};
+use super::shell::{act, render, SignedIn};
 use crate::action::{Action, Done};
 use crate::paper::PaperCheck;
 use crate::staff::Session;
 use crate::state::AppState;
 
 /// `GET /kiem-tra-giay`.
-pub async fn paper_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let (session, token) = match signed_in(&st, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let body = page(&session, "");
+pub async fn paper_page(State(st): State<AppState>, who: SignedIn) -> Response {
+    let body = page(&who.session, "");
     render(
         &st,
-        &Viewer::Staff(session, token),
+        &who.viewer(),
         StatusCode::OK,
         tr("Kiểm tra giấy in", "Check paper"),
         &body,
@@ -91,22 +87,17 @@ pub struct PaperForm {
 
 /// `POST /kiem-tra-giay`.
 pub async fn check(State(st): State<AppState>, posted: Posted<PaperForm>) -> Response {
-    let Posted {
-        session,
-        token,
-        from,
-        form: f,
-    } = posted;
+    let Posted { who, from, form: f } = posted;
     let action = Action::CheckPaper { text: f.text };
-    let (status, above) = match act(&st, &session, from.clone(), action).await {
+    let (status, above) = match act(&st, &who.session, from.clone(), action).await {
         Ok(Done::Paper(c)) => (StatusCode::OK, result(&c)),
         Ok(_) => (StatusCode::OK, String::new()),
         Err((s, o)) => (s, o.html()),
     };
-    let body = page(&session, &above);
+    let body = page(&who.session, &above);
     render(
         &st,
-        &Viewer::Staff(session, token),
+        &who.viewer(),
         status,
         tr("Kiểm tra giấy in", "Check paper"),
         &body,

@@ -86,12 +86,7 @@ pub async fn pay_point_action(
     Path(code): Path<String>,
     posted: Posted<DeviceForm>,
 ) -> Response {
-    let Posted {
-        session,
-        token,
-        from,
-        form: f,
-    } = posted;
+    let Posted { who, from, form: f } = posted;
     let action = match f.what.as_str() {
         "revoke" => Action::RevokeDevice {
             device: f.device.trim().to_string(),
@@ -101,7 +96,7 @@ pub async fn pay_point_action(
             pay_point: code.clone(),
         },
     };
-    let (status, outcome) = match act(&st, &session, from.clone(), action).await {
+    let (status, outcome) = match act(&st, &who.session, from.clone(), action).await {
         Ok(Done::EnrolCode(c)) => (
             StatusCode::OK,
             Outcome::Done(match lang() {
@@ -130,15 +125,7 @@ pub async fn pay_point_action(
         Ok(_) => (StatusCode::OK, Outcome::Done(tr("Đã ghi.", "Recorded.").into())),
         Err((s, o)) => (s, o),
     };
-    answer(
-        &st,
-        Viewer::Staff(session, token),
-        &code,
-        "",
-        status,
-        outcome,
-    )
-    .await
+    answer(&st, who.viewer(), &code, "", status, outcome).await
 }
 
 fn standing(s: &Standing) -> String {

@@ -11,8 +11,7 @@ use serde::de::DeserializeOwned;
 
 use super::format::escape;
 use super::lang::tr;
-use super::shell::{forged, from_addr, page_answer, same_site, signed_in};
-use crate::staff::Session;
+use super::shell::{forged, from_addr, page_answer, same_site, SignedIn};
 use crate::state::AppState;
 
 /// A form that carries its session's anti-forgery token.
@@ -24,9 +23,7 @@ pub trait Csrf {
 /// A form posted by a signed-in person from this site with its session's token.
 pub struct Posted<T> {
     /// Who.
-    pub session: Session,
-    /// Their cookie's token (to show them the next page).
-    pub token: String,
+    pub who: SignedIn,
     /// Where from, for the audit log.
     pub from: String,
     /// The form.
@@ -44,7 +41,7 @@ where
         let ConnectInfo(peer) = ConnectInfo::<SocketAddr>::from_request_parts(&mut parts, st)
             .await
             .map_err(IntoResponse::into_response)?;
-        let (session, token) = signed_in(st, &parts.headers).await?;
+        let who = SignedIn::from_request_parts(&mut parts, st).await?;
         if !same_site(&parts.headers) {
             return Err(forged());
         }
@@ -60,15 +57,10 @@ where
                 ))
             }
         };
-        if !session.csrf_matches(form.csrf()) {
+        if !who.session.csrf_matches(form.csrf()) {
             return Err(forged());
         }
-        Ok(Posted {
-            session,
-            token,
-            from,
-            form,
-        })
+        Ok(Posted { who, from, form })
     }
 }
 

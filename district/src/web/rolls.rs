@@ -16,7 +16,7 @@ use super::lang::{lang, tr, Lang};
 use super::pages::csrf_field;
 use super::posted::{csrf_field, Posted};
 use super::shell::{
-    act, blocking, forged, page_answer, render, same_site, signed_in, viewer, Outcome, Viewer,
+    act, blocking, forged, page_answer, render, same_site, viewer, Outcome, SignedIn, Viewer,
 };
 use crate::action::{Action, Done};
 use crate::people::RollChanges;
@@ -149,12 +149,9 @@ async fn upload(
     State(st): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
+    who: SignedIn,
     m: Multipart,
 ) -> Response {
-    let (session, token) = match signed_in(&st, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let u = match read_upload(m).await {
         Ok(u) => u,
         Err(msg) => {
@@ -165,10 +162,11 @@ async fn upload(
             )
         }
     };
-    if !same_site(&headers) || !session.csrf_matches(&u.csrf) {
+    if !same_site(&headers) || !who.session.csrf_matches(&u.csrf) {
         return forged();
     }
-    let v = Viewer::Staff(session.clone(), token);
+    let session = who.session.clone();
+    let v = who.viewer();
     let Ok(p) = u.period.trim().parse::<paypoint::Period>() else {
         let msg = format!(
             "{} “{}”: {}",
@@ -383,13 +381,9 @@ struct PublishForm {
 }
 
 async fn publish(State(st): State<AppState>, posted: Posted<PublishForm>) -> Response {
-    let Posted {
-        session,
-        token,
-        from,
-        form: f,
-    } = posted;
-    let v = Viewer::Staff(session.clone(), token);
+    let Posted { who, from, form: f } = posted;
+    let session = who.session.clone();
+    let v = who.viewer();
     let Ok(p) = f.period.trim().parse::<paypoint::Period>() else {
         let msg = format!(
             "{} “{}”.",

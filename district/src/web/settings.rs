@@ -2,7 +2,7 @@
 //! schedule, the anomaly checks' thresholds; and the pay points, with the form that adds one.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -11,25 +11,15 @@ use super::lang::tr;
 use super::pages::csrf_field;
 use super::posted::{csrf_field, Posted};
 use super::shell::{
-    act, administrators_only, blocking, page_answer, render, signed_in, Outcome, Viewer,
+    act, administrators_only, blocking, page_answer, render, Outcome, SignedIn, Viewer,
 };
 use crate::action::Action;
 use crate::staff::Session;
 use crate::state::AppState;
 
 /// `GET /thiet-lap`.
-pub async fn settings_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let (session, token) = match signed_in(&st, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    answer(
-        &st,
-        Viewer::Staff(session, token),
-        StatusCode::OK,
-        Outcome::None,
-    )
-    .await
+pub async fn settings_page(State(st): State<AppState>, who: SignedIn) -> Response {
+    answer(&st, who.viewer(), StatusCode::OK, Outcome::None).await
 }
 
 async fn answer(st: &AppState, v: Viewer, status: StatusCode, outcome: Outcome) -> Response {
@@ -119,12 +109,7 @@ pub struct SettingForm {
 
 /// `POST /thiet-lap`: one setting, or a new pay point.
 pub async fn settings_action(State(st): State<AppState>, posted: Posted<SettingForm>) -> Response {
-    let Posted {
-        session,
-        token,
-        from,
-        form: f,
-    } = posted;
+    let Posted { who, from, form: f } = posted;
     let (key, value) = (f.key.trim().to_string(), f.value);
     let action = if f.what == "add_pay_point" {
         Action::AddPayPoint {
@@ -137,7 +122,7 @@ pub async fn settings_action(State(st): State<AppState>, posted: Posted<SettingF
             value,
         }
     };
-    let (status, outcome) = match act(&st, &session, from.clone(), action).await {
+    let (status, outcome) = match act(&st, &who.session, from.clone(), action).await {
         Ok(_) => (
             StatusCode::OK,
             Outcome::Done(format!("{} “{key}”.", tr("Đã lưu", "Saved"))),
@@ -147,7 +132,7 @@ pub async fn settings_action(State(st): State<AppState>, posted: Posted<SettingF
     if status == StatusCode::FORBIDDEN {
         return page_answer(status, tr("Không đủ quyền", "Not allowed"), &outcome.html());
     }
-    answer(&st, Viewer::Staff(session, token), status, outcome).await
+    answer(&st, who.viewer(), status, outcome).await
 }
 
 csrf_field!(SettingForm);

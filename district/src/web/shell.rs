@@ -4,6 +4,8 @@
 
 use std::net::SocketAddr;
 
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
@@ -52,14 +54,30 @@ pub async fn viewer(
     allowed.then_some(Viewer::Monitor)
 }
 
-/// A signed-in person, or the answer that sends the browser to the sign-in page.
-pub(crate) async fn signed_in(
-    st: &AppState,
-    headers: &HeaderMap,
-) -> Result<(Session, String), Response> {
-    match session_of(&st.hub, headers).await {
-        Some(Viewer::Staff(s, t)) => Ok((s, t)),
-        _ => Err(Redirect::to("/dang-nhap").into_response()),
+/// A signed-in person: what a page only staff see takes, as an extractor. Anyone else is sent to
+/// the sign-in page before the handler runs, so a handler that takes one cannot forget to ask.
+pub(crate) struct SignedIn {
+    /// Who.
+    pub session: Session,
+    /// Their cookie's token (to draw the next page for them).
+    pub token: String,
+}
+
+impl SignedIn {
+    /// The viewer the pages are drawn for.
+    pub(crate) fn viewer(self) -> Viewer {
+        Viewer::Staff(self.session, self.token)
+    }
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Response> {
+        match session_of(&st.hub, &parts.headers).await {
+            Some(Viewer::Staff(session, token)) => Ok(SignedIn { session, token }),
+            _ => Err(Redirect::to("/dang-nhap").into_response()),
+        }
     }
 }
 

@@ -88,12 +88,8 @@ pub(crate) struct CsrfForm {
 }
 
 pub(crate) async fn sign_out(State(st): State<AppState>, posted: Posted<CsrfForm>) -> Response {
-    let Posted {
-        session,
-        token,
-        from,
-        ..
-    } = posted;
+    let Posted { who, from, .. } = posted;
+    let SignedIn { session, token } = who;
     if let Err(r) = blocking(&st.hub, move |h| h.sign_out(&session, &token, &from)).await {
         return r;
     }

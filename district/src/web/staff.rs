@@ -1,7 +1,7 @@
 //! The office's accounts, for administrators: add, unlock, disable, enable.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -13,18 +13,8 @@ use crate::staff::StaffError;
 use crate::state::AppState;
 use crate::HubError;
 
-pub(crate) async fn staff_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let (session, token) = match signed_in(&st, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    staff_answer(
-        &st,
-        Viewer::Staff(session, token),
-        StatusCode::OK,
-        Outcome::None,
-    )
-    .await
+pub(crate) async fn staff_page(State(st): State<AppState>, who: SignedIn) -> Response {
+    staff_answer(&st, who.viewer(), StatusCode::OK, Outcome::None).await
 }
 
 async fn staff_answer(st: &AppState, v: Viewer, status: StatusCode, outcome: Outcome) -> Response {
@@ -67,12 +57,7 @@ pub(crate) async fn staff_action(
     State(st): State<AppState>,
     posted: Posted<StaffForm>,
 ) -> Response {
-    let Posted {
-        session,
-        token,
-        from,
-        form: f,
-    } = posted;
+    let Posted { who, from, form: f } = posted;
     use crate::action::Action;
     use crate::staff::{Role, StaffChange};
     let action = match f.what.as_str() {
@@ -100,11 +85,11 @@ pub(crate) async fn staff_action(
         },
         other => {
             let msg = format!("{} “{other}”.", tr("Không có thao tác", "No such action"));
-            let v = Viewer::Staff(session, token);
+            let v = who.viewer();
             return staff_answer(&st, v, StatusCode::BAD_REQUEST, Outcome::Refused(msg)).await;
         }
     };
-    let (status, outcome) = match act(&st, &session, from.clone(), action).await {
+    let (status, outcome) = match act(&st, &who.session, from.clone(), action).await {
         Ok(_) => (
             StatusCode::OK,
             Outcome::Done(format!(
@@ -118,7 +103,7 @@ pub(crate) async fn staff_action(
     if status == StatusCode::FORBIDDEN {
         return page_answer(status, tr("Không đủ quyền", "Not allowed"), &outcome.html());
     }
-    staff_answer(&st, Viewer::Staff(session, token), status, outcome).await
+    staff_answer(&st, who.viewer(), status, outcome).await
 }
 
 csrf_field!(StaffForm);

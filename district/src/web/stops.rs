@@ -1,7 +1,7 @@
 //! The stops page: record a death, a move or another end of payment, and every stop known.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -11,18 +11,8 @@ use super::posted::{csrf_field, Posted};
 use super::shell::*;
 use crate::state::AppState;
 
-pub(crate) async fn stops_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let (session, token) = match signed_in(&st, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    stops_answer(
-        &st,
-        Viewer::Staff(session, token),
-        StatusCode::OK,
-        Outcome::None,
-    )
-    .await
+pub(crate) async fn stops_page(State(st): State<AppState>, who: SignedIn) -> Response {
+    stops_answer(&st, who.viewer(), StatusCode::OK, Outcome::None).await
 }
 
 async fn stops_answer(st: &AppState, v: Viewer, status: StatusCode, outcome: Outcome) -> Response {
@@ -47,12 +37,7 @@ pub(crate) struct StopForm {
 }
 
 pub(crate) async fn record_stop(State(st): State<AppState>, posted: Posted<StopForm>) -> Response {
-    let Posted {
-        session,
-        token,
-        from,
-        form: f,
-    } = posted;
+    let Posted { who, from, form: f } = posted;
     let date = match f.date.trim() {
         "" => None,
         d => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
@@ -64,7 +49,7 @@ pub(crate) async fn record_stop(State(st): State<AppState>, posted: Posted<StopF
                         format!("The date “{d}” cannot be read: pick it in the Date field.")
                     }
                 };
-                let v = Viewer::Staff(session, token);
+                let v = who.viewer();
                 return stops_answer(
                     &st,
                     v,
@@ -82,7 +67,7 @@ pub(crate) async fn record_stop(State(st): State<AppState>, posted: Posted<StopF
         date,
         note: f.note,
     };
-    let (status, outcome) = match act(&st, &session, from.clone(), action).await {
+    let (status, outcome) = match act(&st, &who.session, from.clone(), action).await {
         Ok(crate::action::Done::Amendment(id)) => (
             StatusCode::OK,
             Outcome::Done({
@@ -99,7 +84,7 @@ pub(crate) async fn record_stop(State(st): State<AppState>, posted: Posted<StopF
         ),
         Err((s, o)) => (s, o),
     };
-    stops_answer(&st, Viewer::Staff(session, token), status, outcome).await
+    stops_answer(&st, who.viewer(), status, outcome).await
 }
 
 csrf_field!(StopForm);
