@@ -50,7 +50,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
             .map(|(i, sql)| {
                 if i + 1 == SEARCH_REBUILT_BY {
                     M::up_with_hook(sql, |tx: &rusqlite::Transaction| {
-                        Ok(crate::roll::rebuild_search_index(tx)?)
+                        Ok(crate::search_index::rebuild_search_index(tx)?)
                     })
                 } else {
                     M::up(sql)

@@ -36,6 +36,7 @@ pub mod refusal;
 pub mod roll;
 pub mod scan;
 pub mod search;
+mod search_index;
 pub mod status;
 pub mod stop;
 pub mod supervisor;

@@ -2,7 +2,7 @@
 //!
 //! "nguyen thi huong", "ng t huong", "Hường", a beneficiary code, the first or last digits of an
 //! ID card, or a village all find "Nguyễn Thị Hường". The index is SQLite FTS5 over accent-folded
-//! terms (see `roll::search_terms`), queried with one prefix term per word, all required.
+//! terms (see `search_index::search_terms`), queried with one prefix term per word, all required.
 
 use rusqlite::params;
 use serde::Serialize;
@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::ledger::{Ledger, LedgerError};
 use crate::model::PayStatus;
 use crate::money::Dong;
+use crate::search_index::{period_term, squash};
 use crate::text;
 
 /// Most words a query may have; more are ignored (a name has a handful).
@@ -76,7 +77,7 @@ pub fn entry_matches(
     if words.is_empty() {
         return true;
     }
-    let terms = crate::roll::search_terms(
+    let terms = crate::search_index::search_terms(
         period,
         e.code.as_str(),
         &e.name,
@@ -87,17 +88,6 @@ pub fn entry_matches(
     words
         .iter()
         .all(|w| terms.iter().any(|t| t.starts_with(w.as_str())))
-}
-
-/// The alphanumeric characters of a word, in order: how codes are indexed and queried.
-pub(crate) fn squash(word: &str) -> String {
-    word.chars().filter(|c| c.is_alphanumeric()).collect()
-}
-
-/// The token that marks a beneficiary's period in the index, so that one index serves every
-/// period and the period filter runs inside the index, before the limit.
-pub(crate) fn period_term(period: &str) -> String {
-    format!("period{}", period.replace('-', ""))
 }
 
 impl Ledger {
