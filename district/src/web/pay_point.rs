@@ -135,7 +135,7 @@ fn standing(s: &Standing) -> String {
         Standing::Stopped(r) => format!(
             "<span class=flag>{}: {}</span>",
             tr("Báo giảm", "Stopped"),
-            escape(&super::pages::stop_reason(r))
+            escape(&super::stops::stop_reason(r))
         ),
     }
 }

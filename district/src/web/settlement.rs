@@ -7,9 +7,9 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::format::escape;
+use super::format::{escape, money, percent, period};
 use super::lang::tr;
-use super::pages;
+use super::pages::head;
 use super::shell::*;
 use crate::state::AppState;
 use crate::{Hub, HubError};
@@ -59,7 +59,7 @@ pub(crate) async fn settlement_page(
         Ok(r) => r,
         Err(r) => return r,
     };
-    let body = pages::settlement(&rows, q.ky.as_deref().unwrap_or(""));
+    let body = body(&rows, q.ky.as_deref().unwrap_or(""));
     render(
         &st,
         &v,
@@ -174,4 +174,62 @@ pub(crate) async fn settlement_pdf(
     headers: HeaderMap,
 ) -> Response {
     settlement_file(st, peer, q, headers, Export::Pdf).await
+}
+
+/// The consolidated settlement on screen, with its downloads.
+fn body(rows: &[crate::SettlementRow], ky: &str) -> String {
+    let q = if ky.is_empty() {
+        String::new()
+    } else {
+        format!("?ky={}", escape(ky))
+    };
+    let mut html = format!(
+        "<h1>{}</h1><form method=get action=\"/quyet-toan\">{} \
+         <input name=ky value=\"{}\" size=8> <button type=submit>{}</button></form>\
+         <p>{} <a href=\"/quyet-toan.pdf{q}\" data-testid=settlement-pdf>{}</a> · \
+         <a href=\"/quyet-toan.xlsx{q}\" data-testid=settlement-xlsx>Excel (.xlsx)</a> · \
+         <a href=\"/quyet-toan.csv{q}\" data-testid=settlement-csv>CSV</a></p>\
+         <table data-testid=settlement>{}",
+        tr("Quyết toán tổng hợp", "Consolidated settlement"),
+        tr(
+            "Kỳ (YYYY-MM, để trống: mọi kỳ)",
+            "Period (YYYY-MM, empty: every period)"
+        ),
+        escape(ky),
+        tr("Xem", "Show"),
+        tr("Tải về:", "Download:"),
+        tr("bảng PDF (in và ký)", "PDF (to print and sign)"),
+        head(&[
+            ("Điểm", "Pay point"),
+            ("Tên", "Name"),
+            ("Kỳ", "Period"),
+            ("Số người", "People"),
+            ("Phải chi (đ)", "Due (đ)"),
+            ("Đã chi (đ)", "Paid (đ)"),
+            ("Tỷ lệ", "Share"),
+            ("Chưa chi (đ)", "Unpaid (đ)"),
+            ("Báo giảm", "Stops"),
+            ("Cảnh báo", "Flags"),
+            ("Tiền cần kiểm tra (đ)", "To check (đ)"),
+        ])
+    );
+    for r in rows {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td>\
+             <td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+            escape(&r.pay_point),
+            escape(&r.name),
+            escape(&period(&r.period)),
+            r.beneficiaries,
+            money(r.total_due),
+            money(r.paid_amount),
+            percent(r.paid_amount, r.total_due),
+            money(r.unpaid_amount),
+            r.stops,
+            r.flags,
+            money(r.flagged_amount),
+        ));
+    }
+    html.push_str("</table>");
+    html
 }

@@ -8,7 +8,9 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::pages;
+use super::format::escape;
+use super::lang::{lang, tr, Lang};
+use super::pages::layout;
 use super::posted::{csrf_field, Posted};
 use super::shell::*;
 use crate::staff::StaffError;
@@ -26,7 +28,7 @@ pub(crate) async fn sign_in_form(headers: HeaderMap) -> Response {
 }
 
 fn sign_in_answer(status: StatusCode, token: &str, login: &str, error: &str) -> Response {
-    let mut r = (status, Html(pages::sign_in(token, login, error))).into_response();
+    let mut r = (status, Html(form_page(token, login, error))).into_response();
     let c = format!("{SIGN_IN_COOKIE}={token}; Path=/dang-nhap; HttpOnly; SameSite=Strict");
     r.headers_mut().append(
         header::SET_COOKIE,
@@ -102,3 +104,37 @@ pub(crate) async fn sign_out(State(st): State<AppState>, posted: Posted<CsrfForm
 }
 
 csrf_field!(CsrfForm);
+
+/// The sign-in page; `error` above the form when the last try failed.
+fn form_page(csrf: &str, login: &str, error: &str) -> String {
+    let error = if error.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "<p class=err role=alert data-testid=sign-in-error>{}</p>",
+            escape(error)
+        )
+    };
+    let body = format!(
+        "<h1>{title}</h1>{error}<form class=box method=post action=\"/dang-nhap\">\
+         <input type=hidden name=csrf value=\"{}\">\
+         <label for=login>{}</label><input id=login name=login autocomplete=username required value=\"{}\">\
+         <label for=password>{}</label><input id=password name=password type=password autocomplete=current-password required>\
+         <button type=submit id=sign-in>{title}</button>\
+         <p class=note>{}</p></form><p>{}</p>",
+        escape(csrf),
+        tr("Tên đăng nhập", "Login"),
+        escape(login),
+        tr("Mật khẩu", "Password"),
+        tr(
+            "Nhập sai 5 lần liền thì tài khoản bị khóa 15 phút. Quên mật khẩu: nhờ quản trị viên đặt lại.",
+            "Five wrong passwords in a row lock the account for 15 minutes. Forgotten password: ask an administrator to set a new one."
+        ),
+        match lang() {
+            Lang::Vi => "<a href=\"/ngon-ngu?l=en&amp;ve=/dang-nhap\" data-testid=lang>English</a>",
+            Lang::En => "<a href=\"/ngon-ngu?l=vi&amp;ve=/dang-nhap\" data-testid=lang>Tiếng Việt</a>",
+        },
+        title = tr("Đăng nhập", "Sign in"),
+    );
+    layout(tr("Đăng nhập", "Sign in"), None, "", &body)
+}

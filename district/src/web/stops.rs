@@ -5,10 +5,12 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
+use super::format::{date, escape};
 use super::lang::{lang as current_lang, tr, Lang};
-use super::pages;
+use super::pages::{csrf_field, head};
 use super::posted::{csrf_field, Posted};
 use super::shell::*;
+use crate::staff::{Power, Session};
 use crate::state::AppState;
 
 pub(crate) async fn stops_page(State(st): State<AppState>, who: SignedIn) -> Response {
@@ -20,7 +22,7 @@ async fn stops_answer(st: &AppState, v: Viewer, status: StatusCode, outcome: Out
         Ok(s) => s,
         Err(r) => return r,
     };
-    let body = pages::stops(v.session(), &stops, &outcome.html());
+    let body = body(v.session(), &stops, &outcome.html());
     render(st, &v, status, tr("Báo giảm", "Stops"), &body).await
 }
 
@@ -88,3 +90,74 @@ pub(crate) async fn record_stop(State(st): State<AppState>, posted: Posted<StopF
 }
 
 csrf_field!(StopForm);
+
+/// The stops: the form to record one (for those who may decide), and every stop known.
+fn body(session: Option<&Session>, stops: &[crate::admin::StopRow], outcome: &str) -> String {
+    let mut html = format!("<h1>{}</h1>{outcome}", tr("Báo giảm", "Stops"));
+    if let Some(s) = session.filter(|s| s.staff.role.may(Power::Decide)) {
+        html.push_str(&format!(
+            "<form class=box method=post action=\"/bao-giam\" data-testid=stop-form>{}\
+             <label for=pay_point>{}</label><input id=pay_point name=pay_point required>\
+             <label for=code>{}</label><input id=code name=code required>\
+             <label for=reason>{}</label><select id=reason name=reason>\
+             <option value=death>{}</option><option value=moved>{}</option><option value=other>{}</option></select>\
+             <label for=date>{}</label><input id=date name=date type=date>\
+             <label for=note>{}</label><input id=note name=note>\
+             <button type=submit id=record-stop>{}</button>\
+             <p class=note>{}</p></form>",
+            csrf_field(s),
+            tr("Mã điểm chi trả", "Pay point code"),
+            tr("Mã đối tượng", "Beneficiary code"),
+            tr("Lý do", "Reason"),
+            stop_reason("death"),
+            stop_reason("moved"),
+            stop_reason("other"),
+            tr("Ngày (chết, chuyển đi…)", "Date (of death, of the move…)"),
+            tr("Ghi chú (giấy tờ, ai báo)", "Note (papers, who reported it)"),
+            tr("Ghi báo giảm", "Record the stop"),
+            tr(
+                "Thiết bị của điểm chi trả nhận ở lần đồng bộ sau và dừng chi ngay cho người này.",
+                "The pay point's devices receive it at their next sync and stop paying this person at once."
+            ),
+        ));
+    }
+    html.push_str(&format!(
+        "<h2>{}</h2><table data-testid=stops>{}",
+        tr("Đã báo giảm", "Stops recorded"),
+        head(&[
+            ("Điểm", "Pay point"),
+            ("Mã đối tượng", "Beneficiary"),
+            ("Lý do", "Reason"),
+            ("Ngày", "Date"),
+            ("Nguồn", "Source"),
+        ])
+    ));
+    for r in stops {
+        let reason = stop_reason(&r.reason);
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&r.pay_point),
+            escape(&r.code),
+            escape(&reason),
+            escape(&r.date.as_deref().map_or("—".to_string(), date)),
+            if r.by_office {
+                tr("đơn vị quản lý", "managing office")
+            } else {
+                tr("điểm chi trả báo", "reported by the pay point")
+            }
+        ));
+    }
+    html.push_str("</table>");
+    html
+}
+
+/// A stop's reason in the request's language (the stored code if unknown).
+pub(crate) fn stop_reason(reason: &str) -> String {
+    match (paypoint::stop::StopReason::parse(reason), current_lang()) {
+        (Some(r), Lang::Vi) => r.label_vi().to_string(),
+        (Some(paypoint::stop::StopReason::Death), Lang::En) => "Death".to_string(),
+        (Some(paypoint::stop::StopReason::Moved), Lang::En) => "Moved away".to_string(),
+        (Some(paypoint::stop::StopReason::Other), Lang::En) => "Other reason".to_string(),
+        (None, _) => reason.to_string(),
+    }
+}
