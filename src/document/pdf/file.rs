@@ -13,7 +13,9 @@ use std::io::Write as _;
 
 use lopdf::{dictionary, Dictionary, Object, Stream, StringFormat};
 
-use super::{face, on_every_core, Face, Page, Rule, TextRun, PT_PER_MM};
+use super::cores::on_every_core;
+use super::font::{face, Face, PT_PER_MM};
+use super::page::{Page, Rule, TextRun};
 use crate::document::DocumentError;
 
 /// Resource names of the four faces in every page's content.
