@@ -114,7 +114,7 @@ fn store_connection(dir: &std::path::Path) -> district::db::Connection {
 
 /// A batch's rows go in one statement (issue 19): text, integers, booleans and empty values land
 /// as they were given, in order; a row whose key is there already is left out when the caller
-/// says so (a batch sent again), and otherwise fails the whole statement with nothing written.
+/// says so (a batch sent again), and otherwise fails the call.
 #[test]
 fn rows_written_together_land_whole_and_a_row_already_there_is_skipped_or_refuses_all() {
     use district::db::{Existing, Value};

@@ -132,7 +132,7 @@ pub enum TransactionBehavior {
 pub enum Existing {
     /// Left out, the others written (a batch sent again).
     Skipped,
-    /// The statement fails, nothing written (a row there already is a fault).
+    /// The call fails (a row there already is a fault); see [`Connection::insert_rows`].
     Refused,
 }
 
@@ -256,8 +256,10 @@ impl Connection {
     }
 
     /// Writes rows into `into` (`table (column, …)`), `values` holding them one after another,
-    /// `width` values a row; a row whose key the table already holds is skipped or refuses the
-    /// whole statement, as `existing` says. The number written.
+    /// `width` values a row; a row whose key the table already holds is skipped or fails the call,
+    /// as `existing` says. The number written. A failed call is meant to end its transaction: on
+    /// PostgreSQL its statement wrote nothing, on SQLite the rows before the failing one are
+    /// written in the transaction, which the caller rolls back.
     ///
     /// One round trip on PostgreSQL whatever the number of rows: the columns go as arrays through
     /// `unnest`, one prepared text for any count (a day's batch holds from one payout to
