@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::format::{date, date_time, escape, period};
+use super::format::{date, date_time, escape, period, periods};
 use super::lang::tr;
 use super::pages::{csrf_field, head};
 use super::posted::{csrf_field, Posted};
@@ -216,13 +216,7 @@ fn body(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{form}</td></tr>",
             escape(&h.pay_point),
             escape(&h.code),
-            escape(
-                &h.periods
-                    .iter()
-                    .map(|p| period(p))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            escape(&periods(&h.periods)),
             escape(&date_time(&h.raised_at)),
         ));
     }
@@ -281,17 +275,23 @@ fn accounts_section(
                 tr("Từ chối", "Refuse"),
             )
         });
-        html.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{form}</td></tr>",
-            escape(&a.pay_point),
-            escape(&a.code),
-            escape(&a.name),
-            escape(&a.bank_name),
-            escape(&a.masked),
-            escape(&a.holder),
-            escape(&date(&a.requested_at)),
-        ));
+        html.push_str(&format!("<tr>{}<td>{form}</td></tr>", account_cells(a)));
     }
+}
+
+/// A request to be paid by bank account, as cells: pay point, person, name, bank, the account's
+/// masked number, its holder, the day asked.
+pub(crate) fn account_cells(a: &crate::account::AccountRow) -> String {
+    format!(
+        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+        escape(&a.pay_point),
+        escape(&a.code),
+        escape(&a.name),
+        escape(&a.bank_name),
+        escape(&a.masked),
+        escape(&a.holder),
+        escape(&date(&a.requested_at)),
+    )
 }
 
 /// The proxies added at a counter, with their forms.
@@ -339,16 +339,22 @@ fn proxies_section(
                 tr("Từ chối", "Refuse"),
             )
         });
-        html.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} (CCCD …{})</td><td>{}</td><td>{} – {}</td><td>{form}</td></tr>",
-            escape(&p.pay_point),
-            escape(&p.code),
-            escape(&period(&p.period)),
-            escape(&p.proxy_name),
-            escape(&crate::anomaly::last4(&p.proxy_id_card)),
-            escape(&p.relationship),
-            escape(&date(&p.authorised_on)),
-            escape(&date(&p.valid_until)),
-        ));
+        html.push_str(&format!("<tr>{}<td>{form}</td></tr>", proxy_cells(p)));
     }
+}
+
+/// A counter proxy's cells: pay point, person, period, the proxy (last digits of their card),
+/// relationship, and the dates the authorisation covers.
+pub(crate) fn proxy_cells(p: &crate::proxy::CounterProxy) -> String {
+    format!(
+        "<td>{}</td><td>{}</td><td>{}</td><td>{} (CCCD …{})</td><td>{}</td><td>{} – {}</td>",
+        escape(&p.pay_point),
+        escape(&p.code),
+        escape(&period(&p.period)),
+        escape(&p.proxy_name),
+        escape(&crate::anomaly::last4(&p.proxy_id_card)),
+        escape(&p.relationship),
+        escape(&date(&p.authorised_on)),
+        escape(&date(&p.valid_until)),
+    )
 }

@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::format::{date_time, escape, flag_kind, money, period};
+use super::format::{date_time, escape, flag_kind, money, open_by_kind_rows, period};
 use super::lang::tr;
 use super::pages::{csrf_field, head};
 use super::posted::{csrf_field, Posted};
@@ -94,14 +94,7 @@ fn body(session: Option<&Session>, flags: &[crate::FlagRow], outcome: &str) -> S
             ("Số tiền cần kiểm tra (đ)", "Money to check (đ)"),
         ])
     );
-    for k in crate::reports::open_by_kind(flags) {
-        html.push_str(&format!(
-            "<tr><td class=flag>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
-            flag_kind(&k.kind),
-            k.count,
-            money(k.amount)
-        ));
-    }
+    open_by_kind_rows(&mut html, flags);
     let decide = session.filter(|s| s.staff.role.may(Power::Decide));
     html.push_str(&format!(
         "</table><h2>{}</h2><table data-testid=open-flags>{}",

@@ -71,6 +71,28 @@ pub fn period(stored: &str) -> String {
     }
 }
 
+/// Stored periods as a list, `10/2026, 11/2026`.
+pub fn periods(stored: &[String]) -> String {
+    stored
+        .iter()
+        .map(|p| period(p))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The open flags' rows by kind: the kind, how many, the money at stake (the overview and the
+/// flags page start from it).
+pub(crate) fn open_by_kind_rows(html: &mut String, flags: &[crate::FlagRow]) {
+    for k in crate::reports::open_by_kind(flags) {
+        html.push_str(&format!(
+            "<tr><td class=flag>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+            flag_kind(&k.kind),
+            k.count,
+            money(k.amount)
+        ));
+    }
+}
+
 /// An amount in đồng, `1.624.000`.
 pub fn money(n: i64) -> String {
     paypoint::Dong::new(n)

@@ -3,7 +3,9 @@
 //! page for a signed-in person and for read-only monitoring (the shared token or the server's
 //! own screen).
 
-use super::format::{date, date_time, days_left, escape, flag_kind, money, percent, period};
+use super::format::{
+    date_time, days_left, escape, money, open_by_kind_rows, percent, period, periods,
+};
 use super::lang::tr;
 use std::net::SocketAddr;
 
@@ -117,16 +119,7 @@ fn account_section(
         "</table><h3>Requests waiting for a decision</h3><table data-testid=account-requests><tr><th>Pay point</th><th>Beneficiary</th><th>Name</th><th>Bank</th><th>Account</th><th>Holder</th><th>Requested</th></tr>",
     ));
     for a in pending {
-        html.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&a.pay_point),
-            escape(&a.code),
-            escape(&a.name),
-            escape(&a.bank_name),
-            escape(&a.masked),
-            escape(&a.holder),
-            escape(&date(&a.requested_at)),
-        ));
+        html.push_str(&format!("<tr>{}</tr>", super::decisions::account_cells(a)));
     }
 }
 
@@ -137,17 +130,7 @@ fn counter_proxy_section(html: &mut String, proxies: &[crate::proxy::CounterProx
         "</table><h2>Proxies added at a counter</h2><p>Paid on a new authorisation, approved by the pay point's supervisor. Confirm them for the months after, or refuse, on the <a href=\"/cho-quyet-dinh\">Decisions</a> page.</p><table data-testid=counter-proxies><tr><th>Pay point</th><th>Beneficiary</th><th>Period</th><th>Proxy</th><th>Relationship</th><th>Authorisation</th></tr>",
     ));
     for p in proxies {
-        html.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} (CCCD …{})</td><td>{}</td><td>{} – {}</td></tr>",
-            escape(&p.pay_point),
-            escape(&p.code),
-            escape(&period(&p.period)),
-            escape(&p.proxy_name),
-            escape(&crate::anomaly::last4(&p.proxy_id_card)),
-            escape(&p.relationship),
-            escape(&date(&p.authorised_on)),
-            escape(&date(&p.valid_until)),
-        ));
+        html.push_str(&format!("<tr>{}</tr>", super::decisions::proxy_cells(p)));
     }
 }
 
@@ -241,13 +224,7 @@ pub fn body(d: &PageData) -> String {
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&h.pay_point),
             escape(&h.code),
-            escape(
-                &h.periods
-                    .iter()
-                    .map(|p| period(p))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            escape(&periods(&h.periods)),
             escape(&date_time(&h.raised_at)),
         ));
     }
@@ -264,14 +241,7 @@ fn flags_by_kind(html: &mut String, flags: &[crate::FlagRow]) {
         "</table><h2>Cảnh báo chưa xử lý theo loại</h2><p><a href=\"/canh-bao\">Xử lý cảnh báo</a></p><table data-testid=flags-by-kind><tr><th>Loại</th><th>Số cảnh báo</th><th>Số tiền cần kiểm tra (đ)</th></tr>",
         "</table><h2>Open flags by kind</h2><p><a href=\"/canh-bao\">Resolve flags</a></p><table data-testid=flags-by-kind><tr><th>Kind</th><th>Flags</th><th>Money to check (đ)</th></tr>",
     ));
-    for k in crate::reports::open_by_kind(flags) {
-        html.push_str(&format!(
-            "<tr><td class=flag>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
-            flag_kind(&k.kind),
-            k.count,
-            money(k.amount)
-        ));
-    }
+    open_by_kind_rows(html, flags);
 }
 
 /// `?token=` of the monitoring page.
