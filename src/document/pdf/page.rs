@@ -4,6 +4,7 @@
 
 use super::font::{width, Face};
 use super::stamp::QrImage;
+use crate::document::DocumentError;
 use crate::money::Dong;
 
 /// Horizontal alignment.
@@ -132,3 +133,17 @@ impl Margins {
 
 /// Body text size (Decree 30: 13–14 pt).
 pub(crate) const BODY: f32 = 13.0;
+
+impl Page {
+    /// A QR code of `text` with its top left corner at (x, y), `side` wide.
+    pub(super) fn qr(
+        &mut self,
+        x: f32,
+        y: f32,
+        side: f32,
+        text: &str,
+    ) -> Result<(), DocumentError> {
+        self.qr_codes.push(QrImage::new(x, y, side, text)?);
+        Ok(())
+    }
+}

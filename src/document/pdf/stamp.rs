@@ -3,7 +3,6 @@
 //! codes, and making them is a good part of a long document's time.
 
 use super::font::PT_PER_MM;
-use super::page::Page;
 use crate::document::DocumentError;
 use crate::money::Dong;
 use crate::paper::PaperStamp;
@@ -87,20 +86,6 @@ impl QrImage {
             m = self.modules
         )
         .into_bytes()
-    }
-}
-
-impl Page {
-    /// A QR code of `text` with its top left corner at (x, y), `side` wide.
-    pub(super) fn qr(
-        &mut self,
-        x: f32,
-        y: f32,
-        side: f32,
-        text: &str,
-    ) -> Result<(), DocumentError> {
-        self.qr_codes.push(QrImage::new(x, y, side, text)?);
-        Ok(())
     }
 }
 
