@@ -4,9 +4,9 @@
 //! then on carry that proxy for the months the paper covers, or refuses it with a reason, and a
 //! later payout to that proxy for that person is flagged.
 
-use crate::db::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::collections::HashMap;
 
+use crate::db::{params, Connection, OptionalExtension, TransactionBehavior};
 use chrono::NaiveDate;
 use paypoint::authorisation::CounterAuthorisation;
 use paypoint::event::payload::Payout;

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::db::{params, Connection, Existing, ToValue};
+use crate::db::{params, Connection, Existing, Params};
 use paypoint::event::payload::PaidLine;
 use paypoint::roll::Roll;
 
@@ -44,30 +44,30 @@ pub fn record_published_lines(
     let mut lines = Vec::new();
     for e in &roll.entries {
         let proxy = e.proxy.as_ref();
-        let person: [&dyn ToValue; 7] = [
-            &pay_point,
-            &period,
-            &version,
-            &e.code.as_str(),
-            &e.birth_year,
-            &proxy.map(|p| p.id_card.as_str()),
-            &proxy.map(|p| p.valid_until.to_string()),
-        ];
-        for v in person {
-            people.push(v.to_value()?);
-        }
+        people.extend(
+            params![
+                pay_point,
+                period,
+                version,
+                e.code.as_str(),
+                e.birth_year,
+                proxy.map(|p| p.id_card.as_str()),
+                proxy.map(|p| p.valid_until.to_string())
+            ]
+            .values()?,
+        );
         for l in &e.lines {
-            let line: [&dyn ToValue; 6] = [
-                &pay_point,
-                &period,
-                &version,
-                &e.code.as_str(),
-                &l.kind.as_str(),
-                &l.amount.as_i64(),
-            ];
-            for v in line {
-                lines.push(v.to_value()?);
-            }
+            lines.extend(
+                params![
+                    pay_point,
+                    period,
+                    version,
+                    e.code.as_str(),
+                    l.kind.as_str(),
+                    l.amount.as_i64()
+                ]
+                .values()?,
+            );
         }
     }
     tx.insert_rows(
