@@ -13,7 +13,9 @@
 //! alternating), or only those `PAYPOINT_BENCH_STORES` names (`sqlite:1,postgres:1,postgres:2`):
 //! the month's rolls published, every device's month pushed as devices before issue 21 sent it (a
 //! day's events per batch, gzip; today's devices send zstd, which the hub decodes at about the same
-//! cost), the push latencies, the wall time and each node's peak memory.
+//! cost), the push latencies, the wall time and each node's peak memory. The peak pushes each
+//! device's two months before first, untimed (`PAYPOINT_BENCH_MONTHS_BEFORE`, 0 for none): a hub
+//! at a payday holds them, and proof of life reads three periods back.
 
 #[path = "../tests/common/mod.rs"]
 mod common;

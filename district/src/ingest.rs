@@ -4,7 +4,7 @@
 
 use crate::db::{params, Connection, OptionalExtension};
 use paypoint::event::payload;
-use paypoint::event::{sha256_hex, Event, EventPayload, GENESIS_HASH};
+use paypoint::event::{sha256_hex, Event, EventPayload, PayloadError, GENESIS_HASH};
 use paypoint::roll::LineKind;
 use paypoint::sync::protocol::{BatchFault, Flag, PushBatch, ReceiptBody, Signed};
 
@@ -126,9 +126,15 @@ impl Hub {
         let mut flags = Vec::new();
         let mut paid = Vec::new();
         let settings = anomaly::Settings::load(tx)?;
-        let mut facts = BatchFacts::load(tx, pay_point, dev_id, self.published.clone())?;
+        let payloads: Vec<_> = new.iter().map(|e| e.facts()).collect();
+        let paid_now = payloads.iter().filter_map(|p| match p {
+            Ok(EventPayload::Payout(p)) => Some(p.code.to_string()),
+            _ => None,
+        });
+        let cache = self.published.clone();
+        let mut facts = BatchFacts::load(tx, pay_point, dev_id, paid_now.collect(), cache)?;
         let mut writes = BatchWrites::new(dev_id, pay_point);
-        for e in new {
+        for (e, payload) in new.iter().zip(payloads) {
             writes.event(event_row(e, received_at));
             let mut raiser = Raiser::new(
                 tx,
@@ -139,7 +145,8 @@ impl Hub {
                 &settings,
                 &mut paid,
             );
-            project(&mut raiser, &mut facts, &mut writes, dev_id).map_err(|u| unwritten(u, new))?;
+            project(&mut raiser, payload, &mut facts, &mut writes, dev_id)
+                .map_err(|u| unwritten(u, new))?;
         }
         writes.flush(tx).map_err(|u| unwritten(u, new))?;
         // Once the whole batch is in: a visit is recorded just after its home payout.
@@ -348,12 +355,13 @@ fn fingerprint(events: &[Event]) -> String {
 /// kept (it is in the chain) and flagged for the office, never dropped.
 fn project(
     raiser: &mut Raiser<'_>,
+    payload: Result<EventPayload, PayloadError>,
     facts: &mut BatchFacts,
     writes: &mut BatchWrites<'_>,
     device: &str,
 ) -> Result<(), Unwritten> {
     let (tx, e) = (raiser.tx, raiser.event);
-    let payload = match e.facts() {
+    let payload = match payload {
         Ok(f) => f,
         Err(err) => {
             let detail = format!(

@@ -45,21 +45,23 @@ pub fn new_holds(
     if needed == 0 {
         return Ok(Vec::new());
     }
+    let mut codes: Vec<String> = paid.iter().map(|(c, _)| c.clone()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    // Only the batch's people are read: a pay point's whole window would be hundreds of people
+    // over three months at every push (issue 19).
     let holds: HashMap<String, (bool, Option<String>)> = db
         .prepare_cached(
             "SELECT code, count(*) FILTER (WHERE confirmed_at IS NULL) > 0, max(confirmed_through)
-             FROM life_holds WHERE pay_point = ?1 GROUP BY code",
+             FROM life_holds WHERE pay_point = ?1 AND code IN rarray(?2) GROUP BY code",
         )?
-        .query_map(params![pay_point], |r| {
+        .query_map(params![pay_point, codes], |r| {
             Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
         })?
         .collect::<Result<_, _>>()?;
-    let history = history_since(db, pay_point, window_start(earliest, needed))?;
-    let mut codes: Vec<&str> = paid.iter().map(|(c, _)| c.as_str()).collect();
-    codes.sort_unstable();
-    codes.dedup();
+    let history = history_since(db, pay_point, &codes, window_start(earliest, needed))?;
     let mut out = Vec::new();
-    for code in codes {
+    for code in codes.iter().map(String::as_str) {
         let (open, confirmed) = holds.get(code).cloned().unwrap_or_default();
         if open {
             continue;
@@ -118,14 +120,16 @@ fn periods_of(db: &Connection, pay_point: &str, code: &str) -> crate::db::Result
 fn history_since(
     db: &Connection,
     pay_point: &str,
+    codes: &[String],
     from: Period,
 ) -> crate::db::Result<HashMap<String, Vec<PeriodSeen>>> {
     let rows = db
         .prepare_cached(
             "SELECT code, period, max(CASE WHEN proxy_id_card IS NULL AND at_home = 0 THEN 1 ELSE 0 END) FROM payouts
-             WHERE pay_point = ?1 AND period >= ?2 AND reversed_by IS NULL GROUP BY code, period",
+             WHERE pay_point = ?1 AND code IN rarray(?3) AND period >= ?2 AND reversed_by IS NULL
+             GROUP BY code, period",
         )?
-        .query_map(params![pay_point, from.to_string()], |r| {
+        .query_map(params![pay_point, from.to_string(), codes], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?))
         })?;
     let mut out: HashMap<String, Vec<PeriodSeen>> = HashMap::new();

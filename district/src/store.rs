@@ -274,7 +274,7 @@ fn open_sqlite(data_dir: &Path) -> Result<Connection, HubError> {
     MIGRATIONS
         .to_latest(&mut conn)
         .map_err(|e| refused(format!("không nâng cấp được kho dữ liệu: {e}")))?;
-    Ok(Connection::sqlite(conn))
+    Connection::sqlite(conn).map_err(HubError::Storage)
 }
 
 /// Brings a PostgreSQL database to the latest schema. Two hub processes starting at once take

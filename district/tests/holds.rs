@@ -274,3 +274,43 @@ fn no_sequence_of_payouts_hand_overs_and_syncs_on_two_devices_pays_anyone_twice(
         assert_converged(&hub, &[&devices[0], &devices[1]], "QH01");
     }
 }
+
+/// A person paid on two devices of a pay point in one period is flagged at the hub, naming the
+/// other device's payout, whatever the devices themselves allowed: the device's hold is the first
+/// line, the hub's check the second (a device's chain can be written by other means than our
+/// store). The batch's people are the only ones the check reads (issue 19): the people a paid and
+/// b did not are not flagged.
+#[test]
+fn a_person_paid_on_two_devices_in_one_period_is_flagged_with_the_other_payout() {
+    let dir = tempfile::tempdir().unwrap();
+    let (hub, mut a, mut b) = two_devices(dir.path(), 6);
+    let twice = code("QH01", 2);
+    let first = a.pay(&twice);
+    for i in [1, 3, 4] {
+        a.pay(&code("QH01", i));
+    }
+    a.sync().unwrap();
+    // b holds nobody, so its store refuses to pay; the payout is put in its chain directly.
+    let payload = a
+        .events()
+        .into_iter()
+        .find(|e| e.id == first.payout_id)
+        .unwrap()
+        .facts()
+        .unwrap();
+    b.ledger
+        .write(|w| w.append(Some(1), payload))
+        .map_err(|e| e.to_string())
+        .unwrap();
+    b.sync().unwrap();
+    let twice_flags: Vec<Value> = flags(&hub)
+        .into_iter()
+        .filter(|f| f["kind"] == "paid_by_two_devices")
+        .collect();
+    assert_eq!(twice_flags.len(), 1, "{twice_flags:#?}");
+    let f = &twice_flags[0];
+    assert_eq!(f["code"], twice.as_str());
+    assert_eq!(f["period"], period().to_string());
+    assert_eq!(f["other"], first.payout_id.to_string());
+    assert_eq!(f["amount"], first.amount.as_i64());
+}

@@ -108,7 +108,8 @@ fn store_connection(dir: &std::path::Path) -> district::db::Connection {
         Some(url) => district::db::Connection::postgres(&url).unwrap(),
         None => district::db::Connection::sqlite(
             rusqlite::Connection::open(dir.join("rows.sqlite")).unwrap(),
-        ),
+        )
+        .unwrap(),
     }
 }
 
@@ -183,4 +184,32 @@ fn rows_written_together_land_whole_and_a_row_already_there_is_skipped_or_refuse
     );
     let held = db.held("t", "id", &["d", "x", "a"]).unwrap();
     assert_eq!(held, ["a", "d"].map(String::from).into_iter().collect());
+}
+
+/// A batch's people go to the store as one list parameter (issue 19): `code IN rarray(?N)` reads
+/// the rows of exactly those texts on both engines (SQLite's array table, PostgreSQL's `= ANY`),
+/// beside other parameters, whatever the texts hold; an empty list matches nothing.
+#[test]
+fn a_list_parameter_matches_exactly_the_rows_of_its_texts() {
+    use district::db::params;
+    let dir = tempfile::tempdir().unwrap();
+    let db = store_connection(dir.path());
+    db.execute_batch(
+        "CREATE TABLE p (pay_point TEXT NOT NULL, code TEXT NOT NULL, n BIGINT NOT NULL);
+         INSERT INTO p VALUES ('QH01', 'A', 1), ('QH01', 'B', 2), ('QH01', 'it''s', 3),
+                              ('QH02', 'A', 4), ('QH01', 'C', 5);",
+    )
+    .unwrap();
+    let read = |codes: Vec<String>| -> Vec<i64> {
+        db.prepare("SELECT n FROM p WHERE pay_point = ?1 AND code IN rarray(?2) ORDER BY n")
+            .unwrap()
+            .query_map(params!["QH01", codes], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let list = |c: &[&str]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(read(list(&["A", "it's", "Z"])), vec![1, 3]);
+    assert_eq!(read(list(&["C", "B"])), vec![2, 5]);
+    assert_eq!(read(Vec::new()), Vec::<i64>::new());
 }

@@ -6,7 +6,6 @@ use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
 use ed25519_dalek::SigningKey;
-use paypoint::event::Event;
 use paypoint::roll::Roll;
 use paypoint::sync::protocol::{self, EnrolRequest, PushBatch};
 use paypoint::Period;
@@ -23,6 +22,11 @@ struct Size {
     payouts: usize,
     /// Devices pushing at once (the rest wait their turn, as a payday's load spreads).
     concurrency: usize,
+    /// Months every pay point was paid before the timed one, pushed before the clock starts: a
+    /// hub at a payday peak holds the months before it, and the proof-of-life rule reads back
+    /// three periods of a pay point (`life::new_holds`). The peak's default is 2; the month
+    /// scenarios measure a month on an empty hub, as first recorded.
+    months_before: usize,
 }
 
 /// The days a device's month is sent in (most of a month is paid in the first days).
@@ -35,16 +39,17 @@ fn size(scenario: &str) -> Size {
             .and_then(|v| v.parse().ok())
             .unwrap_or(d)
     };
-    let (name, devices, payouts, concurrency) = match scenario {
-        "peak" => ("payday peak", 200, 100, 200),
-        "national" => ("national month", 10_000, 330, 64),
-        _ => ("province month", 300, 500, 64),
+    let (name, devices, payouts, concurrency, months_before) = match scenario {
+        "peak" => ("payday peak", 200, 100, 200, 2),
+        "national" => ("national month", 10_000, 330, 64, 0),
+        _ => ("province month", 300, 500, 64, 0),
     };
     Size {
         name,
         devices: env("PAYPOINT_BENCH_DEVICES", devices),
         payouts: env("PAYPOINT_BENCH_PAYOUTS", payouts),
         concurrency: env("PAYPOINT_BENCH_CONCURRENCY", concurrency),
+        months_before: env("PAYPOINT_BENCH_MONTHS_BEFORE", months_before),
     }
 }
 
@@ -54,25 +59,45 @@ struct Dev {
     index: usize,
     id: Uuid,
     key: SigningKey,
+    /// The timed month's days, when made with the months before (one chain, made once).
+    timed: Option<Vec<Day>>,
 }
+
+/// A day's batch as JSON (what the device signs) and gzip'd (what it sends).
+type Day = (Vec<u8>, Vec<u8>);
 
 fn pay_point(i: usize) -> String {
     format!("P{i:05}")
 }
 
-fn roll_of(i: usize, size: &Size) -> Roll {
-    paypoint::demo::roll(
-        PERIOD.parse().unwrap(),
-        size.payouts,
-        i as u64,
-        &pay_point(i),
-    )
+/// The periods paid, oldest first: the months before, then the timed one ([`PERIOD`]).
+fn periods(size: &Size) -> Vec<Period> {
+    let mut p: Vec<Period> = vec![PERIOD.parse().unwrap()];
+    for _ in 0..size.months_before {
+        p.push(p[p.len() - 1].prev());
+    }
+    p.reverse();
+    p
 }
 
-/// A device's month cut into days: each day's batch as JSON (what the device signs) and gzip'd
-/// (what it sends).
-fn days_of(dev: &Dev, size: &Size) -> Vec<(Vec<u8>, Vec<u8>)> {
-    let events = month_of(dev.id, &roll_of(dev.index, size));
+/// The roll of pay point `i` for `period`: the same people every month.
+fn roll_of(i: usize, period: Period, size: &Size) -> Roll {
+    paypoint::demo::roll(period, size.payouts, i as u64, &pay_point(i))
+}
+
+/// A device's months, one chain, cut into days: those of the months before the timed one, and
+/// those of the timed one.
+fn days_of(dev: &Dev, size: &Size) -> (Vec<Day>, Vec<Day>) {
+    let payloads = periods(size)
+        .into_iter()
+        .flat_map(|p| payloads_of(&roll_of(dev.index, p, size)))
+        .collect::<Vec<_>>();
+    let events = chained(dev.id, payloads.into_iter());
+    let (before, timed) = events.split_at(size.months_before * size.payouts);
+    (in_days(dev, before, size), in_days(dev, timed, size))
+}
+
+fn in_days(dev: &Dev, events: &[paypoint::event::Event], size: &Size) -> Vec<Day> {
     let per_day = size.payouts.div_ceil(DAYS).max(1);
     events
         .chunks(per_day)
@@ -99,8 +124,8 @@ pub fn run(scenario: &str) {
         PgServer::for_test()
     };
     println!(
-        "## {}: {} devices × {} payouts, {} pushing at once, {DAYS} batches (a day each, gzip) per device",
-        size.name, size.devices, size.payouts, size.concurrency
+        "## {}: {} devices × {} payouts, {} pushing at once, {DAYS} batches (a day each, gzip) per device, {} month(s) before already on the hub",
+        size.name, size.devices, size.payouts, size.concurrency, size.months_before
     );
     println!("| store | nodes | wall | payouts/s | push p50 | push p99 | peak memory per node |");
     println!("|---|---|---|---|---|---|---|");
@@ -138,16 +163,17 @@ pub fn run(scenario: &str) {
 fn one_run(size: &Size, nodes: usize) -> Measured {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("hub");
-    let period: Period = PERIOD.parse().unwrap();
     let district = open_hub(&data);
-    publish_rolls(&district, period, size);
+    publish_rolls(&district, size);
     drop(district);
     hub::without_clock_checks(std::path::Path::new(hub_bin()), &data);
     let hubs: Vec<HubProc> = (0..nodes).map(|_| start_hub(&data)).collect();
     let urls: Vec<String> = hubs.iter().map(HubProc::url).collect();
-    let devices = enrol(&data, &urls[0], size);
-    let payouts = size.devices * size.payouts;
+    let mut devices = enrol(&data, &urls[0], size);
+    push_months_before(&mut devices, &urls, size);
+    let payouts = size.devices * size.payouts * (size.months_before + 1);
     let (latencies, wall) = push_all(devices, &urls, size);
+    let timed = size.devices * size.payouts;
     let stored = hubs[0]
         .store()
         .value("SELECT count(*) FROM payouts", &[])
@@ -165,22 +191,59 @@ fn one_run(size: &Size, nodes: usize) -> Measured {
     let peak_rss_kib = hubs.iter().map(peak_rss).collect();
     Measured {
         wall,
-        payouts,
+        payouts: timed,
         latencies,
         peak_rss_kib,
     }
 }
 
-/// Every pay point with its roll published, as the office does at the start of a month.
-fn publish_rolls(district: &district::Hub, period: Period, size: &Size) {
+/// Every pay point with its rolls published, as the office does at the start of each month.
+fn publish_rolls(district: &district::Hub, size: &Size) {
     for i in 0..size.devices {
         let pp = pay_point(i);
         district.add_pay_point(&pp, &pp).unwrap();
-        district
-            .store_roll(&pp, &roll_of(i, size), "bench")
-            .unwrap();
-        district.publish_roll(&pp, period).unwrap();
+        for period in periods(size) {
+            district
+                .store_roll(&pp, &roll_of(i, period, size), "bench")
+                .unwrap();
+            district.publish_roll(&pp, period).unwrap();
+        }
     }
+}
+
+/// The months before the timed one pushed by every device, untimed, eight devices at once.
+fn push_months_before(devices: &mut [Dev], urls: &[String], size: &Size) {
+    if size.months_before == 0 {
+        return;
+    }
+    let queue = Mutex::new(devices.iter_mut());
+    std::thread::scope(|scope| {
+        for _ in 0..8 {
+            scope.spawn(|| {
+                let http = client();
+                while let Some(dev) = {
+                    let next = queue.lock().unwrap().next();
+                    next
+                } {
+                    let path = format!("/v1/pay-points/{}/batches", pay_point(dev.index));
+                    let (before, timed) = days_of(dev, size);
+                    dev.timed = Some(timed);
+                    for (json, gz) in before {
+                        let (s, b) = signed_post_as(
+                            &http,
+                            &urls[0],
+                            &path,
+                            &json,
+                            Some(&gz),
+                            dev.id,
+                            &dev.key,
+                        );
+                        assert_eq!(s, 200, "{b}");
+                    }
+                }
+            });
+        }
+    });
 }
 
 /// Every device enrolled (a code each).
@@ -201,13 +264,19 @@ fn enrol(data: &std::path::Path, url: &str, size: &Size) -> Vec<Dev> {
             let body = serde_json::to_vec(&req).unwrap();
             let (s, b) = signed_post(&http, url, "/v1/enrol", &body, id, &key);
             assert_eq!(s, 200, "{b}");
-            Dev { index, id, key }
+            Dev {
+                index,
+                id,
+                key,
+                timed: None,
+            }
         })
         .collect()
 }
 
-/// A device's month: everyone on its roll paid their lines, chained as the ledger chains them.
-fn month_of(device: Uuid, roll: &Roll) -> Vec<Event> {
+/// A device's month: everyone on its roll paid their lines (chained as the ledger chains them by
+/// [`chained`]).
+fn payloads_of(roll: &Roll) -> Vec<serde_json::Value> {
     let mut line = 0;
     let payloads = roll.entries.iter().map(|entry| {
         let lines: Vec<_> = entry
@@ -225,7 +294,7 @@ fn month_of(device: Uuid, roll: &Roll) -> Vec<Event> {
             "id_check": paypoint::idcard::IdCheck::Manual { last4: None },
         })
     });
-    chained(device, payloads)
+    payloads.collect()
 }
 
 /// Every device's days pushed, `concurrency` devices at once, a device's requests alternating
@@ -248,8 +317,8 @@ fn push_all(devices: Vec<Dev>, urls: &[String], size: &Size) -> (Vec<Duration>, 
                 let http = client();
                 let mut mine = Vec::new();
                 let next = || {
-                    let dev = queue.lock().unwrap().next()?;
-                    let days = days_of(&dev, size);
+                    let mut dev = queue.lock().unwrap().next()?;
+                    let days = dev.timed.take().unwrap_or_else(|| days_of(&dev, size).1);
                     Some((dev, days))
                 };
                 let mut ready = next();

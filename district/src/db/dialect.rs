@@ -1,5 +1,6 @@
 //! The one SQL text of a rule, as PostgreSQL reads it: SQLite's `?N` (and bare `?`) placeholders
-//! become `$N`. Quoted text and identifiers are left alone.
+//! become `$N`, and a list parameter read as SQLite's array table, `IN rarray(?N)`, becomes
+//! `= ANY($N)` (a text array). Quoted text and identifiers are left alone.
 
 /// `sql` with PostgreSQL's placeholders.
 pub fn to_postgres(sql: &str) -> String {
@@ -31,11 +32,21 @@ pub fn to_postgres(sql: &str) -> String {
                 out.push('$');
                 out.push_str(&digits);
             }
+            (None, 'I')
+                if !out.ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                    && chars.clone().take(LIST_TAIL.len()).eq(LIST_TAIL.chars()) =>
+            {
+                out.push_str("= ANY(");
+                chars.nth(LIST_TAIL.len() - 1);
+            }
             (None, c) => out.push(c),
         }
     }
     out
 }
+
+/// What follows the `I` of SQLite's `IN rarray(` (see the module's note).
+const LIST_TAIL: &str = "N rarray(";
 
 #[cfg(test)]
 mod tests {
@@ -50,6 +61,20 @@ mod tests {
         assert_eq!(
             to_postgres("VALUES (?, ?, 'it''s ?')"),
             "VALUES ($1, $2, 'it''s ?')"
+        );
+    }
+
+    #[test]
+    fn a_list_read_as_sqlites_array_table_becomes_any_of_an_array() {
+        assert_eq!(
+            to_postgres(
+                "SELECT code FROM t WHERE p = ?1 AND code IN rarray(?2) AND x = 'IN rarray(?3)'"
+            ),
+            "SELECT code FROM t WHERE p = $1 AND code = ANY($2) AND x = 'IN rarray(?3)'"
+        );
+        assert_eq!(
+            to_postgres("SELECT MIN rarray(?1)"),
+            "SELECT MIN rarray($1)"
         );
     }
 }

@@ -154,9 +154,11 @@ enum Engine {
 }
 
 impl Connection {
-    /// A SQLite connection, already configured by the caller.
-    pub fn sqlite(c: rusqlite::Connection) -> Connection {
-        Connection(Engine::Lite(c))
+    /// A SQLite connection, already configured by the caller; list parameters
+    /// ([`Value::Texts`]) are read through SQLite's `rarray` table, registered here.
+    pub fn sqlite(c: rusqlite::Connection) -> Result<Connection> {
+        rusqlite::vtab::array::load_module(&c)?;
+        Ok(Connection(Engine::Lite(c)))
     }
 
     /// The SQLite connection underneath, for what only SQLite has (its online backup).

@@ -271,6 +271,7 @@ impl ToSql for Value {
                 _ => s.as_str().to_sql(ty, out),
             },
             Value::Blob(b) => b.as_slice().to_sql(ty, out),
+            Value::Texts(list) => list.to_sql(ty, out),
         }
     }
 

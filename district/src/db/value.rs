@@ -16,6 +16,9 @@ pub enum Value {
     Text(String),
     /// Bytes.
     Blob(Vec<u8>),
+    /// A list of texts, only as a parameter: `column IN rarray(?N)` reads it on both engines
+    /// (SQLite's array table, PostgreSQL's `= ANY` of a text array; [`super::dialect`]).
+    Texts(Vec<String>),
 }
 
 impl Value {
@@ -26,6 +29,7 @@ impl Value {
             Value::Real(_) => "số thực",
             Value::Text(_) => "chữ",
             Value::Blob(_) => "byte",
+            Value::Texts(_) => "danh sách chữ",
         }
     }
 }
@@ -91,6 +95,22 @@ impl ToValue for [u8] {
 impl ToValue for Vec<u8> {
     fn to_value(&self) -> Result<Value> {
         Ok(Value::Blob(self.clone()))
+    }
+}
+
+impl ToValue for [String] {
+    fn to_value(&self) -> Result<Value> {
+        Ok(Value::Texts(self.to_vec()))
+    }
+}
+
+impl ToValue for Vec<String> {
+    fn to_value(&self) -> Result<Value> {
+        Ok(Value::Texts(self.clone()))
+    }
+
+    fn into_value(self) -> Result<Value> {
+        Ok(Value::Texts(self))
     }
 }
 
@@ -296,12 +316,23 @@ impl<T: FromValue> FromValue for Option<T> {
 impl rusqlite::ToSql for Value {
     fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
         use rusqlite::types::{ToSqlOutput, ValueRef};
+        if let Value::Texts(list) = self {
+            let list: rusqlite::vtab::array::Array = std::rc::Rc::new(
+                list.iter()
+                    .cloned()
+                    .map(rusqlite::types::Value::Text)
+                    .collect(),
+            );
+            // What rusqlite's Array binds, built here because it would borrow the list made above.
+            return Ok(ToSqlOutput::from_rc(list, c"rarray"));
+        }
         Ok(ToSqlOutput::Borrowed(match self {
             Value::Null => ValueRef::Null,
             Value::Integer(n) => ValueRef::Integer(*n),
             Value::Real(f) => ValueRef::Real(*f),
             Value::Text(s) => ValueRef::Text(s.as_bytes()),
             Value::Blob(b) => ValueRef::Blob(b),
+            Value::Texts(_) => unreachable!("answered above"),
         }))
     }
 }
