@@ -1,9 +1,10 @@
 //! What a batch's payout checks read from the hub's store, read once for the batch rather than
 //! once for each payout (issue 19: on PostgreSQL every statement is a round trip through the
 //! kernel on both sides, and a month's batch holds hundreds of payouts). Each kind of fact is one
-//! statement per batch (per period for the office's rolls and the other devices' payouts); the
-//! batch's own events update what they change, so each payout's checks see what a statement made
-//! at that payout would have seen.
+//! statement per batch (per period for the office's rolls and the other devices' payouts), and
+//! what is read by person is read for the batch's people only, so a push costs what its batch
+//! holds, not what its pay point holds; the batch's own events update what they change, so each
+//! payout's checks see what a statement made at that payout would have seen.
 //!
 //! Why nothing else can change them meanwhile: the batch's transaction holds its pay point's
 //! writer lock, so no other batch of the pay point runs, and everything the office does (publish a
