@@ -314,3 +314,51 @@ fn a_person_paid_on_two_devices_in_one_period_is_flagged_with_the_other_payout()
     assert_eq!(f["other"], first.payout_id.to_string());
     assert_eq!(f["amount"], first.amount.as_i64());
 }
+
+/// A hand-over to a device the pay point does not have (a mistyped id, a device of another pay
+/// point) leaves its people paid by nobody: the hub flags it, naming the device typed, so the
+/// office has them handed over again.
+#[test]
+fn a_hand_over_to_a_device_the_pay_point_does_not_have_is_flagged_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (hub, mut a, _b) = two_devices(dir.path(), 6);
+    let stranger = Device::new(dir.path(), "x", "QH01");
+    a.give(&stranger, &[code("QH01", 2), code("QH01", 3)]);
+    a.sync().unwrap();
+    let f = flags(&hub);
+    assert_eq!(kinds(&hub), vec!["handover_unknown_device".to_string()]);
+    let detail = f[0]["detail"].as_str().unwrap();
+    let typed = stranger.ledger.device().id.to_string();
+    assert!(detail.contains(&typed), "{detail}");
+    assert!(detail.contains("giao 2 người"), "{detail}");
+}
+
+/// Both sides of a hand-over arrive and the people differ: a file re-signed with the giver's own
+/// key (someone with the giver's ledger) adds a person the giver never released. The taker's
+/// store cannot tell; the hub, holding both sides, flags the hand-over.
+#[test]
+fn a_hand_over_taken_with_other_people_than_were_released_is_flagged_as_a_mismatch() {
+    let dir = tempfile::tempdir().unwrap();
+    let (hub, mut a, mut b) = two_devices(dir.path(), 10);
+    let file = a.give(&b, &[code("QH01", 3), code("QH01", 4)]);
+    let a_key = {
+        let c = rusqlite::Connection::open(&a.path).unwrap();
+        let hex: String = c
+            .query_row("SELECT secret_key FROM sync_device_key", [], |r| r.get(0))
+            .unwrap();
+        protocol::parse_secret_key(&hex).unwrap()
+    };
+    let mut more = file.body.clone();
+    more.codes.push(code("QH01", 8));
+    let altered = Signed::sign(&a_key, more);
+    assert_eq!(b.take(&altered).unwrap().len(), 3);
+    a.sync().unwrap();
+    b.sync().unwrap();
+    assert_eq!(kinds(&hub), vec!["handover_mismatch".to_string()]);
+    let detail = flags(&hub)[0]["detail"].as_str().unwrap().to_string();
+    assert!(detail.contains(&file.body.handover.to_string()), "{detail}");
+    assert!(
+        detail.contains("danh sách người nhận khác danh sách người giao"),
+        "{detail}"
+    );
+}

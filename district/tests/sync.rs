@@ -451,6 +451,70 @@ fn a_tampered_event_is_refused_whole_and_named_and_later_valid_batches_pass() {
     assert_converged(&hub, &[&dev], "QH01");
 }
 
+/// An event in the device's chain whose payload is not the shape of its kind (a device of another
+/// version, a ledger written by other means) is kept, because the chain holds it, and flagged for
+/// the office, naming the event; it pays nothing at the hub and the batch's other events count.
+#[test]
+fn an_event_whose_payload_cannot_be_read_is_kept_in_the_chain_and_flagged_and_pays_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_roll(dir.path(), &["QH01"], 6);
+    let mut dev = Device::new(dir.path(), "a", "QH01");
+    dev.enrol_and_pull(&hub, &hub.url(), "QH01");
+    dev.pay_first("QH01", 2);
+    let key = device_key(&dev);
+    let acked = client::status(&dev.ledger).unwrap().acknowledged;
+    let mut events = dev.ledger.events_after(acked, 100).unwrap();
+    let last = events.last().unwrap().clone();
+    let mut odd = paypoint::event::Event {
+        seq: last.seq + 1,
+        id: uuid::Uuid::now_v7(),
+        prev: last.hash.clone(),
+        kind: paypoint::event::EventKind::Payout,
+        // No amount and no lines: not a payout's shape.
+        payload: serde_json::json!({"period": period().to_string(), "code": code("QH01", 5)}),
+        hash: String::new(),
+        ..last
+    };
+    odd.hash = odd.compute_hash();
+    events.push(odd.clone());
+    let body = serde_json::to_vec(&PushBatch::new(dev.ledger.device().id, &events)).unwrap();
+    let (s, answer) = raw(
+        &hub.url(),
+        "POST",
+        "/v1/pay-points/QH01/batches",
+        &body,
+        &dev.ledger.device().id.to_string(),
+        Some(&key),
+        "63112233445566778899aabbccddeeff",
+    );
+    assert_eq!(s, 200, "{answer}");
+    let held = hub_events(&hub, dev.ledger.device().id);
+    assert_eq!(
+        held.last().unwrap().id,
+        odd.id,
+        "the event is in the hub's chain"
+    );
+    let flags: Vec<serde_json::Value> =
+        serde_json::from_str(&hub.admin_ok(&["flags", "--json"])).unwrap();
+    assert_eq!(flags.len(), 1, "{flags:#?}");
+    assert_eq!(flags[0]["kind"], "unreadable_payload");
+    assert_eq!(flags[0]["event"], odd.id.to_string());
+    assert!(
+        flags[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("sự kiện số {}", odd.seq)),
+        "{}",
+        flags[0]["detail"]
+    );
+    let paid = hub
+        .store()
+        .value("SELECT count(*) FROM payouts", &[])
+        .unwrap()
+        .int();
+    assert_eq!(paid, 2, "the two real payouts, not the unreadable one");
+}
+
 /// An event whose id the hub already holds from another device (a copied ledger, a forged
 /// batch) refuses the whole batch, naming the event: since issue 19 the batch's rows are written
 /// many to a statement, and a row the store already held must still be found, not skipped.
