@@ -264,6 +264,19 @@ fn raw(
     (status, resp.text().unwrap())
 }
 
+/// Pushes `body` to QH01's batches as `dev`, signed with `key`, under `nonce`.
+fn push_as(
+    hub: &HubProc,
+    dev: &Device,
+    key: &SigningKey,
+    body: &[u8],
+    nonce: &str,
+) -> (u16, String) {
+    let device = dev.ledger.device().id.to_string();
+    let path = "/v1/pay-points/QH01/batches";
+    raw(&hub.url(), "POST", path, body, &device, Some(key), nonce)
+}
+
 fn device_key(dev: &Device) -> SigningKey {
     let c = rusqlite::Connection::open(&dev.path).unwrap();
     let hex_key: String = c
@@ -386,15 +399,7 @@ fn a_tampered_event_is_refused_whole_and_named_and_later_valid_batches_pass() {
     let victim_seq = victim.seq;
     let batch = PushBatch::new(dev.ledger.device().id, &events);
     let body = serde_json::to_vec(&batch).unwrap();
-    let (s, answer) = raw(
-        &hub.url(),
-        "POST",
-        "/v1/pay-points/QH01/batches",
-        &body,
-        &dev.ledger.device().id.to_string(),
-        Some(&key),
-        "60112233445566778899aabbccddeeff",
-    );
+    let (s, answer) = push_as(&hub, &dev, &key, &body, "60112233445566778899aabbccddeeff");
     assert_eq!(s, 422, "{answer}");
     let err: protocol::ErrorBody = serde_json::from_str(&answer).unwrap();
     assert_eq!(err.event_seq, Some(victim_seq));
@@ -413,13 +418,11 @@ fn a_tampered_event_is_refused_whole_and_named_and_later_valid_batches_pass() {
     let honest = dev.ledger.events_after(acked, 100).unwrap();
     let mut forged = PushBatch::new(dev.ledger.device().id, &honest);
     forged.head = "ab".repeat(32);
-    let (s, answer) = raw(
-        &hub.url(),
-        "POST",
-        "/v1/pay-points/QH01/batches",
+    let (s, answer) = push_as(
+        &hub,
+        &dev,
+        &key,
         &serde_json::to_vec(&forged).unwrap(),
-        &dev.ledger.device().id.to_string(),
-        Some(&key),
         "61112233445566778899aabbccddeeff",
     );
     assert_eq!(s, 422, "{answer}");
@@ -436,13 +439,11 @@ fn a_tampered_event_is_refused_whole_and_named_and_later_valid_batches_pass() {
     // An accepted event sent again with other content (its stored hash kept): named.
     let mut again = dev.ledger.events_after(acked, 100).unwrap();
     again[2].time = "2026-12-01T00:00:00.000+07:00".into();
-    let (s, answer) = raw(
-        &hub.url(),
-        "POST",
-        "/v1/pay-points/QH01/batches",
+    let (s, answer) = push_as(
+        &hub,
+        &dev,
+        &key,
         &serde_json::to_vec(&PushBatch::new(dev.ledger.device().id, &again)).unwrap(),
-        &dev.ledger.device().id.to_string(),
-        Some(&key),
         "62112233445566778899aabbccddeeff",
     );
     assert_eq!(s, 422, "{answer}");
@@ -478,15 +479,7 @@ fn an_event_whose_payload_cannot_be_read_is_kept_in_the_chain_and_flagged_and_pa
     odd.hash = odd.compute_hash();
     events.push(odd.clone());
     let body = serde_json::to_vec(&PushBatch::new(dev.ledger.device().id, &events)).unwrap();
-    let (s, answer) = raw(
-        &hub.url(),
-        "POST",
-        "/v1/pay-points/QH01/batches",
-        &body,
-        &dev.ledger.device().id.to_string(),
-        Some(&key),
-        "63112233445566778899aabbccddeeff",
-    );
+    let (s, answer) = push_as(&hub, &dev, &key, &body, "63112233445566778899aabbccddeeff");
     assert_eq!(s, 200, "{answer}");
     let held = hub_events(&hub, dev.ledger.device().id);
     assert_eq!(
