@@ -278,8 +278,8 @@ fn no_sequence_of_payouts_hand_overs_and_syncs_on_two_devices_pays_anyone_twice(
 /// A person paid on two devices of a pay point in one period is flagged at the hub, naming the
 /// other device's payout, whatever the devices themselves allowed: the device's hold is the first
 /// line, the hub's check the second (a device's chain can be written by other means than our
-/// store). The batch's people are the only ones the check reads (issue 19): the people a paid and
-/// b did not are not flagged.
+/// store). The check reads by person only the batch's people (issue 19): the person b's batch
+/// pays is found among a's payouts all the same.
 #[test]
 fn a_person_paid_on_two_devices_in_one_period_is_flagged_with_the_other_payout() {
     let dir = tempfile::tempdir().unwrap();

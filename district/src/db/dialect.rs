@@ -1,6 +1,8 @@
 //! The one SQL text of a rule, as PostgreSQL reads it: SQLite's `?N` (and bare `?`) placeholders
 //! become `$N`, and a list parameter read as SQLite's array table, `IN rarray(?N)`, becomes
-//! `= ANY($N)` (a text array). Quoted text and identifiers are left alone.
+//! `= ANY($N)` (a text array). Quoted text and identifiers are left alone. Only that spelling is
+//! rewritten (upper-case `IN`, one space): any other reaches PostgreSQL as it is and is refused
+//! when prepared (no function `rarray` there), which the hub's suite on PostgreSQL would show.
 
 /// `sql` with PostgreSQL's placeholders.
 pub fn to_postgres(sql: &str) -> String {

@@ -271,7 +271,11 @@ impl ToSql for Value {
                 _ => s.as_str().to_sql(ty, out),
             },
             Value::Blob(b) => b.as_slice().to_sql(ty, out),
-            Value::Texts(list) => list.to_sql(ty, out),
+            // postgres-types panics on a list bound where no array is: an error instead.
+            Value::Texts(list) => match ty.kind() {
+                postgres::types::Kind::Array(_) => list.to_sql(ty, out),
+                _ => Err(format!("a list given where {ty} is wanted").into()),
+            },
         }
     }
 
