@@ -37,14 +37,40 @@ pub struct OtherPayout {
     pub device: String,
 }
 
+/// Whom a batch pays: its payouts' people and the ID cards of the proxies who collected, each
+/// sorted, each once. What is read by person or by proxy is read for them only (a pay point's
+/// whole period would be hundreds of people at every push, issue 19), and a fact asked of anyone
+/// else is refused as a fault ([`asked_of`]).
+#[derive(Debug, Default)]
+pub struct Whom {
+    people: Vec<String>,
+    proxies: Vec<String>,
+}
+
+impl Whom {
+    /// Whom `payouts` pay.
+    pub fn of<'p>(payouts: impl Iterator<Item = &'p paypoint::event::payload::Payout>) -> Whom {
+        let mut whom = Whom::default();
+        for p in payouts {
+            whom.people.push(p.code.clone());
+            if let Some(id) = p.proxy_id_card.as_deref().filter(|s| !s.is_empty()) {
+                whom.proxies.push(id.to_string());
+            }
+        }
+        for list in [&mut whom.people, &mut whom.proxies] {
+            list.sort_unstable();
+            list.dedup();
+        }
+        whom
+    }
+}
+
 /// The facts of one batch of one device at one pay point.
 pub struct BatchFacts {
     pay_point: String,
     device: String,
-    /// The people the batch pays, sorted: what is read of payouts and rolls by person is read for
-    /// them only (a pay point's whole period would be hundreds of people at every push, issue
-    /// 19), and a fact asked of anyone else is refused as a fault ([`BatchFacts::asked_of`]).
-    people: Vec<String>,
+    /// Whom the batch pays.
+    whom: Whom,
     /// The pay point's stops, by code.
     stops: HashMap<String, Stop>,
     /// What the office published, by period: taken from the node's cache at the first payout of
@@ -77,17 +103,15 @@ struct PaidFacts {
 }
 
 impl BatchFacts {
-    /// Reads the pay point's stops; the rest is read when a payout first needs it, for the
-    /// `people` the batch pays.
+    /// Reads the pay point's stops; the rest is read when a payout first needs it, for `whom`
+    /// the batch pays.
     pub fn load(
         tx: &Connection,
         pay_point: &str,
         device: &str,
-        mut people: Vec<String>,
+        whom: Whom,
         cache: Arc<PublishedCache>,
     ) -> crate::db::Result<BatchFacts> {
-        people.sort_unstable();
-        people.dedup();
         let stops = tx
             .prepare_cached("SELECT code, reason, date, source FROM stops WHERE pay_point = ?1")?
             .query_map(params![pay_point], |r| {
@@ -102,7 +126,7 @@ impl BatchFacts {
         Ok(BatchFacts {
             pay_point: pay_point.to_string(),
             device: device.to_string(),
-            people,
+            whom,
             stops,
             published: HashMap::new(),
             cache,
@@ -141,13 +165,13 @@ impl BatchFacts {
         period: &str,
         code: &str,
     ) -> crate::db::Result<(bool, bool)> {
-        self.asked_of(code)?;
+        asked_of(&self.whom.people, code)?;
         if !self.on_roll.contains_key(period) {
             let read = codes(
                 tx,
                 "SELECT DISTINCT code FROM roll_people WHERE pay_point = ?1 AND period = ?2
                  AND code IN rarray(?3)",
-                params![self.pay_point, period, self.people],
+                params![self.pay_point, period, self.whom.people],
             )?;
             self.on_roll.insert(period.to_string(), read);
         }
@@ -156,7 +180,7 @@ impl BatchFacts {
                 tx,
                 "SELECT DISTINCT code FROM payouts WHERE pay_point = ?1 AND period = ?2
                  AND code IN rarray(?3) AND reversed_by IS NULL",
-                params![self.pay_point, period, self.people],
+                params![self.pay_point, period, self.whom.people],
             )?;
             self.mine.paid.insert(period.to_string(), read);
             self.mine.add_unwritten(period);
@@ -176,13 +200,14 @@ impl BatchFacts {
         id_card: &str,
         code: &str,
     ) -> crate::db::Result<usize> {
+        asked_of(&self.whom.proxies, id_card)?;
         if !self.mine.proxies.contains_key(period) {
             let rows = tx
                 .prepare_cached(
                     "SELECT DISTINCT proxy_id_card, code FROM payouts WHERE pay_point = ?1 AND period = ?2
-                     AND proxy_id_card IS NOT NULL AND reversed_by IS NULL",
+                     AND proxy_id_card IN rarray(?3) AND reversed_by IS NULL",
                 )?
-                .query_map(params![self.pay_point, period], |r| {
+                .query_map(params![self.pay_point, period, self.whom.proxies], |r| {
                     Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
@@ -211,21 +236,6 @@ impl BatchFacts {
         self.mine = PaidFacts::default();
     }
 
-    /// A fact by person is read for the batch's people only: asked of anyone else it would say
-    /// "not paid, not on the roll" wrongly, so the batch fails instead (a fault of ours).
-    fn asked_of(&self, code: &str) -> crate::db::Result<()> {
-        if self
-            .people
-            .binary_search_by(|p| p.as_str().cmp(code))
-            .is_ok()
-        {
-            return Ok(());
-        }
-        Err(crate::db::Error::Value(format!(
-            "dữ kiện của lô được hỏi cho {code}, người lô không chi"
-        )))
-    }
-
     /// `code`'s stop, if the hub holds one.
     pub fn stop(&self, code: &str) -> Option<&Stop> {
         self.stops.get(code)
@@ -252,7 +262,7 @@ impl BatchFacts {
         period: &str,
         code: &str,
     ) -> crate::db::Result<Option<&OtherPayout>> {
-        self.asked_of(code)?;
+        asked_of(&self.whom.people, code)?;
         if !self.others.contains_key(period) {
             let read = self.others_in(tx, period)?;
             self.others.insert(period.to_string(), read);
@@ -280,7 +290,7 @@ impl BatchFacts {
                  AND code IN rarray(?4) AND device <> ?3 AND reversed_by IS NULL",
             )?
             .query_map(
-                params![self.pay_point, period, self.device, self.people],
+                params![self.pay_point, period, self.device, self.whom.people],
                 |r| {
                     let payout = OtherPayout {
                         id: r.get(1)?,
@@ -296,6 +306,18 @@ impl BatchFacts {
         }
         Ok(by_code)
     }
+}
+
+/// A fact by person or proxy is read for the batch's own only ([`Whom`]): asked of anyone else
+/// it would say "not paid, not on the roll, collected for nobody" wrongly, so the batch fails
+/// instead (a fault of ours).
+fn asked_of(read_for: &[String], who: &str) -> crate::db::Result<()> {
+    if read_for.binary_search_by(|p| p.as_str().cmp(who)).is_ok() {
+        return Ok(());
+    }
+    Err(crate::db::Error::Value(format!(
+        "dữ kiện của lô được hỏi cho {who}, người lô không chi"
+    )))
 }
 
 impl PaidFacts {

@@ -9,7 +9,7 @@ use paypoint::roll::LineKind;
 use paypoint::sync::protocol::{BatchFault, Flag, PushBatch, ReceiptBody, Signed};
 
 use crate::db::Value;
-use crate::facts::{BatchFacts, Stop};
+use crate::facts::{BatchFacts, Stop, Whom};
 use crate::writes::{BatchWrites, EventRow, PayoutRow, Unwritten};
 use crate::{anomaly, now, proxy, reconcile, ApiError, DeviceInfo, Hub, Nonce, Refusal};
 
@@ -127,12 +127,11 @@ impl Hub {
         let mut paid = Vec::new();
         let settings = anomaly::Settings::load(tx)?;
         let payloads: Vec<_> = new.iter().map(|e| e.facts()).collect();
-        let paid_now = payloads.iter().filter_map(|p| match p {
-            Ok(EventPayload::Payout(p)) => Some(p.code.to_string()),
+        let whom = Whom::of(payloads.iter().filter_map(|p| match p {
+            Ok(EventPayload::Payout(p)) => Some(p),
             _ => None,
-        });
-        let cache = self.published.clone();
-        let mut facts = BatchFacts::load(tx, pay_point, dev_id, paid_now.collect(), cache)?;
+        }));
+        let mut facts = BatchFacts::load(tx, pay_point, dev_id, whom, self.published.clone())?;
         let mut writes = BatchWrites::new(dev_id, pay_point);
         for (e, payload) in new.iter().zip(payloads) {
             writes.event(event_row(e, received_at));
